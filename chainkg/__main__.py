@@ -1,0 +1,3 @@
+from chainkg.cli import main
+
+main()

@@ -1,0 +1,120 @@
+"""The ``chainkg`` command line: a thin layer, each command calls one library function.
+
+Commands live in ``chainkg/commands/<topic>.py``; each module lists its click
+commands in ``COMMANDS`` and is picked up here. User errors
+(:class:`~chainkg.errors.ChainkgError`) print a message and a hint and exit
+with code 2; tracebacks only with ``--verbose``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+import time
+import traceback
+
+import click
+
+from chainkg import __version__
+from chainkg.config import Settings
+from chainkg.errors import ChainkgError
+
+__all__ = ["main", "cli", "AppContext", "pass_app", "format_option"]
+
+
+class AppContext:
+    """What every command gets: settings, verbosity, progress and the store."""
+
+    def __init__(self, settings: Settings, *, verbose: bool, quiet: bool):
+        self.settings = settings
+        self.verbose = verbose
+        self.quiet = quiet
+        self._started = time.perf_counter()
+        self._store = None
+
+    def progress(self, message: str) -> None:
+        """A progress line on stderr (silenced by --quiet)."""
+        if not self.quiet:
+            click.echo(f"[{time.perf_counter() - self._started:6.1f}s] {message}", err=True)
+
+    def store(self):
+        """The store chosen by --store (opened once)."""
+        if self._store is None:
+            if self.settings.store == "neo4j":
+                from graph.neo4j_store import Neo4jStore
+
+                self._store = Neo4jStore.connect(self.settings.neo4j)
+            else:
+                from graph.embedded import EmbeddedStore
+
+                self._store = EmbeddedStore.open(self.settings.home)
+        return self._store
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def format_option(*choices: str, default: str = "table"):
+    """The shared ``--format`` option."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
+                        help="output format")
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ChainkgError as error:
+            app = ctx.find_object(AppContext)
+            if app is not None and app.verbose:
+                traceback.print_exc()
+            click.echo(f"error: {error}", err=True)
+            if getattr(error, "hint", None):
+                click.echo(f"hint: {error.hint}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--home", envvar="CHAINKG_HOME", type=click.Path(file_okay=False),
+              help="folder of the embedded store [default: .chainkg]")
+@click.option("--store", "store", type=click.Choice(["embedded", "neo4j"]), default=None,
+              help="which store to read [default: embedded, or $CHAINKG_STORE]")
+@click.option("-v", "--verbose", is_flag=True, help="show tracebacks for errors")
+@click.option("-q", "--quiet", is_flag=True, help="no progress output")
+@click.version_option(__version__, prog_name="chainkg")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None, store: str | None, verbose: bool, quiet: bool) -> None:
+    """chainkg: the industrial-chain knowledge graph (产业链知识图谱).
+
+    \b
+    Example:
+      chainkg build && chainkg stats && chainkg show enterprise 恒立液压
+    """
+    try:
+        settings = Settings.load(home=home, store=store)
+    except ChainkgError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(2)
+    ctx.obj = AppContext(settings, verbose=verbose, quiet=quiet)
+
+
+def _register() -> None:
+    import chainkg.commands as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"chainkg.commands.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script and ``python -m chainkg``."""
+    try:
+        cli.main(args=argv, prog_name="chainkg", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""CLI commands, one module per topic; each lists its commands in ``COMMANDS``."""

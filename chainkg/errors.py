@@ -1,0 +1,107 @@
+"""The one exception hierarchy of chainkg.
+
+Every error a user can cause derives from :class:`ChainkgError`; the CLI turns
+those into a message with a hint and exit code 2 (no traceback unless
+``--verbose``). Anything else is a bug and keeps its traceback.
+
+>>> try:
+...     raise BadInputError([InputProblem("a.csv", 3, "name", "empty value", "fill in the name")])
+... except ChainkgError as error:
+...     print(error)
+a.csv:3:name: empty value (fix: fill in the name)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "ChainkgError",
+    "SchemaError",
+    "InputProblem",
+    "BadInputError",
+    "StoreError",
+    "StoreNotBuiltError",
+    "NotFoundError",
+    "AmbiguousNameError",
+    "ConfigError",
+    "Neo4jConnectionError",
+]
+
+
+class ChainkgError(Exception):
+    """Base class of every error a user can cause or fix."""
+
+    hint: str | None = None
+
+    def __init__(self, message: str | None = None, *, hint: str | None = None):
+        super().__init__(message or (self.__doc__ or "").strip())
+        if hint is not None:
+            self.hint = hint
+
+
+class SchemaError(ChainkgError):
+    """The schema declaration is invalid."""
+
+
+class ConfigError(ChainkgError):
+    """The configuration is invalid."""
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One problem in one input file, at a row (1-based line of the file) and column."""
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f":{self.row}"
+        if self.column:
+            where += f":{self.column}"
+        text = f"{where}: {self.reason}"
+        if self.fix:
+            text += f" (fix: {self.fix})"
+        return text
+
+
+class BadInputError(ChainkgError):
+    """The input data has problems; nothing was changed."""
+
+    #: how many problems the message lists before it summarises the rest
+    shown = 20
+
+    def __init__(self, problems: list[InputProblem], *, hint: str | None = None):
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems[: self.shown]]
+        rest = len(self.problems) - self.shown
+        if rest > 0:
+            lines.append(f"… and {rest} more problems")
+        super().__init__("\n".join(lines), hint=hint)
+
+
+class StoreError(ChainkgError):
+    """The graph store cannot be used."""
+
+
+class StoreNotBuiltError(StoreError):
+    """No graph has been built yet."""
+
+    hint = "run `chainkg build` first (or pass --home to point at a built store)"
+
+
+class NotFoundError(ChainkgError):
+    """Nothing matches the name."""
+
+
+class AmbiguousNameError(ChainkgError):
+    """The name matches several nodes."""
+
+
+class Neo4jConnectionError(ChainkgError):
+    """Neo4j cannot be reached or refused the connection."""

@@ -1,0 +1,1 @@
+"""The graph layer: the schema (declared once), typed records, and the stores."""

@@ -1,0 +1,177 @@
+"""The store interface every backend implements (embedded, Neo4j).
+
+Analyses in ``queries/`` are written against this interface only. A store
+hands out node and relationship tables (pandas DataFrames with the schema's
+columns), resolves names, and answers the few structural questions every
+analysis needs (which regions lie within a region, a networkx view of a
+few relationship types).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from chainkg.errors import AmbiguousNameError, NotFoundError
+from graph.schema import Schema
+
+__all__ = ["GraphStore", "StoreInfo", "NodeMatch"]
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What a built graph is: when and from what it was built."""
+
+    backend: str
+    location: str
+    digest: str
+    as_of: str
+    data: tuple[str, ...]
+    counts: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class NodeMatch:
+    """A node found by name: its label, key, display name and how it matched."""
+
+    label: str
+    key: str
+    name: str
+    matched: str  # "key", "name", "alias" or "partial"
+
+
+class GraphStore(ABC):
+    """A built chain graph that analyses can read."""
+
+    schema: Schema
+
+    @abstractmethod
+    def info(self) -> StoreInfo:
+        """The build's digest, as_of (latest fact date), data folders and counts."""
+
+    @abstractmethod
+    def nodes(self, label: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The node table of ``label`` (all columns, or the ones named)."""
+
+    @abstractmethod
+    def edges(self, rel_type: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The relationship table of ``rel_type``."""
+
+    def node(self, label: str, key: str) -> dict[str, Any] | None:
+        """One node's properties, or None."""
+        spec = self.schema.label(label)
+        table = self.nodes(label)
+        hit = table[table[spec.key] == key]
+        if hit.empty:
+            return None
+        return _plain(hit.iloc[0].to_dict())
+
+    def find(self, label: str, name: str) -> list[NodeMatch]:
+        """Nodes of ``label`` whose key, name or alias is ``name``; failing that, whose name contains it."""
+        spec = self.schema.label(label)
+        cols = [spec.key, "name"] + (["aliases"] if "aliases" in spec.properties else [])
+        if "name" not in spec.properties:
+            cols = [spec.key]
+        table = self.nodes(label, cols)
+        matches: list[NodeMatch] = []
+        names = table["name"] if "name" in table else table[spec.key]
+
+        def collect(mask: pd.Series, how: str) -> list[NodeMatch]:
+            hit = table[mask.fillna(False).astype(bool)]
+            return [NodeMatch(label, str(k), str(n), how) for k, n in zip(hit[spec.key], names[hit.index])]
+
+        matches = collect(table[spec.key] == name, "key") or collect(names == name, "name")
+        if not matches and "aliases" in table:
+            aliases = table["aliases"]
+            has = aliases.str.contains(name, regex=False)
+            if has.any():
+                exact = has & aliases.map(lambda a: name in a.split("|"), na_action="ignore").fillna(False).astype(bool)
+                matches = collect(exact, "alias")
+        if not matches:
+            partial = names.str.contains(name, regex=False)
+            if "aliases" in table:
+                partial |= table["aliases"].str.contains(name, regex=False)
+            matches = collect(partial, "partial")
+        return matches
+
+    def resolve(self, label: str, name: str) -> NodeMatch:
+        """The one node ``name`` denotes, or a :class:`NotFoundError` / :class:`AmbiguousNameError`."""
+        matches = self.find(label, name)
+        if not matches:
+            raise NotFoundError(f"no {label} named {name!r}",
+                                hint=f"`chainkg search {label.lower()} …` lists names; short names (简称) work too")
+        if len(matches) > 1:
+            shown = "; ".join(f"{m.name} ({m.key})" for m in matches[:10])
+            more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+            raise AmbiguousNameError(f"{name!r} matches several {label} nodes: {shown}{more}",
+                                     hint="use the full name or the key")
+        return matches[0]
+
+    def region_subtree(self, code: str) -> set[str]:
+        """The region ``code`` and every region within it (WITHIN, transitively)."""
+        within = self.edges("WITHIN", ["from", "to"])
+        children: dict[str, list[str]] = {}
+        for child, parent in zip(within["from"], within["to"]):
+            children.setdefault(parent, []).append(child)
+        found, todo = {code}, [code]
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return found
+
+    def region_ancestors(self, code: str) -> list[str]:
+        """``code`` and the regions it lies within, innermost first."""
+        within = self.edges("WITHIN", ["from", "to"])
+        parent = dict(zip(within["from"], within["to"]))
+        chain = [code]
+        while chain[-1] in parent and parent[chain[-1]] not in chain:
+            chain.append(parent[chain[-1]])
+        return chain
+
+    def networkx(self, rel_types: Iterable[str]):
+        """A ``networkx.MultiDiGraph`` of the given relationship types.
+
+        Nodes are ``(label, key)`` tuples; edges carry their type as ``type`` and
+        their properties. Build it only for the small parts that need graph algorithms.
+        """
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        for rel_type in rel_types:
+            spec = self.schema.relationship(rel_type)
+            table = self.edges(rel_type)
+            props = [c for c in table.columns if c not in ("from", "to", "from_label", "to_label")]
+            from_labels = table["from_label"] if spec.needs_from_label else [spec.from_labels[0]] * len(table)
+            to_labels = table["to_label"] if spec.needs_to_label else [spec.to_labels[0]] * len(table)
+            for fl, f, tl, t, values in zip(from_labels, table["from"], to_labels, table["to"],
+                                             table[props].itertuples(index=False, name=None)):
+                graph.add_edge((fl, f), (tl, t), type=rel_type, **_plain(dict(zip(props, values))))
+        return graph
+
+    def close(self) -> None:
+        """Release connections; the embedded store has none."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """pandas scalars → plain Python values, missing → None."""
+    out = {}
+    for k, v in row.items():
+        if v is pd.NA or (isinstance(v, float) and v != v):
+            out[k] = None
+        elif hasattr(v, "item"):
+            out[k] = v.item()
+        else:
+            out[k] = v
+    return out

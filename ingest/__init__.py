@@ -1,0 +1,1 @@
+"""Readers and adapters that turn files into validated graph tables."""

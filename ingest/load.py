@@ -1,0 +1,223 @@
+"""Load data folders (and adapter records) into validated :class:`~graph.tables.GraphTables`.
+
+Several folders are layered (``--data data/ --data pool/``): tables of the
+same name are stacked, and a key defined twice anywhere is an error that names
+both places. Every relationship endpoint and every ``source`` must resolve.
+
+>>> from pathlib import Path
+>>> tables = load_tables([Path(__file__).parents[1] / "data"])
+>>> tables.counts()["nodes"]["Cluster"]
+10
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from chainkg.errors import BadInputError, InputProblem
+from graph.records import EdgeRecord, NodeRecord
+from graph.schema import Label, Relationship, Schema, load_schema
+from graph.tables import GraphTables
+from ingest.readers import RawTable, read_csv_table, read_xlsx_tables
+from ingest.validate import STRING, validate_table
+
+__all__ = ["load_tables", "raw_tables_from_records", "read_folder", "DEFAULT_DATA_DIR"]
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class _Part:
+    """A validated piece of one table, with where its rows came from."""
+
+    raw: RawTable
+    frame: pd.DataFrame
+
+
+def read_folder(folder: Path, schema: Schema) -> tuple[list[RawTable], list[InputProblem]]:
+    """Every table file of a data folder (CSV files and XLSX sheets named after the tables)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return [], [InputProblem(str(folder), None, None, "no such data folder",
+                                 "pass --data with a folder that holds the CSV tables")]
+    known = schema.table_files()
+    tables: list[RawTable] = []
+    problems: list[InputProblem] = []
+    for path in sorted(folder.iterdir()):
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".xlsx") or path.name.startswith((".", "~$")):
+            continue
+        try:
+            found = [read_csv_table(path)] if suffix == ".csv" else read_xlsx_tables(path)
+        except BadInputError as error:
+            problems += error.problems
+            continue
+        for table in found:
+            if table.name not in known:
+                problems.append(InputProblem(
+                    table.path, None, None, f"unknown table {table.name!r}",
+                    f"name the file (or sheet) after one of: {', '.join(sorted(known))}"))
+            else:
+                tables.append(table)
+    if not tables and not problems:
+        problems.append(InputProblem(str(folder), None, None, "the folder holds no data tables",
+                                     "put the CSV tables described in data/README.md there"))
+    return tables, problems
+
+
+def raw_tables_from_records(records: Iterable[NodeRecord | EdgeRecord], schema: Schema,
+                            origin: str) -> list[RawTable]:
+    """Turn adapter records into raw string tables, so they are validated like files.
+
+    ``origin`` names where the records came from in error messages (e.g. the adapter and its path).
+    """
+    rows: dict[str, list[dict]] = {}
+    for record in records:
+        if isinstance(record, NodeRecord):
+            spec = schema.label(record.label)
+            row = {spec.key: record.key, **record.properties}
+        else:
+            spec = schema.relationship(record.type)
+            row = {"from": record.from_key, "to": record.to_key, **record.properties}
+            if record.from_label is not None:
+                row["from_label"] = record.from_label
+            if record.to_label is not None:
+                row["to_label"] = record.to_label
+        rows.setdefault(spec.file, []).append({k: _text(v) for k, v in row.items()})
+    tables = []
+    for name, table_rows in rows.items():
+        frame = pd.DataFrame(table_rows).fillna("").astype(STRING)
+        tables.append(RawTable(name, f"{origin}:{name}", frame, "records"))
+    return tables
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "|".join(str(v) for v in value)
+    return str(value)
+
+
+def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), schema: Schema | None = None,
+                progress: Progress | None = None) -> GraphTables:
+    """Read, validate and cross-check every table; raise :class:`BadInputError` listing every problem."""
+    schema = schema or load_schema()
+    say = progress or (lambda _msg: None)
+    raws: list[RawTable] = []
+    problems: list[InputProblem] = []
+    for folder in folders:
+        say(f"reading {folder}")
+        found, trouble = read_folder(Path(folder), schema)
+        raws += found
+        problems += trouble
+    raws += list(records)
+    files = schema.table_files()
+    parts: dict[str, list[_Part]] = {}
+    for raw in raws:
+        spec = files[raw.name]
+        typed, trouble = validate_table(raw, spec)
+        problems += trouble
+        if not trouble:
+            parts.setdefault(raw.name, []).append(_Part(raw, typed))
+    if problems:
+        raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
+    say("checking keys and references")
+    tables = GraphTables(schema)
+    origins: dict[str, list[_Part]] = {}
+    for name, pieces in parts.items():
+        spec = files[name]
+        frame = pd.concat([p.frame for p in pieces], ignore_index=True) if len(pieces) > 1 else pieces[0].frame
+        origins[name] = pieces
+        if isinstance(spec, Label):
+            problems += _duplicates(frame, [spec.key], pieces, f"duplicate {spec.name} key",
+                                    "keep one row per key (keys must be unique across all data folders)")
+            tables.nodes[spec.name] = frame
+        else:
+            identity = spec.endpoint_columns() + list(spec.identity)
+            problems += _duplicates(frame, identity, pieces, f"duplicate {spec.name} relationship",
+                                    "keep one row per relationship" + (
+                                        f" (rows differ only by {', '.join(spec.identity)})" if spec.identity else ""))
+            tables.edges[spec.name] = frame
+    for rel_name, frame in tables.edges.items():
+        spec = schema.relationship(rel_name)
+        problems += _dangling(tables, spec, frame, origins[spec.file])
+    problems += _unknown_sources(tables, origins)
+    if problems:
+        raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
+    return tables
+
+
+def _where(pieces: list[_Part], position: int) -> tuple[str, int]:
+    """File and row of the ``position``-th row of the stacked table."""
+    for part in pieces:
+        if position < len(part.frame):
+            return part.raw.path, part.raw.first_row + position
+        position -= len(part.frame)
+    raise IndexError(position)
+
+
+def _duplicates(frame: pd.DataFrame, columns: list[str], pieces: list[_Part], reason: str, fix: str) -> list[InputProblem]:
+    dup = frame.duplicated(subset=columns, keep=False).to_numpy()
+    if not dup.any():
+        return []
+    problems = []
+    positions = np.flatnonzero(dup)
+    first_seen: dict[tuple, int] = {}
+    for pos in positions[:200]:
+        key = tuple(frame.iloc[pos][c] for c in columns)
+        if key not in first_seen:
+            first_seen[key] = pos
+            continue
+        file, row = _where(pieces, pos)
+        other_file, other_row = _where(pieces, first_seen[key])
+        shown = key[0] if len(key) == 1 else " → ".join(str(k) for k in key[:2])
+        problems.append(InputProblem(file, row, columns[0], f"{reason} {shown!r}, also at {other_file}:{other_row}", fix))
+        if len(problems) >= 20:
+            break
+    return problems
+
+
+def _dangling(tables: GraphTables, spec: Relationship, frame: pd.DataFrame, pieces: list[_Part]) -> list[InputProblem]:
+    problems = []
+    for end, labels, label_col in (("from", spec.from_labels, "from_label"), ("to", spec.to_labels, "to_label")):
+        keys = frame[end]
+        if len(labels) == 1:
+            node_keys = tables.node_table(labels[0])[tables.schema.label(labels[0]).key]
+            missing = ~keys.isin(node_keys)
+        else:
+            missing = pd.Series(True, index=frame.index)
+            for label in labels:
+                node_keys = tables.node_table(label)[tables.schema.label(label).key]
+                missing &= ~((frame[label_col] == label) & keys.isin(node_keys))
+        for pos in np.flatnonzero(missing.to_numpy())[:10]:
+            file, row = _where(pieces, pos)
+            label = frame.iloc[pos][label_col] if len(labels) > 1 else labels[0]
+            problems.append(InputProblem(
+                file, row, end,
+                f"{spec.name} {frame.iloc[pos]['from']!r} → {frame.iloc[pos]['to']!r}: no {label} with key {keys.iloc[pos]!r}",
+                f"add the {label} to {tables.schema.label(label).file} or correct the key"))
+    return problems
+
+
+def _unknown_sources(tables: GraphTables, origins: dict[str, list[_Part]]) -> list[InputProblem]:
+    known = set(tables.node_table("Source")["id"])
+    problems = []
+    for name, pieces in origins.items():
+        spec = tables.schema.table_files()[name]
+        frame = tables.nodes[spec.name] if isinstance(spec, Label) else tables.edges[spec.name]
+        missing = ~frame["source"].isin(known)
+        for pos in np.flatnonzero(missing.to_numpy())[:5]:
+            file, row = _where(pieces, pos)
+            problems.append(InputProblem(file, row, "source", f"unknown source {frame.iloc[pos]['source']!r}",
+                                         "add it to sources.csv or use a listed source id"))
+    return problems

@@ -1,0 +1,171 @@
+"""Read tables (CSV, XLSX) into all-string DataFrames, whatever their encoding.
+
+Chinese files come as UTF-8, UTF-8 with BOM, GBK or GB18030; :func:`detect_encoding`
+tells them apart (GB18030 is a superset of GBK, so GBK files decode as GB18030).
+Cells are read as text, never guessed: typing is the validator's job, so a
+stock code such as ``002594`` keeps its leading zeros.
+
+>>> detect_encoding("常州".encode("gbk"))
+'gb18030'
+>>> detect_encoding(b"\\xef\\xbb\\xbfid,name\\n")
+'utf-8-sig'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from chainkg.errors import BadInputError, InputProblem
+
+__all__ = ["RawTable", "detect_encoding", "read_csv_table", "read_xlsx_tables", "ENCODINGS"]
+
+ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read: string cells, the file it came from, and the row number of each record.
+
+    ``first_row`` is the file row of the first record (the header is row 1), so
+    record ``i`` (0-based) is file row ``first_row + i``.
+    """
+
+    name: str
+    path: str
+    frame: pd.DataFrame
+    encoding: str
+    first_row: int = 2
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of ``data``: ``utf-8-sig``, ``utf-8`` or ``gb18030``.
+
+    Raises ``UnicodeDecodeError`` when none of them decodes the bytes.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    data.decode("gb18030")  # GBK is a subset of GB18030
+    return "gb18030"
+
+
+def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
+    """Read a CSV file into an all-string DataFrame (empty cells are ``""``).
+
+    Raises :class:`BadInputError` naming the file and row for an empty file, an
+    unknown encoding or a row with the wrong number of fields.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    path = Path(path)
+    shown = str(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise BadInputError([InputProblem(shown, 1, None, "the file is empty",
+                                          "write a header row with the column names, or delete the file")])
+    if b"\x00" in data[:65536]:
+        raise BadInputError([InputProblem(
+            shown, 1, None, "not UTF-8, GBK or GB18030 text (looks like UTF-16 or a binary file)",
+            "save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)")])
+    try:
+        encoding = detect_encoding(data)
+    except UnicodeDecodeError as error:
+        raise BadInputError([InputProblem(
+            shown, _line_of(data, error.start), None,
+            "not UTF-8, GBK or GB18030 text",
+            "save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)")]) from None
+    if encoding == "utf-8-sig":
+        data = data[3:]
+    elif encoding != "utf-8":
+        data = data.decode(encoding).encode("utf-8")
+    header_end = data.find(b"\n")
+    header_line = (data if header_end < 0 else data[:header_end]).decode("utf-8").rstrip("\r")
+    import csv
+
+    columns = [c.strip() for c in next(csv.reader([header_line]))]
+    problems = _header_problems(shown, columns)
+    if problems:
+        raise BadInputError(problems)
+    bad_rows: list = []
+
+    def on_invalid(row):
+        bad_rows.append(row)
+        return "skip"
+
+    def parse(threads: bool):
+        return pcsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pcsv.ReadOptions(use_threads=threads, column_names=columns, skip_rows=1),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+            convert_options=pcsv.ConvertOptions(
+                column_types={c: pa.string() for c in columns},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    table = parse(threads=True)
+    if bad_rows:
+        bad_rows.clear()
+        parse(threads=False)  # single-threaded parsing numbers the rows
+        raise BadInputError([
+            InputProblem(shown, row.number if row.number and row.number > 0 else None, None,
+                         f"{row.actual_columns} fields where the header has {row.expected_columns}",
+                         "quote values that contain commas (\"a,b\") or remove the extra fields")
+            for row in bad_rows
+        ])
+    frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
+    frame.columns = columns
+    return RawTable(name or path.name, shown, _strip(frame), encoding)
+
+
+def _header_problems(shown: str, columns: list[str]) -> list[InputProblem]:
+    problems = []
+    seen: set[str] = set()
+    for i, col in enumerate(columns, 1):
+        if not col:
+            problems.append(InputProblem(shown, 1, f"#{i}", "a column has no name", "name every column in the header row"))
+        elif col in seen:
+            problems.append(InputProblem(shown, 1, col, "the column appears twice", "remove one of the two columns"))
+        seen.add(col)
+    return problems
+
+
+def _strip(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    return frame
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_xlsx_tables(path: str | Path) -> list[RawTable]:
+    """Read every sheet of a workbook; a sheet's name is the table it holds (e.g. ``enterprises``)."""
+    path = Path(path)
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, header=0, engine="openpyxl")
+    except Exception as error:  # openpyxl raises many types for a broken file
+        raise BadInputError([InputProblem(str(path), None, None, f"not a readable .xlsx workbook ({error})",
+                                          "open it in Excel or WPS and save it again as .xlsx")]) from None
+    tables = []
+    for sheet, frame in sheets.items():
+        where = f"{path}[{sheet}]"
+        columns = [str(c).strip() for c in frame.columns]
+        problems = _header_problems(where, [("" if c.startswith("Unnamed:") else c) for c in columns])
+        if problems:
+            raise BadInputError(problems)
+        frame.columns = columns
+        frame = frame.astype(pd.StringDtype("pyarrow")).fillna("")
+        name = sheet if sheet.endswith(".csv") else f"{sheet}.csv"
+        tables.append(RawTable(name, where, _strip(frame), "xlsx"))
+    return tables

@@ -1,0 +1,1 @@
+"""Analyses as plain functions over a store: stats, show, gaps, choke points, targets, catalogue."""

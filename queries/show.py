@@ -1,0 +1,108 @@
+"""One node and its neighbourhood, for ``chainkg show``.
+
+>>> from queries._fixture import fixture_store
+>>> view = describe(fixture_store(), "enterprise", "乙整机")
+>>> view["node"]["name"], [n["name"] for n in view["relations"]["ANCHORS"]["out"]]
+('乙示例整机有限公司', ['示例装备'])
+>>> view["region_path"]
+['常州市', '江苏省', '中国']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from chainkg.errors import NotFoundError
+from graph.store import GraphStore, _plain
+
+__all__ = ["describe", "KINDS"]
+
+#: the words ``chainkg show`` takes, and the labels they mean
+KINDS = {
+    "enterprise": "Enterprise",
+    "cluster": "Cluster",
+    "chain": "Chain",
+    "segment": "Segment",
+    "technology": "Technology",
+    "region": "Region",
+    "source": "Source",
+}
+
+
+def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dict[str, Any]:
+    """The node ``name`` denotes (short names resolve) with every relationship around it.
+
+    ``relations`` maps each relationship type to ``{"out": [...], "in": [...]}``;
+    each neighbour carries its label, key, name and the relationship's
+    properties, ``source`` and ``as_of`` included. At most ``limit`` neighbours
+    are listed per type and direction; ``total`` counts them all.
+    """
+    label = KINDS.get(kind)
+    if label is None:
+        raise NotFoundError(f"unknown kind {kind!r}", hint=f"use one of {', '.join(KINDS)}")
+    match = store.resolve(label, name)
+    node = _clean(store.node(label, match.key))
+    relations: dict[str, dict[str, list]] = {}
+    totals: dict[str, dict[str, int]] = {}
+    for rel, spec in store.schema.relationships.items():
+        for direction, mine, other, other_labels, mine_labels in (
+            ("out", "from", "to", spec.to_labels, spec.from_labels),
+            ("in", "to", "from", spec.from_labels, spec.to_labels),
+        ):
+            if label not in mine_labels:
+                continue
+            table = store.edges(rel)
+            hit = table[table[mine] == match.key]
+            label_col = f"{mine}_label"
+            if label_col in hit.columns:
+                hit = hit[hit[label_col] == label]
+            if hit.empty:
+                continue
+            totals.setdefault(rel, {})[direction] = len(hit)
+            listed = []
+            for row in hit.head(limit).to_dict("records"):
+                other_label = row.get(f"{other}_label") or other_labels[0]
+                listed.append({
+                    "label": other_label,
+                    "key": row[other],
+                    "name": _name(store, other_label, row[other]),
+                    **{k: v for k, v in _clean(row).items()
+                       if k not in ("from", "to", "from_label", "to_label") and v is not None},
+                })
+            relations.setdefault(rel, {"out": [], "in": []})[direction] = listed
+    view = {"label": label, "key": match.key, "matched": match.matched, "node": node,
+            "relations": relations, "totals": totals}
+    if label == "Enterprise":
+        located = relations.get("LOCATED_IN", {}).get("out", [])
+        if located:
+            view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(located[0]["key"])]
+        view["chains"] = _chains_of_segments(store, [s["key"] for s in relations.get("OPERATES_IN", {}).get("out", [])])
+    if label == "Region":
+        view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(match.key)]
+    return view
+
+
+def _chains_of_segments(store: GraphStore, segments: list[str]) -> list[dict[str, str]]:
+    if not segments:
+        return []
+    segment_of = store.edges("SEGMENT_OF", ["from", "to"])
+    chain_ids = sorted(set(segment_of.loc[segment_of["from"].isin(segments), "to"]))
+    return [{"key": c, "name": _name(store, "Chain", c)} for c in chain_ids]
+
+
+def _name(store: GraphStore, label: str, key: str) -> str | None:
+    spec = store.schema.label(label)
+    if "name" not in spec.properties:
+        return key
+    table = store.nodes(label, [spec.key, "name"])
+    hit = table.loc[table[spec.key] == key, "name"]
+    return None if hit.empty else str(hit.iloc[0])
+
+
+def _clean(row: dict[str, Any] | None) -> dict[str, Any]:
+    out = {}
+    for k, v in _plain(row or {}).items():
+        out[k] = None if (v == "" or v is pd.NA) else v
+    return out
