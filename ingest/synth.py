@@ -77,9 +77,10 @@ SIZE_YEAR = 2024
 #: the files a pool consists of (sources.csv only when the base data lacks the source)
 FILES = ("sources.csv", "enterprises.csv", "located_in.csv", "operates_in.csv", "supplies.csv", "masters.csv")
 
-#: Sampling weights of the provinces (GB/T 2260 codes), roughly proportional to their
-#: numbers of industrial enterprises above designated size in the early 2020s, in
-#: thousands and rounded. Only used to make the synthetic pool look national.
+#: Sampling weights of the 31 mainland provinces (GB/T 2260 codes), roughly proportional
+#: to their numbers of industrial enterprises above designated size in the early 2020s,
+#: in thousands and rounded. Only used to make the synthetic pool look national; regions
+#: not listed here (Hong Kong, Macao, Taiwan) get no synthetic enterprise.
 PROVINCE_WEIGHTS: dict[str, float] = {
     "110000": 3, "120000": 5.5, "130000": 17, "140000": 7.5, "150000": 3.8, "210000": 9, "220000": 3.2,
     "230000": 4.4, "310000": 9, "320000": 58, "330000": 55, "340000": 21, "350000": 20, "360000": 16,
@@ -272,12 +273,11 @@ def _read_base(folders: list[Path]) -> _Base:
     within = tables.edge_table("WITHIN")
     parent = dict(zip(within["from"], within["to"]))
     level = dict(zip(regions["code"], regions["level"]))
-    provinces = sorted(c for c, lv in level.items() if lv == "province" and parent.get(c, "CHN") == "CHN"
-                       and c.isdigit())
+    provinces = sorted(c for c, lv in level.items() if lv == "province" and c in PROVINCE_WEIGHTS)
     if not provinces:
         raise BadInputError([InputProblem(f"{folders[0]}/regions.csv", None, "level",
-                                          "the base data has no Chinese province to place enterprises in",
-                                          "add the provinces (level province, WITHIN CHN) to regions.csv")])
+                                          "the base data has no mainland province to place enterprises in",
+                                          "add the provinces (GB/T 2260 codes, level province) to regions.csv")])
     children: dict[str, list[str]] = {}
     for child, up in parent.items():
         children.setdefault(up, []).append(child)
@@ -294,7 +294,7 @@ def _read_base(folders: list[Path]) -> _Base:
             province_of.append(p)
 
     for p, prov in enumerate(provinces):
-        total = PROVINCE_WEIGHTS.get(prov, 1.0)
+        total = PROVINCE_WEIGHTS[prov]
         prefectures = sorted(k for k in children.get(prov, ()) if level.get(k) == "prefecture")
         known = {c: w for c, w in CITY_WEIGHTS.items() if c[:2] == prov[:2]}
         count = max(PREFECTURES_PER_PROVINCE.get(prov, 1), len(prefectures))
