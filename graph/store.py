@@ -61,14 +61,47 @@ class GraphStore(ABC):
     def edges(self, rel_type: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """The relationship table of ``rel_type``."""
 
+    def nodes_where(self, label: str, keys: Iterable[str], columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The rows of ``label`` whose key is one of ``keys``, in table order (index 0..n-1).
+
+        Stores override it to avoid materialising the whole table (the embedded
+        store filters the memory-mapped file).
+        """
+        spec = self.schema.label(label)
+        table = self.nodes(label, columns if columns is None else _with(columns, spec.key))
+        hit = table[table[spec.key].isin([str(k) for k in keys]).fillna(False).astype(bool)]
+        return hit.reset_index(drop=True)[list(columns) if columns is not None else list(table.columns)]
+
+    def edges_where(self, rel_type: str, end: str, keys: Iterable[str],
+                    columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The relationships of ``rel_type`` whose ``end`` (``"from"`` or ``"to"``) is one of ``keys``,
+        in table order (index 0..n-1)."""
+        if end not in ("from", "to"):
+            raise ValueError(f"end must be 'from' or 'to', not {end!r}")
+        table = self.edges(rel_type, columns if columns is None else _with(columns, end))
+        hit = table[table[end].isin([str(k) for k in keys]).fillna(False).astype(bool)]
+        return hit.reset_index(drop=True)[list(columns) if columns is not None else list(table.columns)]
+
     def node(self, label: str, key: str) -> dict[str, Any] | None:
         """One node's properties, or None."""
-        spec = self.schema.label(label)
-        table = self.nodes(label)
-        hit = table[table[spec.key] == key]
+        hit = self.nodes_where(label, [key])
         if hit.empty:
             return None
         return _plain(hit.iloc[0].to_dict())
+
+    def names(self, label: str, keys: Iterable[str]) -> dict[str, str | None]:
+        """Display names of the nodes ``keys`` of ``label`` (the key itself for labels without a name)."""
+        keys = list(dict.fromkeys(str(k) for k in keys))
+        spec = self.schema.label(label)
+        if "name" not in spec.properties:
+            return {k: k for k in keys}
+        found: dict[str, str | None] = {k: None for k in keys}
+        if keys:
+            hit = self.nodes_where(label, keys, [spec.key, "name"])
+            for key, name in zip(hit[spec.key], hit["name"]):
+                if found[key] is None:
+                    found[key] = None if name is pd.NA else str(name)
+        return found
 
     def find(self, label: str, name: str) -> list[NodeMatch]:
         """Nodes of ``label`` whose key, name or alias is ``name``; failing that, whose name contains it."""
@@ -162,6 +195,11 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _with(columns: Iterable[str], column: str) -> list[str]:
+    columns = list(columns)
+    return columns if column in columns else [*columns, column]
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:

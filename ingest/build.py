@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,8 @@ def build(folders: Iterable[str | Path], home: str | Path, *, records: Iterable[
     if progress:
         progress("writing the store")
     folder = write_embedded(tables, home, data=[_shown(f) for f in folders])
-    return BuildResult(folder, tables.digest(), tables.counts())
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return BuildResult(folder, manifest["digest"], manifest["counts"])
 
 
 def _shown(folder: Path) -> str:

@@ -53,8 +53,7 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
         ):
             if label not in mine_labels:
                 continue
-            table = store.edges(rel)
-            hit = table[table[mine] == match.key]
+            hit = store.edges_where(rel, mine, [match.key])
             label_col = f"{mine}_label"
             if label_col in hit.columns:
                 hit = hit[hit[label_col] == label]
@@ -62,12 +61,14 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
                 continue
             totals.setdefault(rel, {})[direction] = len(hit)
             listed = []
-            for row in hit.head(limit).to_dict("records"):
+            rows = hit.head(limit).to_dict("records")
+            names = _names(store, [(row.get(f"{other}_label") or other_labels[0], row[other]) for row in rows])
+            for row in rows:
                 other_label = row.get(f"{other}_label") or other_labels[0]
                 listed.append({
                     "label": other_label,
                     "key": row[other],
-                    "name": _name(store, other_label, row[other]),
+                    "name": names[other_label, row[other]],
                     **{k: v for k, v in _clean(row).items()
                        if k not in ("from", "to", "from_label", "to_label") and v is not None},
                 })
@@ -90,6 +91,14 @@ def _chains_of_segments(store: GraphStore, segments: list[str]) -> list[dict[str
     segment_of = store.edges("SEGMENT_OF", ["from", "to"])
     chain_ids = sorted(set(segment_of.loc[segment_of["from"].isin(segments), "to"]))
     return [{"key": c, "name": _name(store, "Chain", c)} for c in chain_ids]
+
+
+def _names(store: GraphStore, nodes: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+    """Names of several (label, key) nodes, one lookup per label."""
+    by_label: dict[str, list[str]] = {}
+    for label, key in nodes:
+        by_label.setdefault(label, []).append(key)
+    return {(label, key): name for label, keys in by_label.items() for key, name in store.names(label, keys).items()}
 
 
 def _name(store: GraphStore, label: str, key: str) -> str | None:
