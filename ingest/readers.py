@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from chainkg.errors import BadInputError, InputProblem
@@ -61,10 +62,11 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
 
     Raises :class:`BadInputError` naming the file and row for an empty file, an
     unknown encoding or a row with the wrong number of fields.
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
 
+    A file without a byte-order mark is parsed as UTF-8 straight away (the
+    parser checks every cell); only when that fails is its encoding detected
+    byte by byte, so GBK files pay for the detection and UTF-8 files do not.
+    """
     path = Path(path)
     shown = str(path)
     data = path.read_bytes()
@@ -75,24 +77,57 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
         raise BadInputError([InputProblem(
             shown, 1, None, "not UTF-8, GBK or GB18030 text (looks like UTF-16 or a binary file)",
             "save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)")])
+    if not data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return _parse_utf8(data, shown, name or path.name, "utf-8", checked=False)
+        except _NotUtf8:
+            pass
     try:
         encoding = detect_encoding(data)
     except UnicodeDecodeError as error:
-        raise BadInputError([InputProblem(
-            shown, _line_of(data, error.start), None,
-            "not UTF-8, GBK or GB18030 text",
-            "save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)")]) from None
+        raise _not_text(shown, data, error) from None
     if encoding == "utf-8-sig":
         data = data[3:]
     elif encoding != "utf-8":
         data = data.decode(encoding).encode("utf-8")
-    header_end = data.find(b"\n")
-    header_line = (data if header_end < 0 else data[:header_end]).decode("utf-8").rstrip("\r")
+    try:
+        return _parse_utf8(data, shown, name or path.name, encoding, checked=True)
+    except _NotUtf8:  # a file with a byte-order mark but bytes that are not UTF-8
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise _not_text(shown, data, error) from None
+        raise
+
+
+class _NotUtf8(Exception):
+    """The bytes are not UTF-8 (raised before any problem is reported)."""
+
+
+def _not_text(shown: str, data: bytes, error: UnicodeDecodeError) -> BadInputError:
+    return BadInputError([InputProblem(
+        shown, _line_of(data, error.start), None,
+        "not UTF-8, GBK or GB18030 text",
+        "save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)")])
+
+
+def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: bool) -> RawTable:
+    """Parse UTF-8 CSV bytes. Unless ``checked``, raise :class:`_NotUtf8` as soon as they turn out not to be UTF-8."""
     import csv
 
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    header_end = data.find(b"\n")
+    try:
+        header_line = (data if header_end < 0 else data[:header_end]).decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        raise _NotUtf8() from None
     columns = [c.strip() for c in next(csv.reader([header_line]))]
     problems = _header_problems(shown, columns)
     if problems:
+        if not checked:
+            _require_utf8(data)
         raise BadInputError(problems)
     bad_rows: list = []
 
@@ -112,8 +147,15 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
             ),
         )
 
-    table = parse(threads=True)
+    try:
+        table = parse(threads=True)
+    except pa.ArrowInvalid as error:
+        if "UTF8" in str(error) or "utf8" in str(error).lower():
+            raise _NotUtf8() from None
+        raise
     if bad_rows:
+        if not checked:
+            _require_utf8(data)  # bytes in skipped rows were not checked by the parser
         bad_rows.clear()
         parse(threads=False)  # single-threaded parsing numbers the rows
         raise BadInputError([
@@ -122,9 +164,57 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
                          "quote values that contain commas (\"a,b\") or remove the extra fields")
             for row in bad_rows
         ])
-    frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
+    # Every byte after the header is now known to be UTF-8: the parser checked every cell, and the
+    # bytes between cells are commas, quotes and line ends.
+    stripped = pa.table([_strip_column(table.column(i)) for i in range(table.num_columns)], names=columns)
+    frame = stripped.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t in (pa.string(), pa.large_string())
+                               else None)
     frame.columns = columns
-    return RawTable(name or path.name, shown, _strip(frame), encoding)
+    return RawTable(name, shown, frame, encoding)
+
+
+def _require_utf8(data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8() from None
+
+
+#: lead bytes of the non-ASCII whitespace characters in UTF-8 (U+0085, U+00A0, U+1680, U+180E,
+#: U+2000–U+205F, U+3000); ASCII whitespace is any byte up to 0x20
+_SPACE_LEADS = (0xC2, 0xE1, 0xE2, 0xE3)
+
+
+def _strip_column(column):
+    """``column`` with surrounding whitespace removed, as pandas' ``str.strip`` does it.
+
+    A column none of whose bytes can be part of a whitespace character is
+    returned as it is, without the cost of trimming every cell.
+    """
+    import pyarrow.compute as pc
+
+    for chunk in column.chunks:
+        if len(chunk) and _may_hold_space(chunk):
+            return pc.utf8_trim_whitespace(column)
+    return column
+
+
+def _may_hold_space(chunk) -> bool:
+    import pyarrow as pa
+
+    _, offset_buffer, data = chunk.buffers()
+    if data is None:
+        return False
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(offset_buffer, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+    used = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
+    if not len(used):
+        return False
+    if used.min() <= 0x20:
+        return True
+    if used.max() < 0x80:
+        return False
+    return any(bool((used == byte).any()) for byte in _SPACE_LEADS)
 
 
 def _header_problems(shown: str, columns: list[str]) -> list[InputProblem]:
