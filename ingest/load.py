@@ -24,7 +24,7 @@ from graph.records import EdgeRecord, NodeRecord
 from graph.schema import Label, Relationship, Schema, load_schema
 from graph.tables import GraphTables
 from ingest.readers import RawTable, read_csv_table, read_xlsx_tables
-from ingest.validate import STRING, validate_table
+from ingest.validate import STRING, _arrow, validate_table
 
 __all__ = ["load_tables", "raw_tables_from_records", "read_folder", "DEFAULT_DATA_DIR"]
 
@@ -139,22 +139,107 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
         frame = pd.concat([p.frame for p in pieces], ignore_index=True) if len(pieces) > 1 else pieces[0].frame
         origins[name] = pieces
         if isinstance(spec, Label):
-            problems += _duplicates(frame, [spec.key], pieces, f"duplicate {spec.name} key",
-                                    "keep one row per key (keys must be unique across all data folders)")
             tables.nodes[spec.name] = frame
         else:
-            identity = spec.endpoint_columns() + list(spec.identity)
-            problems += _duplicates(frame, identity, pieces, f"duplicate {spec.name} relationship",
-                                    "keep one row per relationship" + (
-                                        f" (rows differ only by {', '.join(spec.identity)})" if spec.identity else ""))
             tables.edges[spec.name] = frame
+    clean = _KeyCheck(tables)
+    for name, pieces in parts.items():
+        spec = files[name]
+        if isinstance(spec, Label):
+            if not clean.distinct_nodes(spec.name):
+                problems += _duplicates(tables.nodes[spec.name], [spec.key], pieces, f"duplicate {spec.name} key",
+                                        "keep one row per key (keys must be unique across all data folders)")
+        else:
+            if not clean.distinct_edges(spec):
+                identity = spec.endpoint_columns() + list(spec.identity)
+                problems += _duplicates(tables.edges[spec.name], identity, pieces, f"duplicate {spec.name} relationship",
+                                        "keep one row per relationship" + (
+                                            f" (rows differ only by {', '.join(spec.identity)})" if spec.identity
+                                            else ""))
     for rel_name, frame in tables.edges.items():
         spec = schema.relationship(rel_name)
-        problems += _dangling(tables, spec, frame, origins[spec.file])
+        if not clean.resolved(spec):
+            problems += _dangling(tables, spec, frame, origins[spec.file])
     problems += _unknown_sources(tables, origins)
     if problems:
         raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
     return tables
+
+
+class _KeyCheck:
+    """Key uniqueness, endpoint resolution and relationship uniqueness, checked in one pass per label.
+
+    For each label, its keys and every endpoint column that refers to it are
+    dictionary-encoded together, keys first: the keys are distinct exactly
+    when they get the codes 0…n-1, an endpoint resolves exactly when its code
+    is below the number of distinct keys, and the codes make relationship
+    identities integers. Only a table that fails a check goes through the
+    row-by-row functions that word the problems, so the messages do not change.
+    """
+
+    def __init__(self, tables: GraphTables):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        self.tables = tables
+        self._distinct: dict[str, bool] = {}
+        self._codes: dict[tuple[str, str], np.ndarray] = {}
+        self._resolved: dict[tuple[str, str], bool] = {}
+        self._sizes: dict[str, int] = {}
+        schema = tables.schema
+        for label, spec in schema.labels.items():
+            ends = [(rel, end) for rel in tables.edges
+                    for end, labels in (("from", schema.relationship(rel).from_labels),
+                                        ("to", schema.relationship(rel).to_labels))
+                    if labels == (label,)]
+            if label not in tables.nodes and not ends:
+                continue
+            keys = _arrow(tables.node_table(label)[spec.key])
+            columns = [keys] + [_arrow(tables.edges[rel][end]) for rel, end in ends]
+            chunks = [chunk.cast(pa.large_string()) for column in columns for chunk in column.chunks]
+            if not chunks:
+                continue
+            encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string()))
+            codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]) \
+                if encoded.num_chunks else np.zeros(0, dtype=np.int32)
+            n = len(keys)
+            known = int(codes[:n].max()) + 1 if n else 0
+            self._distinct[label] = known == n and bool(np.array_equal(codes[:n], np.arange(n)))
+            self._sizes[label] = len(encoded.chunk(0).dictionary) if encoded.num_chunks else 0
+            start = n
+            for (rel, end), column in zip(ends, columns[1:]):
+                part = codes[start:start + len(column)]
+                start += len(column)
+                self._codes[rel, end] = part
+                self._resolved[rel, end] = bool((part < known).all())
+
+    def distinct_nodes(self, label: str) -> bool:
+        return self._distinct.get(label, False)
+
+    def resolved(self, spec: Relationship) -> bool:
+        return self._resolved.get((spec.name, "from"), False) and self._resolved.get((spec.name, "to"), False)
+
+    def distinct_edges(self, spec: Relationship) -> bool:
+        frame = self.tables.edges[spec.name]
+        if len(frame) < 2:
+            return True
+        if (spec.name, "from") not in self._codes or (spec.name, "to") not in self._codes:
+            return bool(_all_distinct(frame, spec.endpoint_columns() + list(spec.identity)))
+        parts = [(self._codes[spec.name, "from"], self._sizes[spec.from_labels[0]]),
+                 (self._codes[spec.name, "to"], self._sizes[spec.to_labels[0]])]
+        for col in spec.identity:
+            codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
+            parts.append((codes, len(uniques)))
+        combined = np.zeros(len(frame), dtype=np.int64)
+        span = 1
+        for codes, size in parts:
+            size = max(size, 1)
+            if span * size >= 2**62:
+                return bool(_all_distinct(frame, spec.endpoint_columns() + list(spec.identity)))
+            combined = combined * size + codes.astype(np.int64)
+            span *= size
+        combined.sort()
+        return not bool((combined[1:] == combined[:-1]).any())
 
 
 def _where(pieces: list[_Part], position: int) -> tuple[str, int]:
@@ -166,7 +251,32 @@ def _where(pieces: list[_Part], position: int) -> tuple[str, int]:
     raise IndexError(position)
 
 
+def _all_distinct(frame: pd.DataFrame, columns: list[str]) -> bool | None:
+    """Whether the rows are distinct on ``columns``, by hashing in Arrow; None when it cannot tell cheaply."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(frame) < 2:
+        return True
+    if any(not isinstance(frame[c].dtype, pd.StringDtype) for c in columns):
+        return None
+    if len(columns) == 1:
+        return pc.count_distinct(_arrow(frame[columns[0]]), mode="all").as_py() == len(frame)
+    combined = np.zeros(len(frame), dtype=np.int64)
+    span = 1
+    for col in columns:
+        encoded = pc.dictionary_encode(_arrow(frame[col]).combine_chunks())
+        size = max(len(encoded.dictionary), 1)
+        if span * size >= 2**62:
+            return None
+        combined = combined * size + encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        span *= size
+    return pc.count_distinct(pa.array(combined)).as_py() == len(frame)
+
+
 def _duplicates(frame: pd.DataFrame, columns: list[str], pieces: list[_Part], reason: str, fix: str) -> list[InputProblem]:
+    if _all_distinct(frame, columns):
+        return []
     dup = frame.duplicated(subset=columns, keep=False).to_numpy()
     if not dup.any():
         return []
@@ -192,14 +302,13 @@ def _dangling(tables: GraphTables, spec: Relationship, frame: pd.DataFrame, piec
     for end, labels, label_col in (("from", spec.from_labels, "from_label"), ("to", spec.to_labels, "to_label")):
         keys = frame[end]
         if len(labels) == 1:
-            node_keys = tables.node_table(labels[0])[tables.schema.label(labels[0]).key]
-            missing = ~keys.isin(node_keys)
+            missing = ~_isin(keys, tables.node_table(labels[0])[tables.schema.label(labels[0]).key])
         else:
-            missing = pd.Series(True, index=frame.index)
+            missing = np.ones(len(frame), dtype=bool)
             for label in labels:
                 node_keys = tables.node_table(label)[tables.schema.label(label).key]
-                missing &= ~((frame[label_col] == label) & keys.isin(node_keys))
-        for pos in np.flatnonzero(missing.to_numpy())[:10]:
+                missing &= ~((frame[label_col] == label).fillna(False).to_numpy(dtype=bool) & _isin(keys, node_keys))
+        for pos in np.flatnonzero(missing)[:10]:
             file, row = _where(pieces, pos)
             label = frame.iloc[pos][label_col] if len(labels) > 1 else labels[0]
             problems.append(InputProblem(
@@ -215,9 +324,18 @@ def _unknown_sources(tables: GraphTables, origins: dict[str, list[_Part]]) -> li
     for name, pieces in origins.items():
         spec = tables.schema.table_files()[name]
         frame = tables.nodes[spec.name] if isinstance(spec, Label) else tables.edges[spec.name]
-        missing = ~frame["source"].isin(known)
-        for pos in np.flatnonzero(missing.to_numpy())[:5]:
+        missing = ~_isin(frame["source"], pd.Series(sorted(known), dtype=STRING))
+        for pos in np.flatnonzero(missing)[:5]:
             file, row = _where(pieces, pos)
             problems.append(InputProblem(file, row, "source", f"unknown source {frame.iloc[pos]['source']!r}",
                                          "add it to sources.csv or use a listed source id"))
     return problems
+
+
+def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """``values.isin(among)`` as a numpy mask, hashed in Arrow."""
+    import pyarrow.compute as pc
+
+    haystack = _arrow(among)
+    found = pc.is_in(_arrow(values), value_set=haystack.combine_chunks() if haystack.num_chunks != 1 else haystack.chunk(0))
+    return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
