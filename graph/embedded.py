@@ -7,13 +7,19 @@ Layout of the store folder (``.chainkg/`` by default)::
       builds/<digest>/manifest.json   counts, data folders, as_of, digest
       builds/<digest>/nodes/<Label>.arrow
       builds/<digest>/edges/<TYPE>.arrow
+      builds/<digest>/index/<TYPE>.<end>.{rows,order,offsets}.npy
 
 Tables are Arrow IPC files, uncompressed, one record batch each, so opening a
 store costs only the manifest and reading a table is a memory map: pandas
 columns are Arrow-backed views of the file (strings are not copied), and the
 lookups ``chainkg show`` needs (:meth:`EmbeddedStore.edges_where`,
-:meth:`EmbeddedStore.nodes_where`) filter the mapped columns with Arrow
-kernels without building a DataFrame of the whole table.
+:meth:`EmbeddedStore.nodes_where`) touch only the rows they return.
+
+The endpoint index, written at build time from the row numbers ingest's
+reference check computes anyway: for each relationship type and end whose
+label is fixed, ``rows`` holds the endpoint's row in its node table,
+``order``/``offsets`` group the relationships by that row (CSR), so the
+relationships of a node are a slice, not a scan of millions of keys.
 
 A build writes a new folder beside the current one and swaps the ``current``
 link in one ``rename``; a build that fails before the swap leaves the
@@ -69,12 +75,8 @@ def _file_digest(path: Path) -> bytes:
     return h.digest()
 
 
-def _digest(folder: Path, files: list[Path]) -> str:
-    """SHA-256 over the table files (names and contents), hashed two at a time."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        parts = list(pool.map(_file_digest, files))
+def _combine(folder: Path, files: list[Path], parts: list[bytes]) -> str:
+    """SHA-256 over the files' names and their own SHA-256."""
     h = hashlib.sha256(f"chainkg-store:{FORMAT}\n".encode())
     for path, part in zip(files, parts):
         h.update(f"{path.relative_to(folder).as_posix()}\n".encode())
@@ -86,24 +88,36 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     """Write ``tables`` as a new build under ``home`` and make it current. Returns the build folder.
 
     Building the same tables twice gives the same folder, byte for byte; the
-    manifest's ``digest`` is the hash of the table files.
+    manifest's ``digest`` is the hash of the table files. Files are hashed in a
+    second thread while the next one is written.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     home = Path(home)
     builds = home / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     staging = builds / f".staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
-    (staging / "nodes").mkdir(parents=True)
-    (staging / "edges").mkdir()
+    for sub in ("nodes", "edges", "index"):
+        (staging / sub).mkdir(parents=True)
     try:
-        files = []
-        for folder, group in (("nodes", tables.nodes), ("edges", tables.edges)):
-            for name, frame in sorted(group.items()):
-                path = staging / folder / f"{name}{_SUFFIX[FORMAT]}"
-                _write_arrow(_arrow_table(frame), path)
+        files: list[Path] = []
+        hashes = []
+        with ThreadPoolExecutor(max_workers=1) as hasher:
+            def written(path: Path) -> None:
                 files.append(path)
-        digest = _digest(staging, files)
+                hashes.append(hasher.submit(_file_digest, path))
+
+            for folder, group in (("nodes", tables.nodes), ("edges", tables.edges)):
+                for name, frame in sorted(group.items()):
+                    path = staging / folder / f"{name}{_SUFFIX[FORMAT]}"
+                    _write_arrow(_arrow_table(frame), path)
+                    written(path)
+            for path in _write_index(tables, staging / "index"):
+                written(path)
+            parts = [h.result() for h in hashes]
+        digest = _combine(staging, files, parts)
         target = builds / digest[:16]
         manifest = {
             "format": FORMAT,
@@ -127,6 +141,30 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
         if old != target and not old.name.startswith(".staging"):
             shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _write_index(tables: GraphTables, folder: Path) -> list[Path]:
+    """The endpoint index files (see the module docstring); endpoints without row numbers get none."""
+    import numpy as np
+
+    written = []
+    for (rel, end), rows in sorted(tables.endpoint_rows.items()):
+        if rel not in tables.edges or len(rows) != len(tables.edges[rel]):
+            continue
+        label = tables.schema.relationship(rel).from_labels[0] if end == "from" else \
+            tables.schema.relationship(rel).to_labels[0]
+        n = len(tables.nodes.get(label, ()))
+        rows = np.ascontiguousarray(rows, dtype=np.int32)
+        if len(rows) and (rows.min() < 0 or rows.max() >= n):
+            continue
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
+        for kind, array in (("rows", rows), ("order", np.argsort(rows, kind="stable").astype(np.int32)),
+                            ("offsets", offsets)):
+            path = folder / f"{rel}.{end}.{kind}.npy"
+            np.save(path, array, allow_pickle=False)
+            written.append(path)
+    return written
 
 
 def _swap_link(home: Path, target: Path) -> None:
@@ -171,6 +209,8 @@ class EmbeddedStore(GraphStore):
                              hint="upgrade chainkg or rebuild with `chainkg build`")
         self._tables: dict[tuple[str, str], object] = {}
         self._cache: dict[tuple[str, str], pd.DataFrame] = {}
+        self._indexes: dict[tuple[str, str], tuple | None] = {}
+        self._row_of: dict[str, dict[str, int]] = {}
 
     @classmethod
     def open(cls, home: str | Path, schema: Schema | None = None) -> EmbeddedStore:
@@ -249,8 +289,50 @@ class EmbeddedStore(GraphStore):
         if table is None:
             return self._empty(kind, name, wanted)
         values = table.column(column)
-        mask = pc.is_in(values, value_set=pa.array([str(k) for k in keys], type=values.type))
+        keys = [str(k) for k in keys]
+        if len(keys) == 1:
+            mask = pc.equal(values, pa.scalar(keys[0], type=values.type))
+        else:
+            mask = pc.is_in(values, value_set=pa.array(keys, type=values.type))
         return self._frame(table.filter(mask), wanted, f"{self.folder / kind / name}{self._suffix}")
+
+    def _index(self, rel_type: str, end: str):
+        """(rows, order, offsets) of the endpoint index, memory-mapped, or None."""
+        key = (rel_type, end)
+        if key not in self._indexes:
+            import numpy as np
+
+            base = self.folder / "index" / f"{rel_type}.{end}"
+            try:
+                self._indexes[key] = tuple(np.load(f"{base}.{kind}.npy", mmap_mode="r", allow_pickle=False)
+                                           for kind in ("rows", "order", "offsets"))
+            except (OSError, ValueError):
+                self._indexes[key] = None
+        return self._indexes[key]
+
+    def _row_numbers(self, label: str, keys: list[str]) -> dict[str, int]:
+        """Row numbers of the nodes ``keys`` in the node table (missing keys are left out); remembered."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        known = self._row_of.setdefault(label, {})
+        todo = [k for k in dict.fromkeys(keys) if k not in known]
+        if todo:
+            table = self._arrow("nodes", label)
+            if table is not None:
+                column = table.column(self.schema.label(label).key)
+                if len(todo) == 1:
+                    hits = np.flatnonzero(pc.equal(column, pa.scalar(todo[0], type=column.type))
+                                          .to_numpy(zero_copy_only=False))
+                    found = {todo[0]: int(hits[0])} if len(hits) else {}
+                else:
+                    where = pc.index_in(column, value_set=pa.array(todo, type=column.type))
+                    valid = np.flatnonzero(pc.is_valid(where).to_numpy(zero_copy_only=False))
+                    picked = where.take(pa.array(valid)).to_numpy(zero_copy_only=False) if len(valid) else []
+                    found = {todo[int(i)]: int(r) for r, i in zip(valid, picked)}
+                known.update(found)
+        return {k: known[k] for k in keys if k in known}
 
     def nodes(self, label: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         return self._read("nodes", label, columns)
@@ -259,15 +341,46 @@ class EmbeddedStore(GraphStore):
         return self._read("edges", rel_type, columns)
 
     def nodes_where(self, label: str, keys: Iterable[str], columns: Iterable[str] | None = None) -> pd.DataFrame:
-        """Rows of ``label`` whose key is one of ``keys``, filtered in Arrow on the mapped file."""
-        return self._where("nodes", label, self.schema.label(label).key, keys, columns)
+        """Rows of ``label`` whose key is one of ``keys``, taken from the mapped file."""
+        import numpy as np
+
+        wanted = list(columns) if columns is not None else self.schema.label(label).columns()
+        table = self._arrow("nodes", label)
+        if table is None or self._suffix != ".arrow":
+            return self._where("nodes", label, self.schema.label(label).key, keys, wanted)
+        rows = np.sort(np.fromiter(self._row_numbers(label, [str(k) for k in keys]).values(), dtype=np.int64))
+        return self._frame(table.take(rows), wanted, f"{self.folder / 'nodes' / label}{self._suffix}")
 
     def edges_where(self, rel_type: str, end: str, keys: Iterable[str],
                     columns: Iterable[str] | None = None) -> pd.DataFrame:
-        """Rows of ``rel_type`` whose ``end`` (``from`` or ``to``) is one of ``keys``, filtered in Arrow."""
+        """Rows of ``rel_type`` whose ``end`` (``from`` or ``to``) is one of ``keys``.
+
+        Uses the endpoint index when the build has one (a slice per node), else
+        filters the mapped column in Arrow.
+        """
+        import numpy as np
+
         if end not in ("from", "to"):
             raise ValueError(f"end must be 'from' or 'to', not {end!r}")
-        return self._where("edges", rel_type, end, keys, columns)
+        spec = self.schema.relationship(rel_type)
+        wanted = list(columns) if columns is not None else spec.columns()
+        index = self._index(rel_type, end)
+        table = self._arrow("edges", rel_type)
+        if index is None or table is None:
+            return self._where("edges", rel_type, end, keys, wanted)
+        label = (spec.from_labels if end == "from" else spec.to_labels)[0]
+        _, order, offsets = index
+        found = sorted(self._row_numbers(label, [str(k) for k in keys]).values())
+        rows = np.sort(np.concatenate([order[offsets[r]:offsets[r + 1]] for r in found])) if found \
+            else np.zeros(0, dtype=np.int64)
+        other = "to" if end == "from" else "from"
+        other_index = self._index(rel_type, other)
+        if other_index is not None and len(rows):  # remember where the neighbours are, for names()
+            other_label = (spec.to_labels if end == "from" else spec.from_labels)[0]
+            known = self._row_of.setdefault(other_label, {})
+            neighbours = table.column(other).take(rows).to_pylist()
+            known.update(zip(neighbours, other_index[0][rows].tolist()))
+        return self._frame(table.take(rows), wanted, f"{self.folder / 'edges' / rel_type}{self._suffix}")
 
 
 def _types_mapper(arrow_type):

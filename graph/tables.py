@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from graph.schema import Schema
@@ -27,6 +28,9 @@ class GraphTables:
     schema: Schema
     nodes: dict[str, pd.DataFrame] = field(default_factory=dict)
     edges: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: optional, filled by ingest's checks: for (relationship type, "from"/"to") whose endpoint has a
+    #: single label, the row number of each relationship's endpoint in that label's node table
+    endpoint_rows: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def node_table(self, label: str) -> pd.DataFrame:
         """The table of ``label``, empty with the declared columns when there is no data."""

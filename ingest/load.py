@@ -163,6 +163,7 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
     problems += _unknown_sources(tables, origins)
     if problems:
         raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
+    tables.endpoint_rows = clean.endpoint_rows()
     return tables
 
 
@@ -212,6 +213,10 @@ class _KeyCheck:
                 start += len(column)
                 self._codes[rel, end] = part
                 self._resolved[rel, end] = bool((part < known).all())
+
+    def endpoint_rows(self) -> dict[tuple[str, str], np.ndarray]:
+        """Row numbers of the endpoints in their node tables (valid once every key is distinct and resolved)."""
+        return {key: codes.astype(np.int32, copy=False) for key, codes in self._codes.items()}
 
     def distinct_nodes(self, label: str) -> bool:
         return self._distinct.get(label, False)
