@@ -41,7 +41,7 @@ import pandas as pd
 
 from chainkg.errors import StoreError, StoreNotBuiltError
 from graph.schema import Schema, load_schema
-from graph.store import GraphStore, StoreInfo
+from graph.store import GraphStore, NodeMatch, StoreInfo
 from graph.tables import GraphTables
 
 __all__ = ["EmbeddedStore", "write_embedded", "FORMAT"]
@@ -260,7 +260,9 @@ class EmbeddedStore(GraphStore):
             selected = table.select(wanted)
         except KeyError as error:
             raise StoreError(f"{path}: cannot read ({error})", hint="rebuild with `chainkg build`") from None
-        return selected.to_pandas(types_mapper=_types_mapper)
+        # every stored column is one of pandas' nullable types, so the types alone say how to convert;
+        # skipping the pandas metadata saves milliseconds per small lookup result
+        return selected.to_pandas(types_mapper=_types_mapper, ignore_metadata=True)
 
     def _read(self, kind: str, name: str, columns: Iterable[str] | None) -> pd.DataFrame:
         spec = self._spec(kind, name)
@@ -337,6 +339,44 @@ class EmbeddedStore(GraphStore):
     def nodes(self, label: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         return self._read("nodes", label, columns)
 
+    def find(self, label: str, name: str) -> list[NodeMatch]:
+        """:meth:`GraphStore.find` in Arrow kernels on the mapped file (same matches, same order)."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        spec = self.schema.label(label)
+        table = self._arrow("nodes", label)
+        if table is None or self._suffix != ".arrow":
+            return super().find(label, name)
+        keys = table.column(spec.key)
+        names = table.column("name") if "name" in spec.properties else keys
+        aliases = table.column("aliases") if "aliases" in spec.properties else None
+        needle = pa.scalar(name, type=keys.type)
+
+        def collect(mask, how: str) -> list[NodeMatch]:
+            hits = np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+            if not len(hits):
+                return []
+            index = pa.array(hits)
+            return [NodeMatch(label, str(k), str(n), how)
+                    for k, n in zip(keys.take(index).to_pylist(), names.take(index).to_pylist())]
+
+        matches = collect(pc.equal(keys, needle), "key") or collect(pc.equal(names, needle), "name")
+        if not matches and aliases is not None:
+            has = pc.fill_null(pc.match_substring(aliases, name), False).to_numpy(zero_copy_only=False)
+            if has.any():
+                exact = np.zeros(len(has), dtype=bool)
+                rows = np.flatnonzero(has)
+                exact[rows] = [name in (a or "").split("|") for a in aliases.take(pa.array(rows)).to_pylist()]
+                matches = collect(pa.array(exact), "alias")
+        if not matches:
+            partial = pc.match_substring(names, name)
+            if aliases is not None:
+                partial = pc.or_(pc.fill_null(partial, False), pc.fill_null(pc.match_substring(aliases, name), False))
+            matches = collect(partial, "partial")
+        return matches
+
     def edges(self, rel_type: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         return self._read("edges", rel_type, columns)
 
@@ -388,4 +428,10 @@ def _types_mapper(arrow_type):
 
     if arrow_type in (pa.string(), pa.large_string()):
         return pd.StringDtype("pyarrow")
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_floating(arrow_type):
+        return pd.Float64Dtype()
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
     return None
