@@ -57,27 +57,28 @@ def load(app: AppContext, folders: tuple[Path, ...], replace: bool, chunk_size: 
     from ingest.load import DEFAULT_DATA_DIR
     from ingest.neo4j_load import load_neo4j
 
-    with contextlib.closing(_connect(app, chunk_size=chunk_size)) as store:
-        if schema_only:
+    if schema_only:
+        with contextlib.closing(_connect(app)) as store:
             count = store.create_schema()
-            click.echo(f"{count} constraints and indexes in place ({store.location})")
+        click.echo(f"{count} constraints and indexes in place ({store.location})")
+        return
+
+    @contextlib.contextmanager
+    def bar(total: int):
+        if app.quiet:
+            yield None
             return
+        with click.progressbar(length=total, label="loading rows", file=click.get_text_stream("stderr"),
+                               show_pos=True) as progress:
+            yield progress.update
 
-        @contextlib.contextmanager
-        def bar(total: int):
-            if app.quiet:
-                yield None
-                return
-            with click.progressbar(length=total, label="loading rows", file=click.get_text_stream("stderr"),
-                                   show_pos=True) as progress:
-                yield progress.update
-
-        result = load_neo4j(folders or [DEFAULT_DATA_DIR], store, replace=replace, progress=app.progress, bar=bar)
+    result = load_neo4j(folders or [DEFAULT_DATA_DIR], lambda: _connect(app, chunk_size=chunk_size),
+                        replace=replace, progress=app.progress, bar=bar)
     report = result.report
     nodes, rels = sum(report.nodes.values()), sum(report.relationships.values())
     deleted = f", {report.deleted} old nodes deleted first" if replace else ""
     retries = f", {report.retries} retried" if report.retries else ""
-    click.echo(f"loaded {nodes} nodes and {rels} relationships into {store.location} "
+    click.echo(f"loaded {nodes} nodes and {rels} relationships into {result.location} "
                f"in {report.transactions} transactions ({report.seconds:.1f} s{retries}{deleted}); "
                f"digest {result.digest[:12]}")
 
