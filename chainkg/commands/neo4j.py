@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
 
 import click
@@ -68,7 +69,7 @@ def load(app: AppContext, folders: tuple[Path, ...], replace: bool, chunk_size: 
         if app.quiet:
             yield None
             return
-        with click.progressbar(length=total, label="loading rows", file=click.get_text_stream("stderr"),
+        with click.progressbar(length=total, label="loading rows", file=sys.stderr,
                                show_pos=True) as progress:
             yield progress.update
 
