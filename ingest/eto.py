@@ -250,17 +250,6 @@ def eto_records(files: EtoFiles | str | Path, *, existing_regions: Iterable[str]
         "note": f"read from {REPOSITORY} data/" + (f" at commit {eto.commit}" if eto.commit else "")
                 + "; never copied into this repository", **base})
     count("Source")
-    citations: dict[str, str] = {}
-    for text in provision["source"]:
-        text = _one_line(text)
-        if text and text not in citations:
-            citations[text] = _cite_id(text)
-            yield NodeRecord("Source", citations[text], {
-                "title": text, "kind": "dataset", "publisher": f"{PUBLISHER} (citing its own sources)",
-                "licence": LICENCE, "attribution": eto.attribution,
-                "note": "a citation ETO Chip Explorer gives for its market shares (provision.csv)", **base})
-            count("Source")
-
     yield NodeRecord("Chain", ETO_CHAIN, {
         "name": "半导体供应链（ETO）", "aliases": ["Semiconductor supply chain (ETO Chip Explorer)", "ETO"],
         "description": "The semiconductor supply chain as ETO Chip Explorer maps it: design, fabrication, "
@@ -387,6 +376,17 @@ def eto_records(files: EtoFiles | str | Path, *, existing_regions: Iterable[str]
             report.skipped["older provision rows"] = report.skipped.get("older provision rows", 0) + 1
     if skipped_various:
         report.skipped["Various companies provision rows"] = skipped_various
+    # each citation ETO gives for the market shares kept becomes a Source of its own
+    citations: dict[str, str] = {}
+    for _year, _i, row in sorted(latest.values(), key=lambda item: item[1]):
+        text = _one_line(row["source"])
+        if text and text not in citations:
+            citations[text] = _cite_id(text)
+            yield NodeRecord("Source", citations[text], {
+                "title": text, "kind": "dataset", "publisher": f"{PUBLISHER} (citing its own sources)",
+                "licence": LICENCE, "attribution": eto.attribution,
+                "note": "a citation ETO Chip Explorer gives for its market shares (provision.csv)", **base})
+            count("Source")
     for (pid, provided), (year, _i, row) in sorted(latest.items(), key=lambda item: item[1][1]):
         label, key = provider_node[pid]
         text = _one_line(row["source"])

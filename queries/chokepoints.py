@@ -515,7 +515,7 @@ class Chokepoint:
     countries: int
     supply: list[dict[str, Any]]  # units (country or area) with their share, largest first
     unattributed_share: float | None
-    top1: str | None
+    top1: str | None  # the largest supplier (None when several tie for the largest share)
     top1_share: float | None
     top3_share: float | None
     hhi: float | None
@@ -676,6 +676,7 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
         ranked = list(units.items())
         hhi = _hhi(units) if supply.basis != "none" else None
         top1 = ranked[0] if ranked else None
+        tied = len(ranked) > 1 and abs(ranked[0][1] - ranked[1][1]) < 1e-9
         top3 = sum(s for _, s in ranked[:3]) if ranked else (0.0 if supply.basis != "none" else None)
         c75 = _countries_for(units) if supply.basis != "none" else None
         companies = len({p.key for p in c.providers if p.label == "Enterprise"})
@@ -698,7 +699,7 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
                 + (f"；{'；'.join(extra)}" if extra else "")
                 + f"；前三合计 {_pct(top3)}，HHI {hhi:.0f}，{reach75}；C = HHI/10000 = {concentration:.3f}")
 
-        who = f"{persp.code}（{persp.name}）" if persp.name != persp.code else persp.code
+        who = f"{persp.name}（{persp.code}）" if persp.name != persp.code else persp.code
         strong = [x for x in c.capable if x.via in _STRONG]
         related = [x for x in c.capable if x.via == "OPERATES_IN"]
         capable_text = ""
@@ -747,7 +748,7 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
             share_basis=supply.basis, share_year=supply.year, companies=companies, countries=len(units),
             supply=[{"unit": u, "name": names.get(u, u), "share": round(s, 2)} for u, s in ranked],
             unattributed_share=round(supply.unattributed, 2) if supply.basis != "none" else None,
-            top1=top1[0] if top1 else None, top1_share=round(top1[1], 2) if top1 else None,
+            top1=top1[0] if top1 and not tied else None, top1_share=round(top1[1], 2) if top1 else None,
             top3_share=round(top3, 2) if top3 is not None else None,
             hhi=round(hhi, 1) if hhi is not None else None, countries_for_75=c75,
             own_share=round(own_share, 2) if own_share is not None else None, own_share_basis=own_basis,
