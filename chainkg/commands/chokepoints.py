@@ -69,7 +69,7 @@ def chokepoints(app: AppContext, perspective: str, chain: str | None, top: int, 
         rows.append([r.rank, r.name, f"{r.score:.1f}", f"{r.breadth:.3f}", f"{r.concentration:.3f}",
                      f"{r.absence:.3f}", r.downstream, top1, _share(r.top3_share),
                      "" if r.hhi is None else f"{r.hhi:.0f}", r.countries_for_75, _share(r.own_share),
-                     len(r.capable), ",".join(r.flags)])
+                     len({c["key"] for c in r.capable}), ",".join(r.flags)])
     click.echo(text_table(["#", "name 名称", "score", "B", "C", "A", "D", "top1", "top3", "HHI", "n75",
                            "own 本方", "capable", "flags"], rows))
     click.echo("\n理由 reasons:")
