@@ -82,7 +82,8 @@ __all__ = [
 ETO_SOURCE = "eto-chip-explorer"
 ETO_CHAIN = "eto-semiconductors"
 LICENCE = "CC BY-NC 4.0"
-PUBLISHER = "Emerging Technology Observatory (ETO), Center for Security and Emerging Technology (CSET), Georgetown University"
+PUBLISHER = ("Emerging Technology Observatory (ETO), Center for Security and Emerging Technology (CSET), "
+             "Georgetown University")
 REPOSITORY = "github.com/georgetown-cset/eto-chip-explorer"
 #: the Region code of ETO's "Various countries": share not attributed to a named country
 UNATTRIBUTED = "XXX"

@@ -95,6 +95,7 @@ __all__ = [
     "ChokepointInputs",
     "Chokepoint",
     "ChokepointResult",
+    "ChokepointInputError",
     "chokepoint_inputs",
     "score_chokepoints",
     "chokepoints",
@@ -110,6 +111,7 @@ UNATTRIBUTED = "XXX"
 _UNIT_LEVELS = ("country", "area")
 FORMULA = "score = 100 × B × C × A; B = ln(1+D)/ln(1+Dmax); C = HHI/10000; A = 1 − own share/100"
 _STRONG = ("MASTERS", "PROVIDES", "SUPPLIES")
+_EVIDENCE_FLAGS = {"strong": "own-capability", "related": "own-related-only", "none": "no-own-capability"}
 
 
 class ChokepointInputError(ChainkgError):
@@ -573,7 +575,7 @@ def _split_missing(rows: list[tuple[str, float | None]]) -> tuple[list[tuple[str
     return [(u, s if s is not None else each) for u, s in rows], len(missing), 0.0 if missing else rest
 
 
-def _supply(candidate: Candidate, perspective: Perspective) -> _Supply:
+def _supply(candidate: Candidate) -> _Supply:
     regions = [p for p in candidate.providers if p.label == "Region"]
     companies = [p for p in candidate.providers if p.label == "Enterprise"]
     shared_regions = [p for p in regions if p.share is not None]
@@ -658,7 +660,7 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
     dmax = max((c.downstream for c in figures.candidates), default=0)
     scored = []
     for c in figures.candidates:
-        supply = _supply(c, persp)
+        supply = _supply(c)
         flags = list(supply.flags)
         reasons: list[str] = []
         d = c.downstream
@@ -715,7 +717,7 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
             evidence = "strong" if strong else "related" if related else "none"
             absence = DEFAULT_ABSENCE[evidence]
             own_share, own_basis = None, "capability"
-            flags.append({"strong": "own-capability", "related": "own-related-only", "none": "no-own-capability"}[evidence])
+            flags.append(_EVIDENCE_FLAGS[evidence])
             reasons.append(f"本方缺位：{who} 的供应份额未知（无市场份额数据）；{capable_text}；"
                            f"按默认 A = {absence:.3f} 计（默认值）")
         else:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import MINI, ROOT
 
-from conftest import DATA, MINI, ROOT
 from graph.memory import TableStore
 from graph.records import EdgeRecord, NodeRecord
 from graph.schema import load_schema
@@ -478,3 +478,20 @@ def test_cli_acceptance_on_the_eto_data_beside_changzhou(run, tmp_path):
     assert "EUV lithography tools" in [r["name"] for r in data["results"]]
     city = run("--home", home, "chokepoints", "--perspective", "常州市", "--chain", "集成电路", "--format", "json")
     assert city.exit_code == 0 and json.loads(city.output)["results"]
+
+
+def test_feeds_rows_may_omit_labels_and_then_link_segments(mini_copy):
+    """The schema change: FEEDS may link technologies; rows without labels still mean segment → segment."""
+    (mini_copy / "technologies.csv").write_text("id,name,source,as_of\nt-x,某材料,mini,2026-01-01\n", encoding="utf-8")
+    (mini_copy / "feeds.csv").write_text(
+        "from,to,from_label,to_label,source,as_of\n"
+        "s-mat,s-part,,,mini,2026-01-01\n"
+        "t-x,s-mat,Technology,Segment,mini,2026-01-01\n", encoding="utf-8")
+    feeds = load_tables([mini_copy]).edges["FEEDS"]
+    assert list(zip(feeds["from_label"], feeds["to_label"])) == [("Segment", "Segment"), ("Technology", "Segment")]
+    (mini_copy / "feeds.csv").write_text(
+        "from,to,from_label,to_label,source,as_of\nt-x,s-mat,,,mini,2026-01-01\n", encoding="utf-8")
+    from chainkg.errors import BadInputError
+
+    with pytest.raises(BadInputError, match="no Segment with key 't-x'"):
+        load_tables([mini_copy])
