@@ -328,28 +328,26 @@ def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> Chokep
     # candidates: technologies that are inputs, within the chain when one is given. An aggregate (no
     # provider of its own while something it is made of has one: a process, a final product, a category
     # without figures) is scored through its parts, not itself.
-    needs: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for a, bs in needed_by.items():
-        for b in bs:
-            needs.setdefault(b, set()).add(a)
-    candidate_keys = []
-    aggregates = 0
-    for k in techs["id"].astype(str):
-        if k not in provided and any(n[0] == "Technology" and n[1] in provided
-                                     for n in reach(("Technology", k), needs)):
-            aggregates += 1
-            continue
-        candidate_keys.append(k)
+    pool = list(techs["id"].astype(str))
     chain_info = None
     if chain is not None:
         found = store.resolve("Chain", chain)
         chain_info = {"key": found.key, "name": found.name}
         segment_of = store.edges("SEGMENT_OF", ["from", "to"])
-        chain_segments = {("Segment", str(s)) for s in segment_of.loc[segment_of["to"] == found.key, "from"]}
+        needs: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        for a, bs in needed_by.items():
+            for b in bs:
+                needs.setdefault(b, set()).add(a)
         upstream: set[tuple[str, str]] = set()
-        for segment in chain_segments:
-            upstream |= reach(segment, needs)
-        candidate_keys = [k for k in candidate_keys if ("Technology", k) in upstream]
+        for segment in segment_of.loc[segment_of["to"] == found.key, "from"].astype(str):
+            upstream |= reach(("Segment", segment), needs)
+        pool = [k for k in pool if ("Technology", k) in upstream]
+    made_of_provided: set[tuple[str, str]] = set()  # everything downstream of a provided technology
+    for k in provided:
+        if ("Technology", k) not in made_of_provided:
+            made_of_provided |= reach(("Technology", k), needed_by)
+    candidate_keys = [k for k in pool if k in provided or ("Technology", k) not in made_of_provided]
+    aggregates = len(pool) - len(candidate_keys)
 
     structure = _structure(needed_by, is_final)
 
