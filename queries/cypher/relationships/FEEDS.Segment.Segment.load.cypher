@@ -1,6 +1,6 @@
 // Load FEEDS relationships from Segment to Segment: match both ends by key, merge the relationship.
 //
-// Upstream segment feeds the downstream one (上游 → 下游).
+// Upstream segment (or input) feeds the downstream one (上游 → 下游). from_label/to_label may be left out for segment → segment rows.
 // Idempotent: a second run with the same rows leaves the graph as it was. Load the
 // nodes first; a row whose end is missing merges nothing, and chainkg compares
 // `merged` with the rows it sent to report it.
