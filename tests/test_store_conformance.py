@@ -169,7 +169,20 @@ def case_stats(store):
     return graph_stats(store)
 
 
-CASES = [case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
+def case_chokepoint_inputs(store):
+    """The choke-point analysis's aggregation step (queries/chokepoints.py), from 常州市 and from China."""
+    import dataclasses
+
+    from queries.chokepoints import chokepoint_inputs
+
+    out = {}
+    for perspective in ("320400", "CHN"):
+        figures = chokepoint_inputs(store, perspective=perspective)
+        out[perspective] = dataclasses.asdict(figures)
+    return out
+
+
+CASES = [case_chokepoint_inputs, case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
          case_resolve, case_regions, case_networkx, case_describe, case_stats]
 
 
