@@ -321,7 +321,12 @@ def _read_base(folders: list[Path]) -> _Base:
                                           "the pool assigns enterprises to the curated segments: add them first")])
     seg_index = {s: i for i, s in enumerate(segments)}
     feeds_tab = tables.edge_table("FEEDS")
-    feeds = sorted({(seg_index[f], seg_index[t]) for f, t in zip(feeds_tab["from"], feeds_tab["to"]) if f != t})
+    n_feeds = len(feeds_tab)
+    from_labels = feeds_tab["from_label"] if "from_label" in feeds_tab else ["Segment"] * n_feeds
+    to_labels = feeds_tab["to_label"] if "to_label" in feeds_tab else ["Segment"] * n_feeds
+    feeds = sorted({(seg_index[f], seg_index[t])
+                    for f, t, fl, tl in zip(feeds_tab["from"], feeds_tab["to"], from_labels, to_labels)
+                    if fl == "Segment" and tl == "Segment" and f != t and f in seg_index and t in seg_index})
     key_to_tab = tables.edge_table("KEY_TO")
     key_to = sorted((seg_index[t], f) for f, t in zip(key_to_tab["from"], key_to_tab["to"]) if t in seg_index)
     sources = set(tables.node_table("Source")["id"])

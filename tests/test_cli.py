@@ -19,7 +19,8 @@ def test_every_command_is_documented_in_the_readme():
     from chainkg.cli import cli
 
     # helpers document their commands in docs/<topic>.md until the lead folds them into the README
-    readme = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    readme = "\n".join(p.read_text(encoding="utf-8") for p in pages)
     for name in cli.commands:
         assert f"chainkg {name}" in readme, f"neither README.md nor docs/ documents `chainkg {name}`"
 
