@@ -23,14 +23,13 @@ relationships of a node are a slice, not a scan of millions of keys.
 
 A build writes a new folder beside the current one and swaps the ``current``
 link in one ``rename``; a build that fails before the swap leaves the
-previous graph as it was. The digest is the SHA-256 of the table files, which
-are deterministic, so building the same tables twice gives the same folder,
-byte for byte. Stores of the first format (Parquet files) still open.
+previous graph as it was. The files are deterministic, so building the same
+tables twice gives the same folder, byte for byte. Stores of the first format
+(Parquet files) still open.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -67,29 +66,12 @@ def _write_arrow(table, path: Path) -> None:
             writer.write_table(table, max_chunksize=max(table.num_rows, 1))
 
 
-def _file_digest(path: Path) -> bytes:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 23):
-            h.update(chunk)
-    return h.digest()
-
-
-def _combine(folder: Path, files: list[Path], parts: list[bytes]) -> str:
-    """SHA-256 over the files' names and their own SHA-256."""
-    h = hashlib.sha256(f"chainkg-store:{FORMAT}\n".encode())
-    for path, part in zip(files, parts):
-        h.update(f"{path.relative_to(folder).as_posix()}\n".encode())
-        h.update(part)
-    return h.hexdigest()
-
-
 def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str] = ()) -> Path:
     """Write ``tables`` as a new build under ``home`` and make it current. Returns the build folder.
 
     Building the same tables twice gives the same folder, byte for byte; the
-    manifest's ``digest`` is the hash of the table files. Files are hashed in a
-    second thread while the next one is written.
+    manifest's ``digest`` is :meth:`GraphTables.digest` (the same for every
+    store), computed in a second thread while the files are written.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -102,22 +84,13 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     for sub in ("nodes", "edges", "index"):
         (staging / sub).mkdir(parents=True)
     try:
-        files: list[Path] = []
-        hashes = []
         with ThreadPoolExecutor(max_workers=1) as hasher:
-            def written(path: Path) -> None:
-                files.append(path)
-                hashes.append(hasher.submit(_file_digest, path))
-
+            hashing = hasher.submit(tables.digest)  # hashes in a second thread while the files are written
             for folder, group in (("nodes", tables.nodes), ("edges", tables.edges)):
                 for name, frame in sorted(group.items()):
-                    path = staging / folder / f"{name}{_SUFFIX[FORMAT]}"
-                    _write_arrow(_arrow_table(frame), path)
-                    written(path)
-            for path in _write_index(tables, staging / "index"):
-                written(path)
-            parts = [h.result() for h in hashes]
-        digest = _combine(staging, files, parts)
+                    _write_arrow(_arrow_table(frame), staging / folder / f"{name}{_SUFFIX[FORMAT]}")
+            _write_index(tables, staging / "index")
+            digest = hashing.result()
         target = builds / digest[:16]
         manifest = {
             "format": FORMAT,
@@ -159,12 +132,20 @@ def _write_index(tables: GraphTables, folder: Path) -> list[Path]:
             continue
         offsets = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
-        for kind, array in (("rows", rows), ("order", np.argsort(rows, kind="stable").astype(np.int32)),
-                            ("offsets", offsets)):
+        for kind, array in (("rows", rows), ("order", _stable_order(rows)), ("offsets", offsets)):
             path = folder / f"{rel}.{end}.{kind}.npy"
             np.save(path, array, allow_pickle=False)
             written.append(path)
     return written
+
+
+def _stable_order(rows):
+    """``argsort(rows, kind="stable")`` for non-negative int32, as an LSD radix sort of two 16-bit passes."""
+    import numpy as np
+
+    low = np.argsort((rows & 0xFFFF).astype(np.uint16), kind="stable")  # numpy sorts 16-bit keys by radix
+    high = np.argsort((rows[low] >> 16).astype(np.uint16), kind="stable")
+    return low[high].astype(np.int32)
 
 
 def _swap_link(home: Path, target: Path) -> None:

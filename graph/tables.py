@@ -50,12 +50,42 @@ class GraphTables:
         }
 
     def digest(self) -> str:
-        """A content hash: equal for equal graphs, whatever the input encoding or file order."""
-        h = hashlib.sha256()
+        """A content hash: equal for equal graphs, whatever the input encoding, file order or chunking.
+
+        SHA-256 over each table's name, size and columns, then per column its
+        Arrow type, validity and values (strings as normalised offsets and
+        bytes, other types with nulls zeroed), so it runs at memory speed.
+        """
+        h = hashlib.sha256(b"chainkg-tables:2\n")
         for kind, tables in (("node", self.nodes), ("edge", self.edges)):
             for name in sorted(tables):
                 frame = tables[name]
                 h.update(f"{kind}:{name}:{len(frame)}:{','.join(frame.columns)}\n".encode())
-                hashed = pd.util.hash_pandas_object(frame.astype("string").fillna("\x00"), index=False)
-                h.update(hashed.to_numpy().tobytes())
+                for col in frame.columns:
+                    _hash_column(h, frame[col])
         return h.hexdigest()
+
+
+def _hash_column(h, series: pd.Series) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(series.array, from_pandas=True) if hasattr(series.array, "__arrow_array__") else \
+        pa.array(series.to_numpy(dtype=object, na_value=None), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    if pa.types.is_string(array.type):
+        array = array.cast(pa.large_string())
+    h.update(f"{array.type}:{array.null_count}\n".encode())
+    if array.null_count:
+        h.update(pc.is_valid(array).to_numpy(zero_copy_only=False).tobytes())
+    if pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type):
+        offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+        data = array.buffers()[2]
+        h.update((offsets - offsets[0]).tobytes())
+        if data is not None and len(array):
+            h.update(memoryview(data)[int(offsets[0]):int(offsets[-1])])
+        return
+    if array.null_count:
+        array = pc.fill_null(array, pa.scalar(False if pa.types.is_boolean(array.type) else 0, type=array.type))
+    h.update(np.ascontiguousarray(array.to_numpy(zero_copy_only=False)).tobytes())

@@ -70,9 +70,10 @@ def validate_table(raw, spec: Label | Relationship) -> tuple[pd.DataFrame, list[
     rows = pd.RangeIndex(raw.first_row, raw.first_row + len(frame))
     out: dict[str, pd.Series] = {}
     for col in allowed:
-        values = frame[col].reset_index(drop=True) if col in frame.columns else _empty_strings(len(frame))
+        missing = col not in frame.columns
+        values = _empty_strings(len(frame)) if missing else frame[col].reset_index(drop=True)
         arrow = _arrow(values)
-        empty = _is_empty(arrow)
+        empty = np.ones(len(frame), dtype=bool) if missing else _is_empty(arrow)
         if col in ("from", "to"):
             out[col] = values.astype(STRING)
             problems += _report(raw, rows, col, empty, "empty endpoint key",
@@ -124,9 +125,18 @@ def _empty_strings(n: int) -> pd.Series:
 
 
 def _is_empty(arrow) -> np.ndarray:
+    """Which cells are ``""``, read off the string offsets."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    return _numpy_bool(pc.equal(pc.binary_length(arrow), 0))
+    parts = []
+    for chunk in arrow.chunks:
+        if chunk.null_count or not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return _numpy_bool(pc.equal(pc.binary_length(arrow), 0))
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        parts.append(offsets[1:] == offsets[:-1])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
 def _isin(arrow, values) -> np.ndarray:
@@ -173,16 +183,24 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
     n = len(values)
     if kind in ("string", "text"):
         return values.astype(STRING), None
+    if len(empty) and empty.all():  # nothing to check: the typed column of a column left empty
+        if kind in ("int", "float"):
+            return pd.Series(pd.NA, index=range(n), dtype="Int64" if kind == "int" else "Float64"), None
+        if kind == "bool":
+            return pd.Series(pd.NA, index=range(n), dtype="boolean"), None
+        return values.astype(STRING), None
     if kind == "list":
         return _fast_list(values, arrow), None
     if kind == "date":
         normal = _map_distinct(arrow, normalise_date)
         bad = _numpy_bool(pc.is_null(normal))
         return _strings(pc.fill_null(normal, "")), bad
-    if kind == "bool":
-        lower = pc.utf8_lower(arrow)
-        truth = _isin(lower, sorted(TRUE_WORDS))
-        falsity = _isin(lower, sorted(FALSE_WORDS))
+    if kind == "bool":  # decided once per distinct spelling
+        encoded = pc.dictionary_encode(arrow.combine_chunks())
+        words = [w.lower() for w in encoded.dictionary.to_pylist()]
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        truth = np.asarray([w in TRUE_WORDS for w in words], dtype=bool)[codes]
+        falsity = np.asarray([w in FALSE_WORDS for w in words], dtype=bool)[codes]
         result = pd.Series(pd.arrays.BooleanArray(truth.copy(), ~(truth | falsity)))
         return result, ~(truth | falsity)
     if kind in ("int", "float"):
