@@ -9,7 +9,7 @@ Layout of the store folder (``.chainkg/`` by default)::
       builds/<digest>/edges/<TYPE>.arrow
       builds/<digest>/index/<TYPE>.<end>.{rows,order,offsets}.npy
 
-Tables are Arrow IPC files, uncompressed, one record batch each, so opening a
+Tables are Arrow IPC files, uncompressed, so opening a
 store costs only the manifest and reading a table is a memory map: pandas
 columns are Arrow-backed views of the file (strings are not copied), and the
 lookups ``chainkg show`` needs (:meth:`EmbeddedStore.edges_where`,
@@ -52,10 +52,10 @@ _SUFFIX = {1: ".parquet", 2: ".arrow"}
 
 
 def _arrow_table(frame: pd.DataFrame):
-    """``frame`` as one contiguous Arrow table (the same bytes whatever the input's chunking)."""
+    """``frame`` as an Arrow table (Arrow-backed columns are not copied)."""
     import pyarrow as pa
 
-    return pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def _write_arrow(table, path: Path) -> None:
@@ -63,7 +63,7 @@ def _write_arrow(table, path: Path) -> None:
 
     with pa.OSFile(str(path), "wb") as sink:
         with pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table, max_chunksize=max(table.num_rows, 1))
+            writer.write_table(table)
 
 
 def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str] = ()) -> Path:
@@ -143,6 +143,8 @@ def _stable_order(rows):
     """``argsort(rows, kind="stable")`` for non-negative int32, as an LSD radix sort of two 16-bit passes."""
     import numpy as np
 
+    if not len(rows) or bool((rows[1:] >= rows[:-1]).all()):  # already in order (tables sorted by this end)
+        return np.arange(len(rows), dtype=np.int32)
     low = np.argsort((rows & 0xFFFF).astype(np.uint16), kind="stable")  # numpy sorts 16-bit keys by radix
     high = np.argsort((rows[low] >> 16).astype(np.uint16), kind="stable")
     return low[high].astype(np.int32)

@@ -70,7 +70,7 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
     path = Path(path)
     shown = str(path)
     data = path.read_bytes()
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():
         raise BadInputError([InputProblem(shown, 1, None, "the file is empty",
                                           "write a header row with the column names, or delete the file")])
     if b"\x00" in data[:65536]:
@@ -141,7 +141,7 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
             read_options=pcsv.ReadOptions(use_threads=threads, column_names=columns, skip_rows=1),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pcsv.ConvertOptions(
-                column_types={c: pa.string() for c in columns},
+                column_types={c: pa.large_string() for c in columns},  # what pandas' Arrow strings hold
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -180,9 +180,15 @@ def _require_utf8(data: bytes) -> None:
         raise _NotUtf8() from None
 
 
-#: lead bytes of the non-ASCII whitespace characters in UTF-8 (U+0085, U+00A0, U+1680, U+180E,
-#: U+2000–U+205F, U+3000); ASCII whitespace is any byte up to 0x20
-_SPACE_LEADS = (0xC2, 0xE1, 0xE2, 0xE3)
+#: the UTF-8 bytes of the non-ASCII characters any definition of whitespace includes (U+0085, U+00A0,
+#: U+1680, U+180E, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), by lead byte;
+#: ASCII whitespace is any byte up to 0x20
+_SPACE_SEQUENCES = {
+    0xC2: [(0x85,), (0xA0,)],
+    0xE1: [(0x9A, 0x80), (0xA0, 0x8E)],
+    0xE2: [(0x80, b) for b in (*range(0x80, 0x8B), 0xA8, 0xA9, 0xAF)] + [(0x81, 0x9F)],
+    0xE3: [(0x80, 0x80)],
+}
 
 
 def _strip_column(column):
@@ -214,7 +220,18 @@ def _may_hold_space(chunk) -> bool:
         return True
     if used.max() < 0x80:
         return False
-    return any(bool((used == byte).any()) for byte in _SPACE_LEADS)
+    for lead, follows in _SPACE_SEQUENCES.items():
+        at = np.flatnonzero(used[:-1] == lead)
+        if not len(at):
+            continue
+        second = used[at + 1]
+        third = np.where(at + 2 < len(used), used[np.minimum(at + 2, len(used) - 1)], 0)
+        for tail in follows:
+            if len(tail) == 1 and (second == tail[0]).any():
+                return True
+            if len(tail) == 2 and ((second == tail[0]) & (third == tail[1])).any():
+                return True
+    return False
 
 
 def _header_problems(shown: str, columns: list[str]) -> list[InputProblem]:
