@@ -145,6 +145,8 @@ def _stable_order(rows):
 
     if not len(rows) or bool((rows[1:] >= rows[:-1]).all()):  # already in order (tables sorted by this end)
         return np.arange(len(rows), dtype=np.int32)
+    if int(rows.max()) < 1 << 16:  # a small node table (regions, segments): one pass
+        return np.argsort(rows.astype(np.uint16), kind="stable").astype(np.int32)
     low = np.argsort((rows & 0xFFFF).astype(np.uint16), kind="stable")  # numpy sorts 16-bit keys by radix
     high = np.argsort((rows[low] >> 16).astype(np.uint16), kind="stable")
     return low[high].astype(np.int32)
