@@ -223,9 +223,10 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
             return None
         return pd.Series(numbers.to_pandas(types_mapper={pa.float64(): pd.Float64Dtype()}.get)), np.zeros(n, dtype=bool)
     if kind == "region_code":
-        if not _numpy_bool(pc.match_substring_regex(arrow, r"^(?:[0-9]{6}|[A-Z]{3})$")).all():
+        match = _numpy_bool(pc.match_substring_regex(arrow, r"^(?:[0-9]{6}|[A-Z]{3})$"))
+        if not (match | empty).all():
             return None  # the pandas check names the bad ones
-        return values.astype(STRING), np.zeros(n, dtype=bool)
+        return values.astype(STRING), ~match
     if kind == "enum":
         return values.astype(STRING), ~_isin(arrow, prop.values)
     if kind == "enum_list":
