@@ -9,7 +9,7 @@ Layout of the store folder (``.chainkg/`` by default)::
       builds/<digest>/edges/<TYPE>.arrow
       builds/<digest>/index/<TYPE>.<end>.{rows,order,offsets}.npy
 
-Tables are Arrow IPC files, uncompressed, so opening a
+Tables are Arrow IPC files, uncompressed, one record batch each, so opening a
 store costs only the manifest and reading a table is a memory map: pandas
 columns are Arrow-backed views of the file (strings are not copied), and the
 lookups ``chainkg show`` needs (:meth:`EmbeddedStore.edges_where`,
@@ -52,10 +52,10 @@ _SUFFIX = {1: ".parquet", 2: ".arrow"}
 
 
 def _arrow_table(frame: pd.DataFrame):
-    """``frame`` as an Arrow table (Arrow-backed columns are not copied)."""
+    """``frame`` as one contiguous Arrow table: a record batch per file keeps lookups (``take``) cheap."""
     import pyarrow as pa
 
-    return pa.Table.from_pandas(frame, preserve_index=False)
+    return pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
 
 
 def _write_arrow(table, path: Path) -> None:
@@ -63,7 +63,7 @@ def _write_arrow(table, path: Path) -> None:
 
     with pa.OSFile(str(path), "wb") as sink:
         with pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table)
+            writer.write_table(table, max_chunksize=max(table.num_rows, 1))
 
 
 def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str] = ()) -> Path:
@@ -102,9 +102,11 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True),
                                                encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(staging)
+        if target.exists() and _format_of(target) == FORMAT:
+            shutil.rmtree(staging)  # the same graph, already written in this format
         else:
+            if target.exists():
+                shutil.rmtree(target)
             staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -150,6 +152,13 @@ def _stable_order(rows):
     low = np.argsort((rows & 0xFFFF).astype(np.uint16), kind="stable")  # numpy sorts 16-bit keys by radix
     high = np.argsort((rows[low] >> 16).astype(np.uint16), kind="stable")
     return low[high].astype(np.int32)
+
+
+def _format_of(folder: Path):
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("format", 1)
+    except (OSError, ValueError):
+        return None
 
 
 def _swap_link(home: Path, target: Path) -> None:
