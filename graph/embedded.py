@@ -41,7 +41,7 @@ import pandas as pd
 from chainkg.errors import StoreError, StoreNotBuiltError
 from graph.schema import Schema, load_schema
 from graph.store import GraphStore, NodeMatch, StoreInfo
-from graph.tables import GraphTables
+from graph.tables import GraphTables, combine_digests, table_digest
 
 __all__ = ["EmbeddedStore", "write_embedded", "FORMAT"]
 
@@ -84,13 +84,15 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     for sub in ("nodes", "edges", "index"):
         (staging / sub).mkdir(parents=True)
     try:
-        with ThreadPoolExecutor(max_workers=1) as hasher:
-            hashing = hasher.submit(tables.digest)  # hashes in a second thread while the files are written
-            for folder, group in (("nodes", tables.nodes), ("edges", tables.edges)):
+        with ThreadPoolExecutor(max_workers=1) as hasher:  # hashes each table while the next is written
+            parts = []
+            for folder, kind, group in (("nodes", "node", tables.nodes), ("edges", "edge", tables.edges)):
                 for name, frame in sorted(group.items()):
-                    _write_arrow(_arrow_table(frame), staging / folder / f"{name}{_SUFFIX[FORMAT]}")
+                    table = _arrow_table(frame)
+                    _write_arrow(table, staging / folder / f"{name}{_SUFFIX[FORMAT]}")
+                    parts.append(hasher.submit(table_digest, kind, name, table))
             _write_index(tables, staging / "index")
-            digest = hashing.result()
+            digest = combine_digests([part.result() for part in parts])
         target = builds / digest[:16]
         manifest = {
             "format": FORMAT,

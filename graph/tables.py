@@ -52,26 +52,39 @@ class GraphTables:
     def digest(self) -> str:
         """A content hash: equal for equal graphs, whatever the input encoding, file order or chunking.
 
-        SHA-256 over each table's name, size and columns, then per column its
-        Arrow type, validity and values (strings as normalised offsets and
-        bytes, other types with nulls zeroed), so it runs at memory speed.
+        SHA-256 over :func:`table_digest` of every node table, then every
+        relationship table, each in name order.
         """
-        h = hashlib.sha256(b"chainkg-tables:2\n")
-        for kind, tables in (("node", self.nodes), ("edge", self.edges)):
-            for name in sorted(tables):
-                frame = tables[name]
-                h.update(f"{kind}:{name}:{len(frame)}:{','.join(frame.columns)}\n".encode())
-                for col in frame.columns:
-                    _hash_column(h, frame[col])
-        return h.hexdigest()
+        import pyarrow as pa
+
+        parts = [table_digest(kind, name, pa.Table.from_pandas(frame, preserve_index=False))
+                 for kind, group in (("node", self.nodes), ("edge", self.edges))
+                 for name, frame in sorted(group.items())]
+        return combine_digests(parts)
 
 
-def _hash_column(h, series: pd.Series) -> None:
+def combine_digests(parts: list[bytes]) -> str:
+    """The graph digest from the :func:`table_digest` of each table, in order."""
+    h = hashlib.sha256(b"chainkg-tables:3\n")
+    for part in parts:
+        h.update(part)
+    return h.hexdigest()
+
+
+def table_digest(kind: str, name: str, table) -> bytes:
+    """SHA-256 of one table (an Arrow table): its name, size and columns, then per column its Arrow
+    type, validity and values — strings as lengths in the narrowest width and their bytes, other
+    types with nulls zeroed — so equal content hashes equal whatever its chunking."""
+    h = hashlib.sha256(f"{kind}:{name}:{table.num_rows}:{','.join(table.column_names)}\n".encode())
+    for column in table.columns:
+        _hash_column(h, column)
+    return h.digest()
+
+
+def _hash_column(h, array) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(series.array, from_pandas=True) if hasattr(series.array, "__arrow_array__") else \
-        pa.array(series.to_numpy(dtype=object, na_value=None), from_pandas=True)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
     if pa.types.is_string(array.type):
@@ -81,8 +94,13 @@ def _hash_column(h, series: pd.Series) -> None:
         h.update(pc.is_valid(array).to_numpy(zero_copy_only=False).tobytes())
     if pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type):
         offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+        lengths = np.diff(offsets)
+        longest = int(lengths.max()) if len(lengths) else 0
+        width = np.uint8 if longest < 1 << 8 else np.uint16 if longest < 1 << 16 else np.uint32 \
+            if longest < 1 << 32 else np.uint64
+        h.update(f"{np.dtype(width).name}\n".encode())
+        h.update(lengths.astype(width).tobytes())
         data = array.buffers()[2]
-        h.update((offsets - offsets[0]).tobytes())
         if data is not None and len(array):
             h.update(memoryview(data)[int(offsets[0]):int(offsets[-1])])
         return

@@ -183,6 +183,12 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
     n = len(values)
     if kind in ("string", "text"):
         return values.astype(STRING), None
+    if n > 1 and not empty[0] and pc.all(pc.equal(arrow, arrow[0])).as_py():
+        # one value throughout (a source, a date, a flag): check it once, with the pandas checks themselves
+        typed, bad = _convert(prop, values.iloc[:1].reset_index(drop=True))
+        spread = np.zeros(n, dtype=np.int64)
+        typed = typed.take(spread).reset_index(drop=True)
+        return typed, None if bad is None else np.full(n, bool(bad.fillna(False).iloc[0]))
     if len(empty) and empty.all():  # nothing to check: the typed column of a column left empty
         if kind in ("int", "float"):
             return pd.Series(pd.NA, index=range(n), dtype="Int64" if kind == "int" else "Float64"), None
