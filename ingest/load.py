@@ -197,7 +197,10 @@ class _KeyCheck:
                 continue
             keys = _arrow(tables.node_table(label)[spec.key])
             columns = [keys] + [_arrow(tables.edges[rel][end]) for rel, end in ends]
-            chunks = [chunk.cast(pa.large_string()) for column in columns for chunk in column.chunks]
+            # an endpoint column sorted by its key (as tables often are) is encoded one run at a time
+            runs = [(None, None)] + [_runs(column) for column in columns[1:]]
+            chunks = [chunk.cast(pa.large_string()) for column, (firsts, _) in zip(columns, runs)
+                      for chunk in (column if firsts is None else column.take(pa.array(firsts))).chunks]
             if not chunks:
                 continue
             encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string()))
@@ -208,9 +211,12 @@ class _KeyCheck:
             self._distinct[label] = known == n and bool(np.array_equal(codes[:n], np.arange(n)))
             self._sizes[label] = len(encoded.chunk(0).dictionary) if encoded.num_chunks else 0
             start = n
-            for (rel, end), column in zip(ends, columns[1:]):
-                part = codes[start:start + len(column)]
-                start += len(column)
+            for (rel, end), column, (firsts, lengths) in zip(ends, columns[1:], runs[1:]):
+                size = len(column) if firsts is None else len(firsts)
+                part = codes[start:start + size]
+                start += size
+                if lengths is not None:
+                    part = np.repeat(part, lengths)
                 self._codes[rel, end] = part
                 self._resolved[rel, end] = bool((part < known).all())
 
@@ -335,6 +341,23 @@ def _unknown_sources(tables: GraphTables, origins: dict[str, list[_Part]]) -> li
             problems.append(InputProblem(file, row, "source", f"unknown source {frame.iloc[pos]['source']!r}",
                                          "add it to sources.csv or use a listed source id"))
     return problems
+
+
+def _runs(column) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """For a column with long runs of equal neighbours (sorted by it): the first row and length of each
+    run; (None, None) when runs would not save work."""
+    import pyarrow.compute as pc
+
+    n = len(column)
+    if n < 1024:
+        return None, None
+    head = column.slice(0, n - 1)
+    tail = column.slice(1, n - 1)
+    changes = np.flatnonzero(pc.not_equal(tail, head).to_numpy(zero_copy_only=False)) + 1
+    if len(changes) > n // 2:
+        return None, None
+    firsts = np.concatenate([[0], changes])
+    return firsts, np.diff(np.concatenate([firsts, [n]]))
 
 
 def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:

@@ -186,9 +186,10 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
     if n > 1 and not empty[0] and pc.all(pc.equal(arrow, arrow[0])).as_py():
         # one value throughout (a source, a date, a flag): check it once, with the pandas checks themselves
         typed, bad = _convert(prop, values.iloc[:1].reset_index(drop=True))
-        spread = np.zeros(n, dtype=np.int64)
-        typed = typed.take(spread).reset_index(drop=True)
-        return typed, None if bad is None else np.full(n, bool(bad.fillna(False).iloc[0]))
+        flag = None if bad is None else np.full(n, bool(bad.fillna(False).iloc[0]))
+        if isinstance(typed.dtype, pd.StringDtype) and typed.iloc[0] == values.iloc[0]:
+            return values.astype(STRING), flag  # unchanged by typing: keep the column as it is
+        return typed.take(np.zeros(n, dtype=np.int64)).reset_index(drop=True), flag
     if len(empty) and empty.all():  # nothing to check: the typed column of a column left empty
         if kind in ("int", "float"):
             return pd.Series(pd.NA, index=range(n), dtype="Int64" if kind == "int" else "Float64"), None
@@ -216,9 +217,7 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
         cleared = pc.if_else(pa.array(empty), pa.scalar(None, arrow.type), arrow.combine_chunks()) \
             if empty.any() else arrow
         try:
-            if kind == "int":
-                if not _numpy_bool(pc.match_substring_regex(arrow, r"^[+-]?[0-9]+$"))[~empty].all():
-                    return None
+            if kind == "int":  # Arrow parses only [-]digits, a subset of what the pandas check accepts
                 numbers = pc.cast(cleared, pa.int64())
                 return pd.Series(numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)), \
                     np.zeros(n, dtype=bool)
