@@ -68,22 +68,28 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 from ingest.build import build
 t1 = time.perf_counter()
+c1 = resource.getrusage(resource.RUSAGE_SELF)
 result = build(sys.argv[2:], sys.argv[1])
 t2 = time.perf_counter()
-print(json.dumps({"build_s": t2 - t1, "import_s": t1 - t0, "digest": result.digest,
+c2 = resource.getrusage(resource.RUSAGE_SELF)
+cpu = c2.ru_utime + c2.ru_stime - c1.ru_utime - c1.ru_stime
+print(json.dumps({"build_s": t2 - t1, "cpu_s": cpu, "import_s": t1 - t0, "digest": result.digest,
                   "counts": result.counts,
                   "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
 _PARSE = r"""
-import json, sys, time
+import json, resource, sys, time
 import pandas as pd
 files = sys.argv[1:]
+c0 = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.perf_counter()
 rows = 0
 for f in files:
     rows += len(pd.read_csv(f, engine="pyarrow"))
-print(json.dumps({"parse_s": time.perf_counter() - t0, "rows": rows}))
+t1 = time.perf_counter()
+c1 = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"parse_s": t1 - t0, "cpu_s": c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime, "rows": rows}))
 """
 
 _READ = r"""
@@ -106,12 +112,14 @@ out["reopen_s"] = time.perf_counter() - t0
 out["rows_read"] = rows
 # show lookups on a freshly opened store (nothing cached yet)
 store = EmbeddedStore.open(home)
-times = []
+times, cpu = [], []
 for name in names:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     view = describe(store, "enterprise", name)
     times.append(time.perf_counter() - t)
+    cpu.append(time.process_time() - c)
 out["show_lookup_s"] = times
+out["show_lookup_cpu_s"] = cpu
 # gap analysis of one chain on the open store: first call (reads the tables) and again
 if chain:
     from queries import gaps
@@ -214,23 +222,28 @@ def main(argv: list[str] | None = None) -> int:
     files = [str(p) for p in sorted(data.glob("*.csv")) + sorted(pool.glob("*.csv"))]
     home = Path(tempfile.mkdtemp(prefix="store-", dir=work))
     try:
-        parses, builds = [], []
+        parses, parse_cpu, builds = [], [], []
         for i in range(max(args.repeat, args.builds)):
             if i < args.repeat:
-                parses.append(_child(_PARSE, *files)["parse_s"])
+                parsed = _child(_PARSE, *files)
+                parses.append(parsed["parse_s"])
+                parse_cpu.append(parsed["cpu_s"])
             if i < args.builds:
                 builds.append(_child(_BUILD, str(home), str(data), str(pool)))
         build = min(builds, key=lambda b: b["build_s"])
         names = _names(pool, data)
         chain = _chain(data) if (ROOT / "queries" / "gaps.py").exists() else ""
         read = _child(_READ, str(home), json.dumps(names, ensure_ascii=False), chain)
-        command = []
+        command, command_cpu = [], []
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
         for _ in range(args.repeat):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             done = subprocess.run([sys.executable, "-m", "chainkg", "--home", str(home), "show", "enterprise", names[0]],
                                   capture_output=True, env=env, cwd=ROOT)
             command.append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            command_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
             if done.returncode != 0:
                 raise SystemExit(f"chainkg show failed: {done.stderr.decode(errors='replace')[-2000:]}")
         children_rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -251,6 +264,11 @@ def main(argv: list[str] | None = None) -> int:
         "show_lookup_runs_s": [round(x, 4) for x in read["show_lookup_s"]],
         "show_command_s": round(statistics.median(command), 3),
         "show_command_runs_s": [round(x, 3) for x in command],
+        # CPU seconds (user + system) of the same runs: what the figures cost on an idle machine
+        "show_lookup_cpu_s": round(max(read["show_lookup_cpu_s"]), 4),
+        "show_command_cpu_s": round(statistics.median(command_cpu), 3),
+        "build_cpu_s": round(min(b["cpu_s"] for b in builds), 3),
+        "parse_cpu_s": round(min(parse_cpu), 3),
     }
     if synth_s is not None:
         figures["synth_s"] = round(synth_s, 2)
@@ -281,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         "budgets": BUDGETS,
         "ratios_to_budget": ratios,
         "build_over_parse": round(measured["build_over_parse"], 3),
+        "build_over_parse_cpu": round(figures["build_cpu_s"] / figures["parse_cpu_s"], 3),
         "show_names": names,
         "gaps_chain": chain or None,
         "machine": _machine(),

@@ -355,8 +355,9 @@ class EmbeddedStore(GraphStore):
             if not len(hits):
                 return []
             index = pa.array(hits)
-            return [NodeMatch(label, str(k), str(n), how)
-                    for k, n in zip(keys.take(index).to_pylist(), names.take(index).to_pylist())]
+            found = keys.take(index).to_pylist()
+            self._row_of.setdefault(label, {}).update(zip(found, hits.tolist()))  # node() needs no second scan
+            return [NodeMatch(label, str(k), str(n), how) for k, n in zip(found, names.take(index).to_pylist())]
 
         matches = collect(pc.equal(keys, needle), "key") or collect(pc.equal(names, needle), "name")
         if not matches and aliases is not None:
