@@ -260,7 +260,8 @@ def load_schema(path: str | Path = SCHEMA_PATH) -> Schema:
     import yaml
 
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        # libyaml's loader when present: the same result, a tenth of the start-up time
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         raise SchemaError(f"{path}: not valid YAML: {error}") from None
     return parse_schema(raw)
