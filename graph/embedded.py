@@ -377,6 +377,15 @@ class EmbeddedStore(GraphStore):
     def edges(self, rel_type: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         return self._read("edges", rel_type, columns)
 
+    def endpoint_rows(self, rel_type: str, end: str):
+        """:meth:`GraphStore.endpoint_rows`, read from the build's index (no hashing of keys)."""
+        import numpy as np
+
+        index = self._index(rel_type, end) if end in ("from", "to") else None
+        if index is None:
+            return super().endpoint_rows(rel_type, end)
+        return np.asarray(index[0], dtype=np.int64)
+
     def nodes_where(self, label: str, keys: Iterable[str], columns: Iterable[str] | None = None) -> pd.DataFrame:
         """Rows of ``label`` whose key is one of ``keys``, taken from the mapped file."""
         import numpy as np

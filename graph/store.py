@@ -82,6 +82,25 @@ class GraphStore(ABC):
         hit = table[table[end].isin([str(k) for k in keys]).fillna(False).astype(bool)]
         return hit.reset_index(drop=True)[list(columns) if columns is not None else list(table.columns)]
 
+    def endpoint_rows(self, rel_type: str, end: str):
+        """For each relationship of ``rel_type``, in table order, the row of its ``end`` node in the node
+        table of that end's label (``self.nodes(label)`` order), or -1: a numpy int64 array.
+
+        For joins over big tables (e.g. LOCATED_IN.from → Enterprise rows). Only for an end with one
+        label. The embedded store reads it from its index, written at build time.
+        """
+        import numpy as np
+
+        spec = self.schema.relationship(rel_type)
+        labels = spec.from_labels if end == "from" else spec.to_labels if end == "to" else None
+        if labels is None:
+            raise ValueError(f"end must be 'from' or 'to', not {end!r}")
+        if len(labels) != 1:
+            raise ValueError(f"{rel_type}.{end} may be one of several labels: {', '.join(labels)}")
+        keys = self.nodes(labels[0], [self.schema.label(labels[0]).key]).iloc[:, 0]
+        index = pd.Index(keys.to_numpy(dtype=object))
+        return np.asarray(index.get_indexer(self.edges(rel_type, [end])[end].to_numpy(dtype=object)), dtype=np.int64)
+
     def node(self, label: str, key: str) -> dict[str, Any] | None:
         """One node's properties, or None."""
         hit = self.nodes_where(label, [key])

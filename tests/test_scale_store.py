@@ -57,6 +57,21 @@ def test_edges_where_and_nodes_where_answer_like_the_tables(stores):
     assert indexed.names("Region", ["320400", "nowhere"]) == {"320400": "常州市", "nowhere": None}
 
 
+def test_endpoint_rows_map_relationships_to_node_rows(stores):
+    tables, reference, indexed, plain = stores
+    for rel in ("SUPPLIES", "LOCATED_IN", "OPERATES_IN", "MASTERS"):
+        for end in ("from", "to"):
+            expected = reference.endpoint_rows(rel, end)
+            label = tables.schema.relationship(rel).from_labels[0] if end == "from" else \
+                tables.schema.relationship(rel).to_labels[0]
+            keys = tables.nodes[label][tables.schema.label(label).key].to_numpy()
+            assert (keys[expected] == tables.edges[rel][end].to_numpy()).all()
+            assert np.array_equal(indexed.endpoint_rows(rel, end), expected)
+            assert np.array_equal(plain.endpoint_rows(rel, end), expected)
+    with pytest.raises(ValueError):
+        reference.endpoint_rows("FEEDS", "from")  # Segment or Technology
+
+
 def test_edges_where_rejects_an_unknown_end(stores):
     with pytest.raises(ValueError):
         stores[2].edges_where("SUPPLIES", "middle", ["x"])
