@@ -266,7 +266,7 @@ def vocabulary(schema: Schema | None = None, terms_path: str | Path = TERMS_PATH
     property that terms.yaml does not describe (or the other way round), or when one
     property name has two XSD types.
     """
-    if schema is None and Path(terms_path) == TERMS_PATH:
+    if (schema is None or schema is load_schema()) and Path(terms_path) == TERMS_PATH:
         return _shipped_vocabulary()
     return _vocabulary(schema or load_schema(), Path(terms_path))
 
