@@ -137,7 +137,6 @@ def store_to_graph(store: GraphStore, *, base: str = DEFAULT_BASE, progress: Pro
         table = store.nodes(label)
         if table.empty:
             continue
-        say(f"RDF: {len(table)} {label} nodes")
         klass = URIRef(vocab.classes[label])
         subjects = [URIRef(iri_of(label, str(k))) for k in table[spec.key]]
         for subject in subjects:
@@ -148,7 +147,6 @@ def store_to_graph(store: GraphStore, *, base: str = DEFAULT_BASE, progress: Pro
         table = store.edges(rel)
         if table.empty:
             continue
-        say(f"RDF: {len(table)} {rel} relationships")
         predicate = URIRef(vocab.rel_properties[rel])
         klass = URIRef(vocab.rel_classes[rel])
         n = len(table)
@@ -168,6 +166,7 @@ def store_to_graph(store: GraphStore, *, base: str = DEFAULT_BASE, progress: Pro
             graph.add((me, RDF.object, end))
             subjects.append(me)
         add_properties(subjects, table, spec)
+    say(f"RDF: {len(graph)} triples")
     return graph
 
 
