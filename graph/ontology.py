@@ -276,8 +276,25 @@ def _shipped_vocabulary() -> Vocabulary:
     return _vocabulary(load_schema(), TERMS_PATH)
 
 
-def _vocabulary(schema: Schema, terms_path: Path) -> Vocabulary:
-    terms = _read_terms(terms_path)
+def _vocabulary_unchecked(schema: Schema | None = None) -> Vocabulary:
+    """The vocabulary of ``schema`` without terms.yaml: IRIs only (labels empty). For checking an ontology."""
+    schema = schema or load_schema()
+    if schema is load_schema():
+        return _shipped_vocabulary()
+    return _vocabulary(schema, None)
+
+
+def _vocabulary(schema: Schema, terms_path: Path | None) -> Vocabulary:
+    if terms_path is None:
+        terms = {"classes": {n: Term(n, n) for n in schema.labels},
+                 "relationships": {n: Term(n, n) for n in schema.relationships},
+                 "properties": {}}
+        shipped = _read_terms(TERMS_PATH)["properties"]
+        for spec in [*schema.labels.values(), *schema.relationships.values()]:
+            for name in spec.properties:
+                terms["properties"].setdefault(name, shipped.get(name, Term(name, name)))
+    else:
+        terms = _read_terms(terms_path)
     owners: dict[str, list[str]] = {}
     types: dict[str, dict[str, str]] = {}
     for owner, props in [*((n, s.properties) for n, s in schema.labels.items()),

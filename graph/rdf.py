@@ -48,6 +48,7 @@ __all__ = [
     "check_graph",
     "ontology_shapes",
     "literal_text",
+    "missing_terms",
 ]
 
 #: the export formats: option value → rdflib serializer name
@@ -467,3 +468,66 @@ def ontology_shapes(ontology=None):
             shapes.add((prop, sh.hasValue, value))
             shapes.add((prop, sh.maxCount, Literal(1)))
     return shapes
+
+
+def missing_terms(schema=None, ontology=None) -> list[str]:
+    """What the ontology lacks for ``schema``: one line per class, property, domain or range not declared.
+
+    Empty when every label is a class, every relationship type an object property
+    (with its endpoint labels as domain and range) and a relationship class, and
+    every property a datatype property with the XSD range of its type and a domain
+    covering every label or relationship type that has it.
+
+    >>> missing_terms()
+    []
+    """
+    from rdflib import RDFS, URIRef
+
+    from graph.ontology import _vocabulary_unchecked
+
+    vocab = _vocabulary_unchecked(schema)
+    ontology = _shipped_ontology() if ontology is None else ontology
+    model = _shipped_model() if ontology is _shipped_ontology() else _Model(ontology)
+    out = []
+
+    def labelled(iri: URIRef, what: str) -> None:
+        languages = {o.language for o in ontology.objects(iri, RDFS.label)}
+        if not {"en", "zh"} <= languages:
+            out.append(f"{what} {_short(iri)} has no rdfs:label in {' and '.join(sorted({'en', 'zh'} - languages))}")
+
+    for label, iri in vocab.classes.items():
+        if URIRef(iri) not in model.classes:
+            out.append(f"label {label}: no class {_short(iri)}")
+        else:
+            labelled(URIRef(iri), "class")
+    for rel, spec in vocab.schema.relationships.items():
+        prop, klass = URIRef(vocab.rel_properties[rel]), URIRef(vocab.rel_classes[rel])
+        if prop not in model.object_properties:
+            out.append(f"relationship type {rel}: no object property {_short(prop)}")
+            continue
+        labelled(prop, "property")
+        want_domain = frozenset(URIRef(vocab.classes[x]) for x in spec.from_labels)
+        want_range = frozenset(URIRef(vocab.classes[x]) for x in spec.to_labels)
+        if model.domain.get(prop) != want_domain:
+            out.append(f"relationship type {rel}: domain of {_short(prop)} is not {_classes(want_domain)}")
+        if model.range.get(prop) != want_range:
+            out.append(f"relationship type {rel}: range of {_short(prop)} is not {_classes(want_range)}")
+        if klass not in model.classes:
+            out.append(f"relationship type {rel}: no relationship class {_short(klass)}")
+    everything = set(vocab.schema.labels) | set(vocab.schema.relationships)
+    for name, owners in vocab.owners.items():
+        prop = URIRef(vocab.properties[name])
+        if not str(prop).startswith(NS):
+            continue  # a well-known property (prov:wasDerivedFrom), constrained by restrictions instead
+        if prop not in model.datatype_properties:
+            out.append(f"property {name}: no datatype property {_short(prop)}")
+            continue
+        labelled(prop, "property")
+        if name in vocab.datatypes and model.range.get(prop) != URIRef(vocab.datatypes[name]):
+            out.append(f"property {name}: range of {_short(prop)} is not {_short(vocab.datatypes[name])}")
+        domain = model.domain.get(prop, frozenset())
+        covered = {URIRef(NS + "Node"), URIRef(NS + "Relationship")} <= domain and set(owners) == everything
+        for owner in owners:
+            if not covered and URIRef(vocab.owner_class(owner)) not in domain:
+                out.append(f"property {name}: the domain of {_short(prop)} lacks {owner}")
+    return out

@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,7 +89,9 @@ def parse_rdf(path: str | Path, fmt: str | None = None):
                                           "RDF files are UTF-8: save the file as UTF-8")]) from None
     graph = Graph()
     try:
-        graph.parse(data=text, format=parser)
+        with warnings.catch_warnings():  # rdflib's JSON-LD parser warns about its own use of ConjunctiveGraph
+            warnings.simplefilter("ignore", DeprecationWarning)
+            graph.parse(data=text, format=parser)
     except Exception as error:  # rdflib's parsers raise many types (BadSyntax, ParserError, JSON, SAX …)
         line, reason = _syntax_problem(error, text, parser)
         raise BadInputError([InputProblem(str(path), line, None, f"not valid {_FORMAT_NAMES[parser]}: {reason}",

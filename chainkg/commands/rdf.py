@@ -24,8 +24,18 @@ def _group(name: str, help_text: str) -> click.Group:
     return click.Group(name, help=help_text)
 
 
-export_group = _group("export", "Write the graph in other formats.")
-import_group = _group("import", "Build the graph from other formats.")
+export_group = _group("export", """Write the graph in other formats.
+
+    \b
+    Example:
+      chainkg export rdf --format ttl --out g.ttl
+    """)
+import_group = _group("import", """Build the graph from other formats.
+
+    \b
+    Example:
+      chainkg import rdf g.ttl
+    """)
 
 
 class RdfCheckError(ChainkgError):
