@@ -24,10 +24,12 @@ True
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,14 +91,28 @@ def parse_rdf(path: str | Path, fmt: str | None = None):
                                           "RDF files are UTF-8: save the file as UTF-8")]) from None
     graph = Graph()
     try:
-        with warnings.catch_warnings():  # rdflib's JSON-LD parser warns about its own use of ConjunctiveGraph
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with warnings.catch_warnings(), _quiet_rdflib():
+            warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's JSON-LD parser on its own ConjunctiveGraph
             graph.parse(data=text, format=parser)
     except Exception as error:  # rdflib's parsers raise many types (BadSyntax, ParserError, JSON, SAX …)
         line, reason = _syntax_problem(error, text, parser)
         raise BadInputError([InputProblem(str(path), line, None, f"not valid {_FORMAT_NAMES[parser]}: {reason}",
-                                          _FIX_SYNTAX.format(fmt=_FORMAT_NAMES[parser]))]) from None
+                                          _FIX_SYNTAX.format(fmt=_FORMAT_NAMES[parser]))],
+                            hint="nothing was built") from None
     return graph
+
+
+@contextmanager
+def _quiet_rdflib():
+    """Silence rdflib's log of a literal whose text does not fit its datatype (with a traceback):
+    such a value is reported by the validation, with the resource it belongs to."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "N3"}
@@ -264,6 +280,7 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
         values = properties(subject, spec, "node")
         values.pop(spec.key, None)
         nodes.append((schema_order(schema, label), keys[subject], subject, NodeRecord(label, keys[subject], values)))
+    keyless = set(node_label) - set(keys)
     edges = []
     reified: set = set()
     for subject, rel in rel_type.items():
@@ -278,7 +295,9 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
                 break
             end = found[0]
             label = node_label.get(end)
-            if label is None or end not in keys:
+            if end in keyless:
+                break  # reported above: the node has no key
+            if label is None:
                 problem(subject, f"dangling reference: rdf:{role} {_show(end)} is not a node of the file",
                         f"add the {' or '.join(allowed)} it refers to (with its rdf:type and key), or correct the IRI")
                 break
@@ -305,7 +324,7 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
                       subject, record))
     for p, rel in type_of_property.items():
         for s, o in graph.subject_objects(p):
-            if (s, p, o) in reified:
+            if (s, p, o) in reified or s in keyless or o in keyless:
                 continue
             if s not in keys or o not in keys:
                 missing = o if s in keys else s

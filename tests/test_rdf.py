@@ -350,6 +350,8 @@ BAD_RDF = {
     "source_not_a_source": ("nt", lambda ttl, nt: nt.replace(
         f"<{E}> <{PROV.wasDerivedFrom}> <{ID['source/mini']}>", f"<{E}> <{PROV.wasDerivedFrom}> <{ID['source/nope']}>"),
         f"prov:wasDerivedFrom <{ID['source/nope']}> is not a ckg:Source of the file"),
+    "ill_typed_literal": ("nt", lambda ttl, nt: nt + f'<{E}> <{CKG.employees}> "twelve"^^<{rdflib.XSD.integer}> .\n',
+                          f"<{E}> ckg:employees: not a whole number: 'twelve'"),
     "empty": ("ttl", lambda ttl, nt: "", "the file holds no chainkg nodes"),
 }
 
@@ -369,6 +371,8 @@ def test_bad_rdf_exits_2_names_the_file_and_the_problem_and_keeps_the_graph(case
     assert "hint:" in result.output or "fix:" in result.output
     assert "Traceback" not in result.output
     assert EmbeddedStore.open(home).info().digest == before
+    if case == "missing_key":  # one problem, not a cascade of dangling references to the keyless node
+        assert result.output.count("dangling") == 0
 
 
 def test_syntax_errors_give_the_line(tmp_path, mini_ttl):
