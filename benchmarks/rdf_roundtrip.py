@@ -45,25 +45,25 @@ def main() -> None:
         nodes, rels = sum(result.counts["nodes"].values()), sum(result.counts["relationships"].values())
         seconds, graph = best(args.repeat, lambda: store_to_graph(store))
         print(f"graph: {nodes} nodes, {rels} relationships → {len(graph)} triples")
-        print(f"{'step':<40} {'seconds':>8}")
-        print(f"{'store → rdflib Graph':<40} {seconds:8.2f}")
+        print(f"{'step':<48} {'seconds':>8}")
+        print(f"{'store → rdflib Graph':<48} {seconds:8.2f}")
         seconds, problems = best(1, lambda: check_graph(graph))
-        print(f"{'check against the ontology':<40} {seconds:8.2f}   ({len(problems)} problems)")
+        print(f"{'check against the ontology':<48} {seconds:8.2f}   ({len(problems)} problems)")
         for fmt in ("ttl", "nt", "jsonld"):
             seconds, data = best(args.repeat, lambda fmt=fmt: serialize(graph, fmt))
             path = tmp / f"g.{fmt}"
             path.write_bytes(data)
-            print(f"{'serialize ' + fmt:<40} {seconds:8.2f}   ({len(data) / 1e6:.2f} MB)")
+            print(f"{'serialize ' + fmt:<48} {seconds:8.2f}   ({len(data) / 1e6:.2f} MB)")
             seconds, tables = best(args.repeat, lambda path=path: load_rdf_tables(path))
             same = "same digest" if tables.digest() == result.digest else "DIGEST DIFFERS"
-            print(f"{'import ' + fmt + ' (parse, convert, validate)':<40} {seconds:8.2f}   ({same})")
+            print(f"{'import ' + fmt + ' (parse, convert, validate)':<48} {seconds:8.2f}   ({same})")
         for name, query in shipped_queries().items():
             bindings = {}
             if any(p.required for p in query.parameters):
                 first = store.nodes("Enterprise", ["id"])["id"].iloc[0]
                 bindings = {p.name: str(first) for p in query.parameters if p.required}
             seconds, answer = best(args.repeat, lambda q=query, b=bindings: run_query(graph, q, b))
-            print(f"{'sparql ' + name:<40} {seconds:8.2f}   ({len(answer.rows)} rows)")
+            print(f"{'sparql ' + name:<48} {seconds:8.2f}   ({len(answer.rows)} rows)")
 
 
 if __name__ == "__main__":

@@ -139,22 +139,34 @@ def relationship_iri(spec: Relationship, from_key: str, to_key: str, *, from_lab
     """The IRI of one relationship instance (the resource that carries its properties and provenance).
 
     ``{base}relationship/{TYPE}/[{from label}/]{from key}/[{to label}/]{to key}[/{identity value}…]``:
-    the endpoint labels appear only for types whose ends may have several labels,
-    the identity values only for types that allow several relationships between
-    the same two nodes (``SUPPLIES`` of different products).
+    the endpoint labels appear only for types whose ends may have several labels
+    (and not when both ends have the type's ``default_label``), the identity values
+    only for types that allow several relationships between the same two nodes
+    (``SUPPLIES`` of different products). Keys are percent-encoded, so the number of
+    path segments tells which form an IRI has.
 
     >>> from graph.schema import load_schema
-    >>> relationship_iri(load_schema().relationship("FEEDS"), "s-mat", "s-part")
-    'https://w3id.org/chainkg/id/relationship/FEEDS/s-mat/s-part'
+    >>> relationship_iri(load_schema().relationship("KEY_TO"), "t-ctl", "s-part")
+    'https://w3id.org/chainkg/id/relationship/KEY_TO/t-ctl/s-part'
     >>> relationship_iri(load_schema().relationship("PROVIDES"), "NLD", "t-euv",
     ...                  from_label="Region", to_label="Technology")
     'https://w3id.org/chainkg/id/relationship/PROVIDES/Region/NLD/Technology/t-euv'
+    >>> feeds = load_schema().relationship("FEEDS")
+    >>> relationship_iri(feeds, "s-mat", "s-part"), relationship_iri(feeds, "t-x", "s-part", from_label="Technology")
+    ('https://w3id.org/chainkg/id/relationship/FEEDS/s-mat/s-part', 'https://w3id.org/chainkg/id/relationship/FEEDS/Technology/t-x/Segment/s-part')
     """
+    default = getattr(spec, "default_label", None)
+    from_label = from_label or default
+    to_label = to_label or default
+    for needed, label in ((spec.needs_from_label, from_label), (spec.needs_to_label, to_label)):
+        if needed and label is None:
+            raise ValueError(f"{spec.name}: the endpoint labels are needed (the type allows several)")
+    labelled = not (default is not None and from_label == default and to_label == default)
     parts = [spec.name]
-    if spec.needs_from_label:
+    if spec.needs_from_label and labelled:
         parts.append(str(from_label))
     parts.append(iri_segment(from_key))
-    if spec.needs_to_label:
+    if spec.needs_to_label and labelled:
         parts.append(str(to_label))
     parts.append(iri_segment(to_key))
     parts += [iri_segment("" if v is None else v) for v in identity]

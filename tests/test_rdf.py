@@ -61,6 +61,9 @@ def _rich_store() -> TableStore:
                                          "revenue_yi": 1234.5, "employees": 800, "verified": False, **p}),
         EdgeRecord("LOCATED_IN", "e-u", "320412", {**p, "verified": "false"}),
         EdgeRecord("MASTERS", "e-u", "t/子 技术", {"note": "唯一", **p}),
+        NodeRecord("Technology", "t-ctrl-unit", {"name": "控制单元", "aliases": "控制器|ECU", "kind": "product", **p}),
+        EdgeRecord("SUPPLIES", "e-a", "e-b", {"product": "控制器", **p}),
+        EdgeRecord("FEEDS", "t-ctrl-unit", "s-whole", p, from_label="Technology", to_label="Segment"),
     ]
     schema = load_schema()
     return TableStore(load_tables([], records=raw_tables_from_records(records, schema, "rich"), schema=schema))
@@ -419,26 +422,6 @@ def _pandas_segments_without_local_enterprise(store, region: str = "320400") -> 
     return {(chain, seg) for seg, chain in zip(segment_of["from"], segment_of["to"]) if seg not in covered}
 
 
-def _pandas_single_provider_technologies(store, region: str = "320400") -> dict[str, tuple[str, str, bool]]:
-    providers: dict[str, set[tuple[str, str]]] = {}
-    masters = store.edges("MASTERS", ["from", "to"])
-    for ent, tech in zip(masters["from"], masters["to"]):
-        providers.setdefault(tech, set()).add(("Enterprise", ent))
-    provides = store.edges("PROVIDES", ["from", "to", "from_label", "to_label"])
-    for label, who, to_label, tech in zip(provides["from_label"], provides["from"], provides["to_label"], provides["to"]):
-        if to_label == "Technology":
-            providers.setdefault(tech, set()).add((label, who))
-    local = store.region_subtree(region)
-    located = store.edges("LOCATED_IN", ["from", "to"])
-    where = dict(zip(located["from"], located["to"]))
-    out = {}
-    for tech, found in providers.items():
-        if len(found) == 1:
-            label, who = next(iter(found))
-            out[tech] = (label, who, (where.get(who) in local) if label == "Enterprise" else who in local)
-    return out
-
-
 def _segments_by_sparql(graph, **bindings) -> set[tuple[str, str]]:
     result = run_query(graph, shipped_query("segments_without_local_enterprise"), bindings)
     return {(row["chainId"], row["segmentId"]) for row in result.rows}
@@ -472,17 +455,88 @@ def test_segments_without_local_enterprise_agree_with_chainkg_gaps(bundled_store
     assert _segments_by_sparql(bundled_graph) == missing
 
 
-def test_single_provider_technologies_match_pandas(bundled_store, bundled_graph):
-    for store, graph in ((_rich_store(), None), (bundled_store, bundled_graph)):
-        graph = graph if graph is not None else store_to_graph(store)
-        result = run_query(graph, shipped_query("single_provider_technologies"))
-        got = {row["technologyId"]: (row["providerClass"].split("#")[1], row["providerId"], row["local"])
-               for row in result.rows}
-        assert got == _pandas_single_provider_technologies(store)
-    rich = {row["technologyId"]: row for row in run_query(store_to_graph(_rich_store()),
-                                                            shipped_query("single_provider_technologies")).rows}
-    # t-ctl: mastered by e-c and provided by CHN → two providers; t/子 技术: e-u only, in 武进区 → local
-    assert "t-ctl" not in rich and rich["t/子 技术"]["providerId"] == "e-u" and rich["t/子 技术"]["local"] is True
+def _single_provider(graph, region: str) -> dict[str, tuple[str, str, bool]]:
+    result = run_query(graph, shipped_query("single_provider_technologies"), {"region": region})
+    return {row["technologyId"]: (row["providerClass"].split("#")[1], row["providerId"], row["local"])
+            for row in result.rows}
+
+
+def _single_capable(graph, region: str) -> dict[str, tuple[str, set[str]]]:
+    result = run_query(graph, shipped_query("single_capable_enterprise_technologies"), {"region": region})
+    return {row["technologyId"]: (row["capableId"], set(row["via"].split("|"))) for row in result.rows}
+
+
+def _chokepoint_view(store, perspective: str):
+    """From the choke-point analysis: technologies with one provider, and with one capable enterprise."""
+    from queries.chokepoints import chokepoint_inputs
+
+    inputs = chokepoint_inputs(store, perspective=perspective)
+    one_provider, one_capable = {}, {}
+    for cand in inputs.candidates:
+        providers = {(p.label, p.key): p for p in cand.providers}
+        if len(providers) == 1:
+            (label, key), provider = next(iter(providers.items()))
+            one_provider[cand.key] = (label, key, provider.own)
+        capable = {c.key for c in cand.capable}
+        if len(capable) == 1:
+            one_capable[cand.key] = (next(iter(capable)), {c.via for c in cand.capable})
+    return one_provider, one_capable, {c.key for c in inputs.candidates}
+
+
+def test_single_provider_and_single_capable_by_hand():
+    graph = store_to_graph(_rich_store())
+    # t-ctl: provided by CHN only (e-a provides a segment, not a technology)
+    assert _single_provider(graph, "320400") == {"t-ctl": ("Region", "CHN", False)}
+    assert _single_provider(graph, "CHN") == {"t-ctl": ("Region", "CHN", True)}
+    # 常州市: e-u (武进区) masters t/子 技术; e-a (武进区) supplies 控制器, an alias of 控制单元;
+    # t-ctl's capable enterprise e-c is in 苏州市
+    assert _single_capable(graph, "常州市") == {"t/子 技术": ("e-u", {"MASTERS"}), "t-ctrl-unit": ("e-a", {"SUPPLIES"})}
+    # 苏州市: e-c masters t-ctl and operates in 部件, which t-ctl is key to; it supplies 控制器 too
+    assert _single_capable(graph, "苏州市") == {"t-ctl": ("e-c", {"MASTERS", "OPERATES_IN"}),
+                                                "t-ctrl-unit": ("e-c", {"SUPPLIES"})}
+
+
+@pytest.mark.parametrize("perspective", ["320400", "320500", "CHN"])
+def test_single_provider_and_single_capable_agree_with_chokepoints(perspective):
+    store = _rich_store()
+    one_provider, one_capable, _candidates = _chokepoint_view(store, perspective)
+    graph = store_to_graph(store)
+    assert _single_provider(graph, perspective) == one_provider
+    assert _single_capable(graph, perspective) == one_capable
+
+
+def test_single_capable_agrees_with_chokepoints_on_the_bundled_data(bundled_store, bundled_graph):
+    one_provider, one_capable, candidates = _chokepoint_view(bundled_store, "320400")
+    assert len(candidates) == len(bundled_store.nodes("Technology"))  # no PROVIDES: every technology is a candidate
+    assert one_capable, "the bundled data should have technologies with one capable enterprise in 常州市"
+    assert _single_capable(bundled_graph, "320400") == one_capable
+    assert _single_provider(bundled_graph, "320400") == one_provider == {}  # provides.csv is empty
+
+
+ETO = ROOT.parent / "shared" / "datasets" / "eto-chip-explorer"
+
+
+@pytest.fixture(scope="module")
+def eto_store():
+    if not (ETO / "provision.csv").exists():
+        pytest.skip(f"ETO Chip Explorer data not found at {ETO} (shared dataset absent)")
+    from ingest.eto import eto_raw_tables
+
+    schema = load_schema()
+    return TableStore(load_tables([], records=eto_raw_tables(ETO, schema), schema=schema))
+
+
+def test_eto_round_trip_and_sparql_agree_with_chokepoints(eto_store, tmp_path):
+    """Real outside data: the ETO semiconductor supply chain, from the perspective of China."""
+    graph = store_to_graph(eto_store)
+    assert check_graph(graph) == []
+    path = tmp_path / "eto.nt"
+    path.write_bytes(serialize(graph, "nt"))
+    assert load_rdf_tables(path).digest() == eto_store.info().digest
+    one_provider, one_capable, candidates = _chokepoint_view(eto_store, "CHN")
+    assert _single_provider(graph, "CHN") == one_provider and one_provider
+    # aggregates (processes, categories without figures) are not choke-point candidates
+    assert {k: v for k, v in _single_capable(graph, "CHN").items() if k in candidates} == one_capable
 
 
 def test_facts_by_source_match_the_stats(bundled_store, bundled_graph):
