@@ -188,10 +188,6 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
     def problem(subject, reason: str, fix: str) -> None:
         problems.append(InputProblem(origin, None, None, f"<{subject}>: {reason}", fix))
 
-    def known_ckg(term) -> bool:
-        return term in label_of_class or term in type_of_class or term in type_of_property \
-            or term in name_of_property or term in annotations or str(term) in (NS + "Node", NS + "Relationship")
-
     # classes of every subject
     node_label: dict = {}
     rel_type: dict = {}
@@ -205,15 +201,17 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
                 problem(s, f"has two chainkg classes ({other} and {kind})", "give each resource one class")
             table[s] = kind
         elif str(o).startswith(NS):
-            if not known_ckg(o) or str(o) in (NS + "Node", NS + "Relationship"):
-                problem(s, f"unknown class {_short(o)}",
-                        f"use one of {', '.join(_short(c) for c in [*label_of_class, *type_of_class])}")
+            choices = f"use one of {', '.join(_short(c) for c in [*label_of_class, *type_of_class])}"
+            if str(o) in (NS + "Node", NS + "Relationship"):
+                problem(s, f"{_short(o)} is abstract: a resource needs its own class", choices)
+            else:
+                problem(s, f"unknown class {_short(o)}", choices)
         else:
             out.ignored[f"rdf:type {_short(o)}"] += 1
     if problems:
         raise BadInputError(problems, hint="nothing was built: fix the resources named above")
 
-    def properties(subject, spec, what: str) -> dict[str, str] | None:
+    def properties(subject, spec, what: str) -> dict[str, str]:
         values: dict[str, str] = {}
         for p, o in graph.predicate_objects(subject):
             if p == RDF.type or p in type_of_property:
