@@ -47,7 +47,7 @@ def _cue_patterns() -> dict[str, list[list[dict]]]:
     chain_leader = [{"TEXT": "链"}, {"TEXT": "主"}]
     role_end = [
         [{"TEXT": "等", "OP": "?"}, {"TEXT": {"REGEX": _NUM}, "OP": "?"}, {"TEXT": {"IN": ["家", "个"]}, "OP": "?"},
-         {"TEXT": {"IN": ROLE_WORDS}, "OP": "*"}, {"TEXT": {"IN": ["企业", "链主"]}}],
+         {"TEXT": {"IN": ROLE_WORDS}, "OP": "*"}, {"TEXT": {"REGEX": r"^(?:重点|龙头|骨干|领军|头部|链主|核心|标杆)*(?:企业|链主)$"}}],
         [{"TEXT": "等", "OP": "?"}, {"TEXT": {"REGEX": _NUM}, "OP": "?"}, {"TEXT": {"IN": ["家", "个"]}, "OP": "?"},
          *chain_leader, {"TEXT": "企业", "OP": "?"}],
     ]
@@ -56,7 +56,7 @@ def _cue_patterns() -> dict[str, list[list[dict]]]:
         "ROLE": role_end,
         "AT": [[{"TEXT": "在"}]],
         "AREA": [[{"TEXT": {"IN": ["方面", "领域", "上"]}}]],
-        "BREAK": [[{"TEXT": {"IN": BREAK_VERBS}, "OP": "*"}, {"TEXT": {"IN": ["突破", "有突破", "新突破"]}}]],
+        "BREAK": [[{"TEXT": {"IN": BREAK_VERBS}, "OP": "*"}, {"TEXT": {"REGEX": r"^(?:有所|有|取得|实现|争取|寻求|力争|新)?突破$"}}]],
         "BY": [[{"TEXT": "以"}]],
         "LEADER": [
             [{"TEXT": "为"}, *chain_leader, {"TEXT": "企业", "OP": "?"}, {"TEXT": "的", "OP": "?"}],

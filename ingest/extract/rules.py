@@ -45,7 +45,7 @@ _SUBJECT_ONLY = re.compile(
     rf"\s*(?:{_MARKERS}\s*)*(?P<name>[^，。；：:、\s“”《》]{{2,30}}?)(?P<head>{_HEAD}|产业)?\s*[。：:]?\s*$")
 _AFTER_BUILD = re.compile(
     rf"(?:打造|建设|培育|壮大|做强|做大|做优|形成|建成|构建|发展)(?P<name>[^，。；、]{{2,30}}?)(?P<head>{_HEAD})")
-_SCALE = re.compile(rf"^(?:[{_CN}\d]+(?:个|条|大)|[千百万]亿(?:元)?级?|\d+\s*亿元?级?|世界级|国家级|省级|市级|"
+_SCALE = re.compile(rf"^(?:[{_CN}\d]+(?:个|条|大)|[{_CN}\d]*[千百万]?亿(?:元)?级?|\d+\s*亿元?级?|世界级|国家级|省级|市级|"
                     r"全国一流|国际一流|国内一流|一流|一批|若干|全球|国际|全国)+")
 _GENERIC = re.compile(r"^(?:关键|核心|共性|前沿|重点|主要|相关|其他|有关|重大|卡脖子|薄弱|基础)*"
                       r"(?:技术|领域|方面|环节|问题|难题|瓶颈|产品|企业|项目)+(?:环节|领域|方面|问题)?$")
@@ -236,19 +236,25 @@ def _standalone_subject(ctx: _Context, start: int, end: int) -> GroupRef | None:
     match = _SUBJECT_ONLY.match(ctx.text, start, end)
     if not match:
         return None
-    name = _plain_group_name(match.group("name"))
-    if name is None or strip_lead(name, 0, len(name)) != 0:
+    name_start = strip_lead(ctx.text, match.start("name"), match.end("name"))  # （二）做强高端装备产业集群
+    name = _plain_group_name(ctx.text[name_start:match.end("name")])
+    if name is None:
         return None
     kind = ctx.group_kind(match.group("head"), name)
     if not kind:
         return None
-    return GroupRef(kind, match.start("name"), match.end("name"), name, "heading", 0.85)
+    return GroupRef(kind, name_start, match.end("name"), name, "heading", 0.85)
+
+
+_VERB_INSIDE = re.compile(r"依托|依靠|打造|建设|培育|壮大|形成|推动|推进|加快|实施|围绕|聚焦|建立|构建|支持|做强|做大|"
+                          r"亿|突破|提升|促进")
 
 
 def _plain_group_name(raw: str) -> str | None:
-    """A subject phrase's name, or None when it is a description (holds 的, a count or a scale word)."""
+    """A subject phrase's name, or None when it is a description (holds 的, a count, a verb or a scale word)."""
     name = clean_name(raw)
-    if "的" in name or _SCALE.match(name) or re.search(rf"[\d{_CN}]+(?:个|条|大|家)", name):
+    if "的" in name or _SCALE.match(name) or re.search(rf"[\d{_CN}]+(?:个|条|大|家)", name) \
+            or _VERB_INSIDE.search(name) or len(name) > 20:
         return None
     return None if item_problem(name, "cluster") else name
 
@@ -315,6 +321,7 @@ def find_facts(clean: NormalizedText, doc, gazetteer: Gazetteer) -> list[RawFact
         found += _leaders(ctx, sentence, subjects)
         found += _builds(ctx, sentence, subjects, used_rely)
         found += _groups(ctx, sentence)
+        found += _colon_lists(ctx, sentence, subjects)
         groups: list[GroupRef] = []
         for fact in found:
             if fact.member is not None and fact.group not in groups:
@@ -508,6 +515,7 @@ def _builds(ctx: _Context, sentence, subjects: _Subjects, used_rely: set[int]) -
             continue
         start = match.start("name") + max(match.group("name").rfind(name), 0)
         group = GroupRef(kind, start, start + len(name), name, "after", 0.92)
+        facts.append(RawFact(_node_relation(group), group, None, None, "build", 0.85, sentence))
         for item in ctx.items(rely[2], body_end):
             linked = ctx.gazetteer.link("Enterprise", item.name).key is not None
             if linked:
@@ -617,3 +625,30 @@ def _mechanism(ctx: _Context, sentence: tuple[int, int]) -> str | None:
     if not match:
         return None
     return match.group("name") or match.group("plain")
+
+
+_COLON = re.compile(rf"\s*(?:{_MARKERS}\s*)*(?P<label>[^：:，。；、]{{2,12}}?)\s*[：:]\s*(?P<list>[^：:。；]+?)[。；]?\s*$")
+_ENTERPRISE_LABEL = re.compile(r"^(?:(?:链主|龙头|重点|骨干|领军|头部|核心|标杆)+企业|链主)(?:名单)?$")
+_TECH_LABEL = re.compile(r"^(?:重点|主攻|攻关|突破|关键|核心|关键核心|卡脖子)*(?:技术|突破|攻关)(?:方向|重点|清单|领域)?$")
+
+
+def _colon_lists(ctx: _Context, sentence, subjects: _Subjects) -> list[RawFact]:
+    """``链主企业：A、B。`` and ``重点突破：T1、T2。`` lines under a cluster or chain heading."""
+    match = _COLON.match(ctx.text, *sentence)
+    if not match:
+        return []
+    label = match.group("label").strip()
+    subject = subjects.at(match.start("label"), look_after=False)
+    if subject is None:
+        return []
+    end = match.end("list")
+    while end > match.start("list") and ctx.text[end - 1] in "等 ":
+        end -= 1
+    items = ctx.items(match.start("list"), end)
+    if _ENTERPRISE_LABEL.match(label):
+        role = _role(label)
+        return _member_facts(_member_relation(subject, role), subject, items, "enterprise", "colon", 0.85,
+                             sentence, role)
+    if _TECH_LABEL.match(label):
+        return _member_facts("BREAKTHROUGH_FOR", subject, items, "technology", "colon", 0.82, sentence)
+    return []
