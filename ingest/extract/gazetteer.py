@@ -119,7 +119,9 @@ class Gazetteer:
 
     def __init__(self, entries: Iterable[Entry] = (), *, regions: Iterable[str] = (), origin: str = ""):
         self.entries = tuple(entries)
-        self.regions = tuple(sorted({r for r in regions if r}))
+        names = {r for r in regions if r}
+        names |= {r[:-1] for r in names if len(r) >= 3 and r[-1] in "省市区县"}  # 常州市 → 常州
+        self.regions = tuple(sorted(names))
         self.origin = origin
         self._exact: dict[tuple[str, str], dict[str, str]] = {}  # (label, surface) → {key: "name"/"alias"}
         self._derived: dict[tuple[str, str], set[str]] = {}
@@ -154,10 +156,7 @@ class Gazetteer:
         table = store.nodes("Region", ["name", "short_name"])
         for value in [*table["name"], *table["short_name"]]:
             if _present(value):
-                value = str(value)
-                regions.append(value)
-                if len(value) >= 3 and value[-1] in "省市区县":
-                    regions.append(value[:-1])
+                regions.append(str(value))
         return cls(entries, regions=regions, origin=origin)
 
     def fingerprint(self) -> str:

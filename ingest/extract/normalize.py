@@ -200,8 +200,16 @@ def _bracketed(line: _Line) -> bool:
     return line.chars[0][0] in "（【[" and line.chars[-1][0] in "）】]"
 
 
-def _no_punctuation(line: _Line) -> bool:
-    return not any(not (c.isalnum() or c.isspace() or c in "〔〕《》“”") for c, _ in line.chars)
+#: how the title lines of an official document end (文件, 〔2020〕18号, …的通知, …的答复, 人民政府办公室 …)
+_TITLE_END = re.compile(r"(?:文件|号|通知|意见|方案|答复|规划|计划|办法|要点|决定|报告|公告|通报|批复|情况|函|纪要|"
+                        r"委员会|政府|办公室|办公厅|局|委|厅|部|摘要|细则|措施|指南|目录|清单)$")
+
+
+def _title_line(line: _Line) -> bool:
+    """A title line of the preamble: no punctuation, and ends like a document title or issuer."""
+    content = "".join(c for c, _ in line.chars)
+    plain = not any(not (c.isalnum() or c.isspace() or c in "〔〕《》“”") for c in content)
+    return plain and bool(_TITLE_END.search(content))
 
 
 def _starts_block(line: _Line) -> bool:
@@ -215,15 +223,13 @@ def normalize(text: str) -> NormalizedText:
     headings: list[tuple[int, int]] = []
     previous: _Line | None = None
     preamble = True  # before the first sentence: title lines stand alone
-    blank_before = False
     for line in _lines(text):
         if line is None:
-            blank_before = True
             continue
         if previous is not None:
             join = not (previous.heading or line.heading or previous.hard_break
                         or _ends_paragraph(previous) or _starts_block(line) or _bracketed(previous)
-                        or (preamble and blank_before and _no_punctuation(previous)))
+                        or (preamble and _title_line(previous)))
             if not join:
                 out.append("\n")
                 origin.append(previous.eol)
@@ -240,7 +246,6 @@ def normalize(text: str) -> NormalizedText:
         if any(c in FINAL_PUNCT for c, _ in line.chars):
             preamble = False
         previous = line
-        blank_before = False
     clean = "".join(out)
     origin.append(len(text))
     return NormalizedText(text, clean, tuple(origin), tuple(headings), tuple(_sentences(clean)))

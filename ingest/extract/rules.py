@@ -40,9 +40,9 @@ _MARKERS = rf"(?:——|—|[-*•·●○■□◆▲►]\s*|[（(][{_CN}\d]{{1
 _HEAD = r"产业集群|集群|产业链"
 _FOLLOW = ("依托", "依靠", "要", "将", "应", "需", "重点", "主要", "着力", "积极", "加快", "以", "在", "围绕", "聚焦",
            "瞄准", "立足", "坚持", "推动", "突出", "打造", "形成", "充分", "全力", "继续", "力争", "：", ":", "，", "。")
-_SUBJECT_START = re.compile(rf"\s*(?:{_MARKERS}\s*)*(?P<name>[^，。；：:、\s“”《》]{{2,30}}?)(?P<head>{_HEAD})")
+_SUBJECT_START = re.compile(rf"\s*(?:{_MARKERS}\s*)*(?P<name>[^，。；：:、\s“”《》—\-]{{2,30}}?)(?P<head>{_HEAD})")
 _SUBJECT_ONLY = re.compile(
-    rf"\s*(?:{_MARKERS}\s*)*(?P<name>[^，。；：:、\s“”《》]{{2,30}}?)(?P<head>{_HEAD}|产业)?\s*[。：:]?\s*$")
+    rf"\s*(?:{_MARKERS}\s*)*(?P<name>[^，。；：:、\s“”《》—\-]{{2,30}}?)(?P<head>{_HEAD}|产业)?\s*[。：:]?\s*$")
 _AFTER_BUILD = re.compile(
     rf"(?:打造|建设|培育|壮大|做强|做大|做优|形成|建成|构建|发展)(?P<name>[^，。；、]{{2,30}}?)(?P<head>{_HEAD})")
 _SCALE = re.compile(rf"^(?:[{_CN}\d]+(?:个|条|大)|[{_CN}\d]*[千百万]?亿(?:元)?级?|\d+\s*亿元?级?|世界级|国家级|省级|市级|"
@@ -201,8 +201,19 @@ class _Context:
         return None
 
 
+_LEADER_SUBJECT = re.compile(
+    rf"\s*(?:{_MARKERS}\s*)*以[^，。；：]{{1,80}}?为(?:链主|龙头)(?:企业)?的(?P<name>[^，。；、]{{2,30}}?)(?P<head>{_HEAD})")
+
+
 def _subject_at(ctx: _Context, start: int, end: int, how: str) -> GroupRef | None:
-    """A subject phrase at the start of ``text[start:end]`` (``——X集群依托…``)."""
+    """A subject phrase at the start of ``text[start:end]`` (``——X集群依托…``, ``以A为链主的Y产业链，…``)."""
+    leader = _LEADER_SUBJECT.match(ctx.text, start, end)
+    if leader:
+        name = clean_group_name(leader.group("name"))
+        kind = ctx.group_kind(leader.group("head"), name)
+        if kind and not item_problem(name, "cluster"):
+            name_start = leader.start("name") + max(leader.group("name").rfind(name), 0)
+            return GroupRef(kind, name_start, name_start + len(name), name, "leader", 0.92)
     match = _SUBJECT_START.match(ctx.text, start, end)
     if not match:
         return None
@@ -326,8 +337,9 @@ def find_facts(clean: NormalizedText, doc, gazetteer: Gazetteer) -> list[RawFact
         for fact in found:
             if fact.member is not None and fact.group not in groups:
                 groups.append(fact.group)
-        for group in groups:  # the cluster or chain a member fact names is a fact too
-            found.append(RawFact(_node_relation(group), group, None, None, "subject", group.confidence, sentence))
+        for group in groups:  # the cluster or chain a member fact names is a fact too, cited where it is named
+            where = sentence if sentence[0] <= group.start < sentence[1] else clean.sentence_of(group.start)
+            found.append(RawFact(_node_relation(group), group, None, None, "subject", group.confidence, where))
         facts += found
     return facts
 
