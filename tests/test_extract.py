@@ -339,7 +339,11 @@ def test_gazetteer_from_a_data_folder(mini_copy):
     gazetteer = gazetteer_from_folders([mini_copy])
     assert gazetteer.link("Enterprise", "乙整机").key == "e-b"
     assert gazetteer.link("Enterprise", "乙示例整机股份有限公司").key == "e-b"
-    assert gazetteer.link("Cluster", "示例装备集群").key == "cl-demo"
+    assert gazetteer.link("Cluster", "示例装备集群", region="320412").key == "cl-demo"  # 武进区 lies in 常州市
+    elsewhere = gazetteer.link("Cluster", "示例装备集群", region="320500")
+    assert elsewhere.key is None and elsewhere.match == "other-region" and elsewhere.candidates == ("cl-demo",)
+    assert gazetteer.link("Cluster", "示例装备").match == "other-region"  # a text of no known region
+    assert gazetteer.detect_region("常州市人民政府关于……的通知。苏州市……常州……") == "320400"
 
 
 # --- CLI ----------------------------------------------------------------------------------------------------------
@@ -414,7 +418,7 @@ DEMO = ("示例市制造业集群工作要点\n\n"
         "——示例装备集群依托乙整机、丁新科技等重点企业，在示例控制技术、新型传感器等方面有突破。\n"
         "——智能传感集群依托丁新科技等重点企业，在MEMS芯片方面有突破。\n"
         "以丁新科技为链主的传感器产业链，重点在敏感材料方面取得突破。\n"
-        "示例市人民政府\n2024年5月6日\n")
+        "常州市人民政府\n2024年5月6日\n")
 
 
 def _demo(tmp_path) -> Path:
@@ -530,3 +534,57 @@ def test_read_document_reads_stdin(monkeypatch):
     monkeypatch.setattr(sys, "stdin", type("S", (), {"buffer": io.BytesIO("依托甲。".encode("gbk"))})())
     doc = read_document("-")
     assert doc.name == "stdin" and doc.text == "依托甲。"
+
+
+# --- the bundled Changzhou data ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bundled_names():
+    from conftest import DATA
+    from ingest.extract import gazetteer_from_folders
+
+    if not any(DATA.glob("*.csv")):
+        pytest.skip(f"no bundled data tables in {DATA}")
+    return gazetteer_from_folders([DATA])
+
+
+def test_seed_facts_link_to_the_rows_the_curators_wrote(bundled_names, capsys):
+    import pandas as pd
+
+    from conftest import DATA
+
+    results = extract_files(_seed_paths(), gazetteer=bundled_names)
+    assert [r.document.region for r in results] == ["320400", "320400"]  # 常州市, found in the text
+    scores = score(_facts(results), load_gold(EXTRACT / "gold_seeds.yaml"))
+    _report("extract on the seeds with the bundled data's names loaded", scores, capsys)
+    assert scores["ALL"].f1 >= SEED_FLOOR
+    pairs = {}
+    for relation, file in (("ANCHORS", "anchors.csv"), ("BREAKTHROUGH_FOR", "breakthrough_for.csv")):
+        table = pd.read_csv(DATA / file, dtype=str, keep_default_na=False)
+        pairs[relation] = set(zip(table["from"], table["to"]))
+    for fact in _facts(results):
+        assert fact.group.key is not None, fact
+        if fact.member is not None:
+            assert (fact.member.key, fact.group.key) in pairs[fact.relation], fact
+    # short names resolve to full registered names
+    hengli = next(f.member for f in _facts(results) if f.member and f.member.name == "恒立液压")
+    assert hengli.key == "ent-hengli-hydraulic" and hengli.graph_name == "江苏恒立液压股份有限公司"
+
+
+def test_other_cities_clusters_do_not_link_to_changzhou_ones(bundled_names):
+    result = extract_files([GENRE / "beiquan_opinion.txt"], gazetteer=bundled_names)[0]
+    group = next(f.group for f in result.facts if f.group.name == "高端装备")
+    assert group.key is None and group.new and group.match == "other-region"
+    assert group.candidates == ("cz-high-end-equipment",)
+
+
+def test_applying_the_seeds_to_the_bundled_data_adds_nothing(run, tmp_path, bundled_names):
+    from conftest import DATA
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    result = run("-q", "extract", *_seed_paths(), "--apply", "--dry-run", "--data", copy)
+    assert result.exit_code == 0, result.output
+    assert "rows to add: nothing; already in the tables: 139; skipped: 4" in result.output  # 4 新基建 at 0.75
+    every = run("-q", "extract", *_seed_paths(), "--apply", "--dry-run", "--data", copy, "--min-confidence", "0")
+    assert "rows to add: nothing; already in the tables: 143; skipped: 0" in every.output

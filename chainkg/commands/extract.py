@@ -55,7 +55,8 @@ def _emit(text: str, out: Path | None) -> None:
 @click.option("--dry-run", is_flag=True, help="with --apply: show the diff, write nothing")
 @click.option("--reviewed", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="with --apply: apply the facts of a reviewed JSON report (\"accept\": true/false per fact)")
-@click.option("--region", help="with --apply: region code for new clusters and chains (e.g. 320400)")
+@click.option("--region", help="region code the documents are about (e.g. 320400): clusters and chains link only "
+                               "to that region's; with --apply it goes on new ones [default: found in the text]")
 @click.option("--as-of", "as_of", help="with --apply: date of the facts (YYYY-MM-DD) [default: the document's date]")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="score the candidates against a labelled gold file (precision, recall, F1 per relation)")
@@ -101,7 +102,7 @@ def extract(app: AppContext, files: tuple[str, ...], fmt: str, out: Path | None,
     from ingest.extract.report import report
 
     gazetteer = _names(app, folders)
-    results = extract_files(files, gazetteer=gazetteer, progress=app.progress)
+    results = extract_files(files, gazetteer=gazetteer, region=region, progress=app.progress)
     if gold is not None:
         _score(results, gold, min_confidence or 0.0, out)
         return
@@ -118,7 +119,7 @@ def extract(app: AppContext, files: tuple[str, ...], fmt: str, out: Path | None,
             doc = result.document
             shown = [f for f in result.facts if f.confidence >= threshold]
             lines.append(f"{doc.name}  {doc.reference or ''} {doc.title or ''}  as_of {doc.as_of or '?'}  "
-                         f"{len(shown)} facts")
+                         f"region {doc.region or '?'}  {len(shown)} facts")
             rows = []
             for f in shown:
                 member = f.member
@@ -173,7 +174,8 @@ def _apply(app: AppContext, files, folders, min_confidence, dry_run, reviewed, r
         documents, facts, decisions = read_report(payload, str(reviewed))
     if files:
         app.progress(f"loading known names from {folder}")
-        results = extract_files(files, gazetteer=gazetteer_from_folders([folder]), progress=app.progress)
+        results = extract_files(files, gazetteer=gazetteer_from_folders([folder]), region=region,
+                                progress=app.progress)
         documents += [r.document for r in results]
         facts += [f for r in results for f in r.facts]
     plan = plan_apply(facts, documents, folder, min_confidence=threshold, region=region, decisions=decisions,

@@ -41,8 +41,14 @@ class Extraction:
     facts: list[CandidateFact]
 
 
-def extract_document(document: Document, gazetteer: Gazetteer | None = None) -> Extraction:
-    """Candidate facts of a :class:`Document`, linked to ``gazetteer`` (every name is new without one)."""
+def extract_document(document: Document, gazetteer: Gazetteer | None = None, *,
+                     region: str | None = None) -> Extraction:
+    """Candidate facts of a :class:`Document`, linked to ``gazetteer`` (every name is new without one).
+
+    ``region`` is the code of the region the document is about (clusters and
+    chains link only to that region's); by default it is detected from the text.
+    """
+    import dataclasses
     import warnings
 
     from ingest.extract.facts import link_facts
@@ -51,28 +57,31 @@ def extract_document(document: Document, gazetteer: Gazetteer | None = None) -> 
     from ingest.extract.rules import find_facts
 
     gazetteer = gazetteer or Gazetteer()
+    document = dataclasses.replace(document, region=region or document.region
+                                   or gazetteer.detect_region(document.text))
     nlp = pipeline(gazetteer)
     clean = normalize(document.text)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*\[W036\]")  # an empty gazetteer gives the ruler no patterns
         doc = nlp(clean.text)
     raw = find_facts(clean, doc, gazetteer)
-    return Extraction(document, link_facts(raw, clean, gazetteer, document.name))
+    return Extraction(document, link_facts(raw, clean, gazetteer, document.name, region=document.region))
 
 
-def extract_text(text: str, *, name: str = "<text>", gazetteer: Gazetteer | None = None) -> Extraction:
+def extract_text(text: str, *, name: str = "<text>", gazetteer: Gazetteer | None = None,
+                 region: str | None = None) -> Extraction:
     """Candidate facts of a text (``name`` is the document name the facts cite)."""
-    return extract_document(Document.from_text(text, name), gazetteer)
+    return extract_document(Document.from_text(text, name), gazetteer, region=region)
 
 
-def extract_files(paths: Iterable[str | Path], *, gazetteer: Gazetteer | None = None,
+def extract_files(paths: Iterable[str | Path], *, gazetteer: Gazetteer | None = None, region: str | None = None,
                   progress: Callable[[str], None] | None = None) -> list[Extraction]:
     """Candidate facts of each file (``-`` is standard input)."""
     out = []
     for path in paths:
         if progress:
             progress(f"extracting {path}")
-        out.append(extract_document(read_document(path), gazetteer))
+        out.append(extract_document(read_document(path), gazetteer, region=region))
     return out
 
 

@@ -13,7 +13,7 @@ Rules:
   reviewer marked it ``"accept": true`` in the JSON output); a fact marked
   ``"accept": false`` never is;
 * names linked to graph keys use those keys; new names get a stable key
-  (``ent-``, ``tech-``, ``cl-``, ``ch-`` and a hash of the name) and are
+  (``ent-``, ``tech-``, ``cluster-``, ``chain-`` and a hash of the name) and are
   written as the document spells them, with ``verified = false``;
 * every new row has ``source`` = the document's file name and ``as_of`` = the
   document's date; the document is added to ``sources.csv`` when missing;
@@ -46,7 +46,7 @@ __all__ = ["ApplyPlan", "plan_apply", "write_plan", "DEFAULT_MIN_CONFIDENCE"]
 
 #: facts at or above this confidence are applied unless a reviewer says otherwise
 DEFAULT_MIN_CONFIDENCE = 0.8
-_PREFIX = {"Enterprise": "ent", "Technology": "tech", "Cluster": "cl", "Chain": "ch"}
+_PREFIX = {"Enterprise": "ent", "Technology": "tech", "Cluster": "cluster", "Chain": "chain"}
 
 
 @dataclass
@@ -127,7 +127,8 @@ def plan_apply(facts: Iterable[CandidateFact], documents: Iterable[Document], fo
     """The rows ``facts`` add to the tables in ``folder`` (nothing is written; see :func:`write_plan`).
 
     ``decisions`` maps ``id(fact)`` to a reviewer's accept (True) / reject (False);
-    ``as_of`` overrides the documents' dates; ``region`` goes on new clusters and chains.
+    ``as_of`` overrides the documents' dates; ``region`` (default: each document's region) is where
+    clusters and chains are looked up, and goes on new ones.
     """
     fixed_as_of = as_of
     folder = Path(folder)
@@ -157,24 +158,27 @@ def plan_apply(facts: Iterable[CandidateFact], documents: Iterable[Document], fo
         label = KIND_LABELS[mention.kind]
         if mention.key and mention.key in tables.keys[label]:
             return mention.key, None
-        link = tables.gazetteer.link(label, mention.name)
+        doc = docs.get(fact.document)
+        link = tables.gazetteer.link(label, mention.name, region=region or (doc.region if doc else None))
         if link.match == "ambiguous":
             return None, f"{mention.name!r} matches several {label} nodes: {', '.join(link.candidates)}"
         if link.key:
             return link.key, None
         if (label, mention.name) in resolved:
             return resolved[(label, mention.name)], None
-        key = stable_id(_PREFIX[label], mention.name)
+        home = region or (doc.region if doc else None)
+        scope = f"{home or fact.document}:" if label in ("Cluster", "Chain") else ""  # 高端装备 of which city
+        key = stable_id(_PREFIX[label], scope + mention.name)
         resolved[(label, mention.name)] = key
         if key in tables.keys[label]:
             return key, None
         row: dict = {tables.schema.label(label).key: key, "name": mention.name}
         if label == "Cluster":
             row.update(tier=fact.properties.get("tier"), target_scale_yi=fact.properties.get("target_scale_yi"),
-                       representative_fields=fact.properties.get("representative_fields") or None, region=region)
+                       representative_fields=fact.properties.get("representative_fields") or None, region=home)
         elif label == "Chain":
             row.update(advantage_chain=fact.properties.get("advantage_chain"),
-                       mechanism=fact.properties.get("mechanism"), region=region)
+                       mechanism=fact.properties.get("mechanism"), region=home)
         if mention.as_written != mention.name and label == "Enterprise":
             row["aliases"] = mention.as_written
         row.update(source=fact.document, as_of=as_of(fact.document), verified=False)
@@ -191,8 +195,9 @@ def plan_apply(facts: Iterable[CandidateFact], documents: Iterable[Document], fo
             continue
         if fact.relation in ("CLUSTER", "CHAIN"):
             label = KIND_LABELS[fact.group.kind]
-            existed = bool(fact.group.key and fact.group.key in tables.keys[label]) or \
-                tables.gazetteer.link(label, fact.group.name).key is not None
+            doc = docs.get(fact.document)
+            existed = bool(fact.group.key and fact.group.key in tables.keys[label]) or tables.gazetteer.link(
+                label, fact.group.name, region=region or (doc.region if doc else None)).key is not None
             key, problem = node_key(fact.group, fact)
             if problem:
                 plan.skipped.append((fact, problem))

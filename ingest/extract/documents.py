@@ -67,6 +67,7 @@ class Document:
     title: str | None = None
     reference: str | None = None
     as_of: str | None = None
+    region: str | None = None  # the region code the document is about (given, or detected from the text)
 
     @classmethod
     def from_text(cls, text: str, name: str, path: str | None = None) -> Document:

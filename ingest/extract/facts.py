@@ -37,7 +37,7 @@ class Mention:
     end: int
     key: str | None
     new: bool
-    match: str | None = None  # name / alias / derived / ambiguous / None
+    match: str | None = None  # name / alias / derived / ambiguous / other-region / None
     graph_name: str | None = None
     candidates: tuple[str, ...] = ()
 
@@ -87,14 +87,16 @@ def _as_written(original: str) -> str:
     return "".join(part.strip() for part in lines) if len(lines) > 1 else original.strip()
 
 
-def _mention(clean: NormalizedText, gazetteer: Gazetteer, kind: str, start: int, end: int, name: str) -> Mention:
+def _mention(clean: NormalizedText, gazetteer: Gazetteer, kind: str, start: int, end: int, name: str,
+             region: str | None) -> Mention:
     o_start, o_end = clean.to_original(start, end)
-    link = gazetteer.link(KIND_LABELS[kind], name)
+    link = gazetteer.link(KIND_LABELS[kind], name, region=region)
     return Mention(kind, name, _as_written(clean.original[o_start:o_end]), o_start, o_end, link.key,
                    link.key is None, link.match, link.name, link.candidates)
 
 
-def link_facts(raw: list[RawFact], clean: NormalizedText, gazetteer: Gazetteer, document: str) -> list[CandidateFact]:
+def link_facts(raw: list[RawFact], clean: NormalizedText, gazetteer: Gazetteer, document: str, *,
+               region: str | None = None) -> list[CandidateFact]:
     """Link raw facts to graph keys, map offsets to the original text and merge repeats of one fact.
 
     A fact stated several times in a document is kept once, at its most
@@ -104,10 +106,11 @@ def link_facts(raw: list[RawFact], clean: NormalizedText, gazetteer: Gazetteer, 
     merged: dict[tuple, CandidateFact] = {}
     order: list[tuple] = []
     for fact in raw:
-        group = _mention(clean, gazetteer, fact.group.kind, fact.group.start, fact.group.end, fact.group.name)
+        group = _mention(clean, gazetteer, fact.group.kind, fact.group.start, fact.group.end, fact.group.name, region)
         member = None
         if fact.member is not None:
-            member = _mention(clean, gazetteer, fact.member_kind, fact.member.start, fact.member.end, fact.member.name)
+            member = _mention(clean, gazetteer, fact.member_kind, fact.member.start, fact.member.end,
+                              fact.member.name, region)
         s_start, s_end = clean.to_original(*fact.sentence)
         line, _ = clean.line_col(group.start if member is None else member.start)
         properties = dict(fact.properties)

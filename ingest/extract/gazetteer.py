@@ -14,6 +14,13 @@ A text name links to a key when it equals a name or alias (``name`` /
 ``alias``), or when one of its derived forms equals exactly one entry's derived
 form (``derived``). Several keys make it ``ambiguous``; none makes it new.
 
+Clusters and chains belong to a region: 北泉's 高端装备 cluster is not
+常州's. A cluster or chain name links only to a node of the document's region
+(or of a region it lies within); a same-named node elsewhere is reported as a
+candidate with ``match = "other-region"``. The document's region is given, or
+found in the text (:meth:`Gazetteer.detect_region`: the prefecture- or
+county-level region of the graph the text names most often).
+
 >>> gaz = Gazetteer([
 ...     Entry("Enterprise", "e-hl", "江苏恒立液压股份有限公司", ("恒立液压",)),
 ...     Entry("Enterprise", "e-xy", "常州星宇车灯股份有限公司", ()),
@@ -27,6 +34,12 @@ Link(key='e-hl', name='江苏恒立液压股份有限公司', match='alias', can
 'cl-car'
 >>> gaz.link("Enterprise", "某某科技").match is None
 True
+>>> gaz = Gazetteer([Entry("Cluster", "cz-hi", "高端装备", region="320400")],
+...                 region_codes={"常州市": "320400", "苏州市": "320500"}, parents={"320412": "320400"})
+>>> gaz.link("Cluster", "高端装备", region="320412").key, gaz.link("Cluster", "高端装备", region="320500").match
+('cz-hi', 'other-region')
+>>> gaz.detect_region("常州市人民政府 … 常州 …")
+'320400'
 """
 
 from __future__ import annotations
@@ -59,6 +72,7 @@ class Entry:
     key: str
     name: str
     aliases: tuple[str, ...] = ()
+    region: str | None = None  # clusters and chains: the region they belong to
 
 
 @dataclass(frozen=True)
@@ -117,9 +131,13 @@ def variants(label: str, name: str, regions: Iterable[str] = ()) -> set[str]:
 class Gazetteer:
     """Known names per label, with keys; see the module notes."""
 
-    def __init__(self, entries: Iterable[Entry] = (), *, regions: Iterable[str] = (), origin: str = ""):
+    def __init__(self, entries: Iterable[Entry] = (), *, regions: Iterable[str] = (), origin: str = "",
+                 region_codes: dict[str, str] | None = None, parents: dict[str, str] | None = None):
         self.entries = tuple(entries)
-        names = {r for r in regions if r}
+        self.region_codes = dict(region_codes or {})  # a local region's name or short name → code
+        self.parents = dict(parents or {})  # region code → the code of the region it lies within
+        self._regions_of = {(e.label, e.key): e.region for e in self.entries if e.region}
+        names = {r for r in [*regions, *self.region_codes] if r}
         names |= {r[:-1] for r in names if len(r) >= 3 and r[-1] in "省市区县"}  # 常州市 → 常州
         self.regions = tuple(sorted(names))
         self.origin = origin
@@ -146,25 +164,67 @@ class Gazetteer:
         entries = []
         for label in LABELS:
             spec = store.schema.label(label)
-            columns = [spec.key, "name"] + (["aliases"] if "aliases" in spec.properties else [])
+            columns = [spec.key, "name"] + [c for c in ("aliases", "region") if c in spec.properties]
             table = store.nodes(label, columns)
             aliases = table["aliases"] if "aliases" in table else [None] * len(table)
-            for key, name, alias in zip(table[spec.key], table["name"], aliases):
+            regions_of = table["region"] if "region" in table else [None] * len(table)
+            for key, name, alias, region in zip(table[spec.key], table["name"], aliases, regions_of):
                 parts = tuple(a.strip() for a in str(alias).split("|") if a.strip()) if _present(alias) else ()
-                entries.append(Entry(label, str(key), str(name), parts))
+                entries.append(Entry(label, str(key), str(name), parts, str(region) if _present(region) else None))
         regions: list[str] = []
-        table = store.nodes("Region", ["name", "short_name"])
-        for value in [*table["name"], *table["short_name"]]:
-            if _present(value):
-                regions.append(str(value))
-        return cls(entries, regions=regions, origin=origin)
+        codes: dict[str, str] = {}
+        table = store.nodes("Region", ["code", "name", "short_name", "level"])
+        for code, name, short, level in zip(table["code"], table["name"], table["short_name"], table["level"]):
+            derived = str(name)[:-1] if _present(name) and len(str(name)) >= 3 and str(name)[-1] in "市区县" else None
+            for value in (name, short, derived):
+                if _present(value):
+                    regions.append(str(value))
+                    if str(level) in ("prefecture", "county") and len(str(value)) >= 2:
+                        codes.setdefault(str(value), str(code))
+        within = store.edges("WITHIN", ["from", "to"])
+        parents = {str(a): str(b) for a, b in zip(within["from"], within["to"])}
+        return cls(entries, regions=regions, origin=origin, region_codes=codes, parents=parents)
+
+    def detect_region(self, text: str) -> str | None:
+        """The prefecture- or county-level region the text names most often (None when none or a tie).
+
+        Full names (常州市) count double; a short name inside a full name is not counted again.
+        """
+        counts: dict[str, int] = {}
+        for name, code in self.region_codes.items():
+            hits = text.count(name)
+            if hits:
+                longer = [n for n in self.region_codes if n != name and name in n]
+                hits -= sum(text.count(n) for n in longer)
+                weight = 2 if name[-1] in "省市区县" else 1
+                counts[code] = counts.get(code, 0) + max(hits, 0) * weight
+        counts = {c: n for c, n in counts.items() if n > 0}
+        if not counts:
+            return None
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
+
+    def _in_region(self, label: str, key: str, region: str | None) -> bool:
+        """Whether a cluster / chain of ``key`` may be meant by a document of ``region``."""
+        home = self._regions_of.get((label, key))
+        if label not in ("Cluster", "Chain") or home is None:
+            return True
+        seen, code = set(), region
+        while code is not None and code not in seen:
+            if code == home:
+                return True
+            seen.add(code)
+            code = self.parents.get(code)
+        return False
 
     def fingerprint(self) -> str:
         """Equal for gazetteers with the same entries and regions."""
         h = hashlib.sha256()
         for entry in sorted(self.entries, key=lambda e: (e.label, e.key)):
             h.update(f"{entry.label}\x1f{entry.key}\x1f{entry.name}\x1f{'|'.join(entry.aliases)}\x1e".encode())
-        h.update("|".join(self.regions).encode())
+        h.update("|".join(self.regions).encode())  # (regions of groups do not change the ruler's names)
         return h.hexdigest()
 
     def name_of(self, label: str, key: str) -> str | None:
@@ -183,29 +243,32 @@ class Gazetteer:
                 out[(label, form)] = set(keys)
         return {k: tuple(sorted(v)) for k, v in out.items()}
 
-    def link(self, label: str, text: str) -> Link:
-        """Resolve a name as written in a text to a key of ``label``."""
+    def link(self, label: str, text: str, *, region: str | None = None) -> Link:
+        """Resolve a name as written in a text (of a document of ``region``) to a key of ``label``."""
         name = clean_name(text)
-        exact = self._exact.get((label, name))
-        if exact:
-            if len(exact) == 1:
-                key, how = next(iter(exact.items()))
-                return Link(key, self._names[(label, key)], how)
-            return Link(None, None, "ambiguous", tuple(sorted(exact)))
-        found: set[str] = set()
-        for form in variants(label, name, self.regions):
-            exact = self._exact.get((label, form))
-            if exact:
-                found |= set(exact)
-        if not found:
-            for form in variants(label, name, self.regions):
-                found |= self._derived.get((label, form), set())
-        if len(found) == 1:
-            key = next(iter(found))
-            return Link(key, self._names[(label, key)], "derived")
+        exact = self._exact.get((label, name), {})
+        how = None
+        found = set(exact)
         if found:
-            return Link(None, None, "ambiguous", tuple(sorted(found)))
-        return Link(None, None, None)
+            how = "name" if "name" in exact.values() else "alias"
+        else:
+            for form in variants(label, name, self.regions):
+                found |= set(self._exact.get((label, form), {}))
+            if not found:
+                for form in variants(label, name, self.regions):
+                    found |= self._derived.get((label, form), set())
+            how = "derived"
+        if not found:
+            return Link(None, None, None)
+        local = {k for k in found if self._in_region(label, k, region)}
+        if not local:
+            return Link(None, None, "other-region", tuple(sorted(found)))
+        if len(local) == 1:
+            key = next(iter(local))
+            if how != "derived":
+                how = exact.get(key, how)
+            return Link(key, self._names[(label, key)], how)
+        return Link(None, None, "ambiguous", tuple(sorted(local)))
 
 
 def _present(value) -> bool:

@@ -32,7 +32,8 @@ CAVEATS = [
     "start/end count characters of the decoded file (UTF-8 or GBK; a BOM is not counted), end exclusive; "
     "line numbers start at 1; as_written is the original text with OCR line breaks removed",
     "key is the graph key of a name the graph knows (match: name, alias or derived short name); "
-    "new = true marks names the graph does not know",
+    "new = true marks names the graph does not know; clusters and chains link only within the document's region "
+    "(match other-region lists same-named ones elsewhere as candidates)",
 ]
 
 
@@ -45,7 +46,8 @@ def report(extractions, *, gazetteer=None, min_confidence: float = 0.0) -> dict[
         doc = extraction.document
         kept = [f for f in extraction.facts if f.confidence >= min_confidence]
         documents.append({"name": doc.name, "path": doc.path, "title": doc.title, "reference": doc.reference,
-                          "as_of": doc.as_of, "characters": len(doc.text), "facts": len(kept)})
+                          "as_of": doc.as_of, "region": doc.region, "characters": len(doc.text),
+                          "facts": len(kept)})
         if not doc.as_of:
             caveats.append(f"{doc.name}: no date found in the text; --apply uses today's date as as_of "
                            "(pass --as-of to set it)")
@@ -79,7 +81,7 @@ def read_report(payload: dict, where: str = "report") -> tuple[list[Document], l
     """Documents, facts and the reviewer's decisions (``id(fact)`` → accept) of a JSON report."""
     try:
         documents = [Document(name=d["name"], text="", path=d.get("path"), title=d.get("title"),
-                              reference=d.get("reference"), as_of=d.get("as_of"))
+                              reference=d.get("reference"), as_of=d.get("as_of"), region=d.get("region"))
                      for d in payload.get("documents", [])]
         facts, decisions = [], {}
         for i, item in enumerate(payload["facts"]):
