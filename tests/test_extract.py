@@ -99,6 +99,18 @@ def test_genre_texts_of_other_cities(genre_results, capsys):
     assert right == total, diffs
 
 
+def test_held_out_texts(capsys):
+    results = extract_files(sorted((EXTRACT / "heldout").glob("*.txt")))
+    gold = load_gold(EXTRACT / "gold_heldout.yaml")
+    scores = score(_facts(results), gold)
+    _report(f"extract on the held-out texts (floor F1 {GENRE_FLOOR})", scores, capsys)
+    for relation, s in scores.items():
+        if s.support:
+            assert s.f1 >= GENRE_FLOOR, f"{relation}: F1 {s.f1:.3f}; missed {s.missed}; spurious {s.spurious}"
+    for result in results:
+        _check_offsets(result)
+
+
 def test_a_report_without_facts_gives_none(genre_results):
     report = next(r for r in genre_results if r.document.name == "ningchuan_report.txt")
     assert report.facts == []

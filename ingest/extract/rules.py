@@ -261,6 +261,36 @@ _VERB_INSIDE = re.compile(r"依托|依靠|打造|建设|培育|壮大|形成|推
                           r"亿|突破|提升|促进")
 
 
+_TITLE_SUBJECT = re.compile(
+    rf"\s*(?P<name>[^，。；：:、\s“”《》—\-]{{2,30}}?)(?P<head>{_HEAD})(?:发展|建设|培育|推进|提升|高质量发展|强链补链)?"
+    r"(?:三年)?(?:行动|工作|实施|专项)?(?:方案|计划|规划|意见|要点|措施|办法|名单|清单|指南)(?:（[^）]*）)?\s*$")
+_CITY = re.compile(r"^[\u4e00-\u9fff]{1,4}?[省市县区](?=[\u4e00-\u9fff]{2})")
+#: names of kinds of clusters and chains, not of one
+_GENERIC_GROUPS = {"先进制造业", "制造业", "产业", "重点产业", "优势产业", "主导产业", "支柱产业", "特色产业", "新兴产业",
+                   "战略性新兴产业", "现代产业", "重点", "优势", "特色", "新兴", "现代化"}
+
+
+def _title_subject(ctx: _Context) -> GroupRef | None:
+    """The cluster or chain a document is about, from a title such as 东湖市生物医药产业链推进方案."""
+    for start, end in ctx.clean.sentences[:6]:
+        if "。" in ctx.text[start:end]:
+            break
+        match = _TITLE_SUBJECT.fullmatch(ctx.text, start, end)
+        if not match:
+            continue
+        raw_start = match.start("name")
+        city = _CITY.match(match.group("name"))
+        if city:
+            raw_start += city.end()
+        name = _plain_group_name(ctx.text[raw_start:match.end("name")])
+        if name is None or name in _GENERIC_GROUPS or name.endswith(("重点", "优势", "主导", "特色", "新兴")):
+            continue
+        kind = ctx.group_kind(match.group("head"), name)
+        if kind:
+            return GroupRef(kind, raw_start, match.end("name"), name, "title", 0.8)
+    return None
+
+
 def _plain_group_name(raw: str) -> str | None:
     """A subject phrase's name, or None when it is a description (holds 的, a count, a verb or a scale word)."""
     name = clean_name(raw)
@@ -268,6 +298,17 @@ def _plain_group_name(raw: str) -> str | None:
             or _VERB_INSIDE.search(name) or len(name) > 20:
         return None
     return None if item_problem(name, "cluster") else name
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The comma- and semicolon-separated parts of a sentence."""
+    out, begin = [], start
+    for i in range(start, end):
+        if text[i] in "，；":
+            out.append((begin, i))
+            begin = i + 1
+    out.append((begin, end))
+    return out
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -281,18 +322,22 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 class _Subjects:
-    """Finds the subject of a position in a sentence (see the module notes)."""
+    """Finds the subject of a position in a sentence (see the module notes).
+
+    A subject opens a clause: at the sentence start, after ；, or after a comma
+    (``其中，电子信息产业集群依托…``); a position takes the last one before it.
+    """
 
     def __init__(self, ctx: _Context, sentence: tuple[int, int], context: GroupRef | None):
         self.ctx = ctx
         self.sentence = sentence
         self.context = context
         self.clauses = _clauses(ctx.text, *sentence)
-        self.clause_subjects = [_subject_at(ctx, s, e, "clause") for s, e in self.clauses]
+        self.clause_subjects = [_subject_at(ctx, s, e, "clause") for s, e in _segments(ctx.text, *sentence)]
 
     def at(self, position: int, *, look_after: bool = True) -> GroupRef | None:
-        for (s, e), subject in reversed(list(zip(self.clauses, self.clause_subjects))):
-            if s <= position and subject is not None and subject.start < position:
+        for subject in reversed(self.clause_subjects):
+            if subject is not None and subject.start < position:
                 return subject
         if look_after:
             after = _subject_after(self.ctx, position, self.sentence[1])
@@ -320,12 +365,13 @@ def find_facts(clean: NormalizedText, doc, gazetteer: Gazetteer) -> list[RawFact
     ctx = _Context(clean, doc, gazetteer)
     facts: list[RawFact] = []
     context: GroupRef | None = None
+    title = _title_subject(ctx)  # 东湖市生物医药产业链推进方案: the document's subject when nothing closer is
     for sentence in clean.sentences:
         standalone = _standalone_subject(ctx, *sentence)
         if sentence in ctx.headings or standalone is not None:
             context = standalone  # a heading that names no cluster or chain ends the previous one's section
             continue
-        subjects = _Subjects(ctx, sentence, context)
+        subjects = _Subjects(ctx, sentence, context or title)
         used_rely: set[int] = set()
         found = _anchors(ctx, sentence, subjects, used_rely)
         found += _breakthroughs(ctx, sentence, subjects)
@@ -348,10 +394,15 @@ def _node_relation(group: GroupRef) -> str:
     return "CHAIN" if group.kind == "chain" else "CLUSTER"
 
 
+_HOW = {"heading": "the cluster/chain is named in a heading above", "after": "the cluster/chain is named later in the "
+        "sentence", "title": "the cluster/chain is the one the document's title names"}
+
+
 def _member_facts(relation: str, group: GroupRef, items: list[Item], kind: str, rule: str, base: float,
                   sentence: tuple[int, int], role: str | None = None, notes: tuple[str, ...] = ()) -> list[RawFact]:
     out = []
-    factor = {"clause": 1.0, "after": 0.95, "leader": 1.0, "list": 1.0, "heading": 0.9}.get(group.how, 0.9)
+    factor = {"clause": 1.0, "after": 0.95, "leader": 1.0, "list": 1.0, "heading": 0.9, "title": 0.85}.get(
+        group.how, 0.9)
     for item in items:
         problem = item_problem(item.name, kind)
         if problem:
@@ -364,8 +415,8 @@ def _member_facts(relation: str, group: GroupRef, items: list[Item], kind: str, 
         if len(item.name) > 20:
             confidence *= 0.7
             item_notes.append("long name")
-        if group.how != "clause":
-            item_notes.append(f"subject found {'in a heading' if group.how == 'heading' else 'later in the sentence' if group.how == 'after' else group.how}")
+        if group.how in _HOW:
+            item_notes.append(_HOW[group.how])
         props = {"category": item.category} if item.category else {}
         out.append(RawFact(relation, group, item, kind, rule, round(min(confidence, 0.99), 3), sentence, role,
                            props, item_notes))
@@ -564,6 +615,10 @@ def _groups(ctx: _Context, sentence) -> list[RawFact]:
     counts = [c for c in ctx.cues_in(*sentence, label="COUNT") if _COUNTED.match(c[3].replace(" ", ""))]
     done: set[int] = set()
     for head in heads:
+        after_colon = _list_after_colon(ctx, sentence, head, counts)
+        if after_colon is not None:
+            facts += after_colon
+            continue
         # the count (or 等) before the head, within the same clause
         window_start = max(sentence[0], head[1] - 16)
         window = ctx.text[window_start:head[1]]
@@ -590,6 +645,7 @@ def _groups(ctx: _Context, sentence) -> list[RawFact]:
         items = ctx.items(start, list_end, lead=True, split_last_conj=False)
         if number and not has_deng and len(items) + 1 == number:  # A、B和C三大产业链: the count asks for the split
             items = ctx.items(start, list_end, lead=True)
+        items = _from_list_start(ctx.text, items)
         kind = "chain" if head[3].endswith("产业链") else "cluster"
         label = "Chain" if kind == "chain" else "Cluster"
         known = [i for i in items if ctx.gazetteer.link(label, i.name).key]
@@ -614,18 +670,83 @@ def _groups(ctx: _Context, sentence) -> list[RawFact]:
             mechanism = _mechanism(ctx, sentence)
             if mechanism:
                 props["mechanism"] = mechanism
-        for item in items:
-            name = clean_group_name(item.name)
-            if item_problem(name, kind):
-                continue
-            offset = max(item.name.rfind(name), 0)
-            group = GroupRef(kind, item.start + offset, item.start + offset + len(name), name, "list", base)
-            item_props = dict(props)
-            if item.fields:
-                item_props["representative_fields"] = list(item.fields)
-            facts.append(RawFact(_node_relation(group), group, None, None, "groups", round(base, 3), sentence,
-                                 properties=item_props, notes=list(notes)))
+        facts += _group_facts(ctx, sentence, items, kind, base, props, notes)
     return facts
+
+
+_ROLE_NOTE = re.compile(r"[（(](?P<role>链主(?:企业)?|龙头(?:企业)?|牵头企业)[：:](?P<list>[^（）()]+)[）)]")
+
+
+def _group_facts(ctx: _Context, sentence, items: list[Item], kind: str, base: float, props: dict,
+                 notes: list[str]) -> list[RawFact]:
+    """CLUSTER / CHAIN facts of listed groups, and the leaders a bracket names (动力电池（链主：津能电池）)."""
+    facts = []
+    for item in items:
+        end = item.end
+        note = _ROLE_NOTE.search(ctx.text, item.start, item.end)
+        if note:
+            end = note.start()
+        name = clean_group_name(ctx.text[item.start:end]) if note else clean_group_name(item.name)
+        if item_problem(name, kind) or name in _GENERIC_GROUPS:
+            continue
+        offset = max(ctx.text.find(name, item.start, end) - item.start, 0)
+        group = GroupRef(kind, item.start + offset, item.start + offset + len(name), name, "list", base)
+        item_props = dict(props)
+        if item.fields:
+            item_props["representative_fields"] = list(item.fields)
+        facts.append(RawFact(_node_relation(group), group, None, None, "groups", round(base, 3), sentence,
+                             properties=item_props, notes=list(notes)))
+        if note:
+            role = _role(note.group("role"))
+            leaders = ctx.items(note.start("list"), note.end("list"))
+            facts += _member_facts(_member_relation(group, role), group, leaders, "enterprise", "groups",
+                                   base * 0.95, sentence, role)
+    return facts
+
+
+def _list_after_colon(ctx: _Context, sentence, head, counts) -> list[RawFact] | None:
+    """``以下6条重点产业链：A、B（链主：X）、C和D。`` — a counted head followed by its list."""
+    rest = ctx.text[head[2]:sentence[1]]
+    stripped = rest.lstrip()
+    if not stripped.startswith(("：", ":")):
+        return None
+    count = next((c for c in reversed(counts) if max(sentence[0], head[1] - 16) <= c[1] < head[1]), None)
+    if count is None:
+        return None
+    number = chinese_number(count[3].replace(" ", "").lstrip("等"))
+    start = head[2] + len(rest) - len(stripped) + 1
+    end = start
+    while end < sentence[1] and ctx.text[end] not in "。；\n":
+        end += 1
+    items = ctx.items(start, end, split_last_conj=False)
+    if number and len(items) + 1 == number:
+        items = ctx.items(start, end)
+    kind = "chain" if head[3].endswith("产业链") else "cluster"
+    between = ctx.text[count[2]:head[1]]
+    props: dict = {"announced_count": number} if number else {}
+    if kind == "chain" and "优势" in between:
+        props["advantage_chain"] = True
+    base, notes = 0.88, []
+    if number and len(items) > number:
+        base *= 0.5
+        notes.append(f"{len(items)} items for {number} announced")
+    return _group_facts(ctx, sentence, items, kind, base, props, notes)
+
+
+_LIST_OPENER = re.compile(r"(?:决定对|对|把|将|决定|确定|明确|培育|聚焦|围绕|包括|实行|推进|重点发展|加快发展|打造|"
+                          r"培育壮大|做强|壮大|形成|即)")
+
+
+def _from_list_start(text: str, items: list[Item]) -> list[Item]:
+    """Drop what precedes the list proper: 市委、市政府决定对A、B等 → A, B (the last item holding a verb opens it)."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        cuts = [m.end() for m in _LIST_OPENER.finditer(text, item.start, item.end) if m.end() < item.end]
+        if cuts and item.end - cuts[-1] >= 2:
+            start = cuts[-1]
+            return [Item(start, item.end, clean_name(text[start:item.end]), item.category, item.fields,
+                         item.split_on_conj), *items[index + 1:]]
+    return items
 
 
 def _mechanism(ctx: _Context, sentence: tuple[int, int]) -> str | None:
