@@ -13,7 +13,8 @@ Rules:
   reviewer marked it ``"accept": true`` in the JSON output); a fact marked
   ``"accept": false`` never is;
 * names linked to graph keys use those keys; new names get a stable key
-  (``ent-``, ``tech-``, ``cluster-``, ``chain-`` and a hash of the name) and are
+  (``ent-``, ``tech-``, ``cluster-``, ``chain-`` and a hash of the name — of the region
+  and the name for clusters and chains, which are a city's own) and are
   written as the document spells them, with ``verified = false``;
 * every new row has ``source`` = the document's file name and ``as_of`` = the
   document's date; the document is added to ``sources.csv`` when missing;
@@ -37,12 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chainkg.errors import BadInputError, ChainkgError, InputProblem
-from graph.identifiers import stable_id
+from graph.identifiers import slugify
 from ingest.extract.documents import Document
 from ingest.extract.facts import KIND_LABELS, CandidateFact, Mention
 from ingest.extract.gazetteer import Gazetteer
 
-__all__ = ["ApplyPlan", "plan_apply", "write_plan", "DEFAULT_MIN_CONFIDENCE"]
+__all__ = ["ApplyPlan", "plan_apply", "write_plan", "new_key", "DEFAULT_MIN_CONFIDENCE"]
 
 #: facts at or above this confidence are applied unless a reviewer says otherwise
 DEFAULT_MIN_CONFIDENCE = 0.8
@@ -102,6 +103,22 @@ class _Tables:
     def add(self, label_or_rel: str, row: dict) -> None:
         spec = self.schema.labels.get(label_or_rel) or self.schema.relationship(label_or_rel)
         self.additions.setdefault(spec.file, []).append({k: _cell(v) for k, v in row.items() if v is not None})
+
+
+def new_key(prefix: str, text: str) -> str:
+    """A stable key for a new node: the ASCII slug of an ASCII name, else a hash of the whole name.
+
+    >>> new_key("tech", "MEMS芯片") == new_key("tech", "MEMS芯片") != new_key("tech", "MEMS传感器")
+    True
+    >>> new_key("ent", "ACME Ltd")
+    'ent-acme-ltd'
+    """
+    import hashlib
+
+    slug = slugify(text)
+    if slug and text.isascii():
+        return f"{prefix}-{slug}"
+    return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}"
 
 
 def _cell(value) -> str:
@@ -168,7 +185,7 @@ def plan_apply(facts: Iterable[CandidateFact], documents: Iterable[Document], fo
             return resolved[(label, mention.name)], None
         home = region or (doc.region if doc else None)
         scope = f"{home or fact.document}:" if label in ("Cluster", "Chain") else ""  # 高端装备 of which city
-        key = stable_id(_PREFIX[label], scope + mention.name)
+        key = new_key(_PREFIX[label], scope + mention.name)
         resolved[(label, mention.name)] = key
         if key in tables.keys[label]:
             return key, None

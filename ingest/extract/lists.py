@@ -122,8 +122,13 @@ def split_items(text: str, start: int, end: int, *, protect: Collection[tuple[in
     """
     spans = protected_spans(text, start, end, protect)
 
+    blocked = bytearray(end - start + 1)
+    for s, e in spans:
+        for i in range(max(s, start), min(e, end)):
+            blocked[i - start] = 1
+
     def free(i: int) -> bool:
-        return not any(s <= i < e for s, e in spans)
+        return not (start <= i <= end and blocked[i - start])
 
     def standalone(i: int, length: int) -> bool:
         if token_bounds is None:

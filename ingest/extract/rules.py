@@ -446,6 +446,8 @@ def _anchors(ctx: _Context, sentence, subjects: _Subjects, used_rely: set[int]) 
             continue
         used_rely.add(rely[1])
         body_start, body_end = rely[2], role_cue[1]
+        if body_end - body_start > _LONGEST_LIST:
+            continue
         items = ctx.items(body_start, body_end)
         notes: tuple[str, ...] = ()
         base = 0.95
@@ -605,6 +607,8 @@ def _clause_start(text: str, start: int, end: int) -> int:
     return i
 
 
+#: lists longer than this (characters) are not read: real ones are shorter, and a run-on text would be slow
+_LONGEST_LIST = 2000
 _COUNTED = re.compile(rf"^(?:等[\d{_CN}]+(?:个|条|大)?|[\d{_CN}]+(?:个|条|大))$")
 
 
@@ -636,12 +640,16 @@ def _groups(ctx: _Context, sentence) -> list[RawFact]:
                 continue
             list_end, number, has_deng = deng, None, True
             between = ctx.text[deng + 1:head[1]]
+            if re.search(r"[^\u4e00-\u9fff\d\s]|企业", between):  # 等重点企业——X集群 is no list of groups
+                continue
         if list_end in done or "的" in between:
             continue
         done.add(list_end)
         if has_deng and ctx.text[list_end] != "等":
             list_end = ctx.text.rfind("等", sentence[0], list_end + 1)
         start = _clause_start(ctx.text, sentence[0], list_end)
+        if list_end - start > _LONGEST_LIST:
+            continue
         items = ctx.items(start, list_end, lead=True, split_last_conj=False)
         if number and not has_deng and len(items) + 1 == number:  # A、B和C三大产业链: the count asks for the split
             items = ctx.items(start, list_end, lead=True)
@@ -718,6 +726,8 @@ def _list_after_colon(ctx: _Context, sentence, head, counts) -> list[RawFact] | 
     end = start
     while end < sentence[1] and ctx.text[end] not in "。；\n":
         end += 1
+    if end - start > _LONGEST_LIST:
+        return []
     items = ctx.items(start, end, split_last_conj=False)
     if number and len(items) + 1 == number:
         items = ctx.items(start, end)
