@@ -1,0 +1,869 @@
+"""补链: which segments of a chain are missing (缺链), weak (弱链) or strong (强链) in a region, and why.
+
+The analysis runs in two steps:
+
+1. :func:`gap_inputs` aggregates the graph into a few small tables
+   (:class:`GapInputs`): the chain's segments and FEEDS links, the local
+   enterprises of each segment with their attributes, national counts and
+   size totals per segment, and supply counts. The embedded store does it
+   with vectorised pandas over ``store.nodes`` / ``store.edges``; a store that
+   has its own ``gap_inputs`` method (the Neo4j store, in Cypher) is asked instead.
+2. :func:`analyse_inputs` is pure computation over those tables: location
+   quotients, local supply ratio, broken links, the status of each segment with
+   its reasons in plain Chinese, completeness.
+
+:func:`chain_gaps`, :func:`cluster_gaps` and :func:`all_chain_gaps` run both
+steps for one chain, the chains of a cluster, or every chain.
+
+>>> from queries._fixture import fixture_store
+>>> report = chain_gaps(fixture_store(), chain="示例链")
+>>> [(s.name, s.status, s.local_count, s.broken_link) for s in report.segments]
+[('材料', '弱链', 1, False), ('部件', '缺链', 0, True), ('整机', '弱链', 1, False), ('服务', '缺链', 0, False)]
+>>> report.completeness, report.status_counts
+(0.5, {'缺链': 2, '弱链': 2, '强链': 0})
+>>> report.segments[1].reasons[0]
+'本地企业 0 家 ≤ 缺链阈值 0 家（missing_max_local）'
+
+Method, formulas and thresholds: docs/gaps.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from chainkg.errors import ConfigError, NotFoundError
+from graph.store import GraphStore
+
+__all__ = [
+    "STATUSES",
+    "GapThresholds",
+    "load_thresholds",
+    "GapInputs",
+    "gap_inputs",
+    "analyse_inputs",
+    "EnterpriseRef",
+    "SizeTotals",
+    "SupplyFigure",
+    "SegmentGap",
+    "ChainGapReport",
+    "chain_gaps",
+    "cluster_gaps",
+    "all_chain_gaps",
+    "resolve_region",
+    "DEFAULT_REGION",
+]
+
+#: the statuses, from worst to best
+STATUSES = ("缺链", "弱链", "强链")
+MISSING, WEAK, STRONG = STATUSES
+#: the default region: 常州市
+DEFAULT_REGION = "320400"
+#: the root of Chinese regions; "national" means located anywhere within it
+NATION = "CHN"
+#: the enterprise size measures an LQ by size can use
+SIZE_MEASURES = {"revenue_yi": "营收", "employees": "从业人数"}
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+@dataclass(frozen=True)
+class GapThresholds:
+    """The thresholds that decide a segment's status; every one is documented in docs/gaps.md.
+
+    A segment is **缺链** when it has at most ``missing_max_local`` local
+    enterprises. Otherwise it is **强链** when every criterion below holds and
+    **弱链** when at least one fails (the reasons name which):
+
+    - at least ``strong_min_local`` local enterprises;
+    - location quotient by count ≥ ``strong_min_lq``;
+    - location quotient by size (``size_measure``) ≥ ``strong_min_lq_size``,
+      only checked when it can be computed;
+    - local supply ratio ≥ ``strong_min_supply_ratio``, only checked where
+      SUPPLIES edges exist.
+
+    >>> GapThresholds().strong_min_local
+    3
+    >>> GapThresholds.from_mapping({"strong_min_lq": "1.5"}).strong_min_lq
+    1.5
+    """
+
+    #: 缺链 when the segment has at most this many local enterprises
+    missing_max_local: int = 0
+    #: 强链 needs at least this many local enterprises
+    strong_min_local: int = 3
+    #: 强链 needs a location quotient by enterprise count of at least this (1 = the national share)
+    strong_min_lq: float = 1.0
+    #: 强链 needs a location quotient by size of at least this, where it can be computed
+    strong_min_lq_size: float = 1.0
+    #: 强链 needs a local supply ratio (0–1) of at least this, where SUPPLIES edges exist
+    strong_min_supply_ratio: float = 0.3
+    #: the size measure of the LQ by size and of size totals: revenue_yi (营收, 亿元) or employees
+    size_measure: str = "revenue_yi"
+
+    def __post_init__(self):
+        if self.size_measure not in SIZE_MEASURES:
+            raise ConfigError(f"size_measure must be one of {', '.join(SIZE_MEASURES)}, not {self.size_measure!r}",
+                              hint="set size_measure = \"revenue_yi\" or \"employees\"")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and (value < 0 or value != value):
+                raise ConfigError(f"threshold {f.name} must be a non-negative number, not {value!r}",
+                                  hint="thresholds are counts, quotients or ratios ≥ 0")
+        if self.strong_min_supply_ratio > 1:
+            raise ConfigError(f"strong_min_supply_ratio is a share between 0 and 1, not {self.strong_min_supply_ratio}",
+                              hint="write 30% as 0.3")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The threshold names, as in the TOML file and the CLI options (with - for _)."""
+        return [f.name for f in fields(cls)]
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], *, base: GapThresholds | None = None,
+                     where: str = "thresholds") -> GapThresholds:
+        """``base`` (or the defaults) with ``values`` replacing some thresholds; values are type-checked."""
+        base = base or cls()
+        known = {f.name: f for f in fields(cls)}
+        changed: dict[str, Any] = {}
+        for name, value in values.items():
+            if value is None:
+                continue
+            if name not in known:
+                raise ConfigError(f"{where}: unknown threshold {name!r}",
+                                  hint=f"use one of: {', '.join(known)}")
+            default = getattr(cls(), name)
+            try:
+                if isinstance(default, bool) or isinstance(default, str):
+                    converted = str(value)
+                elif isinstance(default, int):
+                    if isinstance(value, float) and not value.is_integer():
+                        raise ValueError
+                    converted = int(value)
+                else:
+                    converted = float(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{where}: threshold {name} must be {type(default).__name__}, not {value!r}",
+                                  hint=f"the default is {default!r}") from None
+            changed[name] = converted
+        values_all = {**asdict(base), **changed}
+        return cls(**values_all)
+
+
+def load_thresholds(path: str | Path, *, base: GapThresholds | None = None) -> GapThresholds:
+    """Thresholds from a TOML file: top-level keys, or a ``[gaps]`` / ``[thresholds]`` table.
+
+    Keys not given keep ``base`` (or the defaults); an unknown key or a wrong
+    type is a :class:`~chainkg.errors.ConfigError` naming the file.
+    """
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such thresholds file", hint="pass the path of a TOML file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})", hint="see docs/gaps.md for an example file") from None
+    for table in ("gaps", "thresholds"):
+        if isinstance(data.get(table), dict):
+            data = {**{k: v for k, v in data.items() if k not in ("gaps", "thresholds")}, **data[table]}
+    return GapThresholds.from_mapping(data, base=base, where=str(path))
+
+
+# --------------------------------------------------------------------------- step 1: aggregation
+
+
+@dataclass
+class GapInputs:
+    """The small tables the gap computation needs, aggregated from the graph for one chain and region.
+
+    ``segments``: key, name, position, layer. ``feeds``: from, to (FEEDS within
+    the chain). ``local``: one row per (segment, local enterprise) with
+    enterprise, name, key_enterprise, chain_leader, designations, revenue_yi,
+    employees. ``national``: per segment, enterprises located in China and their
+    size totals (revenue_yi, revenue_known, employees, employees_known).
+    ``national_chain``: the same totals over the distinct enterprises of the chain.
+    ``supplies``: per segment, SUPPLIES edges received by local enterprises of
+    the directly downstream segments from suppliers of the segment (received)
+    and how many of those suppliers are local (from_local). ``facts``: counts
+    for the caveats. ``sources``: id, title, kind, facts.
+    """
+
+    chain: dict[str, Any]
+    segments: pd.DataFrame
+    feeds: pd.DataFrame
+    local: pd.DataFrame
+    national: pd.DataFrame
+    national_chain: dict[str, Any]
+    supplies: pd.DataFrame
+    facts: dict[str, int]
+    sources: pd.DataFrame
+    as_of: str | None
+    synthetic_included: bool
+
+
+def gap_inputs(store: GraphStore, chain_key: str, region_codes: Iterable[str], *,
+               include_synthetic: bool | None = None) -> GapInputs:
+    """Aggregate the graph into :class:`GapInputs` for the chain ``chain_key`` and the local region.
+
+    ``region_codes`` is the local region with every region within it
+    (``store.region_subtree(code)``). Facts whose source is of kind
+    ``synthetic`` are left out unless ``include_synthetic`` is true, or it is
+    None and the chain itself is synthetic. A store with its own
+    ``gap_inputs(chain_key, region_codes, include_synthetic=…)`` method does the
+    aggregation itself (the Neo4j store, in Cypher).
+
+    >>> from queries._fixture import fixture_store
+    >>> store = fixture_store()
+    >>> inputs = gap_inputs(store, "ch-demo", store.region_subtree("320400"))
+    >>> sorted(inputs.local["enterprise"]), inputs.national_chain["enterprises"]
+    (['e-a', 'e-b'], 3)
+    """
+    own = getattr(store, "gap_inputs", None)
+    if callable(own):
+        return own(chain_key, set(region_codes), include_synthetic=include_synthetic)
+    return _pandas_gap_inputs(store, chain_key, set(region_codes), include_synthetic)
+
+
+def _bool(series: pd.Series) -> pd.Series:
+    """A column of true/false values (empty tables hold strings) with missing as False."""
+    if series.dtype == "boolean" or series.dtype == bool:
+        return series.fillna(False).astype(bool)
+    return series.astype("string").str.lower().isin(["true", "1"]).astype(bool)
+
+
+def _number(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype("Float64")
+
+
+def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
+                       include_synthetic: bool | None) -> GapInputs:
+    chains = store.nodes("Chain", ["id", "name", "source", "as_of", "verified"])
+    chain_row = chains[chains["id"] == chain_key]
+    if chain_row.empty:
+        raise NotFoundError(f"no Chain with key {chain_key!r}", hint="`chainkg search chain` lists the chains")
+    chain_row = chain_row.iloc[0]
+    sources = store.nodes("Source", ["id", "title", "kind"])
+    synthetic_ids = set(sources.loc[sources["kind"] == "synthetic", "id"])
+    if include_synthetic is None:
+        include_synthetic = chain_row["source"] in synthetic_ids
+    drop = set() if include_synthetic else synthetic_ids
+    excluded = 0
+
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        nonlocal excluded
+        if not drop or frame.empty:
+            return frame
+        mask = frame["source"].isin(drop)
+        if mask.any():
+            excluded += int(mask.sum())
+            return frame[~mask]
+        return frame
+
+    used: list[pd.DataFrame] = [chain_row.to_frame().T[["source", "as_of", "verified"]]]
+
+    in_cluster = store.edges("IN_CLUSTER", ["from", "to"])
+    cluster_keys = sorted(set(in_cluster.loc[in_cluster["from"] == chain_key, "to"]))
+    clusters = store.nodes("Cluster", ["id", "name"])
+    clusters = clusters[clusters["id"].isin(cluster_keys)].sort_values("id")
+
+    segment_of = store.edges("SEGMENT_OF", ["from", "to", "source", "as_of", "verified"])
+    segment_of = segment_of[segment_of["to"] == chain_key]
+    seg_keys = pd.unique(segment_of["from"])
+    seg_nodes = store.nodes("Segment", ["id", "name", "position", "layer", "source", "as_of", "verified"])
+    seg_nodes = seg_nodes[seg_nodes["id"].isin(seg_keys)]
+    used += [segment_of[["source", "as_of", "verified"]], seg_nodes[["source", "as_of", "verified"]]]
+    segments = pd.DataFrame({
+        "key": seg_nodes["id"].astype(str).to_numpy(),
+        "name": seg_nodes["name"].astype(str).to_numpy(),
+        "position": seg_nodes["position"].astype(str).to_numpy(),
+        "layer": pd.array(seg_nodes["layer"], dtype="Int64"),
+    })
+
+    feeds = store.edges("FEEDS", ["from", "to", "source", "as_of", "verified"])
+    feeds = feeds[feeds["from"].isin(seg_keys) & feeds["to"].isin(seg_keys)]
+    used.append(feeds[["source", "as_of", "verified"]])
+    feeds = pd.DataFrame({"from": feeds["from"].astype(str).to_numpy(), "to": feeds["to"].astype(str).to_numpy()})
+
+    # who operates in the chain's segments, and where they are
+    ops = store.edges("OPERATES_IN", ["from", "to", "source", "as_of", "verified"])
+    ops = keep(ops[ops["to"].isin(seg_keys)])
+    ent_keys = pd.unique(ops["from"])
+    located = store.edges("LOCATED_IN", ["from", "to", "source", "as_of", "verified"])
+    located = keep(located[located["from"].isin(ent_keys)])
+    nation_codes = store.region_subtree(NATION)
+    place = pd.DataFrame({
+        "enterprise": located["from"].to_numpy(),
+        "local": located["to"].isin(region_codes).to_numpy(),
+        "national": located["to"].isin(nation_codes).to_numpy(),
+    }).groupby("enterprise", sort=False)[["local", "national"]].any()
+    enterprises = store.nodes("Enterprise", ["id", "name", "designations", SIZE_COLUMNS[0], SIZE_COLUMNS[1],
+                                             "source", "as_of", "verified"])
+    enterprises = keep(enterprises[enterprises["id"].isin(ent_keys)])
+    ops = ops[ops["from"].isin(enterprises["id"])]
+    used += [ops[["source", "as_of", "verified"]], located[["source", "as_of", "verified"]],
+             enterprises[["source", "as_of", "verified"]]]
+
+    attrs = pd.DataFrame({
+        "enterprise": enterprises["id"].to_numpy(),
+        "name": enterprises["name"].to_numpy(),
+        "designations": enterprises["designations"].fillna("").astype(str).to_numpy(),
+        "revenue_yi": _number(enterprises["revenue_yi"]).to_numpy(),
+        "employees": _number(enterprises["employees"]).to_numpy(),
+    }).set_index("enterprise")
+    members = pd.DataFrame({"segment": ops["to"].to_numpy(), "enterprise": ops["from"].to_numpy()})
+    members = members.drop_duplicates()
+    members = members.join(place, on="enterprise")
+    members["local"] = members["local"].fillna(False).astype(bool)
+    members["national"] = members["national"].fillna(False).astype(bool)
+    members = members.join(attrs[["revenue_yi", "employees"]], on="enterprise")
+
+    in_chain = members.drop_duplicates("enterprise")
+    located_any = in_chain["enterprise"].isin(place.index)
+    facts = {
+        "enterprises_in_chain": int(len(in_chain)),
+        "unlocated_enterprises": int((~located_any).sum()),
+        "foreign_enterprises": int((located_any & ~in_chain["national"]).sum()),
+        "synthetic_excluded": excluded,
+    }
+
+    national_members = members[members["national"]]
+    national = _size_totals(national_members, "segment")
+    national = national.reindex(segments["key"]).fillna(0)
+    national.index.name = "segment"
+    national = national.reset_index()
+    chain_totals = _size_totals(national_members.drop_duplicates("enterprise").assign(all="chain"), "all")
+    national_chain = {c: (float(chain_totals[c].iloc[0]) if c in SIZE_COLUMNS else int(chain_totals[c].iloc[0]))
+                      if len(chain_totals) else (0.0 if c in SIZE_COLUMNS else 0)
+                      for c in ("enterprises", "revenue_yi", "revenue_known", "employees", "employees_known")}
+
+    # local enterprises with their roles
+    local = members.loc[members["local"], ["segment", "enterprise"]]
+    anchors = store.edges("ANCHORS", ["from", "to", "role", "source", "as_of", "verified"])
+    anchors = keep(anchors[anchors["to"].isin(cluster_keys) & anchors["from"].isin(local["enterprise"])])
+    leads = store.edges("LEADS", ["from", "to", "source", "as_of", "verified"])
+    leads = keep(leads[(leads["to"] == chain_key) & leads["from"].isin(local["enterprise"])])
+    used += [anchors[["source", "as_of", "verified"]], leads[["source", "as_of", "verified"]]]
+    leaders = set(leads["from"]) | set(anchors.loc[anchors["role"] == "链主", "from"])
+    local = local.join(attrs, on="enterprise")
+    local["key_enterprise"] = local["enterprise"].isin(set(anchors["from"]))
+    local["chain_leader"] = (local["enterprise"].isin(leaders)
+                             | local["designations"].str.split("|").map(lambda d: "链主" in d))
+    local = local.reset_index(drop=True)
+
+    supplies = _supply_counts(store, feeds, members, keep, used)
+
+    used_frame = pd.concat([u.astype({"source": "string", "as_of": "string"}) for u in used if len(u)],
+                           ignore_index=True) if any(len(u) for u in used) else None
+    if used_frame is not None:
+        facts["facts_used"] = int(len(used_frame))
+        facts["unverified_facts"] = int((~_bool(used_frame["verified"].astype("string"))).sum())
+        counts = used_frame["source"].value_counts()
+        as_of = str(used_frame["as_of"].max())
+    else:
+        facts["facts_used"] = facts["unverified_facts"] = 0
+        counts = pd.Series(dtype="int64")
+        as_of = None
+    source_table = pd.DataFrame({"id": counts.index.astype(str), "facts": counts.to_numpy().astype(int)})
+    source_table = source_table.merge(sources.astype({"id": str}), on="id", how="left").sort_values("id")
+    chain = {
+        "key": str(chain_row["id"]),
+        "name": str(chain_row["name"]),
+        "clusters": [{"key": str(k), "name": str(n)} for k, n in zip(clusters["id"], clusters["name"])],
+    }
+    return GapInputs(chain, segments, feeds, local, national, national_chain, supplies, facts,
+                     source_table.reset_index(drop=True), as_of, bool(include_synthetic))
+
+
+SIZE_COLUMNS = ("revenue_yi", "employees")
+
+
+def _size_totals(members: pd.DataFrame, by: str) -> pd.DataFrame:
+    grouped = members.groupby(by, sort=False)
+    out = pd.DataFrame({"enterprises": grouped["enterprise"].nunique()})
+    for col in SIZE_COLUMNS:
+        out[col] = grouped[col].sum().astype(float)
+        out[f"{col.split('_')[0]}_known"] = grouped[col].count()
+    return out
+
+
+def _supply_counts(store: GraphStore, feeds: pd.DataFrame, members: pd.DataFrame, keep, used) -> pd.DataFrame:
+    """Per supplying segment S: SUPPLIES edges into local enterprises of the segments S FEEDS directly,
+    from enterprises operating in S (received), and how many come from local suppliers (from_local)."""
+    empty = pd.DataFrame({"segment": pd.Series([], dtype=object), "received": pd.Series([], dtype="int64"),
+                          "from_local": pd.Series([], dtype="int64")})
+    local_members = members.loc[members["local"], ["segment", "enterprise"]]
+    if feeds.empty or local_members.empty:
+        return empty
+    customers = feeds.merge(local_members, left_on="to", right_on="segment")[["from", "enterprise"]]
+    customers.columns = ["segment", "customer"]
+    supplies = store.edges("SUPPLIES", ["from", "to", "product", "source", "as_of", "verified"])
+    supplies = keep(supplies[supplies["to"].isin(customers["customer"])])
+    if supplies.empty:
+        return empty
+    edges = pd.DataFrame({"supplier": supplies["from"].to_numpy(), "customer": supplies["to"].to_numpy(),
+                          "product": supplies["product"].fillna("").astype(str).to_numpy(),
+                          "row": range(len(supplies))})
+    pairs = customers.drop_duplicates().merge(edges, on="customer")
+    supplier_segments = members[["segment", "enterprise", "local"]].rename(columns={"enterprise": "supplier"})
+    pairs = pairs.merge(supplier_segments, on=["segment", "supplier"])
+    used.append(supplies.iloc[pd.unique(pairs["row"])][["source", "as_of", "verified"]] if len(pairs)
+                else supplies.iloc[0:0][["source", "as_of", "verified"]])
+    if pairs.empty:
+        return empty
+    grouped = pairs.groupby("segment", sort=False)
+    return pd.DataFrame({"received": grouped.size(), "from_local": grouped["local"].sum()}).astype("int64") \
+        .rename_axis("segment").reset_index()
+
+
+# --------------------------------------------------------------------------- step 2: computation
+
+
+@dataclass(frozen=True)
+class EnterpriseRef:
+    """A local enterprise of a segment and its role in the chain."""
+
+    key: str
+    name: str
+    key_enterprise: bool = False
+    chain_leader: bool = False
+    designations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SizeTotals:
+    """Sums of a size measure over enterprises where it is known, and how many those are."""
+
+    enterprises: int
+    revenue_yi: float | None
+    revenue_known: int
+    employees: int | None
+    employees_known: int
+
+    def measure(self, name: str) -> tuple[float, int]:
+        """(sum, how many known) of ``revenue_yi`` or ``employees``; the sum is 0 when none is known."""
+        if name == "revenue_yi":
+            return float(self.revenue_yi or 0.0), self.revenue_known
+        return float(self.employees or 0), self.employees_known
+
+
+@dataclass(frozen=True)
+class Quotient:
+    """A location quotient, or None with the reason it is undefined."""
+
+    value: float | None
+    local_segment: float
+    local_chain: float
+    national_segment: float
+    national_chain: float
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SupplyFigure:
+    """本地配套率: of the SUPPLIES edges into local enterprises of the directly downstream segments whose
+    supplier operates in this segment, the share from local suppliers."""
+
+    received: int
+    from_local: int
+    ratio: float | None
+    note: str | None = None
+
+
+@dataclass
+class SegmentGap:
+    """One segment of a chain in the region: its figures, status and reasons."""
+
+    key: str
+    name: str
+    position: str
+    layer: int | None
+    upstream: list[str]
+    downstream: list[str]
+    local_count: int
+    local_enterprises: list[EnterpriseRef]
+    key_enterprises: list[str]
+    chain_leaders: list[str]
+    designations: dict[str, int]
+    local_size: SizeTotals
+    national_count: int
+    national_size: SizeTotals
+    lq_count: Quotient
+    lq_size: Quotient
+    supply: SupplyFigure
+    broken_link: bool
+    status: str
+    reasons: list[str]
+
+
+@dataclass
+class ChainGapReport:
+    """The gap analysis of one chain in one region."""
+
+    chain: str
+    chain_name: str
+    clusters: list[dict[str, str]]
+    region: str
+    region_name: str
+    segments: list[SegmentGap]
+    segment_count: int
+    covered: int
+    completeness: float | None
+    status_counts: dict[str, int]
+    broken_links: list[str]
+    local_enterprises: int
+    national_enterprises: int
+    local_size: SizeTotals
+    national_size: SizeTotals
+    thresholds: GapThresholds
+    as_of: str | None
+    graph_as_of: str
+    graph_digest: str
+    synthetic_included: bool
+    facts: dict[str, int]
+    sources: list[dict[str, Any]]
+    caveats: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data (every figure, the thresholds, as_of, sources, caveats)."""
+        return asdict(self)
+
+    def segment(self, name: str) -> SegmentGap:
+        """The segment with this key or name."""
+        for seg in self.segments:
+            if name in (seg.key, seg.name):
+                return seg
+        raise KeyError(name)
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}"
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def _quotient(local_seg: float, local_chain: float, nat_seg: float, nat_chain: float, what: str) -> Quotient:
+    figures = (float(local_seg), float(local_chain), float(nat_seg), float(nat_chain))
+    if local_chain <= 0:
+        return Quotient(None, *figures, note=f"本地在该链的{what}为 0，区位熵无定义")
+    if nat_seg <= 0:
+        return Quotient(None, *figures, note=f"全国在该环节的{what}为 0，区位熵无定义")
+    if nat_chain <= 0:
+        return Quotient(None, *figures, note=f"全国在该链的{what}为 0，区位熵无定义")
+    return Quotient((local_seg / local_chain) / (nat_seg / nat_chain), *figures)
+
+
+def _totals(frame: pd.DataFrame) -> SizeTotals:
+    revenue = frame["revenue_yi"].astype(float)
+    employees = frame["employees"].astype(float)
+    return _size(int(frame["enterprise"].nunique()), float(revenue.sum(skipna=True)), int(revenue.notna().sum()),
+                 float(employees.sum(skipna=True)), int(employees.notna().sum()))
+
+
+def _size(enterprises: int, revenue: float, revenue_known: int, employees: float, employees_known: int) -> SizeTotals:
+    """Size totals; a sum is None when the measure is known for none of the enterprises."""
+    return SizeTotals(int(enterprises), round(float(revenue), 6) if revenue_known else None, int(revenue_known),
+                      int(employees) if employees_known else None, int(employees_known))
+
+
+_NO_SIZE = SizeTotals(0, None, 0, None, 0)
+
+
+def _closure(keys: list[str], feeds: pd.DataFrame, layers: dict[str, int | None]) -> tuple[dict, dict, str]:
+    """Transitive upstream and downstream sets of each segment, along FEEDS (or by layer when the chain
+    has no FEEDS links)."""
+    up: dict[str, set[str]] = {k: set() for k in keys}
+    down: dict[str, set[str]] = {k: set() for k in keys}
+    if len(feeds):
+        succ: dict[str, set[str]] = {k: set() for k in keys}
+        for a, b in zip(feeds["from"], feeds["to"]):
+            succ[a].add(b)
+        for start in keys:
+            todo, seen = list(succ[start]), set()
+            while todo:
+                node = todo.pop()
+                if node in seen or node == start:
+                    continue
+                seen.add(node)
+                todo.extend(succ[node])
+            down[start] = seen
+            for node in seen:
+                up[node].add(start)
+        return up, down, "feeds"
+    if keys and all(layers.get(k) is not None for k in keys):
+        for a in keys:
+            for b in keys:
+                if layers[a] < layers[b]:
+                    down[a].add(b)
+                    up[b].add(a)
+        return up, down, "layer"
+    return up, down, "none"
+
+
+def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, thresholds: GapThresholds | None = None,
+                   graph_as_of: str = "", graph_digest: str = "") -> ChainGapReport:
+    """The gap report computed from aggregated :class:`GapInputs` (no store access, no I/O)."""
+    t = thresholds or GapThresholds()
+    size_col = t.size_measure
+    size_word = SIZE_MEASURES[size_col]
+    segs = inputs.segments.copy()
+    segs["_layer"] = segs["layer"].astype("Float64").fillna(math.inf)
+    segs = segs.sort_values(["_layer", "key"])
+    keys = [str(k) for k in segs["key"]]
+    layers = {str(k): (None if pd.isna(v) else int(v)) for k, v in zip(segs["key"], segs["layer"])}
+    names = dict(zip(keys, segs["name"].astype(str)))
+    up_all, down_all, order_method = _closure(keys, inputs.feeds, layers)
+    direct_up = {k: sorted(inputs.feeds.loc[inputs.feeds["to"] == k, "from"]) for k in keys}
+    direct_down = {k: sorted(inputs.feeds.loc[inputs.feeds["from"] == k, "to"]) for k in keys}
+
+    local = inputs.local
+    local_chain = local.drop_duplicates("enterprise")
+    local_chain_totals = _totals(local_chain) if len(local_chain) else _NO_SIZE
+    nc = inputs.national_chain
+    national_chain_totals = _size(nc["enterprises"], nc["revenue_yi"], nc["revenue_known"], nc["employees"],
+                                  nc["employees_known"])
+    national = inputs.national.set_index("segment")
+    supplies = inputs.supplies.set_index("segment") if len(inputs.supplies) else None
+    local_by_segment = {k: g for k, g in local.groupby("segment", sort=False)}
+    local_counts = {k: int(local_by_segment[k]["enterprise"].nunique()) if k in local_by_segment else 0
+                    for k in keys}
+    chain_size_local, chain_known_local = local_chain_totals.measure(size_col)
+    chain_size_national, chain_known_national = national_chain_totals.measure(size_col)
+
+    segments: list[SegmentGap] = []
+    for key in keys:
+        group = local_by_segment.get(key)
+        if group is None:
+            group = local.iloc[0:0]
+        group = group.drop_duplicates("enterprise")
+        ordered = group.assign(_k=~group["key_enterprise"], _l=~group["chain_leader"]).sort_values(
+            ["_l", "_k", "name", "enterprise"])
+        refs = [EnterpriseRef(str(e), str(n), bool(k), bool(c), tuple(d for d in str(ds).split("|") if d))
+                for e, n, k, c, ds in zip(ordered["enterprise"], ordered["name"], ordered["key_enterprise"],
+                                          ordered["chain_leader"], ordered["designations"])]
+        designations: dict[str, int] = {}
+        for ref in refs:
+            for d in ref.designations:
+                designations[d] = designations.get(d, 0) + 1
+        n_local = local_counts[key]
+        local_size = _totals(group) if len(group) else _NO_SIZE
+        nat = national.loc[key] if key in national.index else None
+        nat_size = _size(nat["enterprises"], nat["revenue_yi"], nat["revenue_known"], nat["employees"],
+                         nat["employees_known"]) if nat is not None else _NO_SIZE
+        lq_count = _quotient(n_local, len(local_chain), nat_size.enterprises, national_chain_totals.enterprises,
+                             "企业数")
+        local_seg_size, local_known = local_size.measure(size_col)
+        nat_seg_size, nat_known = nat_size.measure(size_col)
+        figures = (local_seg_size, chain_size_local, nat_seg_size, chain_size_national)
+        if n_local and not local_known:
+            lq_size = Quotient(None, *figures,
+                               note=f"本地该环节 {n_local} 家企业的{size_word}均未知，区位熵（按{size_word}）无法计算")
+        elif not chain_known_local:
+            lq_size = Quotient(None, *figures, note=f"本地该链企业的{size_word}均未知，区位熵（按{size_word}）无法计算")
+        elif nat_size.enterprises and not nat_known:
+            lq_size = Quotient(None, *figures, note=f"全国该环节企业的{size_word}均未知，区位熵（按{size_word}）无法计算")
+        else:
+            lq_size = _quotient(*figures, size_word)
+            if lq_size.value is not None and local_known < n_local:
+                lq_size = Quotient(lq_size.value, *figures,
+                                   note=f"只按{size_word}已知的 {local_known}/{n_local} 家本地企业计算")
+        supply = _supply(key, supplies, direct_down[key])
+        broken, broken_note = _broken(key, n_local, up_all, down_all, local_counts, names, t)
+        status, reasons = _status(n_local, nat_size.enterprises, lq_count, lq_size, supply, broken_note, t, size_word)
+        segments.append(SegmentGap(
+            key=key, name=names[key], position=str(segs.loc[segs["key"] == key, "position"].iloc[0]),
+            layer=layers[key], upstream=direct_up[key], downstream=direct_down[key],
+            local_count=n_local, local_enterprises=refs,
+            key_enterprises=[r.name for r in refs if r.key_enterprise],
+            chain_leaders=[r.name for r in refs if r.chain_leader],
+            designations=dict(sorted(designations.items())), local_size=local_size,
+            national_count=nat_size.enterprises, national_size=nat_size,
+            lq_count=lq_count, lq_size=lq_size, supply=supply, broken_link=broken,
+            status=status, reasons=reasons))
+
+    counts = {s: sum(1 for seg in segments if seg.status == s) for s in STATUSES}
+    covered = sum(1 for seg in segments if seg.local_count > t.missing_max_local)
+    report = ChainGapReport(
+        chain=inputs.chain["key"], chain_name=inputs.chain["name"], clusters=list(inputs.chain["clusters"]),
+        region=region, region_name=region_name, segments=segments, segment_count=len(segments), covered=covered,
+        completeness=(covered / len(segments)) if segments else None, status_counts=counts,
+        broken_links=[seg.key for seg in segments if seg.broken_link],
+        local_enterprises=len(local_chain), national_enterprises=national_chain_totals.enterprises,
+        local_size=local_chain_totals, national_size=national_chain_totals, thresholds=t,
+        as_of=inputs.as_of, graph_as_of=graph_as_of, graph_digest=graph_digest,
+        synthetic_included=inputs.synthetic_included, facts=dict(inputs.facts),
+        sources=[{k: (None if pd.isna(v) else (int(v) if k == "facts" else str(v))) for k, v in row.items()}
+                 for row in inputs.sources.to_dict("records")],
+    )
+    report.caveats = _caveats(report, order_method, region_name)
+    return report
+
+
+def _supply(key: str, supplies: pd.DataFrame | None, downstream: list[str]) -> SupplyFigure:
+    if not downstream:
+        return SupplyFigure(0, 0, None, "该环节没有下游环节（FEEDS），本地配套率不适用")
+    if supplies is None or key not in supplies.index:
+        return SupplyFigure(0, 0, None, "下游本地企业没有来自该环节企业的供应关系（SUPPLIES）数据，本地配套率未知")
+    received = int(supplies.loc[key, "received"])
+    from_local = int(supplies.loc[key, "from_local"])
+    return SupplyFigure(received, from_local, from_local / received)
+
+
+def _broken(key: str, n_local: int, up_all, down_all, local_counts, names, t: GapThresholds) -> tuple[bool, str | None]:
+    if n_local > t.missing_max_local or n_local > 0:
+        return False, None
+    ups = sorted((u for u in up_all[key] if local_counts[u] > 0), key=lambda k: names[k])
+    downs = sorted((d for d in down_all[key] if local_counts[d] > 0), key=lambda k: names[k])
+    if ups and downs:
+        return True, (f"断链：上游环节{'、'.join(names[u] for u in ups)}与下游环节"
+                      f"{'、'.join(names[d] for d in downs)}均有本地企业，本环节没有")
+    return False, None
+
+
+def _status(n_local: int, n_national: int, lq: Quotient, lq_size: Quotient, supply: SupplyFigure,
+            broken_note: str | None, t: GapThresholds, size_word: str) -> tuple[str, list[str]]:
+    if n_local <= t.missing_max_local:
+        reasons = [f"本地企业 {n_local} 家 ≤ 缺链阈值 {t.missing_max_local} 家（missing_max_local）"]
+        if broken_note:
+            reasons.append(broken_note)
+        reasons.append(f"全国（图中）该环节有 {n_national} 家企业" + ("，可作招商对象" if n_national else ""))
+        return MISSING, reasons
+    failed: list[str] = []
+    met: list[str] = []
+    notes: list[str] = []
+    if n_local >= t.strong_min_local:
+        met.append(f"本地企业 {n_local} 家 ≥ {t.strong_min_local} 家（strong_min_local）")
+    else:
+        failed.append(f"本地企业 {n_local} 家 < 强链所需 {t.strong_min_local} 家（strong_min_local）")
+    if lq.value is None:
+        failed.append(f"区位熵（按企业数）无法计算：{lq.note}")
+    elif lq.value >= t.strong_min_lq:
+        met.append(f"区位熵（按企业数）{_fmt(lq.value)} ≥ {_fmt(t.strong_min_lq)}（strong_min_lq）")
+    else:
+        failed.append(f"区位熵（按企业数）{_fmt(lq.value)} < {_fmt(t.strong_min_lq)}（strong_min_lq）")
+    if lq_size.value is None:
+        notes.append(f"区位熵（按{size_word}）不作判断：{lq_size.note}")
+    elif lq_size.value >= t.strong_min_lq_size:
+        met.append(f"区位熵（按{size_word}）{_fmt(lq_size.value)} ≥ {_fmt(t.strong_min_lq_size)}（strong_min_lq_size）")
+    else:
+        failed.append(f"区位熵（按{size_word}）{_fmt(lq_size.value)} < {_fmt(t.strong_min_lq_size)}"
+                      f"（strong_min_lq_size）")
+    if supply.ratio is None:
+        notes.append(f"本地配套率不作判断：{supply.note}")
+    elif supply.ratio >= t.strong_min_supply_ratio:
+        met.append(f"本地配套率 {_pct(supply.ratio)}（{supply.from_local}/{supply.received}）≥ "
+                   f"{_pct(t.strong_min_supply_ratio)}（strong_min_supply_ratio）")
+    else:
+        failed.append(f"本地配套率 {_pct(supply.ratio)}（{supply.from_local}/{supply.received}）< "
+                      f"{_pct(t.strong_min_supply_ratio)}（strong_min_supply_ratio）")
+    if failed:
+        return WEAK, failed + notes
+    return STRONG, met + notes
+
+
+def _caveats(report: ChainGapReport, order_method: str, region_name: str) -> list[str]:
+    facts = report.facts
+    caveats = [
+        f"本地企业只含图中收录的企业（{report.local_enterprises} 家），不是{region_name}全部企业；"
+        "缺链可能只是未收录",
+        f"“全国”指图中位于中国境内的企业（{report.national_enterprises} 家），不是全国企业普查；"
+        "区位熵反映的是图中收录企业的分布",
+    ]
+    if report.national_enterprises and report.local_enterprises >= 0.5 * report.national_enterprises:
+        caveats.append(f"图中该链全国企业的 {_pct(report.local_enterprises / report.national_enterprises)} "
+                       f"位于{region_name}：外地企业收录很少，区位熵接近 1 不说明专业化程度")
+    if facts.get("unverified_facts"):
+        caveats.append(f"所用 {facts['facts_used']} 条事实中有 {facts['unverified_facts']} 条为公开知识、"
+                       "未与文件核对（verified=false）")
+    if facts.get("unlocated_enterprises"):
+        caveats.append(f"{facts['unlocated_enterprises']} 家企业没有所在地（LOCATED_IN），既不计入本地也不计入全国")
+    if facts.get("foreign_enterprises"):
+        caveats.append(f"{facts['foreign_enterprises']} 家境外企业不计入全国数")
+    if facts.get("synthetic_excluded"):
+        caveats.append(f"已排除 {facts['synthetic_excluded']} 条合成（synthetic）数据；需要时用 --include-synthetic")
+    if report.synthetic_included:
+        caveats.append("分析包含合成（synthetic）数据，不是真实情况")
+    if order_method == "layer":
+        caveats.append("该链没有 FEEDS 上下游关系，断链按环节层级（layer）判断")
+    elif order_method == "none" and report.segments:
+        caveats.append("该链没有 FEEDS 上下游关系，也缺少环节层级，无法判断断链")
+    if not any(seg.supply.received for seg in report.segments):
+        caveats.append("没有可用的供应关系（SUPPLIES），本地配套率未知，不参与强弱判断")
+    t = report.thresholds
+    size_word = SIZE_MEASURES[t.size_measure]
+    known = report.local_size.measure(t.size_measure)[1]
+    if report.local_enterprises and known < report.local_enterprises:
+        caveats.append(f"{size_word}只对 {known}/{report.local_enterprises} 家本地企业已知，"
+                       f"规模合计与区位熵（按{size_word}）只计已知部分；多环节企业的规模在每个环节全额计入")
+    return caveats
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def resolve_region(store: GraphStore, region: str) -> tuple[str, str]:
+    """(code, name) of a region given by code, name or short name."""
+    match = store.resolve("Region", region)
+    return match.key, match.name
+
+
+def _analyse(store: GraphStore, chain_key: str, region_code: str, region_name: str, codes: set[str],
+             thresholds: GapThresholds | None, include_synthetic: bool | None, info) -> ChainGapReport:
+    inputs = gap_inputs(store, chain_key, codes, include_synthetic=include_synthetic)
+    return analyse_inputs(inputs, region=region_code, region_name=region_name, thresholds=thresholds,
+                          graph_as_of=info.as_of, graph_digest=info.digest)
+
+
+def chain_gaps(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION,
+               thresholds: GapThresholds | None = None, include_synthetic: bool | None = None) -> ChainGapReport:
+    """The gap analysis of ``chain`` (name, short name or key) in ``region`` (code, name or short name).
+
+    >>> from queries._fixture import fixture_store
+    >>> seg = chain_gaps(fixture_store(), chain="ch-demo", region="常州市").segment("整机")
+    >>> seg.key_enterprises, seg.lq_count.value, seg.upstream
+    (['乙示例整机有限公司'], 1.5, ['s-part'])
+    """
+    chain_key = store.resolve("Chain", chain).key
+    code, name = resolve_region(store, region)
+    return _analyse(store, chain_key, code, name, store.region_subtree(code), thresholds, include_synthetic,
+                    store.info())
+
+
+def cluster_gaps(store: GraphStore, *, cluster: str, region: str = DEFAULT_REGION,
+                 thresholds: GapThresholds | None = None,
+                 include_synthetic: bool | None = None) -> list[ChainGapReport]:
+    """The gap analysis of every chain of ``cluster`` (IN_CLUSTER), ordered by chain key.
+
+    >>> from queries._fixture import fixture_store
+    >>> [r.chain_name for r in cluster_gaps(fixture_store(), cluster="示例装备")]
+    ['示例链']
+    """
+    cluster_key = store.resolve("Cluster", cluster).key
+    in_cluster = store.edges("IN_CLUSTER", ["from", "to"])
+    chain_keys = sorted(set(in_cluster.loc[in_cluster["to"] == cluster_key, "from"]))
+    return _many(store, chain_keys, region, thresholds, include_synthetic)
+
+
+def all_chain_gaps(store: GraphStore, *, region: str = DEFAULT_REGION, thresholds: GapThresholds | None = None,
+                   include_synthetic: bool | None = None) -> list[ChainGapReport]:
+    """The gap analysis of every chain in the graph, ordered by chain key."""
+    chain_keys = sorted(store.nodes("Chain", ["id"])["id"].astype(str))
+    return _many(store, chain_keys, region, thresholds, include_synthetic)
+
+
+def _many(store: GraphStore, chain_keys: list[str], region: str, thresholds, include_synthetic):
+    code, name = resolve_region(store, region)
+    codes = store.region_subtree(code)
+    info = store.info()
+    return [_analyse(store, key, code, name, codes, thresholds, include_synthetic, info) for key in chain_keys]
