@@ -245,6 +245,28 @@ def _number(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("Float64")
 
 
+class SyntheticFilter:
+    """Drops facts whose source is of kind ``synthetic`` unless they are asked for, counting what it drops.
+
+    ``include`` None means: include them when the analysed chain itself is synthetic.
+    """
+
+    def __init__(self, sources: pd.DataFrame, chain_source: str, include: bool | None):
+        synthetic = set(sources.loc[sources["kind"] == "synthetic", "id"])
+        self.include = bool(chain_source in synthetic) if include is None else bool(include)
+        self.drop = set() if self.include else synthetic
+        self.excluded = 0
+
+    def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if not self.drop or frame.empty:
+            return frame
+        mask = frame["source"].isin(self.drop)
+        if mask.any():
+            self.excluded += int(mask.sum())
+            return frame[~mask]
+        return frame
+
+
 def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
                        include_synthetic: bool | None) -> GapInputs:
     chains = store.nodes("Chain", ["id", "name", "source", "as_of", "verified"])
@@ -253,21 +275,8 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
         raise NotFoundError(f"no Chain with key {chain_key!r}", hint="`chainkg search chain` lists the chains")
     chain_row = chain_row.iloc[0]
     sources = store.nodes("Source", ["id", "title", "kind"])
-    synthetic_ids = set(sources.loc[sources["kind"] == "synthetic", "id"])
-    if include_synthetic is None:
-        include_synthetic = chain_row["source"] in synthetic_ids
-    drop = set() if include_synthetic else synthetic_ids
-    excluded = 0
-
-    def keep(frame: pd.DataFrame) -> pd.DataFrame:
-        nonlocal excluded
-        if not drop or frame.empty:
-            return frame
-        mask = frame["source"].isin(drop)
-        if mask.any():
-            excluded += int(mask.sum())
-            return frame[~mask]
-        return frame
+    keep = SyntheticFilter(sources, chain_row["source"], include_synthetic)
+    include_synthetic = keep.include
 
     used: list[pd.DataFrame] = [chain_row.to_frame().T[["source", "as_of", "verified"]]]
 
@@ -333,7 +342,7 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
         "enterprises_in_chain": int(len(in_chain)),
         "unlocated_enterprises": int((~located_any).sum()),
         "foreign_enterprises": int((located_any & ~in_chain["national"]).sum()),
-        "synthetic_excluded": excluded,
+        "synthetic_excluded": keep.excluded,
     }
 
     national_members = members[members["national"]]
