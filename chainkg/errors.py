@@ -26,6 +26,7 @@ __all__ = [
     "AmbiguousNameError",
     "ConfigError",
     "Neo4jConnectionError",
+    "SnapshotError",
 ]
 
 
@@ -105,3 +106,7 @@ class AmbiguousNameError(ChainkgError):
 
 class Neo4jConnectionError(ChainkgError):
     """Neo4j cannot be reached or refused the connection."""
+
+
+class SnapshotError(ChainkgError):
+    """A saved analysis (snapshot) cannot be written or read."""
