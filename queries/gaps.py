@@ -689,7 +689,8 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
                                    note=f"只按{size_word}已知的 {local_known}/{n_local} 家本地企业计算")
         supply = _supply(key, supplies, direct_down[key])
         broken, broken_note = _broken(key, n_local, up_all, down_all, local_counts, names, t)
-        status, reasons = _status(n_local, nat_size.enterprises, lq_count, lq_size, supply, broken_note, t, size_word)
+        status, reasons = _status(n_local, nat_size.enterprises, lq_count, lq_size, supply, broken_note, t, size_word,
+                                  size_data=bool(chain_known_local), supply_data=supplies is not None)
         segments.append(SegmentGap(
             key=key, name=names[key], position=str(segs.loc[segs["key"] == key, "position"].iloc[0]),
             layer=layers[key], upstream=direct_up[key], downstream=direct_down[key],
@@ -741,7 +742,10 @@ def _broken(key: str, n_local: int, up_all, down_all, local_counts, names, t: Ga
 
 
 def _status(n_local: int, n_national: int, lq: Quotient, lq_size: Quotient, supply: SupplyFigure,
-            broken_note: str | None, t: GapThresholds, size_word: str) -> tuple[str, list[str]]:
+            broken_note: str | None, t: GapThresholds, size_word: str, *, size_data: bool = True,
+            supply_data: bool = True) -> tuple[str, list[str]]:
+    """The status and its reasons. Criteria that cannot be checked are named in the reasons, unless
+    the chain has no such data at all (then a caveat of the chain says so once)."""
     if n_local <= t.missing_max_local:
         reasons = [f"本地企业 {n_local} 家 ≤ 缺链阈值 {t.missing_max_local} 家（missing_max_local）"]
         if broken_note:
@@ -762,14 +766,16 @@ def _status(n_local: int, n_national: int, lq: Quotient, lq_size: Quotient, supp
     else:
         failed.append(f"区位熵（按企业数）{_fmt(lq.value)} < {_fmt(t.strong_min_lq)}（strong_min_lq）")
     if lq_size.value is None:
-        notes.append(f"区位熵（按{size_word}）不作判断：{lq_size.note}")
+        if size_data:
+            notes.append(f"区位熵（按{size_word}）不作判断：{lq_size.note}")
     elif lq_size.value >= t.strong_min_lq_size:
         met.append(f"区位熵（按{size_word}）{_fmt(lq_size.value)} ≥ {_fmt(t.strong_min_lq_size)}（strong_min_lq_size）")
     else:
         failed.append(f"区位熵（按{size_word}）{_fmt(lq_size.value)} < {_fmt(t.strong_min_lq_size)}"
                       f"（strong_min_lq_size）")
     if supply.ratio is None:
-        notes.append(f"本地配套率不作判断：{supply.note}")
+        if supply_data:
+            notes.append(f"本地配套率不作判断：{supply.note}")
     elif supply.ratio >= t.strong_min_supply_ratio:
         met.append(f"本地配套率 {_pct(supply.ratio)}（{supply.from_local}/{supply.received}）≥ "
                    f"{_pct(t.strong_min_supply_ratio)}（strong_min_supply_ratio）")
@@ -812,7 +818,9 @@ def _caveats(report: ChainGapReport, order_method: str, region_name: str) -> lis
     t = report.thresholds
     size_word = SIZE_MEASURES[t.size_measure]
     known = report.local_size.measure(t.size_measure)[1]
-    if report.local_enterprises and known < report.local_enterprises:
+    if report.local_enterprises and not known:
+        caveats.append(f"本地企业的{size_word}均未知：区位熵（按{size_word}）无法计算，不参与强弱判断")
+    elif report.local_enterprises and known < report.local_enterprises:
         caveats.append(f"{size_word}只对 {known}/{report.local_enterprises} 家本地企业已知，"
                        f"规模合计与区位熵（按{size_word}）只计已知部分；多环节企业的规模在每个环节全额计入")
     return caveats
