@@ -43,6 +43,7 @@ from graph.store import GraphStore
 
 __all__ = [
     "STATUSES",
+    "isin",
     "GapThresholds",
     "load_thresholds",
     "GapInputs",
@@ -246,6 +247,37 @@ def _number(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("Float64")
 
 
+def isin(column: pd.Series, values) -> np.ndarray:
+    """``column.isin(values)`` as a boolean array, fast for Arrow-backed strings and large ``values``.
+
+    (pandas converts the values of an Arrow string ``isin`` one Python object at a time.)
+
+    >>> isin(pd.Series(["a", "b", None], dtype="string[pyarrow]"), ["b", "c"]).tolist()
+    [False, True, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(column) == 0:
+        return np.zeros(0, dtype=bool)
+    plain = list(values) if isinstance(values, (set, frozenset)) else values
+    if getattr(column.dtype, "storage", None) != "pyarrow" or not hasattr(column.array, "__arrow_array__"):
+        return column.isin(plain).to_numpy(dtype=bool)
+    data = column.array.__arrow_array__()
+    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
+        return column.isin(plain).to_numpy(dtype=bool)
+    if isinstance(values, pd.Series) and hasattr(values.array, "__arrow_array__"):
+        value_set = values.array.__arrow_array__()
+    else:
+        value_set = pa.array(np.asarray(plain, dtype=object), type=pa.string(), from_pandas=True)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks() if value_set.num_chunks != 1 else value_set.chunk(0)
+    if value_set.type != data.type:
+        value_set = value_set.cast(data.type)
+    result = pc.is_in(data, value_set=value_set)
+    return np.asarray(result.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 class SyntheticFilter:
     """Drops facts whose source is of kind ``synthetic`` unless they are asked for, counting what it drops.
 
@@ -261,7 +293,7 @@ class SyntheticFilter:
     def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
         if not self.drop or frame.empty:
             return frame
-        mask = frame["source"].isin(self.drop)
+        mask = isin(frame["source"], self.drop)
         if mask.any():
             self.excluded += int(mask.sum())
             return frame[~mask]
@@ -316,12 +348,12 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
     in_cluster = store.edges("IN_CLUSTER", ["from", "to"])
     cluster_keys = sorted(set(in_cluster.loc[in_cluster["from"] == chain_key, "to"]))
     clusters = store.nodes("Cluster", ["id", "name"])
-    clusters = clusters[clusters["id"].isin(cluster_keys)].sort_values("id")
+    clusters = clusters[isin(clusters["id"], cluster_keys)].sort_values("id")
 
     segment_of = store.edges("SEGMENT_OF", ["from", "to", *_PROV])
     segment_of = segment_of[segment_of["to"] == chain_key]
     seg_nodes = store.nodes("Segment", ["id", "name", "position", "layer", *_PROV])
-    seg_nodes = seg_nodes[seg_nodes["id"].isin(segment_of["from"])]
+    seg_nodes = seg_nodes[isin(seg_nodes["id"], segment_of["from"])]
     used.add(segment_of)
     used.add(seg_nodes)
     seg_keys = seg_nodes["id"].to_numpy(dtype=object)
@@ -333,32 +365,32 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
     })
 
     feeds = store.edges("FEEDS", ["from", "to", *_PROV])
-    feeds = feeds[feeds["from"].isin(seg_keys) & feeds["to"].isin(seg_keys)]
+    feeds = feeds[isin(feeds["from"], seg_keys) & isin(feeds["to"], seg_keys)]
     used.add(feeds)
     feeds = pd.DataFrame({"from": feeds["from"].to_numpy(dtype=object), "to": feeds["to"].to_numpy(dtype=object)})
 
     # who operates in the chain's segments (one row per segment and enterprise), and where they are
     ops = store.edges("OPERATES_IN", ["from", "to", *_PROV])
-    ops = keep(ops[ops["to"].isin(seg_keys)])
+    ops = keep(ops[isin(ops["to"], seg_keys)])
     enterprises = store.nodes("Enterprise", ["id", "name", "designations", *SIZE_COLUMNS, *_PROV])
-    enterprises = keep(enterprises[enterprises["id"].isin(ops["from"])])
-    ent_index = pd.Index(enterprises["id"].to_numpy(dtype=object))
+    enterprises = keep(enterprises[isin(enterprises["id"], ops["from"])])
+    ent_index = pd.Index(enterprises["id"].to_numpy(dtype=object), dtype=object)
     if len(ent_index) < ops["from"].nunique():
-        ops = ops[ops["from"].isin(ent_index)]
+        ops = ops[isin(ops["from"], ent_index)]
     located = store.edges("LOCATED_IN", ["from", "to", *_PROV])
-    located = keep(located[located["from"].isin(ent_index)])
+    located = keep(located[isin(located["from"], ent_index)])
     for frame in (ops, located, enterprises):
         used.add(frame)
     if nation_codes is None:
         nation_codes = store.region_subtree(NATION)
     place = pd.DataFrame({
         "enterprise": located["from"].to_numpy(dtype=object),
-        "local": located["to"].isin(region_codes).to_numpy(dtype=bool),
-        "national": located["to"].isin(nation_codes).to_numpy(dtype=bool),
+        "local": isin(located["to"], region_codes),
+        "national": isin(located["to"], nation_codes),
     })
     if place["enterprise"].duplicated().any():  # several locations: local / national if any of them is
         place = place.groupby("enterprise", sort=False)[["local", "national"]].any().reset_index()
-    place_index = pd.Index(place["enterprise"])
+    place_index = pd.Index(place["enterprise"].to_numpy(dtype=object), dtype=object)
     ent_local = _take(place_index, place["local"].to_numpy(), ent_index, False).astype(bool)
     ent_national = _take(place_index, place["national"].to_numpy(), ent_index, False).astype(bool)
     revenue = _number(enterprises["revenue_yi"]).to_numpy(dtype=float, na_value=np.nan)
@@ -369,11 +401,11 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
     if pairs.duplicated().any():
         pairs = pairs.drop_duplicates()
     at = ent_index.get_indexer(pairs["enterprise"])
-    seg_code = pd.Index(seg_keys).get_indexer(pairs["segment"])
+    seg_code = pd.Index(seg_keys, dtype=object).get_indexer(pairs["segment"])
     m_local, m_national = ent_local[at], ent_national[at]
     m_revenue, m_employees = revenue[at], employees[at]
 
-    ent_located = ent_index.isin(place_index)
+    ent_located = place_index.get_indexer(ent_index) >= 0
     facts = {
         "enterprises_in_chain": int(len(ent_index)),
         "unlocated_enterprises": int((~ent_located).sum()),
@@ -403,9 +435,9 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
     local_at = at[m_local]
     local_ents = ent_index[ent_local]
     anchors = store.edges("ANCHORS", ["from", "to", "role", *_PROV])
-    anchors = keep(anchors[anchors["to"].isin(cluster_keys) & anchors["from"].isin(local_ents)])
+    anchors = keep(anchors[isin(anchors["to"], cluster_keys) & isin(anchors["from"], local_ents)])
     leads = store.edges("LEADS", ["from", "to", *_PROV])
-    leads = keep(leads[(leads["to"] == chain_key) & leads["from"].isin(local_ents)])
+    leads = keep(leads[(leads["to"] == chain_key) & isin(leads["from"], local_ents)])
     used.add(anchors)
     used.add(leads)
     anchored = set(anchors["from"])
@@ -463,7 +495,7 @@ def _supply_counts(store: GraphStore, feeds: pd.DataFrame, members: pd.DataFrame
         return empty
     customers = feeds.merge(local_members, left_on="to", right_on="segment")[["from", "enterprise"]]
     customers.columns = ["segment", "customer"]
-    supplies = keep(supplies[supplies["to"].isin(customers["customer"])])
+    supplies = keep(supplies[isin(supplies["to"], customers["customer"])])
     if supplies.empty:
         return empty
     edges = pd.DataFrame({"supplier": supplies["from"].to_numpy(dtype=object),
@@ -700,8 +732,10 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
     local = inputs.local
     by_segment: dict[str, dict[str, tuple]] = {k: {} for k in keys}
     chain_rows: dict[str, tuple] = {}
-    for row in zip(local["segment"], local["enterprise"], local["name"], local["key_enterprise"],
-                   local["chain_leader"], local["designations"], local["revenue_yi"], local["employees"]):
+    columns = [local[c].to_numpy(dtype=object) for c in ("segment", "enterprise", "name", "key_enterprise",
+                                                          "chain_leader", "designations")]
+    columns += [local[c].to_numpy(dtype=float, na_value=np.nan) for c in SIZE_COLUMNS]
+    for row in zip(*columns):
         if row[0] in by_segment:
             by_segment[row[0]][row[1]] = row[1:]
             chain_rows[row[1]] = row[1:]

@@ -534,9 +534,9 @@ def test_bundled_snapshot_compare_after_removing_a_local_enterprise(run, tmp_pat
     opened = {(c["chain"], s["segment"]) for c in comparison["chains"] for s in c["segments"] if s["gap"] == "opened"}
     assert opened == set(sole[victim])
     # the status changes are exactly those between the two analyses, nothing else is reported
-    after = snapshot_data(_open(home), name="after")
+    after = all_chain_gaps(_open(home))
     old = {(c["chain"], s["key"]): s["status"] for c in before["chains"] for s in c["segments"]}
-    new = {(c["chain"], s["key"]): s["status"] for c in after["chains"] for s in c["segments"]}
+    new = {(c.chain, s.key): s.status for c in after for s in c.segments}
     expected = {k for k in old if old[k] != new[k]}
     reported = {(c["chain"], s["segment"]) for c in comparison["chains"] for s in c["status_changes"]}
     assert reported == expected and set(sole[victim]) <= expected
@@ -547,9 +547,6 @@ def test_bundled_snapshot_compare_after_removing_a_local_enterprise(run, tmp_pat
             assert c["completeness_change"] == pytest.approx(-k / n)
     changed_chains = {c["chain"] for c in comparison["chains"] if c["change"] != "unchanged"}
     assert changed_chains == {chain for chain, _ in where}
-
-    table = run("--home", home, "-q", "gaps", "--all", "--compare", "before")
-    assert table.exit_code == 0 and "新增缺链" in table.output
 
 
 def _open(home):
@@ -637,6 +634,13 @@ def test_cli_snapshot_save_list_compare(run, mini_home):
                               "--missing-max-local", "1", "--format", "json").output)
     assert stricter["summary"]["gaps_opened"] == 2
     assert any("阈值不同" in c for c in stricter["caveats"])
+    table = run("--home", mini_home, "-q", "gaps", "--chain", "示例链", "--compare", "2026-01",
+                "--missing-max-local", "1")
+    assert table.exit_code == 0
+    assert "完整度 67% → 0% (-67 pt); 新增缺链 材料、整机" in table.output
+    csv = run("--home", mini_home, "-q", "gaps", "--chain", "示例链", "--compare", "2026-01",
+              "--missing-max-local", "1", "--format", "csv").output.splitlines()
+    assert csv[0].startswith("chain,segment,status before,status after") and len(csv) == 3
 
 
 def test_fixture_lq_values_are_finite(hand):
