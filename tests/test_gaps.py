@@ -8,6 +8,7 @@ the dynamic table end to end.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import shutil
@@ -145,7 +146,9 @@ def hand_records(drop: frozenset[str] = frozenset()) -> list:
     return records
 
 
+@functools.lru_cache(maxsize=None)
 def hand_store(drop: frozenset[str] = frozenset()) -> TableStore:
+    """The hand-made graph (built once per set of dropped enterprises; analyses only read it)."""
     schema = load_schema()
     tables = load_tables([], records=raw_tables_from_records(hand_records(drop), schema, "hand"), schema=schema)
     return TableStore(tables)
