@@ -27,6 +27,10 @@ __all__ = [
     "ConfigError",
     "Neo4jConnectionError",
     "SnapshotError",
+    "Neo4jUnreachableError",
+    "Neo4jAuthError",
+    "Neo4jDatabaseNotFoundError",
+    "Neo4jQueryError",
 ]
 
 
@@ -110,3 +114,27 @@ class Neo4jConnectionError(ChainkgError):
 
 class SnapshotError(ChainkgError):
     """A saved analysis (snapshot) cannot be written or read."""
+
+
+class Neo4jUnreachableError(Neo4jConnectionError):
+    """No Neo4j server answers at the configured address."""
+
+    hint = ("is the server running (`docker compose up -d neo4j`)? check CHAINKG_NEO4J_URI, "
+            "e.g. bolt://localhost:7687")
+
+
+class Neo4jAuthError(Neo4jConnectionError):
+    """Neo4j refused the user name or password."""
+
+    hint = "set CHAINKG_NEO4J_USER and CHAINKG_NEO4J_PASSWORD (or [neo4j] user/password in chainkg.local.toml)"
+
+
+class Neo4jDatabaseNotFoundError(Neo4jConnectionError):
+    """The Neo4j server has no database of the configured name."""
+
+    hint = ("set CHAINKG_NEO4J_DATABASE to an existing database (Community edition has one, `neo4j`), "
+            "or create it with CREATE DATABASE (Enterprise edition)")
+
+
+class Neo4jQueryError(StoreError):
+    """Neo4j refused a statement."""
