@@ -389,8 +389,12 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
         "layer": pd.array(seg_nodes["layer"], dtype="Int64"),
     })
 
-    feeds = store.edges("FEEDS", ["from", "to", *_PROV])
-    feeds = feeds[isin(feeds["from"], seg_keys) & isin(feeds["to"], seg_keys)]
+    feeds = store.edges("FEEDS")  # segment → segment only (FEEDS may also link technologies)
+    between = isin(feeds["from"], seg_keys) & isin(feeds["to"], seg_keys)
+    for end in ("from_label", "to_label"):
+        if end in feeds.columns:
+            between &= (feeds[end].fillna("Segment") == "Segment").to_numpy(dtype=bool)
+    feeds = feeds[between][["from", "to", *_PROV]]
     used.add(feeds)
     feeds = pd.DataFrame({"from": feeds["from"].to_numpy(dtype=object), "to": feeds["to"].to_numpy(dtype=object)})
 
