@@ -820,7 +820,8 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
         elif not chain_known_local:
             lq_size = Quotient(None, *figures, note=f"本地该链企业的{size_word}均未知，区位熵（按{size_word}）无法计算")
         elif nat_size.enterprises and not nat_known:
-            lq_size = Quotient(None, *figures, note=f"全国该环节企业的{size_word}均未知，区位熵（按{size_word}）无法计算")
+            lq_size = Quotient(None, *figures,
+                               note=f"全国该环节企业的{size_word}均未知，区位熵（按{size_word}）无法计算")
         else:
             lq_size = _quotient(*figures, size_word)
             if lq_size.value is not None and local_known < n_local:

@@ -223,8 +223,9 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
     if place_index.has_duplicates:  # several locations: local / national if any is; the first one named
         frame = pd.DataFrame({"e": loc_from, "l": is_local, "n": is_national, "p": loc_to})
         frame = frame.groupby("e", sort=False).agg(l=("l", "any"), n=("n", "any"), p=("p", "first"))
-        place_index, is_local, is_national, loc_to = (pd.Index(frame.index.to_numpy(dtype=object), dtype=object), frame["l"].to_numpy(), frame["n"].to_numpy(),
-                                                      frame["p"].to_numpy(dtype=object))
+        place_index = pd.Index(frame.index.to_numpy(dtype=object), dtype=object)
+        is_local, is_national, loc_to = (frame["l"].to_numpy(), frame["n"].to_numpy(),
+                                         frame["p"].to_numpy(dtype=object))
     ent_local = _take(place_index, is_local, ent_index, False).astype(bool)
     ent_national = _take(place_index, is_national, ent_index, False).astype(bool)
     ent_place = np.array([region_names.get(c) for c in _take(place_index, loc_to, ent_index, None)], dtype=object)

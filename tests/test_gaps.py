@@ -21,7 +21,6 @@ from conftest import DATA
 from graph.memory import TableStore
 from graph.records import EdgeRecord, NodeRecord
 from graph.schema import load_schema
-from ingest.build import build
 from ingest.load import load_tables, raw_tables_from_records
 from queries.gaps import (
     STATUSES,
