@@ -14,12 +14,13 @@ hand out NumPy arrays at the end.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["ArrowTable", "arrow_column", "value_set", "positions"]
+__all__ = ["ArrowTable", "arrow_column", "value_set", "positions", "key_index", "key_rows"]
 
 
 def arrow_column(series: pd.Series):
@@ -64,6 +65,29 @@ class ArrowTable:
             self.columns = dict(columns or {})
             self.length = length
 
+    @classmethod
+    def select(cls, frame: pd.DataFrame, *, rows=None, mask=None) -> ArrowTable:
+        """The rows of ``frame`` at positions ``rows`` or where ``mask`` is true, as Arrow columns.
+
+        Arrow-backed columns are taken in Arrow; others (nullable booleans and numbers) in pandas
+        first, so that only the selected rows are converted.
+        """
+        import pyarrow as pa
+
+        if mask is not None:
+            mask = np.asarray(mask.to_numpy(zero_copy_only=False) if hasattr(mask, "to_numpy") else mask, dtype=bool)
+            rows = np.flatnonzero(mask)
+        rows = np.asarray(rows, dtype=np.int64)
+        indices = pa.array(rows)
+        columns = {}
+        for name in frame.columns:
+            series = frame[name]
+            if getattr(series.dtype, "storage", None) == "pyarrow" or isinstance(series.dtype, pd.ArrowDtype):
+                columns[name] = arrow_column(series).take(indices)
+            else:
+                columns[name] = arrow_column(pd.Series(series.array.take(rows), dtype=series.dtype))
+        return cls(columns=columns, length=len(rows))
+
     def __len__(self) -> int:
         return self.length
 
@@ -92,6 +116,13 @@ class ArrowTable:
         kept = {c: pc.filter(a, mask) for c, a in self.columns.items() if c not in skip}
         length = len(next(iter(kept.values()))) if kept else 0
         return ArrowTable(columns=kept, length=length)
+
+    def take(self, rows: np.ndarray) -> ArrowTable:
+        """The rows at the positions ``rows``, in that order."""
+        import pyarrow as pa
+
+        indices = pa.array(np.asarray(rows, dtype=np.int64))
+        return ArrowTable(columns={c: a.take(indices) for c, a in self.columns.items()}, length=len(rows))
 
     def strings(self, name: str) -> np.ndarray:
         """The column as a NumPy object array (None for nulls)."""
@@ -124,3 +155,40 @@ def positions(column, values) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     found = pc.index_in(column, value_set=value_set(values, column))
     return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+#: derived look-up structures, keyed by the Arrow columns they were built from (kept alive here, so an
+#: ``id`` cannot be reused while its entry exists); a store hands out the same column objects on every
+#: call while it caches its tables, so an analysis run twice on one store builds them once
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 8
+
+
+def _cached(sources: tuple, build):
+    key = tuple(id(s) for s in sources)
+    hit = _CACHE.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], sources)):
+        _CACHE.move_to_end(key)
+        return hit[1]
+    value = build()
+    _CACHE[key] = (sources, value)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def key_index(keys) -> pd.Index:
+    """A hash index over a column of unique keys (a node table's key column), built once per column.
+
+    >>> import pyarrow as pa
+    >>> keys = pa.chunked_array([["a", "b", "c"]])
+    >>> key_index(keys).get_indexer(["c", "x"]).tolist(), key_index(keys) is key_index(keys)
+    ([2, -1], True)
+    """
+    return _cached((keys,), lambda: pd.Index(keys.to_numpy(), dtype=object))
+
+
+def key_rows(column, keys) -> np.ndarray:
+    """For each value of ``column`` (e.g. LOCATED_IN.from), the row of that key in ``keys``, or -1; cached."""
+    return _cached((column, keys), lambda: np.asarray(key_index(keys).get_indexer(column.to_numpy()),
+                                                      dtype=np.int64))

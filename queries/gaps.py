@@ -40,7 +40,7 @@ import pandas as pd
 
 from chainkg.errors import ConfigError, NotFoundError
 from graph.store import GraphStore
-from queries._arrow import ArrowTable, positions
+from queries._arrow import ArrowTable, arrow_column, key_index, key_rows, positions
 
 __all__ = [
     "STATUSES",
@@ -400,19 +400,39 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
 
     # who operates in the chain's segments, and where they are: the large tables are filtered in Arrow and
     # enterprises and segments become integer positions (see queries/_arrow.py)
-    ops = ArrowTable(store.edges("OPERATES_IN", ["from", "to", *_PROV]))
-    ops = keep(ops.where(ops.isin("to", seg_keys)))
-    enterprises = ArrowTable(store.nodes("Enterprise", ["id", "name", "designations", *SIZE_COLUMNS, *_PROV]))
-    enterprises = keep(enterprises.where(enterprises.isin("id", ops["from"])))
+    # OPERATES_IN rows → Segment and Enterprise rows: integer arrays built once per store (cached)
+    ops_frame = store.edges("OPERATES_IN", ["from", "to", *_PROV])
+    all_segments = arrow_column(store.nodes("Segment", ["id"])["id"])
+    chain_seg_rows = key_index(all_segments).get_indexer(seg_keys)
+    ops_seg_rows = key_rows(arrow_column(ops_frame["to"]), all_segments)
+    picked = np.flatnonzero(np.isin(ops_seg_rows, chain_seg_rows))
+    ops = ArrowTable.select(ops_frame[_PROV], rows=picked)
+    if keep.drop:
+        synthetic = ops.mask(ops.isin("source", keep.drop))
+        keep.excluded += int(synthetic.sum())
+        picked, ops = picked[~synthetic], ops.where(~synthetic)
+    ent_frame = store.nodes("Enterprise", ["id", "name", "designations", *SIZE_COLUMNS, *_PROV])
+    all_ids = arrow_column(ent_frame["id"])
+    ops_rows = key_rows(arrow_column(ops_frame["from"]), all_ids)[picked]  # rows of the Enterprise table
+    chain_rows = pd.unique(ops_rows[ops_rows >= 0])
+    enterprises = ArrowTable.select(ent_frame, rows=chain_rows)
+    if keep.drop:
+        synthetic = enterprises.mask(enterprises.isin("source", keep.drop))
+        keep.excluded += int(synthetic.sum())
+        chain_rows, enterprises = chain_rows[~synthetic], enterprises.where(~synthetic)
     ids = enterprises["id"]
     n_ent, n_seg = len(enterprises), len(seg_keys)
-    at = positions(ops["from"], ids)
-    seg_code = positions(ops["to"], seg_keys)
+    position_of_row = np.full(len(all_ids) + 1, -1, dtype=np.int64)  # the last slot answers row -1
+    position_of_row[chain_rows] = np.arange(n_ent)
+    at = position_of_row[ops_rows]
+    segment_of_row = np.full(len(all_segments) + 1, -1, dtype=np.int64)
+    segment_of_row[chain_seg_rows] = np.arange(n_seg)
+    seg_code = segment_of_row[ops_seg_rows[picked]]
     pair_key = pd.unique(at[at >= 0] * n_seg + seg_code[at >= 0])  # one row per (enterprise, segment)
     at, seg_code = (pair_key // n_seg, pair_key % n_seg) if n_seg else (pair_key, pair_key)
-    located = ArrowTable(store.edges("LOCATED_IN", ["from", "to", *_PROV]))
-    loc_at = positions(located["from"], ids)  # one hash probe gives both the filter and the positions
-    located = located.where(loc_at >= 0, skip=("from",))
+    located_frame = store.edges("LOCATED_IN", ["from", "to", *_PROV])
+    loc_at = position_of_row[key_rows(arrow_column(located_frame["from"]), all_ids)]
+    located = ArrowTable.select(located_frame[["to", *_PROV]], mask=loc_at >= 0)
     loc_at = loc_at[loc_at >= 0]
     if keep.drop:
         synthetic = located.mask(located.isin("source", keep.drop))
@@ -533,9 +553,8 @@ def _supply_counts(store: GraphStore, feeds: pd.DataFrame, seg_keys: np.ndarray,
     local_members = pd.DataFrame({"to": seg_code[local_pair], "customer": at[local_pair]})
     customers = pd.DataFrame({"segment": feed_from, "to": feed_to}).merge(local_members, on="to")
     customers = customers[["segment", "customer"]].drop_duplicates()
-    supplies = ArrowTable(supplies)
     local_ids = ids.take(pd.unique(customers["customer"]))
-    supplies = keep(supplies.where(supplies.isin("to", local_ids)))
+    supplies = keep(ArrowTable.select(supplies, mask=isin(supplies["to"], local_ids)))
     if not len(supplies):
         return empty
     edges = pd.DataFrame({"supplier": positions(supplies["from"], ids), "customer": positions(supplies["to"], ids),
