@@ -349,16 +349,6 @@ class _Provenance:
 _PROV = ["source", "as_of", "verified"]
 
 
-def _take(index: pd.Index, values: np.ndarray, wanted, default) -> np.ndarray:
-    """``values`` (aligned with ``index``) looked up for each of ``wanted``; ``default`` where absent."""
-    pos = index.get_indexer(wanted)
-    if not len(values):
-        return np.full(len(pos), default, dtype=values.dtype if values.dtype != object else object)
-    out = values[np.where(pos >= 0, pos, 0)]
-    out[pos < 0] = default
-    return out
-
-
 def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
                        include_synthetic: bool | None, nation_codes: set[str] | None = None) -> GapInputs:
     chains = store.nodes("Chain", ["id", "name", *_PROV])
