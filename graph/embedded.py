@@ -41,7 +41,7 @@ import pandas as pd
 from chainkg.errors import StoreError, StoreNotBuiltError
 from graph.schema import Schema, load_schema
 from graph.store import GraphStore, NodeMatch, StoreInfo
-from graph.tables import GraphTables, combine_digests, table_digest
+from graph.tables import GraphTables, KnownHashes, combine_digests, table_digest
 
 __all__ = ["EmbeddedStore", "write_embedded", "FORMAT"]
 
@@ -86,11 +86,12 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     try:
         with ThreadPoolExecutor(max_workers=1) as hasher:  # hashes each table while the next is written
             parts = []
+            known = KnownHashes(tables)
             for folder, kind, group in (("nodes", "node", tables.nodes), ("edges", "edge", tables.edges)):
                 for name, frame in sorted(group.items()):
-                    table = _arrow_table(frame)
-                    _write_arrow(table, staging / folder / f"{name}{_SUFFIX[FORMAT]}")
-                    parts.append(hasher.submit(table_digest, kind, name, table))
+                    parts.append(hasher.submit(lambda k=kind, n=name, f=frame: table_digest(
+                        k, n, f, known.for_table(k, n, f))))
+                    _write_arrow(_arrow_table(frame), staging / folder / f"{name}{_SUFFIX[FORMAT]}")
             _write_index(tables, staging / "index")
             digest = combine_digests([part.result() for part in parts])
         target = builds / digest[:16]

@@ -31,6 +31,8 @@ class GraphTables:
     #: optional, filled by ingest's checks: for (relationship type, "from"/"to") whose endpoint has a
     #: single label, the row number of each relationship's endpoint in that label's node table
     endpoint_rows: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    #: the (frame, column array) each ``endpoint_rows`` entry was computed for, to tell when it went stale
+    endpoint_owners: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False, compare=False)
 
     def node_table(self, label: str) -> pd.DataFrame:
         """The table of ``label``, empty with the declared columns when there is no data."""
@@ -50,60 +52,159 @@ class GraphTables:
         }
 
     def digest(self) -> str:
-        """A content hash: equal for equal graphs, whatever the input encoding, file order or chunking.
+        """A content hash: equal for equal graphs, whatever the input encoding, file order, row order or
+        chunking; an empty table counts as no table.
 
-        SHA-256 over :func:`table_digest` of every node table, then every
-        relationship table, each in name order.
+        A graph is a set of nodes and relationships, so each row gets a 64-bit hash
+        and a table is the SHA-256 of its sorted row hashes (:func:`table_digest`).
         """
-        import pyarrow as pa
-
-        parts = [table_digest(kind, name, pa.Table.from_pandas(frame, preserve_index=False))
+        known = KnownHashes(self)
+        parts = [table_digest(kind, name, frame, known.for_table(kind, name, frame))
                  for kind, group in (("node", self.nodes), ("edge", self.edges))
                  for name, frame in sorted(group.items())]
         return combine_digests(parts)
 
 
-def combine_digests(parts: list[bytes]) -> str:
-    """The graph digest from the :func:`table_digest` of each table, in order."""
-    h = hashlib.sha256(b"chainkg-tables:3\n")
+class KnownHashes:
+    """Hashes of endpoint columns gathered from their node keys' hashes, when ingest's row numbers
+    (``endpoint_rows``) still describe the tables (same frame and column objects as when computed)."""
+
+    def __init__(self, tables: GraphTables):
+        self.tables = tables
+        self._keys: dict[str, np.ndarray] = {}
+
+    def key_hashes(self, label: str) -> np.ndarray:
+        if label not in self._keys:
+            spec = self.tables.schema.label(label)
+            self._keys[label] = _column_hashes(self.tables.nodes[label][spec.key])
+        return self._keys[label]
+
+    def for_table(self, kind: str, name: str, frame: pd.DataFrame) -> dict:
+        if kind == "node":
+            spec = self.tables.schema.label(name)
+            if name in self.tables.nodes and self.tables.nodes[name] is frame:
+                return {spec.key: self.key_hashes(name)}
+            return {}
+        out = {}
+        spec = self.tables.schema.relationship(name)
+        for end, labels in (("from", spec.from_labels), ("to", spec.to_labels)):
+            rows = self.tables.endpoint_rows.get((name, end))
+            owner = self.tables.endpoint_owners.get((name, end))
+            if rows is None or owner is None or len(labels) != 1 or labels[0] not in self.tables.nodes:
+                continue
+            if owner[0] is not frame or owner[1] is not frame[end].array or len(rows) != len(frame):
+                continue
+            out[end] = self.key_hashes(labels[0])[rows]
+        return out
+
+
+def combine_digests(parts: list[bytes | None]) -> str:
+    """The graph digest from the :func:`table_digest` of each table, in order (None: an empty table)."""
+    h = hashlib.sha256(b"chainkg-tables:4\n")
     for part in parts:
-        h.update(part)
+        if part is not None:
+            h.update(part)
     return h.hexdigest()
 
 
-def table_digest(kind: str, name: str, table) -> bytes:
-    """SHA-256 of one table (an Arrow table): its name, size and columns, then per column its Arrow
-    type, validity and values — strings as lengths in the narrowest width and their bytes, other
-    types with nulls zeroed — so equal content hashes equal whatever its chunking."""
-    h = hashlib.sha256(f"{kind}:{name}:{table.num_rows}:{','.join(table.column_names)}\n".encode())
-    for column in table.columns:
-        _hash_column(h, column)
+def table_digest(kind: str, name: str, frame: pd.DataFrame, known: dict | None = None) -> bytes | None:
+    """SHA-256 of one table's name, columns and sorted row hashes; None for an empty table.
+
+    A column holding one value throughout is hashed once into the header rather
+    than into every row (equal tables have the same constant columns). ``known``
+    may give precomputed hashes per column.
+    """
+    if frame.empty:
+        return None
+    h = hashlib.sha256(f"{kind}:{name}:{len(frame)}:{','.join(frame.columns)}\n".encode())
+    rows = np.full(len(frame), 0x1234567, dtype=np.uint64)
+    for position, col in enumerate(frame.columns):
+        hashes = (known or {}).get(col)
+        if hashes is None:
+            hashes = _column_hashes(frame[col])
+        if len(hashes) and (hashes == hashes[0]).all():
+            h.update(f"{col}={int(hashes[0])}\n".encode())
+            continue
+        with np.errstate(over="ignore"):  # a polynomial in the column hashes, mixed once at the end
+            rows = rows * _MUL + (hashes ^ np.uint64(position))
+    h.update(np.sort(_mix(rows)).tobytes())
     return h.digest()
 
 
-def _hash_column(h, array) -> None:
+_MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, element-wise (wrapping uint64 arithmetic)."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def _column_hashes(series: pd.Series) -> np.ndarray:
+    import pyarrow as pa
+
+    if isinstance(series.dtype, pd.StringDtype) or series.dtype == object:
+        array = pa.array(series.array, from_pandas=True) if hasattr(series.array, "__arrow_array__") else \
+            pa.array(series.to_numpy(dtype=object, na_value=None), type=pa.large_string(), from_pandas=True)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+        return _string_hashes(array.cast(pa.large_string()))
+    values = series.array
+    missing = np.asarray(series.isna(), dtype=bool)
+    if isinstance(series.dtype, pd.BooleanDtype) or series.dtype == bool:
+        bits = np.where(missing, 2, series.fillna(False).to_numpy(dtype=bool)).astype(np.uint64)
+    elif pd.api.types.is_integer_dtype(series.dtype):
+        bits = series.fillna(0).to_numpy(dtype=np.int64).view(np.uint64)
+    elif pd.api.types.is_float_dtype(series.dtype):
+        bits = series.fillna(0.0).to_numpy(dtype=np.float64).view(np.uint64)
+    else:  # anything else: by its text
+        return _column_hashes(series.astype("string"))
+    del values
+    if missing.any():
+        bits = bits ^ np.where(missing, np.uint64(0xA5A5A5A5A5A5A5A5), np.uint64(0))
+    if len(bits) and (bits == bits[0]).all():
+        return np.full(len(bits), _mix(bits[:1])[0], dtype=np.uint64)
+    return _mix(bits)
+
+
+def _string_hashes(array) -> np.ndarray:
+    """A 64-bit hash per string of an Arrow large_string array (nulls apart from every string).
+
+    A column holding one value is hashed once; a column with few distinct values
+    hashes its dictionary; others hash every string (pandas' SipHash).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
-    if pa.types.is_string(array.type):
-        array = array.cast(pa.large_string())
-    h.update(f"{array.type}:{array.null_count}\n".encode())
+    n = len(array)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if n > 1 and not array.null_count and pc.all(pc.equal(array, array[0])).as_py():
+        return np.full(n, _hash_strings(np.asarray([array[0].as_py()], dtype=object))[0], dtype=np.uint64)
+    sample = array.slice(0, min(n, 4096))
+    if n > 4096 and pc.count_distinct(sample).as_py() < 256:  # few distinct values: hash the dictionary
+        encoded = pc.dictionary_encode(array)
+        hashes = _hash_strings(encoded.dictionary.to_numpy(zero_copy_only=False))
+        codes = encoded.indices
+        out = hashes[pc.fill_null(codes, 0).to_numpy(zero_copy_only=False)]
+        if codes.null_count:
+            out[~np.asarray(pc.is_valid(codes).to_numpy(zero_copy_only=False), dtype=bool)] = _NULL
+        return out
+    values = array.to_numpy(zero_copy_only=False)
+    out = _hash_strings(values)
     if array.null_count:
-        h.update(pc.is_valid(array).to_numpy(zero_copy_only=False).tobytes())
-    if pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type):
-        offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
-        lengths = np.diff(offsets)
-        longest = int(lengths.max()) if len(lengths) else 0
-        width = np.uint8 if longest < 1 << 8 else np.uint16 if longest < 1 << 16 else np.uint32 \
-            if longest < 1 << 32 else np.uint64
-        h.update(f"{np.dtype(width).name}\n".encode())
-        h.update(lengths.astype(width).tobytes())
-        data = array.buffers()[2]
-        if data is not None and len(array):
-            h.update(memoryview(data)[int(offsets[0]):int(offsets[-1])])
-        return
-    if array.null_count:
-        array = pc.fill_null(array, pa.scalar(False if pa.types.is_boolean(array.type) else 0, type=array.type))
-    h.update(np.ascontiguousarray(array.to_numpy(zero_copy_only=False)).tobytes())
+        out[~np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)] = _NULL
+    del pa
+    return out
+
+
+_NULL = np.uint64(0xDEADBEEFCAFEF00D)
+
+
+def _hash_strings(values: np.ndarray) -> np.ndarray:
+    """SipHash of each string (nulls are patched by the caller)."""
+    return pd.util.hash_array(np.asarray(values, dtype=object), categorize=False)

@@ -164,6 +164,8 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
     if problems:
         raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
     tables.endpoint_rows = clean.endpoint_rows()
+    tables.endpoint_owners = {(rel, end): (tables.edges[rel], tables.edges[rel][end].array)
+                              for rel, end in tables.endpoint_rows}
     return tables
 
 
