@@ -89,8 +89,11 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
             known = KnownHashes(tables)
             for folder, kind, group in (("nodes", "node", tables.nodes), ("edges", "edge", tables.edges)):
                 for name, frame in sorted(group.items()):
-                    parts.append(hasher.submit(lambda k=kind, n=name, f=frame: table_digest(
-                        k, n, f, known.for_table(k, n, f))))
+                    if kind == "node":
+                        parts.append(hasher.submit(tables.node_digest, name, frame, known))
+                    else:
+                        parts.append(hasher.submit(lambda n=name, f=frame: table_digest(
+                            "edge", n, f, known.for_table("edge", n, f))))
                     _write_arrow(_arrow_table(frame), staging / folder / f"{name}{_SUFFIX[FORMAT]}")
             _write_index(tables, staging / "index")
             digest = combine_digests([part.result() for part in parts])

@@ -33,6 +33,31 @@ class GraphTables:
     endpoint_rows: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     #: the (frame, column array) each ``endpoint_rows`` entry was computed for, to tell when it went stale
     endpoint_owners: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False, compare=False)
+    #: node-table digests started early (:meth:`prefetch_node_digests`): name → (frame, future)
+    _prefetched: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def prefetch_node_digests(self) -> None:
+        """Start hashing the node tables in a background thread (they need no endpoint rows), so
+        :meth:`digest` later finds them done; a table replaced since is hashed again."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1)
+        for name, frame in sorted(self.nodes.items()):
+            self._prefetched[name] = (frame, pool.submit(_node_job, name, frame, self.schema.label(name).key))
+        pool.shutdown(wait=False)
+
+    def node_digest(self, name: str, frame: pd.DataFrame, known: KnownHashes) -> bytes | None:
+        """:func:`table_digest` of a node table, from the prefetch when it is still the same frame."""
+        early = self._prefetched.get(name)
+        if early is not None and early[0] is frame:
+            return early[1].result()[0]
+        return table_digest("node", name, frame, known.for_table("node", name, frame))
+
+    def prefetched_key_hashes(self, label: str) -> np.ndarray | None:
+        early = self._prefetched.get(label)
+        if early is not None and early[0] is self.nodes.get(label):
+            return early[1].result()[1]
+        return None
 
     def node_table(self, label: str) -> pd.DataFrame:
         """The table of ``label``, empty with the declared columns when there is no data."""
@@ -59,9 +84,9 @@ class GraphTables:
         and a table is the SHA-256 of its sorted row hashes (:func:`table_digest`).
         """
         known = KnownHashes(self)
-        parts = [table_digest(kind, name, frame, known.for_table(kind, name, frame))
-                 for kind, group in (("node", self.nodes), ("edge", self.edges))
-                 for name, frame in sorted(group.items())]
+        parts = [self.node_digest(name, frame, known) for name, frame in sorted(self.nodes.items())]
+        parts += [table_digest("edge", name, frame, known.for_table("edge", name, frame))
+                  for name, frame in sorted(self.edges.items())]
         return combine_digests(parts)
 
 
@@ -75,6 +100,10 @@ class KnownHashes:
 
     def key_hashes(self, label: str) -> np.ndarray:
         if label not in self._keys:
+            early = self.tables.prefetched_key_hashes(label)
+            if early is not None:
+                self._keys[label] = early
+                return early
             spec = self.tables.schema.label(label)
             self._keys[label] = _column_hashes(self.tables.nodes[label][spec.key])
         return self._keys[label]
@@ -92,10 +121,16 @@ class KnownHashes:
             owner = self.tables.endpoint_owners.get((name, end))
             if rows is None or owner is None or len(labels) != 1 or labels[0] not in self.tables.nodes:
                 continue
-            if owner[0] is not frame or owner[1] is not frame[end].array or len(rows) != len(frame):
-                continue
+            if owner[0] is not frame or owner[1] is not frame[end].array or len(rows) != len(frame) \
+                    or owner[2] is not self.tables.nodes[labels[0]]:
+                continue  # the tables changed since ingest numbered the rows
             out[end] = self.key_hashes(labels[0])[rows]
         return out
+
+
+def _node_job(name: str, frame: pd.DataFrame, key: str) -> tuple[bytes | None, np.ndarray]:
+    keys = _column_hashes(frame[key])
+    return table_digest("node", name, frame, {key: keys}), keys
 
 
 def combine_digests(parts: list[bytes | None]) -> str:

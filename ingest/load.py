@@ -142,6 +142,7 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
             tables.nodes[spec.name] = frame
         else:
             tables.edges[spec.name] = frame
+    tables.prefetch_node_digests()  # hashed in a second thread while the keys are checked
     clean = _KeyCheck(tables)
     for name, pieces in parts.items():
         spec = files[name]
@@ -164,8 +165,11 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
     if problems:
         raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
     tables.endpoint_rows = clean.endpoint_rows()
-    tables.endpoint_owners = {(rel, end): (tables.edges[rel], tables.edges[rel][end].array)
-                              for rel, end in tables.endpoint_rows}
+    tables.endpoint_owners = {}
+    for rel, end in tables.endpoint_rows:
+        spec = schema.relationship(rel)
+        label = (spec.from_labels if end == "from" else spec.to_labels)[0]
+        tables.endpoint_owners[rel, end] = (tables.edges[rel], tables.edges[rel][end].array, tables.nodes.get(label))
     return tables
 
 

@@ -394,7 +394,7 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
     ops_frame = store.edges("OPERATES_IN", ["from", "to", *_PROV])
     all_segments = arrow_column(store.nodes("Segment", ["id"])["id"])
     chain_seg_rows = key_index(all_segments).get_indexer(seg_keys)
-    ops_seg_rows = key_rows(arrow_column(ops_frame["to"]), all_segments)
+    ops_seg_rows = store.endpoint_rows("OPERATES_IN", "to")  # = key_rows(ops "to", segments), from the store
     picked = np.flatnonzero(np.isin(ops_seg_rows, chain_seg_rows))
     ops = ArrowTable.select(ops_frame[_PROV], rows=picked)
     if keep.drop:
@@ -403,7 +403,7 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
         picked, ops = picked[~synthetic], ops.where(~synthetic)
     ent_frame = store.nodes("Enterprise", ["id", "name", "designations", *SIZE_COLUMNS, *_PROV])
     all_ids = arrow_column(ent_frame["id"])
-    ops_rows = key_rows(arrow_column(ops_frame["from"]), all_ids)[picked]  # rows of the Enterprise table
+    ops_rows = store.endpoint_rows("OPERATES_IN", "from")[picked]  # rows of the Enterprise table
     chain_rows = pd.unique(ops_rows[ops_rows >= 0])
     enterprises = ArrowTable.select(ent_frame, rows=chain_rows)
     if keep.drop:
@@ -421,7 +421,7 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
     pair_key = pd.unique(at[at >= 0] * n_seg + seg_code[at >= 0])  # one row per (enterprise, segment)
     at, seg_code = (pair_key // n_seg, pair_key % n_seg) if n_seg else (pair_key, pair_key)
     located_frame = store.edges("LOCATED_IN", ["from", "to", *_PROV])
-    loc_at = position_of_row[key_rows(arrow_column(located_frame["from"]), all_ids)]
+    loc_at = position_of_row[store.endpoint_rows("LOCATED_IN", "from")]
     located = ArrowTable.select(located_frame[["to", *_PROV]], mask=loc_at >= 0)
     loc_at = loc_at[loc_at >= 0]
     if keep.drop:

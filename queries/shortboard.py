@@ -189,14 +189,14 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
     ops_frame = store.edges("OPERATES_IN", ["from", "to", "source"])
     all_segments = arrow_column(store.nodes("Segment", ["id"])["id"])
     segment_ids = key_index(all_segments).to_numpy(dtype=object)
-    ops_seg_rows = key_rows(arrow_column(ops_frame["to"]), all_segments)
+    ops_seg_rows = store.endpoint_rows("OPERATES_IN", "to")  # = key_rows(ops "to", segments), from the store
     picked = np.flatnonzero(np.isin(ops_seg_rows, key_index(all_segments).get_indexer(seg_keys)))
     if keep.drop:
         synthetic = ArrowTable.select(ops_frame[["source"]], rows=picked)
         synthetic = synthetic.mask(synthetic.isin("source", keep.drop))
         keep.excluded += int(synthetic.sum())
         picked = picked[~synthetic]
-    ops_ent_rows = key_rows(arrow_column(ops_frame["from"]), all_ids)[picked]
+    ops_ent_rows = store.endpoint_rows("OPERATES_IN", "from")[picked]
     masters = store.edges("MASTERS", ["from", "to", "source"])
     masters = keep(masters[isin(masters["to"], key_to["technology"])])
     mastered = key_to[["segment", "technology"]].merge(
@@ -231,7 +231,7 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
     position_of_row = np.full(len(all_ids) + 1, -1, dtype=np.int64)  # the last slot answers row -1
     position_of_row[rows] = np.arange(n_ent)
     located_frame = store.edges("LOCATED_IN", ["from", "to", "source"])
-    loc_at = position_of_row[key_rows(arrow_column(located_frame["from"]), all_ids)]
+    loc_at = position_of_row[store.endpoint_rows("LOCATED_IN", "from")]
     located = ArrowTable.select(located_frame[["to", "source"]], mask=loc_at >= 0)
     loc_at = loc_at[loc_at >= 0]
     if keep.drop:

@@ -120,6 +120,20 @@ def test_the_embedded_digest_is_the_tables_digest_and_ignores_chunking(stores, t
     assert mini.digest() != before
 
 
+def test_the_digest_ignores_row_order_even_when_ingest_numbered_the_rows():
+    reference = load_tables([MINI]).digest()
+    shuffled = load_tables([MINI])  # its endpoint row numbers now describe the old order
+    shuffled.nodes["Enterprise"] = shuffled.nodes["Enterprise"].iloc[::-1].reset_index(drop=True)
+    shuffled.edges["SUPPLIES"] = shuffled.edges["SUPPLIES"].iloc[::-1].reset_index(drop=True)
+    assert shuffled.digest() == reference
+    bare = load_tables([MINI])
+    bare.endpoint_rows = {}
+    assert bare.digest() == reference
+    changed = load_tables([MINI])
+    changed.edges["LOCATED_IN"] = changed.edges["LOCATED_IN"].assign(to=["320400"] * len(changed.edges["LOCATED_IN"]))
+    assert changed.digest() != reference
+
+
 def test_index_files_group_each_node_s_relationships(stores):
     tables, _, indexed, _ = stores
     rows, order, offsets = indexed._index("SUPPLIES", "to")
