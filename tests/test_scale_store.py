@@ -124,7 +124,7 @@ def test_the_digest_ignores_row_order_even_when_ingest_numbered_the_rows():
     reference = load_tables([MINI]).digest()
     shuffled = load_tables([MINI])  # its endpoint row numbers now describe the old order
     shuffled.nodes["Enterprise"] = shuffled.nodes["Enterprise"].iloc[::-1].reset_index(drop=True)
-    shuffled.edges["SUPPLIES"] = shuffled.edges["SUPPLIES"].iloc[::-1].reset_index(drop=True)
+    shuffled.edges["OPERATES_IN"] = shuffled.edges["OPERATES_IN"].iloc[::-1].reset_index(drop=True)
     assert shuffled.digest() == reference
     bare = load_tables([MINI])
     bare.endpoint_rows = {}
