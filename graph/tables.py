@@ -229,11 +229,51 @@ def _string_hashes(array) -> np.ndarray:
         if codes.null_count:
             out[~np.asarray(pc.is_valid(codes).to_numpy(zero_copy_only=False), dtype=bool)] = _NULL
         return out
-    values = array.to_numpy(zero_copy_only=False)
-    out = _hash_strings(values)
+    out = _byte_hashes(array)
     if array.null_count:
         out[~np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)] = _NULL
     del pa
+    return out
+
+
+#: strings up to this many bytes are hashed as rows of a byte matrix (grouped by length); longer ones singly
+_WIDE = 64
+
+
+def _byte_hashes(array) -> np.ndarray:
+    """A 64-bit hash of each string's UTF-8 bytes: strings of one length at a time, as the rows of a
+    byte matrix read in 8-byte words, so a million keys or names hash in a few numpy passes."""
+    n = len(array)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + n + 1]
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    out = _mix(lengths.astype(np.uint64) + np.uint64(0x51ED27))
+    data = array.buffers()[2]
+    if data is None or not lengths.any():
+        return out
+    raw = np.frombuffer(data, dtype=np.uint8)
+    for length in np.unique(lengths):
+        length = int(length)
+        if length == 0:
+            continue
+        rows = np.flatnonzero(lengths == length)
+        if length > _WIDE:
+            for i in rows:
+                digest = hashlib.sha256(raw[starts[i]:starts[i] + length].tobytes()).digest()[:8]
+                out[i] = _mix(np.frombuffer(digest, dtype=np.uint64) ^ out[i:i + 1])[0]
+            continue
+        words = (length + 7) // 8
+        matrix = np.zeros((len(rows), words * 8), dtype=np.uint8)
+        if len(rows) > 1 and bool((np.diff(starts[rows]) == length).all()):  # contiguous: a view, no gather
+            first = int(starts[rows[0]])
+            matrix[:, :length] = raw[first:first + length * len(rows)].reshape(len(rows), length)
+        else:
+            matrix[:, :length] = raw[starts[rows][:, None] + np.arange(length)[None, :]]
+        packed = matrix.view(np.uint64)
+        acc = out[rows]
+        for w in range(words):
+            with np.errstate(over="ignore"):
+                acc = _mix(acc * _MUL + packed[:, w])
+        out[rows] = acc
     return out
 
 
