@@ -280,6 +280,8 @@ def _byte_hashes(array) -> np.ndarray:
 _NULL = np.uint64(0xDEADBEEFCAFEF00D)
 
 
-def _hash_strings(values: np.ndarray) -> np.ndarray:
-    """SipHash of each string (nulls are patched by the caller)."""
-    return pd.util.hash_array(np.asarray(values, dtype=object), categorize=False)
+def _hash_strings(values) -> np.ndarray:
+    """:func:`_byte_hashes` of a few Python strings (dictionaries, constants): one hash function everywhere."""
+    import pyarrow as pa
+
+    return _byte_hashes(pa.array([None if v is None else str(v) for v in values], type=pa.large_string()))
