@@ -135,11 +135,12 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
         bad_rows.append(row)
         return "skip"
 
-    def parse(threads: bool):
+    def parse(threads: bool, careful: bool = True):
         return pcsv.read_csv(
             pa.py_buffer(data),
             read_options=pcsv.ReadOptions(use_threads=threads, column_names=columns, skip_rows=1),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+            parse_options=pcsv.ParseOptions(newlines_in_values=careful,
+                                            invalid_row_handler=on_invalid if careful else None),
             convert_options=pcsv.ConvertOptions(
                 column_types={c: pa.large_string() for c in columns},  # what pandas' Arrow strings hold
                 strings_can_be_null=False,
@@ -147,12 +148,21 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
             ),
         )
 
-    try:
-        table = parse(threads=True)
-    except pa.ArrowInvalid as error:
-        if "UTF8" in str(error) or "utf8" in str(error).lower():
-            raise _NotUtf8() from None
-        raise
+    table = None
+    if b'"' not in data:
+        # no quotes, so no value spans lines: the parser's fast mode, without a Python callback per bad
+        # row; any trouble, and the careful parse below finds and words it
+        try:
+            table = parse(threads=True, careful=False)
+        except pa.ArrowInvalid:
+            table = None
+    if table is None:
+        try:
+            table = parse(threads=True)
+        except pa.ArrowInvalid as error:
+            if "UTF8" in str(error) or "utf8" in str(error).lower():
+                raise _NotUtf8() from None
+            raise
     if bad_rows:
         if not checked:
             _require_utf8(data)  # bytes in skipped rows were not checked by the parser
