@@ -91,24 +91,22 @@ def _vis_data(m: ChainMap) -> tuple[list[dict], list[dict], dict]:
             borderWidth=n.border_width, borderWidthSelected=n.border_width + 1,
             shapeProperties={"borderDashes": [4, 3] if n.dashed else False, "borderRadius": 5},
             # vis adds the margins to the constrained label size: subtract them to get the model's box
-            widthConstraint={"minimum": n.width - 2 * _MARGIN_X, "maximum": n.width - 2 * _MARGIN_X},
+            # the model's lines already fit: no maximum, so vis never breaks them again
+            widthConstraint={"minimum": n.width - 2 * _MARGIN_X},
             heightConstraint={"minimum": n.height - 2 * _MARGIN_Y, "valign": "middle"},
             margin={"top": _MARGIN_Y, "bottom": _MARGIN_Y, "left": _MARGIN_X, "right": _MARGIN_X},
             kind=n.kind, status=n.status or "", choke=n.choke,
         )
     for e in m.edges:
+        smooth = {"enabled": True, "type": e.curve, "roundness": e.roundness, "forceDirection": "horizontal"}
         if e.kind == "feeds":
             style = {"width": 2, "color": {"color": "#7B8A97", "highlight": "#34495E", "hover": "#34495E"},
-                     "arrows": {"to": {"enabled": True, "scaleFactor": 0.7}},
-                     "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal",
-                                "roundness": 0.45}}
+                     "arrows": {"to": {"enabled": True, "scaleFactor": 0.7}}}
         else:
             style = {"width": 1.2, "dashes": [5, 4],
                      "color": {"color": "#5B7DB1", "highlight": "#1F3A60", "hover": "#1F3A60"},
-                     "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                     "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal",
-                                "roundness": 0.35}}
-        net.add_edge(e.source, e.target, id=e.id, title=e.title, kind=e.kind, **style)
+                     "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}}
+        net.add_edge(e.source, e.target, id=e.id, title=e.title, kind=e.kind, smooth=smooth, **style)
     net.options = {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False, "randomSeed": 1},
@@ -202,8 +200,14 @@ _SCRIPT = """
     status.setAttribute("data-drawn", String(drawn));
     status.textContent = drawn + " nodes drawn";
   });
-  network.fit({animation: false});
-  document.getElementById("fit").addEventListener("click", function () { network.fit({animation: false}); });
+  function fitAll() {
+    var w = container.clientWidth, h = container.clientHeight;
+    var scale = Math.min(w / (data.width + 40), h / (data.height + 40), 1.5);
+    network.moveTo({position: {x: data.width / 2, y: data.height / 2}, scale: scale, animation: false});
+  }
+  fitAll();
+  window.addEventListener("resize", fitAll);
+  document.getElementById("fit").addEventListener("click", fitAll);
   document.getElementById("png").addEventListener("click", function () {
     var canvas = container.querySelector("canvas");
     var link = document.createElement("a");
@@ -225,7 +229,7 @@ def render_html(m: ChainMap) -> str:
         "nodes": nodes, "edges": edges, "options": options,
         "boxes": [asdict(b) for b in m.boxes],
         "font": FONT_STACK, "bandFont": BAND_FONT, "laneFont": LANE_FONT, "headerHeight": HEADER_H,
-        "fileName": f"{m.name}-{m.region_name}",
+        "fileName": f"{m.name}-{m.region_name}", "width": m.width, "height": m.height,
     }
     e = html.escape
     sources = "\n".join(f"<li>{e(s['id'])}：{e(s['title'])}" + (f"（{e(s['kind'])}）" if s["kind"] else "") + "</li>"

@@ -20,20 +20,21 @@ same model, byte for byte.
 >>> [n.label for n in m.nodes if n.kind == "enterprise"]
 ['甲材料', '★ 乙整机']
 >>> [round(n.x) for n in m.nodes if n.kind == "segment"]
-[116, 372, 628, 860]
+[132, 420, 708, 972]
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from chainkg.errors import NotFoundError
 from graph.store import GraphStore
+from viz.curves import bezier_point, cubic_controls, curved_via
 from viz.layout import BAND_NAMES, BANDS, segment_columns
 from viz.status import STATUSES, ChokeFlag, SegmentStatus, StatusInfo, choke_flags, segment_statuses
 from viz.text import text_width, truncate, wrap
@@ -66,6 +67,7 @@ STYLE: dict[str, tuple[str, str, str, float, bool, int]] = {
 }
 
 SEGMENT_FONT = 14
+FORWARD_ROUNDNESS = 0.85
 BAND_FONT = 16
 LANE_FONT = 15
 # geometry, in px of the map's own coordinates (y grows downwards)
@@ -73,7 +75,7 @@ HEADER_H = 40
 LANE_GAP = 18
 LANE_PAD = 14
 GUTTER_W = 150
-COL_W = 232
+COL_W = 264
 CARD_W = 208
 CARD_PAD = 8
 CARD_GAP = 18
@@ -116,13 +118,21 @@ class MapNode:
 
 @dataclass(frozen=True)
 class MapEdge:
-    """An arrow: FEEDS between segments, KEY_TO from a technology to another segment's card."""
+    """An arrow: FEEDS between segments, KEY_TO from a technology to another segment's card.
+
+    ``curve`` and ``roundness`` are vis-network's ``smooth.type`` and
+    ``smooth.roundness``: ``cubicBezier`` (horizontal) for edges that run left
+    to right; ``curvedCCW`` / ``curvedCW`` arcs, bent just enough to clear
+    the boxes, for edges that run back (recycling loops) or stay in one column.
+    """
 
     id: str
     source: str
     target: str
     kind: str  # feeds | key_to
     title: str
+    curve: str = "cubicBezier"
+    roundness: float = FORWARD_ROUNDNESS
 
 
 @dataclass(frozen=True)
@@ -354,6 +364,8 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     cluster_names = dict(zip(cluster_table["id"], cluster_table["name"]))
     region_table = store.nodes("Region", ["code", "name"])
     region_names = dict(zip(region_table["code"], region_table["name"]))
+    within = store.edges("WITHIN", ["from", "to"])
+    parent = dict(zip(within["from"], within["to"]))
 
     statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, allowed_sources=allowed)
     chokes = choke_flags(store, technologies=techs, region=region_code, chains=chain_keys)
@@ -381,7 +393,9 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
         seg_w = SEG_MIN_W + (SEG_MAX_W - SEG_MIN_W) * math.sqrt(min(n, max_count) / max_count)
         seg_w = round(seg_w)
         name_lines = wrap(_s(segments[s]["name"]), SEGMENT_FONT, seg_w - 18, max_lines=2)
-        lines = name_lines + [f"{status.status} · 本地 {n} 家"]
+        status_line = f"{status.status} · {n} 家"
+        seg_w = max(seg_w, math.ceil(text_width(status_line, SEGMENT_FONT)) + 20)
+        lines = name_lines + [status_line]
         seg_h = round(len(lines) * SEGMENT_FONT * 1.3 + 14)
         listed = members[s][:shown] if enterprises else []
         rest = len(members[s]) - len(listed) if enterprises else 0
@@ -502,7 +516,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
             nodes.append(MapNode(
                 f"enterprise:{s}:{e}", "enterprise", e, label,
                 _enterprise_title(row_e, e in leaders, e in anchored, products.get((e, s), ""),
-                                  store.region_ancestors(ent_region[e]) if e in ent_region else [], region_names),
+                                  _ancestors(ent_region.get(e), parent), region_names),
                 cx, y + ENT_H / 2, ROW_W, ENT_H, *style[:5], style[5], None, False, lane_of[s]))
             y += ENT_ROW
         if card["rest"]:
@@ -517,7 +531,20 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     for u, v in feeds:
         edges.append(MapEdge(f"feeds:{u}->{v}", f"segment:{u}", f"segment:{v}", "feeds",
                              f"{names[u]} → {names[v]}（上游供给下游）"))
-    edges.sort(key=lambda e: (e.kind, e.id))
+    headings = [(b.x + b.width / 2, HEADER_H / 2, text_width(b.label, BAND_FONT) / 2 + 8, BAND_FONT * 0.7 + 4)
+                for b in boxes if b.kind == "band"]
+    by_id = {n.id: n for n in nodes}
+    edges = sorted((_bend(e, by_id, headings) for e in edges), key=lambda e: (e.kind, e.id))
+    # arcs may leave the bands: grow the map (and move everything down) so they stay on it
+    by_id = {n.id: n for n in nodes}
+    ys = [y for e in edges for _, y in _samples(e, by_id[e.source], by_id[e.target])]
+    xs = [x for e in edges for x, _ in _samples(e, by_id[e.source], by_id[e.target])]
+    shift = math.ceil(max(0.0, -min(ys, default=0.0) + 8))
+    if shift:
+        nodes = [replace(n, y=n.y + shift) for n in nodes]
+        boxes = [replace(b, y=b.y + shift) for b in boxes]
+        total_height += shift
+    width = max(float(width), math.ceil(max(xs, default=0.0) + 8))
 
     legend = _legend(statuses.values(), status_info)
     caveats = _caveats(region_name, status_info, aggregated, shown, max_nodes, len(nodes), facts, excluded,
@@ -552,6 +579,65 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
 def _layer(value: Any) -> int | None:
     number = _num(value)
     return None if number is None else int(number)
+
+
+def _samples(edge: MapEdge, a: MapNode, b: MapNode, n: int = 40) -> list[tuple[float, float]]:
+    """Points along the edge's curve, as vis-network draws it."""
+    p, q = (a.x, a.y), (b.x, b.y)
+    if edge.curve == "cubicBezier":
+        points = [p, *cubic_controls(p, q, edge.roundness), q]
+    else:
+        points = [p, curved_via(p, q, edge.roundness, clockwise=edge.curve == "curvedCW"), q]
+    return [bezier_point(points, i / n) for i in range(n + 1)]
+
+
+def _bend(edge: MapEdge, nodes: dict[str, MapNode], labels: list[tuple[float, float, float, float]]) -> MapEdge:
+    """The edge with the curve that keeps it off the other boxes (see :class:`MapEdge`).
+
+    Forward edges try a few roundness values of the horizontal cubic curve;
+    edges that run back arch over the lane, edges within a column bulge to the
+    right of the cards; each takes the first bend that touches no other box
+    and no band heading (``labels``: centre x, centre y, half width, half
+    height), else the one that touches the fewest.
+    """
+    a, b = nodes[edge.source], nodes[edge.target]
+    lo, hi = min(a.x, b.x) - CARD_W, max(a.x, b.x) + CARD_W
+    others = [(n.x, n.y, n.width / 2 + 6, n.height / 2 + 6) for n in nodes.values()
+              if n.id not in (a.id, b.id) and lo <= n.x <= hi] + labels
+
+    def hits(candidate: MapEdge) -> int:
+        return sum(1 for x, y in _samples(candidate, a, b) for cx, cy, hw, hh in others
+                   if abs(x - cx) < hw and abs(y - cy) < hh)
+
+    if b.x - b.width / 2 > a.x + a.width / 2:
+        candidates = [replace(edge, roundness=r) for r in (FORWARD_ROUNDNESS, 0.6, 0.4, 0.25, 0.1)]
+    else:
+        same_column = abs(a.x - b.x) < 1
+        for clockwise in (False, True):
+            via = curved_via((a.x, a.y), (b.x, b.y), 0.5, clockwise=clockwise)
+            if (via[0] > a.x) if same_column else (via[1] < min(a.y, b.y)):
+                break  # bulges right (same column) or arches up (running back)
+        curve = "curvedCW" if clockwise else "curvedCCW"
+        candidates = [replace(edge, curve=curve, roundness=step / 20) for step in range(1, 21)]
+        if same_column:  # clear of the cards, not only of the boxes
+            candidates = [c for c in candidates
+                          if max(x for x, _ in _samples(c, a, b)) >= a.x + CARD_W / 2 + 10] or candidates[-1:]
+    best, fewest = candidates[0], None
+    for candidate in candidates:
+        count = hits(candidate)
+        if count == 0:
+            return candidate
+        if fewest is None or count < fewest:
+            best, fewest = candidate, count
+    return best
+
+
+def _ancestors(code: str | None, parent: dict[str, str]) -> list[str]:
+    """``code`` and the regions it lies within, innermost first (as ``GraphStore.region_ancestors``)."""
+    chain = [code] if code else []
+    while chain and chain[-1] in parent and parent[chain[-1]] not in chain:
+        chain.append(parent[chain[-1]])
+    return chain
 
 
 def _all_local(store: GraphStore, local: set[str], allowed: set[str] | None) -> set[str]:
@@ -679,7 +765,7 @@ def _legend(statuses: Iterable[SegmentStatus], info: StatusInfo) -> tuple[Legend
 def _caveats(region_name: str, info: StatusInfo, aggregated: bool, shown: int, max_nodes: int, node_count: int,
              facts: _Facts, excluded: int, kinds: set, statuses: dict[str, SegmentStatus],
              local_counts: dict[str, int], segments: dict) -> tuple[str, ...]:
-    out = [f"本地 = {region_name}及其下辖区县（企业的 LOCATED_IN）。方框宽度随本地企业数增加。"]
+    out = [f"本地 = {region_name}及其下辖区县（企业的 LOCATED_IN）。环节方框中的“N 家”是本地企业数，方框宽度随之增加。"]
     out += list(info.caveats)
     if info.choke_method == "none":
         out.append("卡脖子分析模块 (queries.chokepoints) 未安装：图中未标注卡脖子技术。")

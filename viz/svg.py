@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from viz.model import BAND_FONT, HEADER_H, LANE_FONT, ChainMap, MapNode
+from viz.curves import cubic_controls, curved_via, entry_parameter, split_bezier
+from viz.model import BAND_FONT, HEADER_H, LANE_FONT, ChainMap, MapEdge, MapNode
 from viz.text import CJK_FONTS, text_width, wrap, xml_safe
 
 __all__ = ["render_svg"]
@@ -78,20 +79,20 @@ def _box(n: MapNode) -> str:
     return "".join(parts)
 
 
-def _edge_path(a: MapNode, b: MapNode) -> str:
-    if b.x > a.x:
-        x1, x2 = a.x + a.width / 2, b.x - b.width / 2
-    elif b.x < a.x:
-        x1, x2 = a.x - a.width / 2, b.x + b.width / 2
+def _edge_path(edge: MapEdge, a: MapNode, b: MapNode) -> str:
+    """The SVG path of vis-network's curve for ``edge``, from the edge of ``a``'s box to the edge of ``b``'s."""
+    p, q = (a.x, a.y), (b.x, b.y)
+    if edge.curve == "cubicBezier":
+        c1, c2 = cubic_controls(p, q, edge.roundness)
+        points = [p, c1, c2, q]
     else:
-        x1, x2 = a.x + a.width / 2, b.x + b.width / 2
-    y1, y2 = a.y, b.y
-    bend = max(abs(x2 - x1) * 0.45, 30)
-    c1 = x1 + (bend if x2 >= x1 else -bend)
-    c2 = x2 - (bend if x2 >= x1 else -bend)
-    if b.x == a.x:
-        c1, c2 = x1 + bend, x2 + bend
-    return f"M{_n(x1)},{_n(y1)} C{_n(c1)},{_n(y1)} {_n(c2)},{_n(y2)} {_n(x2)},{_n(y2)}"
+        points = [p, curved_via(p, q, edge.roundness, clockwise=edge.curve == "curvedCW"), q]
+    end = entry_parameter(points, (b.x, b.y, b.width, b.height))
+    points = split_bezier(points, end)
+    start = 1 - entry_parameter(points[::-1], (a.x, a.y, a.width, a.height))
+    points = split_bezier(points[::-1], 1 - start)[::-1]
+    head = " ".join(f"{_n(x)},{_n(y)}" for x, y in points[1:])
+    return f"M{_n(points[0][0])},{_n(points[0][1])} {'C' if len(points) == 4 else 'Q'}{head}"
 
 
 def _legend(m: ChainMap, width: float, top: float) -> tuple[list[str], float]:
@@ -169,7 +170,7 @@ def render_svg(m: ChainMap, *, fonts: Sequence[str] | None = None) -> str:
             style = 'stroke="#7B8A97" stroke-width="2" marker-end="url(#arrow-feeds)"'
         else:
             style = 'stroke="#5B7DB1" stroke-width="1.2" stroke-dasharray="5 4" marker-end="url(#arrow-key)"'
-        diagram.append(f'<path d="{_edge_path(a, b)}" fill="none" {style}><title>{_t(e.title)}</title></path>')
+        diagram.append(f'<path d="{_edge_path(e, a, b)}" fill="none" {style}><title>{_t(e.title)}</title></path>')
     diagram += [_box(n) for n in m.nodes]
     if not m.nodes:
         diagram.append(_text(0, HEADER_H, "该产业链在数据中尚无环节，无图可画。", 14, "#5D6D7E"))
