@@ -20,7 +20,7 @@ from graph.schema import load_schema
 from ingest.load import load_tables, raw_tables_from_records
 from viz import chain_map, map_html, map_svg, render_html, render_svg
 from viz.layout import segment_columns
-from viz.model import MAX_NODES, STATUS_COLOURS
+from viz.model import MAX_NODES, STATUS_COLOURS, STYLE
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -239,6 +239,23 @@ def test_technologies_attach_under_their_first_segment_and_link_to_the_others(ba
     assert "突破目标：新能源汽车测试集群" in tech["t-solid"].title
     assert "常州市掌握该技术的企业：1 家" in tech["t-ni"].title
     assert tech["t-ni"].label.startswith("◆ ")
+
+
+@pytest.mark.parametrize("threshold", [30.0, 20.0, 60.0])
+def test_choke_points_are_the_technologies_scoring_at_least_the_threshold(battery, threshold):
+    from queries.chokepoints import chokepoints
+
+    scores = {r.key: r.score for r in chokepoints(battery, perspective="320400", chain="ch-bat").results}
+    m = chain_map(battery, chain="ch-bat", enterprises=0, choke_score=threshold)
+    tech = {n.key: n for n in m.nodes if n.kind == "technology"}
+    assert set(tech) == {"t-ni", "t-solid", "t-chip"} == set(scores)
+    for key, node in tech.items():
+        marked = scores[key] >= threshold
+        assert node.choke is marked and node.label.startswith("▲ " if marked else "◆ "), key
+        assert node.fill == STYLE["choke" if marked else "technology"][0]
+        assert f"得分 {scores[key]:.1f}，标注阈值 {threshold:g}" in node.title
+    assert m.counts["choke_points"] == sum(score >= threshold for score in scores.values())
+    assert any(f"得分 ≥ {threshold:g}" in c for c in m.caveats)
 
 
 def test_enterprises_ranked_leaders_first_then_top_n_and_a_count_node(battery):

@@ -36,7 +36,7 @@ from chainkg.errors import NotFoundError
 from graph.store import GraphStore
 from viz.curves import bezier_point, cubic_controls, curved_via
 from viz.layout import BAND_NAMES, BANDS, segment_columns
-from viz.status import STATUSES, ChokeFlag, SegmentStatus, StatusInfo, choke_flags, segment_statuses
+from viz.status import CHOKE_SCORE, STATUSES, ChokeFlag, SegmentStatus, StatusInfo, choke_flags, segment_statuses
 from viz.text import text_width, truncate, wrap
 
 __all__ = [
@@ -187,7 +187,7 @@ class ChainMap:
     enterprises_shown: int
     aggregated: bool
     status_method: str
-    choke_method: str
+    choke_score: float
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -227,7 +227,7 @@ class _Facts:
 
 def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | None = None,
               region: str = DEFAULT_REGION, enterprises: int = 5, max_nodes: int = MAX_NODES,
-              synthetic: bool | None = None) -> ChainMap:
+              synthetic: bool | None = None, choke_score: float = CHOKE_SCORE) -> ChainMap:
     """The map of one chain, or of every chain of a cluster, seen from ``region``.
 
     Parameters
@@ -245,6 +245,9 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     synthetic
         Include facts whose source is synthetic. ``None`` (default): only when
         the chain itself is synthetic, so synthetic data never mixes into a real map.
+    choke_score
+        Technologies whose choke-point score (``queries.chokepoints``, 0–100,
+        from ``region``'s perspective) reaches this are marked ▲.
     """
     if (chain is None) == (cluster is None):
         raise ValueError("give exactly one of chain= and cluster=")
@@ -301,6 +304,9 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     facts.add(seg_table)
     segments = {r["id"]: r for r in seg_table.to_dict("records")}
     feeds_table = store.edges("FEEDS")
+    for end in ("from", "to"):  # FEEDS may also link technologies (inputs); the map draws segment → segment
+        if f"{end}_label" in feeds_table:
+            feeds_table = feeds_table[feeds_table[f"{end}_label"].fillna("Segment").isin(["Segment", ""])]
     feeds_table = feeds_table[feeds_table["from"].isin(segments) & feeds_table["to"].isin(segments)]
     feeds_table = feeds_table.sort_values(["from", "to"])
     facts.add(feeds_table)
@@ -367,8 +373,10 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     within = store.edges("WITHIN", ["from", "to"])
     parent = dict(zip(within["from"], within["to"]))
 
-    statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, allowed_sources=allowed)
-    chokes = choke_flags(store, technologies=techs, region=region_code, chains=chain_keys)
+    statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, allowed_sources=allowed,
+                                             include_synthetic=synthetic)
+    chokes, choke_caveats = choke_flags(store, technologies=techs, region=region_code, chains=chain_keys,
+                                        threshold=choke_score)
 
     columns = segment_columns({s: (r["position"], _layer(r["layer"])) for s, r in segments.items()}, feeds)
     order = sorted(segments, key=lambda s: (lane_of[s], columns[s], s))
@@ -498,7 +506,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
                 f"technology:{t}", "technology", t, label,
                 _tech_title(techs[t], flag, [names[x] for x in tech_segments[t]],
                             [cluster_names.get(c, c) for c in breakthrough.loc[breakthrough["from"] == t, "to"]],
-                            int(masters_count.get(t, 0)), region_name),
+                            int(masters_count.get(t, 0)), region_name, choke_score),
                 cx, y + TECH_H / 2, ROW_W, TECH_H, *style[:5], style[5], None, flag.choke, lane_of[s]))
             for other in tech_segments[t]:
                 if other != s:
@@ -548,7 +556,8 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
 
     legend = _legend(statuses.values(), status_info)
     caveats = _caveats(region_name, status_info, aggregated, shown, max_nodes, len(nodes), facts, excluded,
-                       {source_kind.get(s) for s in facts.sources}, statuses, local_counts, segments)
+                       {source_kind.get(s) for s in facts.sources}, statuses, local_counts, segments,
+                       choke_score, choke_caveats if techs else ())
     sources = tuple({"id": s, "title": _s(source_title.get(s, s)), "kind": _s(source_kind.get(s, ""))}
                     for s in sorted(facts.sources))
     counts = {
@@ -556,6 +565,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
         "technologies": len(techs),
         "choke_points": sum(1 for t in techs if chokes.get(t, ChokeFlag(False)).choke),
         "local_enterprises": len({e for m in members.values() for e in m}),
+        "enterprises_listed": len({n.key for n in nodes if n.kind == "enterprise"}),
         "enterprise_nodes": sum(1 for n in nodes if n.kind == "enterprise"),
         "nodes": len(nodes),
         "edges": len(edges),
@@ -571,7 +581,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
         nodes=tuple(nodes), edges=tuple(edges), boxes=tuple(boxes), legend=legend,
         width=float(width), height=float(total_height),
         enterprises_requested=enterprises, enterprises_shown=shown if enterprises else 0,
-        aggregated=aggregated, status_method=status_info.method, choke_method=status_info.choke_method,
+        aggregated=aggregated, status_method=status_info.method, choke_score=choke_score,
         counts=counts,
     )
 
@@ -706,15 +716,15 @@ def _segment_title(row: dict[str, Any], status: SegmentStatus, chains: list[str]
 
 
 def _tech_title(row: dict[str, Any], flag: ChokeFlag, segments: list[str], clusters: list[str],
-                masters: int, region_name: str) -> str:
+                masters: int, region_name: str, threshold: float) -> str:
     kind = _KINDS.get(_s(row.get("kind")), _s(row.get("kind")) or "技术")
     lines = [f"{_s(row['name'])}（关键{kind}）", f"关键于：{'、'.join(segments)}"]
     if clusters:
         lines.append(f"突破目标：{'、'.join(clusters)}")
     lines.append(f"{region_name}掌握该技术的企业：{masters} 家")
-    if flag.choke:
-        score = f"，得分 {flag.score:.2f}" if isinstance(flag.score, (int, float)) else ""
-        lines.append(f"卡脖子：是{score}")
+    if flag.score is not None:
+        verdict = "是" if flag.choke else "否"
+        lines.append(f"卡脖子：{verdict}（得分 {flag.score:.1f}，标注阈值 {threshold:g}）")
         lines += [f"· {r}" for r in flag.reasons]
     if _s(row.get("description")):
         lines.append(_s(row["description"]))
@@ -764,11 +774,14 @@ def _legend(statuses: Iterable[SegmentStatus], info: StatusInfo) -> tuple[Legend
 
 def _caveats(region_name: str, info: StatusInfo, aggregated: bool, shown: int, max_nodes: int, node_count: int,
              facts: _Facts, excluded: int, kinds: set, statuses: dict[str, SegmentStatus],
-             local_counts: dict[str, int], segments: dict) -> tuple[str, ...]:
+             local_counts: dict[str, int], segments: dict, choke_score: float,
+             choke_caveats: tuple[str, ...]) -> tuple[str, ...]:
     out = [f"本地 = {region_name}及其下辖区县（企业的 LOCATED_IN）。环节方框中的“N 家”是本地企业数，方框宽度随之增加。"]
     out += list(info.caveats)
-    if info.choke_method == "none":
-        out.append("卡脖子分析模块 (queries.chokepoints) 未安装：图中未标注卡脖子技术。")
+    if choke_caveats:  # the analysis ran (the map has technologies)
+        out.append(f"▲ 卡脖子技术：卡脖子分析 (chainkg chokepoints，视角 {region_name}) 得分 ≥ {choke_score:g} 的关键技术；"
+                   "得分 = 100 × 依赖广度 B × 供应集中度 C × 本方缺位 A，各技术的得分与理由见提示。")
+        out += [f"卡脖子分析：{c}" for c in choke_caveats]
     if aggregated:
         out.append(f"节点较多（上限 {max_nodes} 个）：每个环节只列出前 {shown} 家本地企业，其余以计数节点表示。")
     if node_count > max_nodes:

@@ -8,13 +8,12 @@ turns their records into the small, fixed shapes the map needs:
 
 * :class:`SegmentStatus` per segment: status, local enterprise count, reasons
   and the figures behind them (LQ, national count, …);
-* :class:`ChokeFlag` per technology: whether it is a choke point, its score
-  and reasons.
+* :class:`ChokeFlag` per technology: its choke-point score (0–100) and
+  reasons, and whether the score reaches :data:`CHOKE_SCORE` (marked ▲).
 
 When the gap analysis is not installed, :func:`segment_statuses` falls back to
 the one judgement that needs no thresholds: a segment without any local
-enterprise is 缺链; every other segment is 未评估 (not assessed). When the
-choke-point analysis is not installed no technology is marked. The returned
+enterprise is 缺链; every other segment is 未评估 (not assessed). The returned
 :class:`StatusInfo` says which path was taken, so the page can say it too.
 
 >>> from queries._fixture import fixture_store
@@ -29,13 +28,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
 from graph.store import GraphStore
 
 __all__ = [
     "STATUSES",
+    "CHOKE_SCORE",
     "SegmentStatus",
     "ChokeFlag",
     "StatusInfo",
@@ -46,6 +46,8 @@ __all__ = [
 
 #: the statuses a segment can have on a map, in legend order
 STATUSES = ("缺链", "弱链", "强链", "未评估")
+#: a technology whose choke-point score (0–100, queries.chokepoints) reaches this is marked ▲ on the map
+CHOKE_SCORE = 30.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,6 @@ class StatusInfo:
     """Where the statuses and choke flags came from, for the page's caveats."""
 
     method: str  # "queries.gaps" or "fallback"
-    choke_method: str  # "queries.chokepoints" or "none"
     caveats: tuple[str, ...] = ()
     thresholds: Mapping[str, Any] = field(default_factory=dict)
 
@@ -105,7 +106,8 @@ def local_enterprise_counts(store: GraphStore, segments: Iterable[str], local: s
 
 
 def segment_statuses(store: GraphStore, *, chains: Iterable[str], region: str,
-                     allowed_sources: set[str] | None = None) -> tuple[dict[str, SegmentStatus], StatusInfo]:
+                     allowed_sources: set[str] | None = None,
+                     include_synthetic: bool | None = None) -> tuple[dict[str, SegmentStatus], StatusInfo]:
     """Each segment's status for the map, keyed by segment key, and where it came from.
 
     ``chains`` are chain keys, ``region`` a region code. With ``queries.gaps``
@@ -113,9 +115,9 @@ def segment_statuses(store: GraphStore, *, chains: Iterable[str], region: str,
     the fallback described in the module docstring.
     """
     chains = list(chains)
-    gaps = _optional("queries.gaps")
-    if gaps is not None and hasattr(gaps, "chain_gaps"):
-        return _from_gaps(gaps, store, chains, region)
+    gaps = _optional("queries.gaps")  # built in parallel; until it lands, the fallback below
+    if gaps is not None:
+        return _from_gaps(gaps, store, chains, region, include_synthetic)
     segment_of = store.edges("SEGMENT_OF", ["from", "to"])
     segments = sorted(set(segment_of.loc[segment_of["to"].isin(chains), "from"]))
     local = store.region_subtree(region)
@@ -128,75 +130,60 @@ def segment_statuses(store: GraphStore, *, chains: Iterable[str], region: str,
         else:
             out[seg] = SegmentStatus("未评估", n, (f"本地企业 {n} 家；强弱需补链分析 (chainkg gaps) 判定",))
     info = StatusInfo(
-        "fallback", _choke_method(),
+        "fallback",
         ("补链分析模块 (queries.gaps) 未安装：仅把没有本地企业的环节标为缺链，其余环节标为未评估。",),
     )
     return out, info
 
 
-def _choke_method() -> str:
-    module = _optional("queries.chokepoints")
-    return "queries.chokepoints" if module is not None else "none"
-
-
-def _get(record: Any, *names: str, default: Any = None) -> Any:
-    """A field of a dataclass or a dict, under the first of ``names`` it has."""
-    for name in names:
-        if isinstance(record, Mapping):
-            if name in record:
-                return record[name]
-        elif hasattr(record, name):
-            return getattr(record, name)
-    return default
-
-
-def _from_gaps(gaps, store: GraphStore, chains: list[str], region: str):
+def _from_gaps(gaps, store: GraphStore, chains: list[str], region: str, include_synthetic: bool | None):
+    """Statuses from ``queries.gaps.chain_gaps`` (one report per chain; a shared segment keeps its first)."""
     out: dict[str, SegmentStatus] = {}
     thresholds: dict[str, Any] = {}
+    caveats: list[str] = []
     for chain in chains:
-        result = gaps.chain_gaps(store, chain=chain, region=region)
-        thresholds.update(dict(_get(result, "thresholds", default={}) or {}))
-        for record in _get(result, "segments", default=result) or ():
-            key = _get(record, "segment", "segment_id", "key", "id")
-            if isinstance(key, Mapping):
-                key = _get(key, "key", "id")
-            if key is None or key in out:
+        report = gaps.chain_gaps(store, chain=chain, region=region, include_synthetic=include_synthetic)
+        thresholds = asdict(report.thresholds) if is_dataclass(report.thresholds) else dict(report.thresholds or {})
+        caveats += [c for c in report.caveats if c not in caveats]
+        for seg in report.segments:
+            if seg.key in out:
                 continue
-            figures = {}
-            for label, names in (("区位熵 LQ", ("lq", "lq_count", "location_quotient")),
-                                 ("全国企业数", ("national_count",)),
-                                 ("本地配套率", ("local_supply_ratio",))):
-                value = _get(record, *names)
-                if value is not None:
-                    figures[label] = value
-            out[key] = SegmentStatus(
-                str(_get(record, "status")),
-                int(_get(record, "local_count", default=0) or 0),
-                tuple(str(r) for r in (_get(record, "reasons", default=()) or ())),
-                figures,
-            )
-    return out, StatusInfo("queries.gaps", _choke_method(), (), thresholds)
+            figures: dict[str, Any] = {"全国企业数": seg.national_count}
+            if seg.lq_count.value is not None:
+                figures["区位熵 LQ（按企业数）"] = seg.lq_count.value
+            if seg.lq_size.value is not None:
+                figures["区位熵 LQ（按规模）"] = seg.lq_size.value
+            if seg.supply.ratio is not None:
+                figures["本地配套率"] = f"{seg.supply.ratio:.0%}"
+            if seg.broken_link:
+                figures["断链"] = "是：上下游都有本地企业，本环节没有"
+            out[seg.key] = SegmentStatus(seg.status, int(seg.local_count), tuple(seg.reasons), figures)
+    return out, StatusInfo("queries.gaps", tuple(caveats), thresholds)
 
 
 def choke_flags(store: GraphStore, *, technologies: Iterable[str], region: str,
-                chains: Iterable[str] = ()) -> dict[str, ChokeFlag]:
-    """Choke flags of ``technologies`` from the region's perspective (empty without ``queries.chokepoints``)."""
-    module = _optional("queries.chokepoints")
+                chains: Iterable[str] = (), threshold: float = CHOKE_SCORE) -> tuple[dict[str, ChokeFlag], tuple[str, ...]]:
+    """Each technology's choke-point score from ``region``'s perspective, and the analysis' caveats.
+
+    The choke-point analysis (:func:`queries.chokepoints.chokepoints`) runs once
+    per chain, so that dependency breadth is measured within the chain; in a
+    cluster map a technology key to several chains keeps its highest score. A
+    technology is marked as a choke point when its score reaches ``threshold``.
+    """
+    from queries.chokepoints import chokepoints
+
     technologies = set(technologies)
-    if module is None or not technologies:
-        return {}
-    func = getattr(module, "chokepoints", None) or getattr(module, "choke_points")
     flags: dict[str, ChokeFlag] = {}
-    for chain in list(chains) or [None]:
-        kwargs = {"perspective": region}
-        if chain is not None:
-            kwargs["chain"] = chain
-        result = func(store, **kwargs)
-        for record in _get(result, "results", "technologies", default=result) or ():
-            key = _get(record, "technology", "key", "id")
-            if key not in technologies or key in flags:
+    caveats: list[str] = []
+    if not technologies:
+        return flags, ()
+    for chain in chains:
+        result = chokepoints(store, perspective=region, chain=chain)
+        caveats += [c for c in result.caveats if c not in caveats]
+        for record in result.results:
+            if record.key not in technologies:
                 continue
-            flags[key] = ChokeFlag(bool(_get(record, "choke", "is_choke", default=True)),
-                                   _get(record, "score"),
-                                   tuple(str(r) for r in (_get(record, "reasons", default=()) or ())))
-    return flags
+            old = flags.get(record.key)
+            if old is None or (record.score or 0) > (old.score or 0):
+                flags[record.key] = ChokeFlag((record.score or 0) >= threshold, record.score, tuple(record.reasons))
+    return flags, tuple(caveats)

@@ -44,24 +44,27 @@ _FILE = click.Path(dir_okay=False, writable=False, path_type=Path)
               help="local enterprises listed per segment (0 hides them)")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=1500, show_default=True,
               help="above this many nodes, list fewer enterprises and count the rest")
+@click.option("--choke-score", type=click.FloatRange(min=0, max=100), default=30.0, show_default=True,
+              help="mark technologies whose choke-point score (chainkg chokepoints, 0–100) reaches this")
 @click.option("--synthetic/--no-synthetic", default=None,
               help="include synthetic data [default: only in a synthetic chain's map]")
 @pass_app
 def map_command(app: AppContext, chain: str | None, cluster: str | None, region: str, out: Path | None,
                 svg_path: Path | None, png_path: Path | None, enterprises: int, max_nodes: int,
-                synthetic: bool | None) -> None:
+                choke_score: float, synthetic: bool | None) -> None:
     """Draw a chain (or all chains of a cluster): segments upstream → downstream, coloured by gap status.
 
-    Segments are coloured 缺链 / 弱链 / 强链 and sized by their local enterprise
-    count; key technologies hang under their segment (▲ = choke point), with the
-    top N local enterprises (★ = 链主 or named key enterprise). The HTML works
-    offline; the SVG and PNG have the same layout for Word and slides.
+    Segments are coloured 缺链 / 弱链 / 强链 (chainkg gaps) and sized by their
+    local enterprise count; key technologies hang under their segment (▲ = choke
+    point, chainkg chokepoints), with the top N local enterprises (★ = 链主 or
+    named key enterprise). The HTML works offline; the SVG and PNG have the same
+    layout for Word and slides.
 
     \b
     Examples:
-      chainkg map --chain 示例链 --out map.html --svg map.svg
-      chainkg map --cluster 示例装备 --region 常州市 --out cluster.html --enterprises 3
-      chainkg map --chain 示例链 --svg map.svg --png map.png --enterprises 0
+      chainkg map --chain 集成电路 --out ic.html --svg ic.svg
+      chainkg map --cluster 新能源 --region 常州市 --out new-energy.html --enterprises 3
+      chainkg map --chain 光伏 --region 武进区 --svg pv.svg --png pv.png --enterprises 0
     """
     if (chain is None) == (cluster is None):
         raise click.UsageError("give exactly one of --chain NAME and --cluster NAME")
@@ -72,9 +75,9 @@ def map_command(app: AppContext, chain: str | None, cluster: str | None, region:
     store = app.store()
     app.progress(f"laying out the {'chain' if chain else 'cluster'} {chain or cluster}")
     model = chain_map(store, chain=chain, cluster=cluster, region=region, enterprises=enterprises,
-                      max_nodes=max_nodes, synthetic=synthetic)
+                      max_nodes=max_nodes, synthetic=synthetic, choke_score=choke_score)
     summary = (f"{model.counts['segments']} segments, {model.counts['technologies']} technologies, "
-               f"{model.counts['enterprise_nodes']} of {model.counts['local_enterprises']} local enterprises shown, "
+               f"{model.counts['enterprises_listed']} of {model.counts['local_enterprises']} local enterprises listed, "
                f"{model.counts['nodes']} nodes; as_of {model.as_of or 'unknown'}")
     if out:
         from viz.html import render_html
