@@ -75,7 +75,8 @@ def battery_records(*, hostile: bool = False, extra: dict[str, int] | None = Non
     """The test chain; ``extra`` adds that many plain local enterprises to segments (large graphs)."""
     n, e = NodeRecord, EdgeRecord
     records: list[NodeRecord | EdgeRecord] = [
-        n("Source", "syn", {"title": HOSTILE["source"] if hostile else "测试用电池链", "kind": "curated", **_P}),
+        n("Source", "syn", {"title": HOSTILE["source"] if hostile else "测试用电池链", "kind": "curated",
+                            "licence": "CC BY-NC 4.0", "attribution": "数据来源：测试署名", **_P}),
         n("Source", "fake", {"title": "合成企业", "kind": "synthetic", **_P}),
         n("Region", "CHN", {"name": "中国", "level": "country", **_P}),
         n("Region", "320000", {"name": "江苏省", "level": "province", **_P}),
@@ -284,7 +285,8 @@ def test_as_of_sources_and_caveats_on_the_map(battery):
     assert [s["id"] for s in m.sources] == ["syn"]
     assert any("本地 = 常州市" in c for c in m.caveats)
     page, svg = render_html(m), render_svg(m)
-    for text in ("2026-03-01", "测试用电池链", "常州市", "动力电池测试链 产业链图谱", "缺链", "弱链", "强链"):
+    for text in ("2026-03-01", "测试用电池链", "常州市", "动力电池测试链 产业链图谱", "缺链", "弱链", "强链",
+                 "许可 CC BY-NC 4.0", "数据来源：测试署名"):
         assert text in page and text in svg, text
 
 

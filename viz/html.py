@@ -34,7 +34,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from viz.model import ChainMap
+from viz.model import ChainMap, source_line
 from viz.text import FONT_STACK
 
 __all__ = ["render_html", "script_json", "vis_assets"]
@@ -232,8 +232,7 @@ def render_html(m: ChainMap) -> str:
         "fileName": f"{m.name}-{m.region_name}", "width": m.width, "height": m.height,
     }
     e = html.escape
-    sources = "\n".join(f"<li>{e(s['id'])}：{e(s['title'])}" + (f"（{e(s['kind'])}）" if s["kind"] else "") + "</li>"
-                        for s in m.sources)
+    sources = "\n".join(f"<li>{e(source_line(s))}</li>" for s in m.sources)
     caveats = "\n".join(f"<li>{e(c)}</li>" for c in m.caveats)
     chains = "、".join(e(c["name"]) for c in m.chains)
     meta = (f"区域：{e(m.region_name)}（{e(m.region)}） · 数据截至 {e(m.as_of or '未知')} · "

@@ -41,7 +41,7 @@ from viz.text import text_width, truncate, wrap
 
 __all__ = [
     "ChainMap", "MapNode", "MapEdge", "MapBox", "LegendItem",
-    "chain_map", "DEFAULT_REGION", "MAX_NODES", "STATUS_COLOURS", "STYLE",
+    "chain_map", "source_line", "DEFAULT_REGION", "MAX_NODES", "STATUS_COLOURS", "STYLE",
 ]
 
 #: 常州市: "local" means this region and every region within it
@@ -558,7 +558,10 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     caveats = _caveats(region_name, status_info, aggregated, shown, max_nodes, len(nodes), facts, excluded,
                        {source_kind.get(s) for s in facts.sources}, statuses, local_counts, segments,
                        choke_score, choke_caveats if techs else ())
-    sources = tuple({"id": s, "title": _s(source_title.get(s, s)), "kind": _s(source_kind.get(s, ""))}
+    source_rows = {r["id"]: r for r in source_table.to_dict("records")}
+    sources = tuple({"id": s, "title": _s(source_title.get(s, s)), "kind": _s(source_kind.get(s, "")),
+                     "licence": _s(source_rows.get(s, {}).get("licence")),
+                     "attribution": _s(source_rows.get(s, {}).get("attribution"))}
                     for s in sorted(facts.sources))
     counts = {
         "segments": len(segments),
@@ -584,6 +587,16 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
         aggregated=aggregated, status_method=status_info.method, choke_score=choke_score,
         counts=counts,
     )
+
+
+def source_line(source: dict[str, str]) -> str:
+    """How a map's footer lists a source: id, title, kind, licence and the attribution it requires."""
+    text = f"{source['id']}：{source['title']}" + (f"（{source['kind']}）" if source.get("kind") else "")
+    if source.get("licence"):
+        text += f" · 许可 {source['licence']}"
+    if source.get("attribution"):
+        text += f" · {source['attribution']}"
+    return text
 
 
 def _layer(value: Any) -> int | None:
