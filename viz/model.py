@@ -617,7 +617,8 @@ def _samples(edge: MapEdge, a: MapNode, b: MapNode, n: int = 40) -> list[tuple[f
 def _bend(edge: MapEdge, nodes: dict[str, MapNode], labels: list[tuple[float, float, float, float]]) -> MapEdge:
     """The edge with the curve that keeps it off the other boxes (see :class:`MapEdge`).
 
-    Forward edges try a few roundness values of the horizontal cubic curve;
+    Forward edges try a few roundness values of the horizontal cubic curve,
+    then gentle arcs;
     edges that run back arch over the lane, edges within a column bulge to the
     right of the cards; each takes the first bend that touches no other box
     and no band heading (``labels``: centre x, centre y, half width, half
@@ -632,8 +633,10 @@ def _bend(edge: MapEdge, nodes: dict[str, MapNode], labels: list[tuple[float, fl
         return sum(1 for x, y in _samples(candidate, a, b) for cx, cy, hw, hh in others
                    if abs(x - cx) < hw and abs(y - cy) < hh)
 
-    if b.x - b.width / 2 > a.x + a.width / 2:
+    if b.x - b.width / 2 > a.x + a.width / 2:  # forward: S-curves first, then arcs either way
         candidates = [replace(edge, roundness=r) for r in (FORWARD_ROUNDNESS, 0.6, 0.4, 0.25, 0.1)]
+        candidates += [replace(edge, curve=c, roundness=r / 10) for r in range(1, 7)
+                       for c in ("curvedCW", "curvedCCW")]
     else:
         same_column = abs(a.x - b.x) < 1
         for clockwise in (False, True):
