@@ -6,14 +6,13 @@ import html as htmllib
 import json
 import random
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA
+
 from graph.memory import TableStore
 from graph.records import EdgeRecord, NodeRecord
 from graph.schema import load_schema

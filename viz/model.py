@@ -87,7 +87,8 @@ ENT_H, ENT_ROW = 20, 24
 SECTION_GAP = 6
 
 _POSITION_NAMES = dict(zip(BANDS, BAND_NAMES))
-_KINDS = {"technology": "技术", "tool": "装备", "material": "材料", "design": "设计", "process": "工艺", "product": "产品"}
+_KINDS = {"technology": "技术", "tool": "装备", "material": "材料", "design": "设计", "process": "工艺",
+          "product": "产品"}
 #: how much each designation counts when choosing which enterprises a card lists
 _DESIGNATION_WEIGHT = {"链主": 8, "制造业单项冠军": 5, "专精特新小巨人": 4, "上市": 3, "专精特新": 2, "高新技术企业": 1}
 
@@ -795,7 +796,8 @@ def _caveats(region_name: str, info: StatusInfo, aggregated: bool, shown: int, m
     out = [f"本地 = {region_name}及其下辖区县（企业的 LOCATED_IN）。环节方框中的“N 家”是本地企业数，方框宽度随之增加。"]
     out += list(info.caveats)
     if choke_caveats:  # the analysis ran (the map has technologies)
-        out.append(f"▲ 卡脖子技术：卡脖子分析 (chainkg chokepoints，视角 {region_name}) 得分 ≥ {choke_score:g} 的关键技术；"
+        out.append(f"▲ 卡脖子技术：卡脖子分析 (chainkg chokepoints，视角 {region_name}) "
+                   f"得分 ≥ {choke_score:g} 的关键技术；"
                    "得分 = 100 × 依赖广度 B × 供应集中度 C × 本方缺位 A，各技术的得分与理由见提示。")
         out += [f"卡脖子分析：{c}" for c in choke_caveats]
     if aggregated:
