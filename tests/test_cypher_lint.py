@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from conftest import needs_tool
 
 from graph.cypher import CYPHER_DIR, all_statements, database_schema, generate, generated_on_disk
 
@@ -34,7 +35,7 @@ def _lint_available() -> str | None:
     return None
 
 
-needs_lint = pytest.mark.skipif(_lint_available() is not None, reason=_lint_available() or "")
+needs_lint = needs_tool(_lint_available())
 
 
 def lint(statements: list[dict], schema: dict | None = None) -> dict:
