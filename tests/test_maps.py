@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, needs_tool
 
 from graph.memory import TableStore
 from graph.records import EdgeRecord, NodeRecord
@@ -536,12 +536,19 @@ def test_small_graphs_are_not_aggregated(battery):
 # --- PNG --------------------------------------------------------------------------------------------------
 
 
+def _png_missing() -> str | None:
+    from viz.png import png_support
+
+    font, why = png_support()
+    return None if font else f"no PNG here: {why}"
+
+
+@needs_tool(_png_missing())
 def test_png_with_a_cjk_font(battery, tmp_path):
     from viz.png import png_support, render_png
 
     font, why = png_support()
-    if font is None:
-        pytest.skip(f"no PNG here: {why}")
+    assert font, why
     data = render_png(chain_map(battery, chain="ch-bat"), font=font, scale=1)
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
@@ -649,8 +656,8 @@ def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless-browser test needs Debian chromium at /usr/bin/chromium "
-                                                   "(apt-get install chromium; .ci/system-deps installs it)")
+@needs_tool(None if CHROMIUM.exists() else "the headless-browser test needs Debian chromium at /usr/bin/chromium "
+                                             "(apt-get install chromium; .ci/system-deps installs it)")
 def test_browser_draws_the_map_offline_and_runs_no_injected_code(hostile, tmp_path):
     m = chain_map(hostile, cluster="cl-ev", enterprises=3)
     page = tmp_path / "map.html"
