@@ -15,8 +15,10 @@ same model, byte for byte.
 >>> m = chain_map(fixture_store(), chain="示例链", region="常州市", enterprises=3)
 >>> m.title, m.region_name, m.as_of
 ('示例链 产业链图谱', '常州市', '2026-01-01')
->>> [(n.label.split("\\n")[0], n.status) for n in m.nodes if n.kind == "segment"]
-[('材料', '未评估'), ('部件', '缺链'), ('整机', '未评估'), ('服务', '缺链')]
+>>> [n.label.split("\\n")[0] for n in m.nodes if n.kind == "segment"]
+['材料', '部件', '整机', '服务']
+>>> [n.label.split("\\n") for n in m.nodes if n.kind == "segment"][1]  # no local enterprise: 缺链
+['部件', '缺链 · 0 家']
 >>> [n.label for n in m.nodes if n.kind == "enterprise"]
 ['甲材料', '★ 乙整机']
 >>> [round(n.x) for n in m.nodes if n.kind == "segment"]
