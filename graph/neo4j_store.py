@@ -579,6 +579,93 @@ class Neo4jStore(GraphStore):
         return {"label": label, "key": key, "node": node, "relations": relations, "totals": totals}
 
 
+    # -- analyses: aggregations in Cypher ---------------------------------------------------------
+
+    def chokepoint_inputs(self, *, perspective: str, chain: str | None = None) -> dict[str, Any]:
+        """Step 1 of the choke-point analysis (queries/chokepoints.py), aggregated in the database.
+
+        The same figures as the embedded store's, in the ``dataclasses.asdict`` form of
+        ``ChokepointInputs`` (the graph layer does not import the analyses). The pool of
+        candidates and the aggregates (``chokepoints/candidates``), each candidate's
+        downstream breadth (``chokepoints/downstream``, variable-length paths), its providers
+        with their supply unit and side (``chokepoints/providers``) and the perspective's
+        capable enterprises (``chokepoints/capable``) are computed by Cypher; the structural
+        measures by networkx on the dependency subgraph alone (``chokepoints/dependencies``).
+        """
+        from graph.dependencies import dependency_structure
+
+        match = self.resolve("Region", perspective)
+        regions = self.nodes("Region", ["code", "name", "level"])
+        region_name = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
+        region_level = dict(zip(regions["code"].astype(str), regions["level"].astype(str)))
+        persp = {"code": match.key, "name": match.name, "level": region_level.get(match.key, ""),
+                 "subtree": frozenset(self.region_subtree(match.key)),
+                 "enclosing": tuple(self.region_ancestors(match.key)[1:])}
+        chain_info = None
+        if chain is not None:
+            found = self.resolve("Chain", chain)
+            chain_info = {"key": found.key, "name": found.name}
+
+        pool = self.run("chokepoints/candidates", {"chain": chain_info["key"] if chain_info else None})
+        candidates = [row for row in pool if not row["aggregate"]]
+        keys = [str(row["key"]) for row in candidates]
+        params = {"technologies": keys}
+        downstream = {str(r["key"]): r for r in self.run("chokepoints/downstream", params)}
+        providers: dict[str, list[dict[str, Any]]] = {}
+        for r in self.run("chokepoints/providers", {**params, "perspective": match.key}):
+            providers.setdefault(str(r["technology"]), []).append({
+                "label": str(r["label"]), "key": str(r["key"]), "name": str(r["name"] or r["key"]),
+                "unit": None if r["unit"] is None else str(r["unit"]),
+                "share": None if r["share"] is None else float(r["share"]),
+                "year": None if r["year"] is None else int(r["year"]),
+                "own": bool(r["own"]), "encloses": bool(r["encloses"]),
+                "source": str(r["source"] or ""), "as_of": _iso(r["as_of"]) if r["as_of"] is not None else ""})
+        capable: dict[str, list[dict[str, Any]]] = {}
+        for r in self.run("chokepoints/capable", {**params, "perspective": match.key}):
+            capable.setdefault(str(r["technology"]), []).append({
+                "key": str(r["key"]), "name": str(r["name"] or r["key"]), "via": str(r["via"]),
+                "region": None if r["region"] is None else str(r["region"])})
+
+        needed_by: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        feeds_in: set[tuple[str, str]] = set()
+        for r in self.run("chokepoints/dependencies"):
+            a, b = (str(r["from_label"]), str(r["from_key"])), (str(r["to_label"]), str(r["to_key"]))
+            needed_by.setdefault(a, set()).add(b)
+            if r["type"] == "FEEDS":
+                feeds_in.add(b)
+        structure = dependency_structure(needed_by, lambda n: n in feeds_in and not needed_by.get(n))
+
+        out = []
+        for row in candidates:
+            key = str(row["key"])
+            down = downstream.get(key) or {"downstream_segments": 0, "downstream_inputs": 0, "final_products": []}
+            finals = sorted(str(name) for name in down["final_products"])
+            mine = sorted(providers.get(key, []), key=lambda p: (-(p["share"] or 0), p["label"], p["key"]))
+            source = str(row["source"] or "")
+            tech_as_of = _iso(row["as_of"]) if row["as_of"] is not None else ""
+            unavoidable, cut = structure.get(("Technology", key), (None, None))
+            out.append({
+                "key": key, "name": str(row["name"]), "kind": row["kind"] or None,
+                "downstream_segments": int(down["downstream_segments"]),
+                "downstream_inputs": int(down["downstream_inputs"]),
+                "downstream_products": len(finals), "final_products": tuple(finals),
+                "providers": tuple(mine),
+                "capable": tuple(sorted(capable.get(key, []), key=lambda c: (c["via"], c["name"]))),
+                "breakthrough_for": tuple(str(n) for n in row["breakthrough_for"]),
+                "unavoidable_for": unavoidable, "cut_vertex": cut,
+                "sources": tuple(sorted({source, *(p["source"] for p in mine)})),
+                "as_of": max([tech_as_of, *(p["as_of"] for p in mine)]),
+            })
+        used = sorted({s for c in out for s in c["sources"]})
+        table = self.nodes("Source", ["id", "title", "licence", "attribution"])
+        table = table[table["id"].isin(used)].sort_values("id")
+        sources = tuple({"id": str(r["id"]), "title": str(r["title"]), "licence": r["licence"] or None,
+                         "attribution": r["attribution"] or None} for r in table.to_dict("records"))
+        as_of = max([c["as_of"] for c in out], default=None) or self.info().as_of
+        return {"perspective": persp, "chain": chain_info, "candidates": out, "region_names": region_name,
+                "sources": sources, "as_of": as_of, "aggregates": len(pool) - len(candidates)}
+
+
 def _frame(columns: list[str], rows: list[Sequence[Any]], properties: dict[str, Property]) -> pd.DataFrame:
     """A typed table from rows of values (one list per row, in the order of ``columns``).
 

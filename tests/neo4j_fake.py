@@ -164,3 +164,192 @@ class EchoGraph:
             n = sum(len(t) for (r, _a, _b), t in self.rels.items() if r == rel)
             rows.append({"kind": "relationship", "name": rel, "count": n})
         return rows
+
+
+class AnalysisGraph(EchoGraph):
+    """An :class:`EchoGraph` that also answers the read statements the analyses send.
+
+    Each responder follows the text of its ``.cypher`` file over the merged nodes and
+    relationships (Neo4j-typed values: lists, dates), step by step: MATCH patterns become
+    loops over the stored relationships, variable-length patterns graph walks. It lets the
+    unit tests run ``Neo4jStore.chokepoint_inputs`` / ``gap_inputs`` end to end and compare
+    them with the embedded store; whether Neo4j itself reads the Cypher the same way is
+    what the live conformance suite checks.
+    """
+
+    def responders(self) -> dict[str, Responder]:
+        out = super().responders()
+        for label in self.schema.labels:
+            out[f"nodes/{label}.find"] = lambda p, label=label: self._find(label, p)
+        out.update({
+            "regions/subtree": self._subtree, "regions/ancestors": self._ancestors,
+            "chokepoints/candidates": self._candidates, "chokepoints/downstream": self._downstream,
+            "chokepoints/providers": self._providers, "chokepoints/capable": self._capable,
+            "chokepoints/dependencies": self._dependencies,
+        })
+        return out
+
+    # -- the stored graph as nodes (label, key) and relationships ----------------------------------
+
+    def rel_list(self, *types: str):
+        """(type, start node, end node, properties) for every stored relationship of ``types``, by _row."""
+        found = [(rel, (a, f), (b, t), props) for (rel, a, b), table in self.rels.items() if rel in types
+                 for (f, t, _i), props in table.items()]
+        return sorted(found, key=lambda r: (r[0], r[3].get("_row", 0)))
+
+    def prop(self, node, name):
+        return self.nodes.get(node[0], {}).get(node[1], {}).get(name)
+
+    def reach(self, start, types, *, backwards=False, min_hops=1):
+        """Nodes reached from ``start`` along ``types`` (1.. hops; 0.. with min_hops=0)."""
+        step: dict = {}
+        for _t, a, b, _p in self.rel_list(*types):
+            x, y = (b, a) if backwards else (a, b)
+            step.setdefault(x, []).append(y)
+        seen, todo = ({start} if min_hops == 0 else set()), [start]
+        visited = {start}
+        while todo:
+            for nxt in step.get(todo.pop(), ()):
+                seen.add(nxt)
+                if nxt not in visited:
+                    visited.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    def _region(self, code):
+        return ("Region", code) if code in self.nodes.get("Region", {}) else None
+
+    def _within(self, code, root) -> bool:
+        """(:Region {code: code})-[:WITHIN*0..]->(:Region {code: root})"""
+        node = self._region(code) if code is not None else None
+        return node is not None and ("Region", root) in self.reach(node, ("WITHIN",), min_hops=0)
+
+    def _first_location(self, ent):
+        rows = [(p.get("_row", 0), b[1]) for _t, a, b, p in self.rel_list("LOCATED_IN") if a == ("Enterprise", ent)]
+        return min(rows)[1] if rows else None
+
+    # -- generic reads ---------------------------------------------------------------------------
+
+    def _find(self, label, params):
+        spec, name = self.schema.label(label), params["name"]
+        out = []
+        for key, n in self.nodes.get(label, {}).items():
+            text = n.get("name") if "name" in spec.properties else key
+            aliases = n.get("aliases") or []
+            if not (key == name or (text is not None and name in text) or any(name in a for a in aliases)):
+                continue
+            matched = ("key" if key == name else "name" if "name" in spec.properties and n.get("name") == name
+                       else "alias" if name in aliases else "partial")
+            out.append({"row": n.get("_row"), "key": key, "name": text, "matched": matched})
+        return sorted(out, key=lambda r: (r["row"], r["key"]))
+
+    def _subtree(self, params):
+        root = self._region(params["code"])
+        if root is None:
+            return []
+        return [{"code": n[1], "name": self.prop(n, "name"), "depth": 0}
+                for n in sorted(self.reach(root, ("WITHIN",), backwards=True, min_hops=0))]
+
+    def _ancestors(self, params):
+        node, out, depth = self._region(params["code"]), [], 0
+        while node is not None and node[1] not in [r["code"] for r in out]:
+            out.append({"code": node[1], "name": self.prop(node, "name"), "depth": depth})
+            ups = [b for _t, a, b, _p in self.rel_list("WITHIN") if a == node]
+            node, depth = (ups[0] if ups else None), depth + 1
+        return out
+
+    # -- chokepoints/*.cypher ----------------------------------------------------------------------
+
+    DEPENDS = ("FEEDS", "KEY_TO", "SUBTYPE_OF")
+
+    def _provided(self, node) -> bool:
+        return any(b == node for _t, _a, b, _p in self.rel_list("PROVIDES"))
+
+    def _candidates(self, params):
+        chain, out = params["chain"], []
+        chain_segments = {a for _t, a, b, _p in self.rel_list("SEGMENT_OF") if b == ("Chain", chain)}
+        for key, t in sorted(self.nodes.get("Technology", {}).items(), key=lambda kv: (kv[1].get("_row"), kv[0])):
+            node = ("Technology", key)
+            down = self.reach(node, self.DEPENDS)
+            if chain is not None and not down & chain_segments:
+                continue
+            provided = self._provided(node)
+            aggregate = not provided and any(
+                part != node and part[0] == "Technology" and self._provided(part)
+                for part in self.reach(node, self.DEPENDS, backwards=True))
+            clusters = [self.prop(b, "name") for _t, a, b, _p in self.rel_list("BREAKTHROUGH_FOR") if a == node]
+            out.append({"key": key, "name": t.get("name"), "kind": t.get("kind"), "source": t.get("source"),
+                        "as_of": t.get("as_of"), "aggregate": aggregate, "breakthrough_for": clusters})
+        return out
+
+    def _downstream(self, params):
+        out = []
+        for key in params["technologies"]:
+            node = ("Technology", key)
+            if key not in self.nodes.get("Technology", {}):
+                continue
+            segments = inputs = 0
+            finals = []
+            for d in self.reach(node, self.DEPENDS) - {node}:
+                final = (any(b == d for _t, _a, b, _p in self.rel_list("FEEDS"))
+                         and not any(a == d for _t, a, _b, _p in self.rel_list(*self.DEPENDS)))
+                step = d[0] == "Segment" or self.prop(d, "kind") == "process"
+                if final:
+                    finals.append(self.prop(d, "name") or d[1])
+                elif step:
+                    segments += 1
+                else:
+                    inputs += 1
+            out.append({"key": key, "downstream_segments": segments, "downstream_inputs": inputs,
+                        "final_products": finals})
+        return out
+
+    def _providers(self, params):
+        wanted, persp, out = set(params["technologies"]), params["perspective"], []
+        for _t, p, t, r in self.rel_list("PROVIDES"):
+            if t[0] != "Technology" or t[1] not in wanted:
+                continue
+            home = p[1] if p[0] == "Region" else self._first_location(p[1])
+            way_up = [a["code"] for a in self._ancestors({"code": home})] if home is not None else []
+            units = [c for c in way_up if self.prop(("Region", c), "level") in ("country", "area")]
+            out.append({
+                "technology": t[1], "label": p[0], "key": p[1], "name": self.prop(p, "name"),
+                "unit": units[0] if units else (way_up[-1] if way_up else None),
+                "share": r.get("share"), "year": r.get("year"), "own": self._within(home, persp),
+                "encloses": p[0] == "Region" and p[1] != persp and self._within(persp, p[1]),
+                "source": r.get("source"), "as_of": r.get("as_of"), "_row": r.get("_row")})
+        return sorted(out, key=lambda r: (r.pop("_row"), r["technology"], r["key"]))
+
+    def _capable(self, params):
+        wanted, persp = set(params["technologies"]), params["perspective"]
+        found: dict[tuple, int] = {}
+        for ent in self.nodes.get("Enterprise", {}):
+            region = self._first_location(ent)
+            if not self._within(region, persp):
+                continue
+            node = ("Enterprise", ent)
+            for rel in ("MASTERS", "PROVIDES"):
+                for _t, a, t, r in self.rel_list(rel):
+                    if a == node and t[0] == "Technology" and t[1] in wanted:
+                        k = (t[1], rel, ent, region)
+                        found[k] = min(found.get(k, r["_row"]), r["_row"])
+            for _t, a, _b, r in self.rel_list("SUPPLIES"):
+                if a != node:
+                    continue
+                for key, tech in self.nodes.get("Technology", {}).items():
+                    if key in wanted and (r.get("product") == tech.get("name")
+                                          or r.get("product") in (tech.get("aliases") or [])):
+                        k = (key, "SUPPLIES", ent, region)
+                        found[k] = min(found.get(k, r["_row"]), r["_row"])
+            segments = {s for _t, a, s, _r in self.rel_list("OPERATES_IN") if a == node}
+            for _t, t, s, r in self.rel_list("KEY_TO"):
+                if s in segments and t[1] in wanted:
+                    k = (t[1], "OPERATES_IN", ent, region)
+                    found[k] = min(found.get(k, r["_row"]), r["_row"])
+        rows = [{"technology": t, "via": via, "key": e, "name": self.prop(("Enterprise", e), "name"),
+                 "region": region, "row": row} for (t, via, e, region), row in found.items()]
+        return sorted(rows, key=lambda r: (r["technology"], r["via"], r["name"], r["row"], r["key"]))
+
+    def _dependencies(self, _params):
+        return [{"type": rel, "from_label": a[0], "from_key": a[1], "to_label": b[0], "to_key": b[1]}
+                for rel, a, b, _p in self.rel_list(*self.DEPENDS)]
