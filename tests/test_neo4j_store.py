@@ -279,3 +279,74 @@ def test_the_real_driver_reports_a_closed_port_as_unreachable():
     with pytest.raises(Neo4jUnreachableError) as info:
         Neo4jStore.connect(Neo4jSettings(uri="bolt://127.0.0.1:9", password="x"), attempts=1)
     assert "docker compose" in info.value.hint
+
+
+# -- the analyses' aggregation steps, in Cypher ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bundled_neo4j():
+    """The bundled data loaded through the store into the fake, which answers the analysis statements."""
+    from conftest import DATA
+    from neo4j_fake import AnalysisGraph
+
+    if not any(DATA.glob("*.csv")):
+        pytest.skip("no bundled data yet")
+    tables = load_tables([DATA])
+    driver = FakeDriver(responders=AnalysisGraph(tables.schema).responders())
+    store, _ = _store(driver)
+    store.load(tables, data=[str(DATA)])
+    return store, driver, TableStore(tables, data=[str(DATA)])
+
+
+@pytest.mark.parametrize("perspective, chain", [("320400", None), ("CHN", None), ("常州市", None), ("USA", None)])
+def test_chokepoint_inputs_in_cypher_match_the_embedded_figures(bundled_neo4j, perspective, chain):
+    import dataclasses
+
+    from queries.chokepoints import _gather, chokepoint_inputs
+
+    store, driver, reference = bundled_neo4j
+    if perspective == "USA" and "USA" not in set(reference.nodes("Region", ["code"])["code"]):
+        pytest.skip("no USA region in the bundled data")
+    before = len(driver.calls)
+    figures = chokepoint_inputs(store, perspective=perspective, chain=chain)
+    names = driver.names()[before:]
+    expected = _gather(reference, perspective=perspective, chain=chain)
+    assert figures.candidates, "the bundled data has candidates"
+    assert dataclasses.asdict(figures) == dataclasses.asdict(expected)
+    # the aggregations ran in the database, each statement once, as reads
+    for name in ("candidates", "downstream", "providers", "capable", "dependencies"):
+        assert names.count(f"chokepoints/{name}") == 1
+    assert all(str(c.routing).endswith("READ") for c in driver.calls[before:])
+
+
+def test_chokepoint_inputs_per_chain_match(bundled_neo4j):
+    import dataclasses
+
+    from queries.chokepoints import _gather, chokepoint_inputs
+
+    store, driver, reference = bundled_neo4j
+    chains = list(reference.nodes("Chain", ["id"])["id"])
+    compared = 0
+    for chain in chains:
+        mine = dataclasses.asdict(chokepoint_inputs(store, perspective="CHN", chain=chain))
+        assert mine == dataclasses.asdict(_gather(reference, perspective="CHN", chain=chain)), chain
+        compared += bool(mine["candidates"])
+        call = next(c for c in reversed(driver.calls) if c.name == "chokepoints/candidates")
+        assert call.parameters == {"chain": chain}
+    assert compared >= 3  # several chains depend on technologies
+
+
+def test_chokepoint_statements_get_values_only_as_parameters(bundled_neo4j):
+    from queries.chokepoints import chokepoint_inputs
+
+    store, driver, _ = bundled_neo4j
+    before = len(driver.calls)
+    chokepoint_inputs(store, perspective="CHN")
+    calls = [c for c in driver.calls[before:] if c.name.startswith("chokepoints/")]
+    providers = next(c for c in calls if c.name == "chokepoints/providers")
+    assert providers.parameters["perspective"] == "CHN"
+    assert sorted(providers.parameters) == ["perspective", "technologies"]
+    assert all("CHN" not in c.query for c in calls)
+    with pytest.raises(Exception) as caught:
+        chokepoint_inputs(store, perspective=HOSTILE[0])
+    assert "no Region" in str(caught.value)
