@@ -666,6 +666,98 @@ class Neo4jStore(GraphStore):
                 "sources": sources, "as_of": as_of, "aggregates": len(pool) - len(candidates)}
 
 
+    def gap_inputs(self, chain_key: str, region_codes: Iterable[str], *,
+                   include_synthetic: bool | None = None) -> dict[str, Any]:
+        """Step 1 of the gap analysis (queries/gaps.py), aggregated in the database.
+
+        The fields of ``GapInputs`` as a dict (the graph layer does not import the
+        analyses): the chain with its clusters, segments and FEEDS (``gaps/chain``), the
+        local enterprises per segment with their roles (``gaps/local``), national counts
+        and size totals per segment (``gaps/national``) and over the chain
+        (``gaps/members``), supply counts (``gaps/supplies``) and the facts used per
+        source (``gaps/facts``), each one statement.
+        """
+        from chainkg.errors import NotFoundError
+
+        rows = self.run("gaps/chain", {"chain": chain_key})
+        if not rows:
+            raise NotFoundError(f"no Chain with key {chain_key!r}", hint="`chainkg search chain` lists the chains")
+        chain = rows[0]
+        sources = self.nodes("Source", ["id", "title", "kind"])
+        synthetic = sorted(sources.loc[sources["kind"] == "synthetic", "id"].astype(str))
+        include = (chain["source"] in synthetic) if include_synthetic is None else bool(include_synthetic)
+        params = {"chain": chain_key, "excluded_sources": [] if include else synthetic}
+        local_codes = sorted(set(region_codes))
+        nation_codes = sorted(self.region_subtree("CHN"))
+
+        segments = pd.DataFrame({
+            "key": pd.Series([s["key"] for s in chain["segments"]], dtype=object),
+            "name": pd.Series([s["name"] or "" for s in chain["segments"]], dtype=object),
+            "position": pd.Series([s["position"] or "" for s in chain["segments"]], dtype=object),
+            "layer": pd.array([s["layer"] for s in chain["segments"]], dtype="Int64"),
+        })
+        feeds = pd.DataFrame({"from": pd.Series([f["from"] for f in chain["feeds"]], dtype=object),
+                              "to": pd.Series([f["to"] for f in chain["feeds"]], dtype=object)})
+
+        def number(value) -> float:
+            return math.nan if value is None else float(value)
+
+        local_rows = self.run("gaps/local", {**params, "region_codes": local_codes})
+        local = pd.DataFrame({
+            "segment": pd.Series([r["segment"] for r in local_rows], dtype=object),
+            "enterprise": pd.Series([r["enterprise"] for r in local_rows], dtype=object),
+            "name": pd.Series([r["name"] or "" for r in local_rows], dtype=object),
+            "designations": pd.Series(["|".join(r["designations"] or []) for r in local_rows], dtype=object),
+            "revenue_yi": pd.Series([number(r["revenue_yi"]) for r in local_rows], dtype=float),
+            "employees": pd.Series([number(r["employees"]) for r in local_rows], dtype=float),
+            "key_enterprise": pd.Series([bool(r["key_enterprise"]) for r in local_rows], dtype=bool),
+            "chain_leader": pd.Series([bool(r["chain_leader"]) for r in local_rows], dtype=bool),
+        })
+        national_rows = self.run("gaps/national", {**params, "nation_codes": nation_codes})
+        national = pd.DataFrame({
+            "segment": pd.Series([r["segment"] for r in national_rows], dtype=object),
+            "enterprises": pd.Series([int(r["enterprises"]) for r in national_rows], dtype="int64"),
+            "revenue_yi": pd.Series([float(r["revenue_yi"]) for r in national_rows], dtype=float),
+            "revenue_known": pd.Series([int(r["revenue_known"]) for r in national_rows], dtype="int64"),
+            "employees": pd.Series([float(r["employees"]) for r in national_rows], dtype=float),
+            "employees_known": pd.Series([int(r["employees_known"]) for r in national_rows], dtype="int64"),
+        })
+        members = self.run("gaps/members", {**params, "nation_codes": nation_codes})[0]
+        national_chain = {"enterprises": int(members["enterprises"]), "revenue_yi": float(members["revenue_yi"]),
+                          "revenue_known": int(members["revenue_known"]),
+                          "employees": float(members["employees"]),
+                          "employees_known": int(members["employees_known"])}
+        supply_rows = self.run("gaps/supplies", {**params, "region_codes": local_codes})
+        supplies = pd.DataFrame({
+            "segment": pd.Series([r["segment"] for r in supply_rows], dtype=object),
+            "received": pd.Series([int(r["received"]) for r in supply_rows], dtype="int64"),
+            "from_local": pd.Series([int(r["from_local"]) for r in supply_rows], dtype="int64"),
+        })
+        provenance = [r for r in self.run("gaps/facts", {**params, "region_codes": local_codes})]
+        used = [r for r in provenance if int(r["facts"])]
+        titles = dict(zip(sources["id"].astype(str), sources["title"]))
+        kinds = dict(zip(sources["id"].astype(str), sources["kind"]))
+        ids = sorted(str(r["source"]) for r in used)
+        counts = {str(r["source"]): int(r["facts"]) for r in used}
+        source_table = pd.DataFrame({"id": ids, "facts": [counts[k] for k in ids],
+                                     "title": [titles.get(k) for k in ids], "kind": [kinds.get(k) for k in ids]})
+        facts = {
+            "enterprises_in_chain": int(members["enterprises_in_chain"]),
+            "unlocated_enterprises": int(members["unlocated_enterprises"]),
+            "foreign_enterprises": int(members["foreign_enterprises"]),
+            "synthetic_excluded": sum(int(r["excluded"]) for r in provenance),
+            "facts_used": sum(counts.values()),
+            "unverified_facts": sum(int(r["unverified"]) for r in used),
+        }
+        dates = [_iso(r["as_of"]) for r in used if r["as_of"] is not None]
+        return {
+            "chain": {"key": str(chain["key"]), "name": str(chain["name"]),
+                      "clusters": [{"key": str(c["key"]), "name": str(c["name"])} for c in chain["clusters"]]},
+            "segments": segments, "feeds": feeds, "local": local, "national": national,
+            "national_chain": national_chain, "supplies": supplies, "facts": facts, "sources": source_table,
+            "as_of": max(dates) if dates else None, "synthetic_included": include,
+        }
+
 def _frame(columns: list[str], rows: list[Sequence[Any]], properties: dict[str, Property]) -> pd.DataFrame:
     """A typed table from rows of values (one list per row, in the order of ``columns``).
 

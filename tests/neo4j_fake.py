@@ -186,6 +186,8 @@ class AnalysisGraph(EchoGraph):
             "chokepoints/candidates": self._candidates, "chokepoints/downstream": self._downstream,
             "chokepoints/providers": self._providers, "chokepoints/capable": self._capable,
             "chokepoints/dependencies": self._dependencies,
+            "gaps/chain": self._gap_chain, "gaps/local": self._gap_local, "gaps/national": self._gap_national,
+            "gaps/members": self._gap_members, "gaps/supplies": self._gap_supplies, "gaps/facts": self._gap_facts,
         })
         return out
 
@@ -193,9 +195,16 @@ class AnalysisGraph(EchoGraph):
 
     def rel_list(self, *types: str):
         """(type, start node, end node, properties) for every stored relationship of ``types``, by _row."""
-        found = [(rel, (a, f), (b, t), props) for (rel, a, b), table in self.rels.items() if rel in types
-                 for (f, t, _i), props in table.items()]
-        return sorted(found, key=lambda r: (r[0], r[3].get("_row", 0)))
+        stamp = (sum(len(t) for t in self.rels.values()), sum(len(n) for n in self.nodes.values()))
+        cache = self.__dict__.setdefault("_rel_cache", {})
+        if cache.get("stamp") != stamp:
+            cache.clear()
+            cache["stamp"] = stamp
+        if types not in cache:
+            found = [(rel, (a, f), (b, t), props) for (rel, a, b), table in self.rels.items() if rel in types
+                     for (f, t, _i), props in table.items()]
+            cache[types] = sorted(found, key=lambda r: (r[0], r[3].get("_row", 0)))
+        return cache[types]
 
     def prop(self, node, name):
         return self.nodes.get(node[0], {}).get(node[1], {}).get(name)
@@ -353,3 +362,148 @@ class AnalysisGraph(EchoGraph):
     def _dependencies(self, _params):
         return [{"type": rel, "from_label": a[0], "from_key": a[1], "to_label": b[0], "to_key": b[1]}
                 for rel, a, b, _p in self.rel_list(*self.DEPENDS)]
+
+    # -- gaps/*.cypher -----------------------------------------------------------------------------
+
+    def _chain_segments(self, chain):
+        return {a for _t, a, b, _p in self.rel_list("SEGMENT_OF") if b == ("Chain", chain)}
+
+    def _chain_feeds(self, chain):
+        segs = self._chain_segments(chain)
+        return [(a, b, p) for _t, a, b, p in self.rel_list("FEEDS") if a in segs and b in segs]
+
+    def _kept_ops(self, segments, ex):
+        """(enterprise node, segment node) of OPERATES_IN into ``segments`` from kept enterprises, kept rows."""
+        return [(a, b) for _t, a, b, p in self.rel_list("OPERATES_IN")
+                if b in segments and p.get("source") not in ex and self.prop(a, "source") not in ex]
+
+    def _located_in(self, ent, codes, ex):
+        rows = self.rel_list("LOCATED_IN")
+        cache = self.__dict__.setdefault("_located_cache", {})
+        if cache.get("rows") is not rows:
+            cache.clear()
+            cache["rows"] = rows
+            for _t, a, b, p in rows:
+                cache.setdefault(a, []).append((b, p))
+        return any(p.get("source") not in ex and (codes is None or b[1] in codes) for b, p in cache.get(ent, ()))
+
+    def _gap_chain(self, params):
+        node = ("Chain", params["chain"])
+        if params["chain"] not in self.nodes.get("Chain", {}):
+            return []
+        segs = self._chain_segments(params["chain"])
+        clusters = sorted({b for _t, a, b, _p in self.rel_list("IN_CLUSTER") if a == node})
+        return [{"key": node[1], "name": self.prop(node, "name"), "source": self.prop(node, "source"),
+                 "clusters": [{"key": k[1], "name": self.prop(k, "name")} for k in clusters],
+                 "segments": [{"key": s[1], "name": self.prop(s, "name"), "position": self.prop(s, "position"),
+                               "layer": self.prop(s, "layer")}
+                              for s in sorted(segs, key=lambda n: (self.prop(n, "_row"), n[1]))],
+                 "feeds": [{"from": a[1], "to": b[1]} for a, b, _p in self._chain_feeds(params["chain"])]}]
+
+    def _roles(self, ent, chain, ex):
+        clusters = {b for _t, a, b, _p in self.rel_list("IN_CLUSTER") if a == ("Chain", chain)}
+        anchors = [p for _t, a, b, p in self.rel_list("ANCHORS") if a == ent and b in clusters
+                   and p.get("source") not in ex]
+        leads = [p for _t, a, b, p in self.rel_list("LEADS") if a == ent and b == ("Chain", chain)
+                 and p.get("source") not in ex]
+        designations = self.prop(ent, "designations") or []
+        return bool(anchors), bool(leads or any(p.get("role") == "链主" for p in anchors)
+                                   or any("链主" in d for d in designations))
+
+    def _gap_local(self, params):
+        ex, codes = set(params["excluded_sources"]), set(params["region_codes"])
+        pairs = {(s, e) for e, s in self._kept_ops(self._chain_segments(params["chain"]), ex)
+                 if self._located_in(e, codes, ex)}
+        out = []
+        for s, e in sorted(pairs, key=lambda p: (p[0][1], p[1][1])):
+            key_enterprise, leader = self._roles(e, params["chain"], ex)
+            out.append({"segment": s[1], "enterprise": e[1], "name": self.prop(e, "name"),
+                        "designations": self.prop(e, "designations"), "revenue_yi": self.prop(e, "revenue_yi"),
+                        "employees": self.prop(e, "employees"), "key_enterprise": key_enterprise,
+                        "chain_leader": leader})
+        return out
+
+    def _sizes(self, ents):
+        rev = [self.prop(e, "revenue_yi") for e in ents]
+        emp = [self.prop(e, "employees") for e in ents]
+        return {"enterprises": len(ents), "revenue_yi": float(sum(v for v in rev if v is not None)),
+                "revenue_known": sum(v is not None for v in rev), "employees": sum(v for v in emp if v is not None),
+                "employees_known": sum(v is not None for v in emp)}
+
+    def _gap_national(self, params):
+        ex, codes = set(params["excluded_sources"]), set(params["nation_codes"])
+        segs = self._chain_segments(params["chain"])
+        ops = self._kept_ops(segs, ex)
+        out = []
+        for s in sorted(segs, key=lambda n: n[1]):
+            ents = sorted({e for e, t in ops if t == s and self._located_in(e, codes, ex)})
+            out.append({"segment": s[1], **self._sizes(ents)})
+        return out
+
+    def _gap_members(self, params):
+        ex, codes = set(params["excluded_sources"]), set(params["nation_codes"])
+        ents = sorted({e for e, _s in self._kept_ops(self._chain_segments(params["chain"]), ex)})
+        located = [e for e in ents if self._located_in(e, None, ex)]
+        national = [e for e in located if self._located_in(e, codes, ex)]
+        return [{"enterprises_in_chain": len(ents), "unlocated_enterprises": len(ents) - len(located),
+                 "foreign_enterprises": len(located) - len(national), **self._sizes(national)}]
+
+    def _supply_rows(self, chain, codes, ex):
+        """(segment, SUPPLIES properties, counted, supplier local) for every SUPPLIES into a customer."""
+        segs = self._chain_segments(chain)
+        ops = self._kept_ops(segs, ex)
+        feeds = {(a, b) for a, b, _p in self._chain_feeds(chain)}
+        customers = {(s, e) for s, t in feeds for e, u in ops if u == t and self._located_in(e, codes, ex)}
+        out = []
+        for _t, sup, cust, p in self.rel_list("SUPPLIES"):
+            fed = sorted({s for s, e in customers if e == cust})
+            if not fed:
+                continue
+            counted = [s for s in fed if p.get("source") not in ex and (sup, s) in set(ops)]
+            out.append((counted, p, self._located_in(sup, codes, ex)))
+        return out
+
+    def _gap_supplies(self, params):
+        received: dict[str, list[int]] = {}
+        for counted, _p, local in self._supply_rows(params["chain"], set(params["region_codes"]),
+                                                    set(params["excluded_sources"])):
+            for s in counted:
+                figures = received.setdefault(s[1], [0, 0])
+                figures[0] += 1
+                figures[1] += int(local)
+        return [{"segment": k, "received": v[0], "from_local": v[1]} for k, v in sorted(received.items())]
+
+    def _gap_facts(self, params):
+        chain, ex, codes = params["chain"], set(params["excluded_sources"]), set(params["region_codes"])
+        facts = []  # (properties, used, dropped)
+        facts.append((self.nodes["Chain"][chain], True, False))
+        facts += [(p, True, False) for _t, _a, b, p in self.rel_list("SEGMENT_OF") if b == ("Chain", chain)]
+        segs = self._chain_segments(chain)
+        facts += [(self.nodes["Segment"][s[1]], True, False) for s in segs]
+        facts += [(p, True, False) for _a, _b, p in self._chain_feeds(chain)]
+        ops = [(a, p) for _t, a, b, p in self.rel_list("OPERATES_IN") if b in segs]
+        facts += [(p, p.get("source") not in ex, p.get("source") in ex) for _a, p in ops]
+        for e in sorted({a for a, p in ops if p.get("source") not in ex}):
+            dropped = self.prop(e, "source") in ex
+            facts.append((self.nodes["Enterprise"][e[1]], not dropped, dropped))
+            if dropped:
+                continue
+            facts += [(p, p.get("source") not in ex, p.get("source") in ex)
+                      for _t, a, _b, p in self.rel_list("LOCATED_IN") if a == e]
+            if self._located_in(e, codes, ex):
+                clusters = {b for _t, a, b, _p in self.rel_list("IN_CLUSTER") if a == ("Chain", chain)}
+                facts += [(p, p.get("source") not in ex, p.get("source") in ex)
+                          for _t, a, b, p in self.rel_list("ANCHORS", "LEADS")
+                          if a == e and (b in clusters or b == ("Chain", chain))]
+        facts += [(p, bool(counted), p.get("source") in ex) for counted, p, _l in self._supply_rows(chain, codes, ex)]
+        out: dict[str, dict] = {}
+        for p, used, dropped in facts:
+            row = out.setdefault(p.get("source"), {"source": p.get("source"), "facts": 0, "unverified": 0,
+                                                   "as_of": None, "excluded": 0})
+            row["excluded"] += int(dropped)
+            if used:
+                row["facts"] += 1
+                row["unverified"] += int(p.get("verified") is False)
+                if p.get("as_of") is not None and (row["as_of"] is None or p["as_of"] > row["as_of"]):
+                    row["as_of"] = p["as_of"]
+        return [out[k] for k in sorted(out)]
