@@ -26,6 +26,7 @@ __all__ = [
     "AmbiguousNameError",
     "ConfigError",
     "Neo4jConnectionError",
+    "SnapshotError",
     "Neo4jUnreachableError",
     "Neo4jAuthError",
     "Neo4jDatabaseNotFoundError",
@@ -109,6 +110,10 @@ class AmbiguousNameError(ChainkgError):
 
 class Neo4jConnectionError(ChainkgError):
     """Neo4j cannot be reached or refused the connection."""
+
+
+class SnapshotError(ChainkgError):
+    """A saved analysis (snapshot) cannot be written or read."""
 
 
 class Neo4jUnreachableError(Neo4jConnectionError):

@@ -170,7 +170,10 @@ def case_stats(store):
 
 
 def case_chokepoint_inputs(store):
-    """The choke-point analysis's aggregation step (queries/chokepoints.py), from 常州市 and from China."""
+    """The choke-point analysis's aggregation step (queries/chokepoints.py), from 常州市 and from China, per chain.
+
+    On Neo4j it runs in Cypher (Neo4jStore.chokepoint_inputs, queries/cypher/chokepoints/).
+    """
     import dataclasses
 
     from queries.chokepoints import chokepoint_inputs
@@ -179,10 +182,22 @@ def case_chokepoint_inputs(store):
     for perspective in ("320400", "CHN"):
         figures = chokepoint_inputs(store, perspective=perspective)
         out[perspective] = dataclasses.asdict(figures)
+    for chain in list(store.nodes("Chain", ["id"])["id"])[:6]:
+        out[f"CHN:{chain}"] = dataclasses.asdict(chokepoint_inputs(store, perspective="CHN", chain=chain))
     return out
 
 
-CASES = [case_chokepoint_inputs, case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
+def case_gap_reports(store):
+    """The gap analysis and the 短板长板 table of every chain (queries/gaps.py, queries/shortboard.py)."""
+    from queries.gaps import all_chain_gaps
+    from queries.shortboard import shortboard_table
+
+    region = "320400" if "320400" in set(store.nodes("Region", ["code"])["code"]) else "CHN"
+    return [[report.to_dict(), shortboard_table(store, chain=report.chain, report=report).to_dict()]
+            for report in all_chain_gaps(store, region=region)]
+
+
+CASES = [case_gap_reports, case_chokepoint_inputs, case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
          case_resolve, case_regions, case_networkx, case_describe, case_stats]
 
 
