@@ -300,56 +300,40 @@ def test_synthetic_data_stays_out_of_a_real_chain_unless_asked():
     assert "fake" in {s["id"] for s in asked.sources}
 
 
-def test_the_fallback_status_is_used_only_without_the_gap_analysis(battery):
-    import importlib.util
+def test_statuses_reasons_and_figures_come_from_the_gap_analysis(battery):
+    from queries.gaps import chain_gaps
 
-    m = chain_map(battery, chain="ch-bat")
-    has_gaps = importlib.util.find_spec("queries.gaps") is not None
-    assert m.status_method == ("queries.gaps" if has_gaps else "fallback")
-    if not has_gaps:
-        assert {n.status for n in m.nodes if n.kind == "segment"} == {"缺链", "未评估"}
-
-
-def test_statuses_and_figures_come_from_the_gap_analysis(battery, monkeypatch):
-    """The adapter reads queries.gaps.chain_gaps reports (a stand-in here, with the same fields)."""
-    from types import SimpleNamespace as NS
-
-    import viz.status
-
-    calls = []
-
-    def chain_gaps(store, *, chain, region, include_synthetic=None):
-        calls.append((chain, region))
-        segments = []
-        for key, *_ in SEGMENTS:
-            status = {"s-cell": "强链", "s-anode": "缺链"}.get(key, "弱链")
-            segments.append(NS(key=key, status=status, local_count=7 if key == "s-cell" else 1,
-                               reasons=[f"理由 {key}"], national_count=9, lq_count=NS(value=1.25),
-                               lq_size=NS(value=None), supply=NS(ratio=0.5 if key == "s-cell" else None),
-                               broken_link=key == "s-anode"))
-        return NS(segments=segments, thresholds={"strong_min_local": 3}, caveats=["补链分析的说明"])
-
-    real = viz.status._optional
-    monkeypatch.setattr(viz.status, "_optional",
-                        lambda name: NS(chain_gaps=chain_gaps) if name == "queries.gaps" else real(name))
+    report = chain_gaps(battery, chain="ch-bat", region="320400")
     m = chain_map(battery, chain="ch-bat", enterprises=0)
-    assert calls == [("ch-bat", "320400")] and m.status_method == "queries.gaps"
     seg = segment_nodes(m)
-    assert seg["s-cell"].status == "强链" and seg["s-cell"].fill == STATUS_COLOURS["强链"][0]
-    assert seg["s-cell"].label.endswith("强链 · 7 家") and seg["s-ore"].status == "弱链"
-    assert seg["s-cell"].width == max(n.width for n in seg.values())  # sized by the analysis' count
-    for text in ("全国企业数：9", "区位熵 LQ（按企业数）：1.25", "本地配套率：50%", "理由 s-cell"):
-        assert text in seg["s-cell"].title, text
-    assert "断链" in seg["s-anode"].title
-    assert "图中可列出的本地企业：3 家" in seg["s-cell"].title  # the map lists what the graph holds
-    assert "补链分析的说明" in m.caveats and "未评估" not in {i.label for i in m.legend}
+    assert set(seg) == {s.key for s in report.segments}
+    for gap in report.segments:
+        node = seg[gap.key]
+        assert node.status == gap.status and node.fill == STATUS_COLOURS[gap.status][0], gap.key
+        assert node.label.endswith(f"{gap.status} · {gap.local_count} 家")
+        assert f"全国企业数：{gap.national_count}" in node.title
+        assert all(reason in node.title for reason in gap.reasons)
+        if gap.lq_count.value is not None:
+            assert f"区位熵 LQ（按企业数）：{gap.lq_count.value:.2f}" in node.title
+        assert ("断链：是" in node.title) == gap.broken_link
+    # by hand: 电芯 has 3 local enterprises of the chain's 9 (3 of 10 nationally): LQ = (3/9)/(3/10) = 1.11,
+    # so with the default thresholds (≥ 3 local, LQ ≥ 1) it is 强链; 负极材料 has none: 缺链
+    assert seg["s-cell"].status == "强链" and "区位熵 LQ（按企业数）：1.11" in seg["s-cell"].title
+    assert seg["s-anode"].status == "缺链" and seg["s-ore"].status == "弱链"
+    assert [i.label for i in m.legend[:3]] == ["缺链", "弱链", "强链"]
+    assert m.thresholds["strong_min_local"] == 3 and any("strong_min_local = 3" in c for c in m.caveats)
+
+
+def test_gap_thresholds_change_the_statuses(battery):
+    from queries.gaps import GapThresholds
+
+    m = chain_map(battery, chain="ch-bat", enterprises=0, thresholds=GapThresholds(strong_min_local=1))
+    seg = segment_nodes(m)
+    # 锂矿: 1 local enterprise ≥ 1 and LQ (1/9)/(1/10) = 1.11 ≥ 1: now 强链
+    assert seg["s-ore"].status == "强链" and m.thresholds["strong_min_local"] == 1
 
 
 def test_statuses_match_the_gap_analysis_on_the_bundled_data(request):
-    import importlib.util
-
-    if importlib.util.find_spec("queries.gaps") is None:
-        pytest.skip("queries.gaps is not merged yet: maps use the fallback status")
     if not (DATA / "chains.csv").exists():
         pytest.skip("data/ holds no chains yet")
     from queries.gaps import chain_gaps
@@ -588,6 +572,17 @@ def test_cli_cluster_and_region(run, home, tmp_path):
     data = payload(out.read_text(encoding="utf-8"))
     assert not [n for n in data["nodes"] if n["kind"] == "enterprise"]
     assert "武进区" in out.read_text(encoding="utf-8")
+
+
+def test_cli_thresholds_file(run, home, tmp_path):
+    (tmp_path / "t.toml").write_text("[gaps]\nstrong_min_local = 1\n", encoding="utf-8")
+    out = tmp_path / "m.html"
+    result = run("--home", home, "-q", "map", "--chain", "ch-bat", "--thresholds", tmp_path / "t.toml", "--out", out)
+    assert result.exit_code == 0, result.output
+    nodes = {n["id"]: n for n in payload(out.read_text(encoding="utf-8"))["nodes"]}
+    assert nodes["segment:s-ore"]["status"] == "强链"
+    bad = run("--home", home, "-q", "map", "--chain", "ch-bat", "--thresholds", tmp_path / "none.toml", "--out", out)
+    assert bad.exit_code == 2 and "no such thresholds file" in bad.output
 
 
 def test_cli_png_is_skipped_with_a_message_without_a_cjk_font(run, home, tmp_path, monkeypatch):

@@ -42,10 +42,6 @@ __all__ = ["render_html", "script_json", "vis_assets"]
 VIS_VERSION = "9.1.2"
 _MARGIN_X, _MARGIN_Y = 8, 3
 
-_STATUS_METHOD = {
-    "queries.gaps": "补链分析 (chainkg gaps)",
-    "fallback": "简化判定：无本地企业即缺链（补链分析未安装）",
-}
 
 
 def script_json(data: Any) -> str:
@@ -236,7 +232,7 @@ def render_html(m: ChainMap) -> str:
     caveats = "\n".join(f"<li>{e(c)}</li>" for c in m.caveats)
     chains = "、".join(e(c["name"]) for c in m.chains)
     meta = (f"区域：{e(m.region_name)}（{e(m.region)}） · 数据截至 {e(m.as_of or '未知')} · "
-            f"状态：{e(_STATUS_METHOD.get(m.status_method, m.status_method))} · "
+            "状态：补链分析 (chainkg gaps) · "
             f"{m.counts.get('segments', 0)} 个环节，{m.counts.get('technologies', 0)} 项关键技术，"
             f"本地企业 {m.counts.get('local_enterprises', 0)} 家")
     if m.scope == "cluster":

@@ -15,10 +15,8 @@ same model, byte for byte.
 >>> m = chain_map(fixture_store(), chain="示例链", region="常州市", enterprises=3)
 >>> m.title, m.region_name, m.as_of
 ('示例链 产业链图谱', '常州市', '2026-01-01')
->>> [n.label.split("\\n")[0] for n in m.nodes if n.kind == "segment"]
-['材料', '部件', '整机', '服务']
->>> [n.label.split("\\n") for n in m.nodes if n.kind == "segment"][1]  # no local enterprise: 缺链
-['部件', '缺链 · 0 家']
+>>> [n.label.split("\\n") for n in m.nodes if n.kind == "segment"]
+[['材料', '弱链 · 1 家'], ['部件', '缺链 · 0 家'], ['整机', '弱链 · 1 家'], ['服务', '缺链 · 0 家']]
 >>> [n.label for n in m.nodes if n.kind == "enterprise"]
 ['甲材料', '★ 乙整机']
 >>> [round(n.x) for n in m.nodes if n.kind == "segment"]
@@ -28,7 +26,6 @@ same model, byte for byte.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -56,7 +53,6 @@ STATUS_COLOURS: dict[str, tuple[str, str, str]] = {
     "缺链": ("#D9534F", "#A33B37", "#FFFFFF"),
     "弱链": ("#F0AD4E", "#B97818", "#3A2A05"),
     "强链": ("#3C9D5D", "#2A7143", "#FFFFFF"),
-    "未评估": ("#9AAABB", "#6F8294", "#FFFFFF"),
 }
 
 #: fill, border, text colour, border width, dashed, font size of the other kinds of box
@@ -189,7 +185,7 @@ class ChainMap:
     enterprises_requested: int
     enterprises_shown: int
     aggregated: bool
-    status_method: str
+    thresholds: dict[str, Any]  # the gap analysis' thresholds
     choke_score: float
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -230,7 +226,7 @@ class _Facts:
 
 def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | None = None,
               region: str = DEFAULT_REGION, enterprises: int = 5, max_nodes: int = MAX_NODES,
-              synthetic: bool | None = None, choke_score: float = CHOKE_SCORE) -> ChainMap:
+              synthetic: bool | None = None, choke_score: float = CHOKE_SCORE, thresholds=None) -> ChainMap:
     """The map of one chain, or of every chain of a cluster, seen from ``region``.
 
     Parameters
@@ -251,6 +247,9 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     choke_score
         Technologies whose choke-point score (``queries.chokepoints``, 0–100,
         from ``region``'s perspective) reaches this are marked ▲.
+    thresholds
+        The gap analysis' thresholds (:class:`queries.gaps.GapThresholds`);
+        None: its documented defaults.
     """
     if (chain is None) == (cluster is None):
         raise ValueError("give exactly one of chain= and cluster=")
@@ -376,7 +375,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     within = store.edges("WITHIN", ["from", "to"])
     parent = dict(zip(within["from"], within["to"]))
 
-    statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, allowed_sources=allowed,
+    statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, thresholds=thresholds,
                                              include_synthetic=synthetic)
     chokes, choke_caveats = choke_flags(store, technologies=techs, region=region_code, chains=chain_keys,
                                         threshold=choke_score)
@@ -399,7 +398,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     # card contents and heights
     cards: dict[str, dict[str, Any]] = {}
     for s in order:
-        status = statuses.get(s) or SegmentStatus("缺链" if not local_counts[s] else "未评估", local_counts[s])
+        status = statuses[s]
         n = status.local_count
         seg_w = SEG_MIN_W + (SEG_MAX_W - SEG_MIN_W) * math.sqrt(min(n, max_count) / max_count)
         seg_w = round(seg_w)
@@ -490,7 +489,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     for s in order:
         card = cards[s]
         status: SegmentStatus = card["status"]
-        fill, border, font = STATUS_COLOURS.get(status.status, STATUS_COLOURS["未评估"])
+        fill, border, font = STATUS_COLOURS[status.status]
         cx, cy = centre[s]
         row = segments[s]
         nodes.append(MapNode(
@@ -557,7 +556,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
         total_height += shift
     width = max(float(width), math.ceil(max(xs, default=0.0) + 8))
 
-    legend = _legend(statuses.values(), status_info)
+    legend = _legend()
     caveats = _caveats(region_name, status_info, aggregated, shown, max_nodes, len(nodes), facts, excluded,
                        {source_kind.get(s) for s in facts.sources}, statuses, local_counts, segments,
                        choke_score, choke_caveats if techs else ())
@@ -587,7 +586,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
         nodes=tuple(nodes), edges=tuple(edges), boxes=tuple(boxes), legend=legend,
         width=float(width), height=float(total_height),
         enterprises_requested=enterprises, enterprises_shown=shown if enterprises else 0,
-        aggregated=aggregated, status_method=status_info.method, choke_score=choke_score,
+        aggregated=aggregated, thresholds=dict(status_info.thresholds), choke_score=choke_score,
         counts=counts,
     )
 
@@ -775,12 +774,9 @@ def _enterprise_title(row: dict[str, Any], leader: bool, anchor: bool, products:
     return "\n".join(lines)
 
 
-def _legend(statuses: Iterable[SegmentStatus], info: StatusInfo) -> tuple[LegendItem, ...]:
-    used = {s.status for s in statuses}
+def _legend() -> tuple[LegendItem, ...]:
     items = []
     for status in STATUSES:
-        if status == "未评估" and "未评估" not in used and info.method != "fallback":
-            continue
         fill, border, font = STATUS_COLOURS[status]
         items.append(LegendItem(status, fill, border, font, 1.5, False, status))
     for kind, label, sample in (("technology", "关键技术", "◆ 技术"), ("choke", "卡脖子技术", "▲ 技术"),
@@ -796,7 +792,10 @@ def _caveats(region_name: str, info: StatusInfo, aggregated: bool, shown: int, m
              local_counts: dict[str, int], segments: dict, choke_score: float,
              choke_caveats: tuple[str, ...]) -> tuple[str, ...]:
     out = [f"本地 = {region_name}及其下辖区县（企业的 LOCATED_IN）。环节方框中的“N 家”是本地企业数，方框宽度随之增加。"]
-    out += list(info.caveats)
+    if info.thresholds:
+        out.append("缺链 / 弱链 / 强链：补链分析 (chainkg gaps) 的判定，阈值 "
+                   + "，".join(f"{k} = {v}" for k, v in info.thresholds.items()) + "；各环节的原因见提示。")
+    out += [f"补链分析：{c}" for c in info.caveats]
     if choke_caveats:  # the analysis ran (the map has technologies)
         out.append(f"▲ 卡脖子技术：卡脖子分析 (chainkg chokepoints，视角 {region_name}) "
                    f"得分 ≥ {choke_score:g} 的关键技术；"

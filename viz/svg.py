@@ -33,10 +33,6 @@ TITLE_FONT = 22
 META_FONT = 13
 LEGEND_FONT = 13
 FOOT_FONT = 12
-_STATUS_METHOD = {
-    "queries.gaps": "补链分析 (chainkg gaps)",
-    "fallback": "简化判定：无本地企业即缺链（补链分析未安装）",
-}
 
 
 def _t(text: str) -> str:
@@ -139,7 +135,7 @@ def render_svg(m: ChainMap, *, fonts: Sequence[str] | None = None) -> str:
     y = PAD + TITLE_FONT
     body.append(_text(PAD, y, m.title, TITLE_FONT, "#1F2D3A", weight="600"))
     meta = (f"区域：{m.region_name}（{m.region}） · 数据截至 {m.as_of or '未知'} · "
-            f"状态：{_STATUS_METHOD.get(m.status_method, m.status_method)}")
+            "状态：补链分析 (chainkg gaps)")
     for line in wrap(meta, META_FONT, text_w, max_lines=3):
         y += META_FONT * 1.7
         body.append(_text(PAD, y, line, META_FONT, "#5D6D7E"))

@@ -44,6 +44,8 @@ _FILE = click.Path(dir_okay=False, writable=False, path_type=Path)
               help="local enterprises listed per segment (0 hides them)")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=1500, show_default=True,
               help="above this many nodes, list fewer enterprises and count the rest")
+@click.option("--thresholds", "thresholds_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="the gap analysis' thresholds, a TOML file as for chainkg gaps (docs/gaps.md)")
 @click.option("--choke-score", type=click.FloatRange(min=0, max=100), default=30.0, show_default=True,
               help="mark technologies whose choke-point score (chainkg chokepoints, 0–100) reaches this")
 @click.option("--synthetic/--no-synthetic", default=None,
@@ -51,7 +53,7 @@ _FILE = click.Path(dir_okay=False, writable=False, path_type=Path)
 @pass_app
 def map_command(app: AppContext, chain: str | None, cluster: str | None, region: str, out: Path | None,
                 svg_path: Path | None, png_path: Path | None, enterprises: int, max_nodes: int,
-                choke_score: float, synthetic: bool | None) -> None:
+                thresholds_file: Path | None, choke_score: float, synthetic: bool | None) -> None:
     """Draw a chain (or all chains of a cluster): segments upstream → downstream, coloured by gap status.
 
     Segments are coloured 缺链 / 弱链 / 强链 (chainkg gaps) and sized by their
@@ -72,10 +74,15 @@ def map_command(app: AppContext, chain: str | None, cluster: str | None, region:
         raise click.UsageError("give at least one output: --out FILE.html, --svg FILE.svg or --png FILE.png")
     from viz.model import chain_map
 
+    thresholds = None
+    if thresholds_file is not None:
+        from queries.gaps import load_thresholds
+
+        thresholds = load_thresholds(thresholds_file)
     store = app.store()
     app.progress(f"laying out the {'chain' if chain else 'cluster'} {chain or cluster}")
     model = chain_map(store, chain=chain, cluster=cluster, region=region, enterprises=enterprises,
-                      max_nodes=max_nodes, synthetic=synthetic, choke_score=choke_score)
+                      max_nodes=max_nodes, synthetic=synthetic, choke_score=choke_score, thresholds=thresholds)
     summary = (f"{model.counts['segments']} segments, {model.counts['technologies']} technologies, "
                f"{model.counts['enterprises_listed']} of {model.counts['local_enterprises']} local enterprises listed, "
                f"{model.counts['nodes']} nodes; as_of {model.as_of or 'unknown'}")
