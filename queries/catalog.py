@@ -44,7 +44,7 @@ from typing import Any
 from graph.store import GraphStore
 from queries.gaps import DEFAULT_REGION, STATUSES, ChainGapReport, GapThresholds, chain_gaps, resolve_region
 from queries.shortboard import ShortboardTable, shortboard_table
-from queries.targets import CHOKE, SIGNALS, Target, TargetList, TargetWeights, chain_targets
+from queries.targets import CHOKE, GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
 
 __all__ = [
     "TARGET_COLUMNS",
@@ -399,7 +399,7 @@ def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
     titles = _sources if _sources is not None else _source_table(store)
     caveats: list[str] = []
     for c in [*report.caveats, *table.caveats, *result.caveats]:
-        if c not in caveats:
+        if c not in caveats and not c.startswith(GAP_CAVEAT_PREFIX):
             caveats.append(c)
     if top is not None and result.candidates > len(result.targets):
         caveats.append(f"目标企业只列前 {len(result.targets)} 家（共 {result.candidates} 家候选）")

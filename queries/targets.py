@@ -120,6 +120,8 @@ FILL, STRENGTHEN, EXTEND = DIRECTIONS
 YANGTZE_DELTA = {"310000": "上海市", "320000": "江苏省", "330000": "浙江省", "340000": "安徽省"}
 #: GB/T 2260 macro-regions by the first digit of the code
 MACRO_REGIONS = {"1": "华北", "2": "东北", "3": "华东", "4": "中南", "5": "西南", "6": "西北", "7": "台湾", "8": "港澳"}
+#: the caveat that repeats the gap analysis' first caveat starts so (the catalogue shows the original)
+GAP_CAVEAT_PREFIX = "目标环节来自补链分析："
 #: need statuses of technologies
 CHOKE, KEY_TECH = "卡脖子", "关键技术"
 
@@ -1137,9 +1139,9 @@ def _caveats(inputs: TargetInputs, targets: list[Target], method_caveats: list[s
     if counts.get("synthetic_excluded"):
         caveats.append(f"已排除 {counts['synthetic_excluded']} 条合成（synthetic）数据；需要时用 --include-synthetic")
     if inputs.include_synthetic:
-        caveats.append("包含合成（synthetic）数据，不是真实情况")
+        caveats.append("分析包含合成（synthetic）数据，不是真实情况")
     if report.caveats:
-        caveats.append("目标环节来自补链分析：" + report.caveats[0])
+        caveats.append(GAP_CAVEAT_PREFIX + report.caveats[0])
     return caveats
 
 
