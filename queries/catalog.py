@@ -38,6 +38,7 @@ Word, HTML and Markdown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -414,10 +415,11 @@ def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
 
 def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: list[str] | None = None,
                    cluster: str | None = None, top: int | None = DEFAULT_TOP, include_synthetic: bool | None = None,
-                   thresholds: GapThresholds | None = None, weights: TargetWeights | None = None) -> Catalog:
+                   thresholds: GapThresholds | None = None, weights: TargetWeights | None = None,
+                   progress: Callable[[str], None] | None = None) -> Catalog:
     """The 招商指导目录 of ``region``: the chains named (names, short names or keys), a cluster's, or all.
 
-    Chains are ordered by key.
+    Chains are ordered by key; ``progress`` (if given) is called with a line per chain.
     """
     code, region_name = resolve_region(store, region)
     if chains:
@@ -434,7 +436,9 @@ def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: l
         scope = "全部产业链"
     titles = _source_table(store)
     parts = []
-    for key in keys:
+    for n, key in enumerate(keys, 1):
+        if progress is not None:
+            progress(f"catalogue: chain {n}/{len(keys)} {key}")
         report = chain_gaps(store, chain=key, region=code, thresholds=thresholds, include_synthetic=include_synthetic)
         parts.append(chain_catalog(store, chain=key, report=report, top=top, weights=weights, _sources=titles))
     info = store.info()

@@ -25,6 +25,7 @@ beside it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +35,12 @@ from graph.store import GraphStore
 from viz.catalog.common import file_stem
 from viz.catalog.maps import MapImage, chain_images
 
-__all__ = ["FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats"]
+__all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats"]
 
-#: the formats, in the order they are written
-FORMATS = ("xlsx", "docx", "html", "md")
+#: the formats, in the order they are written (json: the catalogue's data, for machines)
+FORMATS = ("xlsx", "docx", "html", "md", "json")
+#: the formats written unless asked otherwise
+DEFAULT_FORMATS = ("xlsx", "docx", "html", "md")
 
 
 class FormatError(ChainkgError):
@@ -68,7 +71,7 @@ class WrittenCatalog:
     notes: list[str] = field(default_factory=list)
 
 
-def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = FORMATS,
+def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
                   scope_key: str = "all", maps: bool = True) -> WrittenCatalog:
     """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created); maps from ``viz`` unless ``maps=False``."""
     from viz.catalog.excel import write_xlsx
@@ -106,5 +109,11 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
                 files.append(svg)
         path = out / f"{stem}.md"
         path.write_text(render_markdown(catalog, maps=images, map_links=links), encoding="utf-8")
+        files.append(path)
+    if "json" in formats:
+        path = out / f"{stem}.json"
+        data = catalog.to_dict()
+        data["map_notes"] = notes
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
         files.append(path)
     return WrittenCatalog(files, images, notes)
