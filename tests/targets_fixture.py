@@ -51,8 +51,8 @@ EXPECTED_SCORES = {"e-o1": (30, 12, 10, 0, 5), "e-o2": (20, 0, 10, 4, 1), "e-o3"
 HOSTILE = "<img src=x onerror=alert(1)>&\"'有限公司"
 FORMULA = '=HYPERLINK("x","点我")'
 HOSTILE_CHAIN = "测试/链:[2]*?<b>"
-LONG_A = "一条名字非常非常长的产业链用来测试工作表名称最多三十一个字符甲"
-LONG_B = "一条名字非常非常长的产业链用来测试工作表名称最多三十一个字符乙"
+LONG_A = "一条名字非常非常长的产业链用来测试工作表名称最多三十一个字符的限制甲"
+LONG_B = "一条名字非常非常长的产业链用来测试工作表名称最多三十一个字符的限制乙"
 
 
 def records(*, leader: bool = False, extra_customer: bool = False) -> list:
