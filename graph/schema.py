@@ -7,8 +7,11 @@ rejected, so a typo cannot silently switch a check off.
 >>> schema = load_schema()
 >>> schema.label("Enterprise").key
 'id'
->>> schema.relationship("FEEDS").from_labels, schema.relationship("FEEDS").to_labels
-(('Segment',), ('Segment',))
+>>> schema.relationship("KEY_TO").from_labels, schema.relationship("KEY_TO").to_labels
+(('Technology',), ('Segment',))
+>>> schema.relationship("FEEDS").default_label
+'Segment'
+
 >>> sorted(schema.label("Chain").columns())[:3]
 ['advantage_chain', 'aliases', 'as_of']
 """
@@ -43,7 +46,7 @@ COMMON = ("source", "as_of", "verified")
 
 _PROPERTY_KEYS = {"type", "required", "default", "values", "description"}
 _LABEL_KEYS = {"key", "file", "description", "properties"}
-_REL_KEYS = {"file", "from", "to", "description", "properties", "identity"}
+_REL_KEYS = {"file", "from", "to", "description", "properties", "identity", "default_label"}
 _TOP_KEYS = {"version", "common_properties", "labels", "relationships"}
 
 
@@ -85,6 +88,8 @@ class Relationship:
     properties: dict[str, Property]
     identity: tuple[str, ...] = ()
     description: str = ""
+    #: the label assumed where a ``from_label``/``to_label`` column or cell is left empty
+    default_label: str | None = None
 
     @property
     def needs_from_label(self) -> bool:
@@ -218,14 +223,23 @@ def parse_schema(raw: Any) -> Schema:
         for prop in identity:
             if prop not in props:
                 raise SchemaError(f"{where}.identity: {prop!r} is not a property")
+        from_labels = _labels_of(f"{where}.from", spec.get("from"), labels)
+        to_labels = _labels_of(f"{where}.to", spec.get("to"), labels)
+        default_label = spec.get("default_label")
+        if default_label is not None and (
+                default_label not in from_labels or default_label not in to_labels
+                or (len(from_labels) == 1 and len(to_labels) == 1)):
+            raise SchemaError(f"{where}.default_label: {default_label!r} must be one of several labels allowed "
+                              "at both ends")
         relationships[name] = Relationship(
             name=name,
             file=_file(where, spec, files),
-            from_labels=_labels_of(f"{where}.from", spec.get("from"), labels),
-            to_labels=_labels_of(f"{where}.to", spec.get("to"), labels),
+            from_labels=from_labels,
+            to_labels=to_labels,
             properties={**props, **common},
             identity=identity,
             description=str(spec.get("description", "")),
+            default_label=default_label,
         )
     return Schema(int(raw.get("version", 1)), labels, relationships, common)
 

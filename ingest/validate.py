@@ -48,7 +48,9 @@ def validate_table(raw, spec: Label | Relationship) -> tuple[pd.DataFrame, list[
     frame = raw.frame
     problems: list[InputProblem] = []
     allowed = spec.columns() if isinstance(spec, Label) else spec.columns()
-    required = [c for c in allowed if c in ("from", "to", "from_label", "to_label")
+    default_label = getattr(spec, "default_label", None)
+    required = [c for c in allowed if c in ("from", "to")
+                or (c in ("from_label", "to_label") and default_label is None)
                 or (c in spec.properties and spec.properties[c].required)]
     for col in frame.columns:
         if col not in allowed:
@@ -72,6 +74,8 @@ def validate_table(raw, spec: Label | Relationship) -> tuple[pd.DataFrame, list[
             continue
         if col in ("from_label", "to_label"):
             labels = spec.from_labels if col == "from_label" else spec.to_labels
+            if default_label is not None:
+                values = values.mask(values == "", default_label)
             problems += _report(raw, rows, col, ~values.isin(labels), "not an allowed label",
                                 f"use one of {', '.join(labels)}", values)
             out[col] = values.astype(STRING)

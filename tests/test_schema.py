@@ -18,7 +18,7 @@ def test_shipped_schema_loads_with_required_labels_and_types():
     for label in ["Cluster", "Chain", "Segment", "Technology", "Enterprise", "Region", "Source"]:
         assert label in schema.labels
     expected = {
-        "IN_CLUSTER": ("Chain", "Cluster"), "SEGMENT_OF": ("Segment", "Chain"), "FEEDS": ("Segment", "Segment"),
+        "IN_CLUSTER": ("Chain", "Cluster"), "SEGMENT_OF": ("Segment", "Chain"),
         "KEY_TO": ("Technology", "Segment"), "OPERATES_IN": ("Enterprise", "Segment"),
         "MASTERS": ("Enterprise", "Technology"), "ANCHORS": ("Enterprise", "Cluster"),
         "SUPPLIES": ("Enterprise", "Enterprise"), "LOCATED_IN": ("Enterprise", "Region"),
@@ -28,6 +28,8 @@ def test_shipped_schema_loads_with_required_labels_and_types():
         spec = schema.relationship(rel)
         assert spec.from_labels == (start,) and spec.to_labels == (end,)
     assert {"product", "year", "share"} <= set(schema.relationship("SUPPLIES").properties)
+    feeds = schema.relationship("FEEDS")
+    assert feeds.from_labels == feeds.to_labels == ("Segment", "Technology") and feeds.default_label == "Segment"
 
 
 def test_every_label_and_type_carries_provenance():
@@ -56,6 +58,8 @@ def _mutated(path: list, value):
     (["relationships", "FEEDS", "properties", "from"], {"type": "string"}, "reserved"),
     (["relationships", "SUPPLIES", "identity"], ["colour"], "'colour' is not a property"),
     (["relationships", "FEEDS", "weight"], 3, "unknown keys ['weight']"),
+    (["relationships", "FEEDS", "default_label"], "Region", "'Region' must be one of several labels"),
+    (["relationships", "KEY_TO", "default_label"], "Technology", "must be one of several labels"),
     (["extra"], 1, "unknown keys ['extra']"),
 ])
 def test_invalid_declarations_are_rejected(path, value, message):

@@ -1,0 +1,790 @@
+"""卡脖子: choke-point technologies and inputs, seen from a region or a country.
+
+A choke point is an input that much depends on, that few suppliers provide,
+and that the perspective (常州市, 江苏省, CHN, USA, …) cannot provide itself.
+The analysis runs in two steps:
+
+1. :func:`chokepoint_inputs` gathers the figures from the graph: for every
+   candidate its downstream dependants, its providers with market shares,
+   the perspective's capable enterprises and structural measures. A store
+   that has a method of the same name (the Neo4j store, in Cypher) is asked
+   instead.
+2. :func:`score_chokepoints` scores and explains them. It is pure: the same
+   figures give the same ranking, whatever the store.
+
+Candidates are the Technology nodes (within the chain's dependencies when a
+chain is given), except *aggregates*: a technology with no provider of its
+own while something it is made of (an input feeding it, a sub-type of it)
+has providers is scored through those parts, not itself. In the ETO data
+that leaves out the processes, the finished chip and categories without
+figures (Assembly tools, ATP materials …).
+
+Score
+-----
+``score = 100 × B × C × A``, each factor between 0 and 1:
+
+- **B, dependency breadth** ``= ln(1 + D) / ln(1 + Dmax)``: D counts the
+  distinct nodes that depend on the candidate, transitively along FEEDS,
+  KEY_TO and SUBTYPE_OF (a category needs its sub-types): segments (环节:
+  Segment nodes and technologies of kind ``process``), inputs (other
+  technologies) and final products (nodes something FEEDS that nothing
+  depends on); Dmax is the largest D among the candidates scored together.
+  The logarithm keeps a few very broad inputs from flattening the rest.
+- **C, supplier concentration** ``= HHI / 10 000``, the Herfindahl–Hirschman
+  index of the supply shares (in percent) by country or supply area.
+  Country-level shares (PROVIDES from a Region) are used where given;
+  otherwise company shares summed by each company's country. The
+  unattributed remainder (ETO's "Various countries", Region ``XXX``, or what
+  named shares leave of 100 %) counts as fragmented supply and adds nothing
+  to the HHI. Shares that add up to more than 100 are scaled down to 100.
+- **A, own-side absence** ``= 1 − own share / 100``: the share of supply
+  provided by the perspective's regions (country-level rows) or, for a
+  region below the country, by its enterprises (company rows).
+
+Missing market shares (documented defaults, always flagged in the reasons):
+
+- providers listed without a share split what the listed shares leave of
+  100 % equally (flag ``partial-shares``); when no provider of an input has
+  a share, every listed provider gets the same share (``equal-split``);
+- an input with no provider at all gets ``C = 0.5``
+  (:data:`DEFAULT_CONCENTRATION`, flag ``no-providers``), and its A comes
+  from capability (:data:`DEFAULT_ABSENCE`): ``A = 0.5`` when an enterprise
+  of the perspective masters, provides or supplies it (MASTERS, PROVIDES,
+  SUPPLIES with the technology's name as product), ``A = 0.75`` when one only
+  operates in a segment it is key to (OPERATES_IN), ``A = 1`` otherwise.
+
+Structural measures (reported, not scored): on the dependency graph read as
+"any one path suffices" (sub-types as alternatives, suppliers as
+substitutes), ``unavoidable_for`` counts the upstream nodes whose every path
+to a final product runs through the candidate (its subtree in the
+post-dominator tree), and ``cut_vertex`` tells whether removing it splits
+the graph (an articulation point). Both are computed with networkx on the
+dependency subgraph only (FEEDS, KEY_TO, SUBTYPE_OF).
+
+>>> from queries._fixture import fixture_store
+>>> result = chokepoints(fixture_store(), perspective="常州市")
+>>> [(r.name, r.score, r.breadth, r.concentration, r.absence) for r in result.results]
+[('示例控制技术', 50.0, 1.0, 0.5, 1.0)]
+>>> result.results[0].flags
+['no-providers', 'no-own-capability']
+>>> chokepoints(fixture_store(), perspective="江苏省").results[0].score  # 丙部件 in 苏州 masters it
+25.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from chainkg.errors import ChainkgError
+from graph.store import GraphStore
+
+__all__ = [
+    "DEFAULT_CONCENTRATION",
+    "DEFAULT_ABSENCE",
+    "UNATTRIBUTED",
+    "FORMULA",
+    "Perspective",
+    "Provider",
+    "Capable",
+    "Candidate",
+    "ChokepointInputs",
+    "Chokepoint",
+    "ChokepointResult",
+    "ChokepointInputError",
+    "chokepoint_inputs",
+    "score_chokepoints",
+    "chokepoints",
+]
+
+#: concentration assumed for an input with no provider in the graph
+DEFAULT_CONCENTRATION = 0.5
+#: own-side absence assumed when no market shares are known, by the best capability evidence found
+DEFAULT_ABSENCE = {"strong": 0.5, "related": 0.75, "none": 1.0}
+#: the Region code of supply not attributed to a named country (ETO's "Various countries")
+UNATTRIBUTED = "XXX"
+#: the levels a supply unit (a country or a supply area) has
+_UNIT_LEVELS = ("country", "area")
+FORMULA = "score = 100 × B × C × A; B = ln(1+D)/ln(1+Dmax); C = HHI/10000; A = 1 − own share/100"
+_STRONG = ("MASTERS", "PROVIDES", "SUPPLIES")
+_EVIDENCE_FLAGS = {"strong": "own-capability", "related": "own-related-only", "none": "no-own-capability"}
+
+
+class ChokepointInputError(ChainkgError):
+    """The figures handed to the choke-point scoring are malformed."""
+
+
+# ----------------------------------------------------------------------------------------------
+# the figures (step 1)
+
+
+@dataclass(frozen=True)
+class Perspective:
+    """Whose choke points: a region (常州市) or a country (CHN) and the regions within it."""
+
+    code: str
+    name: str
+    level: str
+    subtree: frozenset[str]
+    #: regions that contain the perspective, innermost first (not the perspective itself)
+    enclosing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One provider of a candidate (PROVIDES), with its market share when known."""
+
+    label: str  # Region or Enterprise
+    key: str
+    name: str
+    unit: str | None  # the country or supply area it belongs to (a Region code)
+    share: float | None  # percent of the world market
+    year: int | None
+    own: bool  # within the perspective
+    encloses: bool  # a Region that contains the perspective (e.g. CHN seen from 常州市)
+    source: str
+    as_of: str
+
+
+@dataclass(frozen=True)
+class Capable:
+    """An enterprise of the perspective that can make or provide the candidate."""
+
+    key: str
+    name: str
+    via: str  # MASTERS, PROVIDES, SUPPLIES or OPERATES_IN
+    region: str | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The figures behind one candidate's score."""
+
+    key: str
+    name: str
+    kind: str | None
+    downstream_segments: int
+    downstream_inputs: int
+    downstream_products: int
+    final_products: tuple[str, ...]
+    providers: tuple[Provider, ...]
+    capable: tuple[Capable, ...]
+    breakthrough_for: tuple[str, ...]
+    unavoidable_for: int | None
+    cut_vertex: bool | None
+    sources: tuple[str, ...]
+    as_of: str
+
+    @property
+    def downstream(self) -> int:
+        return self.downstream_segments + self.downstream_inputs + self.downstream_products
+
+
+@dataclass(frozen=True)
+class ChokepointInputs:
+    """Everything :func:`score_chokepoints` needs, gathered from one store."""
+
+    perspective: Perspective
+    chain: dict[str, str] | None
+    candidates: tuple[Candidate, ...]
+    region_names: dict[str, str]
+    sources: tuple[dict[str, Any], ...]
+    as_of: str
+    #: technologies left out as aggregates of their parts (no provider of their own, parts with providers)
+    aggregates: int = 0
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ChokepointInputs:
+        """Build from plain data (the shape ``dataclasses.asdict`` gives), e.g. from a Neo4j store."""
+        try:
+            p = dict(data["perspective"])
+            perspective = Perspective(p["code"], p["name"], p["level"], frozenset(p["subtree"]),
+                                      tuple(p.get("enclosing") or ()))
+            candidates = []
+            for c in data["candidates"]:
+                c = dict(c)
+                c["providers"] = tuple(Provider(**dict(x)) for x in c.get("providers") or ())
+                c["capable"] = tuple(Capable(**dict(x)) for x in c.get("capable") or ())
+                for name in ("final_products", "breakthrough_for", "sources"):
+                    c[name] = tuple(c.get(name) or ())
+                candidates.append(Candidate(**c))
+            return cls(perspective, dict(data["chain"]) if data.get("chain") else None, tuple(candidates),
+                       dict(data.get("region_names") or {}), tuple(dict(s) for s in data.get("sources") or ()),
+                       str(data.get("as_of") or ""), int(data.get("aggregates") or 0))
+        except (KeyError, TypeError) as error:
+            raise ChokepointInputError(f"malformed choke-point figures: {error}",
+                                       hint="return the shape of dataclasses.asdict(ChokepointInputs)") from None
+
+
+def chokepoint_inputs(store: GraphStore, *, perspective: str, chain: str | None = None) -> ChokepointInputs:
+    """Gather the figures for every candidate from ``store`` (step 1 of the analysis).
+
+    ``perspective`` is a Region key or name (``CHN``, ``320400``, ``常州市``);
+    ``chain`` a Chain key or name that limits the candidates to the
+    technologies its segments depend on. A store with its own
+    ``chokepoint_inputs(perspective=..., chain=...)`` method answers instead
+    (returning :class:`ChokepointInputs` or its ``asdict`` form).
+
+    >>> from queries._fixture import fixture_store
+    >>> figures = chokepoint_inputs(fixture_store(), perspective="320400", chain="示例链")
+    >>> c = figures.candidates[0]
+    >>> c.name, c.downstream_segments, c.downstream_products, c.final_products, c.breakthrough_for
+    ('示例控制技术', 2, 1, ('服务',), ('示例装备',))
+    """
+    own = getattr(store, "chokepoint_inputs", None)
+    if callable(own):
+        answer = own(perspective=perspective, chain=chain)
+        return answer if isinstance(answer, ChokepointInputs) else ChokepointInputs.from_dict(answer)
+    return _gather(store, perspective=perspective, chain=chain)
+
+
+def _text(value) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == "":
+        return None
+    return str(value)
+
+
+def _number(value) -> float | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return float(value)
+
+
+def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> ChokepointInputs:
+    regions = store.nodes("Region", ["code", "name", "level"])
+    region_name = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
+    region_level = dict(zip(regions["code"].astype(str), regions["level"].astype(str)))
+    match = store.resolve("Region", perspective)
+    within = store.edges("WITHIN", ["from", "to"])
+    parent = dict(zip(within["from"].astype(str), within["to"].astype(str)))
+
+    def ancestors(code: str) -> list[str]:
+        found = [code]
+        while found[-1] in parent and parent[found[-1]] not in found:
+            found.append(parent[found[-1]])
+        return found
+
+    def unit_of(code: str | None) -> str | None:
+        if code is None:
+            return None
+        path = ancestors(code)
+        units = [c for c in path if region_level.get(c) in _UNIT_LEVELS]
+        return units[0] if units else path[-1]
+
+    persp = Perspective(match.key, match.name, region_level.get(match.key, ""),
+                        frozenset(store.region_subtree(match.key)), tuple(ancestors(match.key)[1:]))
+
+    techs = store.nodes("Technology", ["id", "name", "kind", "source", "as_of"])
+    tech_name = dict(zip(techs["id"].astype(str), techs["name"].astype(str)))
+    tech_kind = {k: _text(v) for k, v in zip(techs["id"].astype(str), techs["kind"])}
+    segs = store.nodes("Segment", ["id", "name"])
+    seg_name = dict(zip(segs["id"].astype(str), segs["name"].astype(str)))
+
+    # the dependency graph: X → Y means Y needs X
+    needed_by: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    feeds_in: set[tuple[str, str]] = set()
+    for rel, default_from, default_to in (("FEEDS", None, None), ("KEY_TO", "Technology", "Segment"),
+                                          ("SUBTYPE_OF", None, None)):
+        spec = store.schema.relationship(rel)
+        table = store.edges(rel)
+        from_labels = table["from_label"] if spec.needs_from_label else [default_from] * len(table)
+        to_labels = table["to_label"] if spec.needs_to_label else [default_to] * len(table)
+        for fl, f, tl, t in zip(from_labels, table["from"], to_labels, table["to"]):
+            a, b = (str(fl), str(f)), (str(tl), str(t))
+            needed_by.setdefault(a, set()).add(b)
+            if rel == "FEEDS":
+                feeds_in.add(b)
+
+    def is_final(node: tuple[str, str]) -> bool:
+        """The end of a chain: something feeds it, and it is needed by nothing."""
+        return node in feeds_in and not needed_by.get(node)
+
+    def is_step(node: tuple[str, str]) -> bool:
+        """A link of the chain: a segment, or a technology of kind process (ETO's processes)."""
+        return node[0] == "Segment" or tech_kind.get(node[1]) == "process"
+
+    def node_name(node: tuple[str, str]) -> str:
+        label, key = node
+        return (tech_name if label == "Technology" else seg_name).get(key, key)
+
+    def reach(start: tuple[str, str], edges: Mapping[tuple[str, str], Iterable[tuple[str, str]]]) -> set:
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in edges.get(todo.pop(), ()):
+                if nxt not in seen and nxt != start:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    # providers
+    provides = store.edges("PROVIDES")
+    provides = provides[provides["to_label"] == "Technology"]
+    provided = set(provides["to"].astype(str))
+
+    # candidates: technologies that are inputs, within the chain when one is given. An aggregate (no
+    # provider of its own while something it is made of has one: a process, a final product, a category
+    # without figures) is scored through its parts, not itself.
+    pool = list(techs["id"].astype(str))
+    chain_info = None
+    if chain is not None:
+        found = store.resolve("Chain", chain)
+        chain_info = {"key": found.key, "name": found.name}
+        segment_of = store.edges("SEGMENT_OF", ["from", "to"])
+        needs: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        for a, bs in needed_by.items():
+            for b in bs:
+                needs.setdefault(b, set()).add(a)
+        upstream: set[tuple[str, str]] = set()
+        for segment in segment_of.loc[segment_of["to"] == found.key, "from"].astype(str):
+            upstream |= reach(("Segment", segment), needs)
+        pool = [k for k in pool if ("Technology", k) in upstream]
+    made_of_provided: set[tuple[str, str]] = set()  # everything downstream of a provided technology
+    for k in provided:
+        if ("Technology", k) not in made_of_provided:
+            made_of_provided |= reach(("Technology", k), needed_by)
+    candidate_keys = [k for k in pool if k in provided or ("Technology", k) not in made_of_provided]
+    aggregates = len(pool) - len(candidate_keys)
+
+    structure = _structure(needed_by, is_final)
+
+    ents = store.nodes("Enterprise", ["id", "name"])
+    ent_name = dict(zip(ents["id"].astype(str), ents["name"].astype(str)))
+    located = store.edges("LOCATED_IN", ["from", "to"])
+    ent_region: dict[str, str] = {}
+    for e, r in zip(located["from"].astype(str), located["to"].astype(str)):
+        ent_region.setdefault(e, r)
+    providers: dict[str, list[Provider]] = {}
+    for row in provides.to_dict("records"):
+        label, key = str(row["from_label"]), str(row["from"])
+        if label == "Region":
+            unit, name, own = unit_of(key), region_name.get(key, key), key in persp.subtree
+            encloses = key in persp.enclosing
+        else:
+            where = ent_region.get(key)
+            unit, name = unit_of(where), ent_name.get(key, key)
+            own, encloses = where in persp.subtree if where else False, False
+        year = row.get("year")
+        providers.setdefault(str(row["to"]), []).append(Provider(
+            label, key, name, unit, _number(row.get("share")),
+            None if year is None or year is pd.NA else int(year), own, encloses,
+            str(row["source"]), str(row["as_of"])))
+
+    # capability of the perspective's enterprises
+    own_ents = {e for e, r in ent_region.items() if r in persp.subtree}
+    capable: dict[str, list[Capable]] = {}
+
+    def add_capable(tech: str, ent: str, via: str) -> None:
+        if ent in own_ents and not any(c.key == ent and c.via == via for c in capable.get(tech, [])):
+            capable.setdefault(tech, []).append(Capable(ent, ent_name.get(ent, ent), via, ent_region.get(ent)))
+
+    masters = store.edges("MASTERS", ["from", "to"])
+    for e, t in zip(masters["from"].astype(str), masters["to"].astype(str)):
+        add_capable(t, e, "MASTERS")
+    for t, items in providers.items():
+        for p in items:
+            if p.label == "Enterprise":
+                add_capable(t, p.key, "PROVIDES")
+    supplies = store.edges("SUPPLIES", ["from", "product"])
+    if len(supplies):
+        by_name: dict[str, set[str]] = {}
+        aliases = store.nodes("Technology", ["id", "name", "aliases"])
+        for k, n, a in zip(aliases["id"].astype(str), aliases["name"], aliases["aliases"]):
+            for word in [str(n)] + (str(a).split("|") if _text(a) else []):
+                by_name.setdefault(word, set()).add(k)
+        for e, product in zip(supplies["from"].astype(str), supplies["product"]):
+            for t in by_name.get(_text(product) or "", ()):
+                add_capable(t, e, "SUPPLIES")
+    operates = store.edges("OPERATES_IN", ["from", "to"])
+    operators: dict[str, set[str]] = {}
+    for e, s in zip(operates["from"].astype(str), operates["to"].astype(str)):
+        operators.setdefault(s, set()).add(e)
+    key_to = store.edges("KEY_TO", ["from", "to"])
+    for t, s in zip(key_to["from"].astype(str), key_to["to"].astype(str)):
+        for e in sorted(operators.get(s, ())):
+            add_capable(t, e, "OPERATES_IN")
+
+    # breakthroughs the plans ask for
+    clusters = store.nodes("Cluster", ["id", "name"])
+    cluster_name = dict(zip(clusters["id"].astype(str), clusters["name"].astype(str)))
+    breakthrough: dict[str, list[str]] = {}
+    bt = store.edges("BREAKTHROUGH_FOR", ["from", "to"])
+    for t, c in zip(bt["from"].astype(str), bt["to"].astype(str)):
+        breakthrough.setdefault(t, []).append(cluster_name.get(c, c))
+
+    tech_meta = {str(k): (str(s), str(a)) for k, s, a in zip(techs["id"], techs["source"], techs["as_of"])}
+    candidates = []
+    for key in candidate_keys:
+        node = ("Technology", key)
+        down = reach(node, needed_by)
+        finals = sorted(node_name(n) for n in down if is_final(n))
+        segments = sum(1 for n in down if is_step(n) and not is_final(n))
+        inputs = sum(1 for n in down if not is_step(n) and not is_final(n))
+        mine = tuple(sorted(providers.get(key, []), key=lambda p: (-(p.share or 0), p.label, p.key)))
+        sources = {tech_meta[key][0], *(p.source for p in mine)}
+        as_of = max([tech_meta[key][1], *(p.as_of for p in mine)])
+        unavoidable, cut = structure.get(node, (None, None))
+        candidates.append(Candidate(
+            key, tech_name[key], tech_kind.get(key), segments, inputs, len(finals), tuple(finals), mine,
+            tuple(sorted(capable.get(key, []), key=lambda c: (c.via, c.name))),
+            tuple(breakthrough.get(key, [])), unavoidable, cut, tuple(sorted(sources)), as_of))
+
+    used = sorted({s for c in candidates for s in c.sources})
+    source_table = store.nodes("Source", ["id", "title", "licence", "attribution"])
+    source_rows = [
+        {"id": str(r["id"]), "title": str(r["title"]), "licence": _text(r["licence"]),
+         "attribution": _text(r["attribution"])}
+        for r in source_table[source_table["id"].isin(used)].sort_values("id").to_dict("records")
+    ]
+    as_of = max([c.as_of for c in candidates], default=store.info().as_of)
+    return ChokepointInputs(persp, chain_info, tuple(candidates), region_name, tuple(source_rows), as_of,
+                            aggregates)
+
+
+def _structure(needed_by: Mapping[tuple, set[tuple]], is_final) -> dict[tuple, tuple[int, bool]]:
+    """Post-dominator subtree sizes and articulation points on the "any one path suffices" layer.
+
+    Nodes that reach no final product are left out; a virtual sink follows
+    every final product, and dominators are computed on the reversed graph.
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for a, bs in needed_by.items():
+        for b in bs:
+            graph.add_edge(a, b)
+    finals = [n for n in graph if is_final(n)]
+    if not finals:
+        return {}
+    sink = ("", "⊤")
+    for n in finals:
+        graph.add_edge(n, sink)
+    keep = nx.ancestors(graph, sink) | {sink}
+    graph = graph.subgraph(keep).copy()
+    idom = nx.immediate_dominators(graph.reverse(copy=False), sink)
+    children: dict[tuple, list[tuple]] = {}
+    for node, dom in idom.items():
+        if node != dom:
+            children.setdefault(dom, []).append(node)
+
+    size: dict[tuple, int] = {}
+
+    def count(node) -> int:  # iterative post-order to avoid deep recursion
+        stack, order = [node], []
+        while stack:
+            n = stack.pop()
+            order.append(n)
+            stack.extend(children.get(n, ()))
+        for n in reversed(order):
+            size[n] = sum(size[c] + 1 for c in children.get(n, ()))
+        return size[node]
+
+    count(sink)
+    undirected = graph.subgraph([n for n in graph if n != sink]).to_undirected()
+    cuts = set(nx.articulation_points(undirected))
+    return {n: (size.get(n, 0), n in cuts) for n in graph if n != sink}
+
+
+# ----------------------------------------------------------------------------------------------
+# the scores (step 2)
+
+
+@dataclass(frozen=True)
+class Chokepoint:
+    """One scored candidate: the score, the figures behind it and the reasons, in plain language."""
+
+    rank: int
+    key: str
+    name: str
+    kind: str | None
+    score: float
+    breadth: float
+    concentration: float
+    absence: float
+    downstream: int
+    downstream_segments: int
+    downstream_inputs: int
+    downstream_products: int
+    final_products: list[str]
+    share_basis: str  # country, company, equal-split or none
+    share_year: int | None
+    companies: int
+    countries: int
+    supply: list[dict[str, Any]]  # units (country or area) with their share, largest first
+    unattributed_share: float | None
+    top1: str | None  # the largest supplier (None when several tie for the largest share)
+    top1_share: float | None
+    top3_share: float | None
+    hhi: float | None
+    countries_for_75: int | None
+    own_share: float | None
+    own_share_basis: str  # shares, equal-split, capability
+    capable: list[dict[str, Any]]
+    breakthrough_for: list[str]
+    unavoidable_for: int | None
+    cut_vertex: bool | None
+    flags: list[str]
+    reasons: list[str]
+    sources: list[str]
+    as_of: str
+
+
+@dataclass(frozen=True)
+class ChokepointResult:
+    """The ranking with what it rests on: perspective, formula, defaults, sources, attribution, caveats."""
+
+    perspective: dict[str, str]
+    chain: dict[str, str] | None
+    formula: str
+    defaults: dict[str, Any]
+    dmax: int
+    candidates: int
+    aggregates: int
+    results: list[Chokepoint]
+    as_of: str
+    sources: list[dict[str, Any]]
+    attribution: list[str]
+    caveats: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Supply:
+    basis: str
+    units: dict[str, float] = field(default_factory=dict)  # unit → share (percent)
+    unattributed: float = 0.0
+    own: float | None = None
+    year: int | None = None
+    flags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _split_missing(rows: list[tuple[str, float | None]]) -> tuple[list[tuple[str, float]], int, float]:
+    """Providers without a share split what the others leave of 100 equally. Returns rows, #missing, remainder."""
+    known = sum(s for _, s in rows if s is not None)
+    missing = [u for u, s in rows if s is None]
+    rest = max(0.0, 100.0 - known)
+    each = rest / len(missing) if missing else 0.0
+    return [(u, s if s is not None else each) for u, s in rows], len(missing), 0.0 if missing else rest
+
+
+def _supply(candidate: Candidate) -> _Supply:
+    regions = [p for p in candidate.providers if p.label == "Region"]
+    companies = [p for p in candidate.providers if p.label == "Enterprise"]
+    shared_regions = [p for p in regions if p.share is not None]
+    shared_companies = [p for p in companies if p.share is not None]
+    if shared_regions:
+        basis, rows = "country", regions
+    elif shared_companies:
+        basis, rows = "company", companies
+    elif regions or companies:
+        basis, rows = "equal-split", regions or companies
+    else:
+        return _Supply("none", flags=["no-providers"])
+    supply = _Supply(basis)
+    years = [p.year for p in rows if p.year is not None]
+    supply.year = max(years) if years else None
+    if basis == "equal-split":
+        each = 100.0 / len(rows)
+        pairs = [(p, each) for p in rows]
+        supply.flags.append("equal-split")
+        remainder = 0.0
+    else:
+        split, missing, remainder = _split_missing([(p.key, p.share) for p in rows])
+        pairs = [(p, s) for p, (_, s) in zip(rows, split)]
+        if missing:
+            supply.flags.append("partial-shares")
+            supply.notes.append(f"{missing} 个供应方无份额，按剩余份额平均分配")
+    total = sum(s for _, s in pairs) + remainder
+    scale = 100.0 / total if total > 100.0 else 1.0
+    own = 0.0
+    for p, share in pairs:
+        share *= scale
+        unit = p.unit or f"?{p.key}"
+        if unit == UNATTRIBUTED or p.key == UNATTRIBUTED:
+            supply.unattributed += share
+        else:
+            supply.units[unit] = supply.units.get(unit, 0.0) + share
+        if p.own:
+            own += share
+    supply.unattributed += remainder * scale
+    if supply.unattributed:
+        supply.flags.append("unattributed-share")
+    if basis == "country" and not any(p.own for p in rows):
+        # a sub-national perspective: its enterprises' company shares, when known
+        mine = [p for p in companies if p.own and p.share is not None]
+        if mine:
+            own = min(100.0, sum(p.share for p in mine))
+            supply.notes.append("本方份额取自本方企业的公司份额")
+    supply.own = own
+    return supply
+
+
+def _hhi(units: Mapping[str, float]) -> float:
+    return sum(s * s for s in units.values())
+
+
+def _countries_for(units: Mapping[str, float], target: float = 75.0) -> int | None:
+    total = 0.0
+    for i, share in enumerate(sorted(units.values(), reverse=True), 1):
+        total += share
+        if total >= target - 1e-9:
+            return i
+    return None
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f}%"
+
+
+def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> ChokepointResult:
+    """Score and explain every candidate of ``figures`` (step 2; pure, no store access).
+
+    Results are ranked by score, then concentration, then breadth, then name.
+
+    >>> from queries._fixture import fixture_store
+    >>> figures = chokepoint_inputs(fixture_store(), perspective="CHN")
+    >>> r = score_chokepoints(figures).results[0]
+    >>> r.absence, r.capable[0]["name"], r.capable[0]["via"]
+    (0.5, '丙示例部件有限公司', 'MASTERS')
+    """
+    persp = figures.perspective
+    names = figures.region_names
+    dmax = max((c.downstream for c in figures.candidates), default=0)
+    scored = []
+    for c in figures.candidates:
+        supply = _supply(c)
+        flags = list(supply.flags)
+        reasons: list[str] = []
+        d = c.downstream
+        breadth = math.log1p(d) / math.log1p(dmax) if dmax > 0 else 0.0
+        parts = f"环节 {c.downstream_segments}、投入 {c.downstream_inputs}、最终产品 {c.downstream_products}"
+        if d:
+            finals = f"，最终产品：{'、'.join(c.final_products[:3])}" if c.final_products else ""
+            reasons.append(f"下游依赖：{d} 个下游节点依赖它（{parts}{finals}）；"
+                           f"广度 B = ln(1+{d})/ln(1+{dmax}) = {breadth:.3f}")
+        else:
+            flags.append("no-dependants")
+            reasons.append("下游依赖：图中没有依赖它的环节或产品（缺少 KEY_TO/FEEDS 关系），B = 0")
+
+        units = dict(sorted(supply.units.items(), key=lambda item: (-item[1], item[0])))
+        ranked = list(units.items())
+        hhi = _hhi(units) if supply.basis != "none" else None
+        top1 = ranked[0] if ranked else None
+        tied = len(ranked) > 1 and abs(ranked[0][1] - ranked[1][1]) < 1e-9
+        top3 = sum(s for _, s in ranked[:3]) if ranked else (0.0 if supply.basis != "none" else None)
+        c75 = _countries_for(units) if supply.basis != "none" else None
+        companies = len({p.key for p in c.providers if p.label == "Enterprise"})
+        if supply.basis == "none":
+            concentration = DEFAULT_CONCENTRATION
+            reasons.append(f"供应集中：图中没有它的供应方与市场份额，按默认集中度 C = {DEFAULT_CONCENTRATION:.3f} 计（默认值）")
+        else:
+            concentration = hhi / 10000.0
+            level = {"country": "按国家/地区份额", "company": "按企业份额汇总到国家/地区",
+                     "equal-split": "无市场份额，按已列供应方平均分配（默认）"}[supply.basis]
+            year = f"，{supply.year} 年" if supply.year else ""
+            shown = "、".join(f"{u} {names.get(u, u)} {s:.1f}%" for u, s in ranked[:3]) or "无具名国家"
+            extra = []
+            if supply.unattributed:
+                extra.append(f"未具体归属 {supply.unattributed:.1f}%（视为分散供应）")
+            extra += supply.notes
+            reach75 = f"{c75} 个国家/地区即占 75%" if c75 else "具名国家/地区合计不到 75%"
+            reasons.append(
+                f"供应集中（{level}{year}）：{shown}"
+                + (f"；{'；'.join(extra)}" if extra else "")
+                + f"；前三合计 {_pct(top3)}，HHI {hhi:.0f}，{reach75}；C = HHI/10000 = {concentration:.3f}")
+
+        who = f"{persp.name}（{persp.code}）" if persp.name != persp.code else persp.code
+        strong = [x for x in c.capable if x.via in _STRONG]
+        related = [x for x in c.capable if x.via == "OPERATES_IN"]
+        capable_text = ""
+        if strong:
+            capable_text = f"本方有 {len(strong)} 家具备能力的企业：" + "、".join(
+                sorted({x.name for x in strong})[:5])
+        elif related:
+            capable_text = f"本方无掌握该技术的企业，仅 {len(related)} 家企业在其服务的环节经营：" + "、".join(
+                sorted({x.name for x in related})[:5])
+        else:
+            capable_text = "本方没有具备能力的企业"
+        if supply.basis == "none":
+            evidence = "strong" if strong else "related" if related else "none"
+            absence = DEFAULT_ABSENCE[evidence]
+            own_share, own_basis = None, "capability"
+            flags.append(_EVIDENCE_FLAGS[evidence])
+            reasons.append(f"本方缺位：{who} 的供应份额未知（无市场份额数据）；{capable_text}；"
+                           f"按默认 A = {absence:.3f} 计（默认值）")
+        else:
+            own_share = supply.own or 0.0
+            own_basis = "equal-split" if supply.basis == "equal-split" else "shares"
+            absence = max(0.0, 1.0 - own_share / 100.0)
+            enclosing = [p for p in c.providers if p.encloses and p.share is not None]
+            note = ""
+            if enclosing and not own_share:
+                e = enclosing[0]
+                note = f"（所在的 {e.key} {names.get(e.key, e.name)} 供应 {e.share:.1f}%，本方份额未单列）"
+                flags.append("own-share-within-enclosing")
+            assumed = "（平均分配的假定份额）" if supply.basis == "equal-split" else ""
+            reasons.append(f"本方缺位：{who} 供应份额 {own_share:.1f}%{assumed}{note}；{capable_text}；"
+                           f"A = 1 − {own_share:.1f}/100 = {absence:.3f}")
+        if c.breakthrough_for:
+            reasons.append(f"规划：列为 {'、'.join(c.breakthrough_for)} 集群的突破方向")
+        if c.unavoidable_for:
+            reasons.append(f"结构：即使任一路径、任一供应方都可替代，仍有 {c.unavoidable_for} 个上游节点"
+                           f"只能经由它通往最终产品" + ("；它是依赖图的割点" if c.cut_vertex else ""))
+        elif c.cut_vertex:
+            reasons.append("结构：它是依赖图的割点（去掉它，依赖图断开）")
+        score = round(100.0 * breadth * concentration * absence, 1)
+        reasons.append(f"得分 = 100 × B {breadth:.3f} × C {concentration:.3f} × A {absence:.3f} = {score:.1f}")
+        scored.append(Chokepoint(
+            rank=0, key=c.key, name=c.name, kind=c.kind, score=score, breadth=round(breadth, 4),
+            concentration=round(concentration, 4), absence=round(absence, 4), downstream=d,
+            downstream_segments=c.downstream_segments, downstream_inputs=c.downstream_inputs,
+            downstream_products=c.downstream_products, final_products=list(c.final_products),
+            share_basis=supply.basis, share_year=supply.year, companies=companies, countries=len(units),
+            supply=[{"unit": u, "name": names.get(u, u), "share": round(s, 2)} for u, s in ranked],
+            unattributed_share=round(supply.unattributed, 2) if supply.basis != "none" else None,
+            top1=top1[0] if top1 and not tied else None, top1_share=round(top1[1], 2) if top1 else None,
+            top3_share=round(top3, 2) if top3 is not None else None,
+            hhi=round(hhi, 1) if hhi is not None else None, countries_for_75=c75,
+            own_share=round(own_share, 2) if own_share is not None else None, own_share_basis=own_basis,
+            capable=[asdict(x) for x in c.capable], breakthrough_for=list(c.breakthrough_for),
+            unavoidable_for=c.unavoidable_for, cut_vertex=c.cut_vertex, flags=flags, reasons=reasons,
+            sources=list(c.sources), as_of=c.as_of))
+    scored.sort(key=lambda r: (-r.score, -r.concentration, -r.downstream, r.name))
+    ranked = [_with_rank(r, i) for i, r in enumerate(scored[:top] if top is not None else scored, 1)]
+    attribution = sorted({s["attribution"] for s in figures.sources if s.get("attribution")})
+    caveats = [
+        "市场份额与供应方仅为图中已有数据；缺失份额按文档中的默认值处理，并在理由中标注。",
+        "依赖广度只计图中记录的 FEEDS / KEY_TO / SUBTYPE_OF 关系。",
+        "未具体归属的份额（如 ETO 的 Various countries）视为分散供应，不计入 HHI。",
+    ]
+    if any(r.share_basis == "none" for r in scored):
+        caveats.append(f"无供应方数据的候选按默认集中度 {DEFAULT_CONCENTRATION} 与按能力取值的本方缺位计分，排名仅供参考。")
+    if persp.level not in _UNIT_LEVELS:
+        caveats.append("视角为国内地区：国家级份额不能拆分到该地区，本方份额只计该地区企业的公司份额。")
+    return ChokepointResult(
+        perspective={"code": persp.code, "name": persp.name, "level": persp.level},
+        chain=figures.chain, formula=FORMULA,
+        defaults={"concentration_without_providers": DEFAULT_CONCENTRATION,
+                  "absence_without_shares": dict(DEFAULT_ABSENCE),
+                  "providers_without_share": "split the remainder of 100 % equally",
+                  "no_shares_at_all": "every listed provider gets an equal share"},
+        dmax=dmax, candidates=len(scored), aggregates=figures.aggregates, results=ranked, as_of=figures.as_of,
+        sources=[dict(s) for s in figures.sources], attribution=attribution, caveats=caveats)
+
+
+def _with_rank(result: Chokepoint, rank: int) -> Chokepoint:
+    from dataclasses import replace
+
+    return replace(result, rank=rank)
+
+
+def chokepoints(store: GraphStore, *, perspective: str, chain: str | None = None,
+                top: int | None = None) -> ChokepointResult:
+    """Choke points of ``chain`` (or of the whole graph) from ``perspective``: both steps in one call."""
+    return score_chokepoints(chokepoint_inputs(store, perspective=perspective, chain=chain), top=top)
