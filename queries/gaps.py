@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from chainkg.errors import ConfigError, NotFoundError
@@ -42,6 +43,7 @@ from graph.store import GraphStore
 
 __all__ = [
     "STATUSES",
+    "isin",
     "GapThresholds",
     "load_thresholds",
     "GapInputs",
@@ -245,6 +247,37 @@ def _number(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("Float64")
 
 
+def isin(column: pd.Series, values) -> np.ndarray:
+    """``column.isin(values)`` as a boolean array, fast for Arrow-backed strings and large ``values``.
+
+    (pandas converts the values of an Arrow string ``isin`` one Python object at a time.)
+
+    >>> isin(pd.Series(["a", "b", None], dtype="string[pyarrow]"), ["b", "c"]).tolist()
+    [False, True, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(column) == 0:
+        return np.zeros(0, dtype=bool)
+    plain = list(values) if isinstance(values, (set, frozenset)) else values
+    if getattr(column.dtype, "storage", None) != "pyarrow" or not hasattr(column.array, "__arrow_array__"):
+        return column.isin(plain).to_numpy(dtype=bool)
+    data = column.array.__arrow_array__()
+    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
+        return column.isin(plain).to_numpy(dtype=bool)
+    if isinstance(values, pd.Series) and hasattr(values.array, "__arrow_array__"):
+        value_set = values.array.__arrow_array__()
+    else:
+        value_set = pa.array(np.asarray(plain, dtype=object), type=pa.string(), from_pandas=True)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks() if value_set.num_chunks != 1 else value_set.chunk(0)
+    if value_set.type != data.type:
+        value_set = value_set.cast(data.type)
+    result = pc.is_in(data, value_set=value_set)
+    return np.asarray(result.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 class SyntheticFilter:
     """Drops facts whose source is of kind ``synthetic`` unless they are asked for, counting what it drops.
 
@@ -260,152 +293,196 @@ class SyntheticFilter:
     def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
         if not self.drop or frame.empty:
             return frame
-        mask = frame["source"].isin(self.drop)
+        mask = isin(frame["source"], self.drop)
         if mask.any():
             self.excluded += int(mask.sum())
             return frame[~mask]
         return frame
 
 
+class _Provenance:
+    """Counts the facts an analysis uses: per source, how many unverified, and the latest as_of."""
+
+    def __init__(self):
+        self.sources: dict[str, int] = {}
+        self.used = 0
+        self.unverified = 0
+        self.as_of = ""
+
+    def add(self, frame: pd.DataFrame) -> None:
+        if not len(frame):
+            return
+        self.used += len(frame)
+        for source, n in frame["source"].value_counts().items():
+            self.sources[str(source)] = self.sources.get(str(source), 0) + int(n)
+        verified = frame["verified"]
+        self.unverified += int((verified == False).sum()) if verified.dtype == "boolean" \
+            else int((~_bool(verified)).sum())  # noqa: E712 (a nullable boolean column)
+        self.as_of = max(self.as_of, str(frame["as_of"].max()))
+
+
+_PROV = ["source", "as_of", "verified"]
+
+
+def _take(index: pd.Index, values: np.ndarray, wanted, default) -> np.ndarray:
+    """``values`` (aligned with ``index``) looked up for each of ``wanted``; ``default`` where absent."""
+    pos = index.get_indexer(wanted)
+    if not len(values):
+        return np.full(len(pos), default, dtype=values.dtype if values.dtype != object else object)
+    out = values[np.where(pos >= 0, pos, 0)]
+    out[pos < 0] = default
+    return out
+
+
 def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
-                       include_synthetic: bool | None) -> GapInputs:
-    chains = store.nodes("Chain", ["id", "name", "source", "as_of", "verified"])
+                       include_synthetic: bool | None, nation_codes: set[str] | None = None) -> GapInputs:
+    chains = store.nodes("Chain", ["id", "name", *_PROV])
     chain_row = chains[chains["id"] == chain_key]
     if chain_row.empty:
         raise NotFoundError(f"no Chain with key {chain_key!r}", hint="`chainkg search chain` lists the chains")
-    chain_row = chain_row.iloc[0]
     sources = store.nodes("Source", ["id", "title", "kind"])
-    keep = SyntheticFilter(sources, chain_row["source"], include_synthetic)
-    include_synthetic = keep.include
-
-    used: list[pd.DataFrame] = [chain_row.to_frame().T[["source", "as_of", "verified"]]]
+    keep = SyntheticFilter(sources, chain_row["source"].iloc[0], include_synthetic)
+    used = _Provenance()
+    used.add(chain_row)
 
     in_cluster = store.edges("IN_CLUSTER", ["from", "to"])
     cluster_keys = sorted(set(in_cluster.loc[in_cluster["from"] == chain_key, "to"]))
     clusters = store.nodes("Cluster", ["id", "name"])
-    clusters = clusters[clusters["id"].isin(cluster_keys)].sort_values("id")
+    clusters = clusters[isin(clusters["id"], cluster_keys)].sort_values("id")
 
-    segment_of = store.edges("SEGMENT_OF", ["from", "to", "source", "as_of", "verified"])
+    segment_of = store.edges("SEGMENT_OF", ["from", "to", *_PROV])
     segment_of = segment_of[segment_of["to"] == chain_key]
-    seg_keys = pd.unique(segment_of["from"])
-    seg_nodes = store.nodes("Segment", ["id", "name", "position", "layer", "source", "as_of", "verified"])
-    seg_nodes = seg_nodes[seg_nodes["id"].isin(seg_keys)]
-    used += [segment_of[["source", "as_of", "verified"]], seg_nodes[["source", "as_of", "verified"]]]
+    seg_nodes = store.nodes("Segment", ["id", "name", "position", "layer", *_PROV])
+    seg_nodes = seg_nodes[isin(seg_nodes["id"], segment_of["from"])]
+    used.add(segment_of)
+    used.add(seg_nodes)
+    seg_keys = seg_nodes["id"].to_numpy(dtype=object)
     segments = pd.DataFrame({
-        "key": seg_nodes["id"].astype(str).to_numpy(),
-        "name": seg_nodes["name"].astype(str).to_numpy(),
-        "position": seg_nodes["position"].astype(str).to_numpy(),
+        "key": seg_keys,
+        "name": seg_nodes["name"].to_numpy(dtype=object),
+        "position": seg_nodes["position"].to_numpy(dtype=object),
         "layer": pd.array(seg_nodes["layer"], dtype="Int64"),
     })
 
-    feeds = store.edges("FEEDS", ["from", "to", "source", "as_of", "verified"])
-    feeds = feeds[feeds["from"].isin(seg_keys) & feeds["to"].isin(seg_keys)]
-    used.append(feeds[["source", "as_of", "verified"]])
-    feeds = pd.DataFrame({"from": feeds["from"].astype(str).to_numpy(), "to": feeds["to"].astype(str).to_numpy()})
+    feeds = store.edges("FEEDS", ["from", "to", *_PROV])
+    feeds = feeds[isin(feeds["from"], seg_keys) & isin(feeds["to"], seg_keys)]
+    used.add(feeds)
+    feeds = pd.DataFrame({"from": feeds["from"].to_numpy(dtype=object), "to": feeds["to"].to_numpy(dtype=object)})
 
-    # who operates in the chain's segments, and where they are
-    ops = store.edges("OPERATES_IN", ["from", "to", "source", "as_of", "verified"])
-    ops = keep(ops[ops["to"].isin(seg_keys)])
-    ent_keys = pd.unique(ops["from"])
-    located = store.edges("LOCATED_IN", ["from", "to", "source", "as_of", "verified"])
-    located = keep(located[located["from"].isin(ent_keys)])
-    nation_codes = store.region_subtree(NATION)
+    # who operates in the chain's segments (one row per segment and enterprise), and where they are
+    ops = store.edges("OPERATES_IN", ["from", "to", *_PROV])
+    ops = keep(ops[isin(ops["to"], seg_keys)])
+    enterprises = store.nodes("Enterprise", ["id", "name", "designations", *SIZE_COLUMNS, *_PROV])
+    enterprises = keep(enterprises[isin(enterprises["id"], ops["from"])])
+    ent_index = pd.Index(enterprises["id"].to_numpy(dtype=object), dtype=object)
+    if len(ent_index) < ops["from"].nunique():
+        ops = ops[isin(ops["from"], ent_index)]
+    located = store.edges("LOCATED_IN", ["from", "to", *_PROV])
+    located = keep(located[isin(located["from"], ent_index)])
+    for frame in (ops, located, enterprises):
+        used.add(frame)
+    if nation_codes is None:
+        nation_codes = store.region_subtree(NATION)
     place = pd.DataFrame({
-        "enterprise": located["from"].to_numpy(),
-        "local": located["to"].isin(region_codes).to_numpy(),
-        "national": located["to"].isin(nation_codes).to_numpy(),
-    }).groupby("enterprise", sort=False)[["local", "national"]].any()
-    enterprises = store.nodes("Enterprise", ["id", "name", "designations", SIZE_COLUMNS[0], SIZE_COLUMNS[1],
-                                             "source", "as_of", "verified"])
-    enterprises = keep(enterprises[enterprises["id"].isin(ent_keys)])
-    ops = ops[ops["from"].isin(enterprises["id"])]
-    used += [ops[["source", "as_of", "verified"]], located[["source", "as_of", "verified"]],
-             enterprises[["source", "as_of", "verified"]]]
+        "enterprise": located["from"].to_numpy(dtype=object),
+        "local": isin(located["to"], region_codes),
+        "national": isin(located["to"], nation_codes),
+    })
+    if place["enterprise"].duplicated().any():  # several locations: local / national if any of them is
+        place = place.groupby("enterprise", sort=False)[["local", "national"]].any().reset_index()
+    place_index = pd.Index(place["enterprise"].to_numpy(dtype=object), dtype=object)
+    ent_local = _take(place_index, place["local"].to_numpy(), ent_index, False).astype(bool)
+    ent_national = _take(place_index, place["national"].to_numpy(), ent_index, False).astype(bool)
+    revenue = _number(enterprises["revenue_yi"]).to_numpy(dtype=float, na_value=np.nan)
+    employees = _number(enterprises["employees"]).to_numpy(dtype=float, na_value=np.nan)
 
-    attrs = pd.DataFrame({
-        "enterprise": enterprises["id"].to_numpy(),
-        "name": enterprises["name"].to_numpy(),
-        "designations": enterprises["designations"].fillna("").astype(str).to_numpy(),
-        "revenue_yi": _number(enterprises["revenue_yi"]).to_numpy(),
-        "employees": _number(enterprises["employees"]).to_numpy(),
-    }).set_index("enterprise")
-    members = pd.DataFrame({"segment": ops["to"].to_numpy(), "enterprise": ops["from"].to_numpy()})
-    members = members.drop_duplicates()
-    members = members.join(place, on="enterprise")
-    members["local"] = members["local"].fillna(False).astype(bool)
-    members["national"] = members["national"].fillna(False).astype(bool)
-    members = members.join(attrs[["revenue_yi", "employees"]], on="enterprise")
+    pairs = pd.DataFrame({"segment": ops["to"].to_numpy(dtype=object),
+                          "enterprise": ops["from"].to_numpy(dtype=object)})
+    if pairs.duplicated().any():
+        pairs = pairs.drop_duplicates()
+    at = ent_index.get_indexer(pairs["enterprise"])
+    seg_code = pd.Index(seg_keys, dtype=object).get_indexer(pairs["segment"])
+    m_local, m_national = ent_local[at], ent_national[at]
+    m_revenue, m_employees = revenue[at], employees[at]
 
-    in_chain = members.drop_duplicates("enterprise")
-    located_any = in_chain["enterprise"].isin(place.index)
+    ent_located = place_index.get_indexer(ent_index) >= 0
     facts = {
-        "enterprises_in_chain": int(len(in_chain)),
-        "unlocated_enterprises": int((~located_any).sum()),
-        "foreign_enterprises": int((located_any & ~in_chain["national"]).sum()),
-        "synthetic_excluded": keep.excluded,
+        "enterprises_in_chain": int(len(ent_index)),
+        "unlocated_enterprises": int((~ent_located).sum()),
+        "foreign_enterprises": int((ent_located & ~ent_national).sum()),
+        "synthetic_excluded": 0,
     }
-
-    national_members = members[members["national"]]
-    national = _size_totals(national_members, "segment")
-    national = national.reindex(segments["key"]).fillna(0)
-    national.index.name = "segment"
-    national = national.reset_index()
-    chain_totals = _size_totals(national_members.drop_duplicates("enterprise").assign(all="chain"), "all")
-    national_chain = {c: (float(chain_totals[c].iloc[0]) if c in SIZE_COLUMNS else int(chain_totals[c].iloc[0]))
-                      if len(chain_totals) else (0.0 if c in SIZE_COLUMNS else 0)
-                      for c in ("enterprises", "revenue_yi", "revenue_known", "employees", "employees_known")}
+    n_seg = len(seg_keys)
+    nat_code = seg_code[m_national]
+    nat_rev, nat_emp = m_revenue[m_national], m_employees[m_national]
+    national = pd.DataFrame({
+        "segment": seg_keys,
+        "enterprises": np.bincount(nat_code, minlength=n_seg),
+        "revenue_yi": np.bincount(nat_code, weights=np.nan_to_num(nat_rev), minlength=n_seg),
+        "revenue_known": np.bincount(nat_code, weights=~np.isnan(nat_rev), minlength=n_seg).astype(int),
+        "employees": np.bincount(nat_code, weights=np.nan_to_num(nat_emp), minlength=n_seg),
+        "employees_known": np.bincount(nat_code, weights=~np.isnan(nat_emp), minlength=n_seg).astype(int),
+    })
+    national_chain = {
+        "enterprises": int(ent_national.sum()),
+        "revenue_yi": float(np.nansum(revenue[ent_national])),
+        "revenue_known": int((~np.isnan(revenue[ent_national])).sum()),
+        "employees": float(np.nansum(employees[ent_national])),
+        "employees_known": int((~np.isnan(employees[ent_national])).sum()),
+    }
 
     # local enterprises with their roles
-    local = members.loc[members["local"], ["segment", "enterprise"]]
-    anchors = store.edges("ANCHORS", ["from", "to", "role", "source", "as_of", "verified"])
-    anchors = keep(anchors[anchors["to"].isin(cluster_keys) & anchors["from"].isin(local["enterprise"])])
-    leads = store.edges("LEADS", ["from", "to", "source", "as_of", "verified"])
-    leads = keep(leads[(leads["to"] == chain_key) & leads["from"].isin(local["enterprise"])])
-    used += [anchors[["source", "as_of", "verified"]], leads[["source", "as_of", "verified"]]]
+    local_at = at[m_local]
+    local_ents = ent_index[ent_local]
+    anchors = store.edges("ANCHORS", ["from", "to", "role", *_PROV])
+    anchors = keep(anchors[isin(anchors["to"], cluster_keys) & isin(anchors["from"], local_ents)])
+    leads = store.edges("LEADS", ["from", "to", *_PROV])
+    leads = keep(leads[(leads["to"] == chain_key) & isin(leads["from"], local_ents)])
+    used.add(anchors)
+    used.add(leads)
+    anchored = set(anchors["from"])
     leaders = set(leads["from"]) | set(anchors.loc[anchors["role"] == "链主", "from"])
-    local = local.join(attrs, on="enterprise")
-    local["key_enterprise"] = local["enterprise"].isin(set(anchors["from"]))
-    local["chain_leader"] = (local["enterprise"].isin(leaders)
-                             | local["designations"].str.split("|").map(lambda d: "链主" in d))
-    local = local.reset_index(drop=True)
+    names = enterprises["name"].to_numpy(dtype=object)
+    designations = enterprises["designations"].fillna("").to_numpy(dtype=object)
+    local_keys = ent_index.to_numpy(dtype=object)[local_at]
+    local_designations = designations[local_at]
+    local = pd.DataFrame({
+        "segment": pairs["segment"].to_numpy(dtype=object)[m_local],
+        "enterprise": local_keys,
+        "name": names[local_at],
+        "designations": local_designations,
+        "revenue_yi": m_revenue[m_local],
+        "employees": m_employees[m_local],
+        "key_enterprise": np.fromiter((k in anchored for k in local_keys), dtype=bool, count=len(local_keys)),
+        "chain_leader": np.fromiter((k in leaders or "链主" in d for k, d in zip(local_keys, local_designations)),
+                                    dtype=bool, count=len(local_keys)),
+    })
 
+    members = pd.DataFrame({"segment": pairs["segment"].to_numpy(dtype=object),
+                            "enterprise": pairs["enterprise"].to_numpy(dtype=object), "local": m_local})
     supplies = _supply_counts(store, feeds, members, keep, used)
-
-    used_frame = pd.concat([u.astype({"source": "string", "as_of": "string"}) for u in used if len(u)],
-                           ignore_index=True) if any(len(u) for u in used) else None
-    if used_frame is not None:
-        facts["facts_used"] = int(len(used_frame))
-        facts["unverified_facts"] = int((~_bool(used_frame["verified"].astype("string"))).sum())
-        counts = used_frame["source"].value_counts()
-        as_of = str(used_frame["as_of"].max())
-    else:
-        facts["facts_used"] = facts["unverified_facts"] = 0
-        counts = pd.Series(dtype="int64")
-        as_of = None
-    source_table = pd.DataFrame({"id": counts.index.astype(str), "facts": counts.to_numpy().astype(int)})
-    source_table = source_table.merge(sources.astype({"id": str}), on="id", how="left").sort_values("id")
+    facts["synthetic_excluded"] = keep.excluded
+    facts["facts_used"] = used.used
+    facts["unverified_facts"] = used.unverified
+    titles = dict(zip(sources["id"], sources["title"]))
+    kinds = dict(zip(sources["id"], sources["kind"]))
+    ids = sorted(used.sources)
+    source_table = pd.DataFrame({"id": ids, "facts": [used.sources[k] for k in ids],
+                                 "title": [titles.get(k) for k in ids], "kind": [kinds.get(k) for k in ids]})
     chain = {
-        "key": str(chain_row["id"]),
-        "name": str(chain_row["name"]),
+        "key": str(chain_key),
+        "name": str(chain_row["name"].iloc[0]),
         "clusters": [{"key": str(k), "name": str(n)} for k, n in zip(clusters["id"], clusters["name"])],
     }
-    return GapInputs(chain, segments, feeds, local, national, national_chain, supplies, facts,
-                     source_table.reset_index(drop=True), as_of, bool(include_synthetic))
+    return GapInputs(chain, segments, feeds, local, national, national_chain, supplies,
+                     facts, source_table, used.as_of or None, keep.include)
 
 
 SIZE_COLUMNS = ("revenue_yi", "employees")
 
 
-def _size_totals(members: pd.DataFrame, by: str) -> pd.DataFrame:
-    grouped = members.groupby(by, sort=False)
-    out = pd.DataFrame({"enterprises": grouped["enterprise"].nunique()})
-    for col in SIZE_COLUMNS:
-        out[col] = grouped[col].sum().astype(float)
-        out[f"{col.split('_')[0]}_known"] = grouped[col].count()
-    return out
-
-
-def _supply_counts(store: GraphStore, feeds: pd.DataFrame, members: pd.DataFrame, keep, used) -> pd.DataFrame:
+def _supply_counts(store: GraphStore, feeds: pd.DataFrame, members: pd.DataFrame, keep,
+                   used: _Provenance) -> pd.DataFrame:
     """Per supplying segment S: SUPPLIES edges into local enterprises of the segments S FEEDS directly,
     from enterprises operating in S (received), and how many come from local suppliers (from_local)."""
     empty = pd.DataFrame({"segment": pd.Series([], dtype=object), "received": pd.Series([], dtype="int64"),
@@ -413,22 +490,22 @@ def _supply_counts(store: GraphStore, feeds: pd.DataFrame, members: pd.DataFrame
     local_members = members.loc[members["local"], ["segment", "enterprise"]]
     if feeds.empty or local_members.empty:
         return empty
-    customers = feeds.merge(local_members, left_on="to", right_on="segment")[["from", "enterprise"]]
-    customers.columns = ["segment", "customer"]
-    supplies = store.edges("SUPPLIES", ["from", "to", "product", "source", "as_of", "verified"])
-    supplies = keep(supplies[supplies["to"].isin(customers["customer"])])
+    supplies = store.edges("SUPPLIES", ["from", "to", *_PROV])
     if supplies.empty:
         return empty
-    edges = pd.DataFrame({"supplier": supplies["from"].to_numpy(), "customer": supplies["to"].to_numpy(),
-                          "product": supplies["product"].fillna("").astype(str).to_numpy(),
-                          "row": range(len(supplies))})
+    customers = feeds.merge(local_members, left_on="to", right_on="segment")[["from", "enterprise"]]
+    customers.columns = ["segment", "customer"]
+    supplies = keep(supplies[isin(supplies["to"], customers["customer"])])
+    if supplies.empty:
+        return empty
+    edges = pd.DataFrame({"supplier": supplies["from"].to_numpy(dtype=object),
+                          "customer": supplies["to"].to_numpy(dtype=object), "row": range(len(supplies))})
     pairs = customers.drop_duplicates().merge(edges, on="customer")
     supplier_segments = members[["segment", "enterprise", "local"]].rename(columns={"enterprise": "supplier"})
     pairs = pairs.merge(supplier_segments, on=["segment", "supplier"])
-    used.append(supplies.iloc[pd.unique(pairs["row"])][["source", "as_of", "verified"]] if len(pairs)
-                else supplies.iloc[0:0][["source", "as_of", "verified"]])
     if pairs.empty:
         return empty
+    used.add(supplies.iloc[pd.unique(pairs["row"])])
     grouped = pairs.groupby("segment", sort=False)
     return pd.DataFrame({"received": grouped.size(), "from_local": grouped["local"].sum()}).astype("int64") \
         .rename_axis("segment").reset_index()
@@ -573,11 +650,20 @@ def _quotient(local_seg: float, local_chain: float, nat_seg: float, nat_chain: f
     return Quotient((local_seg / local_chain) / (nat_seg / nat_chain), *figures)
 
 
-def _totals(frame: pd.DataFrame) -> SizeTotals:
-    revenue = frame["revenue_yi"].astype(float)
-    employees = frame["employees"].astype(float)
-    return _size(int(frame["enterprise"].nunique()), float(revenue.sum(skipna=True)), int(revenue.notna().sum()),
-                 float(employees.sum(skipna=True)), int(employees.notna().sum()))
+def _totals(rows: Iterable[tuple]) -> SizeTotals:
+    """Size totals of distinct enterprises given as (key, …, revenue_yi, employees) tuples."""
+    n = revenue = employees = 0.0
+    revenue_known = employees_known = 0
+    for row in rows:
+        n += 1
+        rev, emp = row[-2], row[-1]
+        if rev == rev:  # not NaN
+            revenue += rev
+            revenue_known += 1
+        if emp == emp:
+            employees += emp
+            employees_known += 1
+    return _size(int(n), revenue, revenue_known, employees, employees_known)
 
 
 def _size(enterprises: int, revenue: float, revenue_known: int, employees: float, employees_known: int) -> SizeTotals:
@@ -626,51 +712,58 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
     t = thresholds or GapThresholds()
     size_col = t.size_measure
     size_word = SIZE_MEASURES[size_col]
-    segs = inputs.segments.copy()
-    segs["_layer"] = segs["layer"].astype("Float64").fillna(math.inf)
-    segs = segs.sort_values(["_layer", "key"])
-    keys = [str(k) for k in segs["key"]]
-    layers = {str(k): (None if pd.isna(v) else int(v)) for k, v in zip(segs["key"], segs["layer"])}
-    names = dict(zip(keys, segs["name"].astype(str)))
+    seg_rows = sorted(
+        ((str(k), str(n), str(p), None if pd.isna(la) else int(la))
+         for k, n, p, la in zip(inputs.segments["key"], inputs.segments["name"], inputs.segments["position"],
+                                inputs.segments["layer"])),
+        key=lambda r: (math.inf if r[3] is None else r[3], r[0]))
+    keys = [r[0] for r in seg_rows]
+    names = {r[0]: r[1] for r in seg_rows}
+    positions = {r[0]: r[2] for r in seg_rows}
+    layers = {r[0]: r[3] for r in seg_rows}
     up_all, down_all, order_method = _closure(keys, inputs.feeds, layers)
-    direct_up = {k: sorted(inputs.feeds.loc[inputs.feeds["to"] == k, "from"]) for k in keys}
-    direct_down = {k: sorted(inputs.feeds.loc[inputs.feeds["from"] == k, "to"]) for k in keys}
+    direct_up: dict[str, list[str]] = {k: [] for k in keys}
+    direct_down: dict[str, list[str]] = {k: [] for k in keys}
+    for a, b in sorted(zip(inputs.feeds["from"], inputs.feeds["to"])):
+        direct_down[a].append(b)
+        direct_up[b].append(a)
 
+    # the local enterprises as plain tuples, per segment (a few thousand rows at most: plain Python is fastest)
     local = inputs.local
-    local_chain = local.drop_duplicates("enterprise")
-    local_chain_totals = _totals(local_chain) if len(local_chain) else _NO_SIZE
+    by_segment: dict[str, dict[str, tuple]] = {k: {} for k in keys}
+    chain_rows: dict[str, tuple] = {}
+    columns = [local[c].to_numpy(dtype=object) for c in ("segment", "enterprise", "name", "key_enterprise",
+                                                          "chain_leader", "designations")]
+    columns += [local[c].to_numpy(dtype=float, na_value=np.nan) for c in SIZE_COLUMNS]
+    for row in zip(*columns):
+        if row[0] in by_segment:
+            by_segment[row[0]][row[1]] = row[1:]
+            chain_rows[row[1]] = row[1:]
+    local_chain_totals = _totals(chain_rows.values())
     nc = inputs.national_chain
     national_chain_totals = _size(nc["enterprises"], nc["revenue_yi"], nc["revenue_known"], nc["employees"],
                                   nc["employees_known"])
-    national = inputs.national.set_index("segment")
-    supplies = inputs.supplies.set_index("segment") if len(inputs.supplies) else None
-    local_by_segment = {k: g for k, g in local.groupby("segment", sort=False)}
-    local_counts = {k: int(local_by_segment[k]["enterprise"].nunique()) if k in local_by_segment else 0
-                    for k in keys}
+    national = {row["segment"]: row for row in inputs.national.to_dict("records")}
+    supplies = {row["segment"]: row for row in inputs.supplies.to_dict("records")} if len(inputs.supplies) else None
+    local_counts = {k: len(by_segment[k]) for k in keys}
     chain_size_local, chain_known_local = local_chain_totals.measure(size_col)
-    chain_size_national, chain_known_national = national_chain_totals.measure(size_col)
+    chain_size_national, _ = national_chain_totals.measure(size_col)
 
     segments: list[SegmentGap] = []
     for key in keys:
-        group = local_by_segment.get(key)
-        if group is None:
-            group = local.iloc[0:0]
-        group = group.drop_duplicates("enterprise")
-        ordered = group.assign(_k=~group["key_enterprise"], _l=~group["chain_leader"]).sort_values(
-            ["_l", "_k", "name", "enterprise"])
-        refs = [EnterpriseRef(str(e), str(n), bool(k), bool(c), tuple(d for d in str(ds).split("|") if d))
-                for e, n, k, c, ds in zip(ordered["enterprise"], ordered["name"], ordered["key_enterprise"],
-                                          ordered["chain_leader"], ordered["designations"])]
+        rows = sorted(by_segment[key].values(), key=lambda r: (not r[3], not r[2], str(r[1]), str(r[0])))
+        refs = [EnterpriseRef(str(e), str(n), bool(k), bool(c), tuple(d for d in str(ds or "").split("|") if d))
+                for e, n, k, c, ds, _rev, _emp in rows]
         designations: dict[str, int] = {}
         for ref in refs:
             for d in ref.designations:
                 designations[d] = designations.get(d, 0) + 1
         n_local = local_counts[key]
-        local_size = _totals(group) if len(group) else _NO_SIZE
-        nat = national.loc[key] if key in national.index else None
+        local_size = _totals(rows)
+        nat = national.get(key)
         nat_size = _size(nat["enterprises"], nat["revenue_yi"], nat["revenue_known"], nat["employees"],
                          nat["employees_known"]) if nat is not None else _NO_SIZE
-        lq_count = _quotient(n_local, len(local_chain), nat_size.enterprises, national_chain_totals.enterprises,
+        lq_count = _quotient(n_local, len(chain_rows), nat_size.enterprises, national_chain_totals.enterprises,
                              "企业数")
         local_seg_size, local_known = local_size.measure(size_col)
         nat_seg_size, nat_known = nat_size.measure(size_col)
@@ -689,9 +782,10 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
                                    note=f"只按{size_word}已知的 {local_known}/{n_local} 家本地企业计算")
         supply = _supply(key, supplies, direct_down[key])
         broken, broken_note = _broken(key, n_local, up_all, down_all, local_counts, names, t)
-        status, reasons = _status(n_local, nat_size.enterprises, lq_count, lq_size, supply, broken_note, t, size_word)
+        status, reasons = _status(n_local, nat_size.enterprises, lq_count, lq_size, supply, broken_note, t, size_word,
+                                  size_data=bool(chain_known_local), supply_data=supplies is not None)
         segments.append(SegmentGap(
-            key=key, name=names[key], position=str(segs.loc[segs["key"] == key, "position"].iloc[0]),
+            key=key, name=names[key], position=positions[key],
             layer=layers[key], upstream=direct_up[key], downstream=direct_down[key],
             local_count=n_local, local_enterprises=refs,
             key_enterprises=[r.name for r in refs if r.key_enterprise],
@@ -708,7 +802,7 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
         region=region, region_name=region_name, segments=segments, segment_count=len(segments), covered=covered,
         completeness=(covered / len(segments)) if segments else None, status_counts=counts,
         broken_links=[seg.key for seg in segments if seg.broken_link],
-        local_enterprises=len(local_chain), national_enterprises=national_chain_totals.enterprises,
+        local_enterprises=len(chain_rows), national_enterprises=national_chain_totals.enterprises,
         local_size=local_chain_totals, national_size=national_chain_totals, thresholds=t,
         as_of=inputs.as_of, graph_as_of=graph_as_of, graph_digest=graph_digest,
         synthetic_included=inputs.synthetic_included, facts=dict(inputs.facts),
@@ -719,13 +813,13 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
     return report
 
 
-def _supply(key: str, supplies: pd.DataFrame | None, downstream: list[str]) -> SupplyFigure:
+def _supply(key: str, supplies: dict[str, dict] | None, downstream: list[str]) -> SupplyFigure:
     if not downstream:
         return SupplyFigure(0, 0, None, "该环节没有下游环节（FEEDS），本地配套率不适用")
-    if supplies is None or key not in supplies.index:
+    if supplies is None or key not in supplies:
         return SupplyFigure(0, 0, None, "下游本地企业没有来自该环节企业的供应关系（SUPPLIES）数据，本地配套率未知")
-    received = int(supplies.loc[key, "received"])
-    from_local = int(supplies.loc[key, "from_local"])
+    received = int(supplies[key]["received"])
+    from_local = int(supplies[key]["from_local"])
     return SupplyFigure(received, from_local, from_local / received)
 
 
@@ -741,7 +835,10 @@ def _broken(key: str, n_local: int, up_all, down_all, local_counts, names, t: Ga
 
 
 def _status(n_local: int, n_national: int, lq: Quotient, lq_size: Quotient, supply: SupplyFigure,
-            broken_note: str | None, t: GapThresholds, size_word: str) -> tuple[str, list[str]]:
+            broken_note: str | None, t: GapThresholds, size_word: str, *, size_data: bool = True,
+            supply_data: bool = True) -> tuple[str, list[str]]:
+    """The status and its reasons. Criteria that cannot be checked are named in the reasons, unless
+    the chain has no such data at all (then a caveat of the chain says so once)."""
     if n_local <= t.missing_max_local:
         reasons = [f"本地企业 {n_local} 家 ≤ 缺链阈值 {t.missing_max_local} 家（missing_max_local）"]
         if broken_note:
@@ -762,14 +859,16 @@ def _status(n_local: int, n_national: int, lq: Quotient, lq_size: Quotient, supp
     else:
         failed.append(f"区位熵（按企业数）{_fmt(lq.value)} < {_fmt(t.strong_min_lq)}（strong_min_lq）")
     if lq_size.value is None:
-        notes.append(f"区位熵（按{size_word}）不作判断：{lq_size.note}")
+        if size_data:
+            notes.append(f"区位熵（按{size_word}）不作判断：{lq_size.note}")
     elif lq_size.value >= t.strong_min_lq_size:
         met.append(f"区位熵（按{size_word}）{_fmt(lq_size.value)} ≥ {_fmt(t.strong_min_lq_size)}（strong_min_lq_size）")
     else:
         failed.append(f"区位熵（按{size_word}）{_fmt(lq_size.value)} < {_fmt(t.strong_min_lq_size)}"
                       f"（strong_min_lq_size）")
     if supply.ratio is None:
-        notes.append(f"本地配套率不作判断：{supply.note}")
+        if supply_data:
+            notes.append(f"本地配套率不作判断：{supply.note}")
     elif supply.ratio >= t.strong_min_supply_ratio:
         met.append(f"本地配套率 {_pct(supply.ratio)}（{supply.from_local}/{supply.received}）≥ "
                    f"{_pct(t.strong_min_supply_ratio)}（strong_min_supply_ratio）")
@@ -812,7 +911,9 @@ def _caveats(report: ChainGapReport, order_method: str, region_name: str) -> lis
     t = report.thresholds
     size_word = SIZE_MEASURES[t.size_measure]
     known = report.local_size.measure(t.size_measure)[1]
-    if report.local_enterprises and known < report.local_enterprises:
+    if report.local_enterprises and not known:
+        caveats.append(f"本地企业的{size_word}均未知：区位熵（按{size_word}）无法计算，不参与强弱判断")
+    elif report.local_enterprises and known < report.local_enterprises:
         caveats.append(f"{size_word}只对 {known}/{report.local_enterprises} 家本地企业已知，"
                        f"规模合计与区位熵（按{size_word}）只计已知部分；多环节企业的规模在每个环节全额计入")
     return caveats
@@ -828,8 +929,12 @@ def resolve_region(store: GraphStore, region: str) -> tuple[str, str]:
 
 
 def _analyse(store: GraphStore, chain_key: str, region_code: str, region_name: str, codes: set[str],
-             thresholds: GapThresholds | None, include_synthetic: bool | None, info) -> ChainGapReport:
-    inputs = gap_inputs(store, chain_key, codes, include_synthetic=include_synthetic)
+             thresholds: GapThresholds | None, include_synthetic: bool | None, info,
+             nation_codes: set[str] | None = None) -> ChainGapReport:
+    if callable(getattr(store, "gap_inputs", None)) or nation_codes is None:
+        inputs = gap_inputs(store, chain_key, codes, include_synthetic=include_synthetic)
+    else:
+        inputs = _pandas_gap_inputs(store, chain_key, codes, include_synthetic, nation_codes)
     return analyse_inputs(inputs, region=region_code, region_name=region_name, thresholds=thresholds,
                           graph_as_of=info.as_of, graph_digest=info.digest)
 
@@ -875,4 +980,6 @@ def _many(store: GraphStore, chain_keys: list[str], region: str, thresholds, inc
     code, name = resolve_region(store, region)
     codes = store.region_subtree(code)
     info = store.info()
-    return [_analyse(store, key, code, name, codes, thresholds, include_synthetic, info) for key in chain_keys]
+    nation = store.region_subtree(NATION)
+    return [_analyse(store, key, code, name, codes, thresholds, include_synthetic, info, nation)
+            for key in chain_keys]

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from graph.store import GraphStore
@@ -38,6 +39,8 @@ from queries.gaps import (
     ChainGapReport,
     GapThresholds,
     SyntheticFilter,
+    _take,
+    isin,
     chain_gaps,
     resolve_region,
 )
@@ -169,71 +172,95 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
                            chains.loc[chains["id"] == chain_key, "source"].iloc[0], include_synthetic)
     segment_of = store.edges("SEGMENT_OF", ["from", "to"])
     seg_keys = pd.unique(segment_of.loc[segment_of["to"] == chain_key, "from"])
-    key_to = keep(store.edges("KEY_TO", ["from", "to", "source"]))
-    key_to = key_to[key_to["to"].isin(seg_keys)]
+    key_to = store.edges("KEY_TO", ["from", "to", "source"])
+    key_to = keep(key_to[isin(key_to["to"], seg_keys)])
     techs = store.nodes("Technology", ["id", "name", "kind"])
-    tech_nodes = techs[techs["id"].isin(key_to["from"])]
-    key_to = pd.DataFrame({"technology": key_to["from"].to_numpy(), "segment": key_to["to"].to_numpy()}).merge(
-        pd.DataFrame({"technology": tech_nodes["id"].to_numpy(), "name": tech_nodes["name"].to_numpy(),
-                      "kind": tech_nodes["kind"].to_numpy()}), on="technology", how="left")
+    tech_index = pd.Index(techs["id"].to_numpy(dtype=object), dtype=object)
+    at = tech_index.get_indexer(key_to["from"])
+    key_to = pd.DataFrame({"technology": key_to["from"].to_numpy(dtype=object),
+                           "segment": key_to["to"].to_numpy(dtype=object),
+                           "name": techs["name"].to_numpy(dtype=object)[at],
+                           "kind": techs["kind"].to_numpy(dtype=object)[at]})
 
-    ops = keep(store.edges("OPERATES_IN", ["from", "to", "source"]))
-    ops = ops[ops["to"].isin(seg_keys)]
-    masters = keep(store.edges("MASTERS", ["from", "to", "source"]))
-    masters = masters[masters["to"].isin(key_to["technology"])]
-    capable = pd.concat([
-        pd.DataFrame({"segment": ops["to"].to_numpy(), "technology": None, "enterprise": ops["from"].to_numpy()}),
-        key_to[["segment", "technology"]].merge(
-            pd.DataFrame({"technology": masters["to"].to_numpy(), "enterprise": masters["from"].to_numpy()}),
-            on="technology"),
-    ], ignore_index=True).drop_duplicates()
-    no_master_data = int((~key_to["technology"].isin(masters["to"])).sum())
+    ops = store.edges("OPERATES_IN", ["from", "to", "source"])
+    ops = keep(ops[isin(ops["to"], seg_keys)])
+    masters = store.edges("MASTERS", ["from", "to", "source"])
+    masters = keep(masters[isin(masters["to"], key_to["technology"])])
+    mastered = key_to[["segment", "technology"]].merge(
+        pd.DataFrame({"technology": masters["to"].to_numpy(dtype=object),
+                      "enterprise": masters["from"].to_numpy(dtype=object)}), on="technology")
+    capable = pd.DataFrame({
+        "segment": np.concatenate([ops["to"].to_numpy(dtype=object), mastered["segment"].to_numpy(dtype=object)]),
+        "technology": np.concatenate([np.full(len(ops), None, dtype=object),
+                                      mastered["technology"].to_numpy(dtype=object)]),
+        "enterprise": np.concatenate([ops["from"].to_numpy(dtype=object),
+                                      mastered["enterprise"].to_numpy(dtype=object)]),
+    })
+    no_master_data = int((~isin(key_to["technology"], masters["to"])).sum())
 
-    providers = keep(store.edges("PROVIDES", ["from", "to", "from_label", "to_label", "share", "year", "source"]))
-    providers = providers[(providers["to"].isin(seg_keys) & (providers["to_label"] == "Segment"))
-                          | (providers["to"].isin(key_to["technology"]) & (providers["to_label"] == "Technology"))]
+    providers = store.edges("PROVIDES", ["from", "to", "from_label", "to_label", "share", "year", "source"])
+    to_segment = (providers["to_label"] == "Segment").to_numpy(dtype=bool, na_value=False)
+    to_technology = (providers["to_label"] == "Technology").to_numpy(dtype=bool, na_value=False)
+    providers = keep(providers[(isin(providers["to"], seg_keys) & to_segment)
+                               | (isin(providers["to"], key_to["technology"]) & to_technology)])
 
-    ent_keys = pd.unique(pd.concat([capable["enterprise"],
-                                    providers.loc[providers["from_label"] == "Enterprise", "from"]]))
-    enterprises = keep(store.nodes("Enterprise", ["id", "name", "revenue_yi", "source"]))
-    enterprises = enterprises[enterprises["id"].isin(ent_keys)]
-    located = keep(store.edges("LOCATED_IN", ["from", "to", "source"]))
-    located = located[located["from"].isin(ent_keys)]
-    nation = store.region_subtree(NATION)
+    ent_index = pd.Index(pd.unique(np.concatenate([
+        capable["enterprise"].to_numpy(dtype=object),
+        providers.loc[providers["from_label"] == "Enterprise", "from"].to_numpy(dtype=object)])))
+    enterprises = store.nodes("Enterprise", ["id", "name", "revenue_yi", "source"])
+    enterprises = keep(enterprises[isin(enterprises["id"], ent_index)])
+    ent_index = pd.Index(enterprises["id"].to_numpy(dtype=object), dtype=object)
+    located = store.edges("LOCATED_IN", ["from", "to", "source"])
+    located = keep(located[isin(located["from"], ent_index)])
     regions = store.nodes("Region", ["code", "name"])
-    region_names = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
-    place = pd.DataFrame({
-        "enterprise": located["from"].to_numpy(),
-        "local": located["to"].isin(region_codes).to_numpy(),
-        "national": located["to"].isin(nation).to_numpy(),
-        "place": located["to"].astype(str).map(region_names).to_numpy(),
-    }).groupby("enterprise", sort=False).agg(local=("local", "any"), national=("national", "any"),
-                                             place=("place", "first"))
-    attrs = pd.DataFrame({"enterprise": enterprises["id"].to_numpy(), "name": enterprises["name"].to_numpy(),
-                          "revenue_yi": pd.to_numeric(enterprises["revenue_yi"], errors="coerce").to_numpy()}
-                         ).set_index("enterprise")
-    capable = capable[capable["enterprise"].isin(attrs.index)].join(attrs, on="enterprise").join(place, on="enterprise")
-    capable["local"] = capable["local"].fillna(False).astype(bool)
-    capable["national"] = capable["national"].fillna(False).astype(bool)
+    region_names = dict(zip(regions["code"], regions["name"]))
+    nation = store.region_subtree(NATION)
+    loc_from = located["from"].to_numpy(dtype=object)
+    loc_to = located["to"].to_numpy(dtype=object)
+    is_local = isin(located["to"], region_codes)
+    is_national = isin(located["to"], nation)
+    place_index = pd.Index(loc_from, dtype=object)
+    if place_index.has_duplicates:  # several locations: local / national if any is; the first one named
+        frame = pd.DataFrame({"e": loc_from, "l": is_local, "n": is_national, "p": loc_to})
+        frame = frame.groupby("e", sort=False).agg(l=("l", "any"), n=("n", "any"), p=("p", "first"))
+        place_index, is_local, is_national, loc_to = (pd.Index(frame.index.to_numpy(dtype=object), dtype=object), frame["l"].to_numpy(), frame["n"].to_numpy(),
+                                                      frame["p"].to_numpy(dtype=object))
+    ent_local = _take(place_index, is_local, ent_index, False).astype(bool)
+    ent_national = _take(place_index, is_national, ent_index, False).astype(bool)
+    ent_place = np.array([region_names.get(c) for c in _take(place_index, loc_to, ent_index, None)], dtype=object)
+    ent_names = enterprises["name"].to_numpy(dtype=object)
+    ent_revenue = pd.to_numeric(enterprises["revenue_yi"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
-    prov = pd.DataFrame({"target": providers["to"].to_numpy(), "key": providers["from"].to_numpy(),
-                         "label": providers["from_label"].to_numpy(),
-                         "share": pd.to_numeric(providers["share"], errors="coerce").to_numpy(),
-                         "year": pd.to_numeric(providers["year"], errors="coerce").to_numpy()})
-    prov = prov.join(attrs["name"], on="key").join(place, on="key")
-    is_region = prov["label"] == "Region"
-    prov.loc[is_region, "name"] = prov.loc[is_region, "key"].map(region_names)
-    prov.loc[is_region, "place"] = prov.loc[is_region, "name"]
-    prov.loc[is_region, "local"] = prov.loc[is_region, "key"].isin(region_codes)
-    prov = prov[~prov["local"].fillna(False).astype(bool)]
+    capable_at = ent_index.get_indexer(capable["enterprise"])
+    capable = capable[capable_at >= 0]
+    capable_at = capable_at[capable_at >= 0]
+    capable = capable.assign(name=ent_names[capable_at], revenue_yi=ent_revenue[capable_at],
+                             local=ent_local[capable_at], national=ent_national[capable_at],
+                             place=ent_place[capable_at]).drop_duplicates(["segment", "technology", "enterprise"])
+
+    is_region = (providers["from_label"] == "Region").to_numpy(dtype=bool, na_value=False)
+    keys = providers["from"].to_numpy(dtype=object)
+    prov_at = ent_index.get_indexer(keys)
+    found = prov_at >= 0
+    names = np.where(is_region, [region_names.get(k) for k in keys], np.where(found, ent_names[prov_at], None))
+    places = np.where(is_region, names, np.where(found, ent_place[prov_at], None))
+    local = np.where(is_region, isin(providers["from"], region_codes),
+                     found & ent_local[prov_at])
+    prov = pd.DataFrame({"target": providers["to"].to_numpy(dtype=object), "key": keys,
+                         "label": providers["from_label"].to_numpy(dtype=object), "name": names, "place": places,
+                         "share": pd.to_numeric(providers["share"], errors="coerce").to_numpy(dtype=float,
+                                                                                            na_value=np.nan),
+                         "year": pd.to_numeric(providers["year"], errors="coerce").to_numpy(dtype=float,
+                                                                                          na_value=np.nan)})
+    prov = prov[~local.astype(bool)]
 
     in_cluster = store.edges("IN_CLUSTER", ["from", "to"])
     clusters = set(in_cluster.loc[in_cluster["from"] == chain_key, "to"])
-    breakthrough = keep(store.edges("BREAKTHROUGH_FOR", ["from", "to", "source"]))
-    wanted = breakthrough.loc[breakthrough["to"].isin(clusters), "from"]
-    unplaced = techs[techs["id"].isin(wanted) & ~techs["id"].isin(store.edges("KEY_TO", ["from"])["from"])]
-    unplaced = pd.DataFrame({"key": unplaced["id"].astype(str).to_numpy(),
-                             "name": unplaced["name"].astype(str).to_numpy()}).sort_values("key")
+    breakthrough = store.edges("BREAKTHROUGH_FOR", ["from", "to", "source"])
+    wanted = keep(breakthrough[isin(breakthrough["to"], clusters)])["from"]
+    unplaced = techs[isin(techs["id"], wanted) & ~isin(techs["id"], store.edges("KEY_TO", ["from"])["from"])]
+    unplaced = pd.DataFrame({"key": unplaced["id"].to_numpy(dtype=object),
+                             "name": unplaced["name"].to_numpy(dtype=object)}).sort_values("key")
     return ShortboardInputs(key_to, capable.reset_index(drop=True), prov.reset_index(drop=True), unplaced,
                             no_master_data, keep.excluded)
 
@@ -244,18 +271,27 @@ def _value(v):
     return v.item() if hasattr(v, "item") else v
 
 
-def _examples(frame: pd.DataFrame) -> list[str]:
+def _examples(rows: list[dict]) -> list[str]:
     """Names of outside enterprises, largest known revenue first, with their place."""
-    if frame.empty:
-        return []
-    ordered = frame.drop_duplicates("enterprise").assign(_r=frame["revenue_yi"].astype(float).fillna(-1.0))
-    ordered = ordered.sort_values(["_r", "name"], ascending=[False, True]).head(EXAMPLES)
-    return [f"{n}（{p}）" if isinstance(p, str) else str(n) for n, p in zip(ordered["name"], ordered["place"])]
+    seen: dict[str, dict] = {}
+    for row in rows:
+        seen.setdefault(row["enterprise"], row)
+    ordered = sorted(seen.values(), key=lambda r: (-(r["revenue_yi"] if r["revenue_yi"] == r["revenue_yi"]
+                                                     and r["revenue_yi"] is not None else -1.0), str(r["name"])))
+    return [f"{r['name']}（{r['place']}）" if isinstance(r["place"], str) else str(r["name"])
+            for r in ordered[:EXAMPLES]]
 
 
-def _providers(frame: pd.DataFrame, target_name: str) -> list[Provider]:
+def _count(rows: list[dict], *, national: bool) -> int:
+    """Distinct outside enterprises: domestic (national) or foreign (located, but not in China)."""
+    if national:
+        return len({r["enterprise"] for r in rows if r["national"]})
+    return len({r["enterprise"] for r in rows if not r["national"] and isinstance(r["place"], str)})
+
+
+def _providers(rows: list[dict], target_name: str) -> list[Provider]:
     out = []
-    for row in frame.sort_values(["share", "key"], ascending=[False, True], na_position="last").to_dict("records"):
+    for row in sorted(rows, key=lambda r: (_value(r["share"]) is None, -(_value(r["share"]) or 0), str(r["key"]))):
         year = _value(row["year"])
         out.append(Provider(str(row["key"]), str(_value(row["name"]) or row["key"]), str(row["label"]),
                             _value(row["place"]), target_name, _value(row["share"]),
@@ -263,38 +299,50 @@ def _providers(frame: pd.DataFrame, target_name: str) -> list[Provider]:
     return out
 
 
+def _group(frame: pd.DataFrame, by: str) -> dict[Any, list[dict]]:
+    """Rows as dicts of plain Python values, grouped by the column ``by``."""
+    names = list(frame.columns)
+    columns = [frame[c].to_numpy(dtype=object) for c in names]
+    out: dict[Any, list[dict]] = {}
+    for values in zip(*columns):
+        row = dict(zip(names, values))
+        out.setdefault(row[by], []).append(row)
+    return out
+
+
 def build_table(report: ChainGapReport, inputs: ShortboardInputs) -> ShortboardTable:
     """The table from a gap report and the aggregated inputs (pure computation)."""
     rows = []
-    supply_by_segment = {seg.key: seg.supply for seg in report.segments}
+    capable_by_segment = _group(inputs.capable, "segment")
+    techs_by_segment = _group(inputs.key_to, "segment")
+    providers_by_target = _group(inputs.providers, "target")
     for seg in report.segments:
-        capable = inputs.capable[inputs.capable["segment"] == seg.key]
-        local_cap = capable[capable["local"]]
-        outside = capable[~capable["local"]]
+        capable = capable_by_segment.get(seg.key, [])
+        local_cap = [r for r in capable if r["local"]]
+        outside = [r for r in capable if not r["local"]]
         techs = []
-        for tech in inputs.key_to[inputs.key_to["segment"] == seg.key].sort_values("technology").to_dict("records"):
-            masters = capable[capable["technology"] == tech["technology"]]
-            local_m = masters[masters["local"]]
-            outside_m = masters[~masters["local"]]
-            provided = inputs.providers[inputs.providers["target"] == tech["technology"]]
-            if len(local_m):
+        for tech in sorted(techs_by_segment.get(seg.key, []), key=lambda r: r["technology"]):
+            masters = [r for r in capable if r["technology"] == tech["technology"]]
+            local_m = [r for r in masters if r["local"]]
+            outside_m = [r for r in masters if not r["local"]]
+            provided = providers_by_target.get(tech["technology"], [])
+            if local_m:
                 dependence = LOCAL_TECH
-            elif len(outside_m) or len(provided):
+            elif outside_m or provided:
                 dependence = OUTSIDE_TECH
             else:
                 dependence = NO_DATA
+            name = str(_value(tech["name"]) or tech["technology"])
             techs.append(TechnologyDependence(
-                key=str(tech["technology"]), name=str(_value(tech["name"]) or tech["technology"]),
-                kind=_value(tech["kind"]),
-                local_masters=sorted(set(local_m["name"].astype(str))),
-                outside_masters=int(outside_m.loc[outside_m["national"], "enterprise"].nunique()),
-                foreign_masters=int(outside_m.loc[~outside_m["national"] & outside_m["place"].notna(),
-                                                  "enterprise"].nunique()),
+                key=str(tech["technology"]), name=name, kind=_value(tech["kind"]),
+                local_masters=sorted({str(r["name"]) for r in local_m}),
+                outside_masters=_count(outside_m, national=True),
+                foreign_masters=_count(outside_m, national=False),
                 outside_examples=_examples(outside_m),
-                providers=_providers(provided, str(_value(tech["name"]) or tech["technology"])),
+                providers=_providers(provided, name),
                 dependence=dependence))
-        supply = supply_by_segment[seg.key]
-        seg_providers = _providers(inputs.providers[inputs.providers["target"] == seg.key], seg.name)
+        supply = seg.supply
+        seg_providers = _providers(providers_by_target.get(seg.key, []), seg.name)
         reasons = []
         if seg.status != STRONG:
             reasons.append(f"环节状态为{seg.status}：{seg.reasons[0]}")
@@ -311,19 +359,19 @@ def build_table(report: ChainGapReport, inputs: ShortboardInputs) -> ShortboardT
                            f"（本地配套率 {supply.ratio * 100:.0f}%）")
         mark = LONG if seg.status == STRONG and not any(t.dependence == OUTSIDE_TECH for t in techs) else SHORT
         if mark == LONG:
+            mastered = [t.name for t in techs if t.dependence == LOCAL_TECH]
             reasons = [f"环节状态为强链：{'；'.join(seg.reasons[:2])}"] + (
-                [f"关键技术本地均有企业掌握：{'、'.join(t.name for t in techs if t.dependence == LOCAL_TECH)}"]
-                if any(t.dependence == LOCAL_TECH for t in techs) else []) + reasons
+                [f"关键技术本地均有企业掌握：{'、'.join(mastered)}"] if mastered else []) + reasons
         unknown = [t.name for t in techs if t.dependence == NO_DATA]
         if unknown:
             reasons.append(f"关键技术{'、'.join(unknown)}在图中无掌握或提供数据，未作判断")
         rows.append(ShortboardRow(
             segment=seg.key, segment_name=seg.name, position=seg.position, layer=seg.layer, status=seg.status,
             status_reasons=list(seg.reasons), technologies=techs,
-            local_capable=sorted(set(local_cap["name"].astype(str))),
-            local_capable_count=int(local_cap["enterprise"].nunique()),
-            outside_capable=int(outside.loc[outside["national"], "enterprise"].nunique()),
-            foreign_capable=int(outside.loc[~outside["national"] & outside["place"].notna(), "enterprise"].nunique()),
+            local_capable=sorted({str(r["name"]) for r in local_cap}),
+            local_capable_count=len({r["enterprise"] for r in local_cap}),
+            outside_capable=_count(outside, national=True),
+            foreign_capable=_count(outside, national=False),
             outside_examples=_examples(outside),
             providers_outside=seg_providers,
             supplies_received=supply.received, supplies_from_outside=supply.received - supply.from_local,
