@@ -14,7 +14,9 @@ One :class:`ChainCatalog` per chain, with the sections the city keeps per chain:
    lacks (or choke points, when ``queries.chokepoints`` is installed) follow;
 5. **目标企业** (:class:`TargetRow`): from :mod:`queries.targets`, with the
    columns :data:`TARGET_COLUMNS` exactly;
-6. **卡脖子技术** (:class:`ChokeLine`), only when ``queries.chokepoints`` is installed;
+6. **卡脖子技术** (:class:`ChokeLine`): every technology of the chain scored by
+   ``queries.chokepoints`` from the region (those reaching the threshold are
+   choke points and targets are sought for them); absent when that analysis is not installed;
 7. **数据来源与说明**: sources (with licence and attribution) and caveats.
 
 :func:`region_catalog` gathers the chains of a region (all, a cluster's, or
@@ -27,8 +29,10 @@ Word, HTML and Markdown.
 >>> chain = catalog.chains[0]
 >>> chain.overview.clusters[0]["name"], chain.overview.completeness
 ('示例装备', 0.5)
->>> [(d.name, d.direction) for d in chain.directions]
-[('材料', '强链'), ('部件', '补链'), ('整机', '强链'), ('服务', '延链'), ('示例控制技术', '补链')]
+>>> [(d.name, d.status, d.direction) for d in chain.directions][-2:]
+[('服务', '缺链', '延链'), ('示例控制技术', '卡脖子', '补链')]
+>>> [(c.name, c.score, c.choke) for c in chain.chokepoints]
+[('示例控制技术', 50.0, True)]
 >>> row = chain.targets[0]
 >>> [row.cells()[c] for c in ("产业链", "环节", "招商方向", "目标企业", "所在地")]
 ['示例链', '部件（示例控制技术）', '补链', '丙示例部件有限公司', '江苏省苏州市']
@@ -45,13 +49,14 @@ from typing import Any
 from graph.store import GraphStore
 from queries.gaps import DEFAULT_REGION, STATUSES, ChainGapReport, GapThresholds, chain_gaps, resolve_region
 from queries.shortboard import ShortboardTable, shortboard_table
-from queries.targets import CHOKE, GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
+from queries.targets import GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
 
 __all__ = [
     "TARGET_COLUMNS",
     "SUMMARY_COLUMNS",
     "SHORTBOARD_COLUMNS",
     "DIRECTION_COLUMNS",
+    "CHOKE_COLUMNS",
     "SOURCE_COLUMNS",
     "DEFAULT_TOP",
     "ChainOverview",
@@ -73,6 +78,7 @@ SUMMARY_COLUMNS = ("集群", "产业链", "环节数", "产业链完整度", "�
                    "数据截至")
 SHORTBOARD_COLUMNS = ("环节", "位置", "状态", "短板/长板", "关键技术", "本地企业", "外地可招引", "理由")
 DIRECTION_COLUMNS = ("环节/技术", "类型", "现状", "招商方向", "依据", "目标企业数", "首选目标")
+CHOKE_COLUMNS = ("技术", "得分", "卡脖子", "依据", "标记")
 SOURCE_COLUMNS = ("来源", "标题", "类型", "许可", "署名", "引用事实数")
 #: targets listed per chain unless asked otherwise
 DEFAULT_TOP = 30
@@ -184,12 +190,18 @@ class TargetRow:
 
 @dataclass
 class ChokeLine:
-    """A choke-point technology of the chain (from ``queries.chokepoints``)."""
+    """A technology of the chain scored by ``queries.chokepoints`` from the region's perspective."""
 
     key: str
     name: str
-    score: float | None
-    why: str
+    score: float
+    choke: bool
+    reasons: list[str]
+    flags: list[str]
+
+    def cells(self) -> dict[str, Any]:
+        return {"技术": self.name, "得分": self.score, "卡脖子": "是" if self.choke else "否",
+                "依据": "\n".join(self.reasons), "标记": "、".join(self.flags)}
 
 
 @dataclass
@@ -382,21 +394,22 @@ def _source_table(store: GraphStore) -> dict[str, dict[str, Any]]:
 
 
 def _choke_lines(result: TargetList) -> list[ChokeLine] | None:
-    if result.technology_method != "queries.chokepoints":
+    if result.chokepoints is None:
         return None
-    return [ChokeLine(n.key, n.name, n.choke_score, n.why) for n in result.needs if n.status == CHOKE]
+    return [ChokeLine(str(c["key"]), str(c["name"]), float(c["score"]), bool(c["choke"]), list(c["reasons"]),
+                      list(c["flags"])) for c in result.chokepoints]
 
 
 def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION, top: int | None = DEFAULT_TOP,
                   include_synthetic: bool | None = None, thresholds: GapThresholds | None = None,
                   weights: TargetWeights | None = None, report: ChainGapReport | None = None,
-                  _sources: dict[str, dict[str, Any]] | None = None) -> ChainCatalog:
+                  choke_score: float | None = None, _sources: dict[str, dict[str, Any]] | None = None) -> ChainCatalog:
     """The catalogue sections of one chain in ``region`` (the ``top`` targets; all when None)."""
     if report is None:
         report = chain_gaps(store, chain=chain, region=region, thresholds=thresholds,
                             include_synthetic=include_synthetic)
     table = shortboard_table(store, chain=report.chain, report=report)
-    result = chain_targets(store, chain=report.chain, report=report, top=top, weights=weights)
+    result = chain_targets(store, chain=report.chain, report=report, top=top, weights=weights, choke_score=choke_score)
     titles = _sources if _sources is not None else _source_table(store)
     caveats: list[str] = []
     for c in [*report.caveats, *table.caveats, *result.caveats]:
@@ -416,7 +429,7 @@ def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
 def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: list[str] | None = None,
                    cluster: str | None = None, top: int | None = DEFAULT_TOP, include_synthetic: bool | None = None,
                    thresholds: GapThresholds | None = None, weights: TargetWeights | None = None,
-                   progress: Callable[[str], None] | None = None) -> Catalog:
+                   choke_score: float | None = None, progress: Callable[[str], None] | None = None) -> Catalog:
     """The 招商指导目录 of ``region``: the chains named (names, short names or keys), a cluster's, or all.
 
     Chains are ordered by key; ``progress`` (if given) is called with a line per chain.
@@ -440,7 +453,8 @@ def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: l
         if progress is not None:
             progress(f"catalogue: chain {n}/{len(keys)} {key}")
         report = chain_gaps(store, chain=key, region=code, thresholds=thresholds, include_synthetic=include_synthetic)
-        parts.append(chain_catalog(store, chain=key, report=report, top=top, weights=weights, _sources=titles))
+        parts.append(chain_catalog(store, chain=key, report=report, top=top, weights=weights, choke_score=choke_score,
+                                   _sources=titles))
     info = store.info()
     sources = _merge_sources(*[c.sources for c in parts], titles=titles)
     synthetic = any(c.synthetic_included for c in parts)

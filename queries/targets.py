@@ -5,10 +5,11 @@ For region R (default 常州市) and chain C the *needs* are
 - the chain's gap segments from :mod:`queries.gaps`: 缺链 (direction 补链, or
   延链 when the segment lies downstream of where the local enterprises stop)
   and 弱链 (direction 强链);
-- the chain's choke-point technologies from ``queries.chokepoints`` when that
-  analysis is installed; without it, the chain's key technologies (KEY_TO its
-  segments) that no enterprise in R masters (direction 补链 / 延链 / 强链 of
-  their segment; 强链 when the segment itself is no gap).
+- the chain's choke-point technologies: :func:`queries.chokepoints.chokepoints`
+  from R's perspective, score ≥ :data:`CHOKE_SCORE` (30, as on the maps);
+  without that analysis (or with ``use_chokepoints=False``), the chain's key
+  technologies (KEY_TO its segments) that no enterprise in R masters. A
+  technology takes the direction of its segment when that is 补链 / 延链, else 强链.
 
 The *candidates* are the enterprises located outside R (every LOCATED_IN
 outside ``store.region_subtree(R)``; enterprises without a location are left
@@ -56,9 +57,9 @@ them and builds the records of the top targets only.
 >>> from queries._fixture import fixture_store
 >>> result = chain_targets(fixture_store(), chain="示例链")
 >>> [(t.name, t.place, t.score, t.signals["以商招商"], t.signals["能力匹配"]) for t in result.targets]
-[('丙示例部件有限公司', '江苏省苏州市', 60, 30, 13)]
+[('丙示例部件有限公司', '江苏省苏州市', 62, 30, 15)]
 >>> [(r.signal, r.points) for r in result.targets[0].reasons]
-[('以商招商', 30), ('上下游配套', 12), ('能力匹配', 13), ('区位', 5)]
+[('以商招商', 30), ('上下游配套', 12), ('能力匹配', 15), ('区位', 5)]
 >>> result.targets[0].reasons[0].text
 '已向常州市企业供货：乙示例整机有限公司〔重点企业〕（部件）'
 >>> ev = result.targets[0].reasons[0].evidence[0]
@@ -89,6 +90,7 @@ from queries.gaps import (
     GapThresholds,
     SyntheticFilter,
     chain_gaps,
+    isin,
 )
 
 __all__ = [
@@ -100,6 +102,8 @@ __all__ = [
     "Evidence",
     "Reason",
     "Need",
+    "NeedSet",
+    "CHOKE_SCORE",
     "Target",
     "TargetList",
     "TargetInputs",
@@ -124,6 +128,9 @@ MACRO_REGIONS = {"1": "华北", "2": "东北", "3": "华东", "4": "中南", "5"
 GAP_CAVEAT_PREFIX = "目标环节来自补链分析："
 #: need statuses of technologies
 CHOKE, KEY_TECH = "卡脖子", "关键技术"
+#: a technology whose choke-point score (0–100, queries.chokepoints) reaches this is a choke point (the maps use
+#: the same threshold)
+CHOKE_SCORE = 30.0
 
 
 # --------------------------------------------------------------------------- weights
@@ -309,11 +316,17 @@ class TargetList:
     synthetic_included: bool
     counts: dict[str, int]
     sources: list[dict[str, Any]]
+    chokepoints: list[dict[str, Any]] | None = None
+    choke_score: float = 30.0
     caveats: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data."""
         return asdict(self)
+
+
+def _threshold(choke_score: float | None) -> float:
+    return CHOKE_SCORE if choke_score is None else float(choke_score)
 
 
 # --------------------------------------------------------------------------- needs
@@ -390,20 +403,86 @@ def _choke_module():
         raise
 
 
-def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterable[str], *,
-                include_synthetic: bool | None = None) -> tuple[list[Need], str, list[str]]:
-    """The needs of a chain: gap segments, then technologies; with the technology method and its caveats.
+@dataclass
+class NeedSet:
+    """The needs of a chain, how its technologies were chosen, and the choke-point results behind them.
 
-    Returns ``(needs, method, caveats)`` where ``method`` is
-    ``"queries.chokepoints"`` when the choke-point analysis chose the
-    technologies, else ``"key-technologies"``.
+    ``method`` is ``"queries.chokepoints"`` when the choke-point analysis chose the
+    technologies (score ≥ :data:`CHOKE_SCORE`), else ``"key-technologies"``.
+    ``chokepoints`` holds every scored technology of the chain (plain dicts of
+    :class:`queries.chokepoints.Chokepoint` with ``choke`` telling whether it
+    reaches the threshold), or None without the analysis.
+    """
+
+    needs: list[Need]
+    method: str
+    caveats: list[str]
+    chokepoints: list[dict[str, Any]] | None = None
+    choke_sources: list[dict[str, Any]] = field(default_factory=list)
+    choke_attribution: list[str] = field(default_factory=list)
+
+
+def _tech_segments(store: GraphStore, keys: Iterable[str], seg_names: dict[str, str], keep) -> dict[str, list[tuple]]:
+    """Chain segments each technology serves: its KEY_TO segments (with the fact); failing those, the segments
+    reached downstream along FEEDS, SUBTYPE_OF (to the broader kind) and KEY_TO (without a single fact)."""
+    keys = set(keys)
+    key_to = keep(store.edges("KEY_TO", ["from", "to", "source", "as_of", "verified"]))
+    direct: dict[str, list[tuple]] = {}
+    for tech, seg, src, as_of, verified in zip(key_to["from"], key_to["to"], key_to["source"], key_to["as_of"],
+                                               key_to["verified"]):
+        if tech in keys and seg in seg_names:
+            direct.setdefault(str(tech), []).append((str(seg), str(src), str(as_of), _truth(verified)))
+    todo = keys - set(direct)
+    if not todo:
+        return {k: sorted(v) for k, v in direct.items()}
+    nxt: dict[str, set[str]] = {}
+    for rel in ("FEEDS", "SUBTYPE_OF"):
+        edges = keep(store.edges(rel))
+        labels = edges["from_label"].fillna("Segment") if "from_label" in edges.columns else None
+        for i, (a, b) in enumerate(zip(edges["from"], edges["to"])):
+            if labels is None or labels.iloc[i] == "Technology" or rel == "SUBTYPE_OF":
+                nxt.setdefault(str(a), set()).add(str(b))
+    for tech, seg in zip(key_to["from"], key_to["to"]):
+        nxt.setdefault(str(tech), set()).add(str(seg))
+    out = {k: sorted(v) for k, v in direct.items()}
+    for start in sorted(todo):
+        found: set[str] = set()
+        seen, stack = {start}, [start]
+        while stack:
+            for node in nxt.get(stack.pop(), ()):
+                if node in seen:
+                    continue
+                seen.add(node)
+                if node in seg_names:
+                    found.add(node)
+                else:
+                    stack.append(node)
+        out[start] = [(seg, None, None, None) for seg in sorted(found)]
+    return out
+
+
+def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterable[str], *,
+                include_synthetic: bool | None = None, choke_score: float | None = None,
+                use_chokepoints: bool = True) -> NeedSet:
+    """The needs of a chain: gap segments, then technologies (:class:`NeedSet`).
+
+    Technologies: the chain's choke points from ``report``'s region (score ≥
+    ``choke_score``, default :data:`CHOKE_SCORE`) when ``queries.chokepoints`` is
+    installed and ``use_chokepoints``; else the key technologies (KEY_TO the
+    chain's segments) that no enterprise of the region masters.
 
     >>> from queries._fixture import fixture_store
     >>> store = fixture_store()
-    >>> needs, method, _ = chain_needs(store, chain_gaps(store, chain="示例链"), store.region_subtree("320400"))
-    >>> [(n.name, n.status, n.direction) for n in needs], method
-    ([('材料', '弱链', '强链'), ('部件', '缺链', '补链'), ('整机', '弱链', '强链'), ('服务', '缺链', '延链'), ('示例控制技术', '关键技术', '补链')], 'key-technologies')
+    >>> found = chain_needs(store, chain_gaps(store, chain="示例链"), store.region_subtree("320400"))
+    >>> [(n.name, n.status, n.direction) for n in found.needs]
+    [('材料', '弱链', '强链'), ('部件', '缺链', '补链'), ('整机', '弱链', '强链'), ('服务', '缺链', '延链'), ('示例控制技术', '卡脖子', '补链')]
+    >>> found.method, found.chokepoints[0]["score"], found.needs[-1].why
+    ('queries.chokepoints', 50.0, '卡脖子技术（得分 50.0 ≥ 30）；为环节部件的关键技术')
+    >>> [n.status for n in chain_needs(store, chain_gaps(store, chain="示例链"), store.region_subtree("320400"),
+    ...                                use_chokepoints=False).needs][-1]
+    '关键技术'
     """
+    threshold = CHOKE_SCORE if choke_score is None else float(choke_score)
     directions = segment_directions(report)
     needs: list[Need] = []
     for seg in report.segments:
@@ -416,52 +495,68 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
     caveats: list[str] = []
     codes = set(region_codes)
     keep = _filter(store, report.chain, include_synthetic)
-    key_to = keep(store.edges("KEY_TO", ["from", "to", "source", "as_of", "verified"]))
-    key_to = key_to[key_to["to"].isin(list(seg_names))]
-    techs = store.nodes("Technology", ["id", "name", "source"])
-    techs = keep(techs[techs["id"].isin(key_to["from"])])
+    techs = keep(store.nodes("Technology", ["id", "name", "source"]))
     tech_names = dict(zip(techs["id"].astype(str), techs["name"].astype(str)))
 
-    choke = _choke_module()
+    choke = _choke_module() if use_chokepoints else None
     chosen: dict[str, tuple[str, float | None, str]] = {}
-    if choke is not None and hasattr(choke, "chain_chokepoints"):
-        method = "queries.chokepoints"
-        for item in choke.chain_chokepoints(store, chain=report.chain, region=report.region,
-                                            include_synthetic=report.synthetic_included):
-            if item["key"] in tech_names:
-                chosen[item["key"]] = (CHOKE, item.get("score"), item.get("why") or "卡脖子技术")
+    found = NeedSet([], "key-technologies", caveats)
+    if choke is not None:
+        found.method = "queries.chokepoints"
+        result = choke.chokepoints(store, perspective=report.region, chain=report.chain)
+        found.chokepoints = []
+        for item in result.results:
+            row = asdict(item)
+            row["choke"] = item.score >= threshold
+            found.chokepoints.append(row)
+            if row["choke"] and item.key in tech_names:
+                chosen[item.key] = (CHOKE, float(item.score),
+                                    f"卡脖子技术（得分 {item.score:.1f} ≥ {threshold:g}）")
+        found.choke_sources = list(result.sources)
+        found.choke_attribution = list(result.attribution)
+        caveats.append(f"技术方向取该链的卡脖子技术：queries.chokepoints 从{report.region_name}视角评分 ≥ {threshold:g} "
+                       f"的技术（{len(chosen)} 项）")
+        sources = store.nodes("Source", ["kind"])
+        if not include_synthetic and (sources["kind"] == "synthetic").any():
+            caveats.append("卡脖子评分用图中全部数据，不排除合成（synthetic）数据")
     else:
-        method = "key-technologies"
+        key_to = keep(store.edges("KEY_TO", ["from", "to", "source"]))
+        chain_techs = set(key_to.loc[isin(key_to["to"], list(seg_names)), "from"].astype(str)) & set(tech_names)
         masters = keep(store.edges("MASTERS", ["from", "to", "source"]))
-        masters = masters[masters["to"].isin(list(tech_names))]
+        masters = masters[isin(masters["to"], list(chain_techs))]
         located = keep(store.edges("LOCATED_IN", ["from", "to", "source"]))
-        local_ents = located.loc[located["to"].isin(codes), "from"]
-        mastered = set(masters.loc[masters["from"].isin(local_ents), "to"].astype(str))
-        for key in sorted(tech_names):
-            if key not in mastered:
-                chosen[key] = (KEY_TECH, None, "关键技术，本地无企业掌握")
-        caveats.append("卡脖子分析（queries.chokepoints）尚不可用：技术方向取该链各环节的关键技术（KEY_TO）中"
-                       "本地无企业掌握（MASTERS）的技术，不是按卡脖子程度评分的结果")
+        local_ents = located.loc[isin(located["to"], codes), "from"]
+        mastered = set(masters.loc[isin(masters["from"], local_ents), "to"].astype(str))
+        for key in sorted(chain_techs - mastered):
+            chosen[key] = (KEY_TECH, None, "关键技术，本地无企业掌握")
+        if use_chokepoints:
+            caveats.append("卡脖子分析（queries.chokepoints）不可用：技术方向取该链各环节的关键技术（KEY_TO）中"
+                           "本地无企业掌握（MASTERS）的技术，不是按卡脖子程度评分的结果")
+        else:
+            caveats.append("技术方向取该链各环节的关键技术（KEY_TO）中本地无企业掌握（MASTERS）的技术")
+    served = _tech_segments(store, chosen, seg_names, keep)
     order = {d: i for i, d in enumerate(DIRECTIONS)}
     for key in sorted(chosen, key=lambda k: (-(chosen[k][1] or 0.0), k)):
         status, score, why = chosen[key]
-        rows = key_to[key_to["from"] == key].sort_values("to")
-        segs = tuple(str(s) for s in rows["to"])
-        if not segs:
-            continue
-        seg_dirs = [seg_direction.get(s) for s in segs]
-        gap_dirs = [d for d in seg_dirs if d in (FILL, EXTEND)]
+        rows = served.get(key, [])
+        segs = tuple(r[0] for r in rows)
+        gap_dirs = [seg_direction.get(s) for s in segs if seg_direction.get(s) in (FILL, EXTEND)]
         direction = min(gap_dirs, key=order.get) if gap_dirs else STRENGTHEN
         name = tech_names[key]
         evidence = tuple(
-            Evidence(f"{name} —KEY_TO→ {seg_names[s]}", "Technology", key, name, str(src), str(as_of),
-                     _truth(verified), relationship="KEY_TO", direction="out", other_label="Segment", other=s,
-                     other_name=seg_names[s])
-            for s, src, as_of, verified in zip(rows["to"], rows["source"], rows["as_of"], rows["verified"]))
-        needs.append(Need("Technology", key, name, status, direction,
-                          f"{why}；为环节{'、'.join(seg_names[s] for s in segs)}的关键技术",
-                          segs, tuple(seg_names[s] for s in segs), score, evidence))
-    return needs, method, caveats
+            Evidence(f"{name} —KEY_TO→ {seg_names[s]}", "Technology", key, name, src, as_of, verified,
+                     relationship="KEY_TO", direction="out", other_label="Segment", other=s, other_name=seg_names[s])
+            for s, src, as_of, verified in rows if src is not None)
+        if segs and evidence:
+            where = f"为环节{'、'.join(seg_names[s] for s in segs)}的关键技术"
+        elif segs:
+            where = f"经上下游关系服务环节{'、'.join(seg_names[s] for s in segs)}"
+        else:
+            where = "与该链环节没有直接关系"
+        needs.append(Need("Technology", key, name, status, direction, f"{why}；{where}", segs,
+                          tuple(seg_names[s] for s in segs), score, evidence))
+    found.needs = needs
+    return found
 
 
 def _filter(store: GraphStore, chain_key: str, include_synthetic: bool | None) -> SyntheticFilter:
@@ -532,7 +627,7 @@ def target_inputs(store: GraphStore, report: ChainGapReport, needs: list[Need], 
     >>> from queries._fixture import fixture_store
     >>> store = fixture_store()
     >>> report = chain_gaps(store, chain="示例链")
-    >>> needs, _, _ = chain_needs(store, report, store.region_subtree("320400"))
+    >>> needs = chain_needs(store, report, store.region_subtree("320400")).needs
     >>> inputs = target_inputs(store, report, needs, store.region_subtree("320400"))
     >>> sorted(set(inputs.matches["enterprise"])), inputs.counts["excluded_local"]
     (['e-c'], 2)
@@ -570,14 +665,14 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
 
     # capability: who operates in, masters or provides a need
     ops = keep(store.edges("OPERATES_IN", ["from", "to", "products", "main", *_EDGE]))
-    in_chain_ops = ops[ops["to"].isin(list(seg_names))]
-    need_ops = in_chain_ops[in_chain_ops["to"].isin(seg_needs)]
+    in_chain_ops = ops[isin(ops["to"], list(seg_names))]
+    need_ops = in_chain_ops[isin(in_chain_ops["to"], seg_needs)]
     masters = keep(store.edges("MASTERS", ["from", "to", "note", *_EDGE]))
-    masters = masters[masters["to"].isin(tech_needs)]
+    masters = masters[isin(masters["to"], tech_needs)]
     provides = keep(store.edges("PROVIDES", ["from", "to", "from_label", "to_label", "share", "year", *_EDGE]))
     provides = provides[(provides["from_label"] == "Enterprise")
-                        & (((provides["to_label"] == "Segment") & provides["to"].isin(seg_needs))
-                           | ((provides["to_label"] == "Technology") & provides["to"].isin(tech_needs)))]
+                        & (((provides["to_label"] == "Segment") & isin(provides["to"], seg_needs))
+                           | ((provides["to_label"] == "Technology") & isin(provides["to"], tech_needs)))]
     main = need_ops["main"]
     matches = pd.concat([
         pd.DataFrame({"enterprise": need_ops["from"].to_numpy(), "need": need_ops["to"].to_numpy(),
@@ -600,12 +695,12 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     ent_cols = ["id", "name", "aliases", "designations", "exchange", "stock_code", "revenue_yi", "revenue_year",
                 "employees", "employees_year", *_EDGE]
     enterprises = store.nodes("Enterprise", ent_cols)
-    enterprises = keep(enterprises[enterprises["id"].isin(candidates)])
+    enterprises = keep(enterprises[isin(enterprises["id"], candidates)])
     located_all = keep(store.edges("LOCATED_IN", ["from", "to", *_EDGE]))
-    local_ids = pd.unique(located_all.loc[located_all["to"].isin(list(codes)), "from"])
-    located = located_all[located_all["from"].isin(enterprises["id"])]
-    is_local = enterprises["id"].isin(local_ids)
-    has_place = enterprises["id"].isin(located["from"])
+    local_ids = pd.unique(located_all.loc[isin(located_all["to"], list(codes)), "from"])
+    located = located_all[isin(located_all["from"], enterprises["id"])]
+    is_local = isin(enterprises["id"], local_ids)
+    has_place = isin(enterprises["id"], located["from"])
     counts = {
         "matched": int(len(candidates)),
         "excluded_local": int(is_local.sum()),
@@ -614,11 +709,11 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     }
     enterprises = enterprises[~is_local & has_place].sort_values("id").reset_index(drop=True)
     outside = enterprises["id"]
-    located = located[located["from"].isin(outside)]
+    located = located[isin(located["from"], outside)]
     located = pd.DataFrame({"enterprise": located["from"].astype(str).to_numpy(),
                             "region": located["to"].astype(str).to_numpy(),
                             **{c: located[c].to_numpy() for c in _EDGE}})
-    matches = matches[matches["enterprise"].isin(outside)].reset_index(drop=True)
+    matches = matches[isin(matches["enterprise"], outside)].reset_index(drop=True)
     counts["candidates"] = int(len(enterprises))
 
     # regions of the candidates: display place, province, domestic
@@ -626,18 +721,18 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
 
     # 以商招商: SUPPLIES from a candidate to an enterprise in R, with the customer's role in the chain
     supplies = keep(store.edges("SUPPLIES", ["from", "to", "product", "year", "share", *_EDGE]))
-    sup_out = supplies[supplies["from"].isin(outside)]
-    to_local = sup_out[sup_out["to"].isin(local_ids)]
+    sup_out = supplies[isin(supplies["from"], outside)]
+    to_local = sup_out[isin(sup_out["to"], local_ids)]
     customer_ids = pd.unique(to_local["to"])
     in_cluster = store.edges("IN_CLUSTER", ["from", "to"])
     cluster_keys = list(in_cluster.loc[in_cluster["from"] == chain_key, "to"])
     cluster_names = dict(zip(*[store.nodes("Cluster", ["id", "name"])[c].astype(str) for c in ("id", "name")]))
     anchors = keep(store.edges("ANCHORS", ["from", "to", "role", "as_written", *_EDGE]))
-    anchors = anchors[anchors["from"].isin(customer_ids) & anchors["to"].isin(cluster_keys)]
+    anchors = anchors[isin(anchors["from"], customer_ids) & isin(anchors["to"], cluster_keys)]
     leads = keep(store.edges("LEADS", ["from", "to", *_EDGE]))
-    leads = leads[leads["from"].isin(customer_ids) & (leads["to"] == chain_key)]
+    leads = leads[isin(leads["from"], customer_ids) & (leads["to"] == chain_key)]
     cust_nodes = store.nodes("Enterprise", ["id", "name", "designations", *_EDGE])
-    cust_nodes = cust_nodes[cust_nodes["id"].isin(customer_ids)]
+    cust_nodes = cust_nodes[isin(cust_nodes["id"], customer_ids)]
     leader_by_designation = cust_nodes[("|" + cust_nodes["designations"].fillna("").astype(str) + "|")
                                        .str.contains("|链主|", regex=False)]
     roles = pd.concat([
@@ -664,14 +759,14 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     customers["role"] = customers["customer"].map(
         {k: ("链主" if v else "重点企业") for k, v in role_rank.items()}).astype(object)
     customers["customer_name"] = customers["customer"].map(
-        names_all[names_all["id"].isin(customer_ids)].set_index("id")["name"].astype(str)).astype(object)
+        names_all[isin(names_all["id"], customer_ids)].set_index("id")["name"].astype(str)).astype(object)
 
     # 上下游配套: SUPPLIES between a candidate and an enterprise of a directly neighbouring segment
     feeds = store.edges("FEEDS")
     if "from_label" in feeds.columns:
         feeds = feeds[feeds["from_label"].fillna("Segment").eq("Segment")
                       & feeds["to_label"].fillna("Segment").eq("Segment")]
-    feeds = keep(feeds[feeds["from"].isin(list(seg_names)) & feeds["to"].isin(list(seg_names))])
+    feeds = keep(feeds[isin(feeds["from"], list(seg_names)) & isin(feeds["to"], list(seg_names))])
     feeds = pd.DataFrame({"from": feeds["from"].astype(str).to_numpy(), "to": feeds["to"].astype(str).to_numpy(),
                           "feeds_source": feeds["source"].to_numpy(), "feeds_as_of": feeds["as_of"].to_numpy(),
                           "feeds_verified": feeds["verified"].to_numpy()})
@@ -685,7 +780,7 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     fit_parts = []
     for direction, edges, me, them, seg_side, nb_side in (
             ("downstream", sup_out, "from", "to", "from", "to"),
-            ("upstream", supplies[supplies["to"].isin(outside)], "to", "from", "to", "from")):
+            ("upstream", supplies[isin(supplies["to"], outside)], "to", "from", "to", "from")):
         if edges.empty or feeds.empty or matched_segments.empty:
             continue
         sup = pd.DataFrame({"enterprise": edges[me].astype(str).to_numpy(),
@@ -702,7 +797,7 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
                    "feeds_verified"]
     fit = pd.concat(fit_parts, ignore_index=True)[fit_columns] if fit_parts else pd.DataFrame(columns=fit_columns)
     fit["partner_name"] = fit["partner"].map(
-        names_all[names_all["id"].isin(pd.unique(fit["partner"]))].set_index("id")["name"].astype(str)).astype(object)
+        names_all[isin(names_all["id"], pd.unique(fit["partner"]))].set_index("id")["name"].astype(str)).astype(object)
 
     counts["synthetic_excluded"] = keep.excluded
     counts["supplies_edges"] = int(len(supplies))
@@ -798,20 +893,23 @@ def _score_frame(inputs: TargetInputs, home: dict[str, Any], w: TargetWeights) -
     # 以商招商
     c = inputs.customers
     if len(c):
-        grouped = c.groupby("enterprise")
+        grouped = c.assign(_key=c["role"].notna().to_numpy(dtype=bool)).groupby("enterprise")
         n_customers = grouped["customer"].nunique()
-        any_key = grouped["role"].agg(lambda r: r.notna().any())
-        local = (np.where(any_key, w.supplies_key_local, w.supplies_local)
-                 + w.per_extra_local_customer * (n_customers - 1)).clip(upper=w.local_cap)
+        any_key = grouped["_key"].max().reindex(n_customers.index).to_numpy(dtype=bool)
+        local = pd.Series(np.where(any_key, w.supplies_key_local, w.supplies_local)
+                          + w.per_extra_local_customer * (n_customers.to_numpy() - 1),
+                          index=n_customers.index).clip(upper=w.local_cap)
     else:
         local = pd.Series(dtype="int64")
 
     # 上下游配套
     f = inputs.fit
     if len(f):
-        dirs = f.groupby("enterprise")["direction"].agg(set)
-        fit = dirs.map(lambda d: ("downstream" in d) * w.supplies_downstream
-                       + ("upstream" in d) * w.supplied_by_upstream).clip(upper=w.fit_cap)
+        down = set(f.loc[f["direction"] == "downstream", "enterprise"])
+        up = set(f.loc[f["direction"] == "upstream", "enterprise"])
+        who = pd.Index(sorted(down | up))
+        fit = pd.Series(np.where(who.isin(list(down)), w.supplies_downstream, 0)
+                        + np.where(who.isin(list(up)), w.supplied_by_upstream, 0), index=who).clip(upper=w.fit_cap)
     else:
         fit = pd.Series(dtype="int64")
 
@@ -1147,11 +1245,12 @@ def _caveats(inputs: TargetInputs, targets: list[Target], method_caveats: list[s
 
 def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION, top: int | None = None,
                   include_synthetic: bool | None = None, thresholds: GapThresholds | None = None,
-                  weights: TargetWeights | None = None, report: ChainGapReport | None = None) -> TargetList:
+                  weights: TargetWeights | None = None, report: ChainGapReport | None = None,
+                  choke_score: float | None = None, use_chokepoints: bool = True) -> TargetList:
     """The ranked 招商目标 of ``chain`` for ``region`` (names, short names or keys); the ``top`` best, or all.
 
     Pass ``report`` to reuse a gap analysis already made (its region and
-    synthetic setting then apply).
+    synthetic setting then apply). Technologies: see :func:`chain_needs`.
 
     >>> from queries._fixture import fixture_store
     >>> result = chain_targets(fixture_store(), chain="示例链", region="苏州市")
@@ -1165,7 +1264,9 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
                             include_synthetic=include_synthetic)
     code, region_name = report.region, report.region_name
     codes = store.region_subtree(code)
-    needs, method, method_caveats = chain_needs(store, report, codes, include_synthetic=report.synthetic_included)
+    found = chain_needs(store, report, codes, include_synthetic=report.synthetic_included, choke_score=choke_score,
+                        use_chokepoints=use_chokepoints)
+    needs, method, method_caveats = found.needs, found.method, found.caveats
     inputs = target_inputs(store, report, needs, codes, include_synthetic=report.synthetic_included)
     home = _home(_region_table(store, [code]))
     targets, total = rank_targets(inputs, region_code=code, weights=weights, top=top, home=home)
@@ -1175,6 +1276,8 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
         for e in t.evidence:
             facts[e.source] = facts.get(e.source, 0) + 1
     source_rows = inputs.sources.set_index("id")
+    for item in found.choke_sources:  # the choke-point analysis rests on these too
+        facts.setdefault(str(item.get("id")), 0)
     sources = [{"id": s, "facts": n, **{k: _v(source_rows.loc[s, k]) if s in source_rows.index else None
                                         for k in ("title", "kind", "licence", "attribution")}}
                for s, n in sorted(facts.items())]
@@ -1186,6 +1289,7 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
         chain=report.chain, chain_name=report.chain_name, region=code, region_name=region_name, needs=needs,
         targets=targets, candidates=total, weights=weights or TargetWeights(), technology_method=method,
         as_of=as_of, graph_as_of=info.as_of, graph_digest=info.digest, synthetic_included=inputs.include_synthetic,
-        counts=counts, sources=sources)
+        counts=counts, sources=sources, chokepoints=found.chokepoints, choke_score=_threshold(choke_score))
     result.caveats = _caveats(inputs, targets, method_caveats, report, region_name)
+    result.caveats += [f"卡脖子数据署名：{a}" for a in found.choke_attribution]
     return result

@@ -6,8 +6,11 @@ Key technology 测试控制技术 is KEY_TO 部件. Region R = 常州市 (320400
 Local (in 常州市):  L1 常州整机 operates in 整机, ANCHORS the cluster (key enterprise);
                     L2 武进材料 operates in 材料.
 So, from the gap analysis: 材料 弱链 (→ 强链), 部件 缺链 between local 材料 and 整机 (断链, → 补链),
-整机 弱链 (→ 强链), 服务 缺链 below the last local segment (→ 延链); 测试控制技术 is mastered by no
-local enterprise (→ a technology need, 补链 like its segment).
+整机 弱链 (→ 强链), 服务 缺链 below the last local segment (→ 延链). 测试控制技术 is the chain's only
+technology: no provider data (concentration C = 0.5 by default), no local capability (A = 1), the
+broadest (B = 1), so queries.chokepoints scores it 100 × 1 × 0.5 × 1 = 50 ≥ 30: a choke point (a
+technology need, 补链 like its segment). Mastering a choke point is worth 12 (a plain key technology 10,
+as without the choke-point analysis: then O3 has 13 and O4 10 for 能力匹配).
 
 Outside candidates and their points (以商招商, 上下游配套, 能力匹配, 企业实力, 区位):
 
@@ -15,16 +18,17 @@ Outside candidates and their points (以商招商, 上下游配套, 能力匹配
 - O2 深圳:  部件 main, 上市; SUPPLIES L2 (local, not key; 材料 is upstream, no fit)
                                                                    → 20, 0, 10, 4, 1 = 35
 - O3 杭州:  部件 main + MASTERS the technology; 小巨人, revenue 150 亿元; supplied by X (材料, upstream)
-                                                                   → 0, 8, 13, 5, 4 = 30
+                                                                   → 0, 8, 12+3, 5, 4 = 32
 - X 青岛:   材料 main; SUPPLIES O3 (部件, downstream)               → 0, 12, 10, 0, 2 = 24
 - O4 日本:  MASTERS the technology; 上市 + 单项冠军 + revenue 2000 (11, capped 10)
-                                                                   → 0, 0, 10, 10, 0 = 20
+                                                                   → 0, 0, 12, 10, 0 = 22
 - O6 苏州:  部件 main + 整机 main                                   → 0, 0, 13, 0, 5 = 18
 - O7 苏州:  整机 main; 高新技术企业, 20000 employees (revenue unknown)
                                                                    → 0, 0, 10, 3, 5 = 18 (after O6 by key)
 - O5 杭州:  服务 as secondary business (main=false)                 → 0, 0, 5, 0, 4 = 9
 
-Left out: U1 (operates in 部件, no location), S1 (synthetic, 苏州, 部件 main, 上市: 19 when included),
+Left out: U1 (operates in 部件, no location), S1 (synthetic, 苏州, 部件 main, 上市: 19 when included,
+between O4 and O6),
 L1/L2 (local). Three more chains exercise names: a hostile one, two long ones that collide after 31
 characters; one of them has a candidate with a hostile name and one with a formula-like name.
 """
@@ -45,8 +49,8 @@ SYN = {"source": "syn", "as_of": "2026-01-01", "verified": "false"}
 
 #: the expected ranking (keys) and scores, reasoned out in the module docstring
 EXPECTED_ORDER = ["e-o1", "e-o2", "e-o3", "e-x", "e-o4", "e-o6", "e-o7", "e-o5"]
-EXPECTED_SCORES = {"e-o1": (30, 12, 10, 0, 5), "e-o2": (20, 0, 10, 4, 1), "e-o3": (0, 8, 13, 5, 4),
-                   "e-x": (0, 12, 10, 0, 2), "e-o4": (0, 0, 10, 10, 0), "e-o6": (0, 0, 13, 0, 5),
+EXPECTED_SCORES = {"e-o1": (30, 12, 10, 0, 5), "e-o2": (20, 0, 10, 4, 1), "e-o3": (0, 8, 15, 5, 4),
+                   "e-x": (0, 12, 10, 0, 2), "e-o4": (0, 0, 12, 10, 0), "e-o6": (0, 0, 13, 0, 5),
                    "e-o7": (0, 0, 10, 3, 5), "e-o5": (0, 0, 5, 0, 4)}
 HOSTILE = "<img src=x onerror=alert(1)>&\"'有限公司"
 FORMULA = '=HYPERLINK("x","点我")'

@@ -64,6 +64,7 @@ def test_content_sections(catalog):
                                                             ("服务", "短板")]
     assert [(d.name, d.direction, d.targets) for d in chain.directions] == [
         ("材料", "强链", 1), ("部件", "补链", 4), ("整机", "强链", 2), ("服务", "延链", 1), ("测试控制技术", "补链", 2)]
+    assert chain.directions[-1].status == "卡脖子"
     assert [r.key for r in chain.targets] == fx.EXPECTED_ORDER
     first = chain.targets[0].cells()
     assert list(first) == list(TARGET_COLUMNS)
@@ -75,7 +76,7 @@ def test_content_sections(catalog):
     assert o2["资质标签"] == "上市（SZSE 300000）"
     assert all(line.endswith("〕") for line in first["证据来源"].splitlines())
     assert {s["id"] for s in chain.sources} == {"fx", "fx-public"}
-    assert chain.chokepoints is None or isinstance(chain.chokepoints, list)
+    assert [(c.name, c.score, c.choke) for c in chain.chokepoints] == [("测试控制技术", 50.0, True)]
     summary = catalog.summary_rows()[-1]
     assert list(summary) == list(SUMMARY_COLUMNS) and summary["目标企业数"] == 8 and summary["产业链完整度"] == "50%"
 
@@ -147,8 +148,9 @@ def test_xlsx_read_back(written):
     path = _file(written, "xlsx")
     sheets = pd.read_excel(path, sheet_name=None, dtype=str)
     names = list(sheets)
-    assert names[0] == "总览" and names[-3:] == ["招商方向", "短板长板", "来源与说明"]
-    chain_sheets = names[1:-3]
+    fixed = ["招商方向", "卡脖子技术", "短板长板", "来源与说明"]
+    assert names[0] == "总览" and names[-4:] == fixed
+    chain_sheets = names[1:-4]
     assert len(chain_sheets) == 4 and len({n.lower() for n in names}) == len(names)
     for name in names:
         assert 0 < len(name) <= 31 and not BAD_SHEET.search(name), name
@@ -164,7 +166,7 @@ def test_xlsx_read_back(written):
     assert not targets["所在地"].str.contains("常州").any()
 
     wb = load_workbook(path)
-    for name in [names[0], *chain_sheets, "招商方向", "短板长板"]:
+    for name in [names[0], *chain_sheets, "招商方向", "卡脖子技术", "短板长板"]:
         ws = wb[name]
         assert ws.freeze_panes == "A2", name
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
@@ -296,7 +298,7 @@ def test_bundled_targets_have_reasons_sources_and_are_outside_changzhou(bundled_
 
     out, _ = bundled_catalog
     sheets = pd.read_excel(out / "catalog-320400-all.xlsx", sheet_name=None, dtype=str)
-    chain_sheets = [n for n in sheets if n not in ("总览", "招商方向", "短板长板", "来源与说明")]
+    chain_sheets = [n for n in sheets if n not in ("总览", "招商方向", "卡脖子技术", "短板长板", "来源与说明")]
     assert len(chain_sheets) == 21
     rows = pd.concat([sheets[n] for n in chain_sheets], ignore_index=True)
     assert len(rows) > 50

@@ -39,12 +39,19 @@ def test_needs_and_directions(store):
     # 材料 and 整机 have one local enterprise each (弱链 → 强链); 部件 sits between them (断链 → 补链);
     # 服务 lies below the last local segment (延链).
     assert directions == {"s-a": "强链", "s-b": "补链", "s-c": "强链", "s-d": "延链"}
-    needs, method, caveats = chain_needs(store, report, store.region_subtree("320400"))
-    assert [(n.key, n.status, n.direction) for n in needs] == [
+    found = chain_needs(store, report, store.region_subtree("320400"))
+    assert [(n.key, n.status, n.direction) for n in found.needs] == [
         ("s-a", "弱链", "强链"), ("s-b", "缺链", "补链"), ("s-c", "弱链", "强链"), ("s-d", "缺链", "延链"),
-        ("t-1", "关键技术", "补链")]
-    if method == "key-technologies":
-        assert "卡脖子分析" in caveats[0]
+        ("t-1", "卡脖子", "补链")]
+    assert found.method == "queries.chokepoints"
+    assert [(c["key"], c["score"], c["choke"]) for c in found.chokepoints] == [("t-1", 50.0, True)]
+    assert found.needs[-1].choke_score == 50.0 and found.needs[-1].evidence[0].relationship == "KEY_TO"
+    # a stricter threshold leaves no technology need
+    strict = chain_needs(store, report, store.region_subtree("320400"), choke_score=60)
+    assert [n.key for n in strict.needs] == ["s-a", "s-b", "s-c", "s-d"]
+    fallback = chain_needs(store, report, store.region_subtree("320400"), use_chokepoints=False)
+    assert fallback.needs[-1].status == "关键技术" and fallback.method == "key-technologies"
+    assert fallback.chokepoints is None
 
 
 def test_ranking_follows_the_reasoned_order(result):
@@ -67,7 +74,7 @@ def test_reasons_say_why_with_points_that_add_up(result):
     assert o1.reasons[3].text == "位于江苏省苏州市，与常州市同省"
     o3 = next(t for t in result.targets if t.key == "e-o3")
     assert "从上游环节「材料」企业青岛材料有限公司采购" in o3.reasons[0].text
-    assert "掌握关键技术「测试控制技术」" in o3.reasons[1].text
+    assert "掌握卡脖子技术「测试控制技术」" in o3.reasons[1].text
     assert o3.reasons[2].text == "专精特新、专精特新小巨人；营收 150 亿元（2025 年）"
     o4 = next(t for t in result.targets if t.key == "e-o4")
     assert o4.reasons[-1].signal == "区位" and o4.reasons[-1].points == 0 and "境外" in o4.reasons[-1].text
@@ -141,6 +148,16 @@ def test_order_does_not_depend_on_the_input_order(result):
     again = chain_targets(fx.store(reverse=True), chain="测试链")
     assert [(t.key, t.score) for t in again.targets] == [(t.key, t.score) for t in result.targets]
     assert [[r.text for r in t.reasons] for t in again.targets] == [[r.text for r in t.reasons] for t in result.targets]
+
+
+def test_without_the_choke_point_analysis_key_technologies_count_10(store):
+    plain = chain_targets(store, chain="测试链", use_chokepoints=False)
+    signals = {t.key: t.signals["能力匹配"] for t in plain.targets}
+    assert signals["e-o3"] == 13 and signals["e-o4"] == 10
+    assert [t.key for t in plain.targets] == fx.EXPECTED_ORDER
+    assert plain.chokepoints is None and any("关键技术" in c for c in plain.caveats)
+    o4 = next(t for t in plain.targets if t.key == "e-o4")
+    assert "掌握关键技术「测试控制技术」" in o4.reasons[0].text
 
 
 def test_top_and_weights(store):

@@ -19,7 +19,7 @@ __all__ = ["display_width", "clean_text", "sheet_name", "file_stem", "SECTIONS",
            "overview_lines", "weights_lines", "MAP_SECTION"]
 
 #: section titles, in order, of every chain
-SECTIONS = ("概况", "产业链图谱", "短板长板", "招商方向", "目标企业", "卡脖子技术", "说明")
+SECTIONS = ("概况", "产业链图谱", "短板长板", "卡脖子技术", "招商方向", "目标企业", "说明")
 MAP_SECTION = SECTIONS[1]
 POSITIONS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 

@@ -5,7 +5,8 @@ Sheets, in order:
 - ``总览``: one row per chain (:data:`~queries.catalog.SUMMARY_COLUMNS`);
 - one sheet per chain, named after it: its target list with the columns
   :data:`~queries.catalog.TARGET_COLUMNS` exactly, best target first;
-- ``招商方向`` and ``短板长板``: those sections of every chain, with a 产业链 column;
+- ``招商方向``, ``卡脖子技术`` (when the choke-point analysis is installed) and
+  ``短板长板``: those sections of every chain, with a 产业链 column;
 - ``来源与说明``: the sources, then the scoring rule and the caveats.
 
 Every table has its header in row 1, frozen, with an auto-filter; columns are
@@ -22,7 +23,7 @@ Excel and WPS alike.
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "c.xlsx"
 >>> _ = write_xlsx(region_catalog(fixture_store(), chains=["示例链"]), path)
 >>> load_workbook(path).sheetnames
-['总览', '示例链', '招商方向', '短板长板', '来源与说明']
+['总览', '示例链', '招商方向', '卡脖子技术', '短板长板', '来源与说明']
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from queries.catalog import (
+    CHOKE_COLUMNS,
     DIRECTION_COLUMNS,
     SHORTBOARD_COLUMNS,
     SOURCE_COLUMNS,
@@ -41,7 +43,7 @@ from viz.catalog.common import clean_text, display_width, sheet_name, weights_li
 
 __all__ = ["write_xlsx", "FIXED_SHEETS", "MAX_WIDTH", "CELL_LIMIT"]
 
-FIXED_SHEETS = ("总览", "招商方向", "短板长板", "来源与说明")
+FIXED_SHEETS = ("总览", "招商方向", "卡脖子技术", "短板长板", "来源与说明")
 #: widest column (characters of width, CJK counting two) before text wraps
 MAX_WIDTH = 60
 #: Excel's limit on the characters of one cell
@@ -113,6 +115,11 @@ def write_xlsx(catalog, path: str | Path) -> Path:
     _write_table(directions, ("产业链", *DIRECTION_COLUMNS),
                  [{"产业链": c.chain_name, **line.cells()} for c in catalog.chains for line in c.directions],
                  wide={"依据", "首选目标"})
+    if any(c.chokepoints is not None for c in catalog.chains):
+        choke = wb.create_sheet("卡脖子技术")
+        _write_table(choke, ("产业链", *CHOKE_COLUMNS),
+                     [{"产业链": c.chain_name, **line.cells()} for c in catalog.chains for line in c.chokepoints or ()],
+                     wide={"依据"})
     board = wb.create_sheet("短板长板")
     _write_table(board, ("产业链", *SHORTBOARD_COLUMNS),
                  [{"产业链": c.chain_name, **line.cells()} for c in catalog.chains for line in c.shortboard],

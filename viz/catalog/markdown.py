@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from queries.catalog import (
+    CHOKE_COLUMNS,
     DIRECTION_COLUMNS,
     SHORTBOARD_COLUMNS,
     SOURCE_COLUMNS,
@@ -88,6 +89,12 @@ def render_markdown(catalog, *, maps: Mapping[str, object] | None = None,
             out.append(f"- {_text(note)}")
         out += ["", "### 短板长板", ""]
         out += _table(SHORTBOARD_COLUMNS, [line.cells() for line in chain.shortboard])
+        if chain.chokepoints is not None:
+            out += ["", "### 卡脖子技术", ""]
+            if chain.chokepoints:
+                out += _table(CHOKE_COLUMNS, [line.cells() for line in chain.chokepoints])
+            else:
+                out.append("该链没有可评分的技术。")
         out += ["", "### 招商方向", ""]
         if chain.directions:
             out += _table(DIRECTION_COLUMNS, [line.cells() for line in chain.directions])
@@ -98,10 +105,6 @@ def render_markdown(catalog, *, maps: Mapping[str, object] | None = None,
             out += _table(TARGET_COLUMNS, [row.cells() for row in chain.targets])
         else:
             out.append("图中没有与该链缺口匹配的外地企业。")
-        if chain.chokepoints is not None:
-            out += ["", "### 卡脖子技术", ""]
-            out += _table(("技术", "得分", "依据"), [{"技术": c.name, "得分": c.score, "依据": c.why}
-                                                   for c in chain.chokepoints])
         out += ["", "### 说明", ""]
         out += [f"- {_text(c)}" for c in chain.caveats]
         out.append("")

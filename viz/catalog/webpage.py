@@ -19,6 +19,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 
 from queries.catalog import (
+    CHOKE_COLUMNS,
     DIRECTION_COLUMNS,
     SHORTBOARD_COLUMNS,
     SOURCE_COLUMNS,
@@ -127,14 +128,15 @@ def render_html(catalog, *, maps: Mapping[str, object] | None = None) -> str:
         out.append(f"<h3>{h(MAP_SECTION)}</h3>{_map(chain, maps.get(chain.chain))}")
         out.append("<h3>短板长板</h3>" + _table(SHORTBOARD_COLUMNS, [line.cells() for line in chain.shortboard],
                                               classes={"理由": "reason"}))
+        if chain.chokepoints is not None:
+            out.append("<h3>卡脖子技术</h3>" + (_table(CHOKE_COLUMNS, [line.cells() for line in chain.chokepoints],
+                                                     classes={"依据": "reason"})
+                                              if chain.chokepoints else "<p>该链没有可评分的技术。</p>"))
         out.append("<h3>招商方向</h3>" + (_table(DIRECTION_COLUMNS, [line.cells() for line in chain.directions])
                                         if chain.directions else "<p>没有缺链、弱链环节或需引进的关键技术。</p>"))
         out.append("<h3>目标企业</h3>" + (_table(TARGET_COLUMNS, [row.cells() for row in chain.targets],
                                                 classes={"推荐理由": "reason", "证据来源": "evidence"})
                                         if chain.targets else "<p>图中没有与该链缺口匹配的外地企业。</p>"))
-        if chain.chokepoints is not None:
-            out.append("<h3>卡脖子技术</h3>" + _table(("技术", "得分", "依据"), [
-                {"技术": c.name, "得分": c.score, "依据": c.why} for c in chain.chokepoints]))
         out.append("<h3>说明</h3>" + _list(chain.caveats, "caveats") + "</section>")
     out.append('<section id="sources"><h2>数据来源与说明</h2><h3>数据来源</h3>')
     out.append(_table(SOURCE_COLUMNS, [{"来源": s.get("id"), "标题": s.get("title"), "类型": s.get("kind"),

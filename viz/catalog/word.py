@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from queries.catalog import (
+    CHOKE_COLUMNS,
     DIRECTION_COLUMNS,
     SHORTBOARD_COLUMNS,
     SOURCE_COLUMNS,
@@ -152,6 +153,12 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
         _bullets(document, getattr(image, "notes", ()) or ())
         document.add_heading("短板长板", level=2)
         _table(document, SHORTBOARD_COLUMNS, [line.cells() for line in chain.shortboard])
+        if chain.chokepoints is not None:
+            document.add_heading("卡脖子技术", level=2)
+            if chain.chokepoints:
+                _table(document, CHOKE_COLUMNS, [line.cells() for line in chain.chokepoints])
+            else:
+                document.add_paragraph("该链没有可评分的技术。")
         document.add_heading("招商方向", level=2)
         if chain.directions:
             _table(document, DIRECTION_COLUMNS, [line.cells() for line in chain.directions])
@@ -162,10 +169,6 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
             _table(document, TARGET_COLUMNS, [row.cells() for row in chain.targets], size=7.5)
         else:
             document.add_paragraph("图中没有与该链缺口匹配的外地企业。")
-        if chain.chokepoints is not None:
-            document.add_heading("卡脖子技术", level=2)
-            _table(document, ("技术", "得分", "依据"),
-                   [{"技术": c.name, "得分": c.score, "依据": c.why} for c in chain.chokepoints])
         document.add_heading("说明", level=2)
         _bullets(document, chain.caveats)
     document.add_page_break()
