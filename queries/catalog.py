@@ -49,7 +49,7 @@ from typing import Any
 from graph.store import GraphStore
 from queries.gaps import DEFAULT_REGION, STATUSES, ChainGapReport, GapThresholds, chain_gaps, resolve_region
 from queries.shortboard import ShortboardTable, shortboard_table
-from queries.targets import GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
+from queries.targets import CHOKE_SCORE, GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
 
 __all__ = [
     "TARGET_COLUMNS",
@@ -255,6 +255,7 @@ class Catalog:
     top: int | None
     weights: TargetWeights
     thresholds: GapThresholds
+    choke_score: float
     sources: list[dict[str, Any]]
     caveats: list[str] = field(default_factory=list)
 
@@ -477,5 +478,6 @@ def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: l
         title=f"{region_name}招商指导目录", region=code, region_name=region_name, scope=scope, chains=parts,
         as_of=max((c.as_of for c in parts if c.as_of), default=None), graph_as_of=info.as_of,
         graph_digest=info.digest, synthetic_included=synthetic, top=top, weights=weights or TargetWeights(),
-        thresholds=thresholds or GapThresholds(), sources=sources, caveats=caveats)
+        thresholds=thresholds or GapThresholds(), choke_score=CHOKE_SCORE if choke_score is None else float(choke_score),
+        sources=sources, caveats=caveats)
 

@@ -17,10 +17,11 @@ beside it.
 >>> from queries._fixture import fixture_store
 >>> from queries.catalog import region_catalog
 >>> store = fixture_store()
->>> written = write_catalog(store, region_catalog(store, chains=["示例链"]), tempfile.mkdtemp(),
-...                         formats=("md", "html"), scope_key="ch-demo")
->>> sorted(p.name for p in written.files)
-['catalog-320400-ch-demo.html', 'catalog-320400-ch-demo.md']
+>>> out = tempfile.mkdtemp()
+>>> written = write_catalog(store, region_catalog(store, chains=["示例链"]), out, formats=("md", "html"),
+...                         scope_key="ch-demo")
+>>> sorted(str(p.relative_to(out)) for p in written.files)
+['catalog-320400-ch-demo.html', 'catalog-320400-ch-demo.md', 'maps/catalog-320400-ch-demo.svg']
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ td.reason{min-width:26em}td.evidence{min-width:30em;font-size:12px;color:#3d444d
 .status-缺链{color:#b42318;font-weight:600}.status-弱链{color:#b54708;font-weight:600}.status-强链{color:#067647;font-weight:600}
 dl.overview{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px}dl.overview dt{color:#57606a}dl.overview dd{margin:0}
 figure{margin:8px 0}figure img{max-width:100%;border:1px solid #d0d7de}
-.note{color:#7a4b00}
+.note{color:#7a4b00}td.nw,th.nw{white-space:nowrap}
 ul.caveats li{color:#57606a}
 @media print{h2{page-break-before:always}th{position:static}}
 """
@@ -66,8 +66,13 @@ def _cell(value) -> str:
     return "<br>".join(h(line) for line in text.split("\n"))
 
 
+#: short columns that should not wrap
+_NOWRAP = {"位置", "状态", "短板/长板", "现状", "类型", "招商方向", "目标企业数", "得分", "卡脖子", "数据截至", "环节数",
+           "产业链完整度", "缺链", "弱链", "强链", "短板", "长板", "引用事实数"}
+
+
 def _table(columns: Sequence[str], rows: Iterable[Mapping[str, object]], *, classes: Mapping[str, str] = {}) -> str:
-    head = "".join(f"<th>{h(c)}</th>" for c in columns)
+    head = "".join(f'<th class="nw">{h(c)}</th>' if c in _NOWRAP else f"<th>{h(c)}</th>" for c in columns)
     body = []
     for row in rows:
         cells = []
@@ -76,6 +81,8 @@ def _table(columns: Sequence[str], rows: Iterable[Mapping[str, object]], *, clas
             value = row.get(c)
             if c in ("状态", "现状") and isinstance(value, str):
                 css = f"status-{value}"
+            if c in _NOWRAP:
+                css = f"{css} nw" if css else "nw"
             attr = f' class="{h(css)}"' if css else ""
             cells.append(f"<td{attr}>{_cell(value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
