@@ -1276,10 +1276,13 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
         for e in t.evidence:
             facts[e.source] = facts.get(e.source, 0) + 1
     source_rows = inputs.sources.set_index("id")
-    for item in found.choke_sources:  # the choke-point analysis rests on these too
-        facts.setdefault(str(item.get("id")), 0)
-    sources = [{"id": s, "facts": n, **{k: _v(source_rows.loc[s, k]) if s in source_rows.index else None
-                                        for k in ("title", "kind", "licence", "attribution")}}
+    choke_ids = {str(item.get("id")) for item in found.choke_sources}  # the choke-point scores rest on these
+    for key in choke_ids:
+        facts.setdefault(key, 0)
+    sources = [{"id": s, "facts": n, "used_for": [u for u, on in (("evidence", n > 0), ("chokepoints", s in choke_ids))
+                                                  if on],
+                **{k: _v(source_rows.loc[s, k]) if s in source_rows.index else None
+                   for k in ("title", "kind", "licence", "attribution")}}
                for s, n in sorted(facts.items())]
     as_of = max([d for d in [report.as_of] + [t.as_of for t in targets] if d], default=None)
     counts = dict(inputs.counts)

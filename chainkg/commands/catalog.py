@@ -74,7 +74,8 @@ def targets(app: AppContext, chain: str, region: str | None, top: int, include_s
                      *t.signals.values(), "；".join(f"{r.signal}+{r.points} {r.text}" for r in t.reasons)])
     click.echo(text_table(["#", "目标企业", "所在地", "匹配", "方向", "score", "以商", "配套", "能力", "实力", "区位",
                            "reasons"], rows))
-    click.echo("\nsources: " + "; ".join(f"{s['id']} ({s['facts']} facts)" for s in result.sources))
+    click.echo("\nsources: " + "; ".join(f"{s['id']} ({s['facts']} facts)" if s["facts"] else
+                                          f"{s['id']} (choke-point scores)" for s in result.sources))
     for caveat in result.caveats:
         click.echo(f"caveat: {caveat}")
 
