@@ -26,6 +26,10 @@ __all__ = [
     "AmbiguousNameError",
     "ConfigError",
     "Neo4jConnectionError",
+    "Neo4jUnreachableError",
+    "Neo4jAuthError",
+    "Neo4jDatabaseNotFoundError",
+    "Neo4jQueryError",
     "SnapshotError",
 ]
 
@@ -106,6 +110,30 @@ class AmbiguousNameError(ChainkgError):
 
 class Neo4jConnectionError(ChainkgError):
     """Neo4j cannot be reached or refused the connection."""
+
+
+class Neo4jUnreachableError(Neo4jConnectionError):
+    """No Neo4j server answers at the configured address."""
+
+    hint = ("is the server running (`docker compose up -d neo4j`)? check CHAINKG_NEO4J_URI, "
+            "e.g. bolt://localhost:7687")
+
+
+class Neo4jAuthError(Neo4jConnectionError):
+    """Neo4j refused the user name or password."""
+
+    hint = "set CHAINKG_NEO4J_USER and CHAINKG_NEO4J_PASSWORD (or [neo4j] user/password in chainkg.local.toml)"
+
+
+class Neo4jDatabaseNotFoundError(Neo4jConnectionError):
+    """The Neo4j server has no database of the configured name."""
+
+    hint = ("set CHAINKG_NEO4J_DATABASE to an existing database (Community edition has one, `neo4j`), "
+            "or create it with CREATE DATABASE (Enterprise edition)")
+
+
+class Neo4jQueryError(StoreError):
+    """Neo4j refused a statement."""
 
 
 class SnapshotError(ChainkgError):

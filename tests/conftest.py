@@ -52,3 +52,17 @@ def bundled_store(bundled_home):
     from graph.embedded import EmbeddedStore
 
     return EmbeddedStore.open(bundled_home)
+
+
+def needs_tool(missing: str | None):
+    """Skip a test whose outside tool is missing — but fail instead under CI.
+
+    ``.ci/run`` installs the tools (``.ci/system-deps``) and sets
+    ``CHAINKG_REQUIRE_TOOLS=1``, so a broken install cannot turn a check into a
+    silent skip there. ``missing`` is the reason the tool is unavailable, or None.
+    """
+    import os
+
+    if missing is not None and os.environ.get("CHAINKG_REQUIRE_TOOLS") == "1":
+        return pytest.mark.usefixtures()  # no skip: the test runs and fails on the missing tool
+    return pytest.mark.skipif(missing is not None, reason=missing or "")

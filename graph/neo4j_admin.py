@@ -1,0 +1,150 @@
+"""CSV files for ``neo4j-admin database import full``: the fast path for a national graph.
+
+``neo4j-admin`` writes the store files directly, far faster than transactions,
+into a database that is offline and new. One CSV file per label and one per
+relationship type and endpoint-label pair, each with its own header line:
+
+* nodes: ``id:ID(Enterprise)`` (the key, in the label's own ID space, also
+  stored as the ``id`` property), typed properties such as ``revenue_yi:double``,
+  ``target_year:long``, ``as_of:date``, ``verified:boolean``,
+  ``aliases:string[]`` (items separated by ``|``), then ``_row:long`` and ``:LABEL``;
+* relationships: ``:START_ID(Enterprise)``, ``:END_ID(Segment)``, ``:TYPE``,
+  typed properties, ``_row:long``.
+
+The values and types are the ones :class:`graph.neo4j_store.Neo4jStore` writes,
+so a graph imported this way reads back exactly like a loaded one (one
+difference: ``--ignore-empty-strings`` leaves out an empty SUPPLIES ``product``,
+which a transactional load keeps as ``""`` because it merges on it).
+
+>>> header_type(load_schema().label("Cluster").properties["target_year"])
+'long'
+>>> header_type(load_schema().label("Cluster").properties["aliases"])
+'string[]'
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from graph.cypher import BUILD_LABEL, ROW_PROPERTY, relationship_combinations
+from graph.schema import Property, load_schema
+from graph.tables import GraphTables
+
+__all__ = ["export_neo4j_admin", "AdminExport", "header_type", "DELIMITER", "ARRAY_DELIMITER", "QUOTE"]
+
+DELIMITER = ","
+#: the data's own list separator, so list cells are written as they are read
+ARRAY_DELIMITER = "|"
+QUOTE = '"'
+
+_TYPES = {"int": "long", "float": "double", "bool": "boolean", "date": "date", "list": "string[]",
+          "enum_list": "string[]"}
+
+
+def header_type(prop: Property) -> str:
+    """The neo4j-admin header type of a schema property (``string`` for text types)."""
+    return _TYPES.get(prop.type, "string")
+
+
+def _header(prop: Property) -> str:
+    kind = header_type(prop)
+    return prop.name if kind == "string" else f"{prop.name}:{kind}"
+
+
+def _cell(prop_type: str, value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if prop_type == "bool":
+        return "true" if bool(value) else "false"
+    if prop_type == "int":
+        return str(int(value))
+    if prop_type == "float":
+        return repr(float(value))
+    return str(value)
+
+
+@dataclass
+class AdminExport:
+    """The files written (path → rows) and the import command that reads them."""
+
+    folder: Path
+    database: str
+    nodes: dict[Path, int] = field(default_factory=dict)
+    relationships: dict[Path, int] = field(default_factory=dict)
+
+    def command(self) -> list[str]:
+        """``neo4j-admin database import full`` with every option these files need, as arguments."""
+        args = ["neo4j-admin", "database", "import", "full",
+                f"--delimiter={DELIMITER}", f"--array-delimiter={ARRAY_DELIMITER}", f"--quote={QUOTE}",
+                "--multiline-fields=true", "--ignore-empty-strings=true", "--overwrite-destination=true"]
+        args += [f"--nodes={path}" for path in self.nodes]
+        args += [f"--relationships={path}" for path in self.relationships]
+        return args + [self.database]
+
+    def command_text(self) -> str:
+        """The command as one shell line."""
+        return " ".join(shlex.quote(a) for a in self.command())
+
+
+def _write(path: Path, header: list[str], rows) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=DELIMITER, quotechar=QUOTE, quoting=csv.QUOTE_MINIMAL,
+                            lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = "neo4j",
+                       data: list[str] | None = None) -> AdminExport:
+    """Write ``tables`` as neo4j-admin import files under ``out`` (``nodes/``, ``relationships/``)."""
+    schema = tables.schema
+    out = Path(out)
+    result = AdminExport(out, database)
+    for label, spec in schema.labels.items():
+        frame = tables.node_table(label)
+        if frame.empty:
+            continue
+        props = [spec.properties[c] for c in spec.columns() if c != spec.key]
+        header = [f"{spec.key}:ID({label})"] + [_header(p) for p in props] + [f"{ROW_PROPERTY}:long", ":LABEL"]
+        columns = [frame[spec.key].tolist()] + [frame[p.name].tolist() for p in props]
+        types = ["string"] + [p.type for p in props]
+        rows = ([_cell(t, col[i]) for t, col in zip(types, columns)] + [str(i), label] for i in range(len(frame)))
+        path = out / "nodes" / f"{label}.csv"
+        result.nodes[path] = _write(path, header, rows)
+    for rel, spec in schema.relationships.items():
+        frame = tables.edge_table(rel)
+        if frame.empty:
+            continue
+        props = list(spec.properties.values())
+        from_labels = frame["from_label"].tolist() if spec.needs_from_label else [spec.from_labels[0]] * len(frame)
+        to_labels = frame["to_label"].tolist() if spec.needs_to_label else [spec.to_labels[0]] * len(frame)
+        columns = [frame[p.name].tolist() for p in props]
+        starts, ends = frame["from"].tolist(), frame["to"].tolist()
+        for a, b in relationship_combinations(spec):
+            picked = [i for i in range(len(frame)) if from_labels[i] == a and to_labels[i] == b]
+            if not picked:
+                continue
+            header = [f":START_ID({a})", f":END_ID({b})", ":TYPE"] + [_header(p) for p in props] + [f"{ROW_PROPERTY}:long"]
+            rows = ([starts[i], ends[i], rel] + [_cell(p.type, col[i]) for p, col in zip(props, columns)] + [str(i)]
+                    for i in picked)
+            path = out / "relationships" / f"{rel}.{a}.{b}.csv"
+            result.relationships[path] = _write(path, header, rows)
+    latest = max((str(f["as_of"].max()) for g in (tables.nodes, tables.edges) for f in g.values() if len(f)),
+                 default="")
+    path = out / "nodes" / f"{BUILD_LABEL}.csv"
+    result.nodes[path] = _write(
+        path, [f"id:ID({BUILD_LABEL})", "digest", "as_of:date", "data:string[]", "schema_version:long", ":LABEL"],
+        [["current", tables.digest(), latest, ARRAY_DELIMITER.join(data or []), str(schema.version), BUILD_LABEL]])
+    return result

@@ -1,0 +1,95 @@
+"""Facts from policy texts: a spaCy pipeline that turns documents into candidate facts with provenance.
+
+The steps (one module each):
+
+1. :mod:`~ingest.extract.documents` reads a file (UTF-8 or GBK), finds its title, reference and date;
+2. :mod:`~ingest.extract.normalize` cleans OCR line breaks and punctuation, keeping a map to the original;
+3. :mod:`~ingest.extract.nlp` runs spaCy (``blank("zh")`` + jieba, an entity ruler of the graph's names
+   from :mod:`~ingest.extract.gazetteer`, a matcher of the genre's cue words);
+4. :mod:`~ingest.extract.rules` reads the lists between the cues (:mod:`~ingest.extract.lists`);
+5. :mod:`~ingest.extract.facts` links names to graph keys and maps offsets back to the original text;
+6. :mod:`~ingest.extract.apply` writes accepted facts into the data tables, as a reviewable diff;
+7. :mod:`~ingest.extract.evaluate` scores the candidates against a hand-labelled gold file.
+
+>>> result = extract_text("——新材料集群依托甲材料、乙科技等重点企业，在石墨烯、碳纤维等方面有突破。", name="demo.txt")
+>>> sorted((f.relation, (f.member or f.group).name) for f in result.facts)  # doctest: +NORMALIZE_WHITESPACE
+[('ANCHORS', '乙科技'), ('ANCHORS', '甲材料'), ('BREAKTHROUGH_FOR', '石墨烯'), ('BREAKTHROUGH_FOR', '碳纤维'),
+ ('CLUSTER', '新材料')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.extract.documents import Document, read_document
+from ingest.extract.facts import CandidateFact, Mention
+from ingest.extract.gazetteer import Gazetteer
+
+__all__ = [
+    "Extraction", "Document", "CandidateFact", "Mention", "Gazetteer",
+    "extract_document", "extract_text", "extract_files", "read_document", "gazetteer_from_folders",
+]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The candidate facts of one document."""
+
+    document: Document
+    facts: list[CandidateFact]
+
+
+def extract_document(document: Document, gazetteer: Gazetteer | None = None, *,
+                     region: str | None = None) -> Extraction:
+    """Candidate facts of a :class:`Document`, linked to ``gazetteer`` (every name is new without one).
+
+    ``region`` is the code of the region the document is about (clusters and
+    chains link only to that region's); by default it is detected from the text.
+    """
+    import dataclasses
+    import warnings
+
+    from ingest.extract.facts import link_facts
+    from ingest.extract.nlp import pipeline
+    from ingest.extract.normalize import normalize
+    from ingest.extract.rules import find_facts
+
+    gazetteer = gazetteer or Gazetteer()
+    document = dataclasses.replace(document, region=region or document.region
+                                   or gazetteer.detect_region(document.text))
+    nlp = pipeline(gazetteer)
+    clean = normalize(document.text)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*\[W036\]")  # an empty gazetteer gives the ruler no patterns
+        doc = nlp(clean.text)
+    raw = find_facts(clean, doc, gazetteer)
+    return Extraction(document, link_facts(raw, clean, gazetteer, document.name, region=document.region))
+
+
+def extract_text(text: str, *, name: str = "<text>", gazetteer: Gazetteer | None = None,
+                 region: str | None = None) -> Extraction:
+    """Candidate facts of a text (``name`` is the document name the facts cite)."""
+    return extract_document(Document.from_text(text, name), gazetteer, region=region)
+
+
+def extract_files(paths: Iterable[str | Path], *, gazetteer: Gazetteer | None = None, region: str | None = None,
+                  progress: Callable[[str], None] | None = None) -> list[Extraction]:
+    """Candidate facts of each file (``-`` is standard input)."""
+    out = []
+    for path in paths:
+        if progress:
+            progress(f"extracting {path}")
+        out.append(extract_document(read_document(path), gazetteer, region=region))
+    return out
+
+
+def gazetteer_from_folders(folders: Iterable[str | Path]) -> Gazetteer:
+    """The known names of the data tables in ``folders`` (validated like a build)."""
+    from graph.memory import TableStore
+    from ingest.load import load_tables
+
+    folders = [Path(f) for f in folders]
+    store = TableStore(load_tables(folders))
+    return Gazetteer.from_store(store, origin=", ".join(str(f) for f in folders))

@@ -1,0 +1,123 @@
+"""Policy documents: reading them whatever their encoding, their title, reference number and date.
+
+>>> doc = Document.from_text("常发〔2020〕18号\\n关于印发《示例计划》的通知\\n正文。\\n二〇二〇年八月二十四日", "a.txt")
+>>> doc.reference, doc.title, doc.as_of
+('常发〔2020〕18号', '关于印发《示例计划》的通知', '2020-08-24')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from chainkg.errors import BadInputError, InputProblem
+
+__all__ = ["Document", "read_document", "document_date"]
+
+_REFERENCE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d{1,4}\s*号")
+_DATE = re.compile(r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+                   r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+_CN = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _number(text: str, *, year: bool = False) -> int:
+    if text.isdigit():
+        return int(text)
+    if year:
+        return int("".join(str(_CN[c]) for c in text))
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN[text[1]]
+    if text.endswith("十"):
+        return _CN[text[0]] * 10
+    if "十" in text:
+        return _CN[text[0]] * 10 + _CN[text[-1]]
+    return _CN[text]
+
+
+def document_date(text: str) -> str | None:
+    """The latest full date written in ``text`` (年月日, Arabic or Chinese numerals), as YYYY-MM-DD.
+
+    Official documents end with their date of issue; replies and notices quote
+    earlier dates in their body, so the latest one is the document's.
+
+    >>> document_date("2020年8月，……\\n2021年5月20日"), document_date("无日期")
+    ('2021-05-20', None)
+    """
+    import datetime
+
+    found = []
+    for match in _DATE.finditer(text):
+        try:
+            found.append(datetime.date(_number(match["y"], year=True), _number(match["m"]), _number(match["d"])))
+        except (ValueError, KeyError):
+            continue
+    return max(found).isoformat() if found else None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A policy text: its file name (the ``source`` of its facts), the decoded text, title, reference, date."""
+
+    name: str
+    text: str
+    path: str | None = None
+    title: str | None = None
+    reference: str | None = None
+    as_of: str | None = None
+    region: str | None = None  # the region code the document is about (given, or detected from the text)
+
+    @classmethod
+    def from_text(cls, text: str, name: str, path: str | None = None) -> Document:
+        head = [line.strip().lstrip("#").strip() for line in text.splitlines()[:40] if line.strip()]
+        head = [line for line in head if not set(line) <= set("-—*_ ")]
+        reference = next((m.group(0) for line in head for m in [_REFERENCE.search(line)] if m), None)
+        title = next((line for line in head[:12] if line.startswith("关于") or "《" in line and "》" in line
+                      and len(line) <= 80 and "。" not in line), None)
+        if title is None:
+            title = next((line for line in head if line != reference and len(line) <= 80), None)
+        return cls(name, text, path, title, reference, document_date(text))
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a text file (UTF-8, UTF-8 with BOM, GBK or GB18030; line ends kept as they are).
+
+    ``-`` reads standard input. Offsets of extracted facts count characters of
+    the decoded text (a BOM is not counted).
+    """
+    import sys
+
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        name, shown = "stdin", "-"
+    else:
+        path = Path(path)
+        shown, name = str(path), path.name
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise BadInputError([InputProblem(shown, None, None, "no such file", "check the path")]) from None
+        except IsADirectoryError:
+            raise BadInputError([InputProblem(shown, None, None, "a folder, not a text file",
+                                              "name the .txt files (a shell glob works: folder/*.txt)")]) from None
+    if b"\x00" in data[:65536]:
+        raise BadInputError([InputProblem(shown, None, None, "not a text file (binary or UTF-16)",
+                                          "save the document as UTF-8 text (.txt)")])
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError:
+        raise BadInputError([InputProblem(shown, None, None, "not UTF-8, GBK or GB18030 text",
+                                          "save the document as UTF-8 text (.txt)")]) from None
+    return Document.from_text(text, name, shown)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK), as :func:`ingest.readers.detect_encoding`."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")

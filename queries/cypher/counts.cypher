@@ -1,0 +1,37 @@
+// How many nodes of each label and relationships of each type the database holds.
+//
+// Each COUNT is a single label or a single relationship type, the simplest pattern,
+// which Neo4j can answer from its count store instead of scanning the graph.
+// `chainkg neo4j check` compares these counts with the local build.
+//
+// Parameters: none.
+// Returns: one row per label and relationship type of the schema: kind ('node' or
+//          'relationship'), name and count.
+//
+// Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
+UNWIND [
+  ['node', 'Source', COUNT { MATCH (:Source) }],
+  ['node', 'Region', COUNT { MATCH (:Region) }],
+  ['node', 'Plan', COUNT { MATCH (:Plan) }],
+  ['node', 'Cluster', COUNT { MATCH (:Cluster) }],
+  ['node', 'Chain', COUNT { MATCH (:Chain) }],
+  ['node', 'Segment', COUNT { MATCH (:Segment) }],
+  ['node', 'Technology', COUNT { MATCH (:Technology) }],
+  ['node', 'Enterprise', COUNT { MATCH (:Enterprise) }],
+  ['relationship', 'IN_PLAN', COUNT { MATCH ()-[:IN_PLAN]->() }],
+  ['relationship', 'IN_CLUSTER', COUNT { MATCH ()-[:IN_CLUSTER]->() }],
+  ['relationship', 'SEGMENT_OF', COUNT { MATCH ()-[:SEGMENT_OF]->() }],
+  ['relationship', 'FEEDS', COUNT { MATCH ()-[:FEEDS]->() }],
+  ['relationship', 'SUBTYPE_OF', COUNT { MATCH ()-[:SUBTYPE_OF]->() }],
+  ['relationship', 'KEY_TO', COUNT { MATCH ()-[:KEY_TO]->() }],
+  ['relationship', 'BREAKTHROUGH_FOR', COUNT { MATCH ()-[:BREAKTHROUGH_FOR]->() }],
+  ['relationship', 'ANCHORS', COUNT { MATCH ()-[:ANCHORS]->() }],
+  ['relationship', 'LEADS', COUNT { MATCH ()-[:LEADS]->() }],
+  ['relationship', 'OPERATES_IN', COUNT { MATCH ()-[:OPERATES_IN]->() }],
+  ['relationship', 'MASTERS', COUNT { MATCH ()-[:MASTERS]->() }],
+  ['relationship', 'PROVIDES', COUNT { MATCH ()-[:PROVIDES]->() }],
+  ['relationship', 'SUPPLIES', COUNT { MATCH ()-[:SUPPLIES]->() }],
+  ['relationship', 'LOCATED_IN', COUNT { MATCH ()-[:LOCATED_IN]->() }],
+  ['relationship', 'WITHIN', COUNT { MATCH ()-[:WITHIN]->() }]
+] AS entry
+RETURN entry[0] AS kind, entry[1] AS name, entry[2] AS count

@@ -1,0 +1,11 @@
+// A region and every region within it (WITHIN, followed transitively).
+//
+// "Local to 常州市" means anywhere in this subtree.
+//
+// Parameters:
+//   $code  GB/T 2260 code or ISO alpha-3 country code of the root region, e.g. '320400'
+// Returns: one row per region of the subtree, the root included: code, name and depth
+//          (0 for the root, 1 for the regions directly within it, …).
+MATCH path = (r:Region)-[:WITHIN*0..]->(:Region {code: $code})
+RETURN r.code AS code, r.name AS name, min(length(path)) AS depth
+ORDER BY depth, code

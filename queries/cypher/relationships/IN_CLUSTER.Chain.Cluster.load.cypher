@@ -1,0 +1,19 @@
+// Load IN_CLUSTER relationships from Chain to Cluster: match both ends by key, merge the relationship.
+//
+// The chain belongs to the cluster.
+// Idempotent: a second run with the same rows leaves the graph as it was. Load the
+// nodes first; a row whose end is missing merges nothing, and chainkg compares
+// `merged` with the rows it sent to report it.
+//
+// Parameters:
+//   $rows  list of maps {from, to, props}: from is the Chain's id, to the Cluster's id
+//          e.g. [{from: 'ch-demo', to: 'cl-demo', props: {source: '…', as_of: date('2026-01-01'), verified: true, _row: 0}}]
+// Returns: merged, the number of relationships merged.
+//
+// Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
+UNWIND $rows AS row
+MATCH (a:Chain {id: row.from})
+MATCH (b:Cluster {id: row.to})
+MERGE (a)-[r:IN_CLUSTER]->(b)
+SET r += row.props
+RETURN count(r) AS merged

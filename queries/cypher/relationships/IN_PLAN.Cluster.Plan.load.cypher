@@ -1,0 +1,19 @@
+// Load IN_PLAN relationships from Cluster to Plan: match both ends by key, merge the relationship.
+//
+// The plan sets up the cluster.
+// Idempotent: a second run with the same rows leaves the graph as it was. Load the
+// nodes first; a row whose end is missing merges nothing, and chainkg compares
+// `merged` with the rows it sent to report it.
+//
+// Parameters:
+//   $rows  list of maps {from, to, props}: from is the Cluster's id, to the Plan's id
+//          e.g. [{from: 'cl-demo', to: 'plan-demo', props: {source: '…', as_of: date('2026-01-01'), verified: true, _row: 0}}]
+// Returns: merged, the number of relationships merged.
+//
+// Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
+UNWIND $rows AS row
+MATCH (a:Cluster {id: row.from})
+MATCH (b:Plan {id: row.to})
+MERGE (a)-[r:IN_PLAN]->(b)
+SET r += row.props
+RETURN count(r) AS merged
