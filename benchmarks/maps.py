@@ -68,7 +68,8 @@ def main() -> None:
             build([DEFAULT_DATA_DIR], home)
         store = EmbeddedStore.open(home)
         chains = store.nodes("Chain", ["id", "name"]).sort_values("id")
-        print(f"{'chain':<24}{'nodes':>6}{'edges':>6}{'model s':>9}{'html s':>8}{'svg s':>7}{'html KB':>9}{'svg KB':>8}")
+        print(f"{'chain':<24}{'nodes':>6}{'edges':>6}{'model s':>9}{'html s':>8}{'svg s':>7}"
+              f"{'html KB':>9}{'svg KB':>8}")
         biggest = (0, None, 0)
         for key, name in zip(chains["id"], chains["name"]):
             model, t_model = _timed(chain_map, store, chain=key)

@@ -15,8 +15,10 @@ same model, byte for byte.
 >>> m = chain_map(fixture_store(), chain="示例链", region="常州市", enterprises=3)
 >>> m.title, m.region_name, m.as_of
 ('示例链 产业链图谱', '常州市', '2026-01-01')
->>> [(n.label.split("\\n")[0], n.status) for n in m.nodes if n.kind == "segment"]
-[('材料', '未评估'), ('部件', '缺链'), ('整机', '未评估'), ('服务', '缺链')]
+>>> [n.label.split("\\n")[0] for n in m.nodes if n.kind == "segment"]
+['材料', '部件', '整机', '服务']
+>>> [n.label.split("\\n") for n in m.nodes if n.kind == "segment"][1]  # no local enterprise: 缺链
+['部件', '缺链 · 0 家']
 >>> [n.label for n in m.nodes if n.kind == "enterprise"]
 ['甲材料', '★ 乙整机']
 >>> [round(n.x) for n in m.nodes if n.kind == "segment"]
@@ -87,7 +89,8 @@ ENT_H, ENT_ROW = 20, 24
 SECTION_GAP = 6
 
 _POSITION_NAMES = dict(zip(BANDS, BAND_NAMES))
-_KINDS = {"technology": "技术", "tool": "装备", "material": "材料", "design": "设计", "process": "工艺", "product": "产品"}
+_KINDS = {"technology": "技术", "tool": "装备", "material": "材料", "design": "设计", "process": "工艺",
+          "product": "产品"}
 #: how much each designation counts when choosing which enterprises a card lists
 _DESIGNATION_WEIGHT = {"链主": 8, "制造业单项冠军": 5, "专精特新小巨人": 4, "上市": 3, "专精特新": 2, "高新技术企业": 1}
 
@@ -617,7 +620,8 @@ def _samples(edge: MapEdge, a: MapNode, b: MapNode, n: int = 40) -> list[tuple[f
 def _bend(edge: MapEdge, nodes: dict[str, MapNode], labels: list[tuple[float, float, float, float]]) -> MapEdge:
     """The edge with the curve that keeps it off the other boxes (see :class:`MapEdge`).
 
-    Forward edges try a few roundness values of the horizontal cubic curve;
+    Forward edges try a few roundness values of the horizontal cubic curve,
+    then gentle arcs;
     edges that run back arch over the lane, edges within a column bulge to the
     right of the cards; each takes the first bend that touches no other box
     and no band heading (``labels``: centre x, centre y, half width, half
@@ -632,8 +636,10 @@ def _bend(edge: MapEdge, nodes: dict[str, MapNode], labels: list[tuple[float, fl
         return sum(1 for x, y in _samples(candidate, a, b) for cx, cy, hw, hh in others
                    if abs(x - cx) < hw and abs(y - cy) < hh)
 
-    if b.x - b.width / 2 > a.x + a.width / 2:
+    if b.x - b.width / 2 > a.x + a.width / 2:  # forward: S-curves first, then arcs either way
         candidates = [replace(edge, roundness=r) for r in (FORWARD_ROUNDNESS, 0.6, 0.4, 0.25, 0.1)]
+        candidates += [replace(edge, curve=c, roundness=r / 10) for r in range(1, 7)
+                       for c in ("curvedCW", "curvedCCW")]
     else:
         same_column = abs(a.x - b.x) < 1
         for clockwise in (False, True):
@@ -792,7 +798,8 @@ def _caveats(region_name: str, info: StatusInfo, aggregated: bool, shown: int, m
     out = [f"本地 = {region_name}及其下辖区县（企业的 LOCATED_IN）。环节方框中的“N 家”是本地企业数，方框宽度随之增加。"]
     out += list(info.caveats)
     if choke_caveats:  # the analysis ran (the map has technologies)
-        out.append(f"▲ 卡脖子技术：卡脖子分析 (chainkg chokepoints，视角 {region_name}) 得分 ≥ {choke_score:g} 的关键技术；"
+        out.append(f"▲ 卡脖子技术：卡脖子分析 (chainkg chokepoints，视角 {region_name}) "
+                   f"得分 ≥ {choke_score:g} 的关键技术；"
                    "得分 = 100 × 依赖广度 B × 供应集中度 C × 本方缺位 A，各技术的得分与理由见提示。")
         out += [f"卡脖子分析：{c}" for c in choke_caveats]
     if aggregated:

@@ -161,8 +161,8 @@ def _from_gaps(gaps, store: GraphStore, chains: list[str], region: str, include_
     return out, StatusInfo("queries.gaps", tuple(caveats), thresholds)
 
 
-def choke_flags(store: GraphStore, *, technologies: Iterable[str], region: str,
-                chains: Iterable[str] = (), threshold: float = CHOKE_SCORE) -> tuple[dict[str, ChokeFlag], tuple[str, ...]]:
+def choke_flags(store: GraphStore, *, technologies: Iterable[str], region: str, chains: Iterable[str] = (),
+                threshold: float = CHOKE_SCORE) -> tuple[dict[str, ChokeFlag], tuple[str, ...]]:
     """Each technology's choke-point score from ``region``'s perspective, and the analysis' caveats.
 
     The choke-point analysis (:func:`queries.chokepoints.chokepoints`) runs once

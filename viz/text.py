@@ -8,6 +8,8 @@ and the SVG draw the same boxes with the same line breaks.
 32.4
 >>> wrap("新能源汽车动力电池系统", 14, 60, max_lines=2)
 ['新能源汽', '车动力…']
+>>> wrap("电池回收及梯次利用", 14, 118)
+['电池回收及', '梯次利用']
 >>> truncate("常州市", 14, 100)
 '常州市'
 >>> xml_safe("a\\x00b\\x1fc")
@@ -72,8 +74,21 @@ def wrap(text: str, size: float, width: float, *, max_lines: int = 2) -> list[st
     """``text`` broken into lines of at most ``width`` px; the last line ends in … when cut.
 
     Breaks between any two CJK characters, and at spaces or anywhere in long
-    Latin words.
+    Latin words. When the text fits in its lines, they are balanced (电池回收及 /
+    梯次利用 rather than 电池回收及梯次利 / 用).
     """
+    lines = _wrap(text, size, width, max_lines=max_lines)
+    if 1 < len(lines) and not lines[-1].endswith(_ELLIPSIS):
+        narrow = text_width(" ".join(text.split()), size) / len(lines)
+        while narrow < width:
+            balanced = _wrap(text, size, narrow, max_lines=len(lines))
+            if not balanced[-1].endswith(_ELLIPSIS):
+                return balanced
+            narrow += size / 2
+    return lines
+
+
+def _wrap(text: str, size: float, width: float, *, max_lines: int) -> list[str]:
     text = " ".join(text.split())
     lines: list[str] = []
     rest = text
