@@ -26,11 +26,11 @@ __all__ = [
     "AmbiguousNameError",
     "ConfigError",
     "Neo4jConnectionError",
+    "SnapshotError",
     "Neo4jUnreachableError",
     "Neo4jAuthError",
     "Neo4jDatabaseNotFoundError",
     "Neo4jQueryError",
-    "SnapshotError",
 ]
 
 
@@ -112,6 +112,10 @@ class Neo4jConnectionError(ChainkgError):
     """Neo4j cannot be reached or refused the connection."""
 
 
+class SnapshotError(ChainkgError):
+    """A saved analysis (snapshot) cannot be written or read."""
+
+
 class Neo4jUnreachableError(Neo4jConnectionError):
     """No Neo4j server answers at the configured address."""
 
@@ -134,7 +138,3 @@ class Neo4jDatabaseNotFoundError(Neo4jConnectionError):
 
 class Neo4jQueryError(StoreError):
     """Neo4j refused a statement."""
-
-
-class SnapshotError(ChainkgError):
-    """A saved analysis (snapshot) cannot be written or read."""

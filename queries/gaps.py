@@ -40,6 +40,7 @@ import pandas as pd
 
 from chainkg.errors import ConfigError, NotFoundError
 from graph.store import GraphStore
+from queries._arrow import ArrowTable, arrow_column, key_index, key_rows, positions
 
 __all__ = [
     "STATUSES",
@@ -290,8 +291,17 @@ class SyntheticFilter:
         self.drop = set() if self.include else synthetic
         self.excluded = 0
 
-    def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
-        if not self.drop or frame.empty:
+    def __call__(self, frame: pd.DataFrame | ArrowTable) -> pd.DataFrame | ArrowTable:
+        if not self.drop or not len(frame):
+            return frame
+        if isinstance(frame, ArrowTable):
+            import pyarrow.compute as pc
+
+            dropped = frame.isin("source", self.drop)
+            n = int(pc.sum(dropped).as_py() or 0)
+            if n:
+                self.excluded += n
+                return frame.where(pc.invert(dropped))
             return frame
         mask = isin(frame["source"], self.drop)
         if mask.any():
@@ -309,8 +319,23 @@ class _Provenance:
         self.unverified = 0
         self.as_of = ""
 
-    def add(self, frame: pd.DataFrame) -> None:
+    def add(self, frame: pd.DataFrame | ArrowTable) -> None:
         if not len(frame):
+            return
+        if isinstance(frame, ArrowTable):
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            self.used += len(frame)
+            for item in pc.value_counts(frame["source"]).to_pylist():
+                key = str(item["values"])
+                self.sources[key] = self.sources.get(key, 0) + int(item["counts"])
+            verified = frame["verified"]
+            if pa.types.is_boolean(verified.type):
+                self.unverified += int(pc.sum(pc.invert(verified)).as_py() or 0)
+            else:
+                self.unverified += int((~_bool(pd.Series(verified.to_numpy(), dtype="string"))).sum())
+            self.as_of = max(self.as_of, str(pc.max(frame["as_of"]).as_py() or ""))
             return
         self.used += len(frame)
         for source, n in frame["source"].value_counts().items():
@@ -322,16 +347,6 @@ class _Provenance:
 
 
 _PROV = ["source", "as_of", "verified"]
-
-
-def _take(index: pd.Index, values: np.ndarray, wanted, default) -> np.ndarray:
-    """``values`` (aligned with ``index``) looked up for each of ``wanted``; ``default`` where absent."""
-    pos = index.get_indexer(wanted)
-    if not len(values):
-        return np.full(len(pos), default, dtype=values.dtype if values.dtype != object else object)
-    out = values[np.where(pos >= 0, pos, 0)]
-    out[pos < 0] = default
-    return out
 
 
 def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
@@ -364,55 +379,76 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
         "layer": pd.array(seg_nodes["layer"], dtype="Int64"),
     })
 
-    feeds = store.edges("FEEDS", ["from", "to", *_PROV])
-    feeds = feeds[isin(feeds["from"], seg_keys) & isin(feeds["to"], seg_keys)]
+    feeds = store.edges("FEEDS")  # segment → segment only (FEEDS may also link technologies)
+    between = isin(feeds["from"], seg_keys) & isin(feeds["to"], seg_keys)
+    for end in ("from_label", "to_label"):
+        if end in feeds.columns:
+            between &= (feeds[end].fillna("Segment") == "Segment").to_numpy(dtype=bool)
+    feeds = feeds[between][["from", "to", *_PROV]]
     used.add(feeds)
     feeds = pd.DataFrame({"from": feeds["from"].to_numpy(dtype=object), "to": feeds["to"].to_numpy(dtype=object)})
 
-    # who operates in the chain's segments (one row per segment and enterprise), and where they are
-    ops = store.edges("OPERATES_IN", ["from", "to", *_PROV])
-    ops = keep(ops[isin(ops["to"], seg_keys)])
-    enterprises = store.nodes("Enterprise", ["id", "name", "designations", *SIZE_COLUMNS, *_PROV])
-    enterprises = keep(enterprises[isin(enterprises["id"], ops["from"])])
-    ent_index = pd.Index(enterprises["id"].to_numpy(dtype=object), dtype=object)
-    if len(ent_index) < ops["from"].nunique():
-        ops = ops[isin(ops["from"], ent_index)]
-    located = store.edges("LOCATED_IN", ["from", "to", *_PROV])
-    located = keep(located[isin(located["from"], ent_index)])
-    for frame in (ops, located, enterprises):
-        used.add(frame)
+    # who operates in the chain's segments, and where they are: the large tables are filtered in Arrow and
+    # enterprises and segments become integer positions (see queries/_arrow.py)
+    # OPERATES_IN rows → Segment and Enterprise rows: integer arrays built once per store (cached)
+    ops_frame = store.edges("OPERATES_IN", ["from", "to", *_PROV])
+    all_segments = arrow_column(store.nodes("Segment", ["id"])["id"])
+    chain_seg_rows = key_index(all_segments).get_indexer(seg_keys)
+    ops_seg_rows = key_rows(arrow_column(ops_frame["to"]), all_segments)
+    picked = np.flatnonzero(np.isin(ops_seg_rows, chain_seg_rows))
+    ops = ArrowTable.select(ops_frame[_PROV], rows=picked)
+    if keep.drop:
+        synthetic = ops.mask(ops.isin("source", keep.drop))
+        keep.excluded += int(synthetic.sum())
+        picked, ops = picked[~synthetic], ops.where(~synthetic)
+    ent_frame = store.nodes("Enterprise", ["id", "name", "designations", *SIZE_COLUMNS, *_PROV])
+    all_ids = arrow_column(ent_frame["id"])
+    ops_rows = key_rows(arrow_column(ops_frame["from"]), all_ids)[picked]  # rows of the Enterprise table
+    chain_rows = pd.unique(ops_rows[ops_rows >= 0])
+    enterprises = ArrowTable.select(ent_frame, rows=chain_rows)
+    if keep.drop:
+        synthetic = enterprises.mask(enterprises.isin("source", keep.drop))
+        keep.excluded += int(synthetic.sum())
+        chain_rows, enterprises = chain_rows[~synthetic], enterprises.where(~synthetic)
+    ids = enterprises["id"]
+    n_ent, n_seg = len(enterprises), len(seg_keys)
+    position_of_row = np.full(len(all_ids) + 1, -1, dtype=np.int64)  # the last slot answers row -1
+    position_of_row[chain_rows] = np.arange(n_ent)
+    at = position_of_row[ops_rows]
+    segment_of_row = np.full(len(all_segments) + 1, -1, dtype=np.int64)
+    segment_of_row[chain_seg_rows] = np.arange(n_seg)
+    seg_code = segment_of_row[ops_seg_rows[picked]]
+    pair_key = pd.unique(at[at >= 0] * n_seg + seg_code[at >= 0])  # one row per (enterprise, segment)
+    at, seg_code = (pair_key // n_seg, pair_key % n_seg) if n_seg else (pair_key, pair_key)
+    located_frame = store.edges("LOCATED_IN", ["from", "to", *_PROV])
+    loc_at = position_of_row[key_rows(arrow_column(located_frame["from"]), all_ids)]
+    located = ArrowTable.select(located_frame[["to", *_PROV]], mask=loc_at >= 0)
+    loc_at = loc_at[loc_at >= 0]
+    if keep.drop:
+        synthetic = located.mask(located.isin("source", keep.drop))
+        keep.excluded += int(synthetic.sum())
+        located, loc_at = located.where(~synthetic), loc_at[~synthetic]
+    for table in (ops, located, enterprises):
+        used.add(table)
     if nation_codes is None:
         nation_codes = store.region_subtree(NATION)
-    place = pd.DataFrame({
-        "enterprise": located["from"].to_numpy(dtype=object),
-        "local": isin(located["to"], region_codes),
-        "national": isin(located["to"], nation_codes),
-    })
-    if place["enterprise"].duplicated().any():  # several locations: local / national if any of them is
-        place = place.groupby("enterprise", sort=False)[["local", "national"]].any().reset_index()
-    place_index = pd.Index(place["enterprise"].to_numpy(dtype=object), dtype=object)
-    ent_local = _take(place_index, place["local"].to_numpy(), ent_index, False).astype(bool)
-    ent_national = _take(place_index, place["national"].to_numpy(), ent_index, False).astype(bool)
-    revenue = _number(enterprises["revenue_yi"]).to_numpy(dtype=float, na_value=np.nan)
-    employees = _number(enterprises["employees"]).to_numpy(dtype=float, na_value=np.nan)
-
-    pairs = pd.DataFrame({"segment": ops["to"].to_numpy(dtype=object),
-                          "enterprise": ops["from"].to_numpy(dtype=object)})
-    if pairs.duplicated().any():
-        pairs = pairs.drop_duplicates()
-    at = ent_index.get_indexer(pairs["enterprise"])
-    seg_code = pd.Index(seg_keys, dtype=object).get_indexer(pairs["segment"])
+    ent_local = np.zeros(n_ent, dtype=bool)
+    ent_national = np.zeros(n_ent, dtype=bool)
+    ent_located = np.zeros(n_ent, dtype=bool)
+    ent_located[loc_at] = True
+    # an enterprise with several locations is local (national) if any of them is
+    ent_local[loc_at[located.mask(located.isin("to", list(region_codes)))]] = True
+    ent_national[loc_at[located.mask(located.isin("to", list(nation_codes)))]] = True
+    revenue = enterprises.floats("revenue_yi")
+    employees = enterprises.floats("employees")
     m_local, m_national = ent_local[at], ent_national[at]
     m_revenue, m_employees = revenue[at], employees[at]
-
-    ent_located = place_index.get_indexer(ent_index) >= 0
     facts = {
-        "enterprises_in_chain": int(len(ent_index)),
+        "enterprises_in_chain": int(n_ent),
         "unlocated_enterprises": int((~ent_located).sum()),
         "foreign_enterprises": int((ent_located & ~ent_national).sum()),
         "synthetic_excluded": 0,
     }
-    n_seg = len(seg_keys)
     nat_code = seg_code[m_national]
     nat_rev, nat_emp = m_revenue[m_national], m_employees[m_national]
     national = pd.DataFrame({
@@ -432,25 +468,28 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
     }
 
     # local enterprises with their roles
+    ent_ids = ids.to_numpy()
     local_at = at[m_local]
-    local_ents = ent_index[ent_local]
+    local_ents = ent_ids[ent_local]
     anchors = store.edges("ANCHORS", ["from", "to", "role", *_PROV])
     anchors = keep(anchors[isin(anchors["to"], cluster_keys) & isin(anchors["from"], local_ents)])
     leads = store.edges("LEADS", ["from", "to", *_PROV])
-    leads = keep(leads[(leads["to"] == chain_key) & isin(leads["from"], local_ents)])
+    leads = keep(leads[(leads["to"] == chain_key).to_numpy(dtype=bool, na_value=False)
+                       & isin(leads["from"], local_ents)])
     used.add(anchors)
     used.add(leads)
     anchored = set(anchors["from"])
-    leaders = set(leads["from"]) | set(anchors.loc[anchors["role"] == "链主", "from"])
-    names = enterprises["name"].to_numpy(dtype=object)
-    designations = enterprises["designations"].fillna("").to_numpy(dtype=object)
-    local_keys = ent_index.to_numpy(dtype=object)[local_at]
-    local_designations = designations[local_at]
+    leaders = set(leads["from"]) | set(anchors.loc[(anchors["role"] == "链主").to_numpy(dtype=bool, na_value=False),
+                                                   "from"])
+    names = enterprises.strings("name")
+    designations = enterprises.strings("designations")
+    local_keys = ent_ids[local_at]
+    local_designations = np.array(["" if d is None else d for d in designations[local_at]], dtype=object)
     local = pd.DataFrame({
-        "segment": pairs["segment"].to_numpy(dtype=object)[m_local],
-        "enterprise": local_keys,
-        "name": names[local_at],
-        "designations": local_designations,
+        "segment": pd.Series(seg_keys[seg_code[m_local]], dtype=object),
+        "enterprise": pd.Series(local_keys, dtype=object),
+        "name": pd.Series(names[local_at], dtype=object),
+        "designations": pd.Series(local_designations, dtype=object),
         "revenue_yi": m_revenue[m_local],
         "employees": m_employees[m_local],
         "key_enterprise": np.fromiter((k in anchored for k in local_keys), dtype=bool, count=len(local_keys)),
@@ -458,17 +497,16 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
                                     dtype=bool, count=len(local_keys)),
     })
 
-    members = pd.DataFrame({"segment": pairs["segment"].to_numpy(dtype=object),
-                            "enterprise": pairs["enterprise"].to_numpy(dtype=object), "local": m_local})
-    supplies = _supply_counts(store, feeds, members, keep, used)
+    supplies = _supply_counts(store, feeds, seg_keys, ids, at, seg_code, ent_local, keep, used)
     facts["synthetic_excluded"] = keep.excluded
     facts["facts_used"] = used.used
     facts["unverified_facts"] = used.unverified
     titles = dict(zip(sources["id"], sources["title"]))
     kinds = dict(zip(sources["id"], sources["kind"]))
-    ids = sorted(used.sources)
-    source_table = pd.DataFrame({"id": ids, "facts": [used.sources[k] for k in ids],
-                                 "title": [titles.get(k) for k in ids], "kind": [kinds.get(k) for k in ids]})
+    source_ids = sorted(used.sources)
+    source_table = pd.DataFrame({"id": source_ids, "facts": [used.sources[k] for k in source_ids],
+                                 "title": [titles.get(k) for k in source_ids],
+                                 "kind": [kinds.get(k) for k in source_ids]})
     chain = {
         "key": str(chain_key),
         "name": str(chain_row["name"].iloc[0]),
@@ -481,34 +519,51 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
 SIZE_COLUMNS = ("revenue_yi", "employees")
 
 
-def _supply_counts(store: GraphStore, feeds: pd.DataFrame, members: pd.DataFrame, keep,
-                   used: _Provenance) -> pd.DataFrame:
+def _supply_counts(store: GraphStore, feeds: pd.DataFrame, seg_keys: np.ndarray, ids, at: np.ndarray,
+                   seg_code: np.ndarray, ent_local: np.ndarray, keep, used: _Provenance) -> pd.DataFrame:
     """Per supplying segment S: SUPPLIES edges into local enterprises of the segments S FEEDS directly,
-    from enterprises operating in S (received), and how many come from local suppliers (from_local)."""
+    from enterprises operating in S (received), and how many come from local suppliers (from_local).
+
+    Enterprises are positions in ``ids``, segments positions in ``seg_keys``; ``at`` / ``seg_code`` are
+    the (enterprise, segment) pairs of OPERATES_IN.
+    """
     empty = pd.DataFrame({"segment": pd.Series([], dtype=object), "received": pd.Series([], dtype="int64"),
                           "from_local": pd.Series([], dtype="int64")})
-    local_members = members.loc[members["local"], ["segment", "enterprise"]]
-    if feeds.empty or local_members.empty:
+    local_pair = ent_local[at]
+    if feeds.empty or not local_pair.any():
         return empty
     supplies = store.edges("SUPPLIES", ["from", "to", *_PROV])
     if supplies.empty:
         return empty
-    customers = feeds.merge(local_members, left_on="to", right_on="segment")[["from", "enterprise"]]
-    customers.columns = ["segment", "customer"]
-    supplies = keep(supplies[isin(supplies["to"], customers["customer"])])
-    if supplies.empty:
+    n_seg = len(seg_keys)
+    seg_index = pd.Index(seg_keys, dtype=object)
+    feed_from = seg_index.get_indexer(feeds["from"])
+    feed_to = seg_index.get_indexer(feeds["to"])
+    # (S, customer): customers are the local enterprises of the segments S feeds
+    local_members = pd.DataFrame({"to": seg_code[local_pair], "customer": at[local_pair]})
+    customers = pd.DataFrame({"segment": feed_from, "to": feed_to}).merge(local_members, on="to")
+    customers = customers[["segment", "customer"]].drop_duplicates()
+    local_ids = ids.take(pd.unique(customers["customer"]))
+    supplies = keep(ArrowTable.select(supplies, mask=isin(supplies["to"], local_ids)))
+    if not len(supplies):
         return empty
-    edges = pd.DataFrame({"supplier": supplies["from"].to_numpy(dtype=object),
-                          "customer": supplies["to"].to_numpy(dtype=object), "row": range(len(supplies))})
-    pairs = customers.drop_duplicates().merge(edges, on="customer")
-    supplier_segments = members[["segment", "enterprise", "local"]].rename(columns={"enterprise": "supplier"})
-    pairs = pairs.merge(supplier_segments, on=["segment", "supplier"])
+    edges = pd.DataFrame({"supplier": positions(supplies["from"], ids), "customer": positions(supplies["to"], ids),
+                          "row": np.arange(len(supplies))})
+    edges = edges[edges["supplier"] >= 0]  # a supplier outside the chain operates in none of its segments
+    pairs = customers.merge(edges, on="customer")
+    operates = pd.Index(at * n_seg + seg_code)
+    pairs = pairs[operates.get_indexer(pairs["supplier"].to_numpy() * n_seg + pairs["segment"].to_numpy()) >= 0]
     if pairs.empty:
         return empty
-    used.add(supplies.iloc[pd.unique(pairs["row"])])
-    grouped = pairs.groupby("segment", sort=False)
-    return pd.DataFrame({"received": grouped.size(), "from_local": grouped["local"].sum()}).astype("int64") \
-        .rename_axis("segment").reset_index()
+    rows = np.zeros(len(supplies), dtype=bool)
+    rows[pd.unique(pairs["row"])] = True
+    used.add(supplies.where(rows))
+    code = pairs["segment"].to_numpy()
+    received = np.bincount(code, minlength=n_seg)
+    from_local = np.bincount(code, weights=ent_local[pairs["supplier"].to_numpy()], minlength=n_seg).astype(np.int64)
+    present = received > 0
+    return pd.DataFrame({"segment": pd.Series(seg_keys[present], dtype=object),
+                         "received": received[present].astype(np.int64), "from_local": from_local[present]})
 
 
 # --------------------------------------------------------------------------- step 2: computation
@@ -774,7 +829,8 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
         elif not chain_known_local:
             lq_size = Quotient(None, *figures, note=f"本地该链企业的{size_word}均未知，区位熵（按{size_word}）无法计算")
         elif nat_size.enterprises and not nat_known:
-            lq_size = Quotient(None, *figures, note=f"全国该环节企业的{size_word}均未知，区位熵（按{size_word}）无法计算")
+            lq_size = Quotient(None, *figures,
+                               note=f"全国该环节企业的{size_word}均未知，区位熵（按{size_word}）无法计算")
         else:
             lq_size = _quotient(*figures, size_word)
             if lq_size.value is not None and local_known < n_local:

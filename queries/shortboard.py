@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from graph.store import GraphStore
+from queries._arrow import ArrowTable, arrow_column, key_index, key_rows
 from queries.gaps import (
     DEFAULT_REGION,
     NATION,
@@ -39,7 +40,6 @@ from queries.gaps import (
     ChainGapReport,
     GapThresholds,
     SyntheticFilter,
-    _take,
     isin,
     chain_gaps,
     resolve_region,
@@ -182,19 +182,32 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
                            "name": techs["name"].to_numpy(dtype=object)[at],
                            "kind": techs["kind"].to_numpy(dtype=object)[at]})
 
-    ops = store.edges("OPERATES_IN", ["from", "to", "source"])
-    ops = keep(ops[isin(ops["to"], seg_keys)])
+    # who can make the segments' products or master their key technologies: Enterprise-table rows
+    # (the row indexes are cached per store, see queries/_arrow.py)
+    ent_frame = store.nodes("Enterprise", ["id", "name", "revenue_yi", "source"])
+    all_ids = arrow_column(ent_frame["id"])
+    ops_frame = store.edges("OPERATES_IN", ["from", "to", "source"])
+    all_segments = arrow_column(store.nodes("Segment", ["id"])["id"])
+    segment_ids = key_index(all_segments).to_numpy(dtype=object)
+    ops_seg_rows = key_rows(arrow_column(ops_frame["to"]), all_segments)
+    picked = np.flatnonzero(np.isin(ops_seg_rows, key_index(all_segments).get_indexer(seg_keys)))
+    if keep.drop:
+        synthetic = ArrowTable.select(ops_frame[["source"]], rows=picked)
+        synthetic = synthetic.mask(synthetic.isin("source", keep.drop))
+        keep.excluded += int(synthetic.sum())
+        picked = picked[~synthetic]
+    ops_ent_rows = key_rows(arrow_column(ops_frame["from"]), all_ids)[picked]
     masters = store.edges("MASTERS", ["from", "to", "source"])
     masters = keep(masters[isin(masters["to"], key_to["technology"])])
     mastered = key_to[["segment", "technology"]].merge(
         pd.DataFrame({"technology": masters["to"].to_numpy(dtype=object),
-                      "enterprise": masters["from"].to_numpy(dtype=object)}), on="technology")
+                      "row": key_index(all_ids).get_indexer(masters["from"].to_numpy(dtype=object))}),
+        on="technology")
     capable = pd.DataFrame({
-        "segment": np.concatenate([ops["to"].to_numpy(dtype=object), mastered["segment"].to_numpy(dtype=object)]),
-        "technology": np.concatenate([np.full(len(ops), None, dtype=object),
+        "segment": np.concatenate([segment_ids[ops_seg_rows[picked]], mastered["segment"].to_numpy(dtype=object)]),
+        "technology": np.concatenate([np.full(len(picked), None, dtype=object),
                                       mastered["technology"].to_numpy(dtype=object)]),
-        "enterprise": np.concatenate([ops["from"].to_numpy(dtype=object),
-                                      mastered["enterprise"].to_numpy(dtype=object)]),
+        "row": np.concatenate([ops_ent_rows, mastered["row"].to_numpy(dtype=np.int64)]),
     })
     no_master_data = int((~isin(key_to["technology"], masters["to"])).sum())
 
@@ -203,49 +216,69 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
     to_technology = (providers["to_label"] == "Technology").to_numpy(dtype=bool, na_value=False)
     providers = keep(providers[(isin(providers["to"], seg_keys) & to_segment)
                                | (isin(providers["to"], key_to["technology"]) & to_technology)])
+    is_enterprise = (providers["from_label"] == "Enterprise").to_numpy(dtype=bool, na_value=False)
+    provider_rows = np.where(is_enterprise,
+                             key_index(all_ids).get_indexer(providers["from"].to_numpy(dtype=object)), -1)
 
-    ent_index = pd.Index(pd.unique(np.concatenate([
-        capable["enterprise"].to_numpy(dtype=object),
-        providers.loc[providers["from_label"] == "Enterprise", "from"].to_numpy(dtype=object)])))
-    enterprises = store.nodes("Enterprise", ["id", "name", "revenue_yi", "source"])
-    enterprises = keep(enterprises[isin(enterprises["id"], ent_index)])
-    ent_index = pd.Index(enterprises["id"].to_numpy(dtype=object), dtype=object)
-    located = store.edges("LOCATED_IN", ["from", "to", "source"])
-    located = keep(located[isin(located["from"], ent_index)])
+    rows = pd.unique(np.concatenate([capable["row"].to_numpy(dtype=np.int64), provider_rows]))
+    rows = rows[rows >= 0]
+    enterprises = ArrowTable.select(ent_frame, rows=rows)
+    if keep.drop:
+        synthetic = enterprises.mask(enterprises.isin("source", keep.drop))
+        keep.excluded += int(synthetic.sum())
+        rows, enterprises = rows[~synthetic], enterprises.where(~synthetic)
+    n_ent = len(rows)
+    position_of_row = np.full(len(all_ids) + 1, -1, dtype=np.int64)  # the last slot answers row -1
+    position_of_row[rows] = np.arange(n_ent)
+    located_frame = store.edges("LOCATED_IN", ["from", "to", "source"])
+    loc_at = position_of_row[key_rows(arrow_column(located_frame["from"]), all_ids)]
+    located = ArrowTable.select(located_frame[["to", "source"]], mask=loc_at >= 0)
+    loc_at = loc_at[loc_at >= 0]
+    if keep.drop:
+        synthetic = located.mask(located.isin("source", keep.drop))
+        keep.excluded += int(synthetic.sum())
+        located, loc_at = located.where(~synthetic), loc_at[~synthetic]
     regions = store.nodes("Region", ["code", "name"])
     region_names = dict(zip(regions["code"], regions["name"]))
     nation = store.region_subtree(NATION)
-    loc_from = located["from"].to_numpy(dtype=object)
-    loc_to = located["to"].to_numpy(dtype=object)
-    is_local = isin(located["to"], region_codes)
-    is_national = isin(located["to"], nation)
-    place_index = pd.Index(loc_from, dtype=object)
-    if place_index.has_duplicates:  # several locations: local / national if any is; the first one named
-        frame = pd.DataFrame({"e": loc_from, "l": is_local, "n": is_national, "p": loc_to})
-        frame = frame.groupby("e", sort=False).agg(l=("l", "any"), n=("n", "any"), p=("p", "first"))
-        place_index, is_local, is_national, loc_to = (pd.Index(frame.index.to_numpy(dtype=object), dtype=object), frame["l"].to_numpy(), frame["n"].to_numpy(),
-                                                      frame["p"].to_numpy(dtype=object))
-    ent_local = _take(place_index, is_local, ent_index, False).astype(bool)
-    ent_national = _take(place_index, is_national, ent_index, False).astype(bool)
-    ent_place = np.array([region_names.get(c) for c in _take(place_index, loc_to, ent_index, None)], dtype=object)
-    ent_names = enterprises["name"].to_numpy(dtype=object)
-    ent_revenue = pd.to_numeric(enterprises["revenue_yi"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    loc_to = located.strings("to")
+    ent_local = np.zeros(n_ent, dtype=bool)
+    ent_national = np.zeros(n_ent, dtype=bool)
+    # several locations: local / national if any is; the first one is named
+    ent_local[loc_at[located.mask(located.isin("to", list(region_codes)))]] = True
+    ent_national[loc_at[located.mask(located.isin("to", list(nation)))]] = True
+    ent_place = np.full(n_ent, None, dtype=object)
+    first_at, first_index = np.unique(loc_at[::-1], return_index=True)
+    ent_place[first_at] = [region_names.get(c) for c in loc_to[::-1][first_index]]
+    ent_ids = enterprises.strings("id")
+    ent_names = enterprises.strings("name")
+    ent_revenue = enterprises.floats("revenue_yi")
 
-    capable_at = ent_index.get_indexer(capable["enterprise"])
+    capable_at = position_of_row[capable["row"].to_numpy(dtype=np.int64)]
     capable = capable[capable_at >= 0]
     capable_at = capable_at[capable_at >= 0]
-    capable = capable.assign(name=ent_names[capable_at], revenue_yi=ent_revenue[capable_at],
-                             local=ent_local[capable_at], national=ent_national[capable_at],
-                             place=ent_place[capable_at]).drop_duplicates(["segment", "technology", "enterprise"])
+    capable = pd.DataFrame({
+        "segment": capable["segment"].to_numpy(dtype=object),
+        "technology": capable["technology"].to_numpy(dtype=object),
+        "enterprise": pd.Series(ent_ids[capable_at], dtype=object), "name": pd.Series(ent_names[capable_at],
+                                                                                       dtype=object),
+        "revenue_yi": ent_revenue[capable_at], "local": ent_local[capable_at], "national": ent_national[capable_at],
+        "place": pd.Series(ent_place[capable_at], dtype=object),
+    }).drop_duplicates(["segment", "technology", "enterprise"])
+    prov_at = position_of_row[provider_rows]
 
     is_region = (providers["from_label"] == "Region").to_numpy(dtype=bool, na_value=False)
     keys = providers["from"].to_numpy(dtype=object)
-    prov_at = ent_index.get_indexer(keys)
     found = prov_at >= 0
-    names = np.where(is_region, [region_names.get(k) for k in keys], np.where(found, ent_names[prov_at], None))
-    places = np.where(is_region, names, np.where(found, ent_place[prov_at], None))
-    local = np.where(is_region, isin(providers["from"], region_codes),
-                     found & ent_local[prov_at])
+
+    def pick(values: np.ndarray, default):
+        out = np.full(len(prov_at), default, dtype=object)
+        out[found] = values[prov_at[found]]
+        return out
+
+    names = np.where(is_region, [region_names.get(k) for k in keys], pick(ent_names, None))
+    places = np.where(is_region, names, pick(ent_place, None))
+    local = np.where(is_region, isin(providers["from"], region_codes), pick(ent_local, False).astype(bool))
     prov = pd.DataFrame({"target": providers["to"].to_numpy(dtype=object), "key": keys,
                          "label": providers["from_label"].to_numpy(dtype=object), "name": names, "place": places,
                          "share": pd.to_numeric(providers["share"], errors="coerce").to_numpy(dtype=float,
@@ -282,6 +315,28 @@ def _examples(rows: list[dict]) -> list[str]:
             for r in ordered[:EXAMPLES]]
 
 
+def _outside_summary(outside: pd.DataFrame) -> dict[str, tuple[int, int, list[str]]]:
+    """Per segment: distinct outside enterprises in China, abroad, and the names of the largest few.
+
+    ``outside`` has one row per (segment, enterprise) located outside the region (or nowhere).
+    """
+    if outside.empty:
+        return {}
+    national = outside["national"].to_numpy(dtype=bool)
+    foreign = ~national & outside["place"].notna().to_numpy(dtype=bool)
+    domestic_counts = outside[national].groupby("segment").size()
+    foreign_counts = outside[foreign].groupby("segment").size()
+    ranked = outside.assign(_r=-pd.to_numeric(outside["revenue_yi"], errors="coerce").fillna(-1.0),
+                            _n=outside["name"].astype(str))
+    top = ranked.sort_values(["segment", "_r", "_n"]).groupby("segment", sort=False).head(EXAMPLES)
+    examples: dict[str, list[str]] = {}
+    for segment, name, place in zip(top["segment"].to_numpy(dtype=object), top["_n"].to_numpy(dtype=object),
+                                    top["place"].to_numpy(dtype=object)):
+        examples.setdefault(segment, []).append(f"{name}（{place}）" if isinstance(place, str) else str(name))
+    keys = set(domestic_counts.index) | set(foreign_counts.index) | set(examples)
+    return {k: (int(domestic_counts.get(k, 0)), int(foreign_counts.get(k, 0)), examples.get(k, [])) for k in keys}
+
+
 def _count(rows: list[dict], *, national: bool) -> int:
     """Distinct outside enterprises: domestic (national) or foreign (located, but not in China)."""
     if national:
@@ -313,13 +368,20 @@ def _group(frame: pd.DataFrame, by: str) -> dict[Any, list[dict]]:
 def build_table(report: ChainGapReport, inputs: ShortboardInputs) -> ShortboardTable:
     """The table from a gap report and the aggregated inputs (pure computation)."""
     rows = []
-    capable_by_segment = _group(inputs.capable, "segment")
+    capable_all = inputs.capable
+    # the segment level, vectorised (every enterprise operating in the chain is a row): local rows are few
+    # and listed; outside rows are counted and only the largest few named
+    by_segment = capable_all.drop_duplicates(["segment", "enterprise"])
+    local_by_segment = _group(by_segment[by_segment["local"].to_numpy(dtype=bool)], "segment")
+    outside_summary = _outside_summary(by_segment[~by_segment["local"].to_numpy(dtype=bool)])
+    # the technology level: MASTERS rows (few) in plain Python
+    masters_by_segment = _group(capable_all[capable_all["technology"].notna().to_numpy(dtype=bool)], "segment")
     techs_by_segment = _group(inputs.key_to, "segment")
     providers_by_target = _group(inputs.providers, "target")
     for seg in report.segments:
-        capable = capable_by_segment.get(seg.key, [])
-        local_cap = [r for r in capable if r["local"]]
-        outside = [r for r in capable if not r["local"]]
+        capable = masters_by_segment.get(seg.key, [])
+        local_cap = local_by_segment.get(seg.key, [])
+        outside_capable, foreign_capable, outside_examples = outside_summary.get(seg.key, (0, 0, []))
         techs = []
         for tech in sorted(techs_by_segment.get(seg.key, []), key=lambda r: r["technology"]):
             masters = [r for r in capable if r["technology"] == tech["technology"]]
@@ -370,9 +432,9 @@ def build_table(report: ChainGapReport, inputs: ShortboardInputs) -> ShortboardT
             status_reasons=list(seg.reasons), technologies=techs,
             local_capable=sorted({str(r["name"]) for r in local_cap}),
             local_capable_count=len({r["enterprise"] for r in local_cap}),
-            outside_capable=_count(outside, national=True),
-            foreign_capable=_count(outside, national=False),
-            outside_examples=_examples(outside),
+            outside_capable=outside_capable,
+            foreign_capable=foreign_capable,
+            outside_examples=outside_examples,
             providers_outside=seg_providers,
             supplies_received=supply.received, supplies_from_outside=supply.received - supply.from_local,
             mark=mark, mark_reasons=reasons))

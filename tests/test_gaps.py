@@ -8,6 +8,7 @@ the dynamic table end to end.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import shutil
@@ -20,7 +21,6 @@ from conftest import DATA
 from graph.memory import TableStore
 from graph.records import EdgeRecord, NodeRecord
 from graph.schema import load_schema
-from ingest.build import build
 from ingest.load import load_tables, raw_tables_from_records
 from queries.gaps import (
     STATUSES,
@@ -145,7 +145,9 @@ def hand_records(drop: frozenset[str] = frozenset()) -> list:
     return records
 
 
+@functools.lru_cache(maxsize=None)
 def hand_store(drop: frozenset[str] = frozenset()) -> TableStore:
+    """The hand-made graph (built once per set of dropped enterprises; analyses only read it)."""
     schema = load_schema()
     tables = load_tables([], records=raw_tables_from_records(hand_records(drop), schema, "hand"), schema=schema)
     return TableStore(tables)

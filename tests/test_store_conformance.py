@@ -182,7 +182,17 @@ def case_chokepoint_inputs(store):
     return out
 
 
-CASES = [case_chokepoint_inputs, case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
+def case_gap_reports(store):
+    """The gap analysis and the 短板长板 table of every chain (queries/gaps.py, queries/shortboard.py)."""
+    from queries.gaps import all_chain_gaps
+    from queries.shortboard import shortboard_table
+
+    region = "320400" if "320400" in set(store.nodes("Region", ["code"])["code"]) else "CHN"
+    return [[report.to_dict(), shortboard_table(store, chain=report.chain, report=report).to_dict()]
+            for report in all_chain_gaps(store, region=region)]
+
+
+CASES = [case_gap_reports, case_chokepoint_inputs, case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
          case_resolve, case_regions, case_networkx, case_describe, case_stats]
 
 

@@ -291,8 +291,8 @@ def shortboard(app: AppContext, chain, cluster, all_chains, region, thresholds_f
         click.echo(to_csv(headers, rows), nl=False)
         return
     for table in tables:
-        click.echo(f"{table.chain_name} in {table.region_name}: 短板 {table.counts['短板']} · 长板 {table.counts['长板']}"
-                   f"  as_of {table.as_of}")
+        counts = f"短板 {table.counts['短板']} · 长板 {table.counts['长板']}"
+        click.echo(f"{table.chain_name} in {table.region_name}: {counts}  as_of {table.as_of}")
     click.echo()
     click.echo(text_table(headers, [row[:-1] + ["；".join(row[-1])] for row in rows]))
     for caveat in sorted({c for t in tables for c in t.caveats}):
