@@ -262,6 +262,11 @@ def test_cli_on_a_hostile_fixture(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["catalog-320400-ch-t.html",
                                                                    "catalog-320400-ch-t.md"]
+    hostile = run("--home", home, "-q", "catalog", "--chain", fx.HOSTILE_CHAIN, "--out", out, "--formats", "html")
+    assert hostile.exit_code == 0, hostile.output
+    page = (out / "catalog-320400-ch-h.html").read_text(encoding="utf-8")  # with the map embedded, if any
+    assert fx.HOSTILE not in page and "<b>" not in page and "<script" not in page.lower()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and not NETWORK.search(page)
     bad = run("--home", home, "catalog", "--all", "--out", out, "--formats", "pdf")
     assert bad.exit_code == 2 and "unknown catalogue format" in bad.output and "hint:" in bad.output
     neither = run("--home", home, "catalog", "--out", out)
