@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from graph.schema import Schema
@@ -46,12 +47,18 @@ class GraphTables:
         }
 
     def digest(self) -> str:
-        """A content hash: equal for equal graphs, whatever the input encoding or file order."""
+        """A content hash: equal for equal graphs, whatever the input encoding, file order or row order.
+
+        A graph is a set of nodes and relationships, so rows are hashed one by one
+        and their hashes sorted; an empty table counts as no table.
+        """
         h = hashlib.sha256()
         for kind, tables in (("node", self.nodes), ("edge", self.edges)):
             for name in sorted(tables):
                 frame = tables[name]
+                if frame.empty:
+                    continue
                 h.update(f"{kind}:{name}:{len(frame)}:{','.join(frame.columns)}\n".encode())
                 hashed = pd.util.hash_pandas_object(frame.astype("string").fillna("\x00"), index=False)
-                h.update(hashed.to_numpy().tobytes())
+                h.update(np.sort(hashed.to_numpy()).tobytes())
         return h.hexdigest()
