@@ -81,6 +81,7 @@ from typing import Any
 import pandas as pd
 
 from chainkg.errors import ChainkgError
+from graph.dependencies import dependency_structure as _structure
 from graph.store import GraphStore
 
 __all__ = [
@@ -442,50 +443,6 @@ def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> Chokep
     as_of = max([c.as_of for c in candidates], default=store.info().as_of)
     return ChokepointInputs(persp, chain_info, tuple(candidates), region_name, tuple(source_rows), as_of,
                             aggregates)
-
-
-def _structure(needed_by: Mapping[tuple, set[tuple]], is_final) -> dict[tuple, tuple[int, bool]]:
-    """Post-dominator subtree sizes and articulation points on the "any one path suffices" layer.
-
-    Nodes that reach no final product are left out; a virtual sink follows
-    every final product, and dominators are computed on the reversed graph.
-    """
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for a, bs in needed_by.items():
-        for b in bs:
-            graph.add_edge(a, b)
-    finals = [n for n in graph if is_final(n)]
-    if not finals:
-        return {}
-    sink = ("", "⊤")
-    for n in finals:
-        graph.add_edge(n, sink)
-    keep = nx.ancestors(graph, sink) | {sink}
-    graph = graph.subgraph(keep).copy()
-    idom = nx.immediate_dominators(graph.reverse(copy=False), sink)
-    children: dict[tuple, list[tuple]] = {}
-    for node, dom in idom.items():
-        if node != dom:
-            children.setdefault(dom, []).append(node)
-
-    size: dict[tuple, int] = {}
-
-    def count(node) -> int:  # iterative post-order to avoid deep recursion
-        stack, order = [node], []
-        while stack:
-            n = stack.pop()
-            order.append(n)
-            stack.extend(children.get(n, ()))
-        for n in reversed(order):
-            size[n] = sum(size[c] + 1 for c in children.get(n, ()))
-        return size[node]
-
-    count(sink)
-    undirected = graph.subgraph([n for n in graph if n != sink]).to_undirected()
-    cuts = set(nx.articulation_points(undirected))
-    return {n: (size.get(n, 0), n in cuts) for n in graph if n != sink}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -223,7 +223,8 @@ def gap_inputs(store: GraphStore, chain_key: str, region_codes: Iterable[str], *
     ``synthetic`` are left out unless ``include_synthetic`` is true, or it is
     None and the chain itself is synthetic. A store with its own
     ``gap_inputs(chain_key, region_codes, include_synthetic=…)`` method does the
-    aggregation itself (the Neo4j store, in Cypher).
+    aggregation itself (the Neo4j store, in Cypher), returning :class:`GapInputs`
+    or a dict of its fields.
 
     >>> from queries._fixture import fixture_store
     >>> store = fixture_store()
@@ -233,7 +234,8 @@ def gap_inputs(store: GraphStore, chain_key: str, region_codes: Iterable[str], *
     """
     own = getattr(store, "gap_inputs", None)
     if callable(own):
-        return own(chain_key, set(region_codes), include_synthetic=include_synthetic)
+        answer = own(chain_key, set(region_codes), include_synthetic=include_synthetic)
+        return answer if isinstance(answer, GapInputs) else GapInputs(**answer)
     return _pandas_gap_inputs(store, chain_key, set(region_codes), include_synthetic)
 
 

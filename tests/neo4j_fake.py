@@ -164,3 +164,346 @@ class EchoGraph:
             n = sum(len(t) for (r, _a, _b), t in self.rels.items() if r == rel)
             rows.append({"kind": "relationship", "name": rel, "count": n})
         return rows
+
+
+class AnalysisGraph(EchoGraph):
+    """An :class:`EchoGraph` that also answers the read statements the analyses send.
+
+    Each responder follows the text of its ``.cypher`` file over the merged nodes and
+    relationships (Neo4j-typed values: lists, dates), step by step: MATCH patterns become
+    loops over the stored relationships, variable-length patterns graph walks. It lets the
+    unit tests run ``Neo4jStore.chokepoint_inputs`` / ``gap_inputs`` end to end and compare
+    them with the embedded store; whether Neo4j itself reads the Cypher the same way is
+    what the live conformance suite checks.
+    """
+
+    def responders(self) -> dict[str, Responder]:
+        out = super().responders()
+        for label in self.schema.labels:
+            out[f"nodes/{label}.find"] = lambda p, label=label: self._find(label, p)
+        out.update({
+            "regions/subtree": self._subtree, "regions/ancestors": self._ancestors,
+            "chokepoints/candidates": self._candidates, "chokepoints/downstream": self._downstream,
+            "chokepoints/providers": self._providers, "chokepoints/capable": self._capable,
+            "chokepoints/dependencies": self._dependencies,
+            "gaps/chain": self._gap_chain, "gaps/local": self._gap_local, "gaps/national": self._gap_national,
+            "gaps/members": self._gap_members, "gaps/supplies": self._gap_supplies, "gaps/facts": self._gap_facts,
+        })
+        return out
+
+    # -- the stored graph as nodes (label, key) and relationships ----------------------------------
+
+    def rel_list(self, *types: str):
+        """(type, start node, end node, properties) for every stored relationship of ``types``, by _row."""
+        stamp = (sum(len(t) for t in self.rels.values()), sum(len(n) for n in self.nodes.values()))
+        cache = self.__dict__.setdefault("_rel_cache", {})
+        if cache.get("stamp") != stamp:
+            cache.clear()
+            cache["stamp"] = stamp
+        if types not in cache:
+            found = [(rel, (a, f), (b, t), props) for (rel, a, b), table in self.rels.items() if rel in types
+                     for (f, t, _i), props in table.items()]
+            cache[types] = sorted(found, key=lambda r: (r[0], r[3].get("_row", 0)))
+        return cache[types]
+
+    def prop(self, node, name):
+        return self.nodes.get(node[0], {}).get(node[1], {}).get(name)
+
+    def reach(self, start, types, *, backwards=False, min_hops=1):
+        """Nodes reached from ``start`` along ``types`` (1.. hops; 0.. with min_hops=0)."""
+        step: dict = {}
+        for _t, a, b, _p in self.rel_list(*types):
+            x, y = (b, a) if backwards else (a, b)
+            step.setdefault(x, []).append(y)
+        seen, todo = ({start} if min_hops == 0 else set()), [start]
+        visited = {start}
+        while todo:
+            for nxt in step.get(todo.pop(), ()):
+                seen.add(nxt)
+                if nxt not in visited:
+                    visited.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    def _region(self, code):
+        return ("Region", code) if code in self.nodes.get("Region", {}) else None
+
+    def _within(self, code, root) -> bool:
+        """(:Region {code: code})-[:WITHIN*0..]->(:Region {code: root})"""
+        node = self._region(code) if code is not None else None
+        return node is not None and ("Region", root) in self.reach(node, ("WITHIN",), min_hops=0)
+
+    def _first_location(self, ent):
+        rows = [(p.get("_row", 0), b[1]) for _t, a, b, p in self.rel_list("LOCATED_IN") if a == ("Enterprise", ent)]
+        return min(rows)[1] if rows else None
+
+    # -- generic reads ---------------------------------------------------------------------------
+
+    def _find(self, label, params):
+        spec, name = self.schema.label(label), params["name"]
+        out = []
+        for key, n in self.nodes.get(label, {}).items():
+            text = n.get("name") if "name" in spec.properties else key
+            aliases = n.get("aliases") or []
+            if not (key == name or (text is not None and name in text) or any(name in a for a in aliases)):
+                continue
+            matched = ("key" if key == name else "name" if "name" in spec.properties and n.get("name") == name
+                       else "alias" if name in aliases else "partial")
+            out.append({"row": n.get("_row"), "key": key, "name": text, "matched": matched})
+        return sorted(out, key=lambda r: (r["row"], r["key"]))
+
+    def _subtree(self, params):
+        root = self._region(params["code"])
+        if root is None:
+            return []
+        return [{"code": n[1], "name": self.prop(n, "name"), "depth": 0}
+                for n in sorted(self.reach(root, ("WITHIN",), backwards=True, min_hops=0))]
+
+    def _ancestors(self, params):
+        node, out, depth = self._region(params["code"]), [], 0
+        while node is not None and node[1] not in [r["code"] for r in out]:
+            out.append({"code": node[1], "name": self.prop(node, "name"), "depth": depth})
+            ups = [b for _t, a, b, _p in self.rel_list("WITHIN") if a == node]
+            node, depth = (ups[0] if ups else None), depth + 1
+        return out
+
+    # -- chokepoints/*.cypher ----------------------------------------------------------------------
+
+    DEPENDS = ("FEEDS", "KEY_TO", "SUBTYPE_OF")
+
+    def _provided(self, node) -> bool:
+        return any(b == node for _t, _a, b, _p in self.rel_list("PROVIDES"))
+
+    def _candidates(self, params):
+        chain, out = params["chain"], []
+        chain_segments = {a for _t, a, b, _p in self.rel_list("SEGMENT_OF") if b == ("Chain", chain)}
+        for key, t in sorted(self.nodes.get("Technology", {}).items(), key=lambda kv: (kv[1].get("_row"), kv[0])):
+            node = ("Technology", key)
+            down = self.reach(node, self.DEPENDS)
+            if chain is not None and not down & chain_segments:
+                continue
+            provided = self._provided(node)
+            aggregate = not provided and any(
+                part != node and part[0] == "Technology" and self._provided(part)
+                for part in self.reach(node, self.DEPENDS, backwards=True))
+            clusters = [self.prop(b, "name") for _t, a, b, _p in self.rel_list("BREAKTHROUGH_FOR") if a == node]
+            out.append({"key": key, "name": t.get("name"), "kind": t.get("kind"), "source": t.get("source"),
+                        "as_of": t.get("as_of"), "aggregate": aggregate, "breakthrough_for": clusters})
+        return out
+
+    def _downstream(self, params):
+        out = []
+        for key in params["technologies"]:
+            node = ("Technology", key)
+            if key not in self.nodes.get("Technology", {}):
+                continue
+            segments = inputs = 0
+            finals = []
+            for d in self.reach(node, self.DEPENDS) - {node}:
+                final = (any(b == d for _t, _a, b, _p in self.rel_list("FEEDS"))
+                         and not any(a == d for _t, a, _b, _p in self.rel_list(*self.DEPENDS)))
+                step = d[0] == "Segment" or self.prop(d, "kind") == "process"
+                if final:
+                    finals.append(self.prop(d, "name") or d[1])
+                elif step:
+                    segments += 1
+                else:
+                    inputs += 1
+            out.append({"key": key, "downstream_segments": segments, "downstream_inputs": inputs,
+                        "final_products": finals})
+        return out
+
+    def _providers(self, params):
+        wanted, persp, out = set(params["technologies"]), params["perspective"], []
+        for _t, p, t, r in self.rel_list("PROVIDES"):
+            if t[0] != "Technology" or t[1] not in wanted:
+                continue
+            home = p[1] if p[0] == "Region" else self._first_location(p[1])
+            way_up = [a["code"] for a in self._ancestors({"code": home})] if home is not None else []
+            units = [c for c in way_up if self.prop(("Region", c), "level") in ("country", "area")]
+            out.append({
+                "technology": t[1], "label": p[0], "key": p[1], "name": self.prop(p, "name"),
+                "unit": units[0] if units else (way_up[-1] if way_up else None),
+                "share": r.get("share"), "year": r.get("year"), "own": self._within(home, persp),
+                "encloses": p[0] == "Region" and p[1] != persp and self._within(persp, p[1]),
+                "source": r.get("source"), "as_of": r.get("as_of"), "_row": r.get("_row")})
+        return sorted(out, key=lambda r: (r.pop("_row"), r["technology"], r["key"]))
+
+    def _capable(self, params):
+        wanted, persp = set(params["technologies"]), params["perspective"]
+        found: dict[tuple, int] = {}
+        for ent in self.nodes.get("Enterprise", {}):
+            region = self._first_location(ent)
+            if not self._within(region, persp):
+                continue
+            node = ("Enterprise", ent)
+            for rel in ("MASTERS", "PROVIDES"):
+                for _t, a, t, r in self.rel_list(rel):
+                    if a == node and t[0] == "Technology" and t[1] in wanted:
+                        k = (t[1], rel, ent, region)
+                        found[k] = min(found.get(k, r["_row"]), r["_row"])
+            for _t, a, _b, r in self.rel_list("SUPPLIES"):
+                if a != node:
+                    continue
+                for key, tech in self.nodes.get("Technology", {}).items():
+                    if key in wanted and (r.get("product") == tech.get("name")
+                                          or r.get("product") in (tech.get("aliases") or [])):
+                        k = (key, "SUPPLIES", ent, region)
+                        found[k] = min(found.get(k, r["_row"]), r["_row"])
+            segments = {s for _t, a, s, _r in self.rel_list("OPERATES_IN") if a == node}
+            for _t, t, s, r in self.rel_list("KEY_TO"):
+                if s in segments and t[1] in wanted:
+                    k = (t[1], "OPERATES_IN", ent, region)
+                    found[k] = min(found.get(k, r["_row"]), r["_row"])
+        rows = [{"technology": t, "via": via, "key": e, "name": self.prop(("Enterprise", e), "name"),
+                 "region": region, "row": row} for (t, via, e, region), row in found.items()]
+        return sorted(rows, key=lambda r: (r["technology"], r["via"], r["name"], r["row"], r["key"]))
+
+    def _dependencies(self, _params):
+        return [{"type": rel, "from_label": a[0], "from_key": a[1], "to_label": b[0], "to_key": b[1]}
+                for rel, a, b, _p in self.rel_list(*self.DEPENDS)]
+
+    # -- gaps/*.cypher -----------------------------------------------------------------------------
+
+    def _chain_segments(self, chain):
+        return {a for _t, a, b, _p in self.rel_list("SEGMENT_OF") if b == ("Chain", chain)}
+
+    def _chain_feeds(self, chain):
+        segs = self._chain_segments(chain)
+        return [(a, b, p) for _t, a, b, p in self.rel_list("FEEDS") if a in segs and b in segs]
+
+    def _kept_ops(self, segments, ex):
+        """(enterprise node, segment node) of OPERATES_IN into ``segments`` from kept enterprises, kept rows."""
+        return [(a, b) for _t, a, b, p in self.rel_list("OPERATES_IN")
+                if b in segments and p.get("source") not in ex and self.prop(a, "source") not in ex]
+
+    def _located_in(self, ent, codes, ex):
+        rows = self.rel_list("LOCATED_IN")
+        cache = self.__dict__.setdefault("_located_cache", {})
+        if cache.get("rows") is not rows:
+            cache.clear()
+            cache["rows"] = rows
+            for _t, a, b, p in rows:
+                cache.setdefault(a, []).append((b, p))
+        return any(p.get("source") not in ex and (codes is None or b[1] in codes) for b, p in cache.get(ent, ()))
+
+    def _gap_chain(self, params):
+        node = ("Chain", params["chain"])
+        if params["chain"] not in self.nodes.get("Chain", {}):
+            return []
+        segs = self._chain_segments(params["chain"])
+        clusters = sorted({b for _t, a, b, _p in self.rel_list("IN_CLUSTER") if a == node})
+        return [{"key": node[1], "name": self.prop(node, "name"), "source": self.prop(node, "source"),
+                 "clusters": [{"key": k[1], "name": self.prop(k, "name")} for k in clusters],
+                 "segments": [{"key": s[1], "name": self.prop(s, "name"), "position": self.prop(s, "position"),
+                               "layer": self.prop(s, "layer")}
+                              for s in sorted(segs, key=lambda n: (self.prop(n, "_row"), n[1]))],
+                 "feeds": [{"from": a[1], "to": b[1]} for a, b, _p in self._chain_feeds(params["chain"])]}]
+
+    def _roles(self, ent, chain, ex):
+        clusters = {b for _t, a, b, _p in self.rel_list("IN_CLUSTER") if a == ("Chain", chain)}
+        anchors = [p for _t, a, b, p in self.rel_list("ANCHORS") if a == ent and b in clusters
+                   and p.get("source") not in ex]
+        leads = [p for _t, a, b, p in self.rel_list("LEADS") if a == ent and b == ("Chain", chain)
+                 and p.get("source") not in ex]
+        designations = self.prop(ent, "designations") or []
+        return bool(anchors), bool(leads or any(p.get("role") == "链主" for p in anchors)
+                                   or any("链主" in d for d in designations))
+
+    def _gap_local(self, params):
+        ex, codes = set(params["excluded_sources"]), set(params["region_codes"])
+        pairs = {(s, e) for e, s in self._kept_ops(self._chain_segments(params["chain"]), ex)
+                 if self._located_in(e, codes, ex)}
+        out = []
+        for s, e in sorted(pairs, key=lambda p: (p[0][1], p[1][1])):
+            key_enterprise, leader = self._roles(e, params["chain"], ex)
+            out.append({"segment": s[1], "enterprise": e[1], "name": self.prop(e, "name"),
+                        "designations": self.prop(e, "designations"), "revenue_yi": self.prop(e, "revenue_yi"),
+                        "employees": self.prop(e, "employees"), "key_enterprise": key_enterprise,
+                        "chain_leader": leader})
+        return out
+
+    def _sizes(self, ents):
+        rev = [self.prop(e, "revenue_yi") for e in ents]
+        emp = [self.prop(e, "employees") for e in ents]
+        return {"enterprises": len(ents), "revenue_yi": float(sum(v for v in rev if v is not None)),
+                "revenue_known": sum(v is not None for v in rev), "employees": sum(v for v in emp if v is not None),
+                "employees_known": sum(v is not None for v in emp)}
+
+    def _gap_national(self, params):
+        ex, codes = set(params["excluded_sources"]), set(params["nation_codes"])
+        segs = self._chain_segments(params["chain"])
+        ops = self._kept_ops(segs, ex)
+        out = []
+        for s in sorted(segs, key=lambda n: n[1]):
+            ents = sorted({e for e, t in ops if t == s and self._located_in(e, codes, ex)})
+            out.append({"segment": s[1], **self._sizes(ents)})
+        return out
+
+    def _gap_members(self, params):
+        ex, codes = set(params["excluded_sources"]), set(params["nation_codes"])
+        ents = sorted({e for e, _s in self._kept_ops(self._chain_segments(params["chain"]), ex)})
+        located = [e for e in ents if self._located_in(e, None, ex)]
+        national = [e for e in located if self._located_in(e, codes, ex)]
+        return [{"enterprises_in_chain": len(ents), "unlocated_enterprises": len(ents) - len(located),
+                 "foreign_enterprises": len(located) - len(national), **self._sizes(national)}]
+
+    def _supply_rows(self, chain, codes, ex):
+        """(segment, SUPPLIES properties, counted, supplier local) for every SUPPLIES into a customer."""
+        segs = self._chain_segments(chain)
+        ops = self._kept_ops(segs, ex)
+        feeds = {(a, b) for a, b, _p in self._chain_feeds(chain)}
+        customers = {(s, e) for s, t in feeds for e, u in ops if u == t and self._located_in(e, codes, ex)}
+        out = []
+        for _t, sup, cust, p in self.rel_list("SUPPLIES"):
+            fed = sorted({s for s, e in customers if e == cust})
+            if not fed:
+                continue
+            counted = [s for s in fed if p.get("source") not in ex and (sup, s) in set(ops)]
+            out.append((counted, p, self._located_in(sup, codes, ex)))
+        return out
+
+    def _gap_supplies(self, params):
+        received: dict[str, list[int]] = {}
+        for counted, _p, local in self._supply_rows(params["chain"], set(params["region_codes"]),
+                                                    set(params["excluded_sources"])):
+            for s in counted:
+                figures = received.setdefault(s[1], [0, 0])
+                figures[0] += 1
+                figures[1] += int(local)
+        return [{"segment": k, "received": v[0], "from_local": v[1]} for k, v in sorted(received.items())]
+
+    def _gap_facts(self, params):
+        chain, ex, codes = params["chain"], set(params["excluded_sources"]), set(params["region_codes"])
+        facts = []  # (properties, used, dropped)
+        facts.append((self.nodes["Chain"][chain], True, False))
+        facts += [(p, True, False) for _t, _a, b, p in self.rel_list("SEGMENT_OF") if b == ("Chain", chain)]
+        segs = self._chain_segments(chain)
+        facts += [(self.nodes["Segment"][s[1]], True, False) for s in segs]
+        facts += [(p, True, False) for _a, _b, p in self._chain_feeds(chain)]
+        ops = [(a, p) for _t, a, b, p in self.rel_list("OPERATES_IN") if b in segs]
+        facts += [(p, p.get("source") not in ex, p.get("source") in ex) for _a, p in ops]
+        for e in sorted({a for a, p in ops if p.get("source") not in ex}):
+            dropped = self.prop(e, "source") in ex
+            facts.append((self.nodes["Enterprise"][e[1]], not dropped, dropped))
+            if dropped:
+                continue
+            facts += [(p, p.get("source") not in ex, p.get("source") in ex)
+                      for _t, a, _b, p in self.rel_list("LOCATED_IN") if a == e]
+            if self._located_in(e, codes, ex):
+                clusters = {b for _t, a, b, _p in self.rel_list("IN_CLUSTER") if a == ("Chain", chain)}
+                facts += [(p, p.get("source") not in ex, p.get("source") in ex)
+                          for _t, a, b, p in self.rel_list("ANCHORS", "LEADS")
+                          if a == e and (b in clusters or b == ("Chain", chain))]
+        facts += [(p, bool(counted), p.get("source") in ex) for counted, p, _l in self._supply_rows(chain, codes, ex)]
+        out: dict[str, dict] = {}
+        for p, used, dropped in facts:
+            row = out.setdefault(p.get("source"), {"source": p.get("source"), "facts": 0, "unverified": 0,
+                                                   "as_of": None, "excluded": 0})
+            row["excluded"] += int(dropped)
+            if used:
+                row["facts"] += 1
+                row["unverified"] += int(p.get("verified") is False)
+                if p.get("as_of") is not None and (row["as_of"] is None or p["as_of"] > row["as_of"]):
+                    row["as_of"] = p["as_of"]
+        return [out[k] for k in sorted(out)]

@@ -279,3 +279,128 @@ def test_the_real_driver_reports_a_closed_port_as_unreachable():
     with pytest.raises(Neo4jUnreachableError) as info:
         Neo4jStore.connect(Neo4jSettings(uri="bolt://127.0.0.1:9", password="x"), attempts=1)
     assert "docker compose" in info.value.hint
+
+
+# -- the analyses' aggregation steps, in Cypher ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bundled_neo4j():
+    """The bundled data loaded through the store into the fake, which answers the analysis statements."""
+    from conftest import DATA
+    from neo4j_fake import AnalysisGraph
+
+    if not any(DATA.glob("*.csv")):
+        pytest.skip("no bundled data yet")
+    tables = load_tables([DATA])
+    driver = FakeDriver(responders=AnalysisGraph(tables.schema).responders())
+    store, _ = _store(driver)
+    store.load(tables, data=[str(DATA)])
+    return store, driver, TableStore(tables, data=[str(DATA)])
+
+
+@pytest.mark.parametrize("perspective, chain", [("320400", None), ("CHN", None), ("常州市", None), ("USA", None)])
+def test_chokepoint_inputs_in_cypher_match_the_embedded_figures(bundled_neo4j, perspective, chain):
+    import dataclasses
+
+    from queries.chokepoints import _gather, chokepoint_inputs
+
+    store, driver, reference = bundled_neo4j
+    if perspective == "USA" and "USA" not in set(reference.nodes("Region", ["code"])["code"]):
+        pytest.skip("no USA region in the bundled data")
+    before = len(driver.calls)
+    figures = chokepoint_inputs(store, perspective=perspective, chain=chain)
+    names = driver.names()[before:]
+    expected = _gather(reference, perspective=perspective, chain=chain)
+    assert figures.candidates, "the bundled data has candidates"
+    assert dataclasses.asdict(figures) == dataclasses.asdict(expected)
+    # the aggregations ran in the database, each statement once, as reads
+    for name in ("candidates", "downstream", "providers", "capable", "dependencies"):
+        assert names.count(f"chokepoints/{name}") == 1
+    assert all(str(c.routing).endswith("READ") for c in driver.calls[before:])
+
+
+def test_chokepoint_inputs_per_chain_match(bundled_neo4j):
+    import dataclasses
+
+    from queries.chokepoints import _gather, chokepoint_inputs
+
+    store, driver, reference = bundled_neo4j
+    chains = list(reference.nodes("Chain", ["id"])["id"])
+    compared = 0
+    for chain in chains:
+        mine = dataclasses.asdict(chokepoint_inputs(store, perspective="CHN", chain=chain))
+        assert mine == dataclasses.asdict(_gather(reference, perspective="CHN", chain=chain)), chain
+        compared += bool(mine["candidates"])
+        call = next(c for c in reversed(driver.calls) if c.name == "chokepoints/candidates")
+        assert call.parameters == {"chain": chain}
+    assert compared >= 3  # several chains depend on technologies
+
+
+def test_chokepoint_statements_get_values_only_as_parameters(bundled_neo4j):
+    from queries.chokepoints import chokepoint_inputs
+
+    store, driver, _ = bundled_neo4j
+    before = len(driver.calls)
+    chokepoint_inputs(store, perspective="CHN")
+    calls = [c for c in driver.calls[before:] if c.name.startswith("chokepoints/")]
+    providers = next(c for c in calls if c.name == "chokepoints/providers")
+    assert providers.parameters["perspective"] == "CHN"
+    assert sorted(providers.parameters) == ["perspective", "technologies"]
+    assert all("CHN" not in c.query for c in calls)
+    with pytest.raises(Exception) as caught:
+        chokepoint_inputs(store, perspective=HOSTILE[0])
+    assert "no Region" in str(caught.value)
+
+
+@pytest.mark.parametrize("include_synthetic", [None, True, False])
+def test_gap_inputs_in_cypher_give_the_embedded_reports_on_mini(mini_tables, include_synthetic):
+    """The mini data set has a synthetic source: the excluded facts are counted in Cypher too."""
+    from neo4j_fake import AnalysisGraph
+    from queries.gaps import _pandas_gap_inputs, all_chain_gaps, gap_inputs
+
+    driver = FakeDriver(responders=AnalysisGraph(mini_tables.schema).responders())
+    store, _ = _store(driver)
+    store.load(mini_tables, data=[str(MINI)])
+    reference = TableStore(mini_tables, data=[str(MINI)])
+    before = len(driver.calls)
+    mine = [r.to_dict() for r in all_chain_gaps(store, region="320400", include_synthetic=include_synthetic)]
+    assert mine == [r.to_dict() for r in all_chain_gaps(reference, region="320400",
+                                                        include_synthetic=include_synthetic)]
+    names = driver.names()[before:]
+    for name in ("chain", "local", "national", "members", "supplies", "facts"):
+        assert names.count(f"gaps/{name}") == len(mine)
+    # the tables themselves, not only the report built from them
+    codes = reference.region_subtree("320400")
+    ours = gap_inputs(store, "ch-demo", codes, include_synthetic=include_synthetic)
+    theirs = _pandas_gap_inputs(reference, "ch-demo", codes, include_synthetic)
+    assert ours.facts == theirs.facts and ours.national_chain == theirs.national_chain
+    assert ours.synthetic_included == theirs.synthetic_included and ours.as_of == theirs.as_of
+    for name in ("national", "supplies", "sources"):
+        pd.testing.assert_frame_equal(getattr(ours, name).reset_index(drop=True),
+                                      getattr(theirs, name).reset_index(drop=True), check_dtype=False)
+    key = ["segment", "enterprise"]
+    pd.testing.assert_frame_equal(ours.local.sort_values(key).reset_index(drop=True),
+                                  theirs.local.sort_values(key).reset_index(drop=True)[list(ours.local.columns)],
+                                  check_dtype=False)
+
+
+def test_gap_reports_from_cypher_match_on_the_bundled_data(bundled_neo4j):
+    from queries.gaps import chain_gaps
+
+    store, driver, reference = bundled_neo4j
+    chains = sorted(reference.nodes("Chain", ["id"])["id"])[:6]
+    for chain in chains:
+        assert chain_gaps(store, chain=chain).to_dict() == chain_gaps(reference, chain=chain).to_dict(), chain
+    calls = [c for c in driver.calls if c.name == "gaps/local"]
+    assert calls[-1].parameters["chain"] == chains[-1]
+    assert "320400" in calls[-1].parameters["region_codes"]
+    assert all(chains[-1] not in c.query for c in calls)
+
+
+def test_gap_inputs_of_an_unknown_chain_is_a_clear_error(bundled_neo4j):
+    from chainkg.errors import NotFoundError
+    from queries.gaps import gap_inputs
+
+    store, _, _ = bundled_neo4j
+    with pytest.raises(NotFoundError, match="no Chain"):
+        gap_inputs(store, HOSTILE[1], {"320400"})

@@ -170,7 +170,10 @@ def case_stats(store):
 
 
 def case_chokepoint_inputs(store):
-    """The choke-point analysis's aggregation step (queries/chokepoints.py), from 常州市 and from China."""
+    """The choke-point analysis's aggregation step (queries/chokepoints.py), from 常州市 and from China, per chain.
+
+    On Neo4j it runs in Cypher (Neo4jStore.chokepoint_inputs, queries/cypher/chokepoints/).
+    """
     import dataclasses
 
     from queries.chokepoints import chokepoint_inputs
@@ -179,6 +182,8 @@ def case_chokepoint_inputs(store):
     for perspective in ("320400", "CHN"):
         figures = chokepoint_inputs(store, perspective=perspective)
         out[perspective] = dataclasses.asdict(figures)
+    for chain in list(store.nodes("Chain", ["id"])["id"])[:6]:
+        out[f"CHN:{chain}"] = dataclasses.asdict(chokepoint_inputs(store, perspective="CHN", chain=chain))
     return out
 
 

@@ -1,0 +1,140 @@
+"""``chainkg targets`` (招商目标) and ``chainkg catalog`` (招商指导目录)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from chainkg.cli import AppContext, format_option, pass_app
+from chainkg.render import text_table, to_csv, to_json
+
+__all__ = ["COMMANDS", "TARGET_CSV"]
+
+TARGET_CSV = ["rank", "key", "name", "region", "place", "chain", "chain_name", "segments", "directions", "score",
+              "以商招商", "上下游配套", "能力匹配", "企业实力", "区位", "designations", "stock_code", "reasons", "evidence",
+              "sources", "as_of", "verified", "synthetic", "caveats"]
+
+
+def _target_rows(result):
+    from queries.catalog import evidence_line
+
+    names = {}
+    for need in result.needs:
+        names.update(zip(need.segments, need.segment_names))
+    for t in result.targets:
+        yield [t.rank, t.key, t.name, t.region, t.place, result.chain, result.chain_name,
+               [names.get(s, s) for s in t.segments], t.directions, t.score, *t.signals.values(), t.designations,
+               t.stock_code, [f"{r.signal} +{r.points}: {r.text}" for r in t.reasons],
+               [evidence_line(e) for e in t.evidence], t.sources, t.as_of, t.verified, t.synthetic, t.caveats]
+
+
+@click.command()
+@click.option("--chain", required=True, help="the chain (name, short name or key)")
+@click.option("--region", default=None, help="the region attracting (name, short name or code) [default: 常州市]")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="how many targets to list")
+@click.option("--include-synthetic", is_flag=True, default=None,
+              help="use synthetic facts and enterprises too (by default only for a synthetic chain)")
+@format_option("table", "json", "csv")
+@pass_app
+def targets(app: AppContext, chain: str, region: str | None, top: int, include_synthetic: bool | None,
+            fmt: str) -> None:
+    """招商目标: outside enterprises to attract for a chain's gaps, ranked, with reasons and evidence.
+
+    Candidates are enterprises located outside the region that operate in a
+    缺链/弱链 segment or master a key (choke-point) technology the region lacks.
+    Score = 以商招商 + 上下游配套 + 能力匹配 + 企业实力 + 区位 (docs/catalog.md).
+    Check any target's evidence with `chainkg show enterprise NAME`.
+
+    \b
+    Examples:
+      chainkg targets --chain 工业机器人
+      chainkg targets --chain 集成电路 --region 武进区 --top 5 --format json
+      chainkg targets --chain 新能源汽车 --format csv > targets.csv
+    """
+    from queries.gaps import DEFAULT_REGION
+    from queries.targets import chain_targets
+
+    result = chain_targets(app.store(), chain=chain, region=region or DEFAULT_REGION, top=top,
+                           include_synthetic=include_synthetic)
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()))
+        return
+    if fmt == "csv":
+        click.echo(to_csv(TARGET_CSV, list(_target_rows(result))), nl=False)
+        return
+    click.echo(f"{result.chain_name} [{result.chain}] 招商目标 for {result.region_name} [{result.region}]  "
+               f"as_of {result.as_of}  graph {result.graph_digest[:12]}")
+    needs = "；".join(f"{n.name}（{n.status}→{n.direction}）" for n in result.needs) or "none"
+    click.echo(f"needs: {needs}")
+    click.echo(f"{len(result.targets)} of {result.candidates} candidates\n")
+    rows = []
+    for t in result.targets:
+        rows.append([t.rank, t.name, t.place, "、".join(t.need_labels), "、".join(t.directions), t.score,
+                     *t.signals.values(), "；".join(f"{r.signal}+{r.points} {r.text}" for r in t.reasons)])
+    click.echo(text_table(["#", "目标企业", "所在地", "匹配", "方向", "score", "以商", "配套", "能力", "实力", "区位",
+                           "reasons"], rows))
+    click.echo("\nsources: " + "; ".join(f"{s['id']} ({s['facts']} facts)" if s["facts"] else
+                                          f"{s['id']} (choke-point scores)" for s in result.sources))
+    for caveat in result.caveats:
+        click.echo(f"caveat: {caveat}")
+
+
+@click.command()
+@click.option("--region", default=None, help="the region (name, short name or code) [default: 常州市]")
+@click.option("--chain", help="one chain (name, short name or key)")
+@click.option("--cluster", help="every chain of this cluster")
+@click.option("--all", "all_chains", is_flag=True, help="every chain in the graph")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="folder to write into (created)")
+@click.option("--formats", default="xlsx,docx,html,md", show_default=True,
+              help="comma-separated: xlsx, docx, html, md, json")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="targets per chain [default: 30]")
+@click.option("--no-maps", is_flag=True, help="leave the chain maps out")
+@click.option("--include-synthetic", is_flag=True, default=None,
+              help="use synthetic facts and enterprises too (by default only for a synthetic chain)")
+@pass_app
+def catalog(app: AppContext, region, chain, cluster, all_chains, out_dir: Path, formats: str, top, no_maps,
+            include_synthetic) -> None:
+    """招商指导目录: the investment-promotion catalogue as Excel, Word, HTML and Markdown.
+
+    Per chain: overview (cluster, target scale, completeness), chain map,
+    短板长板 table, 招商方向 per segment (补链 / 强链 / 延链), the target list
+    (产业链, 环节, 招商方向, 目标企业, 所在地, 资质标签, 推荐理由, 证据来源, 数据截至),
+    sources and caveats. Files: OUT/catalog-<region>-<chain|cluster|all>.<ext>.
+
+    \b
+    Examples:
+      chainkg catalog --region 常州市 --all --out out/
+      chainkg catalog --chain 工业机器人 --out out/ --formats xlsx,md
+      chainkg catalog --cluster 高端装备 --out out/ --top 10
+    """
+    from queries.catalog import DEFAULT_TOP, region_catalog
+    from queries.gaps import DEFAULT_REGION
+    from viz.catalog import parse_formats, write_catalog
+
+    if sum(bool(x) for x in (chain, cluster, all_chains)) != 1:
+        raise click.UsageError("say which chains: --chain NAME, --cluster NAME or --all")
+    wanted = parse_formats(formats)
+    store = app.store()
+    result = region_catalog(store, region=region or DEFAULT_REGION, chains=[chain] if chain else None,
+                            cluster=cluster, top=top or DEFAULT_TOP, include_synthetic=include_synthetic,
+                            progress=app.progress)
+    if chain:
+        scope_key = result.chains[0].chain
+    elif cluster:
+        scope_key = store.resolve("Cluster", cluster).key
+    else:
+        scope_key = "all"
+    app.progress(f"writing {', '.join(wanted)} to {out_dir}")
+    written = write_catalog(store, result, out_dir, formats=wanted, scope_key=scope_key, maps=not no_maps)
+    targets_listed = sum(len(c.targets) for c in result.chains)
+    click.echo(f"{result.title}（{result.scope}）: {len(result.chains)} chains, {targets_listed} targets, "
+               f"as_of {result.as_of}")
+    for path in written.files:
+        click.echo(f"wrote {path}")
+    for note in written.notes:
+        click.echo(f"note: {note}")
+
+
+COMMANDS = [targets, catalog]

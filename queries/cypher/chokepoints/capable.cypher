@@ -1,0 +1,43 @@
+// The perspective's enterprises that can make or provide each candidate, and how we know.
+//
+// An enterprise belongs to the perspective when its first location (LOCATED_IN, in load
+// order) lies within the perspective's region subtree. Evidence, strongest first:
+// MASTERS the technology, PROVIDES it, SUPPLIES a product named like it (its name or one
+// of its aliases), or only OPERATES_IN a segment it is KEY_TO. Each enterprise counts
+// once per technology and kind of evidence.
+//
+// Parameters:
+//   $technologies  list of Technology ids, e.g. ['t-ctl']
+//   $perspective   code of the perspective's Region, e.g. '320400'
+// Returns: one row per technology, enterprise and kind of evidence: technology, via
+//          ('MASTERS', 'PROVIDES', 'SUPPLIES' or 'OPERATES_IN'), key, name, region (the
+//          enterprise's first location) and row (the first relationship's load order).
+MATCH (:Region {code: $perspective})<-[:WITHIN*0..]-(:Region)<-[:LOCATED_IN]-(e:Enterprise)
+WITH DISTINCT e
+WITH e, COLLECT {
+          MATCH (e)-[l:LOCATED_IN]->(x:Region)
+          WITH l, x ORDER BY l._row
+          RETURN x.code
+        }[0] AS region
+WHERE EXISTS { MATCH (:Region {code: region})-[:WITHIN*0..]->(:Region {code: $perspective}) }
+CALL (e) {
+  MATCH (e)-[r:MASTERS]->(t:Technology)
+  WHERE t.id IN $technologies
+  RETURN t.id AS technology, 'MASTERS' AS via, r._row AS row
+  UNION
+  MATCH (e)-[r:PROVIDES]->(t:Technology)
+  WHERE t.id IN $technologies
+  RETURN t.id AS technology, 'PROVIDES' AS via, r._row AS row
+  UNION
+  MATCH (e)-[r:SUPPLIES]->(:Enterprise)
+  MATCH (t:Technology)
+  WHERE t.id IN $technologies AND (r.product = t.name OR r.product IN coalesce(t.aliases, []))
+  RETURN t.id AS technology, 'SUPPLIES' AS via, r._row AS row
+  UNION
+  MATCH (e)-[:OPERATES_IN]->(:Segment)<-[k:KEY_TO]-(t:Technology)
+  WHERE t.id IN $technologies
+  RETURN t.id AS technology, 'OPERATES_IN' AS via, k._row AS row
+}
+WITH technology, via, e, region, min(row) AS row
+RETURN technology, via, e.id AS key, e.name AS name, region, row
+ORDER BY technology, via, name, row, key

@@ -1,0 +1,357 @@
+"""招商指导目录: content, the four formats read back, golden files, and `chainkg catalog` on the bundled data.
+
+Golden files (tests/golden/catalog.md, catalog.html) are the catalogue of the hand-made graph in
+tests/targets_fixture.py, rendered without maps and normalised (dates → YYYY-MM-DD, digests →
+<digest>). When a change to the catalogue is intended, regenerate them and review the diff:
+
+    CHAINKG_REGEN_GOLDEN=1 pytest tests/test_catalog.py -k golden
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+import targets_fixture as fx
+from queries.catalog import DEFAULT_TOP, SUMMARY_COLUMNS, TARGET_COLUMNS, region_catalog
+from viz.catalog import FORMATS, parse_formats, write_catalog
+from viz.catalog.common import display_width
+from viz.catalog.maps import MapImage, maps_available
+from viz.catalog.markdown import render_markdown
+from viz.catalog.webpage import render_html
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGEN = os.environ.get("CHAINKG_REGEN_GOLDEN") == "1"
+# a resource the browser would fetch: src/href/url()/@import pointing at the network
+NETWORK = re.compile(r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//)|url\(\s*["']?\s*(?:https?:)?//|@import""",
+                     re.IGNORECASE)
+BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+def normalise(text: str) -> str:
+    """Mask what changes without the catalogue changing: dates, digests, embedded map images."""
+    text = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", text)
+    text = re.sub(r"(?<![0-9a-f])[0-9a-f]{12,64}(?![0-9a-f])", "<digest>", text)
+    return re.sub(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+", "data:image/svg+xml;base64,<map>", text)
+
+
+@pytest.fixture(scope="module")
+def store():
+    return fx.store()
+
+
+@pytest.fixture(scope="module")
+def catalog(store):
+    return region_catalog(store, region="常州市")
+
+
+def test_content_sections(catalog):
+    assert catalog.title == "常州市招商指导目录" and catalog.scope == "全部产业链"
+    assert [c.chain for c in catalog.chains] == ["ch-h", "ch-la", "ch-lb", "ch-t"]
+    chain = catalog.chains[-1]
+    o = chain.overview
+    assert o.clusters[0]["name"] == "测试集群" and o.clusters[0]["target_scale_yi"] == 500
+    assert o.target_scale_yi == 120 and o.target_source == "fx"
+    assert o.completeness == 0.5 and o.status_counts == {"缺链": 2, "弱链": 2, "强链": 0}
+    assert o.key_enterprises == ["常州整机有限公司"]
+    assert [(s.name, s.mark) for s in chain.shortboard] == [("材料", "短板"), ("部件", "短板"), ("整机", "短板"),
+                                                            ("服务", "短板")]
+    assert [(d.name, d.direction, d.targets) for d in chain.directions] == [
+        ("材料", "强链", 1), ("部件", "补链", 4), ("整机", "强链", 2), ("服务", "延链", 1), ("测试控制技术", "补链", 2)]
+    assert chain.directions[-1].status == "卡脖子"
+    assert [r.key for r in chain.targets] == fx.EXPECTED_ORDER
+    first = chain.targets[0].cells()
+    assert list(first) == list(TARGET_COLUMNS)
+    assert first["环节"] == "部件" and first["招商方向"] == "补链" and first["所在地"] == "江苏省苏州市"
+    assert first["推荐理由"].splitlines()[-1] == "综合得分 57（以商招商 30，上下游配套 12，能力匹配 10，企业实力 0，区位 5）"
+    o3 = next(r for r in chain.targets if r.key == "e-o3").cells()
+    assert o3["环节"] == "部件（测试控制技术）" and o3["资质标签"] == "专精特新、专精特新小巨人"
+    o2 = next(r for r in chain.targets if r.key == "e-o2").cells()
+    assert o2["资质标签"] == "上市（SZSE 300000）"
+    assert all(line.endswith("〕") for line in first["证据来源"].splitlines())
+    assert {s["id"] for s in chain.sources} == {"fx", "fx-public"}
+    assert [(c.name, c.score, c.choke) for c in chain.chokepoints] == [("测试控制技术", 50.0, True)]
+    summary = catalog.summary_rows()[-1]
+    assert list(summary) == list(SUMMARY_COLUMNS) and summary["目标企业数"] == 8 and summary["产业链完整度"] == "50%"
+
+
+def test_top_limits_the_list_and_says_so(store):
+    small = region_catalog(store, chains=["测试链"], top=2)
+    chain = small.chains[0]
+    assert len(chain.targets) == 2 and chain.candidates == 8
+    assert any("只列前 2 家" in c for c in chain.caveats)
+    assert DEFAULT_TOP >= 10
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_golden(catalog, fmt):
+    text = render_markdown(catalog) if fmt == "md" else render_html(catalog)
+    path = GOLDEN / f"catalog.{fmt}"
+    got = normalise(text)
+    if REGEN:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(got, encoding="utf-8")
+    assert path.exists(), f"{path} missing: run CHAINKG_REGEN_GOLDEN=1 pytest tests/test_catalog.py -k golden"
+    assert got == path.read_text(encoding="utf-8"), f"{path.name} differs; regenerate on purpose (see module doc)"
+
+
+def test_html_is_self_contained_and_escapes_hostile_names(catalog):
+    page = render_html(catalog)
+    assert not NETWORK.search(page)
+    assert "<script" not in page.lower()
+    assert fx.HOSTILE not in page and "<img src=x" not in page and "<b>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#x27;有限公司" in page
+    assert "测试/链:[2]*?&lt;b&gt;" in page
+
+
+def test_markdown_escapes_hostile_names(catalog):
+    text = render_markdown(catalog)
+    assert fx.HOSTILE not in text and "<img" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;&amp;\"'有限公司" in text
+    cells = None  # no cell breaks its table: every row has as many cells as the header
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            cells = None
+            continue
+        n = len(re.split(r"(?<!\\)\|", line))
+        cells = cells or n
+        assert n == cells, line
+
+
+def test_formats_parse():
+    assert parse_formats("md,xlsx") == ("xlsx", "md")
+    assert set(FORMATS) == {"xlsx", "docx", "html", "md", "json"}
+    with pytest.raises(Exception, match="unknown catalogue format"):
+        parse_formats("pdf")
+
+
+@pytest.fixture(scope="module")
+def written(store, catalog, tmp_path_factory):
+    out = tmp_path_factory.mktemp("catalog-fixture")
+    return write_catalog(store, catalog, out, formats=FORMATS, maps=False)
+
+
+def _file(written, ext):
+    return next(p for p in written.files if p.suffix == f".{ext}")
+
+
+def test_xlsx_read_back(written):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    path = _file(written, "xlsx")
+    sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+    names = list(sheets)
+    fixed = ["招商方向", "卡脖子技术", "短板长板", "来源与说明"]
+    assert names[0] == "总览" and names[-4:] == fixed
+    chain_sheets = names[1:-4]
+    assert len(chain_sheets) == 4 and len({n.lower() for n in names}) == len(names)
+    for name in names:
+        assert 0 < len(name) <= 31 and not BAD_SHEET.search(name), name
+    assert "测试链" in chain_sheets
+    assert list(sheets["总览"].columns) == list(SUMMARY_COLUMNS)
+    for name in chain_sheets:
+        frame = sheets[name]
+        assert list(frame.columns) == list(TARGET_COLUMNS), name
+        assert frame["推荐理由"].notna().all() and (frame["推荐理由"].str.strip() != "").all(), name
+        assert frame["证据来源"].notna().all(), name
+    targets = sheets["测试链"]
+    assert len(targets) == 8 and targets["目标企业"].iloc[0] == "苏州部件有限公司"
+    assert not targets["所在地"].str.contains("常州").any()
+
+    wb = load_workbook(path)
+    for name in [names[0], *chain_sheets, "招商方向", "卡脖子技术", "短板长板"]:
+        ws = wb[name]
+        assert ws.freeze_panes == "A2", name
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
+    ws = wb["测试链"]
+    header = [c.value for c in ws[1]]
+    col = {h: c.column_letter for h, c in zip(header, ws[1])}
+    longest = max(display_width(v) for v in targets["目标企业"])
+    assert ws.column_dimensions[col["目标企业"]].width >= longest + 2  # CJK counted as 2
+    assert ws.column_dimensions[col["推荐理由"]].width <= 62
+    assert ws[f"{col['推荐理由']}2"].alignment.wrap_text
+    # a name that looks like a formula stays text
+    cells = [c for row in wb[chain_sheets[0]].iter_rows() for c in row if c.value == fx.FORMULA]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_docx_read_back(written):
+    import docx
+
+    document = docx.Document(str(_file(written, "docx")))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    level1 = [t for s, t in headings if s == "Heading 1"]
+    assert level1[0] == "总览" and level1[-1] == "数据来源与说明" and "测试链" in level1
+    level2 = [t for s, t in headings if s == "Heading 2"]
+    for section in ("概况", "产业链图谱", "短板长板", "招商方向", "目标企业"):
+        assert level2.count(section) == 4, section
+    assert level2.count("说明") == 4 + 1 and level2[-3:] == ["数据来源", "评分方法", "说明"]
+    headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    target_tables = [t for t, h in zip(document.tables, headers) if h == list(TARGET_COLUMNS)]
+    assert len(target_tables) == 2 and len(target_tables[-1].rows) == 1 + 8  # two chains have no targets
+    assert all(row.cells[6].text.strip() for t in target_tables for row in t.rows[1:])
+    assert not document.inline_shapes  # written with maps=False
+
+
+def _png(width: int = 4, height: int = 3) -> bytes:
+    """A valid RGB PNG, made by hand."""
+    raw = b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_docx_and_html_embed_the_map_images(catalog, tmp_path):
+    import docx
+
+    from viz.catalog.word import write_docx
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>测试链</text></svg>'
+    maps = {c.chain: MapImage(c.chain, svg, _png(), ()) for c in catalog.chains}
+    document = docx.Document(str(write_docx(catalog, tmp_path / "m.docx", maps=maps)))
+    assert len(document.inline_shapes) == len(catalog.chains)
+    page = render_html(catalog, maps=maps)
+    assert page.count('src="data:image/svg+xml;base64,') == len(catalog.chains)
+    assert not NETWORK.search(page)  # the SVG's namespace URL is inside the base64 data
+
+
+def test_maps_from_viz_when_available(store, catalog, tmp_path):
+    import docx
+
+    missing = maps_available()
+    done = write_catalog(store, catalog, tmp_path, formats=("docx", "html"))
+    document = docx.Document(str(_file(done, "docx")))
+    page = _file(done, "html").read_text(encoding="utf-8")
+    if missing:
+        assert done.notes == [missing]
+        assert missing in page and any(missing in p.text for p in document.paragraphs)
+        pytest.skip(f"chain maps not installed: {missing}")
+    assert page.count('src="data:image/svg+xml;base64,') == len(catalog.chains)
+    if all(image.png for image in done.maps.values()):
+        assert len(document.inline_shapes) == len(catalog.chains)
+    else:
+        assert done.notes  # says why the PNG is missing
+
+
+def test_json_and_markdown_files(written):
+    data = json.loads(_file(written, "json").read_text(encoding="utf-8"))
+    assert data["region"] == "320400" and data["as_of"] and data["sources"] and data["caveats"]
+    assert [t["key"] for t in data["chains"][-1]["targets"]] == fx.EXPECTED_ORDER
+    assert _file(written, "md").read_text(encoding="utf-8").startswith("# 常州市招商指导目录")
+
+
+def test_cli_on_a_hostile_fixture(run, tmp_path):
+    from graph.schema import load_schema
+    from ingest.build import build
+    from ingest.load import raw_tables_from_records
+
+    home = tmp_path / "home"
+    build([], home, records=raw_tables_from_records(fx.records(), load_schema(), "targets-fixture"))
+    out = tmp_path / "out"
+    result = run("--home", home, "-q", "catalog", "--chain", "测试链", "--out", out, "--formats", "html,md")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["catalog-320400-ch-t.html",
+                                                                   "catalog-320400-ch-t.md"]
+    hostile = run("--home", home, "-q", "catalog", "--chain", fx.HOSTILE_CHAIN, "--out", out, "--formats", "html")
+    assert hostile.exit_code == 0, hostile.output
+    page = (out / "catalog-320400-ch-h.html").read_text(encoding="utf-8")  # with the map embedded, if any
+    assert fx.HOSTILE not in page and "<b>" not in page and "<script" not in page.lower()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and not NETWORK.search(page)
+    bad = run("--home", home, "catalog", "--all", "--out", out, "--formats", "pdf")
+    assert bad.exit_code == 2 and "unknown catalogue format" in bad.output and "hint:" in bad.output
+    neither = run("--home", home, "catalog", "--out", out)
+    assert neither.exit_code == 2 and "--chain NAME" in neither.output
+    both = run("--home", home, "catalog", "--all", "--chain", "测试链", "--out", out)
+    assert both.exit_code == 2
+
+
+# --------------------------------------------------------------------------- the bundled data, end to end
+
+
+@pytest.fixture(scope="module")
+def bundled_catalog(bundled_home, tmp_path_factory):
+    from click.testing import CliRunner
+
+    from chainkg.cli import cli
+
+    out = tmp_path_factory.mktemp("catalog-bundled")
+    result = CliRunner().invoke(cli, ["--home", str(bundled_home), "-q", "catalog", "--region", "常州市", "--all",
+                                      "--out", str(out), "--formats", "xlsx,docx,html,md,json"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_bundled_catalog_writes_every_format(bundled_catalog):
+    out, output = bundled_catalog
+    names = sorted(p.name for p in out.iterdir() if p.is_file())
+    assert names == [f"catalog-320400-all.{ext}" for ext in ("docx", "html", "json", "md", "xlsx")]
+    assert "21 chains" in output
+
+
+def test_bundled_targets_have_reasons_sources_and_are_outside_changzhou(bundled_catalog, bundled_store):
+    import pandas as pd
+
+    out, _ = bundled_catalog
+    sheets = pd.read_excel(out / "catalog-320400-all.xlsx", sheet_name=None, dtype=str)
+    chain_sheets = [n for n in sheets if n not in ("总览", "招商方向", "卡脖子技术", "短板长板", "来源与说明")]
+    assert len(chain_sheets) == 21
+    rows = pd.concat([sheets[n] for n in chain_sheets], ignore_index=True)
+    assert len(rows) > 50
+    for col in ("推荐理由", "证据来源", "所在地", "数据截至"):
+        assert rows[col].notna().all() and (rows[col].str.strip() != "").all(), col
+    assert not rows["所在地"].str.contains("常州").any()
+
+    data = json.loads((out / "catalog-320400-all.json").read_text(encoding="utf-8"))
+    local = bundled_store.region_subtree("320400")
+    located = bundled_store.edges("LOCATED_IN", ["from", "to"])
+    places: dict[str, set[str]] = {}
+    for k, v in zip(located["from"], located["to"]):
+        places.setdefault(k, set()).add(v)
+    keys = [t["key"] for c in data["chains"] for t in c["targets"]]
+    assert keys and all(places[k] and not places[k] & local for k in keys)
+
+
+def test_bundled_html_has_no_network_resource(bundled_catalog):
+    out, _ = bundled_catalog
+    page = (out / "catalog-320400-all.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and not NETWORK.search(page) and "<script" not in page.lower()
+
+
+def test_bundled_reasons_can_be_checked_with_show(bundled_catalog, bundled_home, run):
+    """The top target of every chain: each evidence fact is in `chainkg show <kind> <subject> --format json`."""
+    from queries.show import KINDS
+    from queries.targets import chain_targets
+
+    kind_of = {label: kind for kind, label in KINDS.items()}
+    from graph.embedded import EmbeddedStore
+
+    store = EmbeddedStore.open(bundled_home)
+    views: dict[tuple[str, str], dict] = {}
+    checked = 0
+    for chain in ("工业机器人", "集成电路", "新能源汽车及动力电池"):
+        for target in chain_targets(store, chain=chain, top=3).targets:
+            for ev in target.evidence:
+                key = (ev.subject_label, ev.subject)
+                if key not in views:
+                    shown = run("--home", bundled_home, "show", kind_of[ev.subject_label], ev.subject,
+                                "--format", "json", "--limit", "1000")
+                    assert shown.exit_code == 0, shown.output
+                    views[key] = json.loads(shown.output)
+                view = views[key]
+                if ev.relationship:
+                    assert any(x["key"] == ev.other and x["source"] == ev.source and x["as_of"] == ev.as_of
+                               for x in view["relations"][ev.relationship][ev.direction]), ev.fact
+                else:
+                    assert view["node"][ev.property] == ev.value, ev.fact
+                checked += 1
+    assert checked >= 20

@@ -1,0 +1,120 @@
+"""Renderers of the 招商指导目录 (:mod:`queries.catalog`): Excel, Word, HTML and Markdown.
+
+:func:`write_catalog` writes the formats asked for into a folder, with the
+chain maps of ``viz`` embedded where they are available::
+
+    from queries.catalog import region_catalog
+    from viz.catalog import write_catalog
+
+    catalog = region_catalog(store, region="常州市")
+    written = write_catalog(store, catalog, "out/", formats=("xlsx", "docx", "html", "md"))
+
+File names are ``catalog-<region code>-<scope>.<ext>`` (scope: the chain key,
+the cluster key, or ``all``); Markdown's map SVGs go to ``maps/<chain key>.svg``
+beside it.
+
+>>> import tempfile
+>>> from queries._fixture import fixture_store
+>>> from queries.catalog import region_catalog
+>>> store = fixture_store()
+>>> out = tempfile.mkdtemp()
+>>> written = write_catalog(store, region_catalog(store, chains=["示例链"]), out, formats=("md", "html"),
+...                         scope_key="ch-demo")
+>>> sorted(str(p.relative_to(out)) for p in written.files)
+['catalog-320400-ch-demo.html', 'catalog-320400-ch-demo.md', 'maps/catalog-320400-ch-demo.svg']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chainkg.errors import ChainkgError
+from graph.store import GraphStore
+from viz.catalog.common import file_stem
+from viz.catalog.maps import MapImage, chain_images
+
+__all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats"]
+
+#: the formats, in the order they are written (json: the catalogue's data, for machines)
+FORMATS = ("xlsx", "docx", "html", "md", "json")
+#: the formats written unless asked otherwise
+DEFAULT_FORMATS = ("xlsx", "docx", "html", "md")
+
+
+class FormatError(ChainkgError):
+    """Unknown catalogue format."""
+
+
+def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
+    """``"xlsx,md"`` → ``("xlsx", "md")`` in :data:`FORMATS` order; unknown names are an error.
+
+    >>> parse_formats("md, XLSX")
+    ('xlsx', 'md')
+    """
+    items = text.split(",") if isinstance(text, str) else list(text)
+    wanted = {i.strip().lower().lstrip(".") for i in items if i and i.strip()}
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown or not wanted:
+        raise FormatError(f"unknown catalogue format(s): {', '.join(unknown) or '(none given)'}",
+                          hint=f"use a comma-separated list of {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+@dataclass
+class WrittenCatalog:
+    """What :func:`write_catalog` wrote, and the notes about maps."""
+
+    files: list[Path]
+    maps: dict[str, MapImage] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
+                  scope_key: str = "all", maps: bool = True) -> WrittenCatalog:
+    """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created); maps from ``viz`` unless ``maps=False``."""
+    from viz.catalog.excel import write_xlsx
+    from viz.catalog.markdown import render_markdown
+    from viz.catalog.webpage import render_html
+    from viz.catalog.word import write_docx
+
+    formats = parse_formats(list(formats))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(catalog.region, scope_key)
+    images = chain_images(store, catalog, png="docx" in formats) if maps else {}
+    notes: list[str] = []
+    for image in images.values():
+        for note in image.notes:
+            if note not in notes:
+                notes.append(note)
+    files: list[Path] = []
+    if "xlsx" in formats:
+        files.append(write_xlsx(catalog, out / f"{stem}.xlsx"))
+    if "docx" in formats:
+        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images))
+    if "html" in formats:
+        path = out / f"{stem}.html"
+        path.write_text(render_html(catalog, maps=images), encoding="utf-8")
+        files.append(path)
+    if "md" in formats:
+        links = {}
+        for key, image in sorted(images.items()):
+            if image.svg:
+                svg = out / "maps" / f"{file_stem(catalog.region, key)}.svg"
+                svg.parent.mkdir(exist_ok=True)
+                svg.write_text(image.svg, encoding="utf-8")
+                links[key] = f"maps/{svg.name}"
+                files.append(svg)
+        path = out / f"{stem}.md"
+        path.write_text(render_markdown(catalog, maps=images, map_links=links), encoding="utf-8")
+        files.append(path)
+    if "json" in formats:
+        path = out / f"{stem}.json"
+        data = catalog.to_dict()
+        data["map_notes"] = notes
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+        files.append(path)
+    return WrittenCatalog(files, images, notes)

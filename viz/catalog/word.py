@@ -1,0 +1,186 @@
+"""The catalogue as a Word document (.docx, python-docx): headings, tables and the chain maps.
+
+Landscape A4 so the nine-column target list fits; a heading per chain (level 1)
+and per section (level 2); tables in the built-in "Table Grid" style with a
+repeated, bold header row; each chain's map as a PNG picture when one could be
+made (:mod:`viz.catalog.maps`), else a note in its place. East Asian text uses
+宋体 / 黑体 (set as the ``eastAsia`` font, which Word and WPS honour).
+
+>>> import tempfile, pathlib
+>>> import docx
+>>> from queries._fixture import fixture_store
+>>> from queries.catalog import region_catalog
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "c.docx"
+>>> _ = write_docx(region_catalog(fixture_store(), chains=["示例链"]), path)
+>>> [p.text for p in docx.Document(path).paragraphs if p.style.name == "Heading 1"]
+['总览', '示例链', '数据来源与说明']
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from queries.catalog import (
+    CHOKE_COLUMNS,
+    DIRECTION_COLUMNS,
+    SHORTBOARD_COLUMNS,
+    SOURCE_COLUMNS,
+    SUMMARY_COLUMNS,
+    TARGET_COLUMNS,
+)
+from viz.catalog.common import MAP_SECTION, clean_text, number, overview_lines, weights_lines
+
+__all__ = ["write_docx", "BODY_FONT", "HEADING_FONT"]
+
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+
+
+def _east_asian(style_or_run, font: str) -> None:
+    from docx.oxml.ns import qn
+
+    element = style_or_run.element
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), font)
+
+
+def _styles(document) -> None:
+    from docx.shared import Pt
+
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(10)
+    _east_asian(normal, BODY_FONT)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        _east_asian(document.styles[name], HEADING_FONT)
+
+
+def _landscape(document) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.8))
+    section.top_margin = section.bottom_margin = Cm(1.6)
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    header = tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})
+    tr_pr.append(header)
+
+
+def _text(value) -> str:
+    return clean_text(value if isinstance(value, str) else number(value))
+
+
+def _table(document, columns: Sequence[str], rows: Iterable[Mapping[str, object]], *, size: float = 8.5):
+    from docx.shared import Pt
+
+    rows = list(rows)
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = document.styles["Table Grid"]
+    header = table.rows[0]
+    _repeat_header(header)
+    for cell, name in zip(header.cells, columns):
+        run = cell.paragraphs[0].add_run(name)
+        run.bold = True
+        run.font.size = Pt(size)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, name in zip(cells, columns):
+            lines = _text(row.get(name)).split("\n")
+            paragraph = cell.paragraphs[0]
+            for k, line in enumerate(lines):
+                if k:
+                    paragraph = cell.add_paragraph()
+                run = paragraph.add_run(line)
+                run.font.size = Pt(size)
+    return table
+
+
+def _bullets(document, items: Iterable[str]) -> None:
+    for item in items:
+        document.add_paragraph(_text(item), style="List Bullet")
+
+
+def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None = None) -> Path:
+    """Write the document to ``path`` and return the path; ``maps``: chain key → MapImage (PNG used)."""
+    import docx
+    from docx.shared import Cm
+
+    maps = maps or {}
+    path = Path(path)
+    document = docx.Document()
+    _styles(document)
+    _landscape(document)
+    document.core_properties.title = clean_text(catalog.title)
+    document.core_properties.author = "chainkg"
+    document.add_heading(_text(catalog.title), level=0)
+    for line in (f"地区：{catalog.region_name}（{catalog.region}）",
+                 f"范围：{catalog.scope}（{len(catalog.chains)} 条产业链）",
+                 f"数据截至：{catalog.as_of or '未知'}；图谱 {catalog.graph_digest[:12]}（最新事实 {catalog.graph_as_of}）"):
+        document.add_paragraph(_text(line))
+    document.add_heading("总览", level=1)
+    _table(document, SUMMARY_COLUMNS, catalog.summary_rows())
+    width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
+    for chain in catalog.chains:
+        document.add_page_break()
+        document.add_heading(_text(chain.chain_name), level=1)
+        document.add_heading("概况", level=2)
+        for label, text in overview_lines(chain):
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(_text(label) + "：").bold = True
+            paragraph.add_run(_text(text))
+        document.add_heading(MAP_SECTION, level=2)
+        image = maps.get(chain.chain)
+        png = getattr(image, "png", None)
+        if png:
+            document.add_picture(io.BytesIO(png), width=min(width, Cm(25)))
+            document.add_paragraph(_text(f"{chain.chain_name}产业链图谱"), style="Caption")
+        elif image is None:
+            document.add_paragraph("未生成图谱。")
+        _bullets(document, getattr(image, "notes", ()) or ())
+        document.add_heading("短板长板", level=2)
+        _table(document, SHORTBOARD_COLUMNS, [line.cells() for line in chain.shortboard])
+        if chain.chokepoints is not None:
+            document.add_heading("卡脖子技术", level=2)
+            if chain.chokepoints:
+                _table(document, CHOKE_COLUMNS, [line.cells() for line in chain.chokepoints])
+            else:
+                document.add_paragraph("该链没有可评分的技术。")
+        document.add_heading("招商方向", level=2)
+        if chain.directions:
+            _table(document, DIRECTION_COLUMNS, [line.cells() for line in chain.directions])
+        else:
+            document.add_paragraph("没有缺链、弱链环节或需引进的关键技术。")
+        document.add_heading("目标企业", level=2)
+        if chain.targets:
+            _table(document, TARGET_COLUMNS, [row.cells() for row in chain.targets], size=7.5)
+        else:
+            document.add_paragraph("图中没有与该链缺口匹配的外地企业。")
+        document.add_heading("说明", level=2)
+        _bullets(document, chain.caveats)
+    document.add_page_break()
+    document.add_heading("数据来源与说明", level=1)
+    document.add_heading("数据来源", level=2)
+    _table(document, SOURCE_COLUMNS, [{"来源": s.get("id"), "标题": s.get("title"), "类型": s.get("kind"),
+                                       "许可": s.get("licence"), "署名": s.get("attribution"),
+                                       "引用事实数": s.get("facts")} for s in catalog.sources])
+    document.add_heading("评分方法", level=2)
+    _bullets(document, weights_lines(catalog))
+    document.add_heading("说明", level=2)
+    _bullets(document, catalog.caveats)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
