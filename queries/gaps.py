@@ -40,7 +40,7 @@ import pandas as pd
 
 from chainkg.errors import ConfigError, NotFoundError
 from graph.store import GraphStore
-from queries._arrow import ArrowTable, arrow_column, key_index, key_rows, positions
+from queries._arrow import ArrowTable, arrow_column, key_index, positions
 
 __all__ = [
     "STATUSES",

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from graph.store import GraphStore
-from queries._arrow import ArrowTable, arrow_column, key_index, key_rows
+from queries._arrow import ArrowTable, arrow_column, key_index
 from queries.gaps import (
     DEFAULT_REGION,
     NATION,
