@@ -27,6 +27,7 @@ spaCy and jieba are imported inside functions: importing this module is cheap.
 
 from __future__ import annotations
 
+from chainkg.errors import ChainkgError
 from ingest.extract.gazetteer import LABELS, Gazetteer
 from ingest.extract.normalize import _sentences
 
@@ -69,8 +70,10 @@ def _cue_patterns() -> dict[str, list[list[dict]]]:
     }
 
 
-class MissingDependencyError(ImportError):
+class MissingDependencyError(ChainkgError, ImportError):
     """spaCy or jieba is not installed."""
+
+    hint = "pip install 'chainkg[extract]' (the README's install command includes it)"
 
 
 def _imports():
