@@ -102,7 +102,7 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
             "format": FORMAT,
             "schema_version": tables.schema.version,
             "digest": digest,
-            "as_of": _latest_date(tables),
+            "as_of": tables.latest_as_of(),
             "data": list(data),
             "counts": tables.counts(),
         }
@@ -173,15 +173,6 @@ def _swap_link(home: Path, target: Path) -> None:
         temp.unlink()
     temp.symlink_to(target.relative_to(home), target_is_directory=True)
     os.replace(temp, home / _LINK)
-
-
-def _latest_date(tables: GraphTables) -> str:
-    latest = ""
-    for group in (tables.nodes, tables.edges):
-        for frame in group.values():
-            if len(frame):
-                latest = max(latest, str(frame["as_of"].max()))
-    return latest
 
 
 class EmbeddedStore(GraphStore):

@@ -28,12 +28,8 @@ class TableStore(GraphStore):
         self._data = tuple(data)
 
     def info(self) -> StoreInfo:
-        latest = ""
-        for group in (self.tables.nodes, self.tables.edges):
-            for frame in group.values():
-                if len(frame):
-                    latest = max(latest, str(frame["as_of"].max()))
-        return StoreInfo("memory", "<memory>", self.tables.digest(), latest, self._data, self.tables.counts())
+        return StoreInfo("memory", "<memory>", self.tables.digest(), self.tables.latest_as_of(), self._data,
+                         self.tables.counts())
 
     def nodes(self, label: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         frame = self.tables.node_table(label)

@@ -454,7 +454,7 @@ class Neo4jStore(GraphStore):
                 target[batch.name] = target.get(batch.name, 0) + merged
                 if progress:
                     progress(len(chunk))
-        as_of = _latest_date(tables)
+        as_of = tables.latest_as_of()
         self.run("build/write", {"props": {
             "digest": tables.digest(),
             "as_of": datetime.date.fromisoformat(as_of) if as_of else None,
@@ -769,15 +769,6 @@ def _frame(columns: list[str], rows: list[Sequence[Any]], properties: dict[str, 
     for i, col in enumerate(columns):
         data[col] = from_neo4j(properties.get(col), [row[i] for row in rows])
     return pd.DataFrame(data, columns=columns)
-
-
-def _latest_date(tables: GraphTables) -> str:
-    latest = ""
-    for group in (tables.nodes, tables.edges):
-        for frame in group.values():
-            if len(frame):
-                latest = max(latest, str(frame["as_of"].max()))
-    return latest
 
 
 def compare_counts(info: StoreInfo, local: StoreInfo | None) -> dict[str, Any]:

@@ -451,23 +451,24 @@ def ontology_shapes(ontology=None):
             shapes.add((prop, sh.datatype, model.range[p]))
     for cls in sorted(model.classes):
         for on, allowed in model.all_values.get(cls, ()):
-            shape = BNode()
-            shapes.add((shape, RDF.type, sh.NodeShape))
-            shapes.add((shape, sh.targetClass, cls))
-            prop = BNode()
-            shapes.add((shape, sh.property, prop))
-            shapes.add((prop, sh.path, on))
-            class_constraint(prop, allowed)
+            class_constraint(_class_property_shape(shapes, sh, cls, on), allowed)
         for on, value in model.has_value.get(cls, ()):
-            shape = BNode()
-            shapes.add((shape, RDF.type, sh.NodeShape))
-            shapes.add((shape, sh.targetClass, cls))
-            prop = BNode()
-            shapes.add((shape, sh.property, prop))
-            shapes.add((prop, sh.path, on))
+            prop = _class_property_shape(shapes, sh, cls, on)
             shapes.add((prop, sh.hasValue, value))
             shapes.add((prop, sh.maxCount, Literal(1)))
     return shapes
+
+
+def _class_property_shape(shapes, sh, cls, path):
+    """A node shape targeting ``cls`` with one property shape on ``path``; returns the property shape."""
+    from rdflib import RDF, BNode
+
+    shape, prop = BNode(), BNode()
+    shapes.add((shape, RDF.type, sh.NodeShape))
+    shapes.add((shape, sh.targetClass, cls))
+    shapes.add((shape, sh.property, prop))
+    shapes.add((prop, sh.path, path))
+    return prop
 
 
 def missing_terms(schema=None, ontology=None) -> list[str]:

@@ -176,8 +176,9 @@ def _property(where: str, name: str, spec: dict) -> Property:
 
 
 def _properties(where: str, specs: Any) -> dict[str, Property]:
-    specs = _check_keys(where, specs or {}, set(specs or {}))
-    return {name: _property(where, name, spec) for name, spec in specs.items()}
+    if not isinstance(specs or {}, dict):
+        raise SchemaError(f"{where}: expected a mapping, got {type(specs).__name__}")
+    return {name: _property(where, name, spec) for name, spec in (specs or {}).items()}
 
 
 def _labels_of(where: str, value: Any, labels: dict[str, Label]) -> tuple[str, ...]:

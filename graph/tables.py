@@ -70,6 +70,15 @@ class GraphTables:
             return self.edges[rel_type]
         return pd.DataFrame({c: pd.Series([], dtype="string") for c in self.schema.relationship(rel_type).columns()})
 
+    def latest_as_of(self) -> str:
+        """The latest ``as_of`` of any node or relationship ("" for an empty graph)."""
+        latest = ""
+        for group in (self.nodes, self.edges):
+            for frame in group.values():
+                if len(frame):
+                    latest = max(latest, str(frame["as_of"].max()))
+        return latest
+
     def counts(self) -> dict[str, dict[str, int]]:
         return {
             "nodes": {label: len(self.nodes.get(label, ())) for label in self.schema.labels},
