@@ -12,7 +12,9 @@ both places. Every relationship endpoint and every ``source`` must resolve.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from graph.records import EdgeRecord, NodeRecord
 from graph.schema import Label, Relationship, Schema, load_schema
 from graph.tables import GraphTables
 from ingest.readers import RawTable, read_csv_table, read_xlsx_tables
+from ingest.references import KeyCheck
 from ingest.validate import STRING, _arrow, validate_table
 
 __all__ = ["load_tables", "raw_tables_from_records", "read_folder", "DEFAULT_DATA_DIR"]
@@ -142,8 +145,9 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
             tables.nodes[spec.name] = frame
         else:
             tables.edges[spec.name] = frame
-    tables.prefetch_node_digests()  # hashed in a second thread while the keys are checked
-    clean = _KeyCheck(tables)
+    with ThreadPoolExecutor(max_workers=_workers()) as pool:
+        clean = KeyCheck(tables, pool)
+    tables.prefetch_node_digests(clean.key_hashes)  # hashed in a second thread while the problems are sorted out
     for name, pieces in parts.items():
         spec = files[name]
         if isinstance(spec, Label):
@@ -151,7 +155,10 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
                 problems += _duplicates(tables.nodes[spec.name], [spec.key], pieces, f"duplicate {spec.name} key",
                                         "keep one row per key (keys must be unique across all data folders)")
         else:
-            if not clean.distinct_edges(spec):
+            distinct = clean.distinct_edges(spec)
+            if distinct is None:
+                distinct = _all_distinct(tables.edges[spec.name], spec.endpoint_columns() + list(spec.identity))
+            if not distinct:
                 identity = spec.endpoint_columns() + list(spec.identity)
                 problems += _duplicates(tables.edges[spec.name], identity, pieces, f"duplicate {spec.name} relationship",
                                         "keep one row per relationship" + (
@@ -173,90 +180,12 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
     return tables
 
 
-class _KeyCheck:
-    """Key uniqueness, endpoint resolution and relationship uniqueness, checked in one pass per label.
-
-    For each label, its keys and every endpoint column that refers to it are
-    dictionary-encoded together, keys first: the keys are distinct exactly
-    when they get the codes 0…n-1, an endpoint resolves exactly when its code
-    is below the number of distinct keys, and the codes make relationship
-    identities integers. Only a table that fails a check goes through the
-    row-by-row functions that word the problems, so the messages do not change.
-    """
-
-    def __init__(self, tables: GraphTables):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        self.tables = tables
-        self._distinct: dict[str, bool] = {}
-        self._codes: dict[tuple[str, str], np.ndarray] = {}
-        self._resolved: dict[tuple[str, str], bool] = {}
-        self._sizes: dict[str, int] = {}
-        schema = tables.schema
-        for label, spec in schema.labels.items():
-            ends = [(rel, end) for rel in tables.edges
-                    for end, labels in (("from", schema.relationship(rel).from_labels),
-                                        ("to", schema.relationship(rel).to_labels))
-                    if labels == (label,)]
-            if label not in tables.nodes and not ends:
-                continue
-            keys = _arrow(tables.node_table(label)[spec.key])
-            columns = [keys] + [_arrow(tables.edges[rel][end]) for rel, end in ends]
-            # an endpoint column sorted by its key (as tables often are) is encoded one run at a time
-            runs = [(None, None)] + [_runs(column) for column in columns[1:]]
-            chunks = [chunk.cast(pa.large_string()) for column, (firsts, _) in zip(columns, runs)
-                      for chunk in (column if firsts is None else column.take(pa.array(firsts))).chunks]
-            if not chunks:
-                continue
-            encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string()))
-            codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]) \
-                if encoded.num_chunks else np.zeros(0, dtype=np.int32)
-            n = len(keys)
-            known = int(codes[:n].max()) + 1 if n else 0
-            self._distinct[label] = known == n and bool(np.array_equal(codes[:n], np.arange(n)))
-            self._sizes[label] = len(encoded.chunk(0).dictionary) if encoded.num_chunks else 0
-            start = n
-            for (rel, end), column, (firsts, lengths) in zip(ends, columns[1:], runs[1:]):
-                size = len(column) if firsts is None else len(firsts)
-                part = codes[start:start + size]
-                start += size
-                if lengths is not None:
-                    part = np.repeat(part, lengths)
-                self._codes[rel, end] = part
-                self._resolved[rel, end] = bool((part < known).all())
-
-    def endpoint_rows(self) -> dict[tuple[str, str], np.ndarray]:
-        """Row numbers of the endpoints in their node tables (valid once every key is distinct and resolved)."""
-        return {key: codes.astype(np.int32, copy=False) for key, codes in self._codes.items()}
-
-    def distinct_nodes(self, label: str) -> bool:
-        return self._distinct.get(label, False)
-
-    def resolved(self, spec: Relationship) -> bool:
-        return self._resolved.get((spec.name, "from"), False) and self._resolved.get((spec.name, "to"), False)
-
-    def distinct_edges(self, spec: Relationship) -> bool:
-        frame = self.tables.edges[spec.name]
-        if len(frame) < 2:
-            return True
-        if (spec.name, "from") not in self._codes or (spec.name, "to") not in self._codes:
-            return bool(_all_distinct(frame, spec.endpoint_columns() + list(spec.identity)))
-        parts = [(self._codes[spec.name, "from"], self._sizes[spec.from_labels[0]]),
-                 (self._codes[spec.name, "to"], self._sizes[spec.to_labels[0]])]
-        for col in spec.identity:
-            codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
-            parts.append((codes, len(uniques)))
-        combined = np.zeros(len(frame), dtype=np.int64)
-        span = 1
-        for codes, size in parts:
-            size = max(size, 1)
-            if span * size >= 2**62:
-                return bool(_all_distinct(frame, spec.endpoint_columns() + list(spec.identity)))
-            combined = combined * size + codes.astype(np.int64)
-            span *= size
-        combined.sort()
-        return not bool((combined[1:] == combined[:-1]).any())
+def _workers() -> int:
+    """Threads for the checks: one per CPU this process may use (at least two, so work overlaps)."""
+    try:
+        return max(2, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(2, os.cpu_count() or 2)
 
 
 def _where(pieces: list[_Part], position: int) -> tuple[str, int]:
@@ -347,23 +276,6 @@ def _unknown_sources(tables: GraphTables, origins: dict[str, list[_Part]]) -> li
             problems.append(InputProblem(file, row, "source", f"unknown source {frame.iloc[pos]['source']!r}",
                                          "add it to sources.csv or use a listed source id"))
     return problems
-
-
-def _runs(column) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """For a column with long runs of equal neighbours (sorted by it): the first row and length of each
-    run; (None, None) when runs would not save work."""
-    import pyarrow.compute as pc
-
-    n = len(column)
-    if n < 1024:
-        return None, None
-    head = column.slice(0, n - 1)
-    tail = column.slice(1, n - 1)
-    changes = np.flatnonzero(pc.not_equal(tail, head).to_numpy(zero_copy_only=False)) + 1
-    if len(changes) > n // 2:
-        return None, None
-    firsts = np.concatenate([[0], changes])
-    return firsts, np.diff(np.concatenate([firsts, [n]]))
 
 
 def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:

@@ -13,6 +13,8 @@ stock code such as ``002594`` keeps its leading zeros.
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +71,13 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
     """
     path = Path(path)
     shown = str(path)
-    data = path.read_bytes()
+    with _mapped(path) as mapped:
+        if not mapped[:3] == b"\xef\xbb\xbf" and b"\x00" not in mapped[:65536] and mapped[:4096].strip():
+            try:  # the common case, parsed straight from the mapped file
+                return _parse_utf8(mapped, shown, name or path.name, "utf-8", checked=False)
+            except _NotUtf8:
+                pass
+        data = bytes(mapped)
     if not data[:4096].strip() and not data.strip():
         raise BadInputError([InputProblem(shown, 1, None, "the file is empty",
                                           "write a header row with the column names, or delete the file")])
@@ -77,11 +85,6 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
         raise BadInputError([InputProblem(
             shown, 1, None, "not UTF-8, GBK or GB18030 text (looks like UTF-16 or a binary file)",
             "save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)")])
-    if not data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return _parse_utf8(data, shown, name or path.name, "utf-8", checked=False)
-        except _NotUtf8:
-            pass
     try:
         encoding = detect_encoding(data)
     except UnicodeDecodeError as error:
@@ -98,6 +101,25 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
         except UnicodeDecodeError as error:
             raise _not_text(shown, data, error) from None
         raise
+
+
+@contextmanager
+def _mapped(path: Path):
+    """The bytes of ``path``, memory-mapped (no copy into Python); an empty file gives ``b""``."""
+    import mmap
+
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            yield b""
+            return
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            yield mapped
+        finally:
+            try:
+                mapped.close()
+            except BufferError:  # an Arrow buffer still points into it: it closes when that is freed
+                pass
 
 
 class _NotUtf8(Exception):
@@ -138,7 +160,8 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
     def parse(threads: bool, careful: bool = True):
         return pcsv.read_csv(
             pa.py_buffer(data),
-            read_options=pcsv.ReadOptions(use_threads=threads, column_names=columns, skip_rows=1),
+            read_options=pcsv.ReadOptions(use_threads=threads, column_names=columns, skip_rows=1,
+                                            block_size=_BLOCK),
             parse_options=pcsv.ParseOptions(newlines_in_values=careful,
                                             invalid_row_handler=on_invalid if careful else None),
             convert_options=pcsv.ConvertOptions(
@@ -149,7 +172,7 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
         )
 
     table = None
-    if b'"' not in data:
+    if data.find(b'"') < 0:
         # no quotes, so no value spans lines: the parser's fast mode, without a Python callback per bad
         # row; any trouble, and the careful parse below finds and words it
         try:
@@ -183,9 +206,14 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
     return RawTable(name, shown, frame, encoding)
 
 
-def _require_utf8(data: bytes) -> None:
+#: bytes the CSV parser reads per block: blocks become the chunks of each column, and fewer chunks cost
+#: less downstream; a few blocks per large file still keep every core busy
+_BLOCK = 8 << 20
+
+
+def _require_utf8(data) -> None:
     try:
-        data.decode("utf-8")
+        str(data, "utf-8")
     except UnicodeDecodeError:
         raise _NotUtf8() from None
 
@@ -204,43 +232,70 @@ _SPACE_SEQUENCES = {
 def _strip_column(column):
     """``column`` with surrounding whitespace removed, as pandas' ``str.strip`` does it.
 
-    A column none of whose bytes can be part of a whitespace character is
-    returned as it is, without the cost of trimming every cell.
+    A column none of whose values starts or ends with a byte sequence that can
+    be a whitespace character is returned as it is, without the cost of
+    trimming every cell.
     """
     import pyarrow.compute as pc
 
-    for chunk in column.chunks:
-        if len(chunk) and _may_hold_space(chunk):
-            return pc.utf8_trim_whitespace(column)
+    if _may_need_trimming(column):
+        return pc.utf8_trim_whitespace(column)
     return column
 
 
-def _may_hold_space(chunk) -> bool:
+#: bytes that start a multi-byte whitespace character, and bytes that end one
+_LEADS = np.zeros(256, dtype=bool)
+_LEADS[list(_SPACE_SEQUENCES)] = True
+_ENDS = np.zeros(256, dtype=bool)
+_ENDS[[tail[-1] for follows in _SPACE_SEQUENCES.values() for tail in follows]] = True
+#: every multi-byte whitespace character as an integer (its bytes, big-endian), by its length
+_SPACES = {size: np.array(sorted(int.from_bytes(bytes((lead, *tail)), "big")
+                                 for lead, follows in _SPACE_SEQUENCES.items() for tail in follows
+                                 if len(tail) == size - 1), dtype=np.int32) for size in (2, 3)}
+
+
+def _is_space(b0: np.ndarray, b1: np.ndarray, b2: np.ndarray, *, backward: bool = False) -> bool:
+    """Whether some triple of bytes starts (or, ``backward``, ends) with a multi-byte whitespace character."""
+    b0, b1, b2 = (b.astype(np.int32) for b in (b0, b1, b2))
+    two = (b1 << 8 | b2) if backward else (b0 << 8 | b1)
+    return bool(np.isin(two, _SPACES[2]).any() or np.isin(b0 << 16 | b1 << 8 | b2, _SPACES[3]).any())
+
+
+def _may_need_trimming(column) -> bool:
+    """Whether some value of a string column starts or ends with whitespace.
+
+    Text that is all printable ASCII is settled by one scan of its bytes;
+    other text by the bytes at each value's edges (numpy gathers).
+    """
     import pyarrow as pa
 
-    _, offset_buffer, data = chunk.buffers()
-    if data is None:
-        return False
-    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    offsets = np.frombuffer(offset_buffer, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
-    used = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
-    if not len(used):
-        return False
-    if used.min() <= 0x20:
-        return True
-    if used.max() < 0x80:
-        return False
-    for lead, follows in _SPACE_SEQUENCES.items():
-        at = np.flatnonzero(used[:-1] == lead)
-        if not len(at):
+    for chunk in column.chunks:
+        _, offset_buffer, data = chunk.buffers()
+        if data is None or not len(chunk):
             continue
-        second = used[at + 1]
-        third = np.where(at + 2 < len(used), used[np.minimum(at + 2, len(used) - 1)], 0)
-        for tail in follows:
-            if len(tail) == 1 and (second == tail[0]).any():
-                return True
-            if len(tail) == 2 and ((second == tail[0]) & (third == tail[1])).any():
-                return True
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offset_buffer, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        raw = np.frombuffer(data, dtype=np.uint8)
+        used = raw[int(offsets[0]):int(offsets[-1])]
+        if not len(used) or (used.min() > 0x20 and used.max() < 0x80):
+            continue  # printable ASCII only
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        if not filled.all():
+            starts, ends = starts[filled], ends[filled]
+        first, last = raw[starts], raw[ends - 1]
+        if first.min() <= 0x20 or last.min() <= 0x20:  # ASCII whitespace (and control characters)
+            return True
+        top = len(raw) - 1
+        lead = _LEADS[first]  # values that may start with a multi-byte space: their first three bytes
+        at = starts[lead]
+        b0, b1, b2 = first[lead], raw[np.minimum(at + 1, top)], raw[np.minimum(at + 2, top)]
+        if _is_space(b0, b1, b2):
+            return True
+        end = _ENDS[last]  # values that may end with one: their last three bytes
+        at = ends[end]
+        if _is_space(raw[np.maximum(at - 3, 0)], raw[np.maximum(at - 2, 0)], last[end], backward=True):
+            return True
     return False
 
 

@@ -216,3 +216,29 @@ def test_unicode_spaces_are_stripped_and_punctuation_is_kept(tmp_path):
     frame = read_csv_table(path).frame
     assert list(frame["id"]) == ["a", "b"]
     assert list(frame["name"]) == ["常州、一号—“甲”", "乙"]
+
+
+def test_the_trim_check_never_misses_a_value_that_trimming_changes():
+    import random
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ingest.readers import _may_need_trimming
+
+    spaces = [" ", "\t", "\r", "\u3000", "\u00a0", "\u0085", "\u2002", "\u200a", "\u205f", "\u1680", "\u2028", "\u202f"]
+    letters = "ab常州、。（）é—“\u3001\u2014"
+    rng = random.Random(7)
+    flagged = 0
+    for _ in range(3000):
+        values = ["".join(rng.choice(letters) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 8))]
+        if rng.random() < 0.5:
+            i, space = rng.randrange(len(values)), rng.choice(spaces)
+            values[i] = space + values[i] if rng.random() < 0.5 else values[i] + space
+        column = pa.chunked_array([pa.array(values[:2], pa.large_string()), pa.array(values[2:], pa.large_string())])
+        changes = pc.utf8_trim_whitespace(column).to_pylist() != values or [v.strip() for v in values] != values
+        maybe = _may_need_trimming(column)
+        flagged += maybe
+        assert maybe or not changes, values
+        assert changes or not maybe, values  # with these letters, a flag means a real edge space
+    assert 1000 < flagged < 2000

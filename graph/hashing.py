@@ -1,0 +1,154 @@
+"""64-bit hashes of table columns, computed in numpy over Arrow buffers.
+
+One hash function everywhere: equal values get equal hashes whichever way a
+column is stored (one Arrow chunk or many, a constant, a few distinct values,
+Python strings). The digest of a graph (:func:`graph.tables.table_digest`) and
+ingest's key and reference checks (:mod:`ingest.references`) share them, so a
+key column is hashed once per build.
+
+>>> import pandas as pd
+>>> a = column_hashes(pd.Series(["常州", "syn-1", ""], dtype="string[pyarrow]"))
+>>> b = column_hashes(pd.Series(["syn-1", "常州"], dtype="string[pyarrow]"))
+>>> bool(a[0] == b[1] and a[1] == b[0] and len(set(a.tolist())) == 3)
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["column_hashes", "string_hashes", "mix", "MUL"]
+
+MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+def mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, element-wise (wrapping uint64 arithmetic)."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def column_hashes(series: pd.Series) -> np.ndarray:
+    import pyarrow as pa
+
+    if isinstance(series.dtype, pd.StringDtype) or series.dtype == object:
+        array = pa.array(series.array, from_pandas=True) if hasattr(series.array, "__arrow_array__") else \
+            pa.array(series.to_numpy(dtype=object, na_value=None), type=pa.large_string(), from_pandas=True)
+        if isinstance(array, pa.ChunkedArray):  # chunk by chunk: the hash of a value does not depend on its chunk
+            if array.num_chunks == 1:
+                array = array.chunk(0)
+            else:
+                parts = [string_hashes(chunk.cast(pa.large_string())) for chunk in array.chunks if len(chunk)]
+                return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+        return string_hashes(array.cast(pa.large_string()))
+    values = series.array
+    missing = np.asarray(series.isna(), dtype=bool)
+    if isinstance(series.dtype, pd.BooleanDtype) or series.dtype == bool:
+        bits = np.where(missing, 2, series.fillna(False).to_numpy(dtype=bool)).astype(np.uint64)
+    elif pd.api.types.is_integer_dtype(series.dtype):
+        bits = series.fillna(0).to_numpy(dtype=np.int64).view(np.uint64)
+    elif pd.api.types.is_float_dtype(series.dtype):
+        bits = series.fillna(0.0).to_numpy(dtype=np.float64).view(np.uint64)
+    else:  # anything else: by its text
+        return column_hashes(series.astype("string"))
+    del values
+    if missing.any():
+        bits = bits ^ np.where(missing, np.uint64(0xA5A5A5A5A5A5A5A5), np.uint64(0))
+    if len(bits) and (bits == bits[0]).all():
+        return np.full(len(bits), mix(bits[:1])[0], dtype=np.uint64)
+    return mix(bits)
+
+
+def string_hashes(array) -> np.ndarray:
+    """A 64-bit hash per string of an Arrow large_string array (nulls apart from every string).
+
+    A column holding one value is hashed once; a column with few distinct values
+    hashes its dictionary; others hash every string (pandas' SipHash).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(array)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if n > 1 and not array.null_count and pc.all(pc.equal(array, array[0])).as_py():
+        return np.full(n, _hash_strings(np.asarray([array[0].as_py()], dtype=object))[0], dtype=np.uint64)
+    sample = array.slice(0, min(n, 4096))
+    if n > 4096 and pc.count_distinct(sample).as_py() < 256:  # few distinct values: hash the dictionary
+        encoded = pc.dictionary_encode(array)
+        hashes = _hash_strings(encoded.dictionary.to_numpy(zero_copy_only=False))
+        codes = encoded.indices
+        out = hashes[pc.fill_null(codes, 0).to_numpy(zero_copy_only=False)]
+        if codes.null_count:
+            out[~np.asarray(pc.is_valid(codes).to_numpy(zero_copy_only=False), dtype=bool)] = _NULL
+        return out
+    out = _byte_hashes(array)
+    if array.null_count:
+        out[~np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)] = _NULL
+    del pa
+    return out
+
+
+#: strings up to this many bytes are hashed as rows of a byte matrix (grouped by length); longer ones singly
+_WIDE = 64
+
+
+def _byte_hashes(array) -> np.ndarray:
+    """A 64-bit hash of each string's UTF-8 bytes: strings of one length at a time, as the rows of a
+    byte matrix read in 8-byte words, so a million keys or names hash in a few numpy passes."""
+    n = len(array)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + n + 1]
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    out = mix(lengths.astype(np.uint64) + np.uint64(0x51ED27))
+    data = array.buffers()[2]
+    if data is None or not lengths.any():
+        return out
+    raw = np.frombuffer(data, dtype=np.uint8)
+    present = np.flatnonzero(np.bincount(lengths)) if int(lengths.max()) <= 1 << 20 else np.unique(lengths)
+    for length in present:
+        length = int(length)
+        if length == 0:
+            continue
+        rows = slice(None) if len(present) == 1 else np.flatnonzero(lengths == length)
+        if isinstance(rows, slice):  # one length throughout (codes, identifiers): no gather, no scatter
+            count = n
+        else:
+            count = len(rows)
+        if length > _WIDE:
+            for i in np.arange(n)[rows]:
+                digest = hashlib.sha256(raw[starts[i]:starts[i] + length].tobytes()).digest()[:8]
+                out[i] = mix(np.frombuffer(digest, dtype=np.uint64) ^ out[i:i + 1])[0]
+            continue
+        words = (length + 7) // 8
+        matrix = np.zeros((count, words * 8), dtype=np.uint8)
+        begins = starts[rows]
+        if isinstance(rows, slice) or (count > 1 and int(begins[-1]) - int(begins[0]) == length * (count - 1)
+                                       and bool((np.diff(begins) == length).all())):  # contiguous: a view
+            first = int(begins[0])
+            matrix[:, :length] = raw[first:first + length * count].reshape(count, length)
+        else:
+            matrix[:, :length] = raw[begins[:, None] + np.arange(length)[None, :]]
+        packed = matrix.view(np.uint64)
+        acc = out[rows]
+        for w in range(words):
+            with np.errstate(over="ignore"):
+                acc = mix(acc * MUL + packed[:, w])
+        out[rows] = acc
+    return out
+
+
+_NULL = np.uint64(0xDEADBEEFCAFEF00D)
+
+
+def _hash_strings(values) -> np.ndarray:
+    """:func:`_byte_hashes` of a few Python strings (dictionaries, constants): one hash function everywhere."""
+    import pyarrow as pa
+
+    return _byte_hashes(pa.array([None if v is None else str(v) for v in values], type=pa.large_string()))

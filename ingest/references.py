@@ -1,0 +1,218 @@
+"""Key uniqueness and reference resolution for a whole graph, by a hash join on 64-bit hashes.
+
+For each label, the key column is hashed once (:func:`graph.hashing.column_hashes`,
+the hashes the graph's digest uses as well) and put in a hash index. The keys
+are distinct when their hashes are. Every endpoint column that refers to the
+label is hashed and looked up: an endpoint resolves when a key has its hash
+*and* the same text (the text is compared, so a hash collision can only make
+a check fail, never pass). The lookups give each relationship the row of its
+endpoint in the node table, which the store's endpoint index and the digest use.
+
+A check that does not pass here says so and nothing more: :mod:`ingest.load`
+then finds and words the problems row by row with exact string comparisons,
+so the messages do not depend on this fast path.
+
+The work runs on a thread pool: hashing, lookups and comparisons are numpy,
+pandas and Arrow kernels that release the GIL, and long columns are cut into
+slices that the workers share.
+
+>>> from ingest.load import load_tables, DEFAULT_DATA_DIR
+>>> tables = load_tables([DEFAULT_DATA_DIR])
+>>> check = KeyCheck(tables)
+>>> check.distinct_nodes("Enterprise"), check.resolved(tables.schema.relationship("OPERATES_IN"))
+(True, True)
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from graph.hashing import column_hashes, string_hashes
+from graph.schema import Relationship
+from graph.tables import GraphTables
+
+__all__ = ["KeyCheck", "SLICE_ROWS"]
+
+#: endpoint columns longer than this are looked up in slices of this many rows, in parallel
+SLICE_ROWS = 1 << 20
+
+
+@dataclass(frozen=True)
+class _End:
+    """One label's part of a relationship end: which rows of the table refer to ``label``."""
+
+    rel: str
+    end: str
+    label: str
+    rows: np.ndarray | None  # positions in the relationship table; None: every row (the end has one label)
+
+
+class _SerialExecutor(Executor):
+    """Runs each task at once, in the calling thread (when no pool is given)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to the caller through the future, as a pool would
+            future.set_exception(error)
+        return future
+
+
+class KeyCheck:
+    """Key uniqueness, endpoint resolution and relationship uniqueness for the tables of a graph.
+
+    ``pool`` runs the work (a :class:`~concurrent.futures.ThreadPoolExecutor`
+    makes it parallel); without one everything runs in the calling thread.
+    """
+
+    def __init__(self, tables: GraphTables, pool: Executor | None = None):
+        self.tables = tables
+        pool = pool or _SerialExecutor()
+        schema = tables.schema
+        ends: dict[str, list[_End]] = {}
+        for rel, frame in tables.edges.items():
+            spec = schema.relationship(rel)
+            for end, labels in (("from", spec.from_labels), ("to", spec.to_labels)):
+                if len(labels) == 1:
+                    ends.setdefault(labels[0], []).append(_End(rel, end, labels[0], None))
+                    continue
+                written = frame[f"{end}_label"].to_numpy(dtype=object)
+                for label in labels:
+                    ends.setdefault(label, []).append(_End(rel, end, label, np.flatnonzero(written == label)))
+        labels = [label for label in schema.labels if label in tables.nodes or label in ends]
+        #: the 64-bit hash of every key, by label (the digest reuses them)
+        self.key_hashes: dict[str, np.ndarray] = {}
+        self._distinct: dict[str, bool] = {}
+        self._sizes: dict[str, int] = {}
+        indexes: dict[str, pd.Index] = {}
+        keys: dict[str, object] = {}
+        for label, (hashes, index, distinct, key_array) in zip(
+                labels, pool.map(lambda label: self._key_index(label), labels)):
+            self.key_hashes[label] = hashes
+            self._distinct[label] = distinct
+            self._sizes[label] = len(hashes)
+            if distinct:
+                indexes[label], keys[label] = index, key_array
+        lookups = []
+        for label, label_ends in ends.items():
+            if label not in indexes:
+                continue  # duplicate keys (or a hash collision): the exact checks in ingest.load decide
+            for item in label_ends:
+                column = tables.edges[item.rel][item.end]
+                values = column if item.rows is None else column.iloc[item.rows]
+                for start in range(0, max(len(values), 1), SLICE_ROWS):
+                    piece = values.iloc[start:start + SLICE_ROWS]
+                    lookups.append((item, pool.submit(_lookup, piece, indexes[label], keys[label])))
+        found: dict[tuple[str, str, str], list[np.ndarray | None]] = {}
+        for item, future in lookups:
+            found.setdefault((item.rel, item.end, item.label), []).append(future.result())
+        #: (relationship, end) → row of each endpoint in its node table, for ends with a single label
+        self._codes: dict[tuple[str, str], np.ndarray] = {}
+        self._resolved: dict[tuple[str, str], bool] = {}
+        for label, label_ends in ends.items():
+            for item in label_ends:
+                parts = found.get((item.rel, item.end, label))
+                ok = parts is not None and all(part is not None for part in parts)
+                self._resolved[item.rel, item.end] = self._resolved.get((item.rel, item.end), True) and ok
+                if ok and item.rows is None:
+                    self._codes[item.rel, item.end] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    def _key_index(self, label: str):
+        """The key hashes of ``label``, their index, whether they are distinct, and the keys as one Arrow array."""
+        import pyarrow as pa
+
+        column = self.tables.node_table(label)[self.tables.schema.label(label).key]
+        hashes = column_hashes(column)
+        index = pd.Index(hashes, copy=False)
+        distinct = bool(index.is_unique)
+        array = pa.array(column.array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+        return hashes, index, distinct, array.cast(pa.large_string())
+
+    def endpoint_rows(self) -> dict[tuple[str, str], np.ndarray]:
+        """Row numbers of the endpoints in their node tables (valid once every key is distinct and resolved)."""
+        return {key: codes.astype(np.int32, copy=False) for key, codes in self._codes.items()}
+
+    def distinct_nodes(self, label: str) -> bool:
+        return self._distinct.get(label, False)
+
+    def resolved(self, spec: Relationship) -> bool:
+        return self._resolved.get((spec.name, "from"), False) and self._resolved.get((spec.name, "to"), False)
+
+    def distinct_edges(self, spec: Relationship) -> bool | None:
+        """Whether no two relationships share their endpoints and identity properties; None when the
+        endpoints have no row numbers (several labels, or a failed check) and the caller must check."""
+        frame = self.tables.edges[spec.name]
+        if len(frame) < 2:
+            return True
+        if (spec.name, "from") not in self._codes or (spec.name, "to") not in self._codes:
+            return None
+        parts = [(self._codes[spec.name, "from"], self._sizes[spec.from_labels[0]]),
+                 (self._codes[spec.name, "to"], self._sizes[spec.to_labels[0]])]
+        for col in spec.identity:
+            codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
+            parts.append((codes, len(uniques)))
+        combined = np.zeros(len(frame), dtype=np.int64)
+        span = 1
+        for codes, size in parts:
+            size = max(size, 1)
+            if span * size >= 2**62:
+                return None
+            combined = combined * size + codes.astype(np.int64)
+            span *= size
+        combined.sort()
+        return not bool((combined[1:] == combined[:-1]).any())
+
+
+def _lookup(values: pd.Series, index: pd.Index, keys) -> np.ndarray | None:
+    """The row in ``keys`` of each value, or None when one of them is not a key.
+
+    Values sorted by key (a relationship table grouped by its start node) are
+    looked up one run of equal neighbours at a time.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    if not len(keys):
+        return None
+    column = pa.array(values.array)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    column = column.cast(pa.large_string())
+    if column.null_count:
+        return None
+    firsts, lengths = runs(column)
+    distinct = column if firsts is None else column.take(pa.array(firsts))
+    rows = index.get_indexer(string_hashes(distinct))
+    if bool((rows < 0).any()):
+        return None
+    if not pc.all(pc.equal(keys.take(pa.array(rows)), distinct)).as_py():
+        return None  # a hash collision: the exact check words it
+    return rows if lengths is None else np.repeat(rows, lengths)
+
+
+def runs(column) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """For a column with long runs of equal neighbours (sorted by it): the first row and length of each
+    run; (None, None) when runs would not save work."""
+    import pyarrow.compute as pc
+
+    n = len(column)
+    if n < 1024:
+        return None, None
+    head = column.slice(0, n - 1)
+    tail = column.slice(1, n - 1)
+    changes = np.flatnonzero(pc.not_equal(tail, head).to_numpy(zero_copy_only=False)) + 1
+    if len(changes) > n // 2:
+        return None, None
+    firsts = np.concatenate([[0], changes])
+    return firsts, np.diff(np.concatenate([firsts, [n]]))

@@ -1,0 +1,110 @@
+"""Key and reference checks by hash join (ingest/references.py): the same verdicts as exact string
+comparison, whatever the hashes do, and the row numbers the store's index is built from."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from chainkg.errors import BadInputError
+from conftest import MINI
+from graph.hashing import string_hashes
+from ingest import references
+from ingest.load import load_tables
+from ingest.references import KeyCheck
+
+
+def _add_row(folder, table: str, row: str) -> None:
+    path = folder / table
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "\n" + row + "\n", encoding="utf-8")
+
+
+@pytest.fixture(params=["real hashes", "every hash collides"])
+def hashes(request, monkeypatch):
+    """Run a test with the real hash, and with one that gives every value the same few hashes, so the
+    text comparison and the exact checks behind the fast path are what decides."""
+    if request.param == "every hash collides":
+        def few(array):
+            return (string_hashes(array) % np.uint64(3)).astype(np.uint64)
+
+        monkeypatch.setattr(references, "string_hashes", few)
+        monkeypatch.setattr(references, "column_hashes", lambda series: np.zeros(len(series), dtype=np.uint64))
+    return request.param
+
+
+def test_endpoint_rows_point_at_the_endpoint_node(hashes):
+    tables = load_tables([MINI])
+    rows = tables.endpoint_rows
+    if hashes == "every hash collides":  # keys not told apart by hash: no row numbers, the exact checks passed
+        assert rows == {}
+        return
+    assert rows, "the fast path gave no row numbers"
+    for (rel, end), numbers in rows.items():
+        spec = tables.schema.relationship(rel)
+        label = (spec.from_labels if end == "from" else spec.to_labels)[0]
+        keys = tables.nodes[label][tables.schema.label(label).key].to_numpy(dtype=object)
+        assert list(keys[numbers]) == list(tables.edges[rel][end])
+
+
+def test_a_dangling_reference_is_named_whatever_the_hashes(mini_copy, hashes):
+    _add_row(mini_copy, "operates_in.csv", "e-nope,s-part,零件,mini,2026-01-01")
+    with pytest.raises(BadInputError) as caught:
+        load_tables([mini_copy])
+    text = str(caught.value)
+    assert "no Enterprise with key 'e-nope'" in text and "operates_in.csv:" in text
+
+
+def test_a_reference_between_labels_of_a_mixed_type_is_checked(mini_copy, hashes):
+    # FEEDS may link segments and technologies: the end's label column says which table to look in
+    _add_row(mini_copy, "feeds.csv", "s-mat,s-missing,mini,2026-01-01")
+    with pytest.raises(BadInputError) as caught:
+        load_tables([mini_copy])
+    assert "no Segment with key 's-missing'" in str(caught.value)
+
+
+def test_a_duplicate_key_is_found_whatever_the_hashes(mini_copy, hashes):
+    _add_row(mini_copy, "enterprises.csv", "e-a,,重复,,,,,,,mini,2026-01-01,false")
+    with pytest.raises(BadInputError) as caught:
+        load_tables([mini_copy])
+    assert "duplicate Enterprise key 'e-a'" in str(caught.value)
+
+
+def test_long_columns_are_looked_up_in_slices(monkeypatch):
+    monkeypatch.setattr(references, "SLICE_ROWS", 2)
+    sliced = load_tables([MINI])
+    monkeypatch.undo()
+    whole = load_tables([MINI])
+    assert sliced.endpoint_rows.keys() == whole.endpoint_rows.keys()
+    for key, rows in whole.endpoint_rows.items():
+        assert np.array_equal(sliced.endpoint_rows[key], rows)
+    assert sliced.digest() == whole.digest()
+
+
+def test_relationship_uniqueness_uses_the_row_numbers():
+    tables = load_tables([MINI])
+    check = KeyCheck(tables)
+    operates = tables.schema.relationship("OPERATES_IN")
+    assert check.distinct_edges(operates) is True
+    frame = tables.edges["OPERATES_IN"]
+    tables.edges["OPERATES_IN"] = frame.iloc[list(range(len(frame))) + [0]].reset_index(drop=True)
+    assert KeyCheck(tables).distinct_edges(operates) is False
+    feeds = tables.schema.relationship("FEEDS")  # several labels: no row numbers, the caller checks
+    assert KeyCheck(tables).distinct_edges(feeds) is None
+
+
+def test_an_unknown_key_whose_hash_equals_a_known_one_is_still_dangling(mini_copy, monkeypatch):
+    import pyarrow as pa
+
+    _add_row(mini_copy, "operates_in.csv", "e-nope,s-part,零件,mini,2026-01-01")
+    known = string_hashes(pa.array(["e-a"], type=pa.large_string()))[0]
+
+    def colliding(array):
+        out = string_hashes(array)
+        out[np.asarray(array.to_pylist(), dtype=object) == "e-nope"] = known
+        return out
+
+    monkeypatch.setattr(references, "string_hashes", colliding)
+    with pytest.raises(BadInputError) as caught:
+        load_tables([mini_copy])
+    assert "no Enterprise with key 'e-nope'" in str(caught.value)
