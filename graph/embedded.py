@@ -84,25 +84,31 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     for sub in ("nodes", "edges", "index"):
         (staging / sub).mkdir(parents=True)
     try:
-        with ThreadPoolExecutor(max_workers=1) as hasher:  # hashes each table while the next is written
-            parts = []
+        with ThreadPoolExecutor(max_workers=_workers()) as pool:  # numpy, Arrow and file writes release the GIL
             known = KnownHashes(tables)
+            parts, files = [], []
             for folder, kind, group in (("nodes", "node", tables.nodes), ("edges", "edge", tables.edges)):
                 for name, frame in sorted(group.items()):
                     if kind == "node":
-                        parts.append(hasher.submit(tables.node_digest, name, frame, known))
+                        parts.append(pool.submit(tables.node_digest, name, frame, known))
                     else:
-                        parts.append(hasher.submit(lambda n=name, f=frame: table_digest(
+                        parts.append(pool.submit(lambda n=name, f=frame: table_digest(
                             "edge", n, f, known.for_table("edge", n, f))))
-                    _write_arrow(_arrow_table(frame), staging / folder / f"{name}{_SUFFIX[FORMAT]}")
-            _write_index(tables, staging / "index")
+                    files.append((frame, staging / folder / f"{name}{_SUFFIX[FORMAT]}"))
+            # the longest tables first, so no long task is left for the end
+            jobs = [pool.submit(_write_table, frame, path) for frame, path in sorted(files, key=lambda f: -len(f[0]))]
+            jobs += [pool.submit(_write_index_entry, tables, rel, end, rows, staging / "index")
+                     for (rel, end), rows in sorted(tables.endpoint_rows.items())]
+            as_of = pool.submit(tables.latest_as_of)
+            for job in jobs:
+                job.result()
             digest = combine_digests([part.result() for part in parts])
         target = builds / digest[:16]
         manifest = {
             "format": FORMAT,
             "schema_version": tables.schema.version,
             "digest": digest,
-            "as_of": tables.latest_as_of(),
+            "as_of": as_of.result(),
             "data": list(data),
             "counts": tables.counts(),
         }
@@ -124,26 +130,36 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     return target
 
 
-def _write_index(tables: GraphTables, folder: Path) -> list[Path]:
-    """The endpoint index files (see the module docstring); endpoints without row numbers get none."""
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    _write_arrow(_arrow_table(frame), path)
+
+
+def _workers() -> int:
+    try:
+        return max(2, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(2, os.cpu_count() or 2)
+
+
+def _write_index_entry(tables: GraphTables, rel: str, end: str, rows, folder: Path) -> list[Path]:
+    """The index files of one relationship end (none when its row numbers do not fit the tables)."""
     import numpy as np
 
+    if rel not in tables.edges or len(rows) != len(tables.edges[rel]):
+        return []
+    label = tables.schema.relationship(rel).from_labels[0] if end == "from" else \
+        tables.schema.relationship(rel).to_labels[0]
+    n = len(tables.nodes.get(label, ()))
+    rows = np.ascontiguousarray(rows, dtype=np.int32)
+    if len(rows) and (rows.min() < 0 or rows.max() >= n):
+        return []
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
     written = []
-    for (rel, end), rows in sorted(tables.endpoint_rows.items()):
-        if rel not in tables.edges or len(rows) != len(tables.edges[rel]):
-            continue
-        label = tables.schema.relationship(rel).from_labels[0] if end == "from" else \
-            tables.schema.relationship(rel).to_labels[0]
-        n = len(tables.nodes.get(label, ()))
-        rows = np.ascontiguousarray(rows, dtype=np.int32)
-        if len(rows) and (rows.min() < 0 or rows.max() >= n):
-            continue
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
-        for kind, array in (("rows", rows), ("order", _stable_order(rows)), ("offsets", offsets)):
-            path = folder / f"{rel}.{end}.{kind}.npy"
-            np.save(path, array, allow_pickle=False)
-            written.append(path)
+    for kind, array in (("rows", rows), ("order", _stable_order(rows)), ("offsets", offsets)):
+        path = folder / f"{rel}.{end}.{kind}.npy"
+        np.save(path, array, allow_pickle=False)
+        written.append(path)
     return written
 
 

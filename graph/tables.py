@@ -34,6 +34,9 @@ class GraphTables:
     endpoint_rows: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     #: the (frame, column array) each ``endpoint_rows`` entry was computed for, to tell when it went stale
     endpoint_owners: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False, compare=False)
+    #: optional: column hashes computed while checking (by ingest), reused by the digest:
+    #: (relationship type, column) → (frame, column array, hashes), valid while frame and column are the same
+    column_hashes: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False, compare=False)
     #: node-table digests started early (:meth:`prefetch_node_digests`): name → (frame, future)
     _prefetched: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -140,6 +143,10 @@ class KnownHashes:
                     or owner[2] is not self.tables.nodes[labels[0]]:
                 continue  # the tables changed since ingest numbered the rows
             out[end] = self.key_hashes(labels[0])[rows]
+        for (rel, col), (owner, array, hashes) in self.tables.column_hashes.items():
+            if rel == name and col in frame.columns and owner is frame and frame[col].array is array \
+                    and len(hashes) == len(frame):
+                out.setdefault(col, hashes)
         return out
 
 

@@ -46,33 +46,62 @@ class _Part:
 
 def read_folder(folder: Path, schema: Schema) -> tuple[list[RawTable], list[InputProblem]]:
     """Every table file of a data folder (CSV files and XLSX sheets named after the tables)."""
-    folder = Path(folder)
+    paths, problems = _table_files(Path(folder))
+    tables: list[RawTable] = []
+    for path in paths:
+        found, trouble = _read_file(path, schema)
+        tables += found
+        problems += trouble
+    if not paths and not problems:
+        problems.append(_no_tables(Path(folder)))
+    return tables, problems
+
+
+def _table_files(folder: Path) -> tuple[list[Path], list[InputProblem]]:
+    """The CSV and XLSX files of a data folder, in name order."""
     if not folder.is_dir():
         return [], [InputProblem(str(folder), None, None, "no such data folder",
                                  "pass --data with a folder that holds the CSV tables")]
+    return [path for path in sorted(folder.iterdir())
+            if path.suffix.lower() in (".csv", ".xlsx") and not path.name.startswith((".", "~$"))], []
+
+
+def _no_tables(folder: Path) -> InputProblem:
+    return InputProblem(str(folder), None, None, "the folder holds no data tables",
+                        "put the CSV tables described in data/README.md there")
+
+
+def _read_file(path: Path, schema: Schema) -> tuple[list[RawTable], list[InputProblem]]:
+    """The tables of one file (a CSV file, or each sheet of a workbook), with the problems found reading it."""
     known = schema.table_files()
-    tables: list[RawTable] = []
-    problems: list[InputProblem] = []
-    for path in sorted(folder.iterdir()):
-        suffix = path.suffix.lower()
-        if suffix not in (".csv", ".xlsx") or path.name.startswith((".", "~$")):
-            continue
-        try:
-            found = [read_csv_table(path)] if suffix == ".csv" else read_xlsx_tables(path)
-        except BadInputError as error:
-            problems += error.problems
-            continue
-        for table in found:
-            if table.name not in known:
-                problems.append(InputProblem(
-                    table.path, None, None, f"unknown table {table.name!r}",
-                    f"name the file (or sheet) after one of: {', '.join(sorted(known))}"))
-            else:
-                tables.append(table)
-    if not tables and not problems:
-        problems.append(InputProblem(str(folder), None, None, "the folder holds no data tables",
-                                     "put the CSV tables described in data/README.md there"))
+    try:
+        found = [read_csv_table(path)] if path.suffix.lower() == ".csv" else read_xlsx_tables(path)
+    except BadInputError as error:
+        return [], list(error.problems)
+    tables, problems = [], []
+    for table in found:
+        if table.name not in known:
+            problems.append(InputProblem(
+                table.path, None, None, f"unknown table {table.name!r}",
+                f"name the file (or sheet) after one of: {', '.join(sorted(known))}"))
+        else:
+            tables.append(table)
     return tables, problems
+
+
+def _read_and_validate(path: Path, schema: Schema) -> tuple[list[_Part], list[InputProblem]]:
+    tables, problems = _read_file(path, schema)
+    parts = []
+    for raw in tables:
+        part, trouble = _validated(raw, schema)
+        parts += part
+        problems += trouble
+    return parts, problems
+
+
+def _validated(raw: RawTable, schema: Schema) -> tuple[list[_Part], list[InputProblem]]:
+    typed, problems = validate_table(raw, schema.table_files()[raw.name])
+    return ([] if problems else [_Part(raw, typed)]), problems
 
 
 def raw_tables_from_records(records: Iterable[NodeRecord | EdgeRecord], schema: Schema,
@@ -116,68 +145,73 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
     """Read, validate and cross-check every table; raise :class:`BadInputError` listing every problem."""
     schema = schema or load_schema()
     say = progress or (lambda _msg: None)
-    raws: list[RawTable] = []
-    problems: list[InputProblem] = []
-    for folder in folders:
-        say(f"reading {folder}")
-        found, trouble = read_folder(Path(folder), schema)
-        raws += found
-        problems += trouble
-    raws += list(records)
     files = schema.table_files()
+    problems: list[InputProblem] = []
     parts: dict[str, list[_Part]] = {}
-    for raw in raws:
-        spec = files[raw.name]
-        typed, trouble = validate_table(raw, spec)
-        problems += trouble
-        if not trouble:
-            parts.setdefault(raw.name, []).append(_Part(raw, typed))
-    if problems:
-        raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
-    say("checking keys and references")
-    tables = GraphTables(schema)
-    origins: dict[str, list[_Part]] = {}
-    for name, pieces in parts.items():
-        spec = files[name]
-        frame = pd.concat([p.frame for p in pieces], ignore_index=True) if len(pieces) > 1 else pieces[0].frame
-        origins[name] = pieces
-        if isinstance(spec, Label):
-            tables.nodes[spec.name] = frame
-        else:
-            tables.edges[spec.name] = frame
     with ThreadPoolExecutor(max_workers=_workers()) as pool:
+        # each file is validated as soon as it is read, while the next one is parsed
+        jobs = []
+        for folder in folders:
+            say(f"reading {folder}")
+            paths, trouble = _table_files(Path(folder))
+            if not paths and not trouble:
+                trouble = [_no_tables(Path(folder))]
+            jobs.append(trouble)
+            jobs += [pool.submit(_read_and_validate, path, schema) for path in paths]
+        jobs += [pool.submit(_validated, raw, schema) for raw in records]
+        for job in jobs:
+            found, trouble = ([], job) if isinstance(job, list) else job.result()
+            problems += trouble
+            for part in found:
+                parts.setdefault(part.raw.name, []).append(part)
+        if problems:
+            raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
+        say("checking keys and references")
+        tables = GraphTables(schema)
+        for name, pieces in parts.items():
+            spec = files[name]
+            frame = pd.concat([p.frame for p in pieces], ignore_index=True) if len(pieces) > 1 else pieces[0].frame
+            if isinstance(spec, Label):
+                tables.nodes[spec.name] = frame
+            else:
+                tables.edges[spec.name] = frame
         clean = KeyCheck(tables, pool)
-    tables.prefetch_node_digests(clean.key_hashes)  # hashed in a second thread while the problems are sorted out
-    for name, pieces in parts.items():
-        spec = files[name]
-        if isinstance(spec, Label):
-            if not clean.distinct_nodes(spec.name):
-                problems += _duplicates(tables.nodes[spec.name], [spec.key], pieces, f"duplicate {spec.name} key",
-                                        "keep one row per key (keys must be unique across all data folders)")
-        else:
-            distinct = clean.distinct_edges(spec)
-            if distinct is None:
-                distinct = _all_distinct(tables.edges[spec.name], spec.endpoint_columns() + list(spec.identity))
-            if not distinct:
-                identity = spec.endpoint_columns() + list(spec.identity)
-                problems += _duplicates(tables.edges[spec.name], identity, pieces, f"duplicate {spec.name} relationship",
-                                        "keep one row per relationship" + (
-                                            f" (rows differ only by {', '.join(spec.identity)})" if spec.identity
-                                            else ""))
-    for rel_name, frame in tables.edges.items():
-        spec = schema.relationship(rel_name)
-        if not clean.resolved(spec):
-            problems += _dangling(tables, spec, frame, origins[spec.file])
-    problems += _unknown_sources(tables, origins)
+        tables.prefetch_node_digests(clean.key_hashes)  # hashed in another thread while the checks finish
+        checks = [pool.submit(_check_distinct, tables, clean, files[name], pieces) for name, pieces in parts.items()]
+        checks += [pool.submit(_dangling, tables, schema.relationship(rel), frame, parts[schema.relationship(rel).file])
+                   for rel, frame in tables.edges.items() if not clean.resolved(schema.relationship(rel))]
+        checks.append(pool.submit(_unknown_sources, tables, parts))
+        for check in checks:
+            problems += check.result()
     if problems:
         raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
     tables.endpoint_rows = clean.endpoint_rows()
+    tables.column_hashes = dict(clean.identity_hashes)
     tables.endpoint_owners = {}
     for rel, end in tables.endpoint_rows:
         spec = schema.relationship(rel)
         label = (spec.from_labels if end == "from" else spec.to_labels)[0]
         tables.endpoint_owners[rel, end] = (tables.edges[rel], tables.edges[rel][end].array, tables.nodes.get(label))
     return tables
+
+
+def _check_distinct(tables: GraphTables, clean: KeyCheck, spec: Label | Relationship,
+                    pieces: list[_Part]) -> list[InputProblem]:
+    """Problems with keys (or relationships) defined more than once."""
+    if isinstance(spec, Label):
+        if clean.distinct_nodes(spec.name):
+            return []
+        return _duplicates(tables.nodes[spec.name], [spec.key], pieces, f"duplicate {spec.name} key",
+                           "keep one row per key (keys must be unique across all data folders)")
+    identity = spec.endpoint_columns() + list(spec.identity)
+    distinct = clean.distinct_edges(spec)
+    if distinct is None:
+        distinct = _all_distinct(tables.edges[spec.name], identity)
+    if distinct:
+        return []
+    return _duplicates(tables.edges[spec.name], identity, pieces, f"duplicate {spec.name} relationship",
+                       "keep one row per relationship" + (
+                           f" (rows differ only by {', '.join(spec.identity)})" if spec.identity else ""))
 
 
 def _workers() -> int:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graph.hashing import column_hashes, string_hashes
+from graph.hashing import MUL, column_hashes, mix, string_hashes
 from graph.schema import Relationship
 from graph.tables import GraphTables
 
@@ -89,6 +89,8 @@ class KeyCheck:
         labels = [label for label in schema.labels if label in tables.nodes or label in ends]
         #: the 64-bit hash of every key, by label (the digest reuses them)
         self.key_hashes: dict[str, np.ndarray] = {}
+        #: hashes of identity columns, as :attr:`graph.tables.GraphTables.column_hashes` holds them
+        self.identity_hashes: dict[tuple[str, str], tuple] = {}
         self._distinct: dict[str, bool] = {}
         self._sizes: dict[str, int] = {}
         indexes: dict[str, pd.Index] = {}
@@ -149,27 +151,48 @@ class KeyCheck:
 
     def distinct_edges(self, spec: Relationship) -> bool | None:
         """Whether no two relationships share their endpoints and identity properties; None when the
-        endpoints have no row numbers (several labels, or a failed check) and the caller must check."""
+        endpoints have no row numbers (several labels, or a failed check) and the caller must check.
+
+        The endpoint rows make a pair of endpoints one integer; identity properties
+        are mixed in by their hashes (kept in :attr:`identity_hashes` for the digest).
+        Distinct values prove distinct relationships; equal ones are settled exactly.
+        """
         frame = self.tables.edges[spec.name]
         if len(frame) < 2:
             return True
         if (spec.name, "from") not in self._codes or (spec.name, "to") not in self._codes:
             return None
-        parts = [(self._codes[spec.name, "from"], self._sizes[spec.from_labels[0]]),
-                 (self._codes[spec.name, "to"], self._sizes[spec.to_labels[0]])]
+        size = max(self._sizes[spec.to_labels[0]], 1)
+        if max(self._sizes[spec.from_labels[0]], 1) * size >= 2**62:
+            return None
+        pairs = self._codes[spec.name, "from"].astype(np.int64) * size + self._codes[spec.name, "to"]
+        if not spec.identity:
+            pairs.sort()
+            return not bool((pairs[1:] == pairs[:-1]).any())
+        combined = mix(pairs.view(np.uint64))
         for col in spec.identity:
-            codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
-            parts.append((codes, len(uniques)))
-        combined = np.zeros(len(frame), dtype=np.int64)
-        span = 1
-        for codes, size in parts:
-            size = max(size, 1)
-            if span * size >= 2**62:
-                return None
-            combined = combined * size + codes.astype(np.int64)
-            span *= size
+            hashes = column_hashes(frame[col])
+            self.identity_hashes[spec.name, col] = (frame, frame[col].array, hashes)
+            with np.errstate(over="ignore"):
+                combined = mix(combined * MUL + hashes)
         combined.sort()
-        return not bool((combined[1:] == combined[:-1]).any())
+        if not bool((combined[1:] == combined[:-1]).any()):
+            return True
+        return _exactly_distinct(pairs, [frame[col] for col in spec.identity])
+
+
+def _exactly_distinct(pairs: np.ndarray, columns: list[pd.Series]) -> bool | None:
+    """Whether the rows are distinct on the endpoint pair and ``columns``, by exact codes."""
+    combined, span = pairs.copy(), int(pairs.max()) + 1 if len(pairs) else 1
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        size = max(len(uniques), 1)
+        if span * size >= 2**62:
+            return None
+        combined = combined * size + codes.astype(np.int64)
+        span *= size
+    combined.sort()
+    return not bool((combined[1:] == combined[:-1]).any())
 
 
 def _lookup(values: pd.Series, index: pd.Index, keys) -> np.ndarray | None:

@@ -108,3 +108,19 @@ def test_an_unknown_key_whose_hash_equals_a_known_one_is_still_dangling(mini_cop
     with pytest.raises(BadInputError) as caught:
         load_tables([mini_copy])
     assert "no Enterprise with key 'e-nope'" in str(caught.value)
+
+
+def test_relationships_that_differ_only_by_an_identity_property_whose_hashes_collide(mini_copy, monkeypatch):
+    from graph.hashing import column_hashes
+
+    (mini_copy / "supplies.csv").write_text(
+        "from,to,product,source,as_of\ne-a,e-b,电池,mini,2026-01-01\ne-a,e-b,电机,mini,2026-01-01\n", encoding="utf-8")
+    monkeypatch.setattr(references, "column_hashes", lambda series: np.zeros(len(series), dtype=np.uint64)
+                        if series.name == "product" else column_hashes(series))
+    tables = load_tables([mini_copy])  # equal hashes, different products: not a duplicate
+    assert len(tables.edges["SUPPLIES"]) == 2
+    _add_row(mini_copy, "supplies.csv", "e-a,e-b,电机,mini,2026-01-01")
+    with pytest.raises(BadInputError) as caught:
+        load_tables([mini_copy])
+    assert "duplicate SUPPLIES relationship" in str(caught.value)
+
