@@ -56,12 +56,8 @@ def column_hashes(series: pd.Series) -> np.ndarray:
     if isinstance(series.dtype, pd.StringDtype) or series.dtype == object:
         array = pa.array(series.array, from_pandas=True) if hasattr(series.array, "__arrow_array__") else \
             pa.array(series.to_numpy(dtype=object, na_value=None), type=pa.large_string(), from_pandas=True)
-        if isinstance(array, pa.ChunkedArray):  # chunk by chunk: the hash of a value does not depend on its chunk
-            if array.num_chunks == 1:
-                array = array.chunk(0)
-            else:
-                parts = [string_hashes(chunk.cast(pa.large_string())) for chunk in array.chunks if len(chunk)]
-                return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+        if isinstance(array, pa.ChunkedArray) and array.num_chunks == 1:
+            array = array.chunk(0)
         return string_hashes(array.cast(pa.large_string()))
     values = series.array
     missing = np.asarray(series.isna(), dtype=bool)
@@ -82,10 +78,12 @@ def column_hashes(series: pd.Series) -> np.ndarray:
 
 
 def string_hashes(array) -> np.ndarray:
-    """A 64-bit hash per string of an Arrow large_string array (nulls apart from every string).
+    """A 64-bit hash per string of an Arrow large_string array or chunked array (nulls apart from
+    every string).
 
     A column holding one value is hashed once; a column with few distinct values
-    hashes its dictionary; others hash every string (pandas' SipHash).
+    hashes its dictionary; others hash every string, chunk by chunk (the hash of
+    a value does not depend on its chunk).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -98,17 +96,29 @@ def string_hashes(array) -> np.ndarray:
     sample = array.slice(0, min(n, 4096))
     if n > 4096 and pc.count_distinct(sample).as_py() < 256:  # few distinct values: hash the dictionary
         encoded = pc.dictionary_encode(array)
-        hashes = _hash_strings(encoded.dictionary.to_numpy(zero_copy_only=False))
-        codes = encoded.indices
-        out = hashes[pc.fill_null(codes, 0).to_numpy(zero_copy_only=False)]
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.unify_dictionaries()
+            dictionary = encoded.chunk(0).dictionary
+            codes = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=encoded.type.index_type)
+        else:
+            dictionary, codes = encoded.dictionary, encoded.indices
+        hashes = _hash_strings(dictionary.to_numpy(zero_copy_only=False))
+        out = hashes[_numpy(pc.fill_null(codes, 0))]
         if codes.null_count:
-            out[~np.asarray(pc.is_valid(codes).to_numpy(zero_copy_only=False), dtype=bool)] = _NULL
+            out[~_numpy(pc.is_valid(codes)).astype(bool)] = _NULL
         return out
-    out = _byte_hashes(array)
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    out = np.concatenate([_byte_hashes(chunk) for chunk in chunks if len(chunk)])
     if array.null_count:
-        out[~np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)] = _NULL
-    del pa
+        out[~_numpy(pc.is_valid(array)).astype(bool)] = _NULL
     return out
+
+
+def _numpy(values) -> np.ndarray:
+    """An Arrow array or chunked array as numpy (copied where it must be, e.g. for booleans)."""
+    import pyarrow as pa
+
+    return values.to_numpy(zero_copy_only=False) if isinstance(values, pa.Array) else values.to_numpy()
 
 
 #: strings up to this many bytes are hashed as rows of a byte matrix (grouped by length); longer ones singly

@@ -150,14 +150,17 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
     parts: dict[str, list[_Part]] = {}
     with ThreadPoolExecutor(max_workers=_workers()) as pool:
         # each file is validated as soon as it is read, while the next one is parsed
-        jobs = []
+        entries: list[Path | list[InputProblem]] = []
         for folder in folders:
             say(f"reading {folder}")
             paths, trouble = _table_files(Path(folder))
             if not paths and not trouble:
                 trouble = [_no_tables(Path(folder))]
-            jobs.append(trouble)
-            jobs += [pool.submit(_read_and_validate, path, schema) for path in paths]
+            entries += [trouble, *paths]
+        # the largest files first, so that no large file is left to be read alone at the end
+        reads = {path: pool.submit(_read_and_validate, path, schema)
+                 for path in sorted({e for e in entries if isinstance(e, Path)}, key=_size, reverse=True)}
+        jobs = [reads[e] if isinstance(e, Path) else e for e in entries]
         jobs += [pool.submit(_validated, raw, schema) for raw in records]
         for job in jobs:
             found, trouble = ([], job) if isinstance(job, list) else job.result()
@@ -175,12 +178,13 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
                 tables.nodes[spec.name] = frame
             else:
                 tables.edges[spec.name] = frame
+        sources = pool.submit(_unknown_sources, tables, parts)  # needs no join: it fills gaps in the join's work
         clean = KeyCheck(tables, pool)
         tables.prefetch_node_digests(clean.key_hashes)  # hashed in another thread while the checks finish
         checks = [pool.submit(_check_distinct, tables, clean, files[name], pieces) for name, pieces in parts.items()]
         checks += [pool.submit(_dangling, tables, schema.relationship(rel), frame, parts[schema.relationship(rel).file])
                    for rel, frame in tables.edges.items() if not clean.resolved(schema.relationship(rel))]
-        checks.append(pool.submit(_unknown_sources, tables, parts))
+        checks.append(sources)
         for check in checks:
             problems += check.result()
     if problems:
@@ -212,6 +216,13 @@ def _check_distinct(tables: GraphTables, clean: KeyCheck, spec: Label | Relation
     return _duplicates(tables.edges[spec.name], identity, pieces, f"duplicate {spec.name} relationship",
                        "keep one row per relationship" + (
                            f" (rows differ only by {', '.join(spec.identity)})" if spec.identity else ""))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _workers() -> int:

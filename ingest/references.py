@@ -87,6 +87,11 @@ class KeyCheck:
                 for label in labels:
                     ends.setdefault(label, []).append(_End(rel, end, label, np.flatnonzero(written == label)))
         labels = [label for label in schema.labels if label in tables.nodes or label in ends]
+        key_jobs = [pool.submit(self._key_index, label) for label in labels]
+        # identity columns are hashed while the key indexes are built (for :meth:`distinct_edges`)
+        self._identity_jobs = {(rel, col): pool.submit(column_hashes, frame[col])
+                               for rel, frame in tables.edges.items()
+                               for col in schema.relationship(rel).identity if len(frame) > 1}
         #: the 64-bit hash of every key, by label (the digest reuses them)
         self.key_hashes: dict[str, np.ndarray] = {}
         #: hashes of identity columns, as :attr:`graph.tables.GraphTables.column_hashes` holds them
@@ -95,8 +100,7 @@ class KeyCheck:
         self._sizes: dict[str, int] = {}
         indexes: dict[str, pd.Index] = {}
         keys: dict[str, object] = {}
-        for label, (hashes, index, distinct, key_array) in zip(
-                labels, pool.map(lambda label: self._key_index(label), labels)):
+        for label, (hashes, index, distinct, key_array) in zip(labels, (job.result() for job in key_jobs)):
             self.key_hashes[label] = hashes
             self._distinct[label] = distinct
             self._sizes[label] = len(hashes)
@@ -171,7 +175,8 @@ class KeyCheck:
             return not bool((pairs[1:] == pairs[:-1]).any())
         combined = mix(pairs.view(np.uint64))
         for col in spec.identity:
-            hashes = column_hashes(frame[col])
+            job = self._identity_jobs.get((spec.name, col))
+            hashes = job.result() if job is not None else column_hashes(frame[col])
             self.identity_hashes[spec.name, col] = (frame, frame[col].array, hashes)
             with np.errstate(over="ignore"):
                 combined = mix(combined * MUL + hashes)
