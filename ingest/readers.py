@@ -180,12 +180,16 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
         except pa.ArrowInvalid:
             table = None
     if table is None:
+        if not checked:
+            # the careful parse hands bad rows to Python as text: bytes that are not UTF-8 must not reach it
+            _require_utf8(data)
         try:
             table = parse(threads=True)
         except pa.ArrowInvalid as error:
             if "UTF8" in str(error) or "utf8" in str(error).lower():
                 raise _NotUtf8() from None
-            raise
+            raise BadInputError([InputProblem(shown, None, None, f"not a readable CSV file ({error})",
+                                              "save it again as CSV (UTF-8) from Excel or WPS")]) from None
     if bad_rows:
         if not checked:
             _require_utf8(data)  # bytes in skipped rows were not checked by the parser
