@@ -41,7 +41,7 @@ import pandas as pd
 from chainkg.errors import StoreError, StoreNotBuiltError
 from graph.schema import Schema, load_schema
 from graph.store import GraphStore, NodeMatch, StoreInfo
-from graph.tables import GraphTables, KnownHashes, combine_digests, table_digest
+from graph.tables import GraphTables, KnownHashes, combine_digests, table_digest, worker_count
 
 __all__ = ["EmbeddedStore", "write_embedded", "FORMAT"]
 
@@ -84,7 +84,7 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     for sub in ("nodes", "edges", "index"):
         (staging / sub).mkdir(parents=True)
     try:
-        with ThreadPoolExecutor(max_workers=_workers()) as pool:  # numpy, Arrow and file writes release the GIL
+        with ThreadPoolExecutor(max_workers=worker_count()) as pool:  # numpy, Arrow and file writes release the GIL
             known = KnownHashes(tables)
             parts, files = [], []
             for folder, kind, group in (("nodes", "node", tables.nodes), ("edges", "edge", tables.edges)):
@@ -132,13 +132,6 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
     _write_arrow(_arrow_table(frame), path)
-
-
-def _workers() -> int:
-    try:
-        return max(2, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(2, os.cpu_count() or 2)
 
 
 def _write_index_entry(tables: GraphTables, rel: str, end: str, rows, folder: Path) -> list[Path]:

@@ -19,7 +19,17 @@ import pandas as pd
 from graph.hashing import MUL, column_hashes, mix
 from graph.schema import Schema
 
-__all__ = ["GraphTables"]
+__all__ = ["GraphTables", "worker_count"]
+
+
+def worker_count() -> int:
+    """Threads for building a graph: one per CPU this process may use, at least two so work overlaps."""
+    import os
+
+    try:
+        return max(2, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(2, os.cpu_count() or 2)
 
 
 @dataclass

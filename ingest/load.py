@@ -12,7 +12,6 @@ both places. Every relationship endpoint and every ``source`` must resolve.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ import pandas as pd
 from chainkg.errors import BadInputError, InputProblem
 from graph.records import EdgeRecord, NodeRecord
 from graph.schema import Label, Relationship, Schema, load_schema
-from graph.tables import GraphTables
+from graph.tables import GraphTables, worker_count
 from ingest.readers import RawTable, read_csv_table, read_xlsx_tables
 from ingest.references import KeyCheck
 from ingest.validate import STRING, _arrow, validate_table
@@ -148,7 +147,7 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
     files = schema.table_files()
     problems: list[InputProblem] = []
     parts: dict[str, list[_Part]] = {}
-    with ThreadPoolExecutor(max_workers=_workers()) as pool:
+    with ThreadPoolExecutor(max_workers=worker_count()) as pool:
         # each file is validated as soon as it is read, while the next one is parsed
         entries: list[Path | list[InputProblem]] = []
         for folder in folders:
@@ -223,14 +222,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _workers() -> int:
-    """Threads for the checks: one per CPU this process may use (at least two, so work overlaps)."""
-    try:
-        return max(2, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(2, os.cpu_count() or 2)
 
 
 def _where(pieces: list[_Part], position: int) -> tuple[str, int]:

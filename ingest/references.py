@@ -25,7 +25,7 @@ slices that the workers share.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,30 +51,18 @@ class _End:
     rows: np.ndarray | None  # positions in the relationship table; None: every row (the end has one label)
 
 
-class _SerialExecutor(Executor):
-    """Runs each task at once, in the calling thread (when no pool is given)."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        from concurrent.futures import Future
-
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # handed to the caller through the future, as a pool would
-            future.set_exception(error)
-        return future
-
-
 class KeyCheck:
     """Key uniqueness, endpoint resolution and relationship uniqueness for the tables of a graph.
 
-    ``pool`` runs the work (a :class:`~concurrent.futures.ThreadPoolExecutor`
-    makes it parallel); without one everything runs in the calling thread.
+    ``pool`` runs the work; without one, a pool of one thread is used for the checks' duration.
     """
 
     def __init__(self, tables: GraphTables, pool: Executor | None = None):
+        if pool is None:
+            with ThreadPoolExecutor(max_workers=1) as own:
+                self.__init__(tables, own)
+            return
         self.tables = tables
-        pool = pool or _SerialExecutor()
         schema = tables.schema
         ends: dict[str, list[_End]] = {}
         for rel, frame in tables.edges.items():
@@ -155,11 +143,11 @@ class KeyCheck:
 
     def distinct_edges(self, spec: Relationship) -> bool | None:
         """Whether no two relationships share their endpoints and identity properties; None when the
-        endpoints have no row numbers (several labels, or a failed check) and the caller must check.
+        caller must check exactly (endpoints without row numbers, or two identity hashes alike).
 
         The endpoint rows make a pair of endpoints one integer; identity properties
         are mixed in by their hashes (kept in :attr:`identity_hashes` for the digest).
-        Distinct values prove distinct relationships; equal ones are settled exactly.
+        Distinct values prove distinct relationships; with equal ones the caller checks exactly (None).
         """
         frame = self.tables.edges[spec.name]
         if len(frame) < 2:
@@ -183,21 +171,7 @@ class KeyCheck:
         combined.sort()
         if not bool((combined[1:] == combined[:-1]).any()):
             return True
-        return _exactly_distinct(pairs, [frame[col] for col in spec.identity])
-
-
-def _exactly_distinct(pairs: np.ndarray, columns: list[pd.Series]) -> bool | None:
-    """Whether the rows are distinct on the endpoint pair and ``columns``, by exact codes."""
-    combined, span = pairs.copy(), int(pairs.max()) + 1 if len(pairs) else 1
-    for column in columns:
-        codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        size = max(len(uniques), 1)
-        if span * size >= 2**62:
-            return None
-        combined = combined * size + codes.astype(np.int64)
-        span *= size
-    combined.sort()
-    return not bool((combined[1:] == combined[:-1]).any())
+        return None  # two equal hashes: a duplicate or a collision, which the exact check tells apart
 
 
 def _lookup(values: pd.Series, index: pd.Index, keys) -> np.ndarray | None:
