@@ -157,16 +157,25 @@ def _write_index_entry(tables: GraphTables, rel: str, end: str, rows, folder: Pa
 
 
 def _stable_order(rows):
-    """``argsort(rows, kind="stable")`` for non-negative int32, as an LSD radix sort of two 16-bit passes."""
+    """``argsort(rows, kind="stable")`` for non-negative int32.
+
+    Sorts one 64-bit key per relationship, its row above its position: the keys
+    are distinct, so numpy's fast (unstable, vectorised) sort gives the stable
+    order, several times faster than a stable argsort.
+
+    >>> import numpy as np
+    >>> _stable_order(np.array([2, 0, 2, 1, 0], dtype=np.int32)).tolist()
+    [1, 4, 3, 0, 2]
+    """
     import numpy as np
 
     if not len(rows) or bool((rows[1:] >= rows[:-1]).all()):  # already in order (tables sorted by this end)
         return np.arange(len(rows), dtype=np.int32)
-    if int(rows.max()) < 1 << 16:  # a small node table (regions, segments): one pass
-        return np.argsort(rows.astype(np.uint16), kind="stable").astype(np.int32)
-    low = np.argsort((rows & 0xFFFF).astype(np.uint16), kind="stable")  # numpy sorts 16-bit keys by radix
-    high = np.argsort((rows[low] >> 16).astype(np.uint16), kind="stable")
-    return low[high].astype(np.int32)
+    keys = rows.astype(np.uint64)
+    np.left_shift(keys, np.uint64(32), out=keys)
+    np.bitwise_or(keys, np.arange(len(rows), dtype=np.uint64), out=keys)
+    keys.sort()
+    return (keys & np.uint64(0xFFFFFFFF)).astype(np.int32)
 
 
 def _format_of(folder: Path):

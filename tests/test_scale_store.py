@@ -242,3 +242,12 @@ def test_the_trim_check_never_misses_a_value_that_trimming_changes():
         assert maybe or not changes, values
         assert changes or not maybe, values  # with these letters, a flag means a real edge space
     assert 1000 < flagged < 2000
+
+
+@pytest.mark.parametrize("size, nodes", [(0, 1), (1, 1), (500, 3), (20_000, 70_000), (5_000, 5)])
+def test_the_index_order_is_the_stable_argsort(size, nodes):
+    from graph.embedded import _stable_order
+
+    rows = np.random.default_rng(size).integers(0, nodes, size).astype(np.int32)
+    assert _stable_order(rows).tolist() == np.argsort(rows, kind="stable").tolist()
+    assert _stable_order(np.sort(rows)).tolist() == list(range(size))
