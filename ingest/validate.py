@@ -189,7 +189,7 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
         flag = None if bad is None else np.full(n, bool(bad.fillna(False).iloc[0]))
         if isinstance(typed.dtype, pd.StringDtype) and typed.iloc[0] == values.iloc[0]:
             return values.astype(STRING), flag  # unchanged by typing: keep the column as it is
-        return typed.take(np.zeros(n, dtype=np.int64)).reset_index(drop=True), flag
+        return _repeated(typed, n), flag
     if len(empty) and empty.all():  # nothing to check: the typed column of a column left empty
         if kind in ("int", "float"):
             return pd.Series(pd.NA, index=range(n), dtype="Int64" if kind == "int" else "Float64"), None
@@ -241,6 +241,20 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
         wrong = [v for v in distinct if any(part not in allowed for part in v.split("|"))]
         return normal, (_isin(_arrow(normal), wrong) if wrong else np.zeros(n, dtype=bool))
     return None  # uscc: the pandas path (it checks each distinct code once)
+
+
+def _repeated(typed: pd.Series, n: int) -> pd.Series:
+    """The first value of ``typed``, ``n`` times, built directly rather than gathered.
+
+    >>> _repeated(pd.Series([True], dtype="boolean"), 3).tolist()
+    [True, True, True]
+    """
+    import pyarrow as pa
+
+    if isinstance(typed.dtype, pd.StringDtype):
+        value = typed.iloc[0]
+        return _strings(pa.chunked_array([pa.repeat(pa.scalar(None if pd.isna(value) else value, pa.large_string()), n)]))
+    return pd.Series(typed.iloc[0], index=pd.RangeIndex(n), dtype=typed.dtype)
 
 
 def _fast_list(values: pd.Series, arrow) -> pd.Series:
