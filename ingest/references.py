@@ -181,7 +181,6 @@ def _lookup(values: pd.Series, index: pd.Index, keys) -> np.ndarray | None:
     looked up one run of equal neighbours at a time.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not len(values):
         return np.zeros(0, dtype=np.int64)
@@ -195,12 +194,89 @@ def _lookup(values: pd.Series, index: pd.Index, keys) -> np.ndarray | None:
         return None
     firsts, lengths = runs(column)
     distinct = column if firsts is None else column.take(pa.array(firsts))
-    rows = index.get_indexer(string_hashes(distinct))
+    rows = _rows_of(distinct, index, keys)
+    if rows is None:
+        return None
+    return rows if lengths is None else np.repeat(rows, lengths)
+
+
+def _rows_of(values, index: pd.Index, keys) -> np.ndarray | None:
+    """The row in ``keys`` of each value of an Arrow array, or None when one is not a key.
+
+    A column of few distinct values looks up its dictionary; a column that
+    follows the keys' order (one row per node, written alongside the node
+    file) is guessed from the order and checked; any other is hashed.
+    """
+    encoded = _few_distinct(values)
+    if encoded is not None:
+        dictionary, codes = encoded
+        found = _hashed_rows(dictionary, index, keys)
+        return None if found is None else found[codes]
+    rows = _in_key_order(values, index, keys)
+    return rows if rows is not None else _hashed_rows(values, index, keys)
+
+
+def _hashed_rows(values, index: pd.Index, keys) -> np.ndarray | None:
+    """Rows found by the values' hashes, then checked text against text (a collision fails, never passes)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    rows = index.get_indexer(string_hashes(values))
     if bool((rows < 0).any()):
         return None
-    if not pc.all(pc.equal(keys.take(pa.array(rows)), distinct)).as_py():
+    if not pc.all(pc.equal(keys.take(pa.array(rows)), values)).as_py():
         return None  # a hash collision: the exact check words it
-    return rows if lengths is None else np.repeat(rows, lengths)
+    return rows
+
+
+#: sample size for telling a column's shape, and the spacing of the anchors in :func:`_in_key_order`
+_SAMPLE, _STEP = 4096, 64
+
+
+def _few_distinct(values) -> tuple[object, np.ndarray] | None:
+    """(dictionary, codes) of a long column whose evenly spread sample repeats itself a lot; else None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(values)
+    if n <= 4 * _SAMPLE:
+        return None
+    spread = pa.array(np.linspace(0, n - 1, _SAMPLE).astype(np.int64))
+    if pc.count_distinct(values.take(spread)).as_py() > _SAMPLE // 8:
+        return None
+    encoded = pc.dictionary_encode(values)
+    return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+
+
+def _in_key_order(values, index: pd.Index, keys) -> np.ndarray | None:
+    """Rows of values that mostly follow the keys' order, or None when they do not.
+
+    Every 64th value (an anchor) is looked up by hash; the values between two
+    anchors are guessed to be the keys that follow the first one. Each guess is
+    checked by comparing texts (keys are unique, so an equal text is the right
+    row), and values guessed wrong are looked up by hash.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    m = len(values)
+    if m < 16 * _STEP:
+        return None
+    at = index.get_indexer(string_hashes(values.take(pa.array(np.arange(0, m, _STEP)))))
+    if np.count_nonzero((at[1:] - at[:-1] == _STEP) & (at[:-1] >= 0)) < len(at) // 2:
+        return None  # no long stretches in key order
+    guess = np.repeat(at, _STEP)[:m]
+    guess += np.arange(m) & (_STEP - 1)
+    np.clip(guess, 0, len(keys) - 1, out=guess)
+    missed = np.flatnonzero(~pc.equal(keys.take(pa.array(guess)), values).to_numpy(zero_copy_only=False))
+    if len(missed):
+        found = _hashed_rows(values.take(pa.array(missed)), index, keys)
+        if found is None:
+            return None
+        guess[missed] = found
+    return guess
 
 
 def runs(column) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -214,7 +290,7 @@ def runs(column) -> tuple[np.ndarray | None, np.ndarray | None]:
     head = column.slice(0, n - 1)
     tail = column.slice(1, n - 1)
     changes = np.flatnonzero(pc.not_equal(tail, head).to_numpy(zero_copy_only=False)) + 1
-    if len(changes) > n // 2:
+    if len(changes) > n - n // 16:  # fewer than one row in 16 repeats its neighbour
         return None, None
     firsts = np.concatenate([[0], changes])
     return firsts, np.diff(np.concatenate([firsts, [n]]))

@@ -124,3 +124,43 @@ def test_relationships_that_differ_only_by_an_identity_property_whose_hashes_col
         load_tables([mini_copy])
     assert "duplicate SUPPLIES relationship" in str(caught.value)
 
+
+
+def _shaped(shape: str, n_keys: int = 20_000, n: int = 30_000) -> np.ndarray:
+    """Rows of the keys a relationship column refers to, in one of the shapes real tables have."""
+    rng = np.random.default_rng(7)
+    if shape == "in key order":  # one relationship per node, written alongside the node file
+        return np.arange(n_keys)
+    if shape == "in key order with strays":
+        rows = np.arange(n_keys)
+        strays = rng.integers(0, n_keys, 500)
+        rows[strays] = rng.integers(0, n_keys, 500)
+        return rows
+    if shape == "grouped by node":  # runs of equal neighbours
+        return np.sort(rng.integers(0, n_keys, n))
+    if shape == "few distinct":  # regions, segments
+        return rng.integers(0, 40, n)
+    return rng.integers(0, n_keys, n)  # anywhere
+
+
+@pytest.mark.parametrize("shape", ["in key order", "in key order with strays", "grouped by node",
+                                   "few distinct", "anywhere"])
+def test_lookups_find_every_row_and_miss_nothing_whatever_the_column_s_shape(shape, monkeypatch):
+    import pandas as pd
+    import pyarrow as pa
+
+    keys = pa.array([f"k-{i:07d}" for i in range(20_000)], type=pa.large_string())
+    index = pd.Index(string_hashes(keys))
+    assert index.is_unique
+    rows = _shaped(shape)
+    values = pd.Series(keys.take(pa.array(rows)).to_pylist(), dtype="string[pyarrow]")
+    hashed = []
+    real = references._hashed_rows
+    monkeypatch.setattr(references, "_hashed_rows", lambda v, i, k: hashed.append(len(v)) or real(v, i, k))
+    assert references._lookup(values, index, keys).tolist() == rows.tolist()
+    if shape in ("in key order", "in key order with strays", "few distinct"):
+        assert sum(hashed) < len(rows) // 10  # the shape was recognised: few values needed hashing
+    for position in (0, len(rows) // 2, len(rows) - 1):  # a dangling value anywhere fails the lookup
+        dangling = values.copy()
+        dangling.iloc[position] = "k-missing"
+        assert references._lookup(dangling, index, keys) is None
