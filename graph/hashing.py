@@ -91,8 +91,17 @@ def string_hashes(array) -> np.ndarray:
     n = len(array)
     if n == 0:
         return np.zeros(0, dtype=np.uint64)
-    if n > 1 and not array.null_count and pc.all(pc.equal(array, array[0])).as_py():
-        return np.full(n, _hash_strings(np.asarray([array[0].as_py()], dtype=object))[0], dtype=np.uint64)
+    if n > 1 and not array.null_count:
+        # one value in (nearly) every row, e.g. a source or a column filled only for a few curated rows:
+        # hash that value once and the other rows on their own
+        common = array[n // 2]
+        other = ~_numpy(pc.equal(array, common)).astype(bool, copy=False)
+        others = int(np.count_nonzero(other))
+        if others <= n // 16:
+            out = np.full(n, _hash_strings([common.as_py()])[0], dtype=np.uint64)
+            if others:
+                out[other] = string_hashes(array.filter(pa.array(other)))
+            return out
     sample = array.slice(0, min(n, 4096))
     if n > 4096 and pc.count_distinct(sample).as_py() < 256:  # few distinct values: hash the dictionary
         encoded = pc.dictionary_encode(array)
