@@ -33,7 +33,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pandas as pd
@@ -66,15 +67,20 @@ def _write_arrow(table, path: Path) -> None:
             writer.write_table(table, max_chunksize=max(table.num_rows, 1))
 
 
-def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str] = ()) -> Path:
+def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str] = (), pool: Executor | None = None,
+                   confirm: Callable[[], None] | None = None) -> Path:
     """Write ``tables`` as a new build under ``home`` and make it current. Returns the build folder.
 
     Building the same tables twice gives the same folder, byte for byte; the
     manifest's ``digest`` is :meth:`GraphTables.digest` (the same for every
-    store), computed in a second thread while the files are written.
+    store). The files, digests and index are written by the workers of ``pool``
+    (by default a pool of its own). ``confirm``, when given, is called once all
+    of that is under way and before the build becomes current: if it raises,
+    the build folder is removed and nothing under ``home`` changes.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
+    if pool is None:
+        with ThreadPoolExecutor(max_workers=worker_count()) as own:
+            return write_embedded(tables, home, data=data, pool=own, confirm=confirm)
     home = Path(home)
     builds = home / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -83,32 +89,37 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
         shutil.rmtree(staging)
     for sub in ("nodes", "edges", "index"):
         (staging / sub).mkdir(parents=True)
+    jobs: list = []
     try:
-        with ThreadPoolExecutor(max_workers=worker_count()) as pool:  # numpy, Arrow and file writes release the GIL
-            known = KnownHashes(tables)
-            parts, files = [], []
-            for folder, kind, group in (("nodes", "node", tables.nodes), ("edges", "edge", tables.edges)):
-                for name, frame in sorted(group.items()):
-                    if kind == "node":
-                        parts.append(pool.submit(tables.node_digest, name, frame, known))
-                    else:
-                        parts.append(pool.submit(lambda n=name, f=frame: table_digest(
-                            "edge", n, f, known.for_table("edge", n, f))))
-                    files.append((frame, staging / folder / f"{name}{_SUFFIX[FORMAT]}"))
-            # the longest tables first, so no long task is left for the end
-            jobs = [pool.submit(_write_table, frame, path) for frame, path in sorted(files, key=lambda f: -len(f[0]))]
-            jobs += [pool.submit(_write_index_entry, tables, rel, end, rows, staging / "index")
-                     for (rel, end), rows in sorted(tables.endpoint_rows.items())]
-            as_of = pool.submit(tables.latest_as_of)
-            for job in jobs:
-                job.result()
-            digest = combine_digests([part.result() for part in parts])
+        known = KnownHashes(tables)
+        node_digests = [tables.node_digest_job(name, frame, known, pool) for name, frame in sorted(tables.nodes.items())]
+        # (estimated cost, name, task, arguments): the longest tasks go first (numpy, Arrow and file writes
+        # release the GIL), so that none is left to run alone at the end
+        tasks = [(len(frame) * 4, ("digest", name), _edge_digest, (tables, name, frame, known))
+                 for name, frame in tables.edges.items()]
+        tasks += [(len(frame) * 3, ("file", folder, name), _write_table, (frame, staging / folder / f"{name}{_SUFFIX[FORMAT]}"))
+                  for folder, group in (("nodes", tables.nodes), ("edges", tables.edges))
+                  for name, frame in group.items()]
+        tasks += [(len(rows), ("index", rel, end), _write_index_entry, (tables, rel, end, rows, staging / "index"))
+                  for (rel, end), rows in tables.endpoint_rows.items()]
+        tasks.append((sum(len(f) for f in tables.edges.values()) // 4, ("as_of",), tables.latest_as_of, ()))
+        submitted = {}
+        for _, name, task, args in sorted(tasks, key=lambda t: -t[0]):
+            submitted[name] = pool.submit(task, *args)
+            jobs.append(submitted[name])
+        if confirm is not None:
+            confirm()
+        digest = combine_digests([part.result() for part in node_digests] +
+                                 [submitted["digest", name].result() for name in sorted(tables.edges)])
+        as_of = submitted["as_of",].result()
+        for job in jobs:
+            job.result()
         target = builds / digest[:16]
         manifest = {
             "format": FORMAT,
             "schema_version": tables.schema.version,
             "digest": digest,
-            "as_of": as_of.result(),
+            "as_of": as_of,
             "data": list(data),
             "counts": tables.counts(),
         }
@@ -121,6 +132,9 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
                 shutil.rmtree(target)
             staging.rename(target)
     except BaseException:
+        for job in jobs:
+            job.cancel()
+        wait(jobs)  # no worker may still be writing into the folder removed next
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_link(home, target)
@@ -128,6 +142,10 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
         if old != target and not old.name.startswith(".staging"):
             shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _edge_digest(tables: GraphTables, name: str, frame: pd.DataFrame, known: KnownHashes) -> bytes | None:
+    return table_digest("edge", name, frame, known.for_table("edge", name, frame))
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:

@@ -49,21 +49,35 @@ class GraphTables:
     column_hashes: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False, compare=False)
     #: node-table digests started early (:meth:`prefetch_node_digests`): name → (frame, future)
     _prefetched: dict = field(default_factory=dict, repr=False, compare=False)
+    #: key-column hashes handed over by ingest: label → (frame, hashes)
+    _key_hashes: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def prefetch_node_digests(self, key_hashes: dict[str, np.ndarray] | None = None) -> None:
-        """Start hashing the node tables in a background thread (they need no endpoint rows), so
-        :meth:`digest` later finds them done; a table replaced since is hashed again.
+    def prefetch_node_digests(self, key_hashes: dict[str, np.ndarray] | None = None, pool=None) -> None:
+        """Start hashing the node tables on ``pool`` (by default a thread of their own), so
+        :meth:`digest` and the store writer later find them done; a table replaced since is hashed again.
 
         ``key_hashes`` may give the :func:`~graph.hashing.column_hashes` of each label's key column."""
         from concurrent.futures import ThreadPoolExecutor
 
-        pool = ThreadPoolExecutor(max_workers=1)
-        for name, frame in sorted(self.nodes.items()):
+        own = pool is None
+        if own:
+            pool = ThreadPoolExecutor(max_workers=1)
+        for name, frame in sorted(self.nodes.items(), key=lambda item: -len(item[1])):  # the longest first
             known = (key_hashes or {}).get(name)
-            if known is not None and len(known) != len(frame):
+            if known is not None and len(known) == len(frame):
+                self._key_hashes[name] = (frame, known)
+            else:
                 known = None
             self._prefetched[name] = (frame, pool.submit(_node_job, name, frame, self.schema.label(name).key, known))
-        pool.shutdown(wait=False)
+        if own:
+            pool.shutdown(wait=False)
+
+    def node_digest_job(self, name: str, frame: pd.DataFrame, known: KnownHashes, pool):
+        """A future of :func:`table_digest` of a node table: the prefetched one while the frame is the same."""
+        early = self._prefetched.get(name)
+        if early is not None and early[0] is frame:
+            return _First(early[1])
+        return pool.submit(lambda: table_digest("node", name, frame, known.for_table("node", name, frame)))
 
     def node_digest(self, name: str, frame: pd.DataFrame, known: KnownHashes) -> bytes | None:
         """:func:`table_digest` of a node table, from the prefetch when it is still the same frame."""
@@ -73,8 +87,13 @@ class GraphTables:
         return table_digest("node", name, frame, known.for_table("node", name, frame))
 
     def prefetched_key_hashes(self, label: str) -> np.ndarray | None:
+        """The key-column hashes of ``label`` when ingest handed them over (no waiting) or a prefetch made them."""
+        frame = self.nodes.get(label)
+        given = self._key_hashes.get(label)
+        if given is not None and given[0] is frame:
+            return given[1]
         early = self._prefetched.get(label)
-        if early is not None and early[0] is self.nodes.get(label):
+        if early is not None and early[0] is frame:
             return early[1].result()[1]
         return None
 
@@ -158,6 +177,16 @@ class KnownHashes:
                     and len(hashes) == len(frame):
                 out.setdefault(col, hashes)
         return out
+
+
+class _First:
+    """The first item of a future's result, as a future-like ``result()``."""
+
+    def __init__(self, future):
+        self.future = future
+
+    def result(self):
+        return self.future.result()[0]
 
 
 def _node_job(name: str, frame: pd.DataFrame, key: str, keys: np.ndarray | None) -> tuple[bytes | None, np.ndarray]:

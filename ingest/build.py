@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph.embedded import write_embedded
-from ingest.load import DEFAULT_DATA_DIR, Progress, load_tables
+from graph.tables import worker_count
+from ingest.load import DEFAULT_DATA_DIR, Progress, stage_tables
 from ingest.readers import RawTable
 
 __all__ = ["build", "BuildResult", "DEFAULT_DATA_DIR"]
@@ -38,10 +40,13 @@ def build(folders: Iterable[str | Path], home: str | Path, *, records: Iterable[
     Nothing under ``home`` changes unless every check passes.
     """
     folders = [Path(f) for f in folders]
-    tables = load_tables(folders, records=records, progress=progress)
-    if progress:
-        progress("writing the store")
-    folder = write_embedded(tables, home, data=[_shown(f) for f in folders])
+    with ThreadPoolExecutor(max_workers=worker_count()) as pool:
+        staged = stage_tables(folders, records=records, progress=progress, pool=pool)
+        if progress:
+            progress("writing the store")
+        # the store's files are written while the last checks finish; a failed check removes them
+        folder = write_embedded(staged.tables, home, data=[_shown(f) for f in folders], pool=pool,
+                                confirm=staged.confirm)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return BuildResult(folder, manifest["digest"], manifest["counts"])
 

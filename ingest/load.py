@@ -13,7 +13,7 @@ both places. Every relationship endpoint and every ``source`` must resolve.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,8 @@ from ingest.readers import RawTable, read_csv_table, read_xlsx_tables
 from ingest.references import KeyCheck
 from ingest.validate import STRING, _arrow, validate_table
 
-__all__ = ["load_tables", "raw_tables_from_records", "read_folder", "DEFAULT_DATA_DIR"]
+__all__ = ["load_tables", "stage_tables", "StagedTables", "raw_tables_from_records", "read_folder",
+           "DEFAULT_DATA_DIR"]
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
@@ -142,52 +143,81 @@ def _text(value) -> str:
 def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), schema: Schema | None = None,
                 progress: Progress | None = None) -> GraphTables:
     """Read, validate and cross-check every table; raise :class:`BadInputError` listing every problem."""
+    with ThreadPoolExecutor(max_workers=worker_count()) as pool:
+        staged = stage_tables(folders, records=records, schema=schema, progress=progress, pool=pool)
+        staged.confirm()
+    return staged.tables
+
+
+@dataclass
+class StagedTables:
+    """Tables read and validated, with keys and references resolved, while the last checks still run.
+
+    A writer may start on :attr:`tables` but must call :meth:`confirm` before it
+    makes them current: it waits for the checks and raises :class:`BadInputError`.
+    """
+
+    tables: GraphTables
+    checks: list
+
+    def confirm(self) -> None:
+        problems = [problem for check in self.checks for problem in check.result()]
+        if problems:
+            raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
+
+
+def stage_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), schema: Schema | None = None,
+                 progress: Progress | None = None, pool: Executor) -> StagedTables:
+    """Read and validate every table and resolve keys and references on ``pool``; return while the
+    remaining checks (duplicate relationships, sources) run, unless a problem is already certain.
+
+    Raises :class:`BadInputError` for problems found while reading, and for any problem once a key is
+    duplicated or a reference does not resolve (so no writer starts on such input).
+    """
     schema = schema or load_schema()
     say = progress or (lambda _msg: None)
     files = schema.table_files()
     problems: list[InputProblem] = []
     parts: dict[str, list[_Part]] = {}
-    with ThreadPoolExecutor(max_workers=worker_count()) as pool:
-        # each file is validated as soon as it is read, while the next one is parsed
-        entries: list[Path | list[InputProblem]] = []
-        for folder in folders:
-            say(f"reading {folder}")
-            paths, trouble = _table_files(Path(folder))
-            if not paths and not trouble:
-                trouble = [_no_tables(Path(folder))]
-            entries += [trouble, *paths]
-        # the largest files first, so that no large file is left to be read alone at the end
-        reads = {path: pool.submit(_read_and_validate, path, schema)
-                 for path in sorted({e for e in entries if isinstance(e, Path)}, key=_size, reverse=True)}
-        jobs = [reads[e] if isinstance(e, Path) else e for e in entries]
-        jobs += [pool.submit(_validated, raw, schema) for raw in records]
-        for job in jobs:
-            found, trouble = ([], job) if isinstance(job, list) else job.result()
-            problems += trouble
-            for part in found:
-                parts.setdefault(part.raw.name, []).append(part)
-        if problems:
-            raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
-        say("checking keys and references")
-        tables = GraphTables(schema)
-        for name, pieces in parts.items():
-            spec = files[name]
-            frame = pd.concat([p.frame for p in pieces], ignore_index=True) if len(pieces) > 1 else pieces[0].frame
-            if isinstance(spec, Label):
-                tables.nodes[spec.name] = frame
-            else:
-                tables.edges[spec.name] = frame
-        sources = pool.submit(_unknown_sources, tables, parts)  # needs no join: it fills gaps in the join's work
-        clean = KeyCheck(tables, pool)
-        tables.prefetch_node_digests(clean.key_hashes)  # hashed in another thread while the checks finish
-        checks = [pool.submit(_check_distinct, tables, clean, files[name], pieces) for name, pieces in parts.items()]
-        checks += [pool.submit(_dangling, tables, schema.relationship(rel), frame, parts[schema.relationship(rel).file])
-                   for rel, frame in tables.edges.items() if not clean.resolved(schema.relationship(rel))]
-        checks.append(sources)
-        for check in checks:
-            problems += check.result()
+    # each file is validated as soon as it is read, while the next one is parsed
+    entries: list[Path | list[InputProblem]] = []
+    for folder in folders:
+        say(f"reading {folder}")
+        paths, trouble = _table_files(Path(folder))
+        if not paths and not trouble:
+            trouble = [_no_tables(Path(folder))]
+        entries += [trouble, *paths]
+    # the largest files first, so that no large file is left to be read alone at the end
+    reads = {path: pool.submit(_read_and_validate, path, schema)
+             for path in sorted({e for e in entries if isinstance(e, Path)}, key=_size, reverse=True)}
+    jobs = [reads[e] if isinstance(e, Path) else e for e in entries]
+    jobs += [pool.submit(_validated, raw, schema) for raw in records]
+    for job in jobs:
+        found, trouble = ([], job) if isinstance(job, list) else job.result()
+        problems += trouble
+        for part in found:
+            parts.setdefault(part.raw.name, []).append(part)
     if problems:
         raise BadInputError(problems, hint="nothing was changed: fix the rows named above and build again")
+    say("checking keys and references")
+    tables = GraphTables(schema)
+    for name, pieces in parts.items():
+        spec = files[name]
+        frame = pd.concat([p.frame for p in pieces], ignore_index=True) if len(pieces) > 1 else pieces[0].frame
+        if isinstance(spec, Label):
+            tables.nodes[spec.name] = frame
+        else:
+            tables.edges[spec.name] = frame
+    sources = pool.submit(_unknown_sources, tables, parts)  # needs no join: it fills gaps in the join's work
+    clean = KeyCheck(tables, pool)
+    tables.prefetch_node_digests(clean.key_hashes, pool)  # queued behind the join, ahead of the checks
+    checks = [pool.submit(_check_distinct, tables, clean, files[name], pieces) for name, pieces in parts.items()]
+    unresolved = [schema.relationship(rel) for rel in tables.edges if not clean.resolved(schema.relationship(rel))]
+    checks += [pool.submit(_dangling, tables, spec, tables.edges[spec.name], parts[spec.file]) for spec in unresolved]
+    checks.append(sources)
+    staged = StagedTables(tables, checks)
+    if unresolved or not all(clean.distinct_nodes(label) for label in tables.nodes):
+        staged.confirm()  # a problem is certain: word it before anything is written
     tables.endpoint_rows = clean.endpoint_rows()
     tables.column_hashes = dict(clean.identity_hashes)
     tables.endpoint_owners = {}
@@ -195,7 +225,7 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
         spec = schema.relationship(rel)
         label = (spec.from_labels if end == "from" else spec.to_labels)[0]
         tables.endpoint_owners[rel, end] = (tables.edges[rel], tables.edges[rel][end].array, tables.nodes.get(label))
-    return tables
+    return staged
 
 
 def _check_distinct(tables: GraphTables, clean: KeyCheck, spec: Label | Relationship,

@@ -77,13 +77,11 @@ class KeyCheck:
         labels = [label for label in schema.labels if label in tables.nodes or label in ends]
         key_jobs = [pool.submit(self._key_index, label) for label in labels]
         # identity columns are hashed while the key indexes are built (for :meth:`distinct_edges`)
-        self._identity_jobs = {(rel, col): pool.submit(column_hashes, frame[col])
-                               for rel, frame in tables.edges.items()
-                               for col in schema.relationship(rel).identity if len(frame) > 1}
+        identity_jobs = {(rel, col): pool.submit(column_hashes, frame[col])
+                         for rel, frame in tables.edges.items()
+                         for col in schema.relationship(rel).identity if len(frame) > 1}
         #: the 64-bit hash of every key, by label (the digest reuses them)
         self.key_hashes: dict[str, np.ndarray] = {}
-        #: hashes of identity columns, as :attr:`graph.tables.GraphTables.column_hashes` holds them
-        self.identity_hashes: dict[tuple[str, str], tuple] = {}
         self._distinct: dict[str, bool] = {}
         self._sizes: dict[str, int] = {}
         indexes: dict[str, pd.Index] = {}
@@ -107,6 +105,10 @@ class KeyCheck:
         found: dict[tuple[str, str, str], list[np.ndarray | None]] = {}
         for item, future in lookups:
             found.setdefault((item.rel, item.end, item.label), []).append(future.result())
+        #: hashes of identity columns, as :attr:`graph.tables.GraphTables.column_hashes` holds them
+        self.identity_hashes: dict[tuple[str, str], tuple] = {
+            (rel, col): (tables.edges[rel], tables.edges[rel][col].array, job.result())
+            for (rel, col), job in identity_jobs.items()}
         #: (relationship, end) → row of each endpoint in its node table, for ends with a single label
         self._codes: dict[tuple[str, str], np.ndarray] = {}
         self._resolved: dict[tuple[str, str], bool] = {}
@@ -146,7 +148,7 @@ class KeyCheck:
         caller must check exactly (endpoints without row numbers, or two identity hashes alike).
 
         The endpoint rows make a pair of endpoints one integer; identity properties
-        are mixed in by their hashes (kept in :attr:`identity_hashes` for the digest).
+        are mixed in by their hashes (:attr:`identity_hashes`, which the digest reuses).
         Distinct values prove distinct relationships; with equal ones the caller checks exactly (None).
         """
         frame = self.tables.edges[spec.name]
@@ -163,9 +165,8 @@ class KeyCheck:
             return not bool((pairs[1:] == pairs[:-1]).any())
         combined = mix(pairs.view(np.uint64))
         for col in spec.identity:
-            job = self._identity_jobs.get((spec.name, col))
-            hashes = job.result() if job is not None else column_hashes(frame[col])
-            self.identity_hashes[spec.name, col] = (frame, frame[col].array, hashes)
+            known = self.identity_hashes.get((spec.name, col))
+            hashes = known[2] if known is not None else column_hashes(frame[col])
             with np.errstate(over="ignore"):
                 combined = mix(combined * MUL + hashes)
         combined.sort()

@@ -43,6 +43,7 @@ def test_bad_input_exits_2_names_file_and_row_and_keeps_previous_graph(case, run
     assert "Traceback" not in result.output
     assert "hint:" in result.output
     assert EmbeddedStore.open(home).info().digest == before  # nothing lost
+    assert not list((home / "builds").glob(".staging*"))  # files written while checks ran are gone
 
 
 def test_verbose_shows_the_traceback(run, mini_copy, tmp_path):
