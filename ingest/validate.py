@@ -120,7 +120,7 @@ def _empty_strings(n: int) -> pd.Series:
     """``n`` empty strings, built without Python objects."""
     import pyarrow as pa
 
-    offsets = pa.py_buffer(np.zeros(n + 1, dtype=np.int64).tobytes())
+    offsets = pa.py_buffer(np.zeros(n + 1, dtype=np.int64))
     return _strings(pa.chunked_array([pa.Array.from_buffers(pa.large_string(), n, [None, offsets, pa.py_buffer(b"")])]))
 
 
@@ -254,7 +254,10 @@ def _repeated(typed: pd.Series, n: int) -> pd.Series:
     if isinstance(typed.dtype, pd.StringDtype):
         value = typed.iloc[0]
         return _strings(pa.chunked_array([pa.repeat(pa.scalar(None if pd.isna(value) else value, pa.large_string()), n)]))
-    return pd.Series(typed.iloc[0], index=pd.RangeIndex(n), dtype=typed.dtype)
+    dtype, value = typed.dtype, typed.iloc[0]
+    missing = bool(pd.isna(value))
+    data = np.zeros(n, dtype=dtype.numpy_dtype) if missing else np.full(n, value, dtype=dtype.numpy_dtype)
+    return pd.Series(dtype.construct_array_type()(data, np.full(n, missing)))  # a masked array: values and mask
 
 
 def _fast_list(values: pd.Series, arrow) -> pd.Series:

@@ -187,6 +187,9 @@ def test_a_store_of_an_unknown_format_is_refused(tmp_path):
     ("region_code", ["320400", "CHN", ""]),
     ("list", [" a | b|", "", "c", "|", "d|e"]),
     ("enum_list", ["上市| 高新技术企业|", "", "专精特新", "bad", "链主"]),
+    # one value throughout: checked once and repeated
+    ("int", ["2024"] * 5), ("float", ["0.5"] * 5), ("bool", ["false"] * 5), ("bool", ["maybe"] * 5),
+    ("date", ["2026-1-1"] * 5), ("date", ["2026-02-30"] * 5), ("enum", ["上市"] * 5),
 ])
 def test_arrow_fast_paths_agree_with_the_pandas_checks(kind, values):
     from graph.schema import Property
