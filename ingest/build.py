@@ -41,12 +41,16 @@ def build(folders: Iterable[str | Path], home: str | Path, *, records: Iterable[
     """
     folders = [Path(f) for f in folders]
     with ThreadPoolExecutor(max_workers=worker_count()) as pool:
-        staged = stage_tables(folders, records=records, progress=progress, pool=pool)
-        if progress:
-            progress("writing the store")
-        # the store's files are written while the last checks finish; a failed check removes them
-        folder = write_embedded(staged.tables, home, data=[_shown(f) for f in folders], pool=pool,
-                                confirm=staged.confirm)
+        try:
+            staged = stage_tables(folders, records=records, progress=progress, pool=pool)
+            if progress:
+                progress("writing the store")
+            # the store's files are written while the last checks finish; a failed check removes them
+            folder = write_embedded(staged.tables, home, data=[_shown(f) for f in folders], pool=pool,
+                                    confirm=staged.confirm)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # work still queued is dropped, not done
+            raise
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return BuildResult(folder, manifest["digest"], manifest["counts"])
 

@@ -144,8 +144,12 @@ def load_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), sc
                 progress: Progress | None = None) -> GraphTables:
     """Read, validate and cross-check every table; raise :class:`BadInputError` listing every problem."""
     with ThreadPoolExecutor(max_workers=worker_count()) as pool:
-        staged = stage_tables(folders, records=records, schema=schema, progress=progress, pool=pool)
-        staged.confirm()
+        try:
+            staged = stage_tables(folders, records=records, schema=schema, progress=progress, pool=pool)
+            staged.confirm()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # work still queued (digests started early) is dropped
+            raise
     return staged.tables
 
 
