@@ -139,4 +139,3 @@ def test_a_failure_while_writing_leaves_the_previous_graph(monkeypatch, tmp_path
     store = EmbeddedStore.open(home)
     assert store.info().digest == first.digest
     assert list(store.nodes("Chain")["name"]) == ["示例链"]
-
