@@ -53,10 +53,13 @@ _SUFFIX = {1: ".parquet", 2: ".arrow"}
 
 
 def _arrow_table(frame: pd.DataFrame):
-    """``frame`` as one contiguous Arrow table: a record batch per file keeps lookups (``take``) cheap."""
+    """``frame`` as one contiguous Arrow table: a record batch per file keeps lookups (``take``) cheap.
+
+    Converted in the calling thread: the writer already runs one table per worker, and Arrow's own
+    threads on top would only compete with them."""
     import pyarrow as pa
 
-    return pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
+    return pa.Table.from_pandas(frame, preserve_index=False, nthreads=1).combine_chunks()
 
 
 def _write_arrow(table, path: Path) -> None:

@@ -205,7 +205,7 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
     # bytes between cells are commas, quotes and line ends.
     stripped = pa.table([_strip_column(table.column(i)) for i in range(table.num_columns)], names=columns)
     frame = stripped.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t in (pa.string(), pa.large_string())
-                               else None)
+                               else None, use_threads=False)  # string columns: wrapped, not copied
     frame.columns = columns
     return RawTable(name, shown, frame, encoding)
 
