@@ -213,8 +213,8 @@ def stage_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), s
         else:
             tables.edges[spec.name] = frame
     sources = pool.submit(_unknown_sources, tables, parts)  # needs no join: it fills gaps in the join's work
-    clean = KeyCheck(tables, pool)
-    tables.prefetch_node_digests(clean.key_hashes, pool)  # queued behind the join, ahead of the checks
+    # the node tables' digests need only the key hashes: they queue right behind the lookups
+    clean = KeyCheck(tables, pool, then=lambda key_hashes: tables.prefetch_node_digests(key_hashes, pool))
     checks = [pool.submit(_check_distinct, tables, clean, files[name], pieces) for name, pieces in parts.items()]
     unresolved = [schema.relationship(rel) for rel in tables.edges if not clean.resolved(schema.relationship(rel))]
     checks += [pool.submit(_dangling, tables, spec, tables.edges[spec.name], parts[spec.file]) for spec in unresolved]

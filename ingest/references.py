@@ -25,6 +25,7 @@ slices that the workers share.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -55,12 +56,16 @@ class KeyCheck:
     """Key uniqueness, endpoint resolution and relationship uniqueness for the tables of a graph.
 
     ``pool`` runs the work; without one, a pool of one thread is used for the checks' duration.
+    ``then``, when given, is called with :attr:`key_hashes` as soon as the lookups are queued, so that
+    work needing only the keys (the node tables' digests) queues behind them and keeps the workers
+    busy while the last lookups finish.
     """
 
-    def __init__(self, tables: GraphTables, pool: Executor | None = None):
+    def __init__(self, tables: GraphTables, pool: Executor | None = None,
+                 then: Callable[[dict[str, np.ndarray]], None] | None = None):
         if pool is None:
             with ThreadPoolExecutor(max_workers=1) as own:
-                self.__init__(tables, own)
+                self.__init__(tables, own, then)
             return
         self.tables = tables
         schema = tables.schema
@@ -102,6 +107,8 @@ class KeyCheck:
                 for start in range(0, max(len(values), 1), SLICE_ROWS):
                     piece = values.iloc[start:start + SLICE_ROWS]
                     lookups.append((item, pool.submit(_lookup, piece, indexes[label], keys[label])))
+        if then is not None:
+            then(self.key_hashes)
         found: dict[tuple[str, str, str], list[np.ndarray | None]] = {}
         for item, future in lookups:
             found.setdefault((item.rel, item.end, item.label), []).append(future.result())
