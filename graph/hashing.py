@@ -20,7 +20,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-__all__ = ["column_hashes", "string_hashes", "mix", "MUL"]
+__all__ = ["column_hashes", "string_hashes", "one_value_mostly", "mix", "MUL"]
 
 MUL = np.uint64(0x9E3779B97F4A7C15)
 
@@ -91,17 +91,15 @@ def string_hashes(array) -> np.ndarray:
     n = len(array)
     if n == 0:
         return np.zeros(0, dtype=np.uint64)
-    if n > 1 and not array.null_count:
+    mostly = one_value_mostly(array)
+    if mostly is not None:
         # one value in (nearly) every row, e.g. a source or a column filled only for a few curated rows:
         # hash that value once and the other rows on their own
-        common = array[n // 2]
-        other = ~_numpy(pc.equal(array, common)).astype(bool, copy=False)
-        others = int(np.count_nonzero(other))
-        if others <= n // 16:
-            out = np.full(n, _hash_strings([common.as_py()])[0], dtype=np.uint64)
-            if others:
-                out[other] = string_hashes(array.filter(pa.array(other)))
-            return out
+        common, other = mostly
+        out = np.full(n, _hash_strings([common])[0], dtype=np.uint64)
+        if other.any():
+            out[other] = string_hashes(array.filter(pa.array(other)))
+        return out
     sample = array.slice(0, min(n, 4096))
     if n > 4096 and pc.count_distinct(sample).as_py() < 256:  # few distinct values: hash the dictionary
         encoded = pc.dictionary_encode(array)
@@ -121,6 +119,27 @@ def string_hashes(array) -> np.ndarray:
     if array.null_count:
         out[~_numpy(pc.is_valid(array)).astype(bool)] = _NULL
     return out
+
+
+def one_value_mostly(array, share: int = 16) -> tuple[str, np.ndarray] | None:
+    """(value, mask of the rows holding another) when all but one row in ``share`` of a string
+    column without nulls hold one value; else None. One comparison of each row with the middle one.
+
+    >>> import pyarrow as pa
+    >>> value, other = one_value_mostly(pa.array(["x"] * 20 + ["y"], type=pa.large_string()))
+    >>> value, other.nonzero()[0].tolist()
+    ('x', [20])
+    """
+    import pyarrow.compute as pc
+
+    n = len(array)
+    if n < 2 or array.null_count:
+        return None
+    common = array[n // 2]
+    other = ~_numpy(pc.equal(array, common)).astype(bool, copy=False)
+    if np.count_nonzero(other) > n // share:
+        return None
+    return common.as_py(), other
 
 
 def _numpy(values) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from graph.hashing import MUL, column_hashes, mix
+from graph.hashing import MUL, column_hashes, mix, one_value_mostly
 from graph.schema import Schema
 
 __all__ = ["GraphTables", "worker_count"]
@@ -114,7 +114,7 @@ class GraphTables:
         for group in (self.nodes, self.edges):
             for frame in group.values():
                 if len(frame):
-                    latest = max(latest, str(frame["as_of"].max()))
+                    latest = max(latest, _latest(frame["as_of"]))
         return latest
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -177,6 +177,21 @@ class KnownHashes:
                     and len(hashes) == len(frame):
                 out.setdefault(col, hashes)
         return out
+
+
+def _latest(column: pd.Series) -> str:
+    """The largest value of a text column: a column of (nearly) one value compares only the others."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(column.dtype, pd.StringDtype):
+        return str(column.max())
+    array = pa.array(column.array)
+    mostly = one_value_mostly(array)
+    if mostly is None:
+        return str(pc.max(array).as_py())
+    common, other = mostly
+    return max(common, pc.max(array.filter(pa.array(other))).as_py() or "") if other.any() else common
 
 
 class _First:

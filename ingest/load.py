@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from chainkg.errors import BadInputError, InputProblem
+from graph.hashing import one_value_mostly
 from graph.records import EdgeRecord, NodeRecord
 from graph.schema import Label, Relationship, Schema, load_schema
 from graph.tables import GraphTables, worker_count
@@ -350,8 +351,17 @@ def _unknown_sources(tables: GraphTables, origins: dict[str, list[_Part]]) -> li
 
 def _isin(values: pd.Series, among: pd.Series) -> np.ndarray:
     """``values.isin(among)`` as a numpy mask, hashed in Arrow."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     haystack = _arrow(among)
-    found = pc.is_in(_arrow(values), value_set=haystack.combine_chunks() if haystack.num_chunks != 1 else haystack.chunk(0))
-    return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
+    haystack = haystack.combine_chunks() if haystack.num_chunks != 1 else haystack.chunk(0)
+    arrow = _arrow(values)
+    mostly = one_value_mostly(arrow)  # a source column: look up its one value and the few others
+    if mostly is None:
+        return pc.is_in(arrow, value_set=haystack).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+    common, other = mostly
+    found = np.full(len(arrow), pc.is_in(pa.array([common], type=haystack.type), value_set=haystack)[0].as_py())
+    if other.any():
+        found[other] = pc.is_in(arrow.filter(pa.array(other)), value_set=haystack).to_numpy(zero_copy_only=False)
+    return found

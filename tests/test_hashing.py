@@ -48,3 +48,17 @@ def test_every_shortcut_gives_each_value_its_own_hash(shape, chunks):
     if chunks == 1:
         array = array.chunk(0)
     assert hashing.string_hashes(array).tolist() == _one_by_one(values)
+
+
+@pytest.mark.parametrize("common, odd", [("synthetic", "mini"), ("synthetic", "nowhere"), ("nowhere", "mini")])
+def test_membership_and_latest_value_of_a_column_of_nearly_one_value(common, odd):
+    import pandas as pd
+
+    from graph.tables import _latest
+    from ingest.load import _isin
+
+    values = pd.Series([common] * 40 + [odd] + [common] * 9, dtype="string[pyarrow]")
+    known = pd.Series(["mini", "synthetic"], dtype="string[pyarrow]")
+    assert _isin(values, known).tolist() == values.isin(["mini", "synthetic"]).tolist()
+    assert _latest(values) == max(common, odd)
+    assert _latest(pd.Series(["2026-01-01"] * 30, dtype="string[pyarrow]")) == "2026-01-01"
