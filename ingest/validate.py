@@ -22,6 +22,8 @@ column, the reason and the fix.
 
 from __future__ import annotations
 
+import functools
+
 import re
 
 import numpy as np
@@ -185,8 +187,8 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
         return values.astype(STRING), None
     if n > 1 and not empty[0] and pc.all(pc.equal(arrow, arrow[0])).as_py():
         # one value throughout (a source, a date, a flag): check it once, with the pandas checks themselves
-        typed, bad = _convert(prop, values.iloc[:1].reset_index(drop=True))
-        flag = None if bad is None else np.full(n, bool(bad.fillna(False).iloc[0]))
+        typed, bad = _converted_once(prop, values.iloc[0])
+        flag = None if bad is None else np.full(n, bad)
         if isinstance(typed.dtype, pd.StringDtype) and typed.iloc[0] == values.iloc[0]:
             return values.astype(STRING), flag  # unchanged by typing: keep the column as it is
         return _repeated(typed, n), flag
@@ -241,6 +243,15 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
         wrong = [v for v in distinct if any(part not in allowed for part in v.split("|"))]
         return normal, (_isin(_arrow(normal), wrong) if wrong else np.zeros(n, dtype=bool))
     return None  # uscc: the pandas path (it checks each distinct code once)
+
+
+@functools.lru_cache(maxsize=1024)
+def _converted_once(prop: Property, text: str) -> tuple[pd.Series, bool | None]:
+    """:func:`_convert` of one value: the typed value (a one-row column) and whether it is invalid.
+
+    Remembered, as the same sources, dates and flags fill whole columns of many files."""
+    typed, bad = _convert(prop, pd.Series([text], dtype=STRING))
+    return typed, None if bad is None else bool(bad.fillna(False).iloc[0])
 
 
 def _repeated(typed: pd.Series, n: int) -> pd.Series:
