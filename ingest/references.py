@@ -191,7 +191,7 @@ def _lookup(values: pd.Series, index: pd.Index, keys) -> np.ndarray | None:
     import pyarrow as pa
 
     if not len(values):
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int32)
     if not len(keys):
         return None
     column = pa.array(values.array)
@@ -205,6 +205,7 @@ def _lookup(values: pd.Series, index: pd.Index, keys) -> np.ndarray | None:
     rows = _rows_of(distinct, index, keys)
     if rows is None:
         return None
+    rows = rows.astype(np.int32, copy=False)  # row numbers as the store's index keeps them, made in the worker
     return rows if lengths is None else np.repeat(rows, lengths)
 
 
