@@ -211,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="cache folder for the pool and the store")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="base data folder")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the parse baseline and of the show command")
-    parser.add_argument("--builds", type=int, default=2, help="builds to time (interleaved with the baseline)")
+    parser.add_argument("--builds", type=int, default=3,
+                        help="builds to time, interleaved with the baseline (as many as its runs by default)")
     args = parser.parse_args(argv)
     n = 20_000 if args.small else args.enterprises
     work = args.work or _default_work()
