@@ -42,7 +42,7 @@ import pandas as pd
 from chainkg.errors import StoreError, StoreNotBuiltError
 from graph.schema import Schema, load_schema
 from graph.store import GraphStore, NodeMatch, StoreInfo
-from graph.tables import GraphTables, KnownHashes, combine_digests, table_digest, worker_count
+from graph.tables import GraphTables, KnownHashes, combine_digests, worker_count
 
 __all__ = ["EmbeddedStore", "write_embedded", "FORMAT"]
 
@@ -92,30 +92,29 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
         shutil.rmtree(staging)
     for sub in ("nodes", "edges", "index"):
         (staging / sub).mkdir(parents=True)
-    jobs: list = []
+    submitted: dict = {}
     try:
         known = KnownHashes(tables)
-        node_digests = [tables.node_digest_job(name, frame, known, pool) for name, frame in sorted(tables.nodes.items())]
+        node_digests = [tables.prefetched_digest(name, frame) or pool.submit(tables.digest_of, "node", name, frame, known)
+                        for name, frame in sorted(tables.nodes.items())]
         # (estimated cost, name, task, arguments): the longest tasks go first (numpy, Arrow and file writes
         # release the GIL), so that none is left to run alone at the end
-        tasks = [(len(frame) * 4, ("digest", name), _edge_digest, (tables, name, frame, known))
+        tasks = [(len(frame) * 4, ("digest", name), tables.digest_of, ("edge", name, frame, known))
                  for name, frame in tables.edges.items()]
         tasks += [(len(frame) * 3, ("file", folder, name), _write_table, (frame, staging / folder / f"{name}{_SUFFIX[FORMAT]}"))
                   for folder, group in (("nodes", tables.nodes), ("edges", tables.edges))
                   for name, frame in group.items()]
         tasks += [(len(rows), ("index", rel, end), _write_index_entry, (tables, rel, end, rows, staging / "index"))
-                  for (rel, end), rows in tables.endpoint_rows.items()]
+                  for rel, end in tables.endpoint_rows if (rows := tables.current_endpoint_rows(rel, end)) is not None]
         tasks.append((sum(len(f) for f in tables.edges.values()) // 4, ("as_of",), tables.latest_as_of, ()))
-        submitted = {}
         for _, name, task, args in sorted(tasks, key=lambda t: -t[0]):
             submitted[name] = pool.submit(task, *args)
-            jobs.append(submitted[name])
         if confirm is not None:
             confirm()
         digest = combine_digests([part.result() for part in node_digests] +
                                  [submitted["digest", name].result() for name in sorted(tables.edges)])
         as_of = submitted["as_of",].result()
-        for job in jobs:
+        for job in submitted.values():
             job.result()
         target = builds / digest[:16]
         manifest = {
@@ -135,9 +134,9 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
                 shutil.rmtree(target)
             staging.rename(target)
     except BaseException:
-        for job in jobs:
+        for job in submitted.values():
             job.cancel()
-        wait(jobs)  # no worker may still be writing into the folder removed next
+        wait(submitted.values())  # no worker may still be writing into the folder removed next
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_link(home, target)
@@ -147,34 +146,21 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     return target
 
 
-def _edge_digest(tables: GraphTables, name: str, frame: pd.DataFrame, known: KnownHashes) -> bytes | None:
-    return table_digest("edge", name, frame, known.for_table("edge", name, frame))
-
-
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
     _write_arrow(_arrow_table(frame), path)
 
 
-def _write_index_entry(tables: GraphTables, rel: str, end: str, rows, folder: Path) -> list[Path]:
-    """The index files of one relationship end (none when its row numbers do not fit the tables)."""
+def _write_index_entry(tables: GraphTables, rel: str, end: str, rows, folder: Path) -> None:
+    """The index files of one relationship end, from ingest's row numbers (``rows``, still current)."""
     import numpy as np
 
-    if rel not in tables.edges or len(rows) != len(tables.edges[rel]):
-        return []
-    label = tables.schema.relationship(rel).from_labels[0] if end == "from" else \
-        tables.schema.relationship(rel).to_labels[0]
-    n = len(tables.nodes.get(label, ()))
+    spec = tables.schema.relationship(rel)
+    n = len(tables.nodes[(spec.from_labels if end == "from" else spec.to_labels)[0]])
     rows = np.ascontiguousarray(rows, dtype=np.int32)
-    if len(rows) and (rows.min() < 0 or rows.max() >= n):
-        return []
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
-    written = []
     for kind, array in (("rows", rows), ("order", _stable_order(rows)), ("offsets", offsets)):
-        path = folder / f"{rel}.{end}.{kind}.npy"
-        np.save(path, array, allow_pickle=False)
-        written.append(path)
-    return written
+        np.save(folder / f"{rel}.{end}.{kind}.npy", array, allow_pickle=False)
 
 
 def _stable_order(rows):

@@ -42,60 +42,48 @@ class GraphTables:
     #: optional, filled by ingest's checks: for (relationship type, "from"/"to") whose endpoint has a
     #: single label, the row number of each relationship's endpoint in that label's node table
     endpoint_rows: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
-    #: the (frame, column array) each ``endpoint_rows`` entry was computed for, to tell when it went stale
+    #: the (relationship frame, column array, node frame) each ``endpoint_rows`` entry was computed for,
+    #: to tell when it went stale (:meth:`current_endpoint_rows`)
     endpoint_owners: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False, compare=False)
-    #: optional: column hashes computed while checking (by ingest), reused by the digest:
-    #: (relationship type, column) → (frame, column array, hashes), valid while frame and column are the same
+    #: optional: column hashes computed while checking (by ingest: key columns, identity columns), reused
+    #: by the digest: (label or relationship type, column) → (frame, column array, hashes), valid while
+    #: frame and column are the same
     column_hashes: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False, compare=False)
     #: node-table digests started early (:meth:`prefetch_node_digests`): name → (frame, future)
     _prefetched: dict = field(default_factory=dict, repr=False, compare=False)
-    #: key-column hashes handed over by ingest: label → (frame, hashes)
-    _key_hashes: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def prefetch_node_digests(self, key_hashes: dict[str, np.ndarray] | None = None, pool=None) -> None:
-        """Start hashing the node tables on ``pool`` (by default a thread of their own), so
-        :meth:`digest` and the store writer later find them done; a table replaced since is hashed again.
+    def current_endpoint_rows(self, rel: str, end: str) -> np.ndarray | None:
+        """``endpoint_rows[rel, end]`` while the tables are the ones ingest numbered, else None."""
+        rows = self.endpoint_rows.get((rel, end))
+        owner = self.endpoint_owners.get((rel, end))
+        frame = self.edges.get(rel)
+        if rows is None or owner is None or frame is None:
+            return None
+        spec = self.schema.relationship(rel)
+        labels = spec.from_labels if end == "from" else spec.to_labels
+        if len(labels) != 1 or owner[0] is not frame or owner[1] is not frame[end].array \
+                or owner[2] is None or owner[2] is not self.nodes.get(labels[0]) or len(rows) != len(frame):
+            return None
+        return rows
 
-        ``key_hashes`` may give the :func:`~graph.hashing.column_hashes` of each label's key column."""
-        from concurrent.futures import ThreadPoolExecutor
+    def prefetch_node_digests(self, pool) -> None:
+        """Start hashing the node tables on ``pool`` (they need no endpoint rows), the longest first, so
+        the digest later finds them done; a table replaced since is hashed again."""
+        known = KnownHashes(self)
+        for name, frame in sorted(self.nodes.items(), key=lambda item: -len(item[1])):
+            self._prefetched[name] = (frame, pool.submit(_digest_job, "node", name, frame, known))
 
-        own = pool is None
-        if own:
-            pool = ThreadPoolExecutor(max_workers=1)
-        for name, frame in sorted(self.nodes.items(), key=lambda item: -len(item[1])):  # the longest first
-            known = (key_hashes or {}).get(name)
-            if known is not None and len(known) == len(frame):
-                self._key_hashes[name] = (frame, known)
-            else:
-                known = None
-            self._prefetched[name] = (frame, pool.submit(_node_job, name, frame, self.schema.label(name).key, known))
-        if own:
-            pool.shutdown(wait=False)
-
-    def node_digest_job(self, name: str, frame: pd.DataFrame, known: KnownHashes, pool):
-        """A future of :func:`table_digest` of a node table: the prefetched one while the frame is the same."""
+    def prefetched_digest(self, name: str, frame: pd.DataFrame):
+        """The future of a node table's digest started by :meth:`prefetch_node_digests`, while ``frame``
+        is the table it hashes; else None."""
         early = self._prefetched.get(name)
-        if early is not None and early[0] is frame:
-            return _First(early[1])
-        return pool.submit(lambda: table_digest("node", name, frame, known.for_table("node", name, frame)))
+        return early[1] if early is not None and early[0] is frame else None
 
-    def node_digest(self, name: str, frame: pd.DataFrame, known: KnownHashes) -> bytes | None:
-        """:func:`table_digest` of a node table, from the prefetch when it is still the same frame."""
-        early = self._prefetched.get(name)
-        if early is not None and early[0] is frame:
-            return early[1].result()[0]
-        return table_digest("node", name, frame, known.for_table("node", name, frame))
-
-    def prefetched_key_hashes(self, label: str) -> np.ndarray | None:
-        """The key-column hashes of ``label`` when ingest handed them over (no waiting) or a prefetch made them."""
-        frame = self.nodes.get(label)
-        given = self._key_hashes.get(label)
-        if given is not None and given[0] is frame:
-            return given[1]
-        early = self._prefetched.get(label)
-        if early is not None and early[0] is frame:
-            return early[1].result()[1]
-        return None
+    def digest_of(self, kind: str, name: str, frame: pd.DataFrame, known: KnownHashes) -> bytes | None:
+        """:func:`table_digest` of one table (``kind`` "node" or "edge"), reusing ``known`` hashes and the
+        prefetched digest of a node table."""
+        early = self.prefetched_digest(name, frame) if kind == "node" else None
+        return early.result() if early is not None else _digest_job(kind, name, frame, known)
 
     def node_table(self, label: str) -> pd.DataFrame:
         """The table of ``label``, empty with the declared columns when there is no data."""
@@ -131,51 +119,48 @@ class GraphTables:
         and a table is the SHA-256 of its sorted row hashes (:func:`table_digest`).
         """
         known = KnownHashes(self)
-        parts = [self.node_digest(name, frame, known) for name, frame in sorted(self.nodes.items())]
-        parts += [table_digest("edge", name, frame, known.for_table("edge", name, frame))
-                  for name, frame in sorted(self.edges.items())]
-        return combine_digests(parts)
+        return combine_digests([self.digest_of("node", name, frame, known) for name, frame in sorted(self.nodes.items())]
+                               + [self.digest_of("edge", name, frame, known) for name, frame in sorted(self.edges.items())])
 
 
 class KnownHashes:
-    """Hashes of endpoint columns gathered from their node keys' hashes, when ingest's row numbers
-    (``endpoint_rows``) still describe the tables (same frame and column objects as when computed)."""
+    """Column hashes the digest need not compute again: those ingest computed while checking (while the
+    frames and columns are the ones it saw), each label's key hashes once computed, and endpoint hashes
+    gathered from them through ingest's row numbers (:meth:`GraphTables.current_endpoint_rows`)."""
 
     def __init__(self, tables: GraphTables):
         self.tables = tables
         self._keys: dict[str, np.ndarray] = {}
 
+    def given(self, name: str, col: str, frame: pd.DataFrame) -> np.ndarray | None:
+        """The hashes ingest left for column ``col`` of table ``name``, while ``frame`` holds that very column."""
+        known = self.tables.column_hashes.get((name, col))
+        if known is None or col not in frame.columns:
+            return None
+        owner, array, hashes = known
+        return hashes if owner is frame and frame[col].array is array and len(hashes) == len(frame) else None
+
     def key_hashes(self, label: str) -> np.ndarray:
         if label not in self._keys:
-            early = self.tables.prefetched_key_hashes(label)
-            if early is not None:
-                self._keys[label] = early
-                return early
-            spec = self.tables.schema.label(label)
-            self._keys[label] = column_hashes(self.tables.nodes[label][spec.key])
+            frame = self.tables.nodes[label]
+            key = self.tables.schema.label(label).key
+            given = self.given(label, key, frame)
+            self._keys[label] = given if given is not None else column_hashes(frame[key])
         return self._keys[label]
 
     def for_table(self, kind: str, name: str, frame: pd.DataFrame) -> dict:
+        out = {col: hashes for col in frame.columns if (hashes := self.given(name, col, frame)) is not None}
         if kind == "node":
-            spec = self.tables.schema.label(name)
-            if name in self.tables.nodes and self.tables.nodes[name] is frame:
-                return {spec.key: self.key_hashes(name)}
-            return {}
-        out = {}
+            if self.tables.nodes.get(name) is frame:
+                out[self.tables.schema.label(name).key] = self.key_hashes(name)
+            return out
+        if self.tables.edges.get(name) is not frame:
+            return out
         spec = self.tables.schema.relationship(name)
         for end, labels in (("from", spec.from_labels), ("to", spec.to_labels)):
-            rows = self.tables.endpoint_rows.get((name, end))
-            owner = self.tables.endpoint_owners.get((name, end))
-            if rows is None or owner is None or len(labels) != 1 or labels[0] not in self.tables.nodes:
-                continue
-            if owner[0] is not frame or owner[1] is not frame[end].array or len(rows) != len(frame) \
-                    or owner[2] is not self.tables.nodes[labels[0]]:
-                continue  # the tables changed since ingest numbered the rows
-            out[end] = self.key_hashes(labels[0])[rows]
-        for (rel, col), (owner, array, hashes) in self.tables.column_hashes.items():
-            if rel == name and col in frame.columns and owner is frame and frame[col].array is array \
-                    and len(hashes) == len(frame):
-                out.setdefault(col, hashes)
+            rows = self.tables.current_endpoint_rows(name, end)
+            if rows is not None:
+                out.setdefault(end, self.key_hashes(labels[0])[rows])
         return out
 
 
@@ -194,20 +179,8 @@ def _latest(column: pd.Series) -> str:
     return max(common, pc.max(array.filter(pa.array(other))).as_py() or "") if other.any() else common
 
 
-class _First:
-    """The first item of a future's result, as a future-like ``result()``."""
-
-    def __init__(self, future):
-        self.future = future
-
-    def result(self):
-        return self.future.result()[0]
-
-
-def _node_job(name: str, frame: pd.DataFrame, key: str, keys: np.ndarray | None) -> tuple[bytes | None, np.ndarray]:
-    if keys is None:
-        keys = column_hashes(frame[key])
-    return table_digest("node", name, frame, {key: keys}), keys
+def _digest_job(kind: str, name: str, frame: pd.DataFrame, known: KnownHashes) -> bytes | None:
+    return table_digest(kind, name, frame, known.for_table(kind, name, frame))
 
 
 def combine_digests(parts: list[bytes | None]) -> str:

@@ -42,7 +42,7 @@ def build(folders: Iterable[str | Path], home: str | Path, *, records: Iterable[
     folders = [Path(f) for f in folders]
     with ThreadPoolExecutor(max_workers=worker_count()) as pool:
         try:
-            staged = stage_tables(folders, records=records, progress=progress, pool=pool)
+            staged = stage_tables(folders, records=records, progress=progress, pool=pool, digests=True)
             if progress:
                 progress("writing the store")
             # the store's files are written while the last checks finish; a failed check removes them

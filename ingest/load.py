@@ -172,9 +172,10 @@ class StagedTables:
 
 
 def stage_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), schema: Schema | None = None,
-                 progress: Progress | None = None, pool: Executor) -> StagedTables:
+                 progress: Progress | None = None, pool: Executor, digests: bool = False) -> StagedTables:
     """Read and validate every table and resolve keys and references on ``pool``; return while the
     remaining checks (duplicate relationships, sources) run, unless a problem is already certain.
+    With ``digests``, the node tables' digests start as soon as their keys are hashed (for a writer).
 
     Raises :class:`BadInputError` for problems found while reading, and for any problem once a key is
     duplicated or a reference does not resolve (so no writer starts on such input).
@@ -214,8 +215,18 @@ def stage_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), s
         else:
             tables.edges[spec.name] = frame
     sources = pool.submit(_unknown_sources, tables, parts)  # needs no join: it fills gaps in the join's work
-    # the node tables' digests need only the key hashes: they queue right behind the lookups
-    clean = KeyCheck(tables, pool, then=lambda key_hashes: tables.prefetch_node_digests(key_hashes, pool))
+
+    def keys_hashed(key_hashes: dict[str, np.ndarray]) -> None:
+        """Hand the key hashes to the digest; its node tables need nothing else, so they queue right
+        behind the reference lookups."""
+        for label, hashes in key_hashes.items():
+            if label in tables.nodes:
+                frame, key = tables.nodes[label], schema.label(label).key
+                tables.column_hashes[label, key] = (frame, frame[key].array, hashes)
+        if digests:
+            tables.prefetch_node_digests(pool)
+
+    clean = KeyCheck(tables, pool, then=keys_hashed)
     checks = [pool.submit(_check_distinct, tables, clean, files[name], pieces) for name, pieces in parts.items()]
     unresolved = [schema.relationship(rel) for rel in tables.edges if not clean.resolved(schema.relationship(rel))]
     checks += [pool.submit(_dangling, tables, spec, tables.edges[spec.name], parts[spec.file]) for spec in unresolved]
@@ -224,7 +235,7 @@ def stage_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), s
     if unresolved or not all(clean.distinct_nodes(label) for label in tables.nodes):
         staged.confirm()  # a problem is certain: word it before anything is written
     tables.endpoint_rows = clean.endpoint_rows()
-    tables.column_hashes = dict(clean.identity_hashes)
+    tables.column_hashes.update(clean.identity_hashes)
     tables.endpoint_owners = {}
     for rel, end in tables.endpoint_rows:
         spec = schema.relationship(rel)
@@ -241,12 +252,9 @@ def _check_distinct(tables: GraphTables, clean: KeyCheck, spec: Label | Relation
             return []
         return _duplicates(tables.nodes[spec.name], [spec.key], pieces, f"duplicate {spec.name} key",
                            "keep one row per key (keys must be unique across all data folders)")
-    identity = spec.endpoint_columns() + list(spec.identity)
-    distinct = clean.distinct_edges(spec)
-    if distinct is None:
-        distinct = _all_distinct(tables.edges[spec.name], identity)
-    if distinct:
+    if clean.distinct_edges(spec):
         return []
+    identity = spec.endpoint_columns() + list(spec.identity)
     return _duplicates(tables.edges[spec.name], identity, pieces, f"duplicate {spec.name} relationship",
                        "keep one row per relationship" + (
                            f" (rows differ only by {', '.join(spec.identity)})" if spec.identity else ""))
@@ -336,12 +344,12 @@ def _dangling(tables: GraphTables, spec: Relationship, frame: pd.DataFrame, piec
 
 
 def _unknown_sources(tables: GraphTables, origins: dict[str, list[_Part]]) -> list[InputProblem]:
-    known = set(tables.node_table("Source")["id"])
+    known = tables.node_table("Source")["id"]
     problems = []
     for name, pieces in origins.items():
         spec = tables.schema.table_files()[name]
         frame = tables.nodes[spec.name] if isinstance(spec, Label) else tables.edges[spec.name]
-        missing = ~_isin(frame["source"], pd.Series(sorted(known), dtype=STRING))
+        missing = ~_isin(frame["source"], known)
         for pos in np.flatnonzero(missing)[:5]:
             file, row = _where(pieces, pos)
             problems.append(InputProblem(file, row, "source", f"unknown source {frame.iloc[pos]['source']!r}",

@@ -88,13 +88,11 @@ class KeyCheck:
         #: the 64-bit hash of every key, by label (the digest reuses them)
         self.key_hashes: dict[str, np.ndarray] = {}
         self._distinct: dict[str, bool] = {}
-        self._sizes: dict[str, int] = {}
         indexes: dict[str, pd.Index] = {}
         keys: dict[str, object] = {}
         for label, (hashes, index, distinct, key_array) in zip(labels, (job.result() for job in key_jobs)):
             self.key_hashes[label] = hashes
             self._distinct[label] = distinct
-            self._sizes[label] = len(hashes)
             if distinct:
                 indexes[label], keys[label] = index, key_array
         lookups = []
@@ -163,8 +161,8 @@ class KeyCheck:
             return True
         if (spec.name, "from") not in self._codes or (spec.name, "to") not in self._codes:
             return None
-        size = max(self._sizes[spec.to_labels[0]], 1)
-        if max(self._sizes[spec.from_labels[0]], 1) * size >= 2**62:
+        size = max(len(self.key_hashes[spec.to_labels[0]]), 1)
+        if max(len(self.key_hashes[spec.from_labels[0]]), 1) * size >= 2**62:
             return None
         pairs = self._codes[spec.name, "from"].astype(np.int64) * size + self._codes[spec.name, "to"]
         if not spec.identity:
@@ -172,8 +170,7 @@ class KeyCheck:
             return not bool((pairs[1:] == pairs[:-1]).any())
         combined = mix(pairs.view(np.uint64))
         for col in spec.identity:
-            known = self.identity_hashes.get((spec.name, col))
-            hashes = known[2] if known is not None else column_hashes(frame[col])
+            hashes = self.identity_hashes[spec.name, col][2]  # hashed for every table of two rows or more
             with np.errstate(over="ignore"):
                 combined = mix(combined * MUL + hashes)
         combined.sort()

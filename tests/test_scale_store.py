@@ -134,6 +134,18 @@ def test_the_digest_ignores_row_order_even_when_ingest_numbered_the_rows():
     assert changed.digest() != reference
 
 
+
+def test_the_index_is_not_written_from_row_numbers_the_tables_no_longer_match(tmp_path):
+    tables = load_tables([MINI])  # its endpoint row numbers describe the node table as read
+    tables.nodes["Enterprise"] = tables.nodes["Enterprise"].iloc[::-1].reset_index(drop=True)
+    write_embedded(tables, tmp_path)
+    store = EmbeddedStore.open(tmp_path)
+    reference = TableStore(tables)
+    for key in tables.nodes["Enterprise"]["id"]:
+        assert sorted(store.edges_where("OPERATES_IN", "from", [key])["to"]) == \
+            sorted(reference.edges_where("OPERATES_IN", "from", [key])["to"])
+    assert store.endpoint_rows("OPERATES_IN", "from").tolist() == reference.endpoint_rows("OPERATES_IN", "from").tolist()
+
 def test_index_files_group_each_node_s_relationships(stores):
     tables, _, indexed, _ = stores
     rows, order, offsets = indexed._index("SUPPLIES", "to")
