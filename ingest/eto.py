@@ -53,6 +53,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ from pathlib import Path
 from chainkg.errors import BadInputError, InputProblem
 from graph.records import EdgeRecord, NodeRecord
 from graph.schema import Schema, load_schema
-from ingest.load import raw_tables_from_records, read_folder
+from ingest.load import _read_file, _table_files, raw_tables_from_records
 from ingest.readers import RawTable, read_csv_table
 
 __all__ = [
@@ -409,15 +410,22 @@ def eto_raw_tables(files: EtoFiles | str | Path, schema: Schema | None = None, *
 
 
 def existing_region_codes(folders: Iterable[str | Path], schema: Schema | None = None) -> set[str]:
-    """Region codes the data folders define (their regions tables), so the adapter does not define them again."""
+    """Region codes the data folders define (their regions tables), so the adapter does not define them again.
+
+    Only the files that can hold a regions table are read: the regions CSV file and the workbooks.
+    """
     schema = schema or load_schema()
-    key = schema.label("Region").key
+    region = schema.label("Region")
     codes: set[str] = set()
     for folder in folders:
-        tables, _problems = read_folder(Path(folder), schema)  # problems surface when the build validates
-        for table in tables:
-            if table.name == schema.label("Region").file and key in table.frame.columns:
-                codes |= set(table.frame[key])
+        paths, _problems = _table_files(Path(folder))  # problems surface when the build validates
+        for path in paths:
+            if path.name != region.file and path.suffix.lower() != ".xlsx":
+                continue
+            tables, _trouble = _read_file(path, schema)
+            for table in tables:
+                if table.name == region.file and region.key in table.frame.columns:
+                    codes |= set(table.frame[region.key])
     return codes
 
 
@@ -450,5 +458,6 @@ def build_eto(path: str | Path, home: str | Path, *, folders: Iterable[str | Pat
     say("writing the store")
     data = [_shown(f) for f in folders] + [f"eto:{eto.folder}"]
     folder = write_embedded(tables, home, data=data)
-    return EtoBuildResult(folder, tables.digest(), tables.counts(), report, eto.attribution)
+    digest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["digest"]
+    return EtoBuildResult(folder, digest, tables.counts(), report, eto.attribution)
 

@@ -29,8 +29,7 @@ from ingest.readers import RawTable, read_csv_table, read_xlsx_tables
 from ingest.references import KeyCheck
 from ingest.validate import STRING, _arrow, validate_table
 
-__all__ = ["load_tables", "stage_tables", "StagedTables", "raw_tables_from_records", "read_folder",
-           "DEFAULT_DATA_DIR"]
+__all__ = ["load_tables", "stage_tables", "StagedTables", "raw_tables_from_records", "DEFAULT_DATA_DIR"]
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
@@ -45,31 +44,17 @@ class _Part:
     frame: pd.DataFrame
 
 
-def read_folder(folder: Path, schema: Schema) -> tuple[list[RawTable], list[InputProblem]]:
-    """Every table file of a data folder (CSV files and XLSX sheets named after the tables)."""
-    paths, problems = _table_files(Path(folder))
-    tables: list[RawTable] = []
-    for path in paths:
-        found, trouble = _read_file(path, schema)
-        tables += found
-        problems += trouble
-    if not paths and not problems:
-        problems.append(_no_tables(Path(folder)))
-    return tables, problems
-
-
 def _table_files(folder: Path) -> tuple[list[Path], list[InputProblem]]:
-    """The CSV and XLSX files of a data folder, in name order."""
+    """The CSV and XLSX files of a data folder, in name order, or the problem with the folder."""
     if not folder.is_dir():
         return [], [InputProblem(str(folder), None, None, "no such data folder",
                                  "pass --data with a folder that holds the CSV tables")]
-    return [path for path in sorted(folder.iterdir())
-            if path.suffix.lower() in (".csv", ".xlsx") and not path.name.startswith((".", "~$"))], []
-
-
-def _no_tables(folder: Path) -> InputProblem:
-    return InputProblem(str(folder), None, None, "the folder holds no data tables",
-                        "put the CSV tables described in data/README.md there")
+    paths = [path for path in sorted(folder.iterdir())
+             if path.suffix.lower() in (".csv", ".xlsx") and not path.name.startswith((".", "~$"))]
+    if not paths:
+        return [], [InputProblem(str(folder), None, None, "the folder holds no data tables",
+                                 "put the CSV tables described in data/README.md there")]
+    return paths, []
 
 
 def _read_file(path: Path, schema: Schema) -> tuple[list[RawTable], list[InputProblem]]:
@@ -190,8 +175,6 @@ def stage_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), s
     for folder in folders:
         say(f"reading {folder}")
         paths, trouble = _table_files(Path(folder))
-        if not paths and not trouble:
-            trouble = [_no_tables(Path(folder))]
         entries += [trouble, *paths]
     # the largest files first, so that no large file is left to be read alone at the end
     reads = {path: pool.submit(_read_and_validate, path, schema)

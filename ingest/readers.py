@@ -186,13 +186,11 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
         try:
             table = parse(threads=True)
         except pa.ArrowInvalid as error:
-            if "UTF8" in str(error) or "utf8" in str(error).lower():
+            if "utf8" in str(error).lower():
                 raise _NotUtf8() from None
             raise BadInputError([InputProblem(shown, None, None, f"not a readable CSV file ({error})",
                                               "save it again as CSV (UTF-8) from Excel or WPS")]) from None
-    if bad_rows:
-        if not checked:
-            _require_utf8(data)  # bytes in skipped rows were not checked by the parser
+    if bad_rows:  # filled by the careful parse only, which runs after the bytes were checked
         bad_rows.clear()
         parse(threads=False)  # single-threaded parsing numbers the rows
         raise BadInputError([

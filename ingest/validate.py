@@ -192,7 +192,7 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
         if isinstance(typed.dtype, pd.StringDtype) and typed.iloc[0] == values.iloc[0]:
             return values.astype(STRING), flag  # unchanged by typing: keep the column as it is
         return _repeated(typed, n), flag
-    if len(empty) and empty.all():  # nothing to check: the typed column of a column left empty
+    if empty.all():  # nothing to check (no rows, or all left empty): the typed column of an empty column
         if kind in ("int", "float"):
             return pd.Series(pd.NA, index=range(n), dtype="Int64" if kind == "int" else "Float64"), None
         if kind == "bool":
@@ -213,9 +213,6 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
         result = pd.Series(pd.arrays.BooleanArray(truth.copy(), ~(truth | falsity)))
         return result, ~(truth | falsity)
     if kind in ("int", "float"):
-        if empty.all():
-            return pd.Series(pd.NA, index=range(n), dtype="Int64" if kind == "int" else "Float64"), \
-                np.zeros(n, dtype=bool)
         cleared = pc.if_else(pa.array(empty), pa.scalar(None, arrow.type), arrow.combine_chunks()) \
             if empty.any() else arrow
         try:
@@ -230,7 +227,8 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
             return None
         return pd.Series(numbers.to_pandas(types_mapper={pa.float64(): pd.Float64Dtype()}.get)), np.zeros(n, dtype=bool)
     if kind == "region_code":
-        match = _numpy_bool(pc.match_substring_regex(arrow, r"^(?:[0-9]{6}|[A-Z]{3})$"))
+        # Arrow's \d is ASCII only: other digits (full-width ones) are left to the pandas check
+        match = _numpy_bool(pc.match_substring_regex(arrow, _REGION))
         if not (match | empty).all():
             return None  # the pandas check names the bad ones
         return values.astype(STRING), ~match
@@ -238,10 +236,11 @@ def _fast_convert(prop: Property, values: pd.Series, arrow, empty: np.ndarray):
         return values.astype(STRING), ~_isin(arrow, prop.values)
     if kind == "enum_list":
         normal = _fast_list(values, arrow)
+        normal_arrow = _arrow(normal)
         allowed = set(prop.values)
-        distinct = [v for v in pc.unique(_arrow(normal)).to_pylist() if v]
+        distinct = [v for v in pc.unique(normal_arrow).to_pylist() if v]
         wrong = [v for v in distinct if any(part not in allowed for part in v.split("|"))]
-        return normal, (_isin(_arrow(normal), wrong) if wrong else np.zeros(n, dtype=bool))
+        return normal, (_isin(normal_arrow, wrong) if wrong else np.zeros(n, dtype=bool))
     return None  # uscc: the pandas path (it checks each distinct code once)
 
 
@@ -277,7 +276,7 @@ def _fast_list(values: pd.Series, arrow) -> pd.Series:
 
     if not pc.any(pc.match_substring(arrow, "|")).as_py():
         return values.astype(STRING)
-    return _strings(_map_distinct(arrow, lambda v: "|".join(p.strip() for p in v.split("|") if p.strip())))
+    return _strings(_map_distinct(arrow, _tidy_list))
 
 
 def _type_message(prop: Property) -> tuple[str, str]:
@@ -351,9 +350,12 @@ def _normalise_list(values: pd.Series) -> pd.Series:
     """``a | b|`` → ``a|b`` (items trimmed, empty items dropped, order kept)."""
     if not values.str.contains("|", regex=False).any():
         return values.astype(STRING)
-    return values.map(
-        lambda v: "|".join(p.strip() for p in v.split("|") if p.strip()), na_action="ignore"
-    ).astype(STRING)
+    return values.map(_tidy_list, na_action="ignore").astype(STRING)
+
+
+def _tidy_list(value: str) -> str:
+    """``a | b|`` → ``a|b``: one list cell, items trimmed and empty items dropped."""
+    return "|".join(p.strip() for p in value.split("|") if p.strip())
 
 
 def normalise_date(text: str) -> str | None:

@@ -259,13 +259,13 @@ def _schema_relation(fact: CandidateFact) -> tuple[str, str | None]:
 
 
 def _read_text(path: Path) -> tuple[str, str, bool]:
+    """The text of a table file, the encoding to write it back in, and whether it starts with a BOM."""
+    from ingest.readers import detect_encoding  # here: the readers module loads pandas
+
     data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8", True
-    try:
-        return data.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError:
-        return data.decode("gb18030"), "gb18030", False
+    encoding = detect_encoding(data)
+    bom = encoding == "utf-8-sig"
+    return data.decode(encoding), "utf-8" if bom else encoding, bom
 
 
 def _render(plan: ApplyPlan, tables: _Tables) -> None:
@@ -282,7 +282,7 @@ def _render(plan: ApplyPlan, tables: _Tables) -> None:
             records = list(csv.reader(io.StringIO(old)))
             header = [h.strip() for h in records[0]] if records else []
         else:
-            if any(p.suffix.lower() == ".xlsx" for p in plan.folder.iterdir()) and _in_workbook(plan.folder, name):
+            if _in_workbook(plan.folder, name):
                 raise ChainkgError(f"{name} is a sheet of a workbook in {plan.folder}",
                                    hint="extract --apply writes CSV tables: export that sheet to CSV first")
             old, encoding, bom, newline, records, header = None, "utf-8", False, "\n", [], []
@@ -307,10 +307,9 @@ def _render(plan: ApplyPlan, tables: _Tables) -> None:
 
 
 def _in_workbook(folder: Path, name: str) -> bool:
-    try:
-        from ingest.readers import read_xlsx_tables
-    except ImportError:  # pragma: no cover
-        return False
+    """Whether a workbook (``*.xlsx``) in ``folder`` holds the table ``name`` as a sheet."""
+    from ingest.readers import read_xlsx_tables
+
     for book in folder.glob("*.xlsx"):
         try:
             if any(t.name == name for t in read_xlsx_tables(book)):

@@ -12,29 +12,34 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chainkg.errors import BadInputError, InputProblem
+from ingest.extract.normalize import CN_DIGITS
 
 __all__ = ["Document", "read_document", "document_date"]
 
 _REFERENCE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d{1,4}\s*号")
 _DATE = re.compile(r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
                    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
-_CN = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _number(text: str, *, year: bool = False) -> int:
+    """A date part in digits or Chinese numerals: a year digit by digit (二〇二〇), a month or day as 十二 or 二十四.
+
+    Raises ``KeyError`` for numerals it cannot read. (Not :func:`ingest.extract.rules.chinese_number`:
+    that reads no year such as 二〇二〇, and reads 一二 as 2.)
+    """
     if text.isdigit():
         return int(text)
     if year:
-        return int("".join(str(_CN[c]) for c in text))
+        return int("".join(str(CN_DIGITS[c]) for c in text))
     if text == "十":
         return 10
     if text.startswith("十"):
-        return 10 + _CN[text[1]]
+        return 10 + CN_DIGITS[text[1]]
     if text.endswith("十"):
-        return _CN[text[0]] * 10
+        return CN_DIGITS[text[0]] * 10
     if "十" in text:
-        return _CN[text[0]] * 10 + _CN[text[-1]]
-    return _CN[text]
+        return CN_DIGITS[text[0]] * 10 + CN_DIGITS[text[-1]]
+    return CN_DIGITS[text]
 
 
 def document_date(text: str) -> str | None:
@@ -105,19 +110,12 @@ def read_document(path: str | Path) -> Document:
     if b"\x00" in data[:65536]:
         raise BadInputError([InputProblem(shown, None, None, "not a text file (binary or UTF-16)",
                                           "save the document as UTF-8 text (.txt)")])
+    from ingest.readers import detect_encoding  # here: the readers module loads pandas
+
     try:
-        text = _decode(data)
+        text = data.decode(detect_encoding(data))  # "utf-8-sig" drops a BOM
     except UnicodeDecodeError:
         raise BadInputError([InputProblem(shown, None, None, "not UTF-8, GBK or GB18030 text",
                                           "save the document as UTF-8 text (.txt)")]) from None
     return Document.from_text(text, name, shown)
 
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK), as :func:`ingest.readers.detect_encoding`."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")

@@ -34,10 +34,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["NormalizedText", "normalize", "clean_name", "is_cjk", "FINAL_PUNCT"]
+__all__ = ["NormalizedText", "normalize", "clean_name", "is_cjk", "FINAL_PUNCT", "CN_DIGITS"]
 
 #: characters that end a sentence
 FINAL_PUNCT = "。！？"
+#: the value of each Chinese digit
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 #: a line ending in one of these ends its paragraph (possibly before a closing quote or bracket)
 _LINE_FINAL = "。！？；：!?;:"
 _CLOSERS = "”’」』）)】》\"'"

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from ingest.extract.gazetteer import Gazetteer
 from ingest.extract.lists import Item, split_items, strip_lead
 from ingest.extract.nlp import CUE_KEY
-from ingest.extract.normalize import NormalizedText, clean_name
+from ingest.extract.normalize import CN_DIGITS, NormalizedText, clean_name
 
 __all__ = ["RawFact", "GroupRef", "find_facts", "item_problem", "looks_like_place"]
 
@@ -57,7 +57,6 @@ _COMPANY_END = re.compile(r"(?:公司|集团|股份|控股|科技|实业|电子|
                           r"技术|研究院|电器|电机|车辆|锂电|动力|环保|物流|软件|信息|网络|数据|机器人|传感)$")
 _MECHANISM = re.compile(r"“(?P<name>[^”]{1,12})”\s*(?:工作|推进|运行|服务)?机制|(?P<plain>链长制|链主制)")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿元")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 @dataclass(frozen=True)
@@ -99,8 +98,8 @@ def chinese_number(text: str) -> int | None:
         return int(text)
     total, current = 0, 0
     for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
+        if ch in CN_DIGITS:
+            current = CN_DIGITS[ch]
         elif ch in "十百千":
             unit = {"十": 10, "百": 100, "千": 1000}[ch]
             total += (current or 1) * unit
