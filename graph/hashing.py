@@ -59,7 +59,6 @@ def column_hashes(series: pd.Series) -> np.ndarray:
         if isinstance(array, pa.ChunkedArray) and array.num_chunks == 1:
             array = array.chunk(0)
         return string_hashes(array.cast(pa.large_string()))
-    values = series.array
     missing = np.asarray(series.isna(), dtype=bool)
     if isinstance(series.dtype, pd.BooleanDtype) or series.dtype == bool:
         bits = np.where(missing, 2, series.fillna(False).to_numpy(dtype=bool)).astype(np.uint64)
@@ -69,7 +68,6 @@ def column_hashes(series: pd.Series) -> np.ndarray:
         bits = series.fillna(0.0).to_numpy(dtype=np.float64).view(np.uint64)
     else:  # anything else: by its text
         return column_hashes(series.astype("string"))
-    del values
     if missing.any():
         bits = bits ^ np.where(missing, np.uint64(0xA5A5A5A5A5A5A5A5), np.uint64(0))
     if len(bits) and (bits == bits[0]).all():

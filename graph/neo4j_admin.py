@@ -35,6 +35,7 @@ import pandas as pd
 
 from graph.cypher import BUILD_LABEL, ROW_PROPERTY, relationship_combinations
 from graph.schema import Property, load_schema
+from graph.store import rows_by_label_pair
 from graph.tables import GraphTables
 
 __all__ = ["export_neo4j_admin", "AdminExport", "header_type", "DELIMITER", "ARRAY_DELIMITER", "QUOTE"]
@@ -128,12 +129,11 @@ def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = 
         if frame.empty:
             continue
         props = list(spec.properties.values())
-        from_labels = frame["from_label"].tolist() if spec.needs_from_label else [spec.from_labels[0]] * len(frame)
-        to_labels = frame["to_label"].tolist() if spec.needs_to_label else [spec.to_labels[0]] * len(frame)
         columns = [frame[p.name].tolist() for p in props]
         starts, ends = frame["from"].tolist(), frame["to"].tolist()
+        groups = rows_by_label_pair(spec, frame)
         for a, b in relationship_combinations(spec):
-            picked = [i for i in range(len(frame)) if from_labels[i] == a and to_labels[i] == b]
+            picked = groups.get((a, b))
             if not picked:
                 continue
             header = [f":START_ID({a})", f":END_ID({b})", ":TYPE"] + [_header(p) for p in props] + [f"{ROW_PROPERTY}:long"]
@@ -141,10 +141,9 @@ def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = 
                     for i in picked)
             path = out / "relationships" / f"{rel}.{a}.{b}.csv"
             result.relationships[path] = _write(path, header, rows)
-    latest = max((str(f["as_of"].max()) for g in (tables.nodes, tables.edges) for f in g.values() if len(f)),
-                 default="")
     path = out / "nodes" / f"{BUILD_LABEL}.csv"
     result.nodes[path] = _write(
         path, [f"id:ID({BUILD_LABEL})", "digest", "as_of:date", "data:string[]", "schema_version:long", ":LABEL"],
-        [["current", tables.digest(), latest, ARRAY_DELIMITER.join(data or []), str(schema.version), BUILD_LABEL]])
+        [["current", tables.digest(), tables.latest_as_of(), ARRAY_DELIMITER.join(data or []), str(schema.version),
+          BUILD_LABEL]])
     return result

@@ -66,7 +66,7 @@ from graph.cypher import (
     statement,
 )
 from graph.schema import Property, Relationship, Schema, load_schema
-from graph.store import GraphStore, NodeMatch, StoreInfo, _plain
+from graph.store import GraphStore, NodeMatch, StoreInfo, _plain, rows_by_label_pair
 from graph.tables import GraphTables
 
 __all__ = ["Neo4jStore", "LoadReport", "to_neo4j", "from_neo4j", "compare_counts", "DEFAULT_CHUNK_SIZE"]
@@ -203,23 +203,20 @@ def _relationship_batches(tables: GraphTables) -> Iterator[_Batch]:
         columns = {c: to_neo4j(spec.properties[c], frame[c].tolist()) for c in props if c in frame.columns}
         identity = _identity_values(spec, frame)
         starts, ends = frame["from"].tolist(), frame["to"].tolist()
-        from_labels = frame["from_label"].tolist() if spec.needs_from_label else [spec.from_labels[0]] * len(frame)
-        to_labels = frame["to_label"].tolist() if spec.needs_to_label else [spec.to_labels[0]] * len(frame)
+        groups = rows_by_label_pair(spec, frame)
         for a, b in relationship_combinations(spec):
-            rows = []
-            for i in range(len(frame)):
-                if from_labels[i] != a or to_labels[i] != b:
-                    continue
-                rows.append({"from": str(starts[i]), "to": str(ends[i]),
-                             **{name: values[i] for name, values in identity.items()},
-                             "props": {**{c: columns[c][i] for c in columns}, ROW_PROPERTY: i}})
+            rows = [{"from": str(starts[i]), "to": str(ends[i]),
+                     **{name: values[i] for name, values in identity.items()},
+                     "props": {**{c: columns[c][i] for c in columns}, ROW_PROPERTY: i}}
+                    for i in groups.get((a, b), ())]
             if rows:
                 yield _Batch(relationship_statement(rel, a, b, "load"), "relationship", rel, rows)
 
 
 @dataclass
 class LoadReport:
-    """What a load did: rows merged per label and type, transactions sent, retries needed."""
+    """What a load did: rows merged per label and type, transactions sent, retries needed, and the
+    digest of the tables loaded (written to the build record)."""
 
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
@@ -227,6 +224,7 @@ class LoadReport:
     retries: int = 0
     deleted: int = 0
     seconds: float = 0.0
+    digest: str = ""
 
 
 # -- the store -------------------------------------------------------------------------------------
@@ -455,8 +453,9 @@ class Neo4jStore(GraphStore):
                 if progress:
                     progress(len(chunk))
         as_of = tables.latest_as_of()
+        report.digest = tables.digest()
         self.run("build/write", {"props": {
-            "digest": tables.digest(),
+            "digest": report.digest,
             "as_of": datetime.date.fromisoformat(as_of) if as_of else None,
             "data": list(data),
             "schema_version": tables.schema.version,

@@ -44,6 +44,7 @@ __all__ = [
     "NS",
     "DEFAULT_BASE",
     "PREFIXES",
+    "short",
     "XSD_OF_TYPE",
     "ONTOLOGY_PATH",
     "TERMS_PATH",
@@ -79,6 +80,19 @@ PREFIXES = {
 }
 #: prefixes terms.yaml may use for the vocabularies it refines
 _EXTERNAL = ("schema", "org", "prov", "dcterms", "rdfs", "skos")
+
+
+def short(term) -> str:
+    """An IRI with its namespace as a prefix of :data:`PREFIXES` (``ckg:Enterprise``), else ``<iri>``.
+
+    >>> short(NS + "Enterprise"), short("http://example.org/x")
+    ('ckg:Enterprise', '<http://example.org/x>')
+    """
+    text = str(term)
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return f"<{text}>"
 
 #: the XSD datatype of each schema property type
 XSD_OF_TYPE = {
@@ -374,10 +388,9 @@ def _literal(text: str, lang: str | None = None) -> str:
 
 
 def _curie(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and iri[len(ns):].replace("_", "a").isalnum():
-            return f"{prefix}:{iri[len(ns):]}"
-    return f"<{iri}>"
+    """:func:`short`, but ``<iri>`` unless the local name is letters, digits and ``_`` (valid Turtle)."""
+    text = short(iri)
+    return text if text.partition(":")[2].replace("_", "a").isalnum() else f"<{iri}>"
 
 
 def _class_expression(iris: Iterable[str]) -> str:

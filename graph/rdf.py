@@ -36,8 +36,18 @@ from typing import Any
 import pandas as pd
 
 from chainkg.errors import StoreError
-from graph.ontology import DEFAULT_BASE, NS, ONTOLOGY_PATH, PREFIXES, Vocabulary, node_iri, relationship_iri, vocabulary
-from graph.store import GraphStore
+from graph.ontology import (
+    DEFAULT_BASE,
+    NS,
+    ONTOLOGY_PATH,
+    PREFIXES,
+    Vocabulary,
+    node_iri,
+    relationship_iri,
+    short,
+    vocabulary,
+)
+from graph.store import GraphStore, endpoint_labels
 
 __all__ = [
     "FORMATS",
@@ -101,7 +111,7 @@ def store_to_graph(store: GraphStore, *, base: str = DEFAULT_BASE, progress: Pro
 
     ``base`` is where node and relationship IRIs live; the ontology's terms keep their namespace.
     """
-    from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+    from rdflib import RDF, XSD, Graph, Literal, URIRef
 
     vocab = vocabulary(store.schema)
     say = progress or (lambda _m: None)
@@ -118,7 +128,6 @@ def store_to_graph(store: GraphStore, *, base: str = DEFAULT_BASE, progress: Pro
 
     datatype = {t: URIRef(iri) for t, iri in vocab.datatypes.items()}
     props = {name: URIRef(iri) for name, iri in vocab.properties.items()}
-    source_ns = Namespace(base + "source/")
     plain = XSD.string
 
     def add_properties(subjects: list[URIRef], table: pd.DataFrame, spec) -> None:
@@ -126,7 +135,7 @@ def store_to_graph(store: GraphStore, *, base: str = DEFAULT_BASE, progress: Pro
             values = table[name].tolist()
             if name == "source":
                 for subject, value in zip(subjects, values):
-                    graph.add((subject, props[name], source_ns[_segment(value)]))
+                    graph.add((subject, props[name], URIRef(node_iri("Source", str(value), base=base))))
                 continue
             dt = datatype[name]
             for subject, value in zip(subjects, values):
@@ -151,8 +160,7 @@ def store_to_graph(store: GraphStore, *, base: str = DEFAULT_BASE, progress: Pro
         predicate = URIRef(vocab.rel_properties[rel])
         klass = URIRef(vocab.rel_classes[rel])
         n = len(table)
-        from_labels = table["from_label"].tolist() if spec.needs_from_label else [spec.from_labels[0]] * n
-        to_labels = table["to_label"].tolist() if spec.needs_to_label else [spec.to_labels[0]] * n
+        from_labels, to_labels = endpoint_labels(spec, table)
         identity = list(zip(*(table[c].tolist() for c in spec.identity))) if spec.identity else [()] * n
         subjects = []
         for fl, f, tl, t, ident in zip(from_labels, table["from"].tolist(), to_labels, table["to"].tolist(), identity):
@@ -169,12 +177,6 @@ def store_to_graph(store: GraphStore, *, base: str = DEFAULT_BASE, progress: Pro
         add_properties(subjects, table, spec)
     say(f"RDF: {len(graph)} triples")
     return graph
-
-
-def _segment(value: Any) -> str:
-    from graph.ontology import iri_segment
-
-    return iri_segment(str(value))
 
 
 def _identity_text(spec, column: str, value: Any) -> str:
@@ -329,7 +331,7 @@ def check_graph(graph, ontology=None, *, limit: int | None = None) -> list[str]:
         found: set = set()
         for cls in declared:
             if str(cls).startswith(NS) and cls not in model.classes:
-                if problem(f"<{s}>: unknown class {_short(cls)} (not in the chainkg ontology)"):
+                if problem(f"<{s}>: unknown class {short(cls)} (not in the chainkg ontology)"):
                     return problems
             found |= model.supers.get(cls, {cls})
         closure[s] = found
@@ -340,18 +342,18 @@ def check_graph(graph, ontology=None, *, limit: int | None = None) -> list[str]:
         known = p in model.domain or p in model.range
         if not known:
             if str(p).startswith(NS) and p not in model.annotation:
-                if problem(f"<{s}>: unknown property {_short(p)} (not in the chainkg ontology)"):
+                if problem(f"<{s}>: unknown property {short(p)} (not in the chainkg ontology)"):
                     return problems
             continue
         mine = closure.get(s, set())
         domain = model.domain.get(p)
         if domain is not None and not (mine & domain):
-            if problem(f"<{s}> {_short(p)}: the subject is {_classes(types.get(s))}, "
+            if problem(f"<{s}> {short(p)}: the subject is {_classes(types.get(s))}, "
                        f"the property's domain is {_classes(domain)}"):
                 return problems
         if p in model.functional:
             counts[(s, p)] = counts.get((s, p), 0) + 1
-            if counts[(s, p)] == 2 and problem(f"<{s}> {_short(p)}: more than one value"):
+            if counts[(s, p)] == 2 and problem(f"<{s}> {short(p)}: more than one value"):
                 return problems
         allowed = model.range.get(p)
         if allowed is None:
@@ -359,49 +361,41 @@ def check_graph(graph, ontology=None, *, limit: int | None = None) -> list[str]:
         if p in model.object_properties:
             if isinstance(o, Literal) or not (closure.get(o, set()) & allowed):
                 what = f"the literal {o!r}" if isinstance(o, Literal) else f"<{o}> ({_classes(types.get(o))})"
-                if problem(f"<{s}> {_short(p)}: the object {what} is not in the range {_classes(allowed)}"):
+                if problem(f"<{s}> {short(p)}: the object {what} is not in the range {_classes(allowed)}"):
                     return problems
         else:
             if not isinstance(o, Literal):
-                if problem(f"<{s}> {_short(p)}: expects a literal of {_short(allowed)}, got <{o}>"):
+                if problem(f"<{s}> {short(p)}: expects a literal of {short(allowed)}, got <{o}>"):
                     return problems
                 continue
             datatype = o.datatype or (XSD.string if o.language is None else RDF.langString)
             if datatype != allowed:
-                if problem(f"<{s}> {_short(p)}: {str(o)!r} is {_short(datatype)}, the range is {_short(allowed)}"):
+                if problem(f"<{s}> {short(p)}: {str(o)!r} is {short(datatype)}, the range is {short(allowed)}"):
                     return problems
             elif getattr(o, "ill_typed", False):
-                if problem(f"<{s}> {_short(p)}: {str(o)!r} is not a valid {_short(allowed)}"):
+                if problem(f"<{s}> {short(p)}: {str(o)!r} is not a valid {short(allowed)}"):
                     return problems
     for s, mine in closure.items():
         for cls in mine:
             for prop, allowed in model.all_values.get(cls, ()):
                 for o in graph.objects(s, prop):
                     if not (closure.get(o, set()) & allowed):
-                        if problem(f"<{s}> {_short(prop)}: <{o}> ({_classes(types.get(o))}) is not "
-                                   f"{_classes(allowed)}, as {_short(cls)} requires"):
+                        if problem(f"<{s}> {short(prop)}: <{o}> ({_classes(types.get(o))}) is not "
+                                   f"{_classes(allowed)}, as {short(cls)} requires"):
                             return problems
             for prop, value in model.has_value.get(cls, ()):
                 values = set(graph.objects(s, prop))
                 if values != {value}:
-                    shown = ", ".join(sorted(_short(v) for v in values)) or "nothing"
-                    if problem(f"<{s}> {_short(prop)}: must be {_short(value)} for {_short(cls)}, is {shown}"):
+                    shown = ", ".join(sorted(short(v) for v in values)) or "nothing"
+                    if problem(f"<{s}> {short(prop)}: must be {short(value)} for {short(cls)}, is {shown}"):
                         return problems
     return problems
-
-
-def _short(term) -> str:
-    text = str(term)
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return f"<{text}>"
 
 
 def _classes(classes: Iterable | None) -> str:
     if not classes:
         return "untyped"
-    shown = sorted(_short(c) for c in classes)
+    shown = sorted(short(c) for c in classes)
     return shown[0] if len(shown) == 1 else "one of " + ", ".join(shown)
 
 
@@ -494,41 +488,41 @@ def missing_terms(schema=None, ontology=None) -> list[str]:
     def labelled(iri: URIRef, what: str) -> None:
         languages = {o.language for o in ontology.objects(iri, RDFS.label)}
         if not {"en", "zh"} <= languages:
-            out.append(f"{what} {_short(iri)} has no rdfs:label in {' and '.join(sorted({'en', 'zh'} - languages))}")
+            out.append(f"{what} {short(iri)} has no rdfs:label in {' and '.join(sorted({'en', 'zh'} - languages))}")
 
     for label, iri in vocab.classes.items():
         if URIRef(iri) not in model.classes:
-            out.append(f"label {label}: no class {_short(iri)}")
+            out.append(f"label {label}: no class {short(iri)}")
         else:
             labelled(URIRef(iri), "class")
     for rel, spec in vocab.schema.relationships.items():
         prop, klass = URIRef(vocab.rel_properties[rel]), URIRef(vocab.rel_classes[rel])
         if prop not in model.object_properties:
-            out.append(f"relationship type {rel}: no object property {_short(prop)}")
+            out.append(f"relationship type {rel}: no object property {short(prop)}")
             continue
         labelled(prop, "property")
         want_domain = frozenset(URIRef(vocab.classes[x]) for x in spec.from_labels)
         want_range = frozenset(URIRef(vocab.classes[x]) for x in spec.to_labels)
         if model.domain.get(prop) != want_domain:
-            out.append(f"relationship type {rel}: domain of {_short(prop)} is not {_classes(want_domain)}")
+            out.append(f"relationship type {rel}: domain of {short(prop)} is not {_classes(want_domain)}")
         if model.range.get(prop) != want_range:
-            out.append(f"relationship type {rel}: range of {_short(prop)} is not {_classes(want_range)}")
+            out.append(f"relationship type {rel}: range of {short(prop)} is not {_classes(want_range)}")
         if klass not in model.classes:
-            out.append(f"relationship type {rel}: no relationship class {_short(klass)}")
+            out.append(f"relationship type {rel}: no relationship class {short(klass)}")
     everything = set(vocab.schema.labels) | set(vocab.schema.relationships)
     for name, owners in vocab.owners.items():
         prop = URIRef(vocab.properties[name])
         if not str(prop).startswith(NS):
             continue  # a well-known property (prov:wasDerivedFrom), constrained by restrictions instead
         if prop not in model.datatype_properties:
-            out.append(f"property {name}: no datatype property {_short(prop)}")
+            out.append(f"property {name}: no datatype property {short(prop)}")
             continue
         labelled(prop, "property")
         if name in vocab.datatypes and model.range.get(prop) != URIRef(vocab.datatypes[name]):
-            out.append(f"property {name}: range of {_short(prop)} is not {_short(vocab.datatypes[name])}")
+            out.append(f"property {name}: range of {short(prop)} is not {short(vocab.datatypes[name])}")
         domain = model.domain.get(prop, frozenset())
         covered = {URIRef(NS + "Node"), URIRef(NS + "Relationship")} <= domain and set(owners) == everything
         for owner in owners:
             if not covered and URIRef(vocab.owner_class(owner)) not in domain:
-                out.append(f"property {name}: the domain of {_short(prop)} lacks {owner}")
+                out.append(f"property {name}: the domain of {short(prop)} lacks {owner}")
     return out

@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 
 from chainkg.errors import AmbiguousNameError, NotFoundError
-from graph.schema import Schema
+from graph.schema import Relationship, Schema
 
-__all__ = ["GraphStore", "StoreInfo", "NodeMatch"]
+__all__ = ["GraphStore", "StoreInfo", "NodeMatch", "endpoint_labels", "rows_by_label_pair"]
 
 
 @dataclass(frozen=True)
@@ -199,8 +199,7 @@ class GraphStore(ABC):
             spec = self.schema.relationship(rel_type)
             table = self.edges(rel_type)
             props = [c for c in table.columns if c not in ("from", "to", "from_label", "to_label")]
-            from_labels = table["from_label"] if spec.needs_from_label else [spec.from_labels[0]] * len(table)
-            to_labels = table["to_label"] if spec.needs_to_label else [spec.to_labels[0]] * len(table)
+            from_labels, to_labels = endpoint_labels(spec, table)
             for fl, f, tl, t, values in zip(from_labels, table["from"], to_labels, table["to"],
                                              table[props].itertuples(index=False, name=None)):
                 graph.add_edge((fl, f), (tl, t), type=rel_type, **_plain(dict(zip(props, values))))
@@ -214,6 +213,23 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc):
         self.close()
+
+
+def endpoint_labels(spec: Relationship, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The label of each row's start and of its end, as two lists: the ``from_label`` / ``to_label``
+    column of ``frame`` where the relationship type allows several labels, else its one label."""
+    n = len(frame)
+    from_labels = frame["from_label"].tolist() if spec.needs_from_label else [spec.from_labels[0]] * n
+    to_labels = frame["to_label"].tolist() if spec.needs_to_label else [spec.to_labels[0]] * n
+    return from_labels, to_labels
+
+
+def rows_by_label_pair(spec: Relationship, frame: pd.DataFrame) -> dict[tuple[str, str], list[int]]:
+    """Row numbers of ``frame`` (in table order) by (start label, end label)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, pair in enumerate(zip(*endpoint_labels(spec, frame))):
+        groups.setdefault(pair, []).append(i)
+    return groups
 
 
 def _with(columns: Iterable[str], column: str) -> list[str]:

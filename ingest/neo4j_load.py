@@ -52,4 +52,4 @@ def _send(tables: GraphTables, folders: list[Path], store: Neo4jStore, *, replac
     total = Neo4jStore.load_size(tables)
     with (bar(total) if bar else nullcontext(None)) as update:
         report = store.load(tables, data=[_shown(f) for f in folders], replace=replace, progress=update)
-    return Neo4jLoadResult(tables.digest(), tables.counts(), report, store.location)
+    return Neo4jLoadResult(report.digest, tables.counts(), report, store.location)

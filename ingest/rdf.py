@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import warnings
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from chainkg.errors import BadInputError, InputProblem
 from graph.embedded import write_embedded
-from graph.ontology import NS, PREFIXES, Vocabulary, vocabulary
+from graph.ontology import NS, PREFIXES, Vocabulary, short, vocabulary
 from graph.records import EdgeRecord, NodeRecord
 from graph.schema import Schema, load_schema
 from graph.tables import GraphTables
@@ -155,14 +156,6 @@ class RdfRecords:
     ignored: Counter = field(default_factory=Counter)
 
 
-def _short(term) -> str:
-    text = str(term)
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return f"<{text}>"
-
-
 def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None = None) -> RdfRecords:
     """Turn the chainkg resources of an rdflib ``graph`` into records (sorted by label/type and key).
 
@@ -184,6 +177,7 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
                                             "identityProperty")}
     problems: list[InputProblem] = []
     out = RdfRecords()
+    order = schema_order(schema)
 
     def problem(subject, reason: str, fix: str) -> None:
         problems.append(InputProblem(origin, None, None, f"<{subject}>: {reason}", fix))
@@ -201,13 +195,13 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
                 problem(s, f"has two chainkg classes ({other} and {kind})", "give each resource one class")
             table[s] = kind
         elif str(o).startswith(NS):
-            choices = f"use one of {', '.join(_short(c) for c in [*label_of_class, *type_of_class])}"
+            choices = f"use one of {', '.join(short(c) for c in [*label_of_class, *type_of_class])}"
             if str(o) in (NS + "Node", NS + "Relationship"):
-                problem(s, f"{_short(o)} is abstract: a resource needs its own class", choices)
+                problem(s, f"{short(o)} is abstract: a resource needs its own class", choices)
             else:
-                problem(s, f"unknown class {_short(o)}", choices)
+                problem(s, f"unknown class {short(o)}", choices)
         else:
-            out.ignored[f"rdf:type {_short(o)}"] += 1
+            out.ignored[f"rdf:type {short(o)}"] += 1
     if problems:
         raise BadInputError(problems, hint="nothing was built: fix the resources named above")
 
@@ -221,26 +215,26 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
             name = name_of_property.get(p)
             if name is None:
                 if str(p).startswith(NS) and p not in annotations:
-                    problem(subject, f"unknown property {_short(p)}", "see graph/ontology/chainkg.ttl for the properties")
+                    problem(subject, f"unknown property {short(p)}", "see graph/ontology/chainkg.ttl for the properties")
                 elif p not in annotations:
-                    out.ignored[_short(p)] += 1
+                    out.ignored[short(p)] += 1
                 continue
             if name not in spec.properties:
-                problem(subject, f"{_short(p)} is not a property of {spec.name}",
-                        f"{spec.name} has: {', '.join(_short(vocab.properties[n]) for n in spec.properties)}")
+                problem(subject, f"{short(p)} is not a property of {spec.name}",
+                        f"{spec.name} has: {', '.join(short(vocab.properties[n]) for n in spec.properties)}")
                 continue
             if name in values:
-                problem(subject, f"{_short(p)} has several values", "keep one value (lists are one literal, joined by |)")
+                problem(subject, f"{short(p)} has several values", "keep one value (lists are one literal, joined by |)")
                 continue
             if name == "source":
                 if isinstance(o, Literal) or node_label.get(o) != "Source":
-                    problem(subject, f"{_short(p)} {_show(o)} is not a ckg:Source of the file",
+                    problem(subject, f"{short(p)} {_show(o)} is not a ckg:Source of the file",
                             "point prov:wasDerivedFrom at a resource typed ckg:Source (add it to the file)")
                     continue
                 values[name] = keys.get(o, "")
                 continue
             if not isinstance(o, Literal):
-                problem(subject, f"{_short(p)} must be a literal, got <{o}>", "write the value as a literal")
+                problem(subject, f"{short(p)} must be a literal, got <{o}>", "write the value as a literal")
                 continue
             expected = vocab.datatypes[name]
             datatype = str(o.datatype) if o.datatype is not None else None
@@ -248,8 +242,8 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
             tagged_text = o.language is not None and expected == _XSD + "string"
             if datatype != expected and not plain and not tagged_text:
                 datatype = datatype or _RDF + "langString"
-                problem(subject, f"{_short(p)} {str(o)!r} is {_short(datatype)}, expected {_short(expected)}",
-                        f"write it as \"…\"^^{_short(expected)} or as a plain literal")
+                problem(subject, f"{short(p)} {str(o)!r} is {short(datatype)}, expected {short(expected)}",
+                        f"write it as \"…\"^^{short(expected)} or as a plain literal")
                 continue
             values[name] = str(o)
         return values
@@ -262,13 +256,13 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
         key_property = URIRef(vocab.properties[spec.key])
         found = list(graph.objects(subject, key_property))
         if len(found) != 1 or not isinstance(found[0], Literal) or not str(found[0]):
-            problem(subject, f"needs exactly one {_short(key_property)} (the key of {_short(vocab.classes[label])}), "
-                             f"has {len(found)}", f"add {_short(key_property)} \"…\"")
+            problem(subject, f"needs exactly one {short(key_property)} (the key of {short(vocab.classes[label])}), "
+                             f"has {len(found)}", f"add {short(key_property)} \"…\"")
             continue
         keys[subject] = str(found[0])
         previous = by_key.setdefault((label, keys[subject]), subject)
         if previous != subject:
-            problem(subject, f"has the same {_short(key_property)} {keys[subject]!r} as <{previous}>",
+            problem(subject, f"has the same {short(key_property)} {keys[subject]!r} as <{previous}>",
                     "keys must be unique: give one of them another key, or merge them")
     nodes = []
     for subject, label in node_label.items():
@@ -277,7 +271,7 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
         spec = schema.label(label)
         values = properties(subject, spec, "node")
         values.pop(spec.key, None)
-        nodes.append((schema_order(schema, label), keys[subject], subject, NodeRecord(label, keys[subject], values)))
+        nodes.append((order[label], keys[subject], subject, NodeRecord(label, keys[subject], values)))
     keyless = set(node_label) - set(keys)
     edges = []
     reified: set = set()
@@ -289,7 +283,7 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
             found = list(graph.objects(subject, prop))
             if len(found) != 1:
                 problem(subject, f"needs exactly one rdf:{role}, has {len(found)}",
-                        f"a {_short(vocab.rel_classes[rel])} names its two nodes with rdf:subject and rdf:object")
+                        f"a {short(vocab.rel_classes[rel])} names its two nodes with rdf:subject and rdf:object")
                 break
             end = found[0]
             label = node_label.get(end)
@@ -306,8 +300,8 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
             ends.append((end, label))
         predicates = set(graph.objects(subject, RDF.predicate))
         if predicates and predicates != {direct}:
-            problem(subject, f"rdf:predicate is {', '.join(sorted(_short(p) for p in predicates))}, "
-                             f"a {_short(vocab.rel_classes[rel])} needs {_short(direct)}",
+            problem(subject, f"rdf:predicate is {', '.join(sorted(short(p) for p in predicates))}, "
+                             f"a {short(vocab.rel_classes[rel])} needs {short(direct)}",
                     "correct rdf:predicate or the class")
         if len(ends) != 2:
             continue
@@ -318,7 +312,7 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
                             from_label=from_label if spec.needs_from_label else None,
                             to_label=to_label if spec.needs_to_label else None)
         identity = tuple(values.get(c, "") for c in spec.identity)
-        edges.append((schema_order(schema, rel), (from_label, keys[start], to_label, keys[end], identity),
+        edges.append((order[rel], (from_label, keys[start], to_label, keys[end], identity),
                       subject, record))
     for p, rel in type_of_property.items():
         for s, o in graph.subject_objects(p):
@@ -326,15 +320,15 @@ def records_from_graph(graph, *, origin: str = "<graph>", schema: Schema | None 
                 continue
             if s not in keys or o not in keys:
                 missing = o if s in keys else s
-                problem(s, f"dangling reference: {_short(p)} {_show(o)}: {_show(missing)} is not a node of the file",
+                problem(s, f"dangling reference: {short(p)} {_show(o)}: {_show(missing)} is not a node of the file",
                         "add the node (with its rdf:type and key), or correct the IRI")
             else:
-                problem(s, f"{_short(p)} <{o}> has no {_short(vocab.rel_classes[rel])} resource with its source "
+                problem(s, f"{short(p)} <{o}> has no {short(vocab.rel_classes[rel])} resource with its source "
                            "and as_of", "add the relationship resource (docs/rdf.md, reification) or remove the triple")
     for s, p in set(graph.subject_predicates()):
         if str(p).startswith(NS) and p in name_of_property and s not in node_label and s not in rel_type \
                 and not str(s).startswith(NS):
-            problem(s, f"uses {_short(p)} but has no chainkg class", "add an rdf:type (e.g. ckg:Enterprise)")
+            problem(s, f"uses {short(p)} but has no chainkg class", "add an rdf:type (e.g. ckg:Enterprise)")
     if not node_label and not problems:
         problems.append(InputProblem(origin, None, None, "the file holds no chainkg nodes",
                                      "export one with `chainkg export rdf --out FILE`; see docs/rdf.md"))
@@ -355,10 +349,9 @@ def _show(term) -> str:
     return repr(str(term)) if isinstance(term, Literal) else f"<{term}>"
 
 
-def schema_order(schema: Schema, name: str) -> int:
-    """Position of a label or relationship type in the schema (labels first)."""
-    names = [*schema.labels, *schema.relationships]
-    return names.index(name)
+def schema_order(schema: Schema) -> dict[str, int]:
+    """Position of each label and relationship type in the schema (labels first)."""
+    return {name: i for i, name in enumerate([*schema.labels, *schema.relationships])}
 
 
 def load_rdf_tables(path: str | Path, *, fmt: str | None = None, schema: Schema | None = None,
@@ -394,7 +387,7 @@ def _about_subject(problem: InputProblem, subjects_of: dict[str, list[str]], pat
         return problem
     column = problem.column
     prop = vocab.properties.get(column) if column else None
-    where = f"<{subjects[problem.row - 2]}>" + (f" {_short(prop)}" if prop else (f" {column}" if column else ""))
+    where = f"<{subjects[problem.row - 2]}>" + (f" {short(prop)}" if prop else (f" {column}" if column else ""))
     return InputProblem(str(path), None, None, f"{where}: {problem.reason}", problem.fix)
 
 
@@ -405,4 +398,5 @@ def build_from_rdf(path: str | Path, home: str | Path, *, fmt: str | None = None
     if progress:
         progress("writing the store")
     folder = write_embedded(tables, home, data=[f"rdf:{Path(path).name}"])
-    return BuildResult(folder, tables.digest(), tables.counts())
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return BuildResult(folder, manifest["digest"], manifest["counts"])
