@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["ArrowTable", "arrow_column", "value_set", "positions", "key_index", "key_rows"]
+__all__ = ["ArrowTable", "arrow_column", "value_set", "positions", "key_index", "plain_value"]
 
 
 def arrow_column(series: pd.Series):
@@ -101,28 +101,16 @@ class ArrowTable:
         column = self.columns[name]
         return pc.fill_null(pc.is_in(column, value_set=value_set(values, column)), False)
 
-    def equal(self, name: str, value: str):
-        import pyarrow.compute as pc
-
-        return pc.fill_null(pc.equal(self.columns[name], value), False)
-
-    def where(self, mask, *, skip: Iterable[str] = ()) -> ArrowTable:
-        """The rows where ``mask`` (Arrow or NumPy booleans) is true; the columns in ``skip`` are dropped."""
+    def where(self, mask) -> ArrowTable:
+        """The rows where ``mask`` (Arrow or NumPy booleans) is true."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         if isinstance(mask, np.ndarray):
             mask = pa.array(mask, type=pa.bool_())
-        kept = {c: pc.filter(a, mask) for c, a in self.columns.items() if c not in skip}
+        kept = {c: pc.filter(a, mask) for c, a in self.columns.items()}
         length = len(next(iter(kept.values()))) if kept else 0
         return ArrowTable(columns=kept, length=length)
-
-    def take(self, rows: np.ndarray) -> ArrowTable:
-        """The rows at the positions ``rows``, in that order."""
-        import pyarrow as pa
-
-        indices = pa.array(np.asarray(rows, dtype=np.int64))
-        return ArrowTable(columns={c: a.take(indices) for c, a in self.columns.items()}, length=len(rows))
 
     def strings(self, name: str) -> np.ndarray:
         """The column as a NumPy object array (None for nulls)."""
@@ -188,7 +176,12 @@ def key_index(keys) -> pd.Index:
     return _cached((keys,), lambda: pd.Index(keys.to_numpy(), dtype=object))
 
 
-def key_rows(column, keys) -> np.ndarray:
-    """For each value of ``column`` (e.g. LOCATED_IN.from), the row of that key in ``keys``, or -1; cached."""
-    return _cached((column, keys), lambda: np.asarray(key_index(keys).get_indexer(column.to_numpy()),
-                                                      dtype=np.int64))
+def plain_value(v):
+    """A pandas / NumPy scalar as a plain Python value, missing (None, NA, NaN) as None.
+
+    >>> plain_value(np.int64(3)), plain_value(pd.NA), plain_value(float("nan")), plain_value("a")
+    (3, None, None, 'a')
+    """
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return v.item() if hasattr(v, "item") else v

@@ -40,7 +40,7 @@ import pandas as pd
 
 from chainkg.errors import ConfigError, NotFoundError
 from graph.store import GraphStore
-from queries._arrow import ArrowTable, arrow_column, key_index, positions
+from queries._arrow import ArrowTable, arrow_column, key_index, positions, value_set
 
 __all__ = [
     "STATUSES",
@@ -269,15 +269,7 @@ def isin(column: pd.Series, values) -> np.ndarray:
     data = column.array.__arrow_array__()
     if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
         return column.isin(plain).to_numpy(dtype=bool)
-    if isinstance(values, pd.Series) and hasattr(values.array, "__arrow_array__"):
-        value_set = values.array.__arrow_array__()
-    else:
-        value_set = pa.array(np.asarray(plain, dtype=object), type=pa.string(), from_pandas=True)
-    if isinstance(value_set, pa.ChunkedArray):
-        value_set = value_set.combine_chunks() if value_set.num_chunks != 1 else value_set.chunk(0)
-    if value_set.type != data.type:
-        value_set = value_set.cast(data.type)
-    result = pc.is_in(data, value_set=value_set)
+    result = pc.is_in(data, value_set=value_set(values, data))
     return np.asarray(result.to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -293,18 +285,20 @@ class SyntheticFilter:
         self.drop = set() if self.include else synthetic
         self.excluded = 0
 
+    def dropped(self, table: ArrowTable) -> np.ndarray:
+        """Which rows of ``table`` to drop (all False when nothing is dropped); counts them into ``excluded``."""
+        if not self.drop or not len(table):
+            return np.zeros(len(table), dtype=bool)
+        mask = table.mask(table.isin("source", self.drop))
+        self.excluded += int(mask.sum())
+        return mask
+
     def __call__(self, frame: pd.DataFrame | ArrowTable) -> pd.DataFrame | ArrowTable:
         if not self.drop or not len(frame):
             return frame
         if isinstance(frame, ArrowTable):
-            import pyarrow.compute as pc
-
-            dropped = frame.isin("source", self.drop)
-            n = int(pc.sum(dropped).as_py() or 0)
-            if n:
-                self.excluded += n
-                return frame.where(pc.invert(dropped))
-            return frame
+            dropped = self.dropped(frame)
+            return frame.where(~dropped) if dropped.any() else frame
         mask = isin(frame["source"], self.drop)
         if mask.any():
             self.excluded += int(mask.sum())
@@ -396,21 +390,19 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
     ops_frame = store.edges("OPERATES_IN", ["from", "to", *_PROV])
     all_segments = arrow_column(store.nodes("Segment", ["id"])["id"])
     chain_seg_rows = key_index(all_segments).get_indexer(seg_keys)
-    ops_seg_rows = store.endpoint_rows("OPERATES_IN", "to")  # = key_rows(ops "to", segments), from the store
+    ops_seg_rows = store.endpoint_rows("OPERATES_IN", "to")  # the Segment row of each OPERATES_IN, from the store
     picked = np.flatnonzero(np.isin(ops_seg_rows, chain_seg_rows))
     ops = ArrowTable.select(ops_frame[_PROV], rows=picked)
-    if keep.drop:
-        synthetic = ops.mask(ops.isin("source", keep.drop))
-        keep.excluded += int(synthetic.sum())
+    synthetic = keep.dropped(ops)
+    if synthetic.any():
         picked, ops = picked[~synthetic], ops.where(~synthetic)
     ent_frame = store.nodes("Enterprise", ["id", "name", "designations", *SIZE_COLUMNS, *_PROV])
     all_ids = arrow_column(ent_frame["id"])
     ops_rows = store.endpoint_rows("OPERATES_IN", "from")[picked]  # rows of the Enterprise table
     chain_rows = pd.unique(ops_rows[ops_rows >= 0])
     enterprises = ArrowTable.select(ent_frame, rows=chain_rows)
-    if keep.drop:
-        synthetic = enterprises.mask(enterprises.isin("source", keep.drop))
-        keep.excluded += int(synthetic.sum())
+    synthetic = keep.dropped(enterprises)
+    if synthetic.any():
         chain_rows, enterprises = chain_rows[~synthetic], enterprises.where(~synthetic)
     ids = enterprises["id"]
     n_ent, n_seg = len(enterprises), len(seg_keys)
@@ -426,9 +418,8 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
     loc_at = position_of_row[store.endpoint_rows("LOCATED_IN", "from")]
     located = ArrowTable.select(located_frame[["to", *_PROV]], mask=loc_at >= 0)
     loc_at = loc_at[loc_at >= 0]
-    if keep.drop:
-        synthetic = located.mask(located.isin("source", keep.drop))
-        keep.excluded += int(synthetic.sum())
+    synthetic = keep.dropped(located)
+    if synthetic.any():
         located, loc_at = located.where(~synthetic), loc_at[~synthetic]
     for table in (ops, located, enterprises):
         used.add(table)

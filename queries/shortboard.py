@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from graph.store import GraphStore
-from queries._arrow import ArrowTable, arrow_column, key_index
+from queries._arrow import ArrowTable, arrow_column, key_index, plain_value
 from queries.gaps import (
     DEFAULT_REGION,
     NATION,
@@ -189,13 +189,10 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
     ops_frame = store.edges("OPERATES_IN", ["from", "to", "source"])
     all_segments = arrow_column(store.nodes("Segment", ["id"])["id"])
     segment_ids = key_index(all_segments).to_numpy(dtype=object)
-    ops_seg_rows = store.endpoint_rows("OPERATES_IN", "to")  # = key_rows(ops "to", segments), from the store
+    ops_seg_rows = store.endpoint_rows("OPERATES_IN", "to")  # the Segment row of each OPERATES_IN, from the store
     picked = np.flatnonzero(np.isin(ops_seg_rows, key_index(all_segments).get_indexer(seg_keys)))
     if keep.drop:
-        synthetic = ArrowTable.select(ops_frame[["source"]], rows=picked)
-        synthetic = synthetic.mask(synthetic.isin("source", keep.drop))
-        keep.excluded += int(synthetic.sum())
-        picked = picked[~synthetic]
+        picked = picked[~keep.dropped(ArrowTable.select(ops_frame[["source"]], rows=picked))]
     ops_ent_rows = store.endpoint_rows("OPERATES_IN", "from")[picked]
     masters = store.edges("MASTERS", ["from", "to", "source"])
     masters = keep(masters[isin(masters["to"], key_to["technology"])])
@@ -223,9 +220,8 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
     rows = pd.unique(np.concatenate([capable["row"].to_numpy(dtype=np.int64), provider_rows]))
     rows = rows[rows >= 0]
     enterprises = ArrowTable.select(ent_frame, rows=rows)
-    if keep.drop:
-        synthetic = enterprises.mask(enterprises.isin("source", keep.drop))
-        keep.excluded += int(synthetic.sum())
+    synthetic = keep.dropped(enterprises)
+    if synthetic.any():
         rows, enterprises = rows[~synthetic], enterprises.where(~synthetic)
     n_ent = len(rows)
     position_of_row = np.full(len(all_ids) + 1, -1, dtype=np.int64)  # the last slot answers row -1
@@ -234,9 +230,8 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
     loc_at = position_of_row[store.endpoint_rows("LOCATED_IN", "from")]
     located = ArrowTable.select(located_frame[["to", "source"]], mask=loc_at >= 0)
     loc_at = loc_at[loc_at >= 0]
-    if keep.drop:
-        synthetic = located.mask(located.isin("source", keep.drop))
-        keep.excluded += int(synthetic.sum())
+    synthetic = keep.dropped(located)
+    if synthetic.any():
         located, loc_at = located.where(~synthetic), loc_at[~synthetic]
     regions = store.nodes("Region", ["code", "name"])
     region_names = dict(zip(regions["code"], regions["name"]))
@@ -298,12 +293,6 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
                             no_master_data, keep.excluded)
 
 
-def _value(v):
-    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-        return None
-    return v.item() if hasattr(v, "item") else v
-
-
 def _examples(rows: list[dict]) -> list[str]:
     """Names of outside enterprises, largest known revenue first, with their place."""
     seen: dict[str, dict] = {}
@@ -346,10 +335,11 @@ def _count(rows: list[dict], *, national: bool) -> int:
 
 def _providers(rows: list[dict], target_name: str) -> list[Provider]:
     out = []
-    for row in sorted(rows, key=lambda r: (_value(r["share"]) is None, -(_value(r["share"]) or 0), str(r["key"]))):
-        year = _value(row["year"])
-        out.append(Provider(str(row["key"]), str(_value(row["name"]) or row["key"]), str(row["label"]),
-                            _value(row["place"]), target_name, _value(row["share"]),
+    for row in sorted(rows, key=lambda r: (plain_value(r["share"]) is None, -(plain_value(r["share"]) or 0),
+                                           str(r["key"]))):
+        year = plain_value(row["year"])
+        out.append(Provider(str(row["key"]), str(plain_value(row["name"]) or row["key"]), str(row["label"]),
+                            plain_value(row["place"]), target_name, plain_value(row["share"]),
                             int(year) if year is not None else None))
     return out
 
@@ -394,9 +384,9 @@ def build_table(report: ChainGapReport, inputs: ShortboardInputs) -> ShortboardT
                 dependence = OUTSIDE_TECH
             else:
                 dependence = NO_DATA
-            name = str(_value(tech["name"]) or tech["technology"])
+            name = str(plain_value(tech["name"]) or tech["technology"])
             techs.append(TechnologyDependence(
-                key=str(tech["technology"]), name=name, kind=_value(tech["kind"]),
+                key=str(tech["technology"]), name=name, kind=plain_value(tech["kind"]),
                 local_masters=sorted({str(r["name"]) for r in local_m}),
                 outside_masters=_count(outside_m, national=True),
                 foreign_masters=_count(outside_m, national=False),

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from graph.store import GraphStore
+from queries._arrow import plain_value
 
 __all__ = ["graph_stats"]
 
@@ -62,20 +63,20 @@ def _clusters(store: GraphStore) -> list[dict[str, Any]]:
         out.append({
             "id": cid,
             "name": row["name"],
-            "tier": _value(row.get("tier")),
-            "target_scale_yi": _value(row.get("target_scale_yi")),
-            "target_year": _value(row.get("target_year")),
+            "tier": plain_value(row.get("tier")),
+            "target_scale_yi": plain_value(row.get("target_scale_yi")),
+            "target_year": plain_value(row.get("target_year")),
             "source": row["source"],
             "as_of": row["as_of"],
             "chains": [
                 {"id": c["id"], "name": c["name"], "segments": int(seg_count.get(c["id"], 0)),
-                 "advantage_chain": _value(c["advantage_chain"]),
-                 "target_scale_yi": _value(c["target_scale_yi"]), "target_year": _value(c["target_year"]),
+                 "advantage_chain": plain_value(c["advantage_chain"]),
+                 "target_scale_yi": plain_value(c["target_scale_yi"]), "target_year": plain_value(c["target_year"]),
                  "source": c["source"]}
                 for c in mine.to_dict("records")
             ],
             "key_enterprises": [
-                {"key": e, "name": enterprises.get(e), "as_written": _value(w), "source": s}
+                {"key": e, "name": enterprises.get(e), "as_written": plain_value(w), "source": s}
                 for e, w, s in zip(keys["from"], keys["as_written"], keys["source"])
             ],
             "technologies": [
@@ -96,14 +97,7 @@ def _sources(store: GraphStore) -> list[dict[str, Any]]:
             used[src] = used.get(src, 0) + int(n)
     return [
         {"id": r["id"], "title": r["title"], "kind": r["kind"], "facts": used.get(r["id"], 0),
-         "licence": _value(r.get("licence")), "attribution": _value(r.get("attribution")), "as_of": r["as_of"]}
+         "licence": plain_value(r.get("licence")), "attribution": plain_value(r.get("attribution")),
+         "as_of": r["as_of"]}
         for r in sources.sort_values("id").to_dict("records")
     ]
-
-
-def _value(v):
-    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-        return None
-    if hasattr(v, "item"):
-        return v.item()
-    return v

@@ -7,9 +7,9 @@ For region R (default 常州市) and chain C the *needs* are
   and 弱链 (direction 强链);
 - the chain's choke-point technologies: :func:`queries.chokepoints.chokepoints`
   from R's perspective, score ≥ :data:`CHOKE_SCORE` (30, as on the maps);
-  without that analysis (or with ``use_chokepoints=False``), the chain's key
-  technologies (KEY_TO its segments) that no enterprise in R masters. A
-  technology takes the direction of its segment when that is 补链 / 延链, else 强链.
+  with ``use_chokepoints=False``, the chain's key technologies (KEY_TO its
+  segments) that no enterprise in R masters. A technology takes the direction
+  of its segment when that is 补链 / 延链, else 强链.
 
 The *candidates* are the enterprises located outside R (every LOCATED_IN
 outside ``store.region_subtree(R)``; enterprises without a location are left
@@ -50,9 +50,8 @@ are left out unless ``include_synthetic`` is true, or it is None and the chain
 itself is synthetic (as in :mod:`queries.gaps`).
 
 The work runs in two steps like the gap analysis: :func:`target_inputs`
-aggregates the graph into small tables with vectorised pandas (a store with its
-own ``target_inputs`` method is asked instead); :func:`rank_targets` scores
-them and builds the records of the top targets only.
+aggregates the graph into small tables with vectorised pandas; :func:`rank_targets`
+scores them and builds the records of the top targets only.
 
 >>> from queries._fixture import fixture_store
 >>> result = chain_targets(fixture_store(), chain="示例链")
@@ -71,7 +70,6 @@ Method, weights and caveats: docs/catalog.md.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -81,6 +79,7 @@ import pandas as pd
 
 from chainkg.errors import ConfigError
 from graph.store import GraphStore
+from queries.chokepoints import chokepoints
 from queries.gaps import (
     DEFAULT_REGION,
     MISSING,
@@ -394,15 +393,6 @@ def segment_directions(report: ChainGapReport) -> dict[str, tuple[str | None, st
     return out
 
 
-def _choke_module():
-    try:
-        return importlib.import_module("queries.chokepoints")
-    except ModuleNotFoundError as error:
-        if error.name in ("queries.chokepoints",):
-            return None
-        raise
-
-
 @dataclass
 class NeedSet:
     """The needs of a chain, how its technologies were chosen, and the choke-point results behind them.
@@ -467,9 +457,9 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
     """The needs of a chain: gap segments, then technologies (:class:`NeedSet`).
 
     Technologies: the chain's choke points from ``report``'s region (score ≥
-    ``choke_score``, default :data:`CHOKE_SCORE`) when ``queries.chokepoints`` is
-    installed and ``use_chokepoints``; else the key technologies (KEY_TO the
-    chain's segments) that no enterprise of the region masters.
+    ``choke_score``, default :data:`CHOKE_SCORE`) when ``use_chokepoints``; else
+    the key technologies (KEY_TO the chain's segments) that no enterprise of the
+    region masters.
 
     >>> from queries._fixture import fixture_store
     >>> store = fixture_store()
@@ -498,12 +488,11 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
     techs = keep(store.nodes("Technology", ["id", "name", "source"]))
     tech_names = dict(zip(techs["id"].astype(str), techs["name"].astype(str)))
 
-    choke = _choke_module() if use_chokepoints else None
     chosen: dict[str, tuple[str, float | None, str]] = {}
     found = NeedSet([], "key-technologies", caveats)
-    if choke is not None:
+    if use_chokepoints:
         found.method = "queries.chokepoints"
-        result = choke.chokepoints(store, perspective=report.region, chain=report.chain)
+        result = chokepoints(store, perspective=report.region, chain=report.chain)
         found.chokepoints = []
         for item in result.results:
             row = asdict(item)
@@ -529,11 +518,7 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
         mastered = set(masters.loc[isin(masters["from"], local_ents), "to"].astype(str))
         for key in sorted(chain_techs - mastered):
             chosen[key] = (KEY_TECH, None, "关键技术，本地无企业掌握")
-        if use_chokepoints:
-            caveats.append("卡脖子分析（queries.chokepoints）不可用：技术方向取该链各环节的关键技术（KEY_TO）中"
-                           "本地无企业掌握（MASTERS）的技术，不是按卡脖子程度评分的结果")
-        else:
-            caveats.append("技术方向取该链各环节的关键技术（KEY_TO）中本地无企业掌握（MASTERS）的技术")
+        caveats.append("技术方向取该链各环节的关键技术（KEY_TO）中本地无企业掌握（MASTERS）的技术")
     served = _tech_segments(store, chosen, seg_names, keep)
     order = {d: i for i, d in enumerate(DIRECTIONS)}
     for key in sorted(chosen, key=lambda k: (-(chosen[k][1] or 0.0), k)):
@@ -621,9 +606,6 @@ def target_inputs(store: GraphStore, report: ChainGapReport, needs: list[Need], 
                   include_synthetic: bool | None = None) -> TargetInputs:
     """Aggregate the graph into :class:`TargetInputs` for the needs of ``report``'s chain.
 
-    A store with its own ``target_inputs(report, needs, region_codes, include_synthetic=…)``
-    does the aggregation itself (the Neo4j store, in Cypher).
-
     >>> from queries._fixture import fixture_store
     >>> store = fixture_store()
     >>> report = chain_gaps(store, chain="示例链")
@@ -632,9 +614,6 @@ def target_inputs(store: GraphStore, report: ChainGapReport, needs: list[Need], 
     >>> sorted(set(inputs.matches["enterprise"])), inputs.counts["excluded_local"]
     (['e-c'], 2)
     """
-    own = getattr(store, "target_inputs", None)
-    if callable(own):
-        return own(report, needs, set(region_codes), include_synthetic=include_synthetic)
     return _pandas_target_inputs(store, report, needs, set(region_codes), include_synthetic)
 
 
@@ -751,7 +730,6 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
                       **{c: leader_by_designation[c].to_numpy() for c in _EDGE}}),
     ], ignore_index=True)
     role_rank = roles.assign(_r=(roles["role"] == "链主").astype(int)).groupby("customer")["_r"].max()
-    names_all = store.nodes("Enterprise", ["id", "name"])
     customers = pd.DataFrame({
         "enterprise": to_local["from"].astype(str).to_numpy(), "customer": to_local["to"].astype(str).to_numpy(),
         "product": _col(to_local, "product"), "year": _col(to_local, "year"), "share": _col(to_local, "share"),
@@ -759,7 +737,7 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     customers["role"] = customers["customer"].map(
         {k: ("链主" if v else "重点企业") for k, v in role_rank.items()}).astype(object)
     customers["customer_name"] = customers["customer"].map(
-        names_all[isin(names_all["id"], customer_ids)].set_index("id")["name"].astype(str)).astype(object)
+        cust_nodes.set_index("id")["name"].astype(str)).astype(object)
 
     # 上下游配套: SUPPLIES between a candidate and an enterprise of a directly neighbouring segment
     feeds = store.edges("FEEDS")
@@ -796,8 +774,7 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
                    "sup_verified", "op_source", "op_as_of", "op_verified", "feeds_source", "feeds_as_of",
                    "feeds_verified"]
     fit = pd.concat(fit_parts, ignore_index=True)[fit_columns] if fit_parts else pd.DataFrame(columns=fit_columns)
-    fit["partner_name"] = fit["partner"].map(
-        names_all[isin(names_all["id"], pd.unique(fit["partner"]))].set_index("id")["name"].astype(str)).astype(object)
+    fit["partner_name"] = fit["partner"].map(store.names("Enterprise", pd.unique(fit["partner"]))).astype(object)
 
     counts["synthetic_excluded"] = keep.excluded
     counts["supplies_edges"] = int(len(supplies))
