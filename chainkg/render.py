@@ -1,4 +1,4 @@
-"""Output helpers for the CLI: aligned text tables that respect Chinese widths, JSON, CSV.
+"""Output helpers for the CLI: aligned text tables that respect Chinese widths, JSON, CSV, the "built" line.
 
 >>> print(text_table(["名称", "n"], [["常州市", 3], ["ab", 12]]))
 名称    n
@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["display_width", "text_table", "to_json", "to_csv"]
+__all__ = ["display_width", "text_table", "to_json", "to_csv", "built_line"]
 
 
 def display_width(text: str) -> int:
@@ -64,6 +64,22 @@ def _default(value: Any):
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     return str(value)
+
+
+def built_line(home: Any, result: Any, *, source: Any = None) -> str:
+    """What the CLI says after a build: ``built HOME[ from SOURCE]: N nodes, M relationships (digest …)``.
+
+    ``result`` is a build result: ``counts`` per label and relationship type, and ``digest``.
+
+    >>> from types import SimpleNamespace
+    >>> built_line(".chainkg", SimpleNamespace(counts={"nodes": {"A": 2, "B": 1}, "relationships": {"R": 4}},
+    ...                                        digest="0123456789abcdef"))
+    'built .chainkg: 3 nodes, 4 relationships (digest 0123456789ab)'
+    """
+    where = f"{home}" if source is None else f"{home} from {source}"
+    nodes = sum(result.counts["nodes"].values())
+    rels = sum(result.counts["relationships"].values())
+    return f"built {where}: {nodes} nodes, {rels} relationships (digest {result.digest[:12]})"
 
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

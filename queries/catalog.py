@@ -11,12 +11,12 @@ One :class:`ChainCatalog` per chain, with the sections the city keeps per chain:
 4. **招商方向** (:class:`DirectionLine`): per segment 补链 (缺链), 强链
    (弱链) or 延链 (缺链 downstream of where the local chain stops), see
    :func:`queries.targets.segment_directions`; key technologies the region
-   lacks (or choke points, when ``queries.chokepoints`` is installed) follow;
+   lacks (its choke points) follow;
 5. **目标企业** (:class:`TargetRow`): from :mod:`queries.targets`, with the
    columns :data:`TARGET_COLUMNS` exactly;
 6. **卡脖子技术** (:class:`ChokeLine`): every technology of the chain scored by
    ``queries.chokepoints`` from the region (those reaching the threshold are
-   choke points and targets are sought for them); absent when that analysis is not installed;
+   choke points and targets are sought for them);
 7. **数据来源与说明**: sources (with licence and attribution) and caveats.
 
 :func:`region_catalog` gathers the chains of a region (all, a cluster's, or
@@ -220,6 +220,8 @@ class ChainCatalog:
     caveats: list[str]
     as_of: str | None
     synthetic_included: bool = False
+    #: the gap analysis the sections rest on (the maps reuse it); not a dataclass field, so the data leaves it out
+    gap_report = None
 
     @property
     def chain(self) -> str:
@@ -233,7 +235,7 @@ class ChainCatalog:
         """The chain's row of the catalogue summary (:data:`SUMMARY_COLUMNS`)."""
         o = self.overview
         return {"集群": "、".join(c["name"] for c in o.clusters), "产业链": o.chain_name, "环节数": o.segment_count,
-                "产业链完整度": _pct(o.completeness), "缺链": o.status_counts.get("缺链", 0),
+                "产业链完整度": pct(o.completeness), "缺链": o.status_counts.get("缺链", 0),
                 "弱链": o.status_counts.get("弱链", 0), "强链": o.status_counts.get("强链", 0),
                 "短板": self.shortboard_counts.get("短板", 0), "长板": self.shortboard_counts.get("长板", 0),
                 "目标企业数": len(self.targets), "数据截至": self.as_of or ""}
@@ -262,12 +264,18 @@ class Catalog:
     def summary_rows(self) -> list[dict[str, Any]]:
         return [c.summary() for c in self.chains]
 
+    def source_rows(self) -> list[dict[str, Any]]:
+        """The sources under :data:`SOURCE_COLUMNS`."""
+        return [{"来源": s.get("id"), "标题": s.get("title"), "类型": s.get("kind"), "许可": s.get("licence"),
+                 "署名": s.get("attribution"), "引用事实数": s.get("facts")} for s in self.sources]
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data."""
         return asdict(self)
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
+    """A share as a whole percentage, '' when unknown: 0.5 → '50%'."""
     return "" if value is None else f"{value * 100:.0f}%"
 
 
@@ -419,12 +427,14 @@ def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
     if top is not None and result.candidates > len(result.targets):
         caveats.append(f"目标企业只列前 {len(result.targets)} 家（共 {result.candidates} 家候选）")
     as_of = max([d for d in (report.as_of, result.as_of) if d], default=None)
-    return ChainCatalog(
+    part = ChainCatalog(
         overview=_overview(store, report), shortboard=_shortboard_lines(table), shortboard_counts=dict(table.counts),
         directions=_directions(result), targets=_target_rows(result), candidates=result.candidates,
         chokepoints=_choke_lines(result), technology_method=result.technology_method,
         sources=_merge_sources(report.sources, result.sources, titles=titles), caveats=caveats, as_of=as_of,
         synthetic_included=report.synthetic_included)
+    part.gap_report = report
+    return part
 
 
 def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: list[str] | None = None,

@@ -22,7 +22,7 @@ import targets_fixture as fx
 from queries.catalog import DEFAULT_TOP, SUMMARY_COLUMNS, TARGET_COLUMNS, region_catalog
 from viz.catalog import FORMATS, parse_formats, write_catalog
 from viz.catalog.common import display_width
-from viz.catalog.maps import MapImage, maps_available
+from viz.catalog.maps import MapImage
 from viz.catalog.markdown import render_markdown
 from viz.catalog.webpage import render_html
 
@@ -228,14 +228,9 @@ def test_docx_and_html_embed_the_map_images(catalog, tmp_path):
 def test_maps_from_viz_when_available(store, catalog, tmp_path):
     import docx
 
-    missing = maps_available()
     done = write_catalog(store, catalog, tmp_path, formats=("docx", "html"))
     document = docx.Document(str(_file(done, "docx")))
     page = _file(done, "html").read_text(encoding="utf-8")
-    if missing:
-        assert done.notes == [missing]
-        assert missing in page and any(missing in p.text for p in document.paragraphs)
-        pytest.skip(f"chain maps not installed: {missing}")
     assert page.count('src="data:image/svg+xml;base64,') == len(catalog.chains)
     if all(image.png for image in done.maps.values()):
         assert len(document.inline_shapes) == len(catalog.chains)

@@ -34,7 +34,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from viz.model import ChainMap, source_line
+from viz.model import BAND_FONT, HEADER_H, LANE_FONT, ChainMap, source_line
 from viz.text import FONT_STACK
 
 __all__ = ["render_html", "script_json", "vis_assets"]
@@ -171,7 +171,7 @@ _SCRIPT = """
     data.boxes.forEach(function (b) {
       ctx.save();
       if (b.fill !== "none") { ctx.fillStyle = b.fill; ctx.fillRect(b.x, b.y, b.width, b.height); }
-      ctx.lineWidth = b.kind === "band" ? 1 : 1;
+      ctx.lineWidth = 1;
       ctx.strokeStyle = b.border;
       if (b.kind === "lane") { ctx.setLineDash([6, 4]); }
       ctx.strokeRect(b.x, b.y, b.width, b.height);
@@ -217,8 +217,6 @@ _SCRIPT = """
 
 def render_html(m: ChainMap) -> str:
     """The map as one self-contained, offline HTML page (text, UTF-8)."""
-    from viz.model import BAND_FONT, HEADER_H, LANE_FONT
-
     js, css = vis_assets()
     nodes, edges, options = _vis_data(m)
     payload = {

@@ -33,6 +33,7 @@ import pandas as pd
 
 from chainkg.errors import NotFoundError
 from graph.store import GraphStore
+from queries.gaps import DEFAULT_REGION
 from viz.curves import bezier_point, cubic_controls, curved_via
 from viz.layout import BAND_NAMES, BANDS, segment_columns
 from viz.status import CHOKE_SCORE, STATUSES, ChokeFlag, SegmentStatus, StatusInfo, choke_flags, segment_statuses
@@ -43,8 +44,6 @@ __all__ = [
     "chain_map", "source_line", "DEFAULT_REGION", "MAX_NODES", "STATUS_COLOURS", "STYLE",
 ]
 
-#: 常州市: "local" means this region and every region within it
-DEFAULT_REGION = "320400"
 #: vis-network stays usable up to about this many nodes; beyond it enterprises are aggregated
 MAX_NODES = 1500
 
@@ -226,7 +225,8 @@ class _Facts:
 
 def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | None = None,
               region: str = DEFAULT_REGION, enterprises: int = 5, max_nodes: int = MAX_NODES,
-              synthetic: bool | None = None, choke_score: float = CHOKE_SCORE, thresholds=None) -> ChainMap:
+              synthetic: bool | None = None, choke_score: float = CHOKE_SCORE, thresholds=None,
+              reports=None) -> ChainMap:
     """The map of one chain, or of every chain of a cluster, seen from ``region``.
 
     Parameters
@@ -250,6 +250,9 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     thresholds
         The gap analysis' thresholds (:class:`queries.gaps.GapThresholds`);
         None: its documented defaults.
+    reports
+        Gap analyses already made for ``region`` and ``thresholds``, by chain
+        key (:func:`viz.status.segment_statuses`), so that they are not run again.
     """
     if (chain is None) == (cluster is None):
         raise ValueError("give exactly one of chain= and cluster=")
@@ -376,7 +379,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     parent = dict(zip(within["from"], within["to"]))
 
     statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, thresholds=thresholds,
-                                             include_synthetic=synthetic)
+                                             include_synthetic=synthetic, reports=reports)
     chokes, choke_caveats = choke_flags(store, technologies=techs, region=region_code, chains=chain_keys,
                                         threshold=choke_score)
 
@@ -393,7 +396,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     aggregated = enterprises > 0 and shown < enterprises and any(len(m) > shown for m in members.values())
 
     local_counts = {s: len(members[s]) for s in segments}
-    max_count = max([statuses[s].local_count if s in statuses else local_counts[s] for s in segments] + [1])
+    max_count = max([statuses[s].local_count for s in segments] + [1])
 
     # card contents and heights
     cards: dict[str, dict[str, Any]] = {}
@@ -546,9 +549,9 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     by_id = {n.id: n for n in nodes}
     edges = sorted((_bend(e, by_id, headings) for e in edges), key=lambda e: (e.kind, e.id))
     # arcs may leave the bands: grow the map (and move everything down) so they stay on it
-    by_id = {n.id: n for n in nodes}
-    ys = [y for e in edges for _, y in _samples(e, by_id[e.source], by_id[e.target])]
-    xs = [x for e in edges for x, _ in _samples(e, by_id[e.source], by_id[e.target])]
+    points = [p for e in edges for p in _samples(e, by_id[e.source], by_id[e.target])]
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
     shift = math.ceil(max(0.0, -min(ys, default=0.0) + 8))
     if shift:
         nodes = [replace(n, y=n.y + shift) for n in nodes]
@@ -811,7 +814,7 @@ def _caveats(region_name: str, info: StatusInfo, aggregated: bool, shown: int, m
         out.append(f"已排除 {excluded} 条合成 (synthetic) 数据。")
     if "synthetic" in kinds:
         out.append("本图含合成 (synthetic) 数据，仅供测试与演示。")
-    differ = sorted(s for s in segments if s in statuses and statuses[s].local_count != local_counts[s])
+    differ = sorted(s for s in segments if statuses[s].local_count != local_counts[s])
     if differ:
         out.append(f"{len(differ)} 个环节的补链分析本地企业数与图中列出的企业数不同（见各环节提示）。")
     return tuple(out)

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graph.store import GraphStore
+from queries.gaps import STATUSES, ChainGapReport, chain_gaps
 
 __all__ = [
     "STATUSES",
@@ -37,9 +38,8 @@ __all__ = [
     "choke_flags",
 ]
 
-#: the statuses a segment can have, in legend order (those of queries.gaps)
-STATUSES = ("缺链", "弱链", "强链")
-#: a technology whose choke-point score (0–100, queries.chokepoints) reaches this is marked ▲ on the map
+#: a technology whose choke-point score (0–100, queries.chokepoints) reaches this is marked ▲ on the map;
+#: the value of queries.targets.CHOKE_SCORE, not imported from there so that `chainkg map` does not load that module
 CHOKE_SCORE = 30.0
 
 
@@ -72,22 +72,25 @@ class StatusInfo:
 
 
 def segment_statuses(store: GraphStore, *, chains: Iterable[str], region: str, thresholds=None,
-                     include_synthetic: bool | None = None) -> tuple[dict[str, SegmentStatus], StatusInfo]:
+                     include_synthetic: bool | None = None, reports: Mapping[str, ChainGapReport] | None = None
+                     ) -> tuple[dict[str, SegmentStatus], StatusInfo]:
     """Each segment's status, keyed by segment key, from ``queries.gaps.chain_gaps``.
 
     ``chains`` are chain keys, ``region`` a region code, ``thresholds`` a
     :class:`queries.gaps.GapThresholds` (None: the documented defaults). The
     analysis runs once per chain; a segment shared by several chains keeps the
-    first chain's judgement.
+    first chain's judgement. ``reports``: analyses already made for this region
+    and these thresholds, by chain key (the catalogue's); a chain's report is
+    used instead of a new analysis when its synthetic setting is ``include_synthetic``.
     """
-    from queries.gaps import chain_gaps
-
     out: dict[str, SegmentStatus] = {}
     used: dict[str, Any] = {}
     caveats: list[str] = []
     for chain in chains:
-        report = chain_gaps(store, chain=chain, region=region, thresholds=thresholds,
-                            include_synthetic=include_synthetic)
+        report = (reports or {}).get(chain)
+        if report is None or report.synthetic_included != include_synthetic:
+            report = chain_gaps(store, chain=chain, region=region, thresholds=thresholds,
+                                include_synthetic=include_synthetic)
         used = asdict(report.thresholds)
         caveats += [c for c in report.caveats if c not in caveats]
         for seg in report.segments:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from chainkg.cli import AppContext, format_option, pass_app
-from chainkg.render import text_table, to_json
+from chainkg.render import built_line, text_table, to_json
 
 __all__ = ["COMMANDS"]
 
@@ -32,7 +32,7 @@ def build(app: AppContext, folders: tuple[Path, ...]) -> None:
     nodes = sum(result.counts["nodes"].values())
     rels = sum(result.counts["relationships"].values())
     app.progress(f"built {nodes} nodes and {rels} relationships in {result.folder}")
-    click.echo(f"built {app.settings.home}: {nodes} nodes, {rels} relationships (digest {result.digest[:12]})")
+    click.echo(built_line(app.settings.home, result))
 
 
 @click.command()

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from chainkg.cli import AppContext, pass_app
+from chainkg.render import built_line
 
 __all__ = ["COMMANDS"]
 
@@ -44,11 +45,8 @@ def eto(app: AppContext, path: Path, with_data: bool, folders: tuple[Path, ...])
 
     layered = ([DEFAULT_DATA_DIR] if with_data else []) + list(folders)
     result = build_eto(path, app.settings.home, folders=layered, progress=app.progress)
-    nodes = sum(result.counts["nodes"].values())
-    rels = sum(result.counts["relationships"].values())
     beside = f" beside {', '.join(str(f) for f in layered)}" if layered else ""
-    click.echo(f"built {app.settings.home}: {nodes} nodes, {rels} relationships "
-               f"(digest {result.digest[:12]}) from ETO Chip Explorer{beside}")
+    click.echo(built_line(app.settings.home, result) + f" from ETO Chip Explorer{beside}")
     made = result.report.counts
     click.echo("  ETO: " + ", ".join(f"{made.get(k, 0)} {k}" for k in
                                      ("Technology", "Segment", "FEEDS", "SUBTYPE_OF", "Enterprise", "Region",

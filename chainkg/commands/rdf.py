@@ -8,34 +8,21 @@ from pathlib import Path
 import click
 
 from chainkg.cli import AppContext, format_option, pass_app
+from chainkg.commands.export import export as export_group
 from chainkg.errors import ChainkgError
-from chainkg.render import text_table, to_csv, to_json
+from chainkg.render import built_line, text_table, to_csv, to_json
 
 __all__ = ["COMMANDS"]
 
 
-def _group(name: str, help_text: str) -> click.Group:
-    """The command group ``name``, shared with other command modules that add to it (e.g. ``export``)."""
-    from chainkg.cli import cli
-
-    existing = cli.commands.get(name)
-    if isinstance(existing, click.Group):
-        return existing
-    return click.Group(name, help=help_text)
-
-
-export_group = _group("export", """Write the graph in other formats.
-
-    \b
-    Example:
-      chainkg export rdf --format ttl --out g.ttl
-    """)
-import_group = _group("import", """Build the graph from other formats.
+@click.group("import")
+def import_group() -> None:
+    """Build the graph from other formats.
 
     \b
     Example:
       chainkg import rdf g.ttl
-    """)
+    """
 
 
 class RdfCheckError(ChainkgError):
@@ -118,10 +105,7 @@ def import_rdf(app: AppContext, file: Path, fmt: str | None) -> None:
     from ingest.rdf import build_from_rdf
 
     result = build_from_rdf(file, app.settings.home, fmt=fmt, progress=app.progress)
-    nodes = sum(result.counts["nodes"].values())
-    rels = sum(result.counts["relationships"].values())
-    click.echo(f"built {app.settings.home} from {file}: {nodes} nodes, {rels} relationships "
-               f"(digest {result.digest[:12]})")
+    click.echo(built_line(app.settings.home, result, source=file))
 
 
 @click.command()
@@ -199,4 +183,4 @@ def sparql(app: AppContext, query: str | None, rdf_file: Path | None, binds: tup
         click.echo(f"caveat: {caveat}")
 
 
-COMMANDS = [export_group, import_group, sparql]
+COMMANDS = [import_group, sparql]

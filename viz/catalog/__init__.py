@@ -42,6 +42,8 @@ __all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write
 FORMATS = ("xlsx", "docx", "html", "md", "json")
 #: the formats written unless asked otherwise
 DEFAULT_FORMATS = ("xlsx", "docx", "html", "md")
+#: the formats that show the chain maps
+_MAP_FORMATS = ("docx", "html", "md")
 
 
 class FormatError(ChainkgError):
@@ -74,7 +76,10 @@ class WrittenCatalog:
 
 def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
                   scope_key: str = "all", maps: bool = True) -> WrittenCatalog:
-    """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created); maps from ``viz`` unless ``maps=False``."""
+    """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created).
+
+    The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), unless ``maps=False``.
+    """
     from viz.catalog.excel import write_xlsx
     from viz.catalog.markdown import render_markdown
     from viz.catalog.webpage import render_html
@@ -84,7 +89,9 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(catalog.region, scope_key)
-    images = chain_images(store, catalog, png="docx" in formats) if maps else {}
+    images = {}
+    if maps and any(f in _MAP_FORMATS for f in formats):
+        images = chain_images(store, catalog, png="docx" in formats)
     notes: list[str] = []
     for image in images.values():
         for note in image.notes:

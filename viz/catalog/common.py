@@ -1,4 +1,4 @@
-"""What the catalogue renderers share: text widths, safe text, names of files and sheets, section titles.
+"""What the catalogue renderers share: text widths, safe text, names of files and sheets, sections.
 
 >>> display_width("常州ab")
 6
@@ -14,30 +14,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
-__all__ = ["display_width", "clean_text", "sheet_name", "file_stem", "SECTIONS", "POSITIONS", "pct", "number",
-           "overview_lines", "weights_lines", "MAP_SECTION"]
+from queries.catalog import CHOKE_COLUMNS, DIRECTION_COLUMNS, SHORTBOARD_COLUMNS, TARGET_COLUMNS, pct
+from viz.text import xml_safe
+
+__all__ = ["display_width", "clean_text", "sheet_name", "file_stem", "SECTIONS", "number", "meta_lines",
+           "overview_lines", "chain_sections", "weights_lines", "MAP_SECTION"]
 
 #: section titles, in order, of every chain
 SECTIONS = ("概况", "产业链图谱", "短板长板", "卡脖子技术", "招商方向", "目标企业", "说明")
 MAP_SECTION = SECTIONS[1]
-POSITIONS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 
-# characters XML 1.0 (Word, Excel, HTML) does not allow: C0 controls but tab/newline/CR, surrogates, U+FFFE/F
-_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def display_width(text: str) -> int:
-    """Columns ``text`` takes: wide (CJK) and full-width characters count two."""
+    """Columns ``text`` takes: wide (CJK) and full-width characters count two (as ``chainkg.render``'s,
+    which the CLI layer keeps for itself: viz does not import the layer above it)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def clean_text(value) -> str:
-    """``value`` as text without characters XML cannot hold."""
-    if value is None:
-        return ""
-    return _BAD.sub("", str(value))
+    """``value`` as text without characters XML (Word, Excel, HTML) cannot hold."""
+    return "" if value is None else xml_safe(str(value))
 
 
 def sheet_name(name: str, *, taken: set[str]) -> str:
@@ -69,16 +69,21 @@ def file_stem(region: str, scope_key: str) -> str:
     return f"catalog-{re.sub(r'[^A-Za-z0-9_-]+', '-', region)}-{safe}"
 
 
-def pct(value) -> str:
-    return "" if value is None else f"{value * 100:.0f}%"
-
-
 def number(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def meta_lines(catalog) -> list[tuple[str, str]]:
+    """(label, text) lines under the catalogue's title: 地区, 范围, 数据截至."""
+    return [
+        ("地区", f"{catalog.region_name}（{catalog.region}）"),
+        ("范围", f"{catalog.scope}（{len(catalog.chains)} 条产业链）"),
+        ("数据截至", f"{catalog.as_of or '未知'}；图谱 {catalog.graph_digest[:12]}（最新事实 {catalog.graph_as_of}）"),
+    ]
 
 
 def overview_lines(chain) -> list[tuple[str, str]]:
@@ -115,6 +120,23 @@ def overview_lines(chain) -> list[tuple[str, str]]:
     lines.append(("目标企业", f"列出 {len(chain.targets)} 家（候选 {chain.candidates} 家）"))
     lines.append(("数据截至", chain.as_of or "未知"))
     return lines
+
+
+def chain_sections(chain) -> list[tuple[str, tuple[str, ...], list[dict[str, Any]], str | None]]:
+    """(title, columns, rows, text when there are no rows) of a chain's table sections, in order.
+
+    短板长板 is a table even without rows (its text is None); 卡脖子技术 is left
+    out when the choke-point analysis did not run.
+    """
+    sections = [("短板长板", SHORTBOARD_COLUMNS, [line.cells() for line in chain.shortboard], None)]
+    if chain.chokepoints is not None:
+        sections.append(("卡脖子技术", CHOKE_COLUMNS, [line.cells() for line in chain.chokepoints],
+                         "该链没有可评分的技术。"))
+    sections.append(("招商方向", DIRECTION_COLUMNS, [line.cells() for line in chain.directions],
+                     "没有缺链、弱链环节或需引进的关键技术。"))
+    sections.append(("目标企业", TARGET_COLUMNS, [row.cells() for row in chain.targets],
+                     "图中没有与该链缺口匹配的外地企业。"))
+    return sections
 
 
 def weights_lines(catalog) -> list[str]:

@@ -5,8 +5,7 @@ Sheets, in order:
 - ``总览``: one row per chain (:data:`~queries.catalog.SUMMARY_COLUMNS`);
 - one sheet per chain, named after it: its target list with the columns
   :data:`~queries.catalog.TARGET_COLUMNS` exactly, best target first;
-- ``招商方向``, ``卡脖子技术`` (when the choke-point analysis is installed) and
-  ``短板长板``: those sections of every chain, with a 产业链 column;
+- ``招商方向``, ``卡脖子技术`` and ``短板长板``: those sections of every chain, with a 产业链 column;
 - ``来源与说明``: the sources, then the scoring rule and the caveats.
 
 Every table has its header in row 1, frozen, with an auto-filter; columns are
@@ -39,7 +38,7 @@ from queries.catalog import (
     SUMMARY_COLUMNS,
     TARGET_COLUMNS,
 )
-from viz.catalog.common import clean_text, display_width, sheet_name, weights_lines
+from viz.catalog.common import clean_text, display_width, meta_lines, sheet_name, weights_lines
 
 __all__ = ["write_xlsx", "FIXED_SHEETS", "MAX_WIDTH", "CELL_LIMIT"]
 
@@ -125,14 +124,10 @@ def write_xlsx(catalog, path: str | Path) -> Path:
                  [{"产业链": c.chain_name, **line.cells()} for c in catalog.chains for line in c.shortboard],
                  wide={"理由", "关键技术", "外地可招引", "本地企业"})
     notes = wb.create_sheet("来源与说明")
-    last = _write_table(notes, SOURCE_COLUMNS,
-                        [{"来源": s.get("id"), "标题": s.get("title"), "类型": s.get("kind"), "许可": s.get("licence"),
-                          "署名": s.get("attribution"), "引用事实数": s.get("facts")} for s in catalog.sources],
-                        wide={"标题", "署名"})
-    lines = [f"{catalog.title}（{catalog.scope}）",
-             f"地区：{catalog.region_name}（{catalog.region}）；数据截至 {catalog.as_of or '未知'}；"
-             f"图谱 {catalog.graph_digest[:12]}（最新事实 {catalog.graph_as_of}）", "", "评分方法", *weights_lines(catalog),
-             "", "说明", *catalog.caveats]
+    last = _write_table(notes, SOURCE_COLUMNS, catalog.source_rows(), wide={"标题", "署名"})
+    meta = dict(meta_lines(catalog))
+    lines = [f"{catalog.title}（{catalog.scope}）", f"地区：{meta['地区']}；数据截至 {meta['数据截至']}",
+             "", "评分方法", *weights_lines(catalog), "", "说明", *catalog.caveats]
     for chain in catalog.chains:
         lines += ["", f"{chain.chain_name}：说明", *chain.caveats]
     for k, line in enumerate(lines, last + 2):

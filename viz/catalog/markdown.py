@@ -18,15 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from queries.catalog import (
-    CHOKE_COLUMNS,
-    DIRECTION_COLUMNS,
-    SHORTBOARD_COLUMNS,
-    SOURCE_COLUMNS,
-    SUMMARY_COLUMNS,
-    TARGET_COLUMNS,
+from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
+from viz.catalog.common import (
+    MAP_SECTION,
+    chain_sections,
+    clean_text,
+    meta_lines,
+    number,
+    overview_lines,
+    weights_lines,
 )
-from viz.catalog.common import MAP_SECTION, clean_text, number, overview_lines, weights_lines
 
 __all__ = ["render_markdown", "md_escape"]
 
@@ -65,15 +66,8 @@ def render_markdown(catalog, *, maps: Mapping[str, object] | None = None,
     maps = maps or {}
     map_links = map_links or {}
     out = [f"# {_text(catalog.title)}", ""]
-    out += [
-        f"- 地区：{_text(catalog.region_name)}（{_text(catalog.region)}）",
-        f"- 范围：{_text(catalog.scope)}（{len(catalog.chains)} 条产业链）",
-        f"- 数据截至：{_text(catalog.as_of or '未知')}；图谱 {_text(catalog.graph_digest[:12])}"
-        f"（最新事实 {_text(catalog.graph_as_of)}）",
-        "",
-        "## 总览",
-        "",
-    ]
+    out += [f"- {_text(label)}：{_text(text)}" for label, text in meta_lines(catalog)]
+    out += ["", "## 总览", ""]
     out += _table(SUMMARY_COLUMNS, catalog.summary_rows())
     out.append("")
     for chain in catalog.chains:
@@ -87,37 +81,20 @@ def render_markdown(catalog, *, maps: Mapping[str, object] | None = None,
             out.append("（未生成图谱）")
         for note in getattr(image, "notes", ()) or ():
             out.append(f"- {_text(note)}")
-        out += ["", "### 短板长板", ""]
-        out += _table(SHORTBOARD_COLUMNS, [line.cells() for line in chain.shortboard])
-        if chain.chokepoints is not None:
-            out += ["", "### 卡脖子技术", ""]
-            if chain.chokepoints:
-                out += _table(CHOKE_COLUMNS, [line.cells() for line in chain.chokepoints])
+        for title, columns, rows, empty in chain_sections(chain):
+            out += ["", f"### {title}", ""]
+            if rows or empty is None:
+                out += _table(columns, rows)
             else:
-                out.append("该链没有可评分的技术。")
-        out += ["", "### 招商方向", ""]
-        if chain.directions:
-            out += _table(DIRECTION_COLUMNS, [line.cells() for line in chain.directions])
-        else:
-            out.append("没有缺链、弱链环节或需引进的关键技术。")
-        out += ["", "### 目标企业", ""]
-        if chain.targets:
-            out += _table(TARGET_COLUMNS, [row.cells() for row in chain.targets])
-        else:
-            out.append("图中没有与该链缺口匹配的外地企业。")
+                out.append(empty)
         out += ["", "### 说明", ""]
         out += [f"- {_text(c)}" for c in chain.caveats]
         out.append("")
     out += ["## 数据来源与说明", "", "### 数据来源", ""]
-    out += _table(SOURCE_COLUMNS, [_source_cells(s) for s in catalog.sources])
+    out += _table(SOURCE_COLUMNS, catalog.source_rows())
     out += ["", "### 评分方法", ""]
     out += [f"- {_text(line)}" for line in weights_lines(catalog)]
     out += ["", "### 说明", ""]
     out += [f"- {_text(c)}" for c in catalog.caveats]
     out.append("")
     return "\n".join(out)
-
-
-def _source_cells(s: Mapping[str, object]) -> dict[str, object]:
-    return {"来源": s.get("id"), "标题": s.get("title"), "类型": s.get("kind"), "许可": s.get("licence"),
-            "署名": s.get("attribution"), "引用事实数": s.get("facts")}

@@ -18,15 +18,16 @@ import base64
 import html
 from collections.abc import Iterable, Mapping, Sequence
 
-from queries.catalog import (
-    CHOKE_COLUMNS,
-    DIRECTION_COLUMNS,
-    SHORTBOARD_COLUMNS,
-    SOURCE_COLUMNS,
-    SUMMARY_COLUMNS,
-    TARGET_COLUMNS,
+from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
+from viz.catalog.common import (
+    MAP_SECTION,
+    chain_sections,
+    clean_text,
+    meta_lines,
+    number,
+    overview_lines,
+    weights_lines,
 )
-from viz.catalog.common import MAP_SECTION, clean_text, number, overview_lines, weights_lines
 
 __all__ = ["render_html", "h"]
 
@@ -66,6 +67,9 @@ def _cell(value) -> str:
     return "<br>".join(h(line) for line in text.split("\n"))
 
 
+#: CSS classes of long-text columns, per section
+_CLASSES = {"短板长板": {"理由": "reason"}, "卡脖子技术": {"依据": "reason"},
+            "目标企业": {"推荐理由": "reason", "证据来源": "evidence"}}
 #: short columns that should not wrap
 _NOWRAP = {"位置", "状态", "短板/长板", "现状", "类型", "招商方向", "目标企业数", "得分", "卡脖子", "数据截至", "环节数",
            "产业链完整度", "缺链", "弱链", "强链", "短板", "长板", "引用事实数"}
@@ -117,10 +121,7 @@ def render_html(catalog, *, maps: Mapping[str, object] | None = None) -> str:
            f"<title>{h(catalog.title)}</title><style>{_CSS}</style></head><body>",
            f"<h1>{h(catalog.title)}</h1>",
            '<ul class="meta">',
-           f"<li>地区：{h(catalog.region_name)}（{h(catalog.region)}）</li>",
-           f"<li>范围：{h(catalog.scope)}（{len(catalog.chains)} 条产业链）</li>",
-           f"<li>数据截至：{h(catalog.as_of or '未知')}；图谱 {h(catalog.graph_digest[:12])}"
-           f"（最新事实 {h(catalog.graph_as_of)}）</li>",
+           *(f"<li>{h(label)}：{h(text)}</li>" for label, text in meta_lines(catalog)),
            "</ul>"]
     if catalog.chains:
         out.append("<nav><strong>目录</strong><ol>" + "".join(
@@ -133,22 +134,14 @@ def render_html(catalog, *, maps: Mapping[str, object] | None = None) -> str:
         out.append("<h3>概况</h3><dl class=\"overview\">" + "".join(
             f"<dt>{h(label)}</dt><dd>{h(text)}</dd>" for label, text in overview_lines(chain)) + "</dl>")
         out.append(f"<h3>{h(MAP_SECTION)}</h3>{_map(chain, maps.get(chain.chain))}")
-        out.append("<h3>短板长板</h3>" + _table(SHORTBOARD_COLUMNS, [line.cells() for line in chain.shortboard],
-                                              classes={"理由": "reason"}))
-        if chain.chokepoints is not None:
-            out.append("<h3>卡脖子技术</h3>" + (_table(CHOKE_COLUMNS, [line.cells() for line in chain.chokepoints],
-                                                     classes={"依据": "reason"})
-                                              if chain.chokepoints else "<p>该链没有可评分的技术。</p>"))
-        out.append("<h3>招商方向</h3>" + (_table(DIRECTION_COLUMNS, [line.cells() for line in chain.directions])
-                                        if chain.directions else "<p>没有缺链、弱链环节或需引进的关键技术。</p>"))
-        out.append("<h3>目标企业</h3>" + (_table(TARGET_COLUMNS, [row.cells() for row in chain.targets],
-                                                classes={"推荐理由": "reason", "证据来源": "evidence"})
-                                        if chain.targets else "<p>图中没有与该链缺口匹配的外地企业。</p>"))
+        for title, columns, rows, empty in chain_sections(chain):
+            if rows or empty is None:
+                out.append(f"<h3>{title}</h3>" + _table(columns, rows, classes=_CLASSES.get(title, {})))
+            else:
+                out.append(f"<h3>{title}</h3><p>{empty}</p>")
         out.append("<h3>说明</h3>" + _list(chain.caveats, "caveats") + "</section>")
     out.append('<section id="sources"><h2>数据来源与说明</h2><h3>数据来源</h3>')
-    out.append(_table(SOURCE_COLUMNS, [{"来源": s.get("id"), "标题": s.get("title"), "类型": s.get("kind"),
-                                        "许可": s.get("licence"), "署名": s.get("attribution"),
-                                        "引用事实数": s.get("facts")} for s in catalog.sources]))
+    out.append(_table(SOURCE_COLUMNS, catalog.source_rows()))
     out.append("<h3>评分方法</h3>" + _list(weights_lines(catalog)))
     out.append("<h3>说明</h3>" + _list(catalog.caveats, "caveats") + "</section>")
     out.append("</body></html>")

@@ -22,15 +22,16 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from queries.catalog import (
-    CHOKE_COLUMNS,
-    DIRECTION_COLUMNS,
-    SHORTBOARD_COLUMNS,
-    SOURCE_COLUMNS,
-    SUMMARY_COLUMNS,
-    TARGET_COLUMNS,
+from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
+from viz.catalog.common import (
+    MAP_SECTION,
+    chain_sections,
+    clean_text,
+    meta_lines,
+    number,
+    overview_lines,
+    weights_lines,
 )
-from viz.catalog.common import MAP_SECTION, clean_text, number, overview_lines, weights_lines
 
 __all__ = ["write_docx", "BODY_FONT", "HEADING_FONT"]
 
@@ -127,10 +128,8 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
     document.core_properties.title = clean_text(catalog.title)
     document.core_properties.author = "chainkg"
     document.add_heading(_text(catalog.title), level=0)
-    for line in (f"地区：{catalog.region_name}（{catalog.region}）",
-                 f"范围：{catalog.scope}（{len(catalog.chains)} 条产业链）",
-                 f"数据截至：{catalog.as_of or '未知'}；图谱 {catalog.graph_digest[:12]}（最新事实 {catalog.graph_as_of}）"):
-        document.add_paragraph(_text(line))
+    for label, text in meta_lines(catalog):
+        document.add_paragraph(_text(f"{label}：{text}"))
     document.add_heading("总览", level=1)
     _table(document, SUMMARY_COLUMNS, catalog.summary_rows())
     width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
@@ -151,32 +150,18 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
         elif image is None:
             document.add_paragraph("未生成图谱。")
         _bullets(document, getattr(image, "notes", ()) or ())
-        document.add_heading("短板长板", level=2)
-        _table(document, SHORTBOARD_COLUMNS, [line.cells() for line in chain.shortboard])
-        if chain.chokepoints is not None:
-            document.add_heading("卡脖子技术", level=2)
-            if chain.chokepoints:
-                _table(document, CHOKE_COLUMNS, [line.cells() for line in chain.chokepoints])
+        for title, columns, rows, empty in chain_sections(chain):
+            document.add_heading(title, level=2)
+            if rows or empty is None:
+                _table(document, columns, rows, size=7.5 if title == "目标企业" else 8.5)
             else:
-                document.add_paragraph("该链没有可评分的技术。")
-        document.add_heading("招商方向", level=2)
-        if chain.directions:
-            _table(document, DIRECTION_COLUMNS, [line.cells() for line in chain.directions])
-        else:
-            document.add_paragraph("没有缺链、弱链环节或需引进的关键技术。")
-        document.add_heading("目标企业", level=2)
-        if chain.targets:
-            _table(document, TARGET_COLUMNS, [row.cells() for row in chain.targets], size=7.5)
-        else:
-            document.add_paragraph("图中没有与该链缺口匹配的外地企业。")
+                document.add_paragraph(empty)
         document.add_heading("说明", level=2)
         _bullets(document, chain.caveats)
     document.add_page_break()
     document.add_heading("数据来源与说明", level=1)
     document.add_heading("数据来源", level=2)
-    _table(document, SOURCE_COLUMNS, [{"来源": s.get("id"), "标题": s.get("title"), "类型": s.get("kind"),
-                                       "许可": s.get("licence"), "署名": s.get("attribution"),
-                                       "引用事实数": s.get("facts")} for s in catalog.sources])
+    _table(document, SOURCE_COLUMNS, catalog.source_rows())
     document.add_heading("评分方法", level=2)
     _bullets(document, weights_lines(catalog))
     document.add_heading("说明", level=2)
