@@ -115,8 +115,12 @@ def create_app(store_factory: Callable[[], GraphStore], *, region: str = "常州
         return _error(state, request, exc.status_code, "请求有误", str(exc.detail), None)
 
     async def server_error(request, exc: Exception):
+        from chainkg.web.security import SECURITY_HEADERS
+
         log.error("unhandled error on %s", request.url.path, exc_info=exc)
-        return _error(state, request, 500, "服务出错", "处理这个请求时出错了，错误已记录在服务端日志中。", None)
+        response = _error(state, request, 500, "服务出错", "处理这个请求时出错了，错误已记录在服务端日志中。", None)
+        response.headers.update(SECURITY_HEADERS)  # this handler runs outside the security middleware
+        return response
 
     routes = [Route(path, _endpoint(state, fn), methods=["GET", "HEAD"]) for path, fn in ROUTES.items()]
     routes.append(Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"))
@@ -191,6 +195,9 @@ def _endpoint(state: _State, fn):
         except ChainkgError as error:
             log.warning("%s on %s: %s", type(error).__name__, request.url.path, error)
             return _error(state, request, 400, "无法完成", str(error), getattr(error, "hint", None))
+        except Exception:
+            log.exception("unhandled error on %s", request.url.path)  # the traceback stays in the server's log
+            return _error(state, request, 500, "服务出错", "处理这个请求时出错了，错误已记录在服务端日志中。", None)
     return endpoint
 
 
@@ -333,8 +340,8 @@ def enterprise_page(state, request):
     if moved is not None:
         return moved
     data = enterprise_view(wb, key)
-    name = data["show"]["node"].get("name") or key
-    chains = data["show"].get("chains") or []
+    name = data["node"].get("name") or key
+    chains = data.get("chains") or []
     crumbs = [("总览", "/")] + [(c["name"] or c["key"], f"/chains/{c['key']}") for c in chains[:1]] + [(name, None)]
     return _page(state, request, "node.html", data, crumbs, name)
 
@@ -348,7 +355,7 @@ def technology_page(state, request):
     if moved is not None:
         return moved
     data = technology_view(wb, key)
-    name = data["show"]["node"].get("name") or key
+    name = data["node"].get("name") or key
     return _page(state, request, "node.html", data, [("总览", "/"), (name, None)], name)
 
 

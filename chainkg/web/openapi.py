@@ -49,10 +49,10 @@ API_PATHS: dict[str, tuple[str, str, list[dict]]] = {
                               [_key("产业链编号")]),
     "/api/segments/{key}": ("一个环节", "本地企业、全国企业、关键技术、带证据的招商目标。与页面 /segments/{key} 同一数据。",
                             [_key("环节编号")]),
-    "/api/enterprises/{key}": ("一家企业", "与 `chainkg show enterprise KEY --format json` 相同的数据（show），"
-                               "另加按关系分组的列表。", [_key("企业编号")]),
-    "/api/technologies/{key}": ("一项技术", "与 `chainkg show technology KEY --format json` 相同的数据（show），"
-                                "另加按关系分组的列表。", [_key("技术编号")]),
+    "/api/enterprises/{key}": ("一家企业", "`chainkg show enterprise KEY --format json` 的全部键（不变），"
+                               "另加 groups（按关系分组）、as_of、sources、caveats。", [_key("企业编号")]),
+    "/api/technologies/{key}": ("一项技术", "`chainkg show technology KEY --format json` 的全部键（不变），"
+                                "另加 groups、as_of、sources、caveats。", [_key("技术编号")]),
     "/api/search": ("搜索", "按名称、简称和编号查找产业链、环节、企业、技术、集群。", [_q("q", "查找的文字", required=True)]),
     "/api/gaps": ("补链分析", "与 `chainkg gaps --chain CHAIN --format json` 相同。",
                   [_q("chain", "产业链编号或名称", required=True)]),

@@ -461,7 +461,8 @@ def _region_names(store: GraphStore) -> dict[str, str]:
 
 
 def enterprise_view(wb: Workbench, key: str) -> dict[str, Any]:
-    """``/enterprises/<id>``: profile, relationships (with source, as_of, verified), chains, location."""
+    """``/enterprises/<id>``: ``chainkg show enterprise ID --format json`` plus the relationships grouped for
+    the page (``groups``), ``as_of``, ``sources`` and ``caveats``."""
     show = show_data(wb, "Enterprise", key)
     return _node_page(wb, "enterprise", show)
 
@@ -513,7 +514,8 @@ def _node_page(wb: Workbench, page: str, show: dict[str, Any]) -> dict[str, Any]
     if any(r["verified"] is False for rel in relations for r in rel["items"]):
         caveats.append("标 ○ 的关系来自公开知识整理，尚未与文件核对")
     caveats.append("空白的资质、代码或规模表示未知，不表示没有")
-    return {"page": page, "show": show, "relations": relations,
+    # the keys of `chainkg show … --format json`, unchanged, and the page's own beside them
+    return {**show, "page": page, "groups": relations,
             **_meta(wb, as_of=max((d for d in dates if d), default=None), sources=sources, caveats=caveats)}
 
 
