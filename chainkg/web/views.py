@@ -377,6 +377,10 @@ def segment_view(wb: Workbench, key: str) -> dict[str, Any]:
         report = wb.gaps(chain)
         seg = next((s for s in report.segments if s.key == key), None)
         gap = _plain(seg) if seg else None
+        if gap is not None:
+            near = wb.names("Segment", [*gap["upstream"], *gap["downstream"]])
+            for side in ("upstream", "downstream"):
+                gap[f"{side}_links"] = [{"key": k, "name": near.get(k, k)} for k in gap[side]]
         local_keys = {e.key for e in seg.local_enterprises} if seg else set()
         full = wb.targets(chain, None)
         targets = _plain(filter_targets(full, TargetFilter(segments=(key,)), top=TARGET_TOP))
