@@ -159,6 +159,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _cached_view(function):
+    """Keep a view's dict once per build (and arguments): a warm page only renders."""
+    import functools
+
+    @functools.wraps(function)
+    def view(wb: Workbench, *args, **kwargs):
+        key = ("view", function.__name__, args, tuple(sorted(kwargs.items())))
+        return wb.cached(*key, compute=lambda: function(wb, *args, **kwargs))
+    return view
+
+
 def _sources_of(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     merged: dict[str, dict[str, Any]] = {}
     for group in groups:
@@ -176,16 +187,19 @@ def _meta(wb: Workbench, *, as_of: str | None, sources: list[dict[str, Any]], ca
 
 
 # ==================================================================== the API's CLI-equal data
+@_cached_view
 def gaps_data(wb: Workbench, chain: str) -> dict[str, Any]:
     """``chainkg gaps --chain CHAIN --format json`` for the workbench's region."""
     return _plain(wb.gaps(_chain_key(wb, chain)))
 
 
+@_cached_view
 def shortboard_data(wb: Workbench, chain: str) -> dict[str, Any]:
     """``chainkg shortboard --chain CHAIN --format json``."""
     return _plain(wb.shortboard(_chain_key(wb, chain)))
 
 
+@_cached_view
 def chokepoints_data(wb: Workbench, perspective: str, chain: str | None = None, top: int = 20) -> dict[str, Any]:
     """``chainkg chokepoints --perspective P [--chain C] --top N --format json``."""
     if not perspective:
@@ -194,6 +208,7 @@ def chokepoints_data(wb: Workbench, perspective: str, chain: str | None = None, 
     return _plain(wb.chokepoints(perspective, _chain_key(wb, chain) if chain else None, top))
 
 
+@_cached_view
 def show_data(wb: Workbench, label: str, key: str) -> dict[str, Any]:
     """``chainkg show KIND KEY --format json`` for a node that exists."""
     from queries.show import KINDS, describe
@@ -227,7 +242,13 @@ def _chain_key(wb: Workbench, chain: str) -> str:
 
 # ==================================================================== pages
 def overview_view(wb: Workbench) -> dict[str, Any]:
-    """``/``: the plan and its clusters with targets, each chain's completeness and 缺/弱/强 counts, the 动态表."""
+    """``/``: the plan and its clusters with targets, each chain's completeness and 缺/弱/强 counts, the 动态表
+    (read again at each request: a snapshot saved while serving shows at once)."""
+    return {**_overview_core(wb), "changes": _changes(wb)}
+
+
+@_cached_view
+def _overview_core(wb: Workbench) -> dict[str, Any]:
     stats = wb.stats()
     reports = {r.chain: r for r in wb.all_gaps()}
     totals = {"缺链": 0, "弱链": 0, "强链": 0}
@@ -262,7 +283,6 @@ def overview_view(wb: Workbench) -> dict[str, Any]:
         "other_chains": loose,
         "totals": {"chains": len(reports), "segments": sum(r.segment_count for r in reports.values()),
                    "covered": sum(r.covered for r in reports.values()), "status_counts": totals},
-        "changes": _changes(wb),
         **_meta(wb, as_of=as_of, sources=sources, caveats=caveats),
     }
 
@@ -294,6 +314,7 @@ def _changes(wb: Workbench) -> dict[str, Any]:
     return {"snapshot": latest["name"], "saved_at": latest.get("saved_at"), "comparison": data, "note": None}
 
 
+@_cached_view
 def clusters_view(wb: Workbench) -> dict[str, Any]:
     """``/clusters``: every cluster with its tier, target, chains, key enterprises and technologies."""
     stats = wb.stats()
@@ -304,6 +325,7 @@ def clusters_view(wb: Workbench) -> dict[str, Any]:
                     sources=_plain(sources), caveats=["集群目标（亿元）为规划文件中的目标值，不是实际产值"])}
 
 
+@_cached_view
 def cluster_view(wb: Workbench, key: str) -> dict[str, Any]:
     """``/clusters/<id>``: one cluster, its chains with their gap status, key enterprises, technologies."""
     node = wb.node("Cluster", key)
@@ -323,6 +345,7 @@ def cluster_view(wb: Workbench, key: str) -> dict[str, Any]:
                     caveats=["重点企业按规划文件原文列出（as_written），与图中企业的对应为整理结果"])}
 
 
+@_cached_view
 def chain_view(wb: Workbench, key: str) -> dict[str, Any]:
     """``/chains/<id>``: gap table, 短板长板, choke points, top targets, downloads, with as_of and sources."""
     node = wb.node("Chain", key)
@@ -358,6 +381,7 @@ def chain_view(wb: Workbench, key: str) -> dict[str, Any]:
     }
 
 
+@_cached_view
 def segment_view(wb: Workbench, key: str) -> dict[str, Any]:
     """``/segments/<id>``: local and national enterprises, key technologies, targets with evidence."""
     from queries.target_filters import TargetFilter, filter_targets
@@ -373,8 +397,10 @@ def segment_view(wb: Workbench, key: str) -> dict[str, Any]:
     sources: list[list[dict]] = []
     as_of = [node.get("as_of")]
     targets = None
+    synthetic_ok = False
     if chain:
         report = wb.gaps(chain)
+        synthetic_ok = report.synthetic_included
         seg = next((s for s in report.segments if s.key == key), None)
         gap = _plain(seg) if seg else None
         if gap is not None:
@@ -389,6 +415,11 @@ def segment_view(wb: Workbench, key: str) -> dict[str, Any]:
         as_of += [report.as_of, targets["as_of"]]
     operating = store.edges_where("OPERATES_IN", "to", [key], ["from", "products", "main", "source", "as_of",
                                                               "verified"])
+    synthetic = wb.cached("synthetic_sources", compute=lambda: _synthetic_sources(store))
+    made_up = operating["source"].astype(str).isin(synthetic)
+    if made_up.any() and not synthetic_ok:
+        caveats.append(f"已排除 {int(made_up.sum())} 家合成（synthetic）企业：它们不是真实企业")
+        operating = operating[~made_up]
     national = operating[~operating["from"].astype(str).isin(local_keys)]
     listed = national.head(SEGMENT_LIST)
     ent_ids = listed["from"].astype(str).tolist()
@@ -420,6 +451,11 @@ def segment_view(wb: Workbench, key: str) -> dict[str, Any]:
         **_meta(wb, as_of=max((d for d in as_of if d), default=None), sources=_sources_of(*sources),
                 caveats=caveats),
     }
+
+
+def _synthetic_sources(store: GraphStore) -> set[str]:
+    sources = store.nodes("Source", ["id", "kind"])
+    return {str(i) for i, k in zip(sources["id"], sources["kind"]) if str(k) == "synthetic"}
 
 
 def _v(value: Any) -> Any:
@@ -464,6 +500,7 @@ def _region_names(store: GraphStore) -> dict[str, str]:
     return dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
 
 
+@_cached_view
 def enterprise_view(wb: Workbench, key: str) -> dict[str, Any]:
     """``/enterprises/<id>``: ``chainkg show enterprise ID --format json`` plus the relationships grouped for
     the page (``groups``), ``as_of``, ``sources`` and ``caveats``."""
@@ -471,6 +508,7 @@ def enterprise_view(wb: Workbench, key: str) -> dict[str, Any]:
     return _node_page(wb, "enterprise", show)
 
 
+@_cached_view
 def technology_view(wb: Workbench, key: str) -> dict[str, Any]:
     """``/technologies/<id>``: who masters and provides it, which segments it is key to."""
     show = show_data(wb, "Technology", key)
@@ -523,6 +561,7 @@ def _node_page(wb: Workbench, page: str, show: dict[str, Any]) -> dict[str, Any]
             **_meta(wb, as_of=max((d for d in dates if d), default=None), sources=sources, caveats=caveats)}
 
 
+@_cached_view
 def search_view(wb: Workbench, query: str) -> dict[str, Any]:
     """``/search?q=``: chains, segments, enterprises (full and short names), technologies, clusters."""
     query = (query or "").strip()
@@ -549,6 +588,7 @@ def search_view(wb: Workbench, query: str) -> dict[str, Any]:
             **_meta(wb, as_of=None, sources=[], caveats=["只查图中收录的节点：名称、简称和编号；不区分繁简体"])}
 
 
+@_cached_view
 def targets_view(wb: Workbench, *, chain: str | None, options, top: int | None) -> dict[str, Any]:
     """``/targets``: the targets of a chain (or of every chain) that pass the filters, with the choices."""
     from queries.target_filters import filter_choices, filter_targets
