@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> None:
                 start = time.perf_counter()
                 response = httpx.get(base + url, timeout=1800)
                 cold[url] = round((time.perf_counter() - start) * 1000)
+                print(f"cold {cold[url]:>8} ms  {url}", file=sys.stderr, flush=True)
                 if response.status_code != 200:
                     raise RuntimeError(f"{url}: HTTP {response.status_code}")
             warm = asyncio.run(_load(base, URLS, args.clients, args.rounds))

@@ -276,6 +276,13 @@ def cluster_page(state, request):
     return _page(state, request, "cluster.html", data, [("总览", "/"), ("集群", "/clusters"), (name, None)], name)
 
 
+def _lookup(state, request, label: str, prefix: str):
+    """(workbench, the key in the path, a redirect to the id when the path holds a name, else None)."""
+    wb = state.workbench()
+    key = request.path_params["key"]
+    return wb, key, _redirect_if_named(wb, label, key, prefix)
+
+
 def _redirect_if_named(wb, label: str, key: str, prefix: str):
     """``/chains/光伏`` → ``/chains/chain-pv`` when the text names exactly one node."""
     from starlette.responses import RedirectResponse
@@ -293,9 +300,7 @@ def chain_page(state, request):
     from chainkg.web.seams import PANEL_TITLES, panel_for
     from chainkg.web.views import chain_view, map_data
 
-    wb = state.workbench()
-    key = request.path_params["key"]
-    moved = _redirect_if_named(wb, "Chain", key, "/chains")
+    wb, key, moved = _lookup(state, request, "Chain", "/chains")
     if moved is not None:
         return moved
     data = chain_view(wb, key)
@@ -320,9 +325,7 @@ def _script_json(payload) -> str:
 def segment_page(state, request):
     from chainkg.web.views import segment_view
 
-    wb = state.workbench()
-    key = request.path_params["key"]
-    moved = _redirect_if_named(wb, "Segment", key, "/segments")
+    wb, key, moved = _lookup(state, request, "Segment", "/segments")
     if moved is not None:
         return moved
     data = segment_view(wb, key)
@@ -334,9 +337,7 @@ def segment_page(state, request):
 def enterprise_page(state, request):
     from chainkg.web.views import enterprise_view
 
-    wb = state.workbench()
-    key = request.path_params["key"]
-    moved = _redirect_if_named(wb, "Enterprise", key, "/enterprises")
+    wb, key, moved = _lookup(state, request, "Enterprise", "/enterprises")
     if moved is not None:
         return moved
     data = enterprise_view(wb, key)
@@ -349,9 +350,7 @@ def enterprise_page(state, request):
 def technology_page(state, request):
     from chainkg.web.views import technology_view
 
-    wb = state.workbench()
-    key = request.path_params["key"]
-    moved = _redirect_if_named(wb, "Technology", key, "/technologies")
+    wb, key, moved = _lookup(state, request, "Technology", "/technologies")
     if moved is not None:
         return moved
     data = technology_view(wb, key)
