@@ -158,10 +158,16 @@ class _State:
         self.catalogs = catalogs
         self.templates = templates
 
-    def workbench(self):
+    def workbench(self, request=None):
+        """The request's workbench: made once per request (one build from start to end)."""
         from chainkg.web.views import Workbench
 
-        return Workbench(self.store_factory(), self.cache, region=self.region, home=self.home)
+        made = getattr(request.state, "workbench", None) if request is not None else None
+        if made is None:
+            made = Workbench(self.store_factory(), self.cache, region=self.region, home=self.home)
+            if request is not None:
+                request.state.workbench = made
+        return made
 
 
 def _error_context(title: str, message: str, hint: str | None) -> dict[str, Any]:
@@ -181,10 +187,12 @@ def _endpoint(state: _State, fn):
 
     from chainkg.web.views import BadRequest, PageNotFound
 
+    handler = _cached_response(fn) if fn.__name__ not in _FRESH else fn
+
     @functools.wraps(fn)
     async def endpoint(request):
         try:
-            return await run_in_threadpool(fn, state, request)
+            return await run_in_threadpool(handler, state, request)
         except PageNotFound as error:
             return _error(state, request, 404, "找不到", str(error), "从总览或搜索进入；也可以在搜索框输入名称或简称。")
         except StoreNotBuiltError:
@@ -199,6 +207,30 @@ def _endpoint(state: _State, fn):
             log.exception("unhandled error on %s", request.url.path)  # the traceback stays in the server's log
             return _error(state, request, 500, "服务出错", "处理这个请求时出错了，错误已记录在服务端日志中。", None)
     return endpoint
+
+
+#: handlers whose answer is not kept per build: the overview reads the snapshots at each request, files
+#: are served from their folder, panels belong to other parts, static files need no build
+_FRESH = {"overview_page", "api_overview", "catalog_download", "panel_page", "status_css", "vendor_file"}
+
+
+def _cached_response(fn):
+    """``fn``'s answer kept once per build and URL: everything a page shows is a function of both."""
+    from starlette.responses import Response
+
+    @functools.wraps(fn)
+    def cached(state: _State, request):
+        wb = state.workbench(request)
+        status, body, headers = wb.cached("response", fn.__name__, request.url.path, request.url.query,
+                                          compute=lambda: _frozen(fn(state, request)))
+        response = Response(content=body, status_code=status)
+        response.raw_headers = list(headers)
+        return response
+    return cached
+
+
+def _frozen(response) -> tuple[int, bytes, tuple]:
+    return response.status_code, bytes(response.body), tuple(response.raw_headers)
 
 
 def _page(state: _State, request, template: str, data: dict[str, Any], crumbs: list[tuple[str, str | None]],
@@ -257,28 +289,28 @@ def _target_filter(state: _State, request, wb):
 def overview_page(state, request):
     from chainkg.web.views import overview_view
 
-    data = overview_view(state.workbench())
+    data = overview_view(state.workbench(request))
     return _page(state, request, "overview.html", data, [("总览", None)], "产业链招商工作台")
 
 
 def clusters_page(state, request):
     from chainkg.web.views import clusters_view
 
-    data = clusters_view(state.workbench())
+    data = clusters_view(state.workbench(request))
     return _page(state, request, "clusters.html", data, [("总览", "/"), ("集群", None)], "先进制造业集群")
 
 
 def cluster_page(state, request):
     from chainkg.web.views import cluster_view
 
-    data = cluster_view(state.workbench(), request.path_params["key"])
+    data = cluster_view(state.workbench(request), request.path_params["key"])
     name = data["cluster"]["name"]
     return _page(state, request, "cluster.html", data, [("总览", "/"), ("集群", "/clusters"), (name, None)], name)
 
 
 def _lookup(state, request, label: str, prefix: str):
     """(workbench, the key in the path, a redirect to the id when the path holds a name, else None)."""
-    wb = state.workbench()
+    wb = state.workbench(request)
     key = request.path_params["key"]
     return wb, key, _redirect_if_named(wb, label, key, prefix)
 
@@ -361,7 +393,7 @@ def technology_page(state, request):
 def search_page(state, request):
     from chainkg.web.views import search_view
 
-    data = search_view(state.workbench(), request.query_params.get("q", ""))
+    data = search_view(state.workbench(request), request.query_params.get("q", ""))
     return _page(state, request, "search.html", data, [("总览", "/"), ("搜索", None)],
                  f"搜索：{data['query']}" if data["query"] else "搜索")
 
@@ -369,7 +401,7 @@ def search_page(state, request):
 def _targets_data(state, request):
     from chainkg.web.views import targets_view
 
-    wb = state.workbench()
+    wb = state.workbench(request)
     options = _target_filter(state, request, wb)
     chain = request.query_params.get("chain", "").strip() or None
     return targets_view(wb, chain=chain, options=options, top=_ints(request, "top", 200, low=1))
@@ -427,7 +459,7 @@ def catalog_download(state, request):
     fmt = request.path_params["fmt"]
     if fmt not in CATALOG_FORMATS:
         raise PageNotFound(f"没有这种目录格式：{fmt}（可用 {', '.join(CATALOG_FORMATS)}）")
-    wb = state.workbench()
+    wb = state.workbench(request)
     key = request.path_params["key"]
     wb.node("Chain", key)
     path = state.catalogs.file(wb.store, digest=wb.digest, region=wb.region_code, chain=_chain_key(wb, key), fmt=fmt)
@@ -439,7 +471,7 @@ def map_svg(state, request):
 
     from viz.svg import render_svg
 
-    wb = state.workbench()
+    wb = state.workbench(request)
     key = request.path_params["key"]
     wb.node("Chain", key)
     svg = wb.cached("map_svg", key, wb.region_code, compute=lambda: render_svg(wb.chain_map(key)))
@@ -456,7 +488,7 @@ def panel_page(state, request):
     label = {"chains": "Chain", "segments": "Segment"}.get(scope)
     if label is None or name not in PANEL_TITLES:
         raise PageNotFound(f"没有这个地址：{request.url.path}")
-    wb = state.workbench()
+    wb = state.workbench(request)
     wb.node(label, key)
     panel = panel_for(name)
     result = panel(wb.store, scope=label, key=key, region=wb.region_code) if panel is not None else None
@@ -501,31 +533,31 @@ def vendor_file(state, request):
 def api_overview(state, request):
     from chainkg.web.views import overview_view
 
-    return _json(overview_view(state.workbench()))
+    return _json(overview_view(state.workbench(request)))
 
 
 def api_clusters(state, request):
     from chainkg.web.views import clusters_view
 
-    return _json(clusters_view(state.workbench()))
+    return _json(clusters_view(state.workbench(request)))
 
 
 def api_cluster(state, request):
     from chainkg.web.views import cluster_view
 
-    return _json(cluster_view(state.workbench(), request.path_params["key"]))
+    return _json(cluster_view(state.workbench(request), request.path_params["key"]))
 
 
 def api_chain(state, request):
     from chainkg.web.views import chain_view
 
-    return _json(chain_view(state.workbench(), request.path_params["key"]))
+    return _json(chain_view(state.workbench(request), request.path_params["key"]))
 
 
 def api_chain_map(state, request):
     from chainkg.web.views import map_data
 
-    wb = state.workbench()
+    wb = state.workbench(request)
     wb.node("Chain", request.path_params["key"])
     return _json(map_data(wb, request.path_params["key"]))
 
@@ -533,19 +565,19 @@ def api_chain_map(state, request):
 def api_segment(state, request):
     from chainkg.web.views import segment_view
 
-    return _json(segment_view(state.workbench(), request.path_params["key"]))
+    return _json(segment_view(state.workbench(request), request.path_params["key"]))
 
 
 def api_enterprise(state, request):
     from chainkg.web.views import enterprise_view
 
-    return _json(enterprise_view(state.workbench(), request.path_params["key"]))
+    return _json(enterprise_view(state.workbench(request), request.path_params["key"]))
 
 
 def api_technology(state, request):
     from chainkg.web.views import technology_view
 
-    return _json(technology_view(state.workbench(), request.path_params["key"]))
+    return _json(technology_view(state.workbench(request), request.path_params["key"]))
 
 
 def api_search(state, request):
@@ -554,26 +586,26 @@ def api_search(state, request):
     query = request.query_params.get("q", "").strip()
     if not query:
         raise BadRequest("缺少参数 q（要查找的文字）", hint="例：/api/search?q=液压")
-    return _json(search_view(state.workbench(), query))
+    return _json(search_view(state.workbench(request), query))
 
 
 def api_gaps(state, request):
     from chainkg.web.views import gaps_data
 
-    return _json(gaps_data(state.workbench(), request.query_params.get("chain", "").strip()))
+    return _json(gaps_data(state.workbench(request), request.query_params.get("chain", "").strip()))
 
 
 def api_shortboard(state, request):
     from chainkg.web.views import shortboard_data
 
-    return _json(shortboard_data(state.workbench(), request.query_params.get("chain", "").strip()))
+    return _json(shortboard_data(state.workbench(request), request.query_params.get("chain", "").strip()))
 
 
 def api_chokepoints(state, request):
     from chainkg.web.views import chokepoints_data
 
     q = request.query_params
-    return _json(chokepoints_data(state.workbench(), q.get("perspective", "").strip(), q.get("chain", "").strip()
+    return _json(chokepoints_data(state.workbench(request), q.get("perspective", "").strip(), q.get("chain", "").strip()
                                   or None, _ints(request, "top", 20, low=1)))
 
 
@@ -583,7 +615,7 @@ def api_targets(state, request):
 
     from chainkg.web.views import _chain_key, _plain, targets_view
 
-    wb = state.workbench()
+    wb = state.workbench(request)
     options = _target_filter(state, request, wb)
     top = _ints(request, "top", 20, low=1)
     chain = request.query_params.get("chain", "").strip()
