@@ -468,3 +468,23 @@ def test_warm_up_computes_the_overview_and_every_chains_targets_once(bundled_sto
     assert client.get("/").status_code == 200 and client.get("/targets").status_code == 200
     assert client.get("/targets").status_code == 200
     assert cache.computed - computed <= 6  # pages only render what the warm-up computed (and keep the answer)
+
+
+def test_synthetic_enterprises_are_marked_and_kept_out_of_real_lists(tmp_path, run):
+    from chainkg.web.stores import CurrentStore
+
+    assert run("-q", "synth", "--enterprises", "300", "--seed", "3", "--out", tmp_path / "pool").exit_code == 0
+    home = tmp_path / "home"
+    assert run("--home", home, "-q", "build", "--data", DATA, "--data", tmp_path / "pool").exit_code == 0
+    client = TestClient(create_app(CurrentStore(home), home=home, cache_dir=tmp_path / "cache"), base_url=LOCAL)
+    found = client.get("/api/search?q=合成企业").json()["results"]["Enterprise"]["items"]
+    assert found and all(item["synthetic"] for item in found)
+    page = client.get(f"/enterprises/{found[0]['key']}")
+    assert page.status_code == 200 and "合成数据，非真实企业" in page.text
+    for segment in ("seg-ic-packaging", "seg-ic-materials", "seg-ir-reducer"):
+        data = client.get(f"/api/segments/{segment}").json()
+        if "national" not in data:
+            continue
+        assert not any(e["key"].startswith("syn-") for e in data["national"]["listed"])
+    targets = client.get("/api/targets?top=500").json()["targets"]
+    assert not any(t["synthetic"] for t in targets)

@@ -454,7 +454,7 @@ def catalog_download(state, request):
     from starlette.responses import FileResponse
 
     from chainkg.web.exports import CATALOG_FORMATS, MEDIA_TYPES
-    from chainkg.web.views import PageNotFound, _chain_key
+    from chainkg.web.views import PageNotFound, resolve_chain
 
     fmt = request.path_params["fmt"]
     if fmt not in CATALOG_FORMATS:
@@ -462,7 +462,7 @@ def catalog_download(state, request):
     wb = state.workbench(request)
     key = request.path_params["key"]
     wb.node("Chain", key)
-    path = state.catalogs.file(wb.store, digest=wb.digest, region=wb.region_code, chain=_chain_key(wb, key), fmt=fmt)
+    path = state.catalogs.file(wb.store, digest=wb.digest, region=wb.region_code, chain=resolve_chain(wb, key), fmt=fmt)
     return FileResponse(path, media_type=MEDIA_TYPES[fmt], headers=_attachment(path.name))
 
 
@@ -613,7 +613,7 @@ def api_targets(state, request):
     """With ``chain``: the CLI's TargetList (filtered when asked); without: every chain (the /targets page)."""
     from queries.target_filters import filter_targets
 
-    from chainkg.web.views import _chain_key, _plain, targets_view
+    from chainkg.web.views import plain, resolve_chain, targets_view
 
     wb = state.workbench(request)
     options = _target_filter(state, request, wb)
@@ -621,10 +621,10 @@ def api_targets(state, request):
     chain = request.query_params.get("chain", "").strip()
     if not chain:
         return _json(targets_view(wb, chain=None, options=options, top=top))
-    key = _chain_key(wb, chain)
+    key = resolve_chain(wb, chain)
     if not options.active:
-        return _json(_plain(wb.targets(key, top)))  # exactly `chainkg targets --chain KEY --top N --format json`
-    return _json(_plain(filter_targets(wb.targets(key, None), options, top=top)))
+        return _json(plain(wb.targets(key, top)))  # exactly `chainkg targets --chain KEY --top N --format json`
+    return _json(plain(filter_targets(wb.targets(key, None), options, top=top)))
 
 
 def api_openapi(state, request):

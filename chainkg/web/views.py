@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["PageNotFound", "BadRequest", "Workbench", "overview_view", "clusters_view", "cluster_view",
            "chain_view", "segment_view", "enterprise_view", "technology_view", "search_view", "targets_view",
-           "gaps_data", "chokepoints_data", "shortboard_data", "show_data", "map_data", "SEARCH_LABELS",
+           "gaps_data", "chokepoints_data", "shortboard_data", "show_data", "map_data", "resolve_chain", "plain",
+           "SEARCH_LABELS",
            "TARGET_TOP", "SEGMENT_LIST"]
 
 #: what /search looks in, in the order the page lists them
@@ -142,16 +143,16 @@ _LABEL_WORDS = {"Chain": "产业链", "Segment": "环节", "Enterprise": "企业
                 "Region": "地区"}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Records → JSON-able data (dataclasses, tuples, numpy scalars)."""
     from dataclasses import asdict, is_dataclass
 
     if is_dataclass(value) and not isinstance(value, type):
-        return _plain(value.to_dict() if hasattr(value, "to_dict") else asdict(value))
+        return plain(value.to_dict() if hasattr(value, "to_dict") else asdict(value))
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()
     if isinstance(value, float) and value != value:
@@ -190,13 +191,13 @@ def _meta(wb: Workbench, *, as_of: str | None, sources: list[dict[str, Any]], ca
 @_cached_view
 def gaps_data(wb: Workbench, chain: str) -> dict[str, Any]:
     """``chainkg gaps --chain CHAIN --format json`` for the workbench's region."""
-    return _plain(wb.gaps(_chain_key(wb, chain)))
+    return plain(wb.gaps(resolve_chain(wb, chain)))
 
 
 @_cached_view
 def shortboard_data(wb: Workbench, chain: str) -> dict[str, Any]:
     """``chainkg shortboard --chain CHAIN --format json``."""
-    return _plain(wb.shortboard(_chain_key(wb, chain)))
+    return plain(wb.shortboard(resolve_chain(wb, chain)))
 
 
 @_cached_view
@@ -205,7 +206,7 @@ def chokepoints_data(wb: Workbench, perspective: str, chain: str | None = None, 
     if not perspective:
         raise BadRequest("缺少参数 perspective（视角：地区名称或代码，如 常州市、320400、CHN）",
                          hint="例：/api/chokepoints?perspective=常州市")
-    return _plain(wb.chokepoints(perspective, _chain_key(wb, chain) if chain else None, top))
+    return plain(wb.chokepoints(perspective, resolve_chain(wb, chain) if chain else None, top))
 
 
 @_cached_view
@@ -215,21 +216,22 @@ def show_data(wb: Workbench, label: str, key: str) -> dict[str, Any]:
 
     wb.node(label, key)
     kind = {v: k for k, v in KINDS.items()}[label]
-    return _plain(wb.cached("show", label, key, compute=lambda: describe(wb.store, kind, key)))
+    return plain(wb.cached("show", label, key, compute=lambda: describe(wb.store, kind, key)))
 
 
 def map_data(wb: Workbench, chain: str) -> dict[str, Any] | None:
     """The vis-network data of the chain map (viz.chain_map), or None when the chain has no segment."""
     from viz.html import map_payload
 
-    key = _chain_key(wb, chain)
+    key = resolve_chain(wb, chain)
     model = wb.chain_map(key)
     if not model.nodes:
         return None
     return wb.cached("map_payload", key, wb.region_code, compute=lambda: map_payload(model))
 
 
-def _chain_key(wb: Workbench, chain: str) -> str:
+def resolve_chain(wb: Workbench, chain: str) -> str:
+    """The key of the chain ``chain`` names (key, name or short name), or :class:`PageNotFound`."""
     if not chain:
         raise BadRequest("缺少参数 chain（产业链的编号或名称）", hint="例：/api/gaps?chain=chain-pv")
     if wb.store.node("Chain", chain) is not None:
@@ -278,7 +280,7 @@ def _overview_core(wb: Workbench) -> dict[str, Any]:
     as_of = max((r.as_of for r in reports.values() if r.as_of), default=None)
     return {
         "page": "overview",
-        "plans": _plain(stats["plans"]),
+        "plans": plain(stats["plans"]),
         "clusters": clusters,
         "other_chains": loose,
         "totals": {"chains": len(reports), "segments": sum(r.segment_count for r in reports.values()),
@@ -309,7 +311,7 @@ def _changes(wb: Workbench) -> dict[str, Any]:
         return compare_snapshots(before, after)
 
     comparison = wb.cached("changes", latest["name"], latest.get("saved_at"), compute=compute)
-    data = _plain(comparison)
+    data = plain(comparison)
     data["chains"] = [c for c in data["chains"] if c["change"] != "unchanged"]
     return {"snapshot": latest["name"], "saved_at": latest.get("saved_at"), "comparison": data, "note": None}
 
@@ -318,11 +320,11 @@ def _changes(wb: Workbench) -> dict[str, Any]:
 def clusters_view(wb: Workbench) -> dict[str, Any]:
     """``/clusters``: every cluster with its tier, target, chains, key enterprises and technologies."""
     stats = wb.stats()
-    clusters = _plain(stats["clusters"])
+    clusters = plain(stats["clusters"])
     sources = [s for s in stats["sources"] if s["id"] in {c["source"] for c in clusters}]
-    return {"page": "clusters", "plans": _plain(stats["plans"]), "clusters": clusters,
+    return {"page": "clusters", "plans": plain(stats["plans"]), "clusters": clusters,
             **_meta(wb, as_of=max((c["as_of"] for c in clusters if c.get("as_of")), default=None),
-                    sources=_plain(sources), caveats=["集群目标（亿元）为规划文件中的目标值，不是实际产值"])}
+                    sources=plain(sources), caveats=["集群目标（亿元）为规划文件中的目标值，不是实际产值"])}
 
 
 @_cached_view
@@ -334,14 +336,14 @@ def cluster_view(wb: Workbench, key: str) -> dict[str, Any]:
     reports = {}
     for chain in cluster["chains"]:
         reports[chain["id"]] = wb.gaps(chain["id"])
-    chains = [{**_plain(ch), "completeness": reports[ch["id"]].completeness,
+    chains = [{**plain(ch), "completeness": reports[ch["id"]].completeness,
                "covered": reports[ch["id"]].covered, "status_counts": dict(reports[ch["id"]].status_counts)}
               for ch in cluster["chains"]]
     ids = {cluster["source"]} | {k["source"] for k in cluster["key_enterprises"]} | \
         {t["source"] for t in cluster["technologies"]}
-    return {"page": "cluster", "cluster": _plain(node), "chains": chains,
-            "key_enterprises": _plain(cluster["key_enterprises"]), "technologies": _plain(cluster["technologies"]),
-            **_meta(wb, as_of=node.get("as_of"), sources=_plain([s for s in stats["sources"] if s["id"] in ids]),
+    return {"page": "cluster", "cluster": plain(node), "chains": chains,
+            "key_enterprises": plain(cluster["key_enterprises"]), "technologies": plain(cluster["technologies"]),
+            **_meta(wb, as_of=node.get("as_of"), sources=plain([s for s in stats["sources"] if s["id"] in ids]),
                     caveats=["重点企业按规划文件原文列出（as_written），与图中企业的对应为整理结果"])}
 
 
@@ -354,7 +356,7 @@ def chain_view(wb: Workbench, key: str) -> dict[str, Any]:
     marks = {row.segment: row for row in table.rows}
     choke = wb.chokepoints(wb.region_code, key, TARGET_TOP)
     targets = wb.targets(key, TARGET_TOP)
-    gaps = _plain(report)
+    gaps = plain(report)
     for seg in gaps["segments"]:
         row = marks.get(seg["key"])
         seg["mark"] = row.mark if row else None
@@ -362,12 +364,12 @@ def chain_view(wb: Workbench, key: str) -> dict[str, Any]:
     caveats = list(report.caveats) + list(table.caveats) + list(choke.caveats) + list(targets.caveats)
     return {
         "page": "chain",
-        "chain": _plain(node),
-        "clusters": _plain(report.clusters),
+        "chain": plain(node),
+        "clusters": plain(report.clusters),
         "gaps": gaps,
-        "shortboard": _plain(table),
-        "chokepoints": _plain(choke),
-        "targets": _plain(targets),
+        "shortboard": plain(table),
+        "chokepoints": plain(choke),
+        "targets": plain(targets),
         "target_rows": [_target_row(t, targets) for t in targets.targets],
         "dossier": {k: node.get(k) for k in ("advantage_chain", "mechanism", "city_leader", "lead_department",
                                               "target_scale_yi", "target_year", "source", "as_of")},
@@ -402,14 +404,14 @@ def segment_view(wb: Workbench, key: str) -> dict[str, Any]:
         report = wb.gaps(chain)
         synthetic_ok = report.synthetic_included
         seg = next((s for s in report.segments if s.key == key), None)
-        gap = _plain(seg) if seg else None
+        gap = plain(seg) if seg else None
         if gap is not None:
             near = wb.names("Segment", [*gap["upstream"], *gap["downstream"]])
             for side in ("upstream", "downstream"):
                 gap[f"{side}_links"] = [{"key": k, "name": near.get(k, k)} for k in gap[side]]
         local_keys = {e.key for e in seg.local_enterprises} if seg else set()
         full = wb.targets(chain, None)
-        targets = _plain(filter_targets(full, TargetFilter(segments=(key,)), top=TARGET_TOP))
+        targets = plain(filter_targets(full, TargetFilter(segments=(key,)), top=TARGET_TOP))
         caveats += list(report.caveats[:1]) + list(targets["caveats"])
         sources += [report.sources, targets["sources"]]
         as_of += [report.as_of, targets["as_of"]]
@@ -442,7 +444,7 @@ def segment_view(wb: Workbench, key: str) -> dict[str, Any]:
     caveats.append("“全国企业”指图中收录、在该环节经营且不在本地的企业，不是全部企业")
     return {
         "page": "segment",
-        "segment": _plain(node),
+        "segment": plain(node),
         "chains": [{"key": c, "name": chain_names.get(c, c)} for c in chains],
         "gap": gap,
         "national": {"total": int(len(national)), "listed": national_rows},
@@ -456,6 +458,14 @@ def segment_view(wb: Workbench, key: str) -> dict[str, Any]:
 def _synthetic_sources(store: GraphStore) -> set[str]:
     sources = store.nodes("Source", ["id", "kind"])
     return {str(i) for i, k in zip(sources["id"], sources["kind"]) if str(k) == "synthetic"}
+
+
+def _synthetic_nodes(wb: Workbench, label: str, keys: list[str]) -> set[str]:
+    """Which of ``keys`` come from a synthetic source (made-up data, marked as such on the pages)."""
+    spec = wb.store.schema.label(label)
+    rows = wb.store.nodes_where(label, keys, [spec.key, "source"])
+    synthetic = wb.cached("synthetic_sources", compute=lambda: _synthetic_sources(wb.store))
+    return {str(k) for k, src in zip(rows[spec.key], rows["source"]) if str(src) in synthetic}
 
 
 def _v(value: Any) -> Any:
@@ -549,15 +559,19 @@ def _node_page(wb: Workbench, page: str, show: dict[str, Any]) -> dict[str, Any]
             relations.append({"type": rel, "direction": direction, "title": words[0 if direction == "out" else 1],
                               "total": show["totals"][rel][direction], "items": rows})
     source_rows = {s["id"]: s for s in wb.stats()["sources"]}
-    sources = [_plain(source_rows.get(s, {"id": s})) for s in sorted(x for x in facts_sources if x)]
+    sources = [plain(source_rows.get(s, {"id": s})) for s in sorted(x for x in facts_sources if x)]
     caveats = []
+    synthetic = show["node"].get("source") in wb.cached("synthetic_sources",
+                                                          compute=lambda: _synthetic_sources(wb.store))
+    if synthetic:
+        caveats.append("合成（synthetic）数据：这不是真实企业或事实，只用于测试和演示")
     if show["node"].get("verified") is False:
         caveats.append("本条资料来自公开知识整理，尚未与文件核对（verified=false）")
     if any(r["verified"] is False for rel in relations for r in rel["items"]):
         caveats.append("标 ○ 的关系来自公开知识整理，尚未与文件核对")
     caveats.append("空白的资质、代码或规模表示未知，不表示没有")
     # the keys of `chainkg show … --format json`, unchanged, and the page's own beside them
-    return {**show, "page": page, "groups": relations,
+    return {**show, "page": page, "groups": relations, "synthetic": synthetic,
             **_meta(wb, as_of=max((d for d in dates if d), default=None), sources=sources, caveats=caveats)}
 
 
@@ -580,8 +594,10 @@ def search_view(wb: Workbench, query: str) -> dict[str, Any]:
                     item["context"] = chain_names.get(c) if c else None
             if label == "Enterprise" and items:
                 places = _places(wb, [i["key"] for i in items])
+                made_up = _synthetic_nodes(wb, "Enterprise", [i["key"] for i in items])
                 for item in items:
                     item["context"] = places.get(item["key"])
+                    item["synthetic"] = item["key"] in made_up
             results[label] = {"title": word, "total": len(matches), "items": items}
     total = sum(r["total"] for r in results.values())
     return {"page": "search", "query": query, "results": results, "total": total,
@@ -593,7 +609,7 @@ def targets_view(wb: Workbench, *, chain: str | None, options, top: int | None) 
     """``/targets``: the targets of a chain (or of every chain) that pass the filters, with the choices."""
     from queries.target_filters import filter_choices, filter_targets
 
-    keys = [_chain_key(wb, chain)] if chain else [r.chain for r in wb.all_gaps()]
+    keys = [resolve_chain(wb, chain)] if chain else [r.chain for r in wb.all_gaps()]
     region_names = wb.cached("region_names", compute=lambda: _region_names(wb.store))
     lists = []
     names: dict[str, str] = dict(region_names)
