@@ -36,7 +36,8 @@ from graph.store import GraphStore
 from viz.catalog.common import file_stem
 from viz.catalog.maps import MapImage, chain_images
 
-__all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats"]
+__all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats",
+           "chain_dossiers"]
 
 #: the formats, in the order they are written (json: the catalogue's data, for machines)
 FORMATS = ("xlsx", "docx", "html", "md", "json")
@@ -75,10 +76,11 @@ class WrittenCatalog:
 
 
 def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
-                  scope_key: str = "all", maps: bool = True) -> WrittenCatalog:
+                  scope_key: str = "all", maps: bool = True, dossiers: bool = True) -> WrittenCatalog:
     """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created).
 
-    The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), unless ``maps=False``.
+    The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), unless ``maps=False``;
+    each chain gets its 七个一 section (:mod:`queries.dossier`) unless ``dossiers=False``.
     """
     from viz.catalog.excel import write_xlsx
     from viz.catalog.markdown import render_markdown
@@ -98,13 +100,14 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
             if note not in notes:
                 notes.append(note)
     files: list[Path] = []
+    extra = {"dossiers": chain_dossiers(store, catalog)} if dossiers else {}
     if "xlsx" in formats:
-        files.append(write_xlsx(catalog, out / f"{stem}.xlsx"))
+        files.append(write_xlsx(catalog, out / f"{stem}.xlsx", **extra))
     if "docx" in formats:
-        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images))
+        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images, **extra))
     if "html" in formats:
         path = out / f"{stem}.html"
-        path.write_text(render_html(catalog, maps=images), encoding="utf-8")
+        path.write_text(render_html(catalog, maps=images, **extra), encoding="utf-8")
         files.append(path)
     if "md" in formats:
         links = {}
@@ -116,12 +119,21 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
                 links[key] = f"maps/{svg.name}"
                 files.append(svg)
         path = out / f"{stem}.md"
-        path.write_text(render_markdown(catalog, maps=images, map_links=links), encoding="utf-8")
+        path.write_text(render_markdown(catalog, maps=images, map_links=links, **extra), encoding="utf-8")
         files.append(path)
     if "json" in formats:
         path = out / f"{stem}.json"
         data = catalog.to_dict()
         data["map_notes"] = notes
+        if dossiers:
+            data["dossiers"] = [d.to_dict() for d in extra["dossiers"].values()]
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
         files.append(path)
     return WrittenCatalog(files, images, notes)
+
+
+def chain_dossiers(store: GraphStore, catalog) -> dict:
+    """Chain key → the chain's dossier (:func:`queries.dossier.chain_dossier`), reusing its catalogue sections."""
+    from queries.dossier import chain_dossier
+
+    return {c.chain: chain_dossier(store, chain=c.chain, region=catalog.region, catalog=c) for c in catalog.chains}

@@ -96,13 +96,14 @@ def _write_table(ws, columns: Sequence[str], rows: Iterable[Mapping[str, object]
     return n
 
 
-def write_xlsx(catalog, path: str | Path) -> Path:
-    """Write the workbook to ``path`` (replaced when it exists) and return the path."""
+def write_xlsx(catalog, path: str | Path, *, dossiers: Mapping[str, object] | None = None) -> Path:
+    """Write the workbook to ``path`` (replaced when it exists) and return the path; ``dossiers``: chain key →
+    :class:`queries.dossier.ChainDossier` (a 七个一 sheet)."""
     from openpyxl import Workbook
 
     path = Path(path)
     wb = Workbook()
-    taken: set[str] = set(FIXED_SHEETS)
+    taken: set[str] = set(FIXED_SHEETS) | ({"七个一"} if dossiers else set())
     summary = wb.active
     summary.title = "总览"
     _write_table(summary, SUMMARY_COLUMNS, catalog.summary_rows(), wide={"集群"})
@@ -123,6 +124,11 @@ def write_xlsx(catalog, path: str | Path) -> Path:
     _write_table(board, ("产业链", *SHORTBOARD_COLUMNS),
                  [{"产业链": c.chain_name, **line.cells()} for c in catalog.chains for line in c.shortboard],
                  wide={"理由", "关键技术", "外地可招引", "本地企业"})
+    if dossiers:
+        from viz.catalog.dossier import DOSSIER_SHEET, DOSSIER_SHEET_COLUMNS, dossier_sheet_rows
+
+        sheet = wb.create_sheet(DOSSIER_SHEET)
+        _write_table(sheet, DOSSIER_SHEET_COLUMNS, dossier_sheet_rows(dossiers.values()), wide={"内容", "依据"})
     notes = wb.create_sheet("来源与说明")
     last = _write_table(notes, SOURCE_COLUMNS, catalog.source_rows(), wide={"标题", "署名"})
     meta = dict(meta_lines(catalog))
