@@ -33,13 +33,13 @@ listed apart (``unlocated``), never counted as local.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from chainkg.errors import ChainkgError
 from graph.store import GraphStore
 from queries._arrow import plain_value
+from queries._reader import GraphReader
 
 __all__ = ["Fact", "CarrierLink", "Carrier", "Carriers", "carriers", "CARRIER_LOCATIONS"]
 
@@ -120,13 +120,6 @@ def _fact(row: dict, text: str, quote_column: str | None = "evidence") -> Fact:
                 plain_value(row.get("verified")))
 
 
-def _edges(store: GraphStore, rel: str, end: str, keys: Iterable[str]) -> list[dict]:
-    keys = list(dict.fromkeys(str(k) for k in keys))
-    if not keys:
-        return []
-    return store.edges_where(rel, end, keys).to_dict("records")
-
-
 def _subject(store: GraphStore, chain: str | None, segment: str | None, technology: str | None):
     given = [(label, name) for label, name in (("Chain", chain), ("Segment", segment), ("Technology", technology))
              if name is not None]
@@ -138,28 +131,30 @@ def _subject(store: GraphStore, chain: str | None, segment: str | None, technolo
 
 
 def carriers(store: GraphStore, *, chain: str | None = None, segment: str | None = None,
-             technology: str | None = None, region: str | None = None) -> Carriers:
+             technology: str | None = None, region: str | None = None, reader: GraphReader | None = None) -> Carriers:
     """The parks and platforms tied to one chain, segment or technology (name, short name or key).
 
     ``region`` (code, name or short name): keep those located in it; the others are counted
-    (``elsewhere``) or, when their location is unknown, listed apart (``unlocated``).
+    (``elsewhere``) or, when their location is unknown, listed apart (``unlocated``). ``reader``: a
+    :class:`queries._reader.GraphReader` shared by many calls (the catalogue's chains).
     """
     match = _subject(store, chain, segment, technology)
-    names = _Names(store)
+    reader = reader or GraphReader(store)
+
     # the scope: chains, segments and technologies the subject stands for
     if match.label == "Chain":
         chains = {match.key}
-        segments = {r["from"] for r in _edges(store, "SEGMENT_OF", "to", chains)}
-        technologies = {r["from"] for r in _edges(store, "KEY_TO", "to", segments)}
+        segments = {r["from"] for r in reader.edges("SEGMENT_OF", "to", chains)}
+        technologies = {r["from"] for r in reader.edges("KEY_TO", "to", segments)}
     elif match.label == "Segment":
         segments = {match.key}
-        chains = {r["to"] for r in _edges(store, "SEGMENT_OF", "from", segments)}
-        technologies = {r["from"] for r in _edges(store, "KEY_TO", "to", segments)}
+        chains = {r["to"] for r in reader.edges("SEGMENT_OF", "from", segments)}
+        technologies = {r["from"] for r in reader.edges("KEY_TO", "to", segments)}
     else:
         technologies = {match.key}
-        segments = {r["to"] for r in _edges(store, "KEY_TO", "from", technologies)}
-        chains = {r["to"] for r in _edges(store, "SEGMENT_OF", "from", segments)}
-    clusters = {r["to"]: r for r in _edges(store, "IN_CLUSTER", "from", chains)} if match.label == "Chain" else {}
+        segments = {r["to"] for r in reader.edges("KEY_TO", "from", technologies)}
+        chains = {r["to"] for r in reader.edges("SEGMENT_OF", "from", segments)}
+    clusters = {r["to"]: r for r in reader.edges("IN_CLUSTER", "from", chains)} if match.label == "Chain" else {}
 
     ties: dict[tuple[str, str], list[CarrierLink]] = {}
 
@@ -168,52 +163,52 @@ def carriers(store: GraphStore, *, chain: str | None = None, segment: str | None
         if link not in ties[(label, key)]:
             ties[(label, key)].append(link)
 
-    chain_names = names.of("Chain", chains)
+    chain_names = reader.names("Chain", chains)
     # a chain's parks and platforms serve each of its segments too; a technology's reach no further than its segments
     own_chains = chains if match.label in ("Chain", "Segment") else set()
-    for r in _edges(store, "SERVES", "to", own_chains):
-        text = f"{names.one('Platform', r['from'])} —SERVES→ {chain_names[r['to']]}"
+    for r in reader.edges("SERVES", "to", own_chains):
+        text = f"{reader.one('Platform', r['from'])} —SERVES→ {chain_names[r['to']]}"
         tie("Platform", r["from"], CarrierLink("SERVES", f"服务产业链 {chain_names[r['to']]}", (_fact(r, text),)))
     if match.label == "Chain":
-        cluster_names = names.of("Cluster", clusters)
-        for r in _edges(store, "SUPPORTS", "to", clusters):
-            text = f"{names.one('Platform', r['from'])} —SUPPORTS→ {cluster_names[r['to']]}"
+        cluster_names = reader.names("Cluster", clusters)
+        for r in reader.edges("SUPPORTS", "to", clusters):
+            text = f"{reader.one('Platform', r['from'])} —SUPPORTS→ {cluster_names[r['to']]}"
             membership = clusters[r["to"]]
             facts = (_fact(r, text), _fact(membership, f"{chain_names[membership['from']]} —IN_CLUSTER→ "
                                                        f"{cluster_names[r['to']]}", None))
             tie("Platform", r["from"], CarrierLink("SUPPORTS", f"支撑所属集群 {cluster_names[r['to']]}", facts))
-    tech_names = names.of("Technology", technologies)
-    for r in _edges(store, "WORKS_ON", "to", technologies):
-        text = f"{names.one('Platform', r['from'])} —WORKS_ON→ {tech_names[r['to']]}"
+    tech_names = reader.names("Technology", technologies)
+    for r in reader.edges("WORKS_ON", "to", technologies):
+        text = f"{reader.one('Platform', r['from'])} —WORKS_ON→ {tech_names[r['to']]}"
         tie("Platform", r["from"], CarrierLink("WORKS_ON", f"研发或服务技术 {tech_names[r['to']]}", (_fact(r, text),)))
-    segment_names = names.of("Segment", segments)
-    operators = _edges(store, "OPERATES_IN", "to", segments)
+    segment_names = reader.names("Segment", segments)
+    operators = reader.edges("OPERATES_IN", "to", segments)
     if operators:
-        runs = _edges(store, "RUNS", "from", {r["from"] for r in operators})
+        runs = reader.edges("RUNS", "from", {r["from"] for r in operators})
         by_enterprise: dict[str, list[dict]] = {}
         for r in operators:
             by_enterprise.setdefault(r["from"], []).append(r)
-        enterprise_names = names.of("Enterprise", by_enterprise)
+        enterprise_names = reader.names("Enterprise", by_enterprise)
         for r in runs:
             who = enterprise_names[r["from"]]
             ops = by_enterprise.get(r["from"], [])
-            facts = (_fact(r, f"{who} —RUNS→ {names.one('Platform', r['to'])}"),
+            facts = (_fact(r, f"{who} —RUNS→ {reader.one('Platform', r['to'])}"),
                      *(_fact(op, f"{who} —OPERATES_IN→ {segment_names[op['to']]}", None) for op in ops))
             where = "、".join(dict.fromkeys(segment_names[op["to"]] for op in ops))
             tie("Platform", r["to"], CarrierLink("RUNS", f"由 {who} 运营（经营环节 {where}）", facts))
     for end_keys, end_names in ((own_chains, chain_names), (segments, segment_names)):
-        for r in _edges(store, "FOCUSES_ON", "to", end_keys):
+        for r in reader.edges("FOCUSES_ON", "to", end_keys):
             if r.get("to_label") not in (None, "", "Chain" if end_names is chain_names else "Segment"):
                 continue
-            text = f"{names.one('Park', r['from'])} —FOCUSES_ON→ {end_names[r['to']]}"
+            text = f"{reader.one('Park', r['from'])} —FOCUSES_ON→ {end_names[r['to']]}"
             tie("Park", r["from"], CarrierLink("FOCUSES_ON", f"重点发展 {end_names[r['to']]}", (_fact(r, text),)))
     if match.label == "Chain":
-        projects = {r["from"]: r for r in _edges(store, "IN_CHAIN", "to", chains)}
-        projects.update({r["from"]: r for r in _edges(store, "FOR_SEGMENT", "to", segments) if r["from"] not in projects})
-        project_names = names.of("Project", projects)
-        for r in _edges(store, "AT_PARK", "from", projects):
+        projects = {r["from"]: r for r in reader.edges("IN_CHAIN", "to", chains)}
+        projects.update({r["from"]: r for r in reader.edges("FOR_SEGMENT", "to", segments) if r["from"] not in projects})
+        project_names = reader.names("Project", projects)
+        for r in reader.edges("AT_PARK", "from", projects):
             member = projects[r["from"]]
-            facts = (_fact(r, f"{project_names[r['from']]} —AT_PARK→ {names.one('Park', r['to'])}"),
+            facts = (_fact(r, f"{project_names[r['from']]} —AT_PARK→ {reader.one('Park', r['to'])}"),
                      _fact(member, f"{project_names[r['from']]} —IN_CHAIN→ {match.name}"))
             tie("Park", r["to"], CarrierLink("AT_PARK", f"本链重点项目 {project_names[r['from']]} 落户", facts))
 
@@ -222,17 +217,17 @@ def carriers(store: GraphStore, *, chain: str | None = None, segment: str | None
     if region is not None:
         found = store.resolve("Region", region)
         code, region_name = found.key, found.name
-        local_codes = store.region_subtree(code)
+        local_codes = reader.subtree(code)
     out = Carriers(match.label, match.key, match.name, code, region_name, [], [])
     for label in ("Platform", "Park"):
         keys = [k for (lab, k) in ties if lab == label]
         if not keys:
             continue
-        nodes = {r["id"]: r for r in store.nodes_where(label, keys).to_dict("records")}
+        nodes = reader.nodes(label, keys)
         located = {}
-        for r in _edges(store, CARRIER_LOCATIONS[label], "from", keys):
+        for r in reader.edges(CARRIER_LOCATIONS[label], "from", keys):
             located.setdefault(r["from"], r["to"])
-        place_names = names.of("Region", located.values())
+        place_names = reader.names("Region", located.values())
         for key in sorted(keys, key=lambda k: (str(nodes.get(k, {}).get("name", k)), k)):
             node = nodes.get(key)
             if node is None:
@@ -251,22 +246,3 @@ def carriers(store: GraphStore, *, chain: str | None = None, segment: str | None
             else:
                 (out.platforms if label == "Platform" else out.parks).append(carrier)
     return out
-
-
-class _Names:
-    """Display names, looked up once per label."""
-
-    def __init__(self, store: GraphStore):
-        self.store = store
-        self.cache: dict[tuple[str, str], str] = {}
-
-    def of(self, label: str, keys: Iterable[str]) -> dict[str, str]:
-        keys = [str(k) for k in keys]
-        missing = [k for k in keys if (label, k) not in self.cache]
-        if missing:
-            for key, name in self.store.names(label, missing).items():
-                self.cache[(label, key)] = name or key
-        return {k: self.cache[(label, k)] for k in keys}
-
-    def one(self, label: str, key: str) -> str:
-        return self.of(label, [key])[key]

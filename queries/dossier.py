@@ -50,6 +50,7 @@ from typing import Any
 
 from graph.store import GraphStore
 from queries._arrow import plain_value
+from queries._reader import GraphReader
 from queries.carriers import Carrier, Fact, carriers
 
 __all__ = ["ITEMS", "STATES", "Statement", "Entry", "DossierItem", "ChainDossier", "chain_dossier", "DOSSIER_TOP"]
@@ -161,32 +162,20 @@ def _fact(row: dict, text: str, quote_column: str | None = "evidence") -> Fact:
                 _date(row.get("as_of")), plain_value(row.get("verified")))
 
 
-def _records(store: GraphStore, rel: str, end: str, keys: Iterable[str]) -> list[dict]:
-    keys = list(dict.fromkeys(str(k) for k in keys))
-    return store.edges_where(rel, end, keys).to_dict("records") if keys else []
-
-
-def _nodes(store: GraphStore, label: str, keys: Iterable[str]) -> dict[str, dict]:
-    keys = list(dict.fromkeys(str(k) for k in keys))
-    if not keys:
-        return {}
-    key = store.schema.label(label).key
-    return {str(r[key]): r for r in store.nodes_where(label, keys).to_dict("records")}
-
-
 class _Context:
     """The chain, its segments and clusters, the region's subtree, and every fact the dossier cites."""
 
-    def __init__(self, store: GraphStore, chain: str, region: str):
+    def __init__(self, store: GraphStore, chain: str, region: str, reader: GraphReader):
         self.store = store
+        self.reader = reader
         self.chain = store.resolve("Chain", chain)
         found = store.resolve("Region", region)
         self.region, self.region_name = found.key, found.name
-        self.local = store.region_subtree(self.region)
-        self.node = store.node("Chain", self.chain.key) or {}
-        self.segments = {r["from"] for r in _records(store, "SEGMENT_OF", "to", [self.chain.key])}
-        self.cluster_edges = _records(store, "IN_CLUSTER", "from", [self.chain.key])
-        self.clusters = _nodes(store, "Cluster", [r["to"] for r in self.cluster_edges])
+        self.local = reader.subtree(self.region)
+        self.node = reader.nodes("Chain", [self.chain.key]).get(self.chain.key, {})
+        self.segments = {r["from"] for r in reader.edges("SEGMENT_OF", "to", [self.chain.key])}
+        self.cluster_edges = reader.edges("IN_CLUSTER", "from", [self.chain.key])
+        self.clusters = reader.nodes("Cluster", [r["to"] for r in self.cluster_edges])
         self.cited: list[str] = []  # the source of every fact shown
         self.dates: list[str] = []  # and its as_of
 
@@ -202,14 +191,14 @@ class _Context:
 
     def region_names(self, codes: Iterable[str]) -> dict[str, str]:
         codes = [c for c in codes if c]
-        return {k: v or k for k, v in self.store.names("Region", codes).items()} if codes else {}
+        return self.reader.names("Region", codes) if codes else {}
 
 
 def _statements(ctx: _Context) -> dict[str, list[Statement]]:
     """The MechanismItem statements about the chain, by item."""
-    links = _records(ctx.store, "ITEM_OF", "to", [ctx.chain.key])
+    links = ctx.reader.edges("ITEM_OF", "to", [ctx.chain.key])
     out: dict[str, list[Statement]] = {}
-    for key, row in sorted(_nodes(ctx.store, "MechanismItem", [r["from"] for r in links]).items()):
+    for key, row in sorted(ctx.reader.nodes("MechanismItem", [r["from"] for r in links]).items()):
         statement = Statement(str(row["item"]), str(row["quote"]), _text(row.get("status")), _text(row.get("scope")),
                               str(row["source"]), _date(row.get("as_of")), plain_value(row.get("verified")))
         out.setdefault(statement.item, []).append(statement)
@@ -219,12 +208,11 @@ def _statements(ctx: _Context) -> dict[str, list[Statement]]:
 
 def _elsewhere(ctx: _Context, item_values: tuple[str, ...]) -> str:
     """Which other chains the graph holds such statements for (so an empty item says where to look)."""
-    items = ctx.store.nodes("MechanismItem", ["id", "item"])
-    keys = list(items.loc[items["item"].isin(list(item_values)), "id"])
-    chains = sorted({r["to"] for r in _records(ctx.store, "ITEM_OF", "from", keys)} - {ctx.chain.key})
+    keys = [k for k, row in ctx.reader.all_nodes("MechanismItem").items() if row["item"] in item_values]
+    chains = sorted({r["to"] for r in ctx.reader.edges("ITEM_OF", "from", keys)} - {ctx.chain.key})
     if not chains:
         return ""
-    names = ctx.store.names("Chain", chains)
+    names = ctx.reader.names("Chain", chains)
     return f"（图中只有{'、'.join(names[c] or c for c in chains)}的此类表述）"
 
 
@@ -257,11 +245,11 @@ def _leading_enterprises(ctx: _Context, statements: dict[str, list[Statement]]) 
     store, chain = ctx.store, ctx.chain
     item = DossierItem(3, "leading_enterprises", "龙头骨干企业", EMPTY,
                        statements=list(statements.get("龙头骨干企业", [])))
-    edges = [("LEADS", r) for r in _records(store, "LEADS", "to", [chain.key])]
-    edges += [("KEY_ENTERPRISE_OF", r) for r in _records(store, "KEY_ENTERPRISE_OF", "to", [chain.key])]
+    edges = [("LEADS", r) for r in ctx.reader.edges("LEADS", "to", [chain.key])]
+    edges += [("KEY_ENTERPRISE_OF", r) for r in ctx.reader.edges("KEY_ENTERPRISE_OF", "to", [chain.key])]
     keys = [r["from"] for _, r in edges]
-    names = store.names("Enterprise", keys)
-    located = {r["from"]: r["to"] for r in reversed(_records(store, "LOCATED_IN", "from", keys))}
+    names = ctx.reader.names("Enterprise", keys)
+    located = {r["from"]: r["to"] for r in reversed(ctx.reader.edges("LOCATED_IN", "from", keys))}
     for rel, row in edges:
         who = names.get(row["from"]) or row["from"]
         role = "链主" if rel == "LEADS" else (_text(row.get("role")) or "龙头骨干企业")
@@ -277,15 +265,15 @@ def _leading_enterprises(ctx: _Context, statements: dict[str, list[Statement]]) 
         said = "；文件只给出总数或要求，未列名单" if item.statements else ""
         item.empty_reason = f"图中没有{chain.name}的链主或龙头骨干企业{said}"
     # beside it: the enterprises a cluster of the chain relies on that make the chain's products locally
-    anchors = _records(store, "ANCHORS", "to", list(ctx.clusters))
+    anchors = ctx.reader.edges("ANCHORS", "to", list(ctx.clusters))
     operates = {}
-    for r in _records(store, "OPERATES_IN", "from", [a["from"] for a in anchors]):
+    for r in ctx.reader.edges("OPERATES_IN", "from", [a["from"] for a in anchors]):
         if r["to"] in ctx.segments:
             operates.setdefault(r["from"], []).append(r)
     if operates:
-        seg_names = store.names("Segment", ctx.segments)
-        ent_names = store.names("Enterprise", operates)
-        located = {r["from"]: r["to"] for r in reversed(_records(store, "LOCATED_IN", "from", operates))}
+        seg_names = ctx.reader.names("Segment", ctx.segments)
+        ent_names = ctx.reader.names("Enterprise", operates)
+        located = {r["from"]: r["to"] for r in reversed(ctx.reader.edges("LOCATED_IN", "from", operates))}
         seen = set()
         for a in anchors:
             key = a["from"]
@@ -313,21 +301,21 @@ def _leading_enterprises(ctx: _Context, statements: dict[str, list[Statement]]) 
 def _projects(ctx: _Context, statements: dict[str, list[Statement]]) -> DossierItem:
     store, chain = ctx.store, ctx.chain
     item = DossierItem(4, "key_projects", "重点项目", EMPTY, statements=list(statements.get("重点项目", [])))
-    members = {r["from"]: r for r in _records(store, "IN_CHAIN", "to", [chain.key])}
-    for r in _records(store, "FOR_SEGMENT", "to", ctx.segments):
+    members = {r["from"]: r for r in ctx.reader.edges("IN_CHAIN", "to", [chain.key])}
+    for r in ctx.reader.edges("FOR_SEGMENT", "to", ctx.segments):
         members.setdefault(r["from"], r)
-    projects = _nodes(store, "Project", members)
+    projects = ctx.reader.nodes("Project", members)
     investors = {}
-    for r in _records(store, "INVESTED_BY", "from", projects):
+    for r in ctx.reader.edges("INVESTED_BY", "from", projects):
         investors.setdefault(r["from"], []).append(r)
     parks = {}
-    for r in _records(store, "AT_PARK", "from", projects):
+    for r in ctx.reader.edges("AT_PARK", "from", projects):
         parks.setdefault(r["from"], r)
-    park_nodes = _nodes(store, "Park", [r["to"] for r in parks.values()])
-    park_places = {r["from"]: r["to"] for r in _records(store, "PARK_LOCATED_IN", "from", park_nodes)}
-    places = {r["from"]: r["to"] for r in _records(store, "PROJECT_LOCATED_IN", "from", projects)}
-    ent_names = store.names("Enterprise", [r["to"] for rows in investors.values() for r in rows])
-    seg_names = store.names("Segment", ctx.segments)
+    park_nodes = ctx.reader.nodes("Park", [r["to"] for r in parks.values()])
+    park_places = {r["from"]: r["to"] for r in ctx.reader.edges("PARK_LOCATED_IN", "from", park_nodes)}
+    places = {r["from"]: r["to"] for r in ctx.reader.edges("PROJECT_LOCATED_IN", "from", projects)}
+    ent_names = ctx.reader.names("Enterprise", [r["to"] for rows in investors.values() for r in rows])
+    seg_names = ctx.reader.names("Segment", ctx.segments)
     dropped = 0
     for key in sorted(projects, key=lambda k: (str(projects[k]["name"]), k)):
         row = projects[key]
@@ -372,7 +360,7 @@ def _carrier_entry(carrier: Carrier) -> Entry:
 
 
 def _carrier_items(ctx: _Context, statements: dict[str, list[Statement]]) -> tuple[DossierItem, DossierItem]:
-    found = carriers(ctx.store, chain=ctx.chain.key, region=ctx.region)
+    found = carriers(ctx.store, chain=ctx.chain.key, region=ctx.region, reader=ctx.reader)
     platforms = DossierItem(5, "platforms", "服务（创新）平台", EMPTY, statements=list(statements.get("服务（创新）平台", [])))
     platforms.entries = [_carrier_entry(c) for c in found.platforms]
     unlocated = [c for c in found.unlocated if c.label == "Platform"]
@@ -391,10 +379,11 @@ def _carrier_items(ctx: _Context, statements: dict[str, list[Statement]]) -> tup
                                   f"{elsewhere}")
     if parks.empty:
         parks.empty_reason = f"图中没有园区重点发展{ctx.chain.name}或其环节，也没有本链项目落户的园区{elsewhere}"
-        everywhere = ctx.store.edges("PARK_LOCATED_IN", ["from", "to"])
-        local_keys = [k for k, code in zip(everywhere["from"], everywhere["to"]) if code in ctx.local]
+        parks_everywhere = ctx.reader.all_nodes("Park")
+        located = ctx.reader.edges("PARK_LOCATED_IN", "from", parks_everywhere)
+        local_keys = [r["from"] for r in located if r["to"] in ctx.local]
         if local_keys:
-            nodes = _nodes(ctx.store, "Park", local_keys)
+            nodes = ctx.reader.nodes("Park", local_keys)
             parks.related = [Entry(str(r["name"]), k, "Park", {"类别": _text(r.get("kind")), "级别": _text(r.get("level"))},
                                    (_fact(r, f"Park {r['name']}"),)) for k, r in sorted(nodes.items(),
                                                                                       key=lambda kv: str(kv[1]["name"]))]
@@ -432,57 +421,81 @@ def _catalog_item(ctx: _Context, catalog, statements: dict[str, list[Statement]]
     return item
 
 
-def _shortboard_item(ctx: _Context, table, statements: dict[str, list[Statement]]) -> DossierItem:
+@dataclass(frozen=True)
+class _BoardRows:
+    """The 短板长板 rows the dossier shows, from a :class:`~queries.shortboard.ShortboardTable` or a catalogue."""
+
+    rows: list[tuple[str, str, str, str, str, str]]  # segment key, name, mark, status, technologies, reasons
+    counts: dict[str, int]
+    as_of: str | None
+    caveats: list[str]
+
+
+def _shortboard_rows(table) -> _BoardRows:
+    rows = [(r.segment, r.segment_name, r.mark, r.status,
+             "、".join(f"{t.name}（{t.dependence}）" for t in r.technologies), "；".join(r.mark_reasons))
+            for r in table.rows]
+    return _BoardRows(rows, dict(table.counts), table.as_of, list(table.caveats))
+
+
+def _catalog_shortboard_rows(catalog) -> _BoardRows:
+    rows = [(line.segment, line.name, line.mark, line.status, "、".join(line.technologies), "；".join(line.reasons))
+            for line in catalog.shortboard]
+    return _BoardRows(rows, dict(catalog.shortboard_counts), catalog.as_of, [])
+
+
+def _shortboard_item(ctx: _Context, board: _BoardRows, statements: dict[str, list[Statement]]) -> DossierItem:
     item = DossierItem(7, "shortboard", "核心技术短板长板动态表", ANALYSIS,
                        statements=list(statements.get("核心技术短板长板动态表", [])))
-    item.summary = {**{mark: table.counts.get(mark, 0) for mark in ("短板", "长板")}, "数据截至": table.as_of}
-    for row in table.rows:
-        techs = "、".join(f"{t.name}（{t.dependence}）" for t in row.technologies)
-        item.entries.append(Entry(row.segment_name, row.segment, "Segment",
-                                  {"短板/长板": row.mark, "状态": row.status, "关键技术": techs,
-                                   "理由": "；".join(row.mark_reasons)}))
-    item.notes = ["chainkg 对图谱数据的分析，不是城市正式发布的动态表", *table.caveats]
-    ctx.note(None, table.as_of)
+    item.summary = {**{mark: board.counts.get(mark, 0) for mark in ("短板", "长板")}, "数据截至": board.as_of}
+    for segment, name, mark, status, techs, reasons in board.rows:
+        item.entries.append(Entry(name, segment, "Segment", {"短板/长板": mark, "状态": status, "关键技术": techs,
+                                                             "理由": reasons}))
+    item.notes = ["chainkg 对图谱数据的分析，不是城市正式发布的动态表", *board.caveats]
+    ctx.note(None, board.as_of)
     return item
 
 
-def _sources(store: GraphStore, cited: list[str]) -> list[dict[str, Any]]:
+def _sources(reader: GraphReader, cited: list[str]) -> list[dict[str, Any]]:
     counts: dict[str, int] = {}
     for source in cited:
         counts[source] = counts.get(source, 0) + 1
     if not counts:
         return []
-    table = {str(r["id"]): r for r in store.nodes_where("Source", list(counts)).to_dict("records")}
+    table = reader.nodes("Source", list(counts))
     return [{"id": s, "title": _text(table.get(s, {}).get("title")), "kind": _text(table.get(s, {}).get("kind")),
              "licence": _text(table.get(s, {}).get("licence")), "attribution": _text(table.get(s, {}).get("attribution")),
              "cited": n} for s, n in sorted(counts.items())]
 
 
 def chain_dossier(store: GraphStore, *, chain: str, region: str | None = None, top: int = DOSSIER_TOP,
-                  catalog=None, include_synthetic: bool | None = None) -> ChainDossier:
+                  catalog=None, include_synthetic: bool | None = None,
+                  reader: GraphReader | None = None) -> ChainDossier:
     """The dossier of ``chain`` (name, short name or key) in ``region`` (code, name or short name; default 常州市).
 
     ``catalog``: the chain's :class:`queries.catalog.ChainCatalog` when the caller has one (the
-    catalogue does), else it is made here with the ``top`` targets.
+    catalogue does: its 短板长板 section is reused), else it is made here with the ``top`` targets and the
+    短板长板 table with :func:`queries.shortboard.shortboard_table`. ``reader``: a
+    :class:`queries._reader.GraphReader` shared by the dossiers of many chains.
     """
     from queries.catalog import chain_catalog
     from queries.gaps import DEFAULT_REGION, chain_gaps
     from queries.shortboard import shortboard_table
 
-    ctx = _Context(store, chain, region or DEFAULT_REGION)
+    ctx = _Context(store, chain, region or DEFAULT_REGION, reader or GraphReader(store))
     if catalog is None:
         report = chain_gaps(store, chain=ctx.chain.key, region=ctx.region, include_synthetic=include_synthetic)
         catalog = chain_catalog(store, chain=ctx.chain.key, report=report, top=top)
-    report = catalog.gap_report or chain_gaps(store, chain=ctx.chain.key, region=ctx.region,
-                                              include_synthetic=include_synthetic)
-    table = shortboard_table(store, chain=ctx.chain.key, report=report)
+        table = _shortboard_rows(shortboard_table(store, chain=ctx.chain.key, report=report))
+    else:
+        table = _catalog_shortboard_rows(catalog)
     statements = _statements(ctx)
     platforms, parks = _carrier_items(ctx, statements)
     items = [_document_item(ctx, 1, "work_plan", "推进工作方案", statements),
              _document_item(ctx, 2, "service_team", "服务团队", statements),
              _leading_enterprises(ctx, statements), _projects(ctx, statements), platforms,
              _catalog_item(ctx, catalog, statements), _shortboard_item(ctx, table, statements), parks]
-    sources = _sources(store, ctx.cited)
+    sources = _sources(ctx.reader, ctx.cited)
     caveats = ["“空”表示图中没有该项内容，不表示该市没有；空项不从别处填补",
                *([f"{ctx.chain.name}是否为实行七个一机制的优势产业链，图中未知"]
                  if plain_value(ctx.node.get("advantage_chain")) is None else []),

@@ -134,6 +134,9 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
 
 def chain_dossiers(store: GraphStore, catalog) -> dict:
     """Chain key → the chain's dossier (:func:`queries.dossier.chain_dossier`), reusing its catalogue sections."""
+    from queries._reader import GraphReader
     from queries.dossier import chain_dossier
 
-    return {c.chain: chain_dossier(store, chain=c.chain, region=catalog.region, catalog=c) for c in catalog.chains}
+    reader = GraphReader(store)  # the small tables are read once for every chain
+    return {c.chain: chain_dossier(store, chain=c.chain, region=catalog.region, catalog=c, reader=reader)
+            for c in catalog.chains}
