@@ -82,6 +82,10 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
     view = {"label": label, "key": match.key, "matched": match.matched, "node": node,
             "relations": relations, "totals": totals}
     located = relations.get(LOCATION_TYPES.get(label, ""), {}).get("out", [])
+    parks = relations.get("AT_PARK", {}).get("out", [])
+    if not located and parks:  # a project is where its park is
+        located = [{"key": r["to"]} for r in store.edges_where("PARK_LOCATED_IN", "from", [parks[0]["key"]])
+                   .to_dict("records")]
     if located:
         view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(located[0]["key"])]
     if label == "Enterprise":

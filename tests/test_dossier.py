@@ -242,3 +242,15 @@ def test_the_neo4j_store_gives_the_same_dossier(bundled_neo4j, chain):
     names = {c.name for c in driver.calls}
     assert {"nodes/Platform.read", "relationships/SUPPORTS.Platform.Cluster.read"} <= names
     assert all("石墨烯" not in c.query for c in driver.calls)  # values travel as parameters only
+
+
+def test_show_project_and_search_platforms(run, tmp_path):
+    home = tmp_path / "home"
+    assert run("-q", "--home", home, "build", "--data", _with_projects(tmp_path)).exit_code == 0
+    result = run("--home", home, "show", "project", "乙整机扩产项目")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "investment_yi: 30.0" in out and "开工" in out and "示例经开区" in out and "location: 武进区" in out
+    assert "INVESTED_BY" in out and "乙示例整机股份有限公司" in out
+    found = run("--home", home, "search", "platform", "研究院")
+    assert found.exit_code == 0 and "示例材料研究院" in found.output
