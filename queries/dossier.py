@@ -242,7 +242,7 @@ def _place(ctx: _Context, code: str | None) -> tuple[str | None, bool | None]:
 
 
 def _leading_enterprises(ctx: _Context, statements: dict[str, list[Statement]]) -> DossierItem:
-    store, chain = ctx.store, ctx.chain
+    chain = ctx.chain
     item = DossierItem(3, "leading_enterprises", "龙头骨干企业", EMPTY,
                        statements=list(statements.get("龙头骨干企业", [])))
     edges = [("LEADS", r) for r in ctx.reader.edges("LEADS", "to", [chain.key])]
@@ -299,7 +299,7 @@ def _leading_enterprises(ctx: _Context, statements: dict[str, list[Statement]]) 
 
 
 def _projects(ctx: _Context, statements: dict[str, list[Statement]]) -> DossierItem:
-    store, chain = ctx.store, ctx.chain
+    chain = ctx.chain
     item = DossierItem(4, "key_projects", "重点项目", EMPTY, statements=list(statements.get("重点项目", [])))
     members = {r["from"]: r for r in ctx.reader.edges("IN_CHAIN", "to", [chain.key])}
     for r in ctx.reader.edges("FOR_SEGMENT", "to", ctx.segments):
@@ -383,10 +383,10 @@ def _carrier_items(ctx: _Context, statements: dict[str, list[Statement]]) -> tup
         located = ctx.reader.edges("PARK_LOCATED_IN", "from", parks_everywhere)
         local_keys = [r["from"] for r in located if r["to"] in ctx.local]
         if local_keys:
-            nodes = ctx.reader.nodes("Park", local_keys)
-            parks.related = [Entry(str(r["name"]), k, "Park", {"类别": _text(r.get("kind")), "级别": _text(r.get("level"))},
-                                   (_fact(r, f"Park {r['name']}"),)) for k, r in sorted(nodes.items(),
-                                                                                      key=lambda kv: str(kv[1]["name"]))]
+            nodes = sorted(ctx.reader.nodes("Park", local_keys).items(), key=lambda kv: str(kv[1]["name"]))
+            for key, row in nodes:
+                details = {"类别": _text(row.get("kind")), "级别": _text(row.get("level"))}
+                parks.related.append(Entry(str(row["name"]), key, "Park", details, (_fact(row, f"Park {row['name']}"),)))
             parks.related_note = f"{ctx.region_name}图中的园区（未与{ctx.chain.name}关联），供选址参考"
             ctx.cite(f for e in parks.related for f in e.facts)
     return platforms, parks

@@ -302,7 +302,7 @@ def test_levels_projects_and_figures_are_only_what_the_seeds_say(bundled_store):
             if row["level"]:
                 said = row["level"] in (row["evidence"] or "") or (row["level"] == "国家级" and "国家" in row["name"])
                 # 等国家检验检测高技术服务业集聚区: the category the seed files the park under
-                assert said or f"等国家" in (row["evidence"] or ""), (label, row["name"], row["level"])
+                assert said or "等国家" in (row["evidence"] or ""), (label, row["name"], row["level"])
     assert bundled_store.nodes("Project").empty  # the seeds count 200+ key projects and name none
     assert bundled_store.edges("KEY_ENTERPRISE_OF").empty and bundled_store.edges("LEADS").empty
 

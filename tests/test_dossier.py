@@ -220,23 +220,16 @@ def test_the_catalogue_has_a_dossier_section_in_every_format(bundled_store, tmp_
 
 @pytest.fixture(scope="module")
 def bundled_neo4j():
-    from ingest.load import load_tables
-    from neo4j_fake import AnalysisGraph, FakeDriver
-
-    from graph.neo4j_store import Neo4jStore
+    pytest.importorskip("neo4j", reason="the neo4j driver is not installed (pip install -e '.[neo4j]')")
+    from neo4j_fake import loaded_store
 
     if not any(DATA.glob("*.csv")):
         pytest.skip("no bundled data yet")
-    tables = load_tables([DATA])
-    driver = FakeDriver(responders=AnalysisGraph(tables.schema).responders())
-    store = Neo4jStore(driver, database="chainkg-test", sleep=lambda s: None)
-    store.load(tables, data=[str(DATA)])
-    return store, driver, TableStore(tables, data=[str(DATA)])
+    return loaded_store(DATA)
 
 
 @pytest.mark.parametrize("chain", ["石墨烯", "特钢材料", "光伏"])
 def test_the_neo4j_store_gives_the_same_dossier(bundled_neo4j, chain):
-    pytest.importorskip("neo4j", reason="the neo4j driver is not installed")
     store, driver, reference = bundled_neo4j
     assert chain_dossier(store, chain=chain).to_dict() == chain_dossier(reference, chain=chain).to_dict()
     names = {c.name for c in driver.calls}

@@ -287,15 +287,11 @@ def test_the_real_driver_reports_a_closed_port_as_unreachable():
 def bundled_neo4j():
     """The bundled data loaded through the store into the fake, which answers the analysis statements."""
     from conftest import DATA
-    from neo4j_fake import AnalysisGraph
+    from neo4j_fake import loaded_store
 
     if not any(DATA.glob("*.csv")):
         pytest.skip("no bundled data yet")
-    tables = load_tables([DATA])
-    driver = FakeDriver(responders=AnalysisGraph(tables.schema).responders())
-    store, _ = _store(driver)
-    store.load(tables, data=[str(DATA)])
-    return store, driver, TableStore(tables, data=[str(DATA)])
+    return loaded_store(DATA)
 
 
 @pytest.mark.parametrize("perspective, chain", [("320400", None), ("CHN", None), ("常州市", None), ("USA", None)])

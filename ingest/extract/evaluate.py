@@ -120,26 +120,27 @@ def gold_facts(gold: dict) -> GoldFacts:
     tuples: set[tuple] = set()
     properties: dict[tuple, dict] = {}
     documents = gold.get("documents") or {}
+
+    def node_fact(document: str, relation: str, node: dict) -> str:
+        name = _n(node["name"])
+        tuples.add((document, relation, name, None))
+        props = {k: node[k] for k in _PROPERTIES if k in node}
+        if props:
+            properties[(document, relation, name)] = props
+        return name
+
     for document, entry in documents.items():
         entry = entry or {}
         for kind, relation in (("clusters", "CLUSTER"), ("chains", "CHAIN")):
             for group in entry.get(kind) or []:
-                name = _n(group["name"])
-                tuples.add((document, relation, name, None))
-                props = {k: group[k] for k in _PROPERTIES if k in group}
-                if props:
-                    properties[(document, relation, name)] = props
+                name = node_fact(document, relation, group)
                 for key, member_relation, group_kind in _MEMBERS:
                     if group_kind == kind:
                         for member in group.get(key) or []:
                             tuples.add((document, member_relation, name, _n(member)))
         for section, relation, ties in _CARRIERS:
             for node in entry.get(section) or []:
-                name = _n(node["name"])
-                tuples.add((document, relation, name, None))
-                props = {k: node[k] for k in _PROPERTIES if k in node}
-                if props:
-                    properties[(document, relation, name)] = props
+                name = node_fact(document, relation, node)
                 for key, tie, node_is_group in ties:
                     for other in node.get(key) or []:
                         tuples.add((document, tie, name, _n(other)) if node_is_group else
