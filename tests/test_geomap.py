@@ -433,3 +433,27 @@ def test_browser_shows_the_hover_and_click_lists_offline(hostile, tmp_path):
             browser.close()
     assert requests == [page_file.as_uri()]  # nothing but the file itself
     assert (tmp_path / "geomap.png").stat().st_size > 30_000
+
+
+# -- the catalogue -----------------------------------------------------------------------------------
+
+
+def test_catalogue_has_a_national_map_per_chain_and_the_counts_per_province(jiangsu, tmp_path):
+    import pandas as pd
+
+    from queries.catalog import region_catalog
+    from viz.catalog import write_catalog
+
+    catalog = region_catalog(jiangsu, chains=["测试光伏链"])
+    done = write_catalog(jiangsu, catalog, tmp_path, formats=("xlsx", "html", "md"), scope_key="ch-pv")
+    image = done.geo["ch-pv"]
+    assert image.svg and 'id="area-710000"' in image.svg and 'id="south-china-sea-islands"' in image.svg
+    sheet = pd.read_excel(next(p for p in done.files if p.suffix == ".xlsx"), sheet_name="企业分布（省）", dtype=str)
+    counts = dict(zip(sheet["代码"].fillna(""), sheet["企业数"].astype(int)))
+    assert counts["320000"] == 7 and counts["330000"] == 1
+    assert set(sheet["说明"].fillna("")) >= {"", "位于本图范围之外"}
+    page = next(p for p in done.files if p.suffix == ".html").read_text(encoding="utf-8")
+    assert "产业地图（全国企业分布）" in page and page.count('产业地图" src="data:image/svg+xml;base64,') == 1
+    markdown = next(p for p in done.files if p.suffix == ".md").read_text(encoding="utf-8")
+    assert "![测试光伏链产业地图](maps/catalog-320400-ch-pv-geo.svg)" in markdown
+    assert (tmp_path / "maps" / "catalog-320400-ch-pv-geo.svg").read_text(encoding="utf-8") == image.svg

@@ -80,7 +80,7 @@ class GeoTarget:
     name: str
     place: str
     area: str  # the area's code, '' when outside the view or unmapped
-    score: int
+    score: int | None  # the ranking's score (None when the targets were given by key)
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,8 @@ class GeoMap:
 def geo_map(store: GraphStore, *, chain: str | None = None, segment: str | None = None, scope: str | None = None,
             region: str | None = None, perspective: str = DEFAULT_REGION, targets: int = DEFAULT_TARGETS,
             listed: int = DEFAULT_LISTED, include_synthetic: bool | None = None,
-            located: LocatedEnterprises | None = None, target_list=None) -> GeoMap:
+            located: LocatedEnterprises | None = None, target_list=None,
+            target_keys: list[str] | None = None) -> GeoMap:
     """The 产业地图 of ``chain`` or ``segment`` (exactly one), for one view.
 
     Parameters
@@ -208,7 +209,11 @@ def geo_map(store: GraphStore, *, chain: str | None = None, segment: str | None 
         Include synthetic facts; None (default): only for a synthetic chain.
     located, target_list
         Inputs already computed (:func:`queries.geomap.located_enterprises`, a
-        :class:`queries.targets.TargetList`), e.g. by the catalogue.
+        :class:`queries.targets.TargetList`).
+    target_keys
+        The targets already chosen (Enterprise keys, best first), e.g. the
+        catalogue's target list: marked where they are located, instead of
+        running the target ranking again.
     """
     if listed < 0 or targets < 0:
         raise ValueError("listed and targets must be 0 or more")
@@ -245,10 +250,21 @@ def geo_map(store: GraphStore, *, chain: str | None = None, segment: str | None 
 
     # targets
     target_rows: list[GeoTarget] = []
-    target_keys: set[str] = set()
+    target_keys_set: set[str] = set()
     target_sources: list[dict[str, Any]] = []
     target_as_of = ""
-    if targets:
+    if targets and target_keys is not None:
+        keys = list(dict.fromkeys(str(k) for k in target_keys))[:targets]
+        target_names = store.names("Enterprise", keys)
+        where = store.edges_where("LOCATED_IN", "from", keys, ["from", "to"]).sort_values(["from", "to"])
+        first = dict(zip(where["from"].astype(str)[::-1], where["to"].astype(str)[::-1]))  # lowest code wins
+        target_places = area_of(parents, sorted(set(first.values())), areas=areas_set, view=view)
+        for i, k in enumerate(keys, 1):
+            how, code = target_places.get(first.get(k, ""), ("outside", ""))
+            target_rows.append(GeoTarget(i, k, target_names.get(k) or k, _s(names.get(first.get(k, ""), "")),
+                                         code if how == "area" else "", None))
+            target_keys_set.add(k)
+    elif targets:
         if target_list is None:
             from queries.targets import chain_targets
 
@@ -260,7 +276,7 @@ def geo_map(store: GraphStore, *, chain: str | None = None, segment: str | None 
         for i, t in enumerate(chosen, 1):
             how, code = target_places.get(t.region, ("outside", ""))
             target_rows.append(GeoTarget(i, t.key, t.name, t.place, code if how == "area" else "", int(t.score)))
-            target_keys.add(t.key)
+            target_keys_set.add(t.key)
         target_sources = [s for s in target_list.sources if s.get("facts")]
         target_as_of = target_list.as_of or ""
 
@@ -270,13 +286,13 @@ def geo_map(store: GraphStore, *, chain: str | None = None, segment: str | None 
     def listing(frame: pd.DataFrame) -> tuple[tuple[GeoEnterprise, ...], int]:
         frame = frame.drop_duplicates("key")
         weight = frame["designations"].map(lambda d: sum(_DESIGNATION_WEIGHT.get(x, 0) for x in str(d).split("|")))
-        order = pd.DataFrame({"w": -weight.to_numpy(), "t": [k not in target_keys for k in frame["key"]],
+        order = pd.DataFrame({"w": -weight.to_numpy(), "t": [k not in target_keys_set for k in frame["key"]],
                               "n": frame["name"].astype(str).to_numpy(), "k": frame["key"].to_numpy()})
-        order = order.sort_values(["w", "n", "k"]).head(listed)
+        order = order.sort_values(["t", "w", "n", "k"]).head(listed)
         rows = frame.set_index("key").loc[order["k"].tolist()] if len(order) else frame.head(0).set_index("key")
         out = tuple(GeoEnterprise(str(k), _s(r["name"]), _s(r["short_name"]), _s(place_name.get(r["region"], r["region"])),
                                   segments_of.get(str(k), ""), _s(r["designations"]).replace("|", "、"),
-                                  str(k) in target_keys)
+                                  str(k) in target_keys_set)
                     for k, r in rows.iterrows())
         return out, len(frame) - len(out)
 
