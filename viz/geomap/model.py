@@ -242,9 +242,8 @@ def geo_map(store: GraphStore, *, chain: str | None = None, segment: str | None 
     ents = located.enterprises
     codes = sorted(set(ents["region"]))
     placed = area_of(parents, codes, areas=areas_set, view=view)
-    kind = ents["region"].map(lambda c: placed[c][0]).to_numpy(dtype=object) if len(ents) else np.array([], object)
-    where = ents["region"].map(lambda c: placed[c][1]).to_numpy(dtype=object) if len(ents) else np.array([], object)
-    ents = ents.assign(kind=kind, area=where)
+    ents = ents.assign(kind=ents["region"].map({c: p[0] for c, p in placed.items()}).astype(object),
+                       area=ents["region"].map({c: p[1] for c, p in placed.items()}).astype(object))
     in_area = ents[ents["kind"] == "area"].drop_duplicates(["key", "area"])
     counts_by_area = in_area.groupby("area")["key"].nunique().to_dict()
 
@@ -280,20 +279,28 @@ def geo_map(store: GraphStore, *, chain: str | None = None, segment: str | None 
         target_sources = [s for s in target_list.sources if s.get("facts")]
         target_as_of = target_list.as_of or ""
 
-    segments_of = _segments_of(located.memberships)
     place_name = dict(names)
+    designations = ents["designations"].fillna("").astype(str)
+    weight = np.zeros(len(ents))
+    for designation, points in _DESIGNATION_WEIGHT.items():
+        weight += points * designations.str.contains(f"(?:^|\\|){designation}(?:\\||$)", regex=True).to_numpy()
+    ents = ents.assign(rank_weight=-weight, not_target=~ents["key"].isin(target_keys_set).to_numpy(),
+                       name=ents["name"].fillna("").astype(str))
+    in_area = ents[ents["kind"] == "area"].drop_duplicates(["key", "area"])
+
+    memberships = located.memberships
 
     def listing(frame: pd.DataFrame) -> tuple[tuple[GeoEnterprise, ...], int]:
+        """The first ``listed`` enterprises of ``frame`` (targets, then by designations, name, key) and the rest."""
         frame = frame.drop_duplicates("key")
-        weight = frame["designations"].map(lambda d: sum(_DESIGNATION_WEIGHT.get(x, 0) for x in str(d).split("|")))
-        order = pd.DataFrame({"w": -weight.to_numpy(), "t": [k not in target_keys_set for k in frame["key"]],
-                              "n": frame["name"].astype(str).to_numpy(), "k": frame["key"].to_numpy()})
-        order = order.sort_values(["t", "w", "n", "k"]).head(listed)
-        rows = frame.set_index("key").loc[order["k"].tolist()] if len(order) else frame.head(0).set_index("key")
-        out = tuple(GeoEnterprise(str(k), _s(r["name"]), _s(r["short_name"]), _s(place_name.get(r["region"], r["region"])),
-                                  segments_of.get(str(k), ""), _s(r["designations"]).replace("|", "、"),
-                                  str(k) in target_keys_set)
-                    for k, r in rows.iterrows())
+        order = frame.sort_values(["not_target", "rank_weight", "name", "key"]).head(listed)
+        keys = order["key"].astype(str).tolist()
+        mine = memberships[memberships["key"].isin(keys)]
+        segments = mine.groupby("key")["segment"].agg(lambda s: "、".join(sorted({str(x) for x in s}))).to_dict()
+        out = tuple(GeoEnterprise(k, _s(n), _s(sn), _s(place_name.get(r, r)), segments.get(k, ""),
+                                  _s(d).replace("|", "、"), k in target_keys_set)
+                    for k, n, sn, r, d in zip(keys, order["name"], order["short_name"], order["region"],
+                                              order["designations"]))
         return out, len(frame) - len(out)
 
     # geometry (cached per view: viz/geomap/layout.py)
@@ -480,12 +487,6 @@ def _nice(value: float) -> int:
             return int(step * power)
     return int(power)
 
-
-def _segments_of(memberships: pd.DataFrame) -> dict[str, str]:
-    if memberships.empty:
-        return {}
-    grouped = memberships.groupby("key")["segment"].agg(lambda s: "、".join(sorted({str(x) for x in s})))
-    return grouped.to_dict()
 
 
 def _merge_sources(*groups) -> tuple[dict[str, Any], ...]:

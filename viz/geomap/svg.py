@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from viz.geomap.model import GeoMap
 from viz.geomap.geometry import fmt
-from viz.text import CJK_FONTS, text_width, wrap, xml_safe
+from viz.text import CJK_FONTS, wrap, xml_safe
 
 __all__ = ["render_svg", "map_body", "source_lines", "meta_line"]
 
@@ -83,7 +83,7 @@ def map_body(m: GeoMap, *, interactive: bool = False) -> str:
     """
     colours = m.colours
     focus = ' tabindex="0" role="button"' if interactive else ""
-    out = [f'<g id="map" class="map">',
+    out = ['<g id="map" class="map">',
            f'<clipPath id="map-clip"><rect x="0" y="0" width="{fmt(m.width)}" height="{fmt(m.height)}"/></clipPath>',
            '<g id="areas" clip-path="url(#map-clip)">']
     for a in m.areas:
