@@ -32,6 +32,7 @@ HOSTILE = {
     "e-5": "\"'><svg onload=document.body.setAttribute('data-pwned',3)>",
     "e-6": "]]><!-- & </title></style>",
 }
+HOSTILE_REGION = "<i>苏州</i>\"'><script>document.body.setAttribute('data-pwned',4)</script>"
 # key → (name, location, segments); see the counts worked out by hand in the tests
 ENTERPRISES = {
     "e-1": ("甲硅料有限公司", "320412", ["s-1"]),  # 武进区
@@ -69,7 +70,8 @@ def jiangsu_records(*, hostile: bool = False, synthetic: bool = True) -> list:
         e("WITHIN", "320405", "320400", _P),
     ]
     for code in children(index, "320000"):
-        records += [n("Region", code, {"name": index[code].name, "level": "prefecture", **_P}),
+        name = HOSTILE_REGION if hostile and code == "320500" else index[code].name
+        records += [n("Region", code, {"name": name, "level": "prefecture", **_P}),
                     e("WITHIN", code, "320000", _P)]
     for code in children(index, "320400"):
         records += [n("Region", code, {"name": index[code].name, "level": "county", **_P}),
@@ -289,8 +291,10 @@ def test_hostile_names_are_escaped_in_svg_and_html(hostile):
     svg = render_svg(m)
     ET.fromstring(svg)  # parses
     page = render_html(m)
-    for raw in HOSTILE.values():
+    for raw in [*HOSTILE.values(), HOSTILE_REGION]:
         assert raw not in svg and raw not in page
+    title = next(p for p in ET.fromstring(svg).iter(f"{SVG_NS}path") if p.get("id") == "area-320500")
+    assert title.find(f"{SVG_NS}title").text.startswith(HOSTILE_REGION)  # escaped, and read back whole
     assert "onerror=" not in re.sub(r"<script type=\"application/json\"[^>]*>.*?</script>", "", page, flags=re.S) \
         or "&lt;img" in page
     assert "http://" not in page and "https://" not in page
