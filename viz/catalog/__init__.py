@@ -112,22 +112,8 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
         path.write_text(render_html(catalog, maps=images, geo=geo if maps else None), encoding="utf-8")
         files.append(path)
     if "md" in formats:
-        links = {}
-        for key, image in sorted(images.items()):
-            if image.svg:
-                svg = out / "maps" / f"{file_stem(catalog.region, key)}.svg"
-                svg.parent.mkdir(exist_ok=True)
-                svg.write_text(image.svg, encoding="utf-8")
-                links[key] = f"maps/{svg.name}"
-                files.append(svg)
-        geo_links = {}
-        for key, image in sorted(geo.items()):
-            if image.svg:
-                svg = out / "maps" / f"{file_stem(catalog.region, key)}-geo.svg"
-                svg.parent.mkdir(exist_ok=True)
-                svg.write_text(image.svg, encoding="utf-8")
-                geo_links[key] = f"maps/{svg.name}"
-                files.append(svg)
+        links = _svg_files(out, catalog.region, images, "", files)
+        geo_links = _svg_files(out, catalog.region, geo, "-geo", files)
         path = out / f"{stem}.md"
         path.write_text(render_markdown(catalog, maps=images, map_links=links, geo=geo if maps else None,
                                         geo_links=geo_links), encoding="utf-8")
@@ -139,3 +125,16 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
         files.append(path)
     return WrittenCatalog(files, images, notes, geo)
+
+
+def _svg_files(out: Path, region: str, images: dict, suffix: str, files: list[Path]) -> dict[str, str]:
+    """Write each image's SVG as ``maps/<stem><suffix>.svg`` (added to ``files``); chain key → relative link."""
+    links = {}
+    for key, image in sorted(images.items()):
+        if image.svg:
+            svg = out / "maps" / f"{file_stem(region, key)}{suffix}.svg"
+            svg.parent.mkdir(exist_ok=True)
+            svg.write_text(image.svg, encoding="utf-8")
+            links[key] = f"maps/{svg.name}"
+            files.append(svg)
+    return links

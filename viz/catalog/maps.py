@@ -44,11 +44,7 @@ def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: i
     ``enterprises`` local enterprises per segment. ``png``: make PNGs too (for
     Word), when :func:`viz.png.png_support` finds cairosvg and a CJK font.
     """
-    font, png_note = None, None
-    if png:
-        font, reason = png_support()
-        if font is None:
-            png_note = f"无法生成 PNG 图谱（{reason}），Word 版不含图谱图片"
+    font, png_note = _png_font(png, "PNG 图谱", "图谱图片")
     out = {}
     for chain in catalog.chains:
         m = chain_map(store, chain=chain.chain, region=catalog.region, enterprises=enterprises,
@@ -89,11 +85,7 @@ def geo_images(store: GraphStore, catalog, *, png: bool = True, targets: int = 2
     from viz.geomap import render_png as geo_png
     from viz.geomap import render_svg as geo_svg
 
-    font, png_note = None, None
-    if png:
-        font, reason = png_support()
-        if font is None:
-            png_note = f"无法生成产业地图 PNG（{reason}），Word 版不含产业地图图片"
+    font, png_note = _png_font(png, "产业地图 PNG", "产业地图图片")
     out = {}
     for chain in catalog.chains:
         try:
@@ -112,3 +104,11 @@ def geo_images(store: GraphStore, catalog, *, png: bool = True, targets: int = 2
         picture = geo_png(m, font=font) if font is not None else None
         out[chain.chain] = GeoImage(chain.chain, geo_svg(m), picture, tuple(rows), notes)
     return out
+
+
+def _png_font(png: bool, what: str, picture: str) -> tuple[str | None, str | None]:
+    """The CJK font for PNGs, or the note that says why Word gets no picture (None, None when not wanted)."""
+    if not png:
+        return None, None
+    font, reason = png_support()
+    return (font, None) if font is not None else (None, f"无法生成{what}（{reason}），Word 版不含{picture}")

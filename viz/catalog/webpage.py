@@ -99,34 +99,27 @@ def _list(items: Iterable[str], css: str = "") -> str:
     return f"<ul{attr}>" + "".join(f"<li>{h(i)}</li>" for i in items) + "</ul>"
 
 
-def _map(chain, image) -> str:
+def _figure(image, alt: str, caption: str, missing: str) -> str:
     parts = []
     svg = getattr(image, "svg", None)
     if svg:
         data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        parts.append(f'<figure><img alt="{h(chain.chain_name)}产业链图谱" src="data:image/svg+xml;base64,{data}">'
-                     f"<figcaption>{h(chain.chain_name)}产业链图谱</figcaption></figure>")
+        parts.append(f'<figure><img alt="{h(alt)}" src="data:image/svg+xml;base64,{data}">'
+                     f"<figcaption>{h(caption)}</figcaption></figure>")
     elif image is None:
-        parts.append('<p class="note">未生成图谱。</p>')
+        parts.append(f'<p class="note">{h(missing)}</p>')
     notes = list(getattr(image, "notes", ()) or ())
     if notes:
         parts.append(_list(notes, "caveats"))
     return "".join(parts)
+
+
+def _map(chain, image) -> str:
+    return _figure(image, f"{chain.chain_name}产业链图谱", f"{chain.chain_name}产业链图谱", "未生成图谱。")
 
 
 def _geo(chain, image) -> str:
-    parts = []
-    svg = getattr(image, "svg", None)
-    if svg:
-        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        parts.append(f'<figure><img alt="{h(chain.chain_name)}产业地图" src="data:image/svg+xml;base64,{data}">'
-                     f"<figcaption>{h(chain.chain_name)}产业地图：各省企业数</figcaption></figure>")
-    elif image is None:
-        parts.append('<p class="note">未生成产业地图。</p>')
-    notes = list(getattr(image, "notes", ()) or ())
-    if notes:
-        parts.append(_list(notes, "caveats"))
-    return "".join(parts)
+    return _figure(image, f"{chain.chain_name}产业地图", f"{chain.chain_name}产业地图：各省企业数", "未生成产业地图。")
 
 
 def render_html(catalog, *, maps: Mapping[str, object] | None = None, geo: Mapping[str, object] | None = None) -> str:
