@@ -42,7 +42,7 @@ from viz.geomap.geometry import Frame, fmt, label_point, ring_area, simplify, sv
 __all__ = ["AreaShape", "ViewGeometry", "view_geometry", "point_in_view", "cache_folder", "PAD"]
 
 PAD = 12.0
-_FORMAT = 1  # bump when the cached layout changes
+_FORMAT = 2  # bump when the cached layout changes
 
 
 @dataclass(frozen=True)
@@ -219,11 +219,16 @@ def _compute(view: str) -> ViewGeometry:
             return not (lon.max() < inset_rules["west"] or lon.min() > inset_rules["east"]
                         or lat.max() < inset_rules["south"] or lat.min() > inset_rules["north"])
 
+        def in_box(marks) -> set:
+            return {(x, y) for x, y in marks if left <= x <= left + inset_w and top <= y <= top + inset_h}
+
         for code in codes:
-            path_rings, marks, _ = _shape(box, rings[code], tolerance, min_mark, keep=inside)
-            in_box = {(x, y) for x, y in marks if left <= x <= left + inset_w and top <= y <= top + inset_h}
-            islands |= in_box
-            text = svg_path(path_rings)
+            coast = [p for p in rings[code] if _centre_lat(p) >= cut]
+            sea = [p for p in rings[code] if _centre_lat(p) < cut]
+            path_rings, marks, _ = _shape(box, coast, tolerance, min_mark, keep=inside)
+            sea_rings, sea_marks, _ = _shape(box, sea, tolerance, min_mark, keep=inside)
+            islands |= in_box(sea_marks)  # 南海诸岛 too small to draw: one mark each, never dropped
+            text = svg_path(path_rings + sea_rings) + diamonds(in_box(marks), min_mark)
             if text:
                 inset_paths[code] = text
         island_marks = diamonds(islands, min_mark)
