@@ -460,3 +460,11 @@ def test_catalogue_has_a_national_map_per_chain_and_the_counts_per_province(jian
     markdown = next(p for p in done.files if p.suffix == ".md").read_text(encoding="utf-8")
     assert "![测试光伏链产业地图](maps/catalog-320400-ch-pv-geo.svg)" in markdown
     assert (tmp_path / "maps" / "catalog-320400-ch-pv-geo.svg").read_text(encoding="utf-8") == image.svg
+
+
+def test_hainan_view_puts_sansha_in_the_inset():
+    g = view_geometry("460000")
+    areas = {a.code: a for a in g.areas}
+    assert g.inset is not None and g.inset_sea_path and g.island_marks
+    assert areas["460300"].path == "" and areas["460300"].inset_path  # 三沙市: only in the 南海诸岛 inset
+    assert areas["460100"].path and areas["460100"].label is not None  # 海口市 on the main map

@@ -42,7 +42,7 @@ from viz.geomap.geometry import Frame, fmt, label_point, ring_area, simplify, sv
 __all__ = ["AreaShape", "ViewGeometry", "view_geometry", "point_in_view", "cache_folder", "PAD"]
 
 PAD = 12.0
-_FORMAT = 2  # bump when the cached layout changes
+_FORMAT = 3  # bump when the cached layout changes
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,13 @@ def _compute(view: str) -> ViewGeometry:
     rings = {code: area_rings(code) for code in codes}
     cut = float(inset_rules["cut_latitude"])
     with_inset = national or any(_centre_lat(p) < cut for polys in rings.values() for p in polys)
-    main = {code: [p for p in polys if not with_inset or _centre_lat(p) >= cut] for code, polys in rings.items()}
+
+    def southern(polys, polygon) -> bool:
+        """In the inset: south of the cut, or part of an area whose main body is (三沙市 as a whole)."""
+        body = max(polys, key=lambda p: float(np.ptp(p[0][:, 0]) * np.ptp(p[0][:, 1])))
+        return _centre_lat(polygon) < cut or _centre_lat(body) < cut
+
+    main = {code: [p for p in polys if not with_inset or not southern(polys, p)] for code, polys in rings.items()}
     outer = np.vstack([p[0] for polys in main.values() for p in polys] or [p[0] for polys in rings.values()
                                                                            for p in polys])
     meridian = (float(proj["national_central_meridian"]) if national
@@ -223,8 +229,8 @@ def _compute(view: str) -> ViewGeometry:
             return {(x, y) for x, y in marks if left <= x <= left + inset_w and top <= y <= top + inset_h}
 
         for code in codes:
-            coast = [p for p in rings[code] if _centre_lat(p) >= cut]
-            sea = [p for p in rings[code] if _centre_lat(p) < cut]
+            coast = [p for p in rings[code] if not southern(rings[code], p)]
+            sea = [p for p in rings[code] if southern(rings[code], p)]
             path_rings, marks, _ = _shape(box, coast, tolerance, min_mark, keep=inside)
             sea_rings, sea_marks, _ = _shape(box, sea, tolerance, min_mark, keep=inside)
             islands |= in_box(sea_marks)  # 南海诸岛 too small to draw: one mark each, never dropped
