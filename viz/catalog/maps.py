@@ -92,8 +92,12 @@ def geo_images(store: GraphStore, catalog, *, png: bool = True, targets: int = 2
             m = geo_map(store, chain=chain.chain, perspective=catalog.region, targets=targets,
                         target_keys=[row.key for row in chain.targets],
                         include_synthetic=chain.synthetic_included or None)
-        except BoundaryDataMissing as error:
-            out[chain.chain] = GeoImage(chain.chain, None, None, (), (f"未生成产业地图：{error}（{error.hint}）",))
+        except BoundaryDataMissing:
+            from viz.geomap.boundaries import map_rules
+
+            rules = map_rules()["boundaries"]
+            note = f"未生成产业地图：未安装边界数据包 {rules['package']}（安装命令：{rules['install']}）"
+            out[chain.chain] = GeoImage(chain.chain, None, None, (), (note,))
             continue
         rows = [{"产业链": chain.chain_name, "地区": a.name, "代码": a.code, "企业数": a.count,
                  "招商目标数": len(a.targets), "说明": "" if a.in_graph else "图中无此地区", "数据截至": m.as_of}

@@ -435,6 +435,9 @@ def _view(store: GraphStore, scope: str | None, region: str | None, perspective:
         scope = scope or "全国"
     wanted = SCOPES[scope][0]
     if wanted == "country":
+        if region is not None and code != NATION and levels.get(code) == "country":
+            raise ViewError(f"{region!r} is not China: the maps draw China and its regions",
+                            hint="leave --region out for the national view, or name a Chinese province or prefecture")
         return NATION, scope
     chain = [code]
     while levels.get(chain[-1]) != wanted and chain[-1] in parents and parents[chain[-1]] not in chain:
