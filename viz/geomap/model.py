@@ -48,6 +48,8 @@ __all__ = ["GeoMap", "GeoArea", "GeoEnterprise", "GeoMark", "LegendClass", "Unma
 #: --scope values: the level a view shows, and the level of its areas
 SCOPES = {"全国": ("country", "省级"), "省": ("province", "地级"), "市": ("prefecture", "县级")}
 _LEVEL_SCOPE = {"country": "全国", "province": "省", "prefecture": "市"}
+#: what the areas of a view are called, by their level in the boundary data (a municipality shows districts)
+_LEVEL_NAMES = {"province": "省级", "prefecture": "地级", "county": "县级"}
 _DESIGNATION_WEIGHT = {"链主": 8, "制造业单项冠军": 5, "专精特新小巨人": 4, "上市": 3, "专精特新": 2, "高新技术企业": 1}
 LABEL_FONT = 11
 DEFAULT_LISTED = 100
@@ -320,7 +322,7 @@ def geo_map(store: GraphStore, *, chain: str | None = None, segment: str | None 
         short = _s(shorts.get(code)) or name
         lx = ly = None
         if shape.label is not None:
-            fits = shape.box[0] >= text_width(short, LABEL_FONT) * 0.8 and shape.box[1] >= LABEL_FONT * 1.2
+            fits = shape.box[0] >= text_width(short, LABEL_FONT) and shape.box[1] >= LABEL_FONT * 1.4
             if fits:
                 lx, ly = shape.label
         listed_here, more = listing(in_area[in_area["area"] == code]) if n else ((), 0)
@@ -400,7 +402,7 @@ def geo_map(store: GraphStore, *, chain: str | None = None, segment: str | None 
     return GeoMap(
         title=title, subject=located.subject, key=located.key, name=located.subject_name,
         chain_key=located.chain_key, chain_name=located.chain_name, scope=scope, view=view,
-        view_name=_s(names.get(view)) or index[boundary_view].name, area_level=SCOPES[scope][1],
+        view_name=_s(names.get(view)) or index[boundary_view].name, area_level=_LEVEL_NAMES.get(index[area_codes[0]].level, SCOPES[scope][1]),
         perspective=persp.key, perspective_name=persp.name, perspective_count=persp_count,
         perspective_note=persp_note, width=geometry.width, height=geometry.height,
         frame=(0.0, 0.0, geometry.width, geometry.height), inset=geometry.inset, sea_path=geometry.sea_path,
