@@ -532,6 +532,9 @@ _REL_WORDS = {
     "KEY_TO": ("关键于环节", "关键技术"), "BREAKTHROUGH_FOR": ("突破方向（集群）", "突破技术"),
     "SUBTYPE_OF": ("属于", "细分"), "SEGMENT_OF": ("所属产业链", "环节"), "FEEDS": ("下游", "上游"),
     "IN_CLUSTER": ("所属集群", "产业链"), "IN_PLAN": ("所属规划", "集群"), "WITHIN": ("上级", "下级"),
+    "KEY_ENTERPRISE_OF": ("龙头骨干企业（产业链）", "龙头骨干企业"), "RUNS": ("运营平台", "运营企业"),
+    "INVESTED_BY": ("投资企业", "投资的重点项目"), "SERVES": ("服务产业链", "服务平台"),
+    "WORKS_ON": ("研发方向", "研发平台"), "FOR_SEGMENT": ("所属环节", "重点项目"), "IN_CHAIN": ("所属产业链", "重点项目"),
 }
 _PATHS = {"Enterprise": "enterprises", "Chain": "chains", "Segment": "segments", "Technology": "technologies",
           "Cluster": "clusters"}
