@@ -18,6 +18,7 @@ UNWIND [
   ['node', 'Segment', COUNT { MATCH (:Segment) }],
   ['node', 'Technology', COUNT { MATCH (:Technology) }],
   ['node', 'Enterprise', COUNT { MATCH (:Enterprise) }],
+  ['node', 'Registration', COUNT { MATCH (:Registration) }],
   ['relationship', 'IN_PLAN', COUNT { MATCH ()-[:IN_PLAN]->() }],
   ['relationship', 'IN_CLUSTER', COUNT { MATCH ()-[:IN_CLUSTER]->() }],
   ['relationship', 'SEGMENT_OF', COUNT { MATCH ()-[:SEGMENT_OF]->() }],
@@ -32,6 +33,7 @@ UNWIND [
   ['relationship', 'PROVIDES', COUNT { MATCH ()-[:PROVIDES]->() }],
   ['relationship', 'SUPPLIES', COUNT { MATCH ()-[:SUPPLIES]->() }],
   ['relationship', 'LOCATED_IN', COUNT { MATCH ()-[:LOCATED_IN]->() }],
+  ['relationship', 'HAS_REGISTRATION', COUNT { MATCH ()-[:HAS_REGISTRATION]->() }],
   ['relationship', 'WITHIN', COUNT { MATCH ()-[:WITHIN]->() }]
 ] AS entry
 RETURN entry[0] AS kind, entry[1] AS name, entry[2] AS count

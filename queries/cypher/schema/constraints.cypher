@@ -17,6 +17,7 @@ CREATE CONSTRAINT chain_id_unique IF NOT EXISTS FOR (n:Chain) REQUIRE n.id IS UN
 CREATE CONSTRAINT segment_id_unique IF NOT EXISTS FOR (n:Segment) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT technology_id_unique IF NOT EXISTS FOR (n:Technology) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT enterprise_id_unique IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT registration_id_unique IF NOT EXISTS FOR (n:Registration) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT chainkgbuild_id_unique IF NOT EXISTS FOR (n:ChainkgBuild) REQUIRE n.id IS UNIQUE;
 CREATE TEXT INDEX region_name_text IF NOT EXISTS FOR (n:Region) ON (n.name);
 CREATE TEXT INDEX plan_name_text IF NOT EXISTS FOR (n:Plan) ON (n.name);
@@ -26,3 +27,5 @@ CREATE TEXT INDEX segment_name_text IF NOT EXISTS FOR (n:Segment) ON (n.name);
 CREATE TEXT INDEX technology_name_text IF NOT EXISTS FOR (n:Technology) ON (n.name);
 CREATE TEXT INDEX enterprise_name_text IF NOT EXISTS FOR (n:Enterprise) ON (n.name);
 CREATE INDEX enterprise_uscc IF NOT EXISTS FOR (n:Enterprise) ON (n.uscc);
+CREATE TEXT INDEX registration_name_text IF NOT EXISTS FOR (n:Registration) ON (n.name);
+CREATE INDEX registration_uscc IF NOT EXISTS FOR (n:Registration) ON (n.uscc);
