@@ -72,7 +72,7 @@ class RowOutcome:
                                      (self.classification.assigned and self.classification.doubts))) \
                 or (self.placement and self.placement.doubtful):
             return 2
-        if self.classification and not self.classification.assigned:
+        if self.classification and not self.classification.assigned and not self.action.startswith("merged"):
             return 3
         return 9
 
@@ -402,11 +402,15 @@ def _region_words(regions: RegionIndex, placement: Placement | None) -> list[str
     return [w for w in words if w]
 
 
+_SCOPE_EVIDENCE = re.compile(r"^scope item \d+(?: \(trade\))? (.*)$")
+
+
 def _products(evidence: tuple[str, ...]) -> str:
     terms = []
-    for item in evidence:
-        if item.startswith("scope item"):
-            terms += item.split(" ", 3)[-1].split(", ")
+    for item in (part for text in evidence for part in text.split("; ")):
+        found = _SCOPE_EVIDENCE.match(item)
+        if found:
+            terms += found.group(1).split(", ")
     return "、".join(dict.fromkeys(t for t in terms if t))[:200]
 
 

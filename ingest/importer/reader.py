@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chainkg.errors import BadInputError, InputProblem
+from ingest.importer.fields import is_blank
 from ingest.importer.text import normalise, read_vocab_toml
 from ingest.readers import detect_encoding
 
@@ -262,12 +263,12 @@ def _table(shown: str, rows: Iterator[tuple[int, list[str]]], columns: ColumnMap
         empty_run = 0
         values, sources = {}, {}
         for target, indexes in mapping.items():
-            parts = [cells[i].strip() for i in indexes if i < len(cells) and cells[i].strip()]
+            parts = [cells[i].strip() for i in indexes if i < len(cells) and not is_blank(cells[i])]
             if not parts:
                 continue
             # several columns for one field: industry levels and place names are joined, others take the first
             values[target] = " ".join(dict.fromkeys(parts)) if target in ("industry", "scope") else parts[0]
-            first = next(i for i in indexes if i < len(cells) and cells[i].strip())
+            first = next(i for i in indexes if i < len(cells) and not is_blank(cells[i]))
             sources[target] = header[first]
         if values:
             data.append(InputRow(shown, number, values, sources))

@@ -91,9 +91,15 @@ class RegionIndex:
         for row in read_vocab_csv("zones.csv"):
             if row["code"] in self.regions:
                 names.setdefault(normalise(row["name"]), set()).add(row["code"])
+        crosswalk = read_vocab_csv("region_crosswalk.csv")
+        for row in crosswalk:  # former county names (戚墅堰区, 金坛市) still written in addresses
+            old = normalise(row["old_name"])
+            if row["precision"] == "county" and row["code"] in self.regions and len(old) >= 3 and old not in names:
+                names.setdefault(old, set()).add(row["code"])
         self._names = {name: frozenset(codes) for name, codes in names.items()}
         self._full = {normalise(r.name) for r in self.regions.values()} | {
-            normalise(row["name"]) for row in read_vocab_csv("zones.csv")}
+            normalise(row["name"]) for row in read_vocab_csv("zones.csv")} | {
+            normalise(row["old_name"]) for row in crosswalk}
         self._scanner = LongestMatch(self._names)
         self._crosswalk = {row["old_code"]: (row["code"], row["precision"])
                            for row in read_vocab_csv("region_crosswalk.csv") if row["code"] in self.regions}
@@ -251,6 +257,10 @@ class RegionIndex:
                 if code is None:
                     code = area_code
                     evidence.append(f"统一社会信用代码 area {area}{mapped} → {self.path(area_code)} (registering authority)")
+                elif self.within(area_code, code) and area_code != code and self.regions[code].level != "county":
+                    evidence.append(f"统一社会信用代码 area {area}{mapped} → {self.path(area_code)} (registering "
+                                    f"authority, inside {self.regions[code].name})")
+                    code = area_code
                 elif self.related(code, area_code):
                     evidence.append(f"统一社会信用代码 area {area}{mapped} agrees ({self.regions[area_code].name})")
                 else:
