@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from chainkg.errors import BadInputError, InputProblem
@@ -90,10 +91,63 @@ class ImportPlan:
 
 
 _USCC_CLEAN = re.compile(r"\s+")
+#: from this many rows on, rows are read on one process per core
+PARALLEL_ROWS = 20_000
+_CHUNK_ROWS = 2_000
+_WORKER_STATE: dict = {}
 
 
-def plan_import(files: Sequence[str | Path], options: ImportOptions, *, progress: Progress | None = None) -> ImportPlan:
-    """Read the exports and decide everything; nothing is written. Raises BadInputError for unusable input."""
+def _read_rows(rows: list[InputRow], regions: RegionIndex, classifier: SegmentClassifier,
+               units: dict[str, dict[str, str]], *, progress: Progress | None, workers: int | None
+               ) -> tuple[list[RowOutcome], list[dict]]:
+    """Every row read, placed and classified, in input order; on several processes for large inputs."""
+    import os
+
+    total = len(rows)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if total >= PARALLEL_ROWS else 1
+    outcomes: list[RowOutcome] = []
+    facts: list[dict] = []
+    if workers <= 1:
+        for done, row in enumerate(rows, 1):
+            outcome, values = _read_row(row, regions, classifier, units.get(row.file, {}))
+            outcomes.append(outcome)
+            facts.append(values)
+            if progress and (done % 500 == 0 or done == total):
+                progress(done, total)
+        return outcomes, facts
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _WORKER_STATE.update(regions=regions, classifier=classifier, units=units)  # inherited by the forked workers
+    chunks = [rows[at:at + _CHUNK_ROWS] for at in range(0, total, _CHUNK_ROWS)]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = 0
+            for part in pool.map(_read_chunk, chunks):
+                for outcome, values in part:
+                    outcomes.append(outcome)
+                    facts.append(values)
+                done += len(part)
+                if progress:
+                    progress(done, total)
+    finally:
+        _WORKER_STATE.clear()
+    return outcomes, facts
+
+
+def _read_chunk(rows: list[InputRow]) -> list[tuple[RowOutcome, dict]]:
+    state = _WORKER_STATE
+    return [_read_row(row, state["regions"], state["classifier"], state["units"].get(row.file, {})) for row in rows]
+
+
+def plan_import(files: Sequence[str | Path], options: ImportOptions, *, progress: Progress | None = None,
+                workers: int | None = None) -> ImportPlan:
+    """Read the exports and decide everything; nothing is written. Raises BadInputError for unusable input.
+
+    Rows are read on ``workers`` processes (default: one per core when there are more than
+    :data:`PARALLEL_ROWS` rows); the result is the same whatever the number.
+    """
     from ingest.load import DEFAULT_DATA_DIR
 
     folders = tuple(options.data) or (str(DEFAULT_DATA_DIR),)
@@ -119,15 +173,7 @@ def plan_import(files: Sequence[str | Path], options: ImportOptions, *, progress
     existing_edges = _existing_edges(folders)
     units = {t.path: t.units for t in inputs}
 
-    outcomes: list[RowOutcome] = []
-    facts: list[dict] = []
-    total = len(rows)
-    for done, row in enumerate(rows, 1):
-        outcome, values = _read_row(row, regions, classifier, units.get(row.file, {}))
-        outcomes.append(outcome)
-        facts.append(values)
-        if progress and (done % 500 == 0 or done == total):
-            progress(done, total)
+    outcomes, facts = _read_rows(rows, regions, classifier, units, progress=progress, workers=workers)
 
     tables = _decide(outcomes, facts, options, regions, known, existing_edges)
     counts = {
@@ -202,7 +248,7 @@ def _one_line(text: str) -> str:
 def _read_row(row: InputRow, regions: RegionIndex, classifier: SegmentClassifier,
               units: dict[str, str]) -> tuple[RowOutcome, dict]:
     """The fields of one row, parsed, placed and classified; problems name the column."""
-    v = {k: val for k, val in row.values.items() if not is_blank(val)}
+    v = row.values  # placeholders (-, 暂无 …) were dropped by the reader
     col = row.columns
     outcome = RowOutcome(row)
     name = _one_line(v.get("name", ""))
@@ -272,19 +318,13 @@ def _read_row(row: InputRow, regions: RegionIndex, classifier: SegmentClassifier
         facts["business_scope"] = v["scope"].strip()
     if "industry" in v:
         facts["industry"] = _one_line(v["industry"])
-        industry_codes = [c for c in _industry_codes(classifier, v["industry"])]
-        if industry_codes:
-            facts["industry_code"] = industry_codes[0]
+        known_codes = [c for c in classifier.codes_for(v["industry"]) if c in classifier.industry_names]
+        if known_codes:
+            facts["industry_code"] = known_codes[0]
     facts["short_name"] = _one_line(v.get("short_name", ""))
     facts["former_names"] = _one_line(v.get("former_names", ""))
     facts["website"] = _one_line(v.get("website", ""))
     return outcome, facts
-
-
-def _industry_codes(classifier: SegmentClassifier, text: str) -> list[str]:
-    from ingest.importer.segments import industry_codes
-
-    return [c for c in industry_codes(text, classifier._industry_by_name) if c in classifier.industry_names]
 
 
 def _decide(outcomes: list[RowOutcome], facts: list[dict], options: ImportOptions, regions: RegionIndex,
@@ -330,7 +370,7 @@ def _decide(outcomes: list[RowOutcome], facts: list[dict], options: ImportOption
                           and outcomes[i].placement.precision == "county"), first.placement)
         classification = first.classification
         for i in members[1:]:
-            outcomes[i].action = f"repeat of {Path(first.row.file).name} row {first.row.row} (collapsed)"
+            outcomes[i].action = f"repeat of {_file_name(first.row.file)} row {first.row.row} (collapsed)"
         code = next((outcomes[i].uscc for i in members if outcomes[i].uscc), "")
         match = known.match(uscc=code, name=first.name, short_name=str(merged.get("short_name", "")),
                             region=placement.code if placement else None, within=regions.within)
@@ -360,7 +400,7 @@ def _decide(outcomes: list[RowOutcome], facts: list[dict], options: ImportOption
         tables["registrations.csv"].append({
             "id": registration, "name": first.name, "uscc": code,
             **{k: merged.get(k, "") for k in _REGISTRATION_FIELDS},
-            "input_rows": "; ".join(f"{Path(outcomes[i].row.file).name}:{outcomes[i].row.row}" for i in members),
+            "input_rows": "; ".join(f"{_file_name(outcomes[i].row.file)}:{outcomes[i].row.row}" for i in members),
             **common})
         tables["has_registration.csv"].append({"from": enterprise, "to": registration, **common})
         if placement and placement.code:
@@ -375,6 +415,11 @@ def _decide(outcomes: list[RowOutcome], facts: list[dict], options: ImportOption
                     "main": "true" if rank == 0 else "false", "confidence": f"{match_.confidence:.3f}",
                     "evidence": "; ".join(match_.evidence)[:500], **common})
     return tables
+
+
+@lru_cache(maxsize=64)
+def _file_name(path: str) -> str:
+    return Path(path).name
 
 
 _REGISTRATION_FIELDS = ("registered_capital_wan", "capital_currency", "capital_as_written", "established", "status",

@@ -33,7 +33,13 @@ _UNIT = {None: 1.0, "万": 1.0, "亿": 10_000.0, "万亿": 100_000_000.0, "千":
 
 def is_blank(text: str) -> bool:
     """True for an empty cell and for the placeholders exports write instead (``-``, ``暂无`` …)."""
-    return normalise(text).lower() in _BLANKS
+    text = text.strip()
+    if not text:
+        return True
+    if len(text) > 8:  # every placeholder is short
+        return False
+    return text in _BLANKS or (text.isascii() and text.lower() in _BLANKS) or (
+        not text.isascii() and not text[0].isalpha() and normalise(text).lower() in _BLANKS)
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,7 @@ def write_review(plan: ImportPlan, path: Path) -> None:
     """``review.xlsx``: the review table (sheet 审核), and a sheet of the import's figures (说明)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("审核 review")
@@ -168,7 +168,6 @@ def write_review(plan: ImportPlan, path: Path) -> None:
     for index, width in enumerate([12, 18, 6, 30, 21, 34, 22, 10, 40, 34, 30, 60, 60, 30, 8]):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
 
     def text_cell(value: str, **style) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=neutralise(value))
@@ -179,8 +178,8 @@ def write_review(plan: ImportPlan, path: Path) -> None:
 
     sheet.append([text_cell(h, font=bold) for h in REVIEW_HEADERS])
     for row in review_rows(plan):
-        sheet.append([text_cell(value) if i not in (12, 13) else text_cell(value, alignment=wrap)
-                      for i, value in enumerate(row)])
+        # plain strings are written as text; neutralise() has put an apostrophe before any formula-like start
+        sheet.append([neutralise(value) for value in row])
     about = book.create_sheet("说明 about")
     counts = plan.counts
     lines = [("数据集 source", plan.options.source), ("数据日期 as_of", plan.options.as_of),

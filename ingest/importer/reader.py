@@ -262,14 +262,21 @@ def _table(shown: str, rows: Iterator[tuple[int, list[str]]], columns: ColumnMap
             continue
         empty_run = 0
         values, sources = {}, {}
+        size = len(cells)
         for target, indexes in mapping.items():
-            parts = [cells[i].strip() for i in indexes if i < len(cells) and not is_blank(cells[i])]
-            if not parts:
+            if len(indexes) == 1:
+                i = indexes[0]
+                if i < size and not is_blank(cells[i]):
+                    values[target] = cells[i].strip()
+                    sources[target] = header[i]
                 continue
-            # several columns for one field: industry levels and place names are joined, others take the first
+            used = [i for i in indexes if i < size and not is_blank(cells[i])]
+            if not used:
+                continue
+            # several columns for one field: industry levels and scope parts are joined, others take the first
+            parts = [cells[i].strip() for i in used]
             values[target] = " ".join(dict.fromkeys(parts)) if target in ("industry", "scope") else parts[0]
-            first = next(i for i in indexes if i < len(cells) and not is_blank(cells[i]))
-            sources[target] = header[first]
+            sources[target] = header[used[0]]
         if values:
             data.append(InputRow(shown, number, values, sources))
     return ExportTable(shown, header_row, {t: [header[i] for i in ix] for t, ix in mapping.items()}, ignored, units,

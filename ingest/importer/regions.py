@@ -111,6 +111,7 @@ class RegionIndex:
             towns.setdefault(county.parent or "", {}).setdefault(normalise(row["name"]), set()).add(county.code)
         self._towns = towns
         self._ancestors_cache: dict[str, tuple[str, ...]] = {}
+        self._read_cache: dict[str, _Reading] = {}
 
     @classmethod
     def load(cls, folders: Iterable[str | Path] | None = None) -> RegionIndex:
@@ -162,7 +163,15 @@ class RegionIndex:
     # -- text --------------------------------------------------------------------------------------
 
     def read(self, text: str) -> _Reading:
-        """The most precise region a text names, reading its place names left to right."""
+        """The most precise region a text names, reading its place names left to right (cached per text)."""
+        cached = self._read_cache.get(text)
+        if cached is None:
+            cached = self._read(text)
+            if len(self._read_cache) < 200_000:
+                self._read_cache[text] = cached
+        return cached
+
+    def _read(self, text: str) -> _Reading:
         text = normalise(text)
         reading = _Reading()
         context: str | None = None

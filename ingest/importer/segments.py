@@ -91,7 +91,7 @@ def scope_items(scope: str) -> list[str]:
     return items
 
 
-def industry_codes(text: str, names: dict[str, str]) -> list[str]:
+def industry_codes(text: str, names: dict[str, str] | LongestMatch) -> list[str]:
     """GB/T 4754 codes a text gives, as codes (C3444, 3444) or as names of the standard, most specific first.
 
     >>> industry_codes("制造业-通用设备制造业-液压动力机械及元件制造", {"液压动力机械及元件制造": "3444", "制造业": "C",
@@ -104,18 +104,13 @@ def industry_codes(text: str, names: dict[str, str]) -> list[str]:
         found.append(match.group(2))
         if match.group(1):
             found.append(match.group(1))
-    if names:
-        for hit in _names_scanner(tuple(sorted(names.items()))).find(plain):
-            found.append(hit.value)
+    scanner = names if isinstance(names, LongestMatch) else LongestMatch(names)
+    for hit in scanner.find(plain):
+        found.append(hit.value)
     for letter in re.findall(r"(?<![A-Za-z])([A-T])(?![A-Za-z0-9])", plain):
         found.append(letter)
     unique = list(dict.fromkeys(found))
     return sorted(unique, key=lambda code: -len(code) if code[0].isdigit() else 0)
-
-
-@lru_cache(maxsize=4)
-def _names_scanner(items: tuple[tuple[str, str], ...]) -> LongestMatch:
-    return LongestMatch(dict(items))
 
 
 @lru_cache(maxsize=1)
@@ -158,6 +153,8 @@ class SegmentClassifier:
                 self._crosswalk.setdefault(row["code"], []).append((row["segment"], float(row["weight"])))
         self.industry_names = industry_names  # code → name
         self._industry_by_name = {normalise(name): code for code, name in industry_names.items()}
+        self._industry_scanner = LongestMatch(self._industry_by_name)
+        self._codes_cache: dict[str, tuple[str, ...]] = {}
         scope = settings["scope"]
         self._making = tuple(scope["making"])
         self._trading = tuple(scope["trading"])
@@ -204,13 +201,22 @@ class SegmentClassifier:
             self._scope_cache[scope] = result
         return result
 
+    def codes_for(self, industry: str) -> tuple[str, ...]:
+        """The GB/T 4754 codes (known to the table) an industry text gives, most specific first; cached."""
+        cached = self._codes_cache.get(industry)
+        if cached is None:
+            cached = tuple(industry_codes(industry, self._industry_scanner))
+            if len(self._codes_cache) < 100_000:
+                self._codes_cache[industry] = cached
+        return cached
+
     def industry_evidence(self, industry: str) -> tuple[tuple[str, float, str], ...]:
         """(segment, score, evidence) from an industry text (codes or names); cached per distinct text."""
         cached = self._industry_cache.get(industry)
         if cached is not None:
             return cached
         result: tuple = ()
-        for code in industry_codes(industry, self._industry_by_name):
+        for code in self.codes_for(industry):
             for length in range(len(code), 1, -1) if code[0].isdigit() else (len(code),):
                 entries = self._crosswalk.get(code[:length])
                 if entries:
@@ -220,7 +226,8 @@ class SegmentClassifier:
                     break
             if result:
                 break
-        self._industry_cache[industry] = result
+        if len(self._industry_cache) < 100_000:
+            self._industry_cache[industry] = result
         return result
 
     def name_evidence(self, name: str) -> tuple[tuple[str, float, str], ...]:
@@ -248,7 +255,7 @@ class SegmentClassifier:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         matches = [SegmentMatch(segment, *self.segments[segment], round(score, 3),
                                 round(score / (score + decision["half"]), 3), tuple(evidence[segment]))
-                   for segment, score in ranked]
+                   for segment, score in ranked[:decision["max_segments"]]]
         best = matches[0]
         doubts = []
         assigned = tuple(m for m in matches[:decision["max_segments"]]
@@ -261,9 +268,11 @@ class SegmentClassifier:
             else:
                 doubts.append(f"weak evidence only (best {best.name} {best.confidence:.2f}): fits no segment")
             return Classification((), review, tuple(doubts))
-        rival = next((m for m in matches[1:] if m.chain != best.chain), None)
-        if rival and best.score - rival.score < decision["margin"] * best.score:
-            doubts.append(f"{best.name} and {rival.name} ({self.segments[rival.segment][1]}) are almost as likely")
+        rival = next(((segment, score) for segment, score in ranked[1:]
+                      if self.segments[segment][1] != best.chain), None)
+        if rival and best.score - rival[1] < decision["margin"] * best.score:
+            doubts.append(f"{best.name} and {self.segments[rival[0]][0]} ({self.segments[rival[0]][1]}) "
+                          "are almost as likely")
         return Classification(assigned, (), tuple(doubts))
 
 

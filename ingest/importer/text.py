@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -22,9 +23,18 @@ __all__ = ["normalise", "vocab_path", "read_vocab_csv", "read_vocab_toml", "Long
 T = TypeVar("T")
 
 
+#: characters NFKC changes that Chinese text contains (full-width forms, ideographic space, Latin-1 and
+#: general punctuation, enclosed and squared forms, compatibility ideographs): text without them is left alone
+_NEEDS_NFKC = re.compile("[\u00a0-\u00ff\u2000-\u206f\u2100-\u24ff\u2e80-\u2fdf\u3000\u3200-\u33ff"
+                         "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width letters, digits and brackets become ASCII), without any whitespace."""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split())
+    text = str(text)
+    if _NEEDS_NFKC.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
 
 
 def vocab_path(name: str):
