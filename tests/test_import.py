@@ -317,3 +317,20 @@ def test_two_codes_for_one_name_go_to_review_and_formulas_are_neutralised(run, t
 def test_import_output_builds_with_the_bundled_data_and_is_described(run, tmp_path):
     result = run("import", "enterprises", "--help")
     assert result.exit_code == 0 and "Example:" in result.output and "--columns" in result.output
+
+
+def test_an_uncalculated_formula_cell_is_reported_and_left_empty(run, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["企业名称", "所属区县", "注册资本", "经营范围"])
+    sheet.append(["常州虚构丙液压有限公司", "武进区", "=1000*2", "液压件制造"])  # a formula saved without its result
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    out = tmp_path / "out"
+    result = run("import", "enterprises", path, "--out", out, "--source", "f", "--as-of", "2026-11-30")
+    assert result.exit_code == 0, result.output
+    assert "formula.xlsx[Sheet]:2:注册资本:" in result.output
+    registration = _csv(out / "registrations.csv")[0]
+    assert registration["registered_capital_wan"] == "" and registration["name"] == "常州虚构丙液压有限公司"

@@ -251,6 +251,7 @@ def _read_row(row: InputRow, regions: RegionIndex, classifier: SegmentClassifier
     v = row.values  # placeholders (-, 暂无 …) were dropped by the reader
     col = row.columns
     outcome = RowOutcome(row)
+    outcome.problems.extend(row.problems)
     name = _one_line(v.get("name", ""))
     outcome.name = name
     facts: dict[str, object] = {}

@@ -16,7 +16,6 @@ is the company name. Every later row becomes an :class:`InputRow` with its file 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import re
 from collections.abc import Iterator
@@ -28,14 +27,15 @@ from ingest.importer.fields import is_blank
 from ingest.importer.text import normalise, read_vocab_toml
 from ingest.readers import detect_encoding
 
-__all__ = ["InputRow", "ExportTable", "read_export", "ColumnMap", "HEADER_SEARCH_ROWS", "MAX_EMPTY_RUN"]
+__all__ = ["InputRow", "ExportTable", "read_export", "ColumnMap", "HEADER_SEARCH_ROWS", "MAX_EMPTY_RUN",
+           "MAX_FILE_BYTES"]
 
 #: how many non-empty rows at the top of a sheet may come before the header row
 HEADER_SEARCH_ROWS = 30
 #: a run of this many empty rows ends a sheet (a sheet "used" down to row 1,048,576 is not read to its end)
 MAX_EMPTY_RUN = 1000
-#: the most bytes of a CSV file read at once
-_CHUNK = 1 << 20
+#: the largest export read (a CSV file is read whole; 1 GB holds millions of rows)
+MAX_FILE_BYTES = 1 << 30
 _UNIT_IN_HEADER = re.compile(r"\((?:单位[:：])?(万元|万|亿元|元|人|万美元)\)$")
 
 
@@ -47,6 +47,7 @@ class InputRow:
     row: int
     values: dict[str, str]
     columns: dict[str, str]  # field → the header of the column its value came from
+    problems: tuple[str, ...] = ()  # cells of mapped columns that could not be read, as "[column] reason"
 
 
 @dataclass(frozen=True)
@@ -113,12 +114,14 @@ def read_export(path: str | Path, columns: ColumnMap | None = None) -> list[Expo
     Raises :class:`BadInputError` for an empty file, a file that is not text or a workbook, and a
     file in which no sheet has a recognisable header row.
     """
+    from ingest.inputs import check_input_file
+
     path = Path(path)
     columns = columns or ColumnMap()
     shown = str(path)
-    if not path.is_file():
-        raise BadInputError([InputProblem(shown, None, None, "no such file", "check the path")])
-    head = path.open("rb").read(8)
+    check_input_file(path, max_bytes=MAX_FILE_BYTES, what="export")
+    with path.open("rb") as handle:
+        head = handle.read(8)
     if path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
         tables = [_table(f"{shown}[{sheet}]", rows, columns) for sheet, rows in _xlsx_sheets(path)]
         found = [t for t in tables if t is not None]
@@ -174,46 +177,29 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                                           "save it again as CSV UTF-8 from Excel or WPS")]) from None
 
 
+class _Unreadable(str):
+    """An empty cell text that remembers why the cell could not be read (a formula never calculated, #N/A)."""
+
+    reason: str = ""
+
+
 def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, list[str]]]]]:
-    """(sheet name, rows) of a workbook, read in read-only (streaming) mode with typed cells as text."""
-    import zipfile
+    """(sheet name, rows) of a workbook, streamed by the project's bounded reader (ingest/xlsx.py), cells as text."""
+    from ingest.xlsx import UnreadableCell, cell_text, iter_xlsx_rows, xlsx_sheet_names
 
-    from openpyxl import load_workbook
+    def text(value) -> str:
+        if isinstance(value, UnreadableCell):
+            marker = _Unreadable("")
+            marker.reason = value.reason
+            return marker
+        return cell_text(value)
 
-    shown = str(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise BadInputError([InputProblem(shown, None, None, f"not a readable .xlsx workbook ({error})",
-                                          "open it in Excel or WPS and save it again as .xlsx")]) from None
-    except Exception as error:  # openpyxl raises many types for a broken file
-        raise BadInputError([InputProblem(shown, None, None, f"not a readable .xlsx workbook ({error})",
-                                          "open it in Excel or WPS and save it again as .xlsx")]) from None
+    def rows(sheet: str) -> Iterator[tuple[int, list[str]]]:
+        for row in iter_xlsx_rows(path, sheet=sheet):
+            yield row.number, [text(v) for v in row.cells]
 
-    def rows(sheet) -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield number, [_cell_text(v) for v in values]
-
-    try:
-        for sheet in book.worksheets:
-            yield sheet.title, rows(sheet)
-    finally:
-        book.close()
-
-
-def _cell_text(value) -> str:
-    """A typed cell as the text people would type: dates as YYYY-MM-DD, whole numbers without ``.0``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
+    for sheet in xlsx_sheet_names(path):
+        yield sheet, rows(sheet)
 
 
 def _table(shown: str, rows: Iterator[tuple[int, list[str]]], columns: ColumnMap) -> ExportTable | None:
@@ -253,6 +239,7 @@ def _table(shown: str, rows: Iterator[tuple[int, list[str]]], columns: ColumnMap
         if unit:
             units[target] = unit.group(1)
     data: list[InputRow] = []
+    mapped_columns = sorted(i for indexes in mapping.values() for i in indexes)
     empty_run = 0
     for number, cells in rows:
         if not any(c.strip() for c in cells):
@@ -262,6 +249,8 @@ def _table(shown: str, rows: Iterator[tuple[int, list[str]]], columns: ColumnMap
             continue
         empty_run = 0
         values, sources = {}, {}
+        unreadable = tuple(f"[{header[i]}] {cells[i].reason}; left empty" for i in mapped_columns
+                           if i < len(cells) and isinstance(cells[i], _Unreadable))
         size = len(cells)
         for target, indexes in mapping.items():
             if len(indexes) == 1:
@@ -278,6 +267,6 @@ def _table(shown: str, rows: Iterator[tuple[int, list[str]]], columns: ColumnMap
             values[target] = " ".join(dict.fromkeys(parts)) if target in ("industry", "scope") else parts[0]
             sources[target] = header[used[0]]
         if values:
-            data.append(InputRow(shown, number, values, sources))
+            data.append(InputRow(shown, number, values, sources, unreadable))
     return ExportTable(shown, header_row, {t: [header[i] for i in ix] for t, ix in mapping.items()}, ignored, units,
                        data)
