@@ -157,37 +157,23 @@ def _review_row(outcome: RowOutcome, plan: ImportPlan) -> list[str]:
 
 
 def write_review(plan: ImportPlan, path: Path) -> None:
-    """``review.xlsx``: the review table (sheet 审核), and a sheet of the import's figures (说明)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """``review.xlsx``: the review table (sheet 审核), and a sheet of the import's figures (说明).
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("审核 review")
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate([12, 18, 6, 30, 21, 34, 22, 10, 40, 34, 30, 60, 60, 30, 8]):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    bold = Font(bold=True)
+    Every cell is text (an inline string, never evaluated); formula-like starts also get an apostrophe,
+    so that the text stays inert when copied into another sheet or saved as CSV.
+    """
+    from ingest.importer.review_xlsx import write_text_workbook
 
-    def text_cell(value: str, **style) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=neutralise(value))
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        for key, setting in style.items():
-            setattr(cell, key, setting)
-        return cell
-
-    sheet.append([text_cell(h, font=bold) for h in REVIEW_HEADERS])
-    for row in review_rows(plan):
-        # plain strings are written as text; neutralise() has put an apostrophe before any formula-like start
-        sheet.append([neutralise(value) for value in row])
-    about = book.create_sheet("说明 about")
     counts = plan.counts
-    lines = [("数据集 source", plan.options.source), ("数据日期 as_of", plan.options.as_of),
-             ("文件 files", "; ".join(f"{t.path} (header row {t.header_row})" for t in plan.inputs)),
-             *((f"{k}", str(v)) for k, v in counts.items()),
-             ("读法 how to read", "One row per input row, doubtful rows first: held/skipped, then rows with problems, "
-                                  "then doubtful region or segment, then rows that fit no segment. Fix the export (or "
-                                  "add terms to the vocabularies, docs/import.md) and import again.")]
-    for key, value in lines:
-        about.append([text_cell(key, font=bold), text_cell(value)])
-    book.save(path)
+    about = [["项目 item", "值 value"], ["数据集 source", plan.options.source], ["数据日期 as_of", plan.options.as_of],
+             ["文件 files", "; ".join(f"{t.path} (header row {t.header_row})" for t in plan.inputs)],
+             *([key, str(value)] for key, value in counts.items()),
+             ["读法 how to read", "One row per input row, doubtful rows first: held/skipped, then rows with problems, "
+                                 "then doubtful region or segment, then rows that fit no segment. Fix the export (or "
+                                 "add terms to the vocabularies, docs/import.md) and import again."]]
+    review = ([neutralise(v) for v in row] for row in [REVIEW_HEADERS, *review_rows(plan)])
+    write_text_workbook(path, [("审核 review", _WIDTHS, review),
+                               ("说明 about", [24, 100], ([neutralise(v) for v in row] for row in about))])
+
+
+_WIDTHS = [12, 18, 6, 30, 21, 34, 22, 10, 40, 34, 30, 60, 60, 30, 8]
