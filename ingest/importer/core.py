@@ -201,8 +201,6 @@ def _split_problem(problem: str) -> tuple[str | None, str]:
 
 
 def _check_options(options: ImportOptions, folders: Iterable[str]) -> None:
-    import csv
-
     problems = []
     if not SOURCE_ID_PATTERN.match(options.source or ""):
         problems.append(InputProblem("--source", None, None, f"not a usable dataset id: {options.source!r}",
@@ -212,33 +210,25 @@ def _check_options(options: ImportOptions, folders: Iterable[str]) -> None:
     except ValueError as error:
         problems.append(InputProblem("--as-of", None, None, f"{options.as_of!r}: {error}",
                                      "give the export's date, e.g. 2026-11-30"))
+    from ingest.importer.folders import table_rows
+
     for folder in folders:
-        path = Path(folder)
-        if not path.is_dir():
-            problems.append(InputProblem(str(path), None, None, "no such data folder", "pass --data with a folder of tables"))
-            continue
-        sources = path / "sources.csv"
-        if sources.exists():
-            with open(sources, encoding="utf-8-sig", newline="") as handle:
-                if any(row.get("id") == options.source for row in csv.DictReader(handle)):
-                    problems.append(InputProblem(str(sources), None, "id",
-                                                 f"the source {options.source!r} is already defined there",
-                                                 "give this dataset its own --source id"))
+        if not Path(folder).is_dir():
+            problems.append(InputProblem(str(folder), None, None, "no such data folder",
+                                         "pass --data with a folder of tables"))
+        elif any(row.get("id") == options.source for row in table_rows([folder], "sources.csv")):
+            problems.append(InputProblem(str(Path(folder) / "sources.csv"), None, "id",
+                                         f"the source {options.source!r} is already defined there",
+                                         "give this dataset its own --source id"))
     if problems:
         raise BadInputError(problems, hint="nothing was written")
 
 
 def _existing_edges(folders: Iterable[str]) -> dict[str, set[tuple[str, str]]]:
-    import csv
+    from ingest.importer.folders import table_rows
 
-    edges: dict[str, set[tuple[str, str]]] = {"operates_in.csv": set(), "located_in.csv": set()}
-    for folder in folders:
-        for table, pairs in edges.items():
-            path = Path(folder) / table
-            if path.exists():
-                with open(path, encoding="utf-8-sig", newline="") as handle:
-                    pairs.update((row["from"], row["to"]) for row in csv.DictReader(handle))
-    return edges
+    return {table: {(row["from"], row["to"]) for row in table_rows(folders, table)}
+            for table in ("operates_in.csv", "located_in.csv")}
 
 
 def _one_line(text: str) -> str:

@@ -24,7 +24,6 @@ True
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -296,18 +295,11 @@ def _uscc_area(uscc: str) -> str | None:
 
 @lru_cache(maxsize=4)
 def _load(folders: tuple[str, ...]) -> RegionIndex:
-    rows: dict[str, dict] = {}
+    from ingest.importer.folders import table_rows
+
+    rows = {row["code"]: row for row in table_rows(folders, "regions.csv")}
     parents: dict[str, str] = {}
-    for folder in folders:
-        for name, target in (("regions.csv", rows), ("within.csv", None)):
-            path = Path(folder) / name
-            if not path.exists():
-                continue
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                for row in csv.DictReader(handle):
-                    if target is not None:
-                        target[row["code"]] = row
-                    else:
-                        parents.setdefault(row["from"], row["to"])
+    for row in table_rows(folders, "within.csv"):
+        parents.setdefault(row["from"], row["to"])
     return RegionIndex(Region(code, row["name"], row.get("short_name") or "", row["level"], parents.get(code))
                        for code, row in rows.items())

@@ -21,7 +21,6 @@ True
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -117,19 +116,13 @@ class KnownEnterprises:
     @classmethod
     def load(cls, folders: Iterable[str | Path]) -> KnownEnterprises:
         """The enterprises of the data folders (``enterprises.csv`` with ``located_in.csv``)."""
-        rows: list[dict] = []
+        from ingest.importer.folders import table_rows
+
+        folders = list(folders)
+        rows = list(table_rows(folders, "enterprises.csv"))
         regions: dict[str, list[str]] = {}
-        for folder in folders:
-            for table, sink in (("enterprises.csv", rows), ("located_in.csv", None)):
-                path = Path(folder) / table
-                if not path.exists():
-                    continue
-                with open(path, encoding="utf-8-sig", newline="") as handle:
-                    for row in csv.DictReader(handle):
-                        if sink is not None:
-                            sink.append(row)
-                        else:
-                            regions.setdefault(row["from"], []).append(row["to"])
+        for row in table_rows(folders, "located_in.csv"):
+            regions.setdefault(row["from"], []).append(row["to"])
         return cls(KnownEnterprise(row["id"], row["name"], tuple(a for a in (row.get("aliases") or "").split("|") if a),
                                    (row.get("uscc") or "").strip(), tuple(regions.get(row["id"], ())))
                    for row in rows)

@@ -278,21 +278,12 @@ class SegmentClassifier:
 
 @lru_cache(maxsize=4)
 def _load(folders: tuple[str, ...]) -> SegmentClassifier:
-    import csv
+    from ingest.importer.folders import table_rows
 
-    segments: dict[str, list[str]] = {}
-    chains: dict[str, str] = {}
-    chain_names: dict[str, str] = {}
-    for folder in folders:
-        for table, handler in (("segments.csv", lambda r: segments.__setitem__(r["id"], [r["name"], ""])),
-                               ("segment_of.csv", lambda r: chains.__setitem__(r["from"], r["to"])),
-                               ("chains.csv", lambda r: chain_names.__setitem__(r["id"], r["name"]))):
-            path = Path(folder) / table
-            if path.exists():
-                with open(path, encoding="utf-8-sig", newline="") as handle:
-                    for row in csv.DictReader(handle):
-                        handler(row)
-    named = {seg: (name, chain_names.get(chains.get(seg, ""), chains.get(seg, ""))) for seg, (name, _) in segments.items()}
+    chains = {row["from"]: row["to"] for row in table_rows(folders, "segment_of.csv")}
+    chain_names = {row["id"]: row["name"] for row in table_rows(folders, "chains.csv")}
+    named = {row["id"]: (row["name"], chain_names.get(chains.get(row["id"], ""), chains.get(row["id"], "")))
+             for row in table_rows(folders, "segments.csv")}
     industry_names = {row["code"]: row["name"] for row in read_vocab_csv("gbt4754.csv")}
     return SegmentClassifier(named, read_vocab_toml("segment_terms.toml"), read_vocab_csv("industry_segments.csv"),
                              industry_names, read_vocab_toml("classify.toml"))
