@@ -334,3 +334,17 @@ def test_an_uncalculated_formula_cell_is_reported_and_left_empty(run, tmp_path):
     assert "formula.xlsx[Sheet]:2:注册资本:" in result.output
     registration = _csv(out / "registrations.csv")[0]
     assert registration["registered_capital_wan"] == "" and registration["name"] == "常州虚构丙液压有限公司"
+
+
+def test_imported_facts_survive_the_rdf_round_trip(persona):
+    """Registration nodes and the new OPERATES_IN properties are covered by the ontology and the RDF mapping."""
+    from chainkg.cli import cli
+    from graph.embedded import EmbeddedStore
+
+    folder, _, runner = persona
+    exported = runner.invoke(cli, ["-q", "--home", str(folder / "home"), "export", "rdf", "--format", "nt",
+                                   "--out", str(folder / "g.nt"), "--check"])
+    assert exported.exit_code == 0, exported.output
+    imported = runner.invoke(cli, ["-q", "--home", str(folder / "rdf-home"), "import", "rdf", str(folder / "g.nt")])
+    assert imported.exit_code == 0, imported.output
+    assert EmbeddedStore.open(folder / "rdf-home").info().digest == EmbeddedStore.open(folder / "home").info().digest
