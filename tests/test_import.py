@@ -348,3 +348,17 @@ def test_imported_facts_survive_the_rdf_round_trip(persona):
     imported = runner.invoke(cli, ["-q", "--home", str(folder / "rdf-home"), "import", "rdf", str(folder / "g.nt")])
     assert imported.exit_code == 0, imported.output
     assert EmbeddedStore.open(folder / "rdf-home").info().digest == EmbeddedStore.open(folder / "home").info().digest
+
+
+def test_a_second_list_layered_on_the_first_merges_into_it(run, tmp_path):
+    rows = [r for r in HELD_OUT if r["style"] == "gsxt"][:5]
+    first = write_style("gsxt", rows, tmp_path)
+    out1, out2 = tmp_path / "one", tmp_path / "two"
+    assert run("-q", "import", "enterprises", first, "--out", out1, "--source", "s1", "--as-of", "2026-01-31").exit_code == 0
+    second = write_style("tjml", [{**r, "style": "tjml"} for r in rows], tmp_path)
+    result = run("-q", "import", "enterprises", second, "--out", out2, "--source", "s2", "--as-of", "2026-11-30",
+                 "--data", DATA, "--data", out1, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["counts"]["merged"] == 5 and _csv(out2 / "enterprises.csv") == []
+    built = run("-q", "--home", tmp_path / "home", "build", "--data", DATA, "--data", out1, "--data", out2)
+    assert built.exit_code == 0, built.output
