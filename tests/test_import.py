@@ -185,14 +185,10 @@ def test_held_out_reads_every_style_and_encoding(held_out):
 # -- bad input: exit code 2, a clear message, nothing written ----------------------------------------
 
 def _junk_sheet(path: Path) -> Path:
-    """A workbook whose only sheet is 1,000,000 empty rows (a formatted column reaching row 1,000,000)."""
-    from openpyxl import Workbook
+    """A workbook whose only sheet is 1,000,000 empty rows (``<row r="…"></row>``, as formatting leaves them)."""
+    from ingest.importer.review_xlsx import write_text_workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Sheet1")
-    for _ in range(1_000_000):
-        sheet.append([None])
-    book.save(path)
+    write_text_workbook(str(path), [("Sheet1", [10], ([""] for _ in range(1_000_000)))])
     return path
 
 
