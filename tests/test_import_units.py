@@ -1,4 +1,4 @@
-"""Pieces of the importer: values, regions, segments, resolution, the region table, parallel reading."""
+"""Pieces of the importer: values, regions, segments, resolution, the region table."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from import_exports import read_fixture, write_style
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -162,14 +161,3 @@ def test_resolution_against_the_bundled_enterprises(name, short, region, key):
     known = KnownEnterprises.load([ROOT / "data"])
     match = known.match(uscc="", name=name, short_name=short, region=region, within=RegionIndex.load().within)
     assert (match.key if match else None) == key
-
-
-def test_parallel_reading_gives_the_same_plan(tmp_path):
-    from ingest.importer.core import ImportOptions, plan_import
-
-    rows = read_fixture("heldout.csv")
-    files = [write_style(style, [r for r in rows if r["style"] == style], tmp_path) for style in ("qcc", "gsxt")]
-    options = ImportOptions(source="p", as_of="2026-11-30")
-    one = plan_import(files, options, workers=1)
-    two = plan_import(files, options, workers=2)
-    assert one.tables == two.tables and [o.action for o in one.outcomes] == [o.action for o in two.outcomes]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from chainkg.errors import BadInputError, InputProblem
 from graph.identifiers import slugify, stable_id, uscc_problem
-from ingest.importer.fields import is_blank, parse_capital, parse_headcount, parse_status
+from ingest.importer.fields import parse_capital, parse_day, parse_headcount, parse_status
 from ingest.importer.reader import ColumnMap, ExportTable, InputRow, read_export
 from ingest.importer.regions import Placement, RegionIndex
 from ingest.importer.resolve import KnownEnterprises, is_branch, name_key, short_form
@@ -91,63 +91,30 @@ class ImportPlan:
 
 
 _USCC_CLEAN = re.compile(r"\s+")
-#: from this many rows on, rows are read on one process per core
-PARALLEL_ROWS = 20_000
-_CHUNK_ROWS = 2_000
-_WORKER_STATE: dict = {}
 
 
 def _read_rows(rows: list[InputRow], regions: RegionIndex, classifier: SegmentClassifier,
-               units: dict[str, dict[str, str]], *, progress: Progress | None, workers: int | None
-               ) -> tuple[list[RowOutcome], list[dict]]:
-    """Every row read, placed and classified, in input order; on several processes for large inputs."""
-    import os
+               units: dict[str, dict[str, str]], *, progress: Progress | None) -> tuple[list[RowOutcome], list[dict]]:
+    """Every row read, placed and classified, in input order.
 
-    total = len(rows)
-    if workers is None:
-        workers = (os.cpu_count() or 1) if total >= PARALLEL_ROWS else 1
+    One process: the work per row is a fraction of a millisecond, and handing rows and their
+    decisions to other processes costs as much as it saves (measured, docs/import.md).
+    """
     outcomes: list[RowOutcome] = []
     facts: list[dict] = []
-    if workers <= 1:
-        for done, row in enumerate(rows, 1):
-            outcome, values = _read_row(row, regions, classifier, units.get(row.file, {}))
-            outcomes.append(outcome)
-            facts.append(values)
-            if progress and (done % 500 == 0 or done == total):
-                progress(done, total)
-        return outcomes, facts
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _WORKER_STATE.update(regions=regions, classifier=classifier, units=units)  # inherited by the forked workers
-    chunks = [rows[at:at + _CHUNK_ROWS] for at in range(0, total, _CHUNK_ROWS)]
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = 0
-            for part in pool.map(_read_chunk, chunks):
-                for outcome, values in part:
-                    outcomes.append(outcome)
-                    facts.append(values)
-                done += len(part)
-                if progress:
-                    progress(done, total)
-    finally:
-        _WORKER_STATE.clear()
+    total = len(rows)
+    for done, row in enumerate(rows, 1):
+        outcome, values = _read_row(row, regions, classifier, units.get(row.file, {}))
+        outcomes.append(outcome)
+        facts.append(values)
+        if progress and (done % 500 == 0 or done == total):
+            progress(done, total)
     return outcomes, facts
 
 
-def _read_chunk(rows: list[InputRow]) -> list[tuple[RowOutcome, dict]]:
-    state = _WORKER_STATE
-    return [_read_row(row, state["regions"], state["classifier"], state["units"].get(row.file, {})) for row in rows]
-
-
-def plan_import(files: Sequence[str | Path], options: ImportOptions, *, progress: Progress | None = None,
-                workers: int | None = None) -> ImportPlan:
-    """Read the exports and decide everything; nothing is written. Raises BadInputError for unusable input.
-
-    Rows are read on ``workers`` processes (default: one per core when there are more than
-    :data:`PARALLEL_ROWS` rows); the result is the same whatever the number.
-    """
+def plan_import(files: Sequence[str | Path], options: ImportOptions, *, progress: Progress | None = None
+                ) -> ImportPlan:
+    """Read the exports and decide everything; nothing is written. Raises BadInputError for unusable input."""
     from ingest.load import DEFAULT_DATA_DIR
 
     folders = tuple(options.data) or (str(DEFAULT_DATA_DIR),)
@@ -173,7 +140,7 @@ def plan_import(files: Sequence[str | Path], options: ImportOptions, *, progress
     existing_edges = _existing_edges(folders)
     units = {t.path: t.units for t in inputs}
 
-    outcomes, facts = _read_rows(rows, regions, classifier, units, progress=progress, workers=workers)
+    outcomes, facts = _read_rows(rows, regions, classifier, units, progress=progress)
 
     tables = _decide(outcomes, facts, options, regions, known, existing_edges)
     counts = {
@@ -275,7 +242,7 @@ def _read_row(row: InputRow, regions: RegionIndex, classifier: SegmentClassifier
         facts["capital_as_written"] = _one_line(v["registered_capital"])
     if "established" in v:
         try:
-            facts["established"] = parse_date(v["established"], serials=True)
+            facts["established"] = parse_day(v["established"])
         except ValueError as error:
             outcome.problems.append(f"[{col['established']}] {v['established']!r}: {error}; left empty")
     if "status" in v:

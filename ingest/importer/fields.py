@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.importer.text import normalise, read_vocab_csv
-from ingest.values import normalise_digits, parse_float, parse_int
+from ingest.values import normalise_digits, parse_date, parse_float, parse_int
 
-__all__ = ["Capital", "Headcount", "Status", "parse_capital", "parse_headcount", "parse_status", "is_blank"]
+__all__ = ["Capital", "Headcount", "Status", "parse_capital", "parse_headcount", "parse_status", "parse_day",
+           "is_blank"]
 
 #: what exports write for "no value"
 _BLANKS = {"", "-", "--", "—", "——", "/", "无", "暂无", "未公开", "null", "none", "nan", "n/a", "na", "未知", "不详"}
@@ -72,6 +73,7 @@ def _currencies() -> list[tuple[str, str]]:
     return sorted(rows, key=lambda row: -len(row[0]))
 
 
+@lru_cache(maxsize=65536)
 def parse_capital(text: str, *, unit_in_header: str | None = None, currency: str = "") -> Capital:
     """Registered capital from what an export writes; raises ValueError saying what is missing.
 
@@ -118,6 +120,13 @@ def _currency_of(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def parse_day(text: str) -> str:
+    """A date as YYYY-MM-DD (:func:`ingest.values.parse_date`, Excel serials accepted), cached per distinct text."""
+    return parse_date(text, serials=True)
+
+
+@lru_cache(maxsize=65536)
 def parse_headcount(text: str) -> Headcount:
     """People: ``58``, ``58人``, ``50-99人``, ``50~99``, ``少于50人``, ``1000人以上``, ``10000+``.
 
@@ -146,6 +155,7 @@ def _statuses() -> dict[str, Status]:
     return {normalise(r["as_written"]): Status(r["status"], r["active"] == "true") for r in read_vocab_csv("status.csv")}
 
 
+@lru_cache(maxsize=4096)
 def parse_status(text: str) -> Status:
     """The schema's status for what an export writes (``vocab/status.csv``); ValueError when unknown.
 
