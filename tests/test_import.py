@@ -358,3 +358,11 @@ def test_a_second_list_layered_on_the_first_merges_into_it(run, tmp_path):
     assert json.loads(result.output)["counts"]["merged"] == 5 and _csv(out2 / "enterprises.csv") == []
     built = run("-q", "--home", tmp_path / "home", "build", "--data", DATA, "--data", out1, "--data", out2)
     assert built.exit_code == 0, built.output
+
+
+def test_progress_goes_to_stderr_unless_quiet(run, tmp_path):
+    export = write_style("gsxt", [r for r in HELD_OUT if r["style"] == "gsxt"][:2], tmp_path)
+    loud = run("import", "enterprises", export, "--out", tmp_path / "a", "--source", "p1", "--as-of", "2026-11-30")
+    assert loud.exit_code == 0 and "importing rows" in loud.stderr and "importing rows" not in loud.stdout
+    quiet = run("-q", "import", "enterprises", export, "--out", tmp_path / "b", "--source", "p2", "--as-of", "2026-11-30")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
