@@ -116,10 +116,9 @@ def _one_line(text: str) -> str:
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([["" if (value := row.get(k)) is None else value for k in columns] for row in rows])
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
