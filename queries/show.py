@@ -17,7 +17,7 @@ import pandas as pd
 from chainkg.errors import NotFoundError
 from graph.store import GraphStore, _plain
 
-__all__ = ["describe", "KINDS"]
+__all__ = ["describe", "KINDS", "LOCATION_TYPES"]
 
 #: the words ``chainkg show`` takes, and the labels they mean
 KINDS = {
@@ -28,7 +28,13 @@ KINDS = {
     "technology": "Technology",
     "region": "Region",
     "source": "Source",
+    "platform": "Platform",
+    "park": "Park",
+    "project": "Project",
 }
+#: the relationship type that says where a node of each label is
+LOCATION_TYPES = {"Enterprise": "LOCATED_IN", "Platform": "PLATFORM_LOCATED_IN", "Park": "PARK_LOCATED_IN",
+                  "Project": "PROJECT_LOCATED_IN"}
 
 
 def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dict[str, Any]:
@@ -75,10 +81,14 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
             relations.setdefault(rel, {"out": [], "in": []})[direction] = listed
     view = {"label": label, "key": match.key, "matched": match.matched, "node": node,
             "relations": relations, "totals": totals}
+    located = relations.get(LOCATION_TYPES.get(label, ""), {}).get("out", [])
+    parks = relations.get("AT_PARK", {}).get("out", [])
+    if not located and parks:  # a project is where its park is
+        located = [{"key": r["to"]} for r in store.edges_where("PARK_LOCATED_IN", "from", [parks[0]["key"]])
+                   .to_dict("records")]
+    if located:
+        view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(located[0]["key"])]
     if label == "Enterprise":
-        located = relations.get("LOCATED_IN", {}).get("out", [])
-        if located:
-            view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(located[0]["key"])]
         view["chains"] = _chains_of_segments(store, [s["key"] for s in relations.get("OPERATES_IN", {}).get("out", [])])
         view["registrations"] = _registrations(store, [r["key"] for r in relations.get("HAS_REGISTRATION", {}).get("out", [])])
     if label == "Region":

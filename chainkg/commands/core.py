@@ -67,7 +67,8 @@ def stats(app: AppContext, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region", "source"]))
+@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region", "source",
+                                          "platform", "park", "project"]))
 @click.argument("name")
 @format_option("table", "json")
 @click.option("--limit", default=50, show_default=True, help="neighbours listed per relationship type")
@@ -79,6 +80,8 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
     Examples:
       chainkg show enterprise 恒立液压
       chainkg show cluster 高端装备 --format json
+      chainkg show platform 江南石墨烯研究院
+      chainkg show park 武进国家高新区
     """
     from queries.show import describe
 
@@ -119,7 +122,8 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region"]))
+@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region",
+                                          "platform", "park", "project"]))
 @click.argument("text", default="")
 @click.option("--limit", default=30, show_default=True)
 @pass_app

@@ -19,6 +19,10 @@ UNWIND [
   ['node', 'Technology', COUNT { MATCH (:Technology) }],
   ['node', 'Enterprise', COUNT { MATCH (:Enterprise) }],
   ['node', 'Registration', COUNT { MATCH (:Registration) }],
+  ['node', 'Platform', COUNT { MATCH (:Platform) }],
+  ['node', 'Park', COUNT { MATCH (:Park) }],
+  ['node', 'Project', COUNT { MATCH (:Project) }],
+  ['node', 'MechanismItem', COUNT { MATCH (:MechanismItem) }],
   ['relationship', 'IN_PLAN', COUNT { MATCH ()-[:IN_PLAN]->() }],
   ['relationship', 'IN_CLUSTER', COUNT { MATCH ()-[:IN_CLUSTER]->() }],
   ['relationship', 'SEGMENT_OF', COUNT { MATCH ()-[:SEGMENT_OF]->() }],
@@ -34,6 +38,20 @@ UNWIND [
   ['relationship', 'SUPPLIES', COUNT { MATCH ()-[:SUPPLIES]->() }],
   ['relationship', 'LOCATED_IN', COUNT { MATCH ()-[:LOCATED_IN]->() }],
   ['relationship', 'HAS_REGISTRATION', COUNT { MATCH ()-[:HAS_REGISTRATION]->() }],
-  ['relationship', 'WITHIN', COUNT { MATCH ()-[:WITHIN]->() }]
+  ['relationship', 'WITHIN', COUNT { MATCH ()-[:WITHIN]->() }],
+  ['relationship', 'KEY_ENTERPRISE_OF', COUNT { MATCH ()-[:KEY_ENTERPRISE_OF]->() }],
+  ['relationship', 'SERVES', COUNT { MATCH ()-[:SERVES]->() }],
+  ['relationship', 'SUPPORTS', COUNT { MATCH ()-[:SUPPORTS]->() }],
+  ['relationship', 'WORKS_ON', COUNT { MATCH ()-[:WORKS_ON]->() }],
+  ['relationship', 'RUNS', COUNT { MATCH ()-[:RUNS]->() }],
+  ['relationship', 'PLATFORM_LOCATED_IN', COUNT { MATCH ()-[:PLATFORM_LOCATED_IN]->() }],
+  ['relationship', 'FOCUSES_ON', COUNT { MATCH ()-[:FOCUSES_ON]->() }],
+  ['relationship', 'PARK_LOCATED_IN', COUNT { MATCH ()-[:PARK_LOCATED_IN]->() }],
+  ['relationship', 'INVESTED_BY', COUNT { MATCH ()-[:INVESTED_BY]->() }],
+  ['relationship', 'IN_CHAIN', COUNT { MATCH ()-[:IN_CHAIN]->() }],
+  ['relationship', 'FOR_SEGMENT', COUNT { MATCH ()-[:FOR_SEGMENT]->() }],
+  ['relationship', 'AT_PARK', COUNT { MATCH ()-[:AT_PARK]->() }],
+  ['relationship', 'PROJECT_LOCATED_IN', COUNT { MATCH ()-[:PROJECT_LOCATED_IN]->() }],
+  ['relationship', 'ITEM_OF', COUNT { MATCH ()-[:ITEM_OF]->() }]
 ] AS entry
 RETURN entry[0] AS kind, entry[1] AS name, entry[2] AS count

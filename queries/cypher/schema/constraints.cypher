@@ -18,6 +18,10 @@ CREATE CONSTRAINT segment_id_unique IF NOT EXISTS FOR (n:Segment) REQUIRE n.id I
 CREATE CONSTRAINT technology_id_unique IF NOT EXISTS FOR (n:Technology) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT enterprise_id_unique IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT registration_id_unique IF NOT EXISTS FOR (n:Registration) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT platform_id_unique IF NOT EXISTS FOR (n:Platform) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT park_id_unique IF NOT EXISTS FOR (n:Park) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT project_id_unique IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT mechanismitem_id_unique IF NOT EXISTS FOR (n:MechanismItem) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT chainkgbuild_id_unique IF NOT EXISTS FOR (n:ChainkgBuild) REQUIRE n.id IS UNIQUE;
 CREATE TEXT INDEX region_name_text IF NOT EXISTS FOR (n:Region) ON (n.name);
 CREATE TEXT INDEX plan_name_text IF NOT EXISTS FOR (n:Plan) ON (n.name);
@@ -29,3 +33,6 @@ CREATE TEXT INDEX enterprise_name_text IF NOT EXISTS FOR (n:Enterprise) ON (n.na
 CREATE INDEX enterprise_uscc IF NOT EXISTS FOR (n:Enterprise) ON (n.uscc);
 CREATE TEXT INDEX registration_name_text IF NOT EXISTS FOR (n:Registration) ON (n.name);
 CREATE INDEX registration_uscc IF NOT EXISTS FOR (n:Registration) ON (n.uscc);
+CREATE TEXT INDEX platform_name_text IF NOT EXISTS FOR (n:Platform) ON (n.name);
+CREATE TEXT INDEX park_name_text IF NOT EXISTS FOR (n:Park) ON (n.name);
+CREATE TEXT INDEX project_name_text IF NOT EXISTS FOR (n:Project) ON (n.name);
