@@ -90,9 +90,19 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
         view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(located[0]["key"])]
     if label == "Enterprise":
         view["chains"] = _chains_of_segments(store, [s["key"] for s in relations.get("OPERATES_IN", {}).get("out", [])])
+        view["registrations"] = _registrations(store, [r["key"] for r in relations.get("HAS_REGISTRATION", {}).get("out", [])])
     if label == "Region":
         view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(match.key)]
     return view
+
+
+def _registrations(store: GraphStore, keys: list[str]) -> list[dict[str, Any]]:
+    """The registration records (facts a dataset brings: capital, dates, status …) with their source, newest first."""
+    if not keys or "Registration" not in store.schema.labels:
+        return []
+    records = [{k: v for k, v in _clean(row).items() if v is not None}
+               for row in store.nodes_where("Registration", keys).to_dict("records")]
+    return sorted(records, key=lambda r: (str(r.get("as_of", "")), str(r.get("source", ""))), reverse=True)
 
 
 def _chains_of_segments(store: GraphStore, segments: list[str]) -> list[dict[str, str]]:

@@ -289,7 +289,7 @@ E = ID["enterprise/e-b"]
 @pytest.mark.parametrize("triple, expected", [
     ((E, RDF.type, CKG.Enterprize), "unknown class ckg:Enterprize"),
     ((E, CKG.nmae, Literal("x")), "unknown property ckg:nmae"),
-    ((ID["segment/s-mat"], CKG.uscc, Literal("x")), "the property's domain is ckg:Enterprise"),
+    ((ID["segment/s-mat"], CKG.stockCode, Literal("x")), "the property's domain is ckg:Enterprise"),
     ((E, CKG.locatedIn, ID["segment/s-mat"]), "is not in the range ckg:Region"),
     ((E, CKG.locatedIn, Literal("320400")), "the literal"),
     ((E, CKG.employees, Literal("12")), "is xsd:string, the range is xsd:integer"),

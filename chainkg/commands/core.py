@@ -98,6 +98,13 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
         click.echo(f"  location: {' < '.join(n or '?' for n in view['region_path'])}")
     if view.get("chains"):
         click.echo(f"  chains: {'、'.join(c['name'] or c['key'] for c in view['chains'])}")
+    for record in view.get("registrations", ()):
+        click.echo(f"\nregistration record (source {record.get('source')}, as_of {record.get('as_of')}):")
+        for key, value in record.items():
+            if key not in ("id", "name", "source", "as_of", "verified", "business_scope"):
+                click.echo(f"  {key}: {value}")
+        if record.get("business_scope"):
+            click.echo(f"  business_scope: {record['business_scope']}")
     for rel, sides in sorted(view["relations"].items()):
         for direction, arrow in (("out", "→"), ("in", "←")):
             items = sides.get(direction) or []

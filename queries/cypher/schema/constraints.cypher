@@ -17,6 +17,7 @@ CREATE CONSTRAINT chain_id_unique IF NOT EXISTS FOR (n:Chain) REQUIRE n.id IS UN
 CREATE CONSTRAINT segment_id_unique IF NOT EXISTS FOR (n:Segment) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT technology_id_unique IF NOT EXISTS FOR (n:Technology) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT enterprise_id_unique IF NOT EXISTS FOR (n:Enterprise) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT registration_id_unique IF NOT EXISTS FOR (n:Registration) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT platform_id_unique IF NOT EXISTS FOR (n:Platform) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT park_id_unique IF NOT EXISTS FOR (n:Park) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT project_id_unique IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
@@ -30,6 +31,8 @@ CREATE TEXT INDEX segment_name_text IF NOT EXISTS FOR (n:Segment) ON (n.name);
 CREATE TEXT INDEX technology_name_text IF NOT EXISTS FOR (n:Technology) ON (n.name);
 CREATE TEXT INDEX enterprise_name_text IF NOT EXISTS FOR (n:Enterprise) ON (n.name);
 CREATE INDEX enterprise_uscc IF NOT EXISTS FOR (n:Enterprise) ON (n.uscc);
+CREATE TEXT INDEX registration_name_text IF NOT EXISTS FOR (n:Registration) ON (n.name);
+CREATE INDEX registration_uscc IF NOT EXISTS FOR (n:Registration) ON (n.uscc);
 CREATE TEXT INDEX platform_name_text IF NOT EXISTS FOR (n:Platform) ON (n.name);
 CREATE TEXT INDEX park_name_text IF NOT EXISTS FOR (n:Park) ON (n.name);
 CREATE TEXT INDEX project_name_text IF NOT EXISTS FOR (n:Project) ON (n.name);
