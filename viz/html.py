@@ -37,7 +37,7 @@ from typing import Any
 from viz.model import BAND_FONT, HEADER_H, LANE_FONT, ChainMap, source_line
 from viz.text import FONT_STACK
 
-__all__ = ["render_html", "script_json", "vis_assets"]
+__all__ = ["render_html", "script_json", "vis_assets", "map_payload", "MAP_SCRIPT"]
 
 VIS_VERSION = "9.1.2"
 _MARGIN_X, _MARGIN_Y = 8, 3
@@ -214,17 +214,29 @@ _SCRIPT = """
 }());
 """
 
+#: the script that draws a map page's ``#map`` from ``#map-data`` (needs ``#map-status``, ``#fit``, ``#png``)
+MAP_SCRIPT = _SCRIPT
 
-def render_html(m: ChainMap) -> str:
-    """The map as one self-contained, offline HTML page (text, UTF-8)."""
-    js, css = vis_assets()
+
+def map_payload(m: ChainMap) -> dict[str, Any]:
+    """What :data:`MAP_SCRIPT` draws: vis-network nodes, edges and options, the background boxes, sizes.
+
+    Pages that serve the script as a file of their own (``chainkg serve``) embed this as
+    ``<script type="application/json" id="map-data">`` (with :func:`script_json`).
+    """
     nodes, edges, options = _vis_data(m)
-    payload = {
+    return {
         "nodes": nodes, "edges": edges, "options": options,
         "boxes": [asdict(b) for b in m.boxes],
         "font": FONT_STACK, "bandFont": BAND_FONT, "laneFont": LANE_FONT, "headerHeight": HEADER_H,
         "fileName": f"{m.name}-{m.region_name}", "width": m.width, "height": m.height,
     }
+
+
+def render_html(m: ChainMap) -> str:
+    """The map as one self-contained, offline HTML page (text, UTF-8)."""
+    js, css = vis_assets()
+    payload = map_payload(m)
     e = html.escape
     sources = "\n".join(f"<li>{e(source_line(s))}</li>" for s in m.sources)
     caveats = "\n".join(f"<li>{e(c)}</li>" for c in m.caveats)

@@ -1,0 +1,135 @@
+"""Which graph a request reads, and the analyses already computed for it.
+
+Every request reads one build from start to end: :class:`CurrentStore` hands
+out the store of the build that is current *when the request starts* (for the
+embedded store: the target of ``<home>/current``, checked with one
+``readlink`` per request, and reopened only when a rebuild has swapped it), so
+a page never mixes two builds. :class:`AnalysisCache` keeps each costly
+analysis once per build: its key starts with the store's digest, so a rebuild
+invalidates it by construction, and a lock per key makes concurrent requests
+for the same analysis wait for the one computing it instead of repeating it.
+
+>>> calls = []
+>>> cache = AnalysisCache(max_entries=2)
+>>> cache.get(("digest-a", "gaps", "光伏"), lambda: calls.append(1) or "report")
+'report'
+>>> cache.get(("digest-a", "gaps", "光伏"), lambda: calls.append(1) or "again")
+'report'
+>>> len(calls)
+1
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chainkg.config import Settings
+    from graph.store import GraphStore
+
+__all__ = ["CurrentStore", "AnalysisCache", "store_factory"]
+
+
+class CurrentStore:
+    """The store of the current build, opened read-only and reused until a rebuild swaps ``current``.
+
+    ``opener(folder)`` opens the build in ``folder``; the embedded store's
+    :class:`~graph.embedded.EmbeddedStore` by default. Keep all store access
+    of the web application behind :meth:`__call__` (reader pinning of the
+    embedded store, when it comes, belongs here).
+    """
+
+    def __init__(self, home: str | Path, opener: Callable[[Path], GraphStore] | None = None):
+        self.home = Path(home)
+        self._opener = opener
+        self._lock = threading.Lock()
+        self._target: str | None = None
+        self._store: GraphStore | None = None
+
+    def __call__(self) -> GraphStore:
+        link = self.home / "current"
+        try:
+            target = os.readlink(link)
+        except OSError:
+            target = None  # not built (or not a link): let the opener say so
+        with self._lock:
+            if self._store is None or target != self._target:
+                self._store = self._open()
+                self._target = target
+            return self._store
+
+    def _open(self) -> GraphStore:
+        if self._opener is not None:
+            return self._opener(self.home)
+        from graph.embedded import EmbeddedStore
+
+        return EmbeddedStore.open(self.home)
+
+
+def store_factory(settings: Settings) -> Callable[[], GraphStore]:
+    """The store function ``chainkg serve`` uses: the embedded build under ``settings.home``, or Neo4j."""
+    if settings.store == "neo4j":
+        lock = threading.Lock()
+        holder: dict[str, Any] = {}
+
+        def neo4j() -> GraphStore:
+            with lock:
+                if "store" not in holder:
+                    from graph.neo4j_store import Neo4jStore
+
+                    holder["store"] = Neo4jStore.connect(settings.neo4j)
+                return holder["store"]
+
+        return neo4j
+    return CurrentStore(settings.home)
+
+
+class AnalysisCache:
+    """Results of analyses by key (digest first), at most ``max_entries``, least recently used dropped."""
+
+    def __init__(self, max_entries: int = 256):
+        self.max_entries = max_entries
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._locks: dict[Hashable, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._digest: object = None
+        self.computed = 0
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The value for ``key``, computed once by ``compute()`` (other callers wait for it).
+
+        ``key[0]`` is the build's digest: the first key of a new build drops every value of the
+        others, so memory holds the analyses of one build only.
+        """
+        with self._guard:
+            if key[0] != self._digest:
+                self._digest = key[0]
+                self._values.clear()
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._guard:
+                if key in self._values:
+                    return self._values[key]
+            value = compute()  # an exception leaves nothing behind: the next request tries again
+            with self._guard:
+                self.computed += 1
+                if key[0] != self._digest:  # a newer build arrived meanwhile: serve, do not keep
+                    self._locks.pop(key, None)
+                    return value
+                self._values[key] = value
+                self._locks.pop(key, None)
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+            return value
+
+    def clear(self) -> None:
+        with self._guard:
+            self._values.clear()

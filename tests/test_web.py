@@ -1,0 +1,490 @@
+"""The web workbench (`chainkg serve`) driven in-process: every page and API route over the bundled data,
+the CLI-equal JSON, errors, safety (read-only, token, CSP, no other host), hostile names, exports, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from chainkg.web.app import ROUTES, create_app  # noqa: E402
+
+LOCAL = "http://127.0.0.1"
+#: text that must never reach a page: developer messages, template errors
+BAD_TEXT = ("Traceback", "Undefined", "undefined", "Exception", "服务出错", "None</", ">None<")
+
+HOSTILE_SCRIPT = "<script>alert(1)</script>有限公司"
+HOSTILE_IMG = '"><img src=x onerror=alert(2)>科技'
+HOSTILE_FORMULA = '=HYPERLINK("http://evil.example","点我")'
+HOSTILE_PLUS = "+cmd|' /C calc'!A0 制造"
+
+
+def _client(store, **options) -> TestClient:
+    return TestClient(create_app(lambda: store, **options), base_url=LOCAL, raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def client(bundled_store, bundled_home, tmp_path_factory):
+    return _client(bundled_store, home=bundled_home, cache_dir=tmp_path_factory.mktemp("web-cache"))
+
+
+def _keys(store, label: str) -> list[str]:
+    spec = store.schema.label(label)
+    return sorted(str(k) for k in store.nodes(label, [spec.key])[spec.key])
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline_scripts = 0
+        self.inline_styles = 0
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("src", "href", "action", "srcset", "poster", "data"):
+            if attrs.get(name) is not None:
+                self.urls.append(attrs[name])
+        if "style" in attrs:
+            self.inline_styles += 1
+        if tag == "script" and "src" not in attrs and attrs.get("type") != "application/json":
+            self._in_script = True
+        if any(k.startswith("on") for k in attrs):
+            self.inline_scripts += 1
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.inline_scripts += 1
+
+
+def _check_page(response, url: str) -> _Links:
+    assert response.status_code == 200, f"{url}: {response.status_code} {response.text[:300]}"
+    text = response.text
+    for bad in BAD_TEXT:
+        assert bad not in text, f"{url}: page contains {bad!r}"
+    parser = _Links()
+    parser.feed(text)
+    for link in parser.urls:
+        assert not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", link, re.I), f"{url}: refers elsewhere: {link}"
+    assert parser.inline_scripts == 0 and parser.inline_styles == 0, f"{url}: inline script or style"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    return parser
+
+
+# ------------------------------------------------------------------------------------------- every page
+@pytest.mark.parametrize("label,prefix", [("Chain", "chains"), ("Segment", "segments"), ("Enterprise", "enterprises"),
+                                          ("Technology", "technologies"), ("Cluster", "clusters")])
+def test_every_node_has_a_page_and_an_api_answer(client, bundled_store, label, prefix):
+    keys = _keys(bundled_store, label)
+    assert keys
+    linked: set[str] = set()
+    for key in keys:
+        page = client.get(f"/{prefix}/{key}")
+        linked.update(_check_page(page, f"/{prefix}/{key}").urls)
+        api = client.get(f"/api/{prefix}/{key}")
+        assert api.status_code == 200 and api.headers["content-type"].startswith("application/json"), key
+        data = api.json()
+        assert data["as_of"] and "sources" in data and "caveats" in data
+    # every link between pages leads somewhere
+    internal = sorted(u for u in linked if u.startswith("/") and not u.startswith(("/static", "/chains/")) and
+                      "catalog." not in u)[:60]
+    for url in internal:
+        assert client.get(url).status_code == 200, url
+
+
+def test_fixed_pages_answer_without_error_text(client):
+    for url in ["/", "/clusters", "/targets", "/search", "/search?q=液压", "/search?q=恒立", "/search?q=集成电路",
+                "/targets?chain=chain-ic&listed=1", "/targets?province=上海&min_score=10",
+                "/targets?designation=专精特新小巨人", "/targets?listed=0"]:
+        _check_page(client.get(url), url)
+    for path in ("/static/app.css", "/static/status.css", "/static/vendor/vis-network.min.js",
+                 "/static/vendor/vis-network.css", "/static/vendor/chain-map.js", "/static/favicon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", response.text), path
+        text = response.text.replace('xmlns="http://www.w3.org/2000/svg"', "")  # a name, not a fetch
+        assert "https://" not in text and "http://" not in text, path
+
+
+def test_search_finds_full_names_short_names_chains_segments_and_technologies(client):
+    data = client.get("/api/search?q=恒立液压").json()
+    assert [i["key"] for i in data["results"]["Enterprise"]["items"]] == ["ent-hengli-hydraulic"]
+    assert data["results"]["Enterprise"]["items"][0]["matched"] == "alias"
+    assert client.get("/api/search?q=江苏恒立液压股份有限公司").json()["results"]["Enterprise"]["total"] == 1
+    assert "chain-ic" in [i["key"] for i in client.get("/api/search?q=集成电路").json()["results"]["Chain"]["items"]]
+    assert client.get("/api/search?q=封装测试").json()["results"]["Segment"]["total"] >= 1
+    assert client.get("/api/search?q=光刻").json()["results"]["Technology"]["total"] >= 1
+    assert client.get("/api/search?q=").status_code == 400
+
+
+def test_a_name_in_the_address_redirects_to_the_id(client):
+    response = client.get("/chains/集成电路", follow_redirects=False)
+    assert response.status_code == 302 and response.headers["location"] == "/chains/chain-ic"
+    assert client.get("/enterprises/恒立液压", follow_redirects=False).headers["location"] == \
+        "/enterprises/ent-hengli-hydraulic"
+
+
+# ------------------------------------------------------------------------------------------- the same dict as the CLI
+def _cli_json(run, home, *args):
+    result = run("--home", home, "-q", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("chain", ["chain-ic", "chain-industrial-robot"])
+def test_api_gaps_and_targets_equal_the_cli(client, run, bundled_home, chain):
+    assert client.get(f"/api/gaps?chain={chain}").json() == _cli_json(run, bundled_home, "gaps", "--chain", chain)
+    assert client.get(f"/api/targets?chain={chain}").json() == \
+        _cli_json(run, bundled_home, "targets", "--chain", chain)
+    assert client.get(f"/api/shortboard?chain={chain}").json() == \
+        _cli_json(run, bundled_home, "shortboard", "--chain", chain)
+
+
+def test_api_chokepoints_and_show_equal_the_cli(client, run, bundled_home):
+    assert client.get("/api/chokepoints?perspective=常州市").json() == \
+        _cli_json(run, bundled_home, "chokepoints", "--perspective", "常州市")
+    assert client.get("/api/chokepoints?perspective=常州市&chain=chain-ic&top=5").json() == \
+        _cli_json(run, bundled_home, "chokepoints", "--perspective", "常州市", "--chain", "chain-ic", "--top", "5")
+    cli = _cli_json(run, bundled_home, "show", "enterprise", "ent-hengli-hydraulic")
+    api = client.get("/api/enterprises/ent-hengli-hydraulic").json()
+    assert {k: api[k] for k in cli} == cli
+
+
+def test_api_parameters_are_checked_in_chinese(client):
+    for url, word in [("/api/gaps", "chain"), ("/api/chokepoints", "perspective"), ("/api/targets?top=x", "top"),
+                      ("/api/targets?chain=chain-ic&listed=maybe", "listed"),
+                      ("/api/targets?chain=chain-ic&min_score=abc", "min_score"),
+                      ("/api/targets?chain=chain-ic&designation=金牌", "designation"),
+                      ("/api/targets?chain=chain-ic&province=火星", "火星")]:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert word in response.json()["error"], url
+    assert client.get("/api/gaps?chain=没有这条链").status_code == 404
+
+
+def test_filtered_api_targets_keep_the_cli_shape(client):
+    full = client.get("/api/targets?chain=chain-ic&top=100").json()
+    listed = client.get("/api/targets?chain=chain-ic&listed=1&top=100").json()
+    assert set(listed) == set(full)
+    assert listed["targets"] and all(t["stock_code"] or "上市" in t["designations"] for t in listed["targets"])
+    assert listed["counts"]["filtered_out"] == len(full["targets"]) - len(listed["targets"])
+    assert listed["caveats"][-1].startswith("已筛选：上市")
+    province = client.get("/api/targets?chain=chain-ic&province=上海市").json()
+    assert province["targets"] and {t["province"] for t in province["targets"]} == {"310000"}
+
+
+# ------------------------------------------------------------------------------------------- openapi
+def test_every_api_route_is_documented_and_every_documented_path_answers(client):
+    spec = client.get("/api/openapi.json").json()
+    documented = set(spec["paths"])
+    routed = {p for p in ROUTES if p.startswith("/api/")}
+    assert routed == documented
+    examples = {"key": {"/api/clusters/{key}": "cz-high-end-equipment", "/api/chains/{key}": "chain-ic",
+                        "/api/chains/{key}/map": "chain-ic", "/api/segments/{key}": "seg-ic-packaging",
+                        "/api/enterprises/{key}": "ent-hengli-hydraulic", "/api/technologies/{key}": "tech-eda"}}
+    for path, item in spec["paths"].items():
+        url = path.replace("{key}", examples["key"].get(path, ""))
+        required = [p for p in item["get"]["parameters"] if p["in"] == "query" and p.get("required")]
+        values = {"chain": "chain-ic", "perspective": "常州市", "q": "液压"}
+        query = "&".join(f"{p['name']}={values[p['name']]}" for p in required)
+        response = client.get(url + (f"?{query}" if query else ""))
+        assert response.status_code == 200, (url, response.text[:200])
+        assert response.headers["content-type"].startswith("application/json")
+
+
+# ------------------------------------------------------------------------------------------- errors
+def test_unknown_ids_and_paths_give_the_chinese_404_page(client):
+    for url in ["/chains/nope", "/segments/nope", "/enterprises/nope", "/technologies/nope", "/clusters/nope",
+                "/no/such/page", "/chains/chain-ic/catalog.exe", "/chains/nope/catalog.xlsx", "/targets.pdf",
+                "/chains/chain-ic/geomap", "/chains/chain-ic/dossier", "/static/vendor/other.js"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "<html lang=\"zh-CN\">" in response.text and ("找不到" in response.text or "不存在" in response.text)
+        assert "Traceback" not in response.text
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+    api = client.get("/api/enterprises/nope")
+    assert api.status_code == 404 and "图中没有" in api.json()["error"]
+
+
+def test_an_exception_gives_a_500_page_without_a_traceback(caplog):
+    def broken():
+        raise RuntimeError("secret internals: /etc/passwd")
+
+    client = TestClient(create_app(broken), base_url=LOCAL, raise_server_exceptions=False)
+    response = client.get("/chains/chain-ic")
+    assert response.status_code == 500
+    assert "服务出错" in response.text
+    assert "Traceback" not in response.text and "secret internals" not in response.text
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert any("secret internals" in (r.exc_text or str(r.exc_info)) for r in caplog.records)  # logged server-side
+    api = client.get("/api/gaps?chain=chain-ic")
+    assert api.status_code == 500 and "secret" not in api.text
+
+
+def test_an_unbuilt_store_says_how_to_build(tmp_path):
+    from chainkg.web.stores import CurrentStore
+
+    client = TestClient(create_app(CurrentStore(tmp_path / "none")), base_url=LOCAL, raise_server_exceptions=False)
+    response = client.get("/")
+    assert response.status_code == 503 and "chainkg build" in response.text
+
+
+# ------------------------------------------------------------------------------------------- safety
+def test_only_get_and_head_are_served(client):
+    for method in ("post", "put", "patch", "delete"):
+        response = getattr(client, method)("/")
+        assert response.status_code == 405 and "只读" in response.text
+        assert response.headers["allow"] == "GET, HEAD"
+    assert client.head("/clusters").status_code == 200
+    assert client.options("/api/gaps?chain=chain-ic").status_code == 405
+
+
+def test_serving_never_changes_the_store(bundled_store, tmp_path):
+    from ingest.build import build
+
+    home = tmp_path / "home"
+    build([DATA], home)
+
+    def listing():
+        return sorted((str(p.relative_to(home)), p.stat().st_size, p.stat().st_mtime_ns)
+                      for p in (home / "builds").rglob("*"))
+
+    before = listing()
+    from chainkg.web.stores import CurrentStore
+
+    client = TestClient(create_app(CurrentStore(home), home=home, cache_dir=tmp_path / "cache"), base_url=LOCAL)
+    for url in ["/", "/chains/chain-ic", "/segments/seg-ic-packaging", "/targets.xlsx?chain=chain-ic",
+                "/chains/chain-ic/catalog.md"]:
+        assert client.get(url).status_code == 200
+    assert listing() == before
+
+
+def test_a_non_local_host_header_is_refused_without_a_token(client):
+    response = client.get("/", headers={"host": "evil.example:8000"})
+    assert response.status_code == 421
+    assert client.get("/", headers={"host": "localhost:8000"}).status_code == 200
+
+
+def test_a_token_is_required_off_localhost(bundled_store):
+    client = TestClient(create_app(lambda: bundled_store, token="t0ken-xyz"), base_url="http://192.0.2.10:8000",
+                        raise_server_exceptions=False)
+    refused = client.get("/clusters")
+    assert refused.status_code == 401 and "口令" in refused.text
+    assert client.get("/api/clusters").status_code == 401
+    assert client.get("/clusters", headers={"authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/clusters", headers={"authorization": "Bearer t0ken-xyz"}).status_code == 200
+    first = client.get("/clusters?token=t0ken-xyz&x=1", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/clusters?x=1"
+    assert "httponly" in first.headers["set-cookie"].lower() and "samesite=strict" in first.headers["set-cookie"].lower()
+    assert client.get("/clusters").status_code == 200  # the cookie now carries it
+    assert client.get("/static/app.css").status_code == 200
+
+
+def test_serve_prints_a_token_once_for_a_non_local_address(run, bundled_home, monkeypatch):
+    calls = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append((app, options)))
+    result = run("--home", bundled_home, "serve", "--host", "0.0.0.0", "--port", "8123", "--no-warm")
+    assert result.exit_code == 0, result.output
+    token = re.search(r"\?token=([A-Za-z0-9_-]{20,})", result.output).group(1)
+    assert result.output.count(token) == 2  # the URL and the header line, nothing else
+    app, options = calls[0]
+    assert options["host"] == "0.0.0.0" and options["access_log"] is False  # a token in a URL never reaches a log
+    client = TestClient(app, base_url="http://192.0.2.10:8123")
+    assert client.get("/clusters").status_code == 401
+    assert client.get("/clusters", headers={"authorization": f"Bearer {token}"}).status_code == 200
+    local = run("--home", bundled_home, "serve", "--no-warm")
+    assert "token" not in local.output and calls[1][1]["host"] == "127.0.0.1"
+
+
+def test_serve_without_a_build_fails_with_a_hint(run, tmp_path):
+    result = run("--home", tmp_path / "nothing", "serve", "--no-warm")
+    assert result.exit_code == 2 and "chainkg build" in result.output
+
+
+# ------------------------------------------------------------------------------------------- downloads
+@pytest.mark.parametrize("fmt,media", [("xlsx", "spreadsheetml"), ("docx", "wordprocessingml"), ("html", "text/html"),
+                                       ("md", "text/markdown")])
+def test_catalogue_downloads(client, fmt, media):
+    response = client.get(f"/chains/chain-industrial-robot/catalog.{fmt}")
+    assert response.status_code == 200
+    assert media in response.headers["content-type"]
+    assert "attachment" in response.headers["content-disposition"]
+    assert len(response.content) > 1000
+    if fmt == "md":
+        assert "工业机器人" in response.text
+
+
+def test_downloads_cannot_escape_their_folder(client, tmp_path):
+    from chainkg.web.exports import CatalogCache
+
+    for url in ["/chains/..%2F..%2Fetc/catalog.md", "/chains/chain-ic/catalog.md%2F..%2F..%2Fpasswd",
+                "/chains/chain-ic/catalog.%2E%2E", "/static/..%2F..%2Fapp.py", "/static/../app.py"]:
+        assert client.get(url).status_code in (400, 404), url
+    cache = CatalogCache(tmp_path / "cache")
+    folder = cache.folder("digest", "320400", "../../etc")
+    assert (tmp_path / "cache") in folder.parents and ".." not in folder.parts
+    with pytest.raises(PermissionError):
+        cache._inside(tmp_path / "cache" / ".." / "elsewhere")
+
+
+# ------------------------------------------------------------------------------------------- hostile names
+@pytest.fixture(scope="module")
+def hostile_home(tmp_path_factory, bundled_store):
+    """The bundled data plus enterprises with hostile names: outside targets for 集成电路 and one local firm."""
+    from graph.embedded import EmbeddedStore
+    from ingest.build import build
+    from queries.snapshots import save_snapshot, snapshot_data
+
+    folder = tmp_path_factory.mktemp("hostile-data") / "data"
+    shutil.copytree(DATA, folder)
+    meta = "curated-public-knowledge,2026-11-22,false"
+    rows = {"ent-x-script": (HOSTILE_SCRIPT, "310000", "seg-ic-packaging", "上市", "SSE", "600000"),
+            "ent-x-img": (HOSTILE_IMG, "330100", "seg-ic-packaging", "专精特新", "", ""),
+            "ent-x-formula": (HOSTILE_FORMULA, "310000", "seg-ic-materials", "", "", ""),
+            "ent-x-plus": (HOSTILE_PLUS, "320400", "seg-ic-materials", "", "", "")}
+    with open(folder / "enterprises.csv", "a", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        for key, (name, _, _, designations, exchange, code) in rows.items():
+            writer.writerow([key, "", name, "", designations, exchange, code, "测试用的恶意名称", *meta.split(",")])
+    with open(folder / "located_in.csv", "a", encoding="utf-8", newline="") as f:
+        for key, (_, region, *_rest) in rows.items():
+            f.write(f"{key},{region},{meta}\n")
+    with open(folder / "operates_in.csv", "a", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        for key, (_, _, segment, *_rest) in rows.items():
+            writer.writerow([key, segment, "<b>封装</b>", "true", *meta.split(",")])
+    home = tmp_path_factory.mktemp("hostile-home")
+    # a snapshot of the bundled graph, so that the overview's 动态表 has something to compare
+    save_snapshot(home, snapshot_data(bundled_store, name="before", saved_at="2026-01-01T00:00:00"))
+    build([folder], home)
+    return home
+
+
+@pytest.fixture(scope="module")
+def hostile_client(hostile_home, tmp_path_factory):
+    from chainkg.web.stores import CurrentStore
+
+    return TestClient(create_app(CurrentStore(hostile_home), home=hostile_home,
+                                 cache_dir=tmp_path_factory.mktemp("hostile-cache")), base_url=LOCAL)
+
+
+def test_hostile_names_stay_text_in_every_page(hostile_client):
+    pages = ["/", "/chains/chain-ic", "/segments/seg-ic-packaging", "/segments/seg-ic-materials",
+             "/enterprises/ent-x-script", "/enterprises/ent-x-img", "/enterprises/ent-x-formula",
+             "/targets?chain=chain-ic", "/targets", "/search?q=有限公司", "/search?q=" + HOSTILE_SCRIPT]
+    for url in pages:
+        response = hostile_client.get(url)
+        parser = _check_page(response, url)
+        assert "<script>alert" not in response.text and "<img src=x" not in response.text, url
+        assert "<b>封装</b>" not in response.text, url
+        assert not [u for u in parser.urls if u == "x"], url
+    page = hostile_client.get("/enterprises/ent-x-script").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;有限公司" in page
+    assert "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;科技" in hostile_client.get("/enterprises/ent-x-img").text
+    targets = hostile_client.get("/targets?chain=chain-ic").text
+    assert "&lt;script&gt;" in targets and HOSTILE_FORMULA.replace('"', "&#34;") in targets
+
+
+def test_hostile_names_are_neutralised_in_exports(hostile_client):
+    from openpyxl import load_workbook
+
+    body = hostile_client.get("/targets.csv?chain=chain-ic&top=500")
+    assert body.status_code == 200 and body.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
+    names = [r[1] for r in rows[1:] if len(r) > 1]
+    assert "'" + HOSTILE_FORMULA in names and HOSTILE_SCRIPT in names
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    book = load_workbook(io.BytesIO(hostile_client.get("/targets.xlsx?chain=chain-ic&top=500").content))
+    cells = [c for row in book["招商目标"].iter_rows() for c in row if isinstance(c.value, str)]
+    formula = [c for c in cells if c.value == HOSTILE_FORMULA]
+    assert formula and all(c.data_type == "s" and c.quotePrefix for c in formula)
+    assert all(c.data_type == "s" for c in cells)
+    assert "说明" in book.sheetnames
+
+
+def test_the_overview_shows_what_changed_since_the_last_snapshot(hostile_client):
+    data = hostile_client.get("/api/overview").json()
+    changes = data["changes"]
+    assert changes["snapshot"] == "before"
+    entered = [e["name"] for c in changes["comparison"]["chains"] for s in c["segments"] for e in s["entered"]]
+    assert HOSTILE_PLUS in entered  # the one new local firm
+    assert "动态表" in hostile_client.get("/").text
+
+
+def test_a_rebuild_while_serving_is_picked_up_and_never_mixed(tmp_path):
+    from chainkg.web.stores import CurrentStore
+    from ingest.build import build
+
+    home = tmp_path / "home"
+    build([DATA], home)
+    factory = CurrentStore(home)
+    client = TestClient(create_app(factory, home=home, cache_dir=tmp_path / "cache"), base_url=LOCAL)
+    first = client.get("/api/overview").json()["graph"]["digest"]
+    assert factory() is factory()  # one open store per build
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    with open(copy / "enterprises.csv", "a", encoding="utf-8") as f:
+        f.write("ent-new-local,,新来的本地企业有限公司,,,,,,curated-public-knowledge,2026-11-23,false\n")
+    with open(copy / "located_in.csv", "a", encoding="utf-8") as f:
+        f.write("ent-new-local,320400,curated-public-knowledge,2026-11-23,false\n")
+    chain_before = client.get("/api/chains/chain-ic").json()["graph"]["digest"]
+    assert client.get("/enterprises/ent-new-local").status_code == 404
+    build([copy], home)
+    second = client.get("/api/overview").json()
+    assert second["graph"]["digest"] != first
+    assert client.get("/enterprises/ent-new-local").status_code == 200  # answers kept per build, not across
+    assert client.get("/api/chains/chain-ic").json()["graph"]["digest"] == second["graph"]["digest"] != chain_before
+
+
+def test_warm_up_computes_the_overview_and_every_chains_targets_once(bundled_store, bundled_home):
+    from chainkg.web.app import warm
+
+    app = create_app(lambda: bundled_store, home=bundled_home)
+    warm(app)
+    cache = app.state.workbench.cache
+    computed = cache.computed
+    assert computed > len(_keys(bundled_store, "Chain"))
+    client = TestClient(app, base_url=LOCAL)
+    assert client.get("/").status_code == 200 and client.get("/targets").status_code == 200
+    assert client.get("/targets").status_code == 200
+    assert cache.computed - computed <= 6  # pages only render what the warm-up computed (and keep the answer)
+
+
+def test_synthetic_enterprises_are_marked_and_kept_out_of_real_lists(tmp_path, run):
+    from chainkg.web.stores import CurrentStore
+
+    assert run("-q", "synth", "--enterprises", "300", "--seed", "3", "--out", tmp_path / "pool").exit_code == 0
+    home = tmp_path / "home"
+    assert run("--home", home, "-q", "build", "--data", DATA, "--data", tmp_path / "pool").exit_code == 0
+    client = TestClient(create_app(CurrentStore(home), home=home, cache_dir=tmp_path / "cache"), base_url=LOCAL)
+    found = client.get("/api/search?q=合成企业").json()["results"]["Enterprise"]["items"]
+    assert found and all(item["synthetic"] for item in found)
+    page = client.get(f"/enterprises/{found[0]['key']}")
+    assert page.status_code == 200 and "合成数据，非真实企业" in page.text
+    for segment in ("seg-ic-packaging", "seg-ic-materials", "seg-ir-reducer"):
+        data = client.get(f"/api/segments/{segment}").json()
+        if "national" not in data:
+            continue
+        assert not any(e["key"].startswith("syn-") for e in data["national"]["listed"])
+    targets = client.get("/api/targets?top=500").json()["targets"]
+    assert not any(t["synthetic"] for t in targets)
