@@ -282,6 +282,9 @@ class LoadReport:
     retries: int = 0
     deleted: int = 0
     seconds: float = 0.0
+    #: seconds spent sending the nodes, and the relationships
+    node_seconds: float = 0.0
+    relationship_seconds: float = 0.0
     digest: str = ""
     generation: str = ""
     foreign: list[dict[str, Any]] = field(default_factory=list)
@@ -696,9 +699,13 @@ class Neo4jStore(GraphStore):
                 "schema_version": tables.schema.version,
                 "tables": table_names(tables),
             }}, write=True)
-            for batch in [*_node_batches(tables), *_relationship_batches(tables)]:
-                target = report.nodes if batch.kind == "node" else report.relationships
-                target[batch.name] = target.get(batch.name, 0) + self._send(batch, report.generation, progress, beat)
+            for kind, batches in (("node", _node_batches(tables)), ("relationship", _relationship_batches(tables))):
+                target = report.nodes if kind == "node" else report.relationships
+                phase = time.perf_counter()
+                for batch in batches:
+                    target[batch.name] = target.get(batch.name, 0) + self._send(batch, report.generation, progress,
+                                                                                beat)
+                setattr(report, f"{kind}_seconds", time.perf_counter() - phase)
             beat.check()
             switched = self.run("build/switch", {"generation": report.generation}, write=True)
             # no row: the lock was lost, or the switch committed and only its answer was lost (then retried)
