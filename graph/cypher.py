@@ -206,12 +206,12 @@ def relationship_combinations(spec: Relationship) -> list[tuple[str, str]]:
 
 
 def node_statement(label: str, kind: str) -> str:
-    """Name of a generated per-label statement (``kind``: load, read, get, find, show)."""
+    """Name of a generated per-label statement (``kind``: load, read, get, where, find, show, delete)."""
     return f"nodes/{label}.{kind}"
 
 
 def relationship_statement(rel_type: str, from_label: str, to_label: str, kind: str) -> str:
-    """Name of a generated per-relationship statement (``kind``: load, read)."""
+    """Name of a generated per-relationship statement (``kind``: load, read, from, to)."""
     return f"relationships/{rel_type}.{from_label}.{to_label}.{kind}"
 
 
@@ -408,6 +408,22 @@ ORDER BY type, direction
 MATCH {_anchor(label, key_value="$key")}
 RETURN properties(n) AS node, null AS type, null AS direction, 0 AS total, [][..$limit] AS neighbours
 """
+    files[node_statement(name, "where")] = f"""\
+// The {name} nodes with the keys asked for, with the properties asked for (one index seek per key).
+//
+// Parameters:
+//   $keys     list of {key}s, e.g. ['{_example_key(name)}']
+//   $columns  list of property names, e.g. ['{key}', {"'name', " if has_name else ""}'source']
+{_GENERATION_DOC}
+// Returns: one row per node found: row ({ROW_PROPERTY}), key and values (the properties in the
+//          order of $columns, null where absent), in load order.
+//
+{GENERATED}
+MATCH (n:{name})
+WHERE n.{GENERATION_PROPERTY} = $generation AND n.{key} IN $keys
+RETURN n.{ROW_PROPERTY} AS row, n.{key} AS key, [property IN $columns | n[property]] AS values
+ORDER BY row, key
+"""
     files[node_statement(name, "delete")] = f"""\
 // Delete a batch of the {name} nodes of one generation, with their relationships.
 //
@@ -461,6 +477,27 @@ MATCH {_anchor(lb, "b", "row.to")}
 MERGE (a)-{merged}->(b)
 SET r += row.props
 RETURN count(r) AS merged
+"""
+        for end, node, var, other in (("from", la, "a", "b"), ("to", lb, "b", "a")):
+            files[relationship_statement(spec.name, a, b, end)] = f"""\
+// The {spec.name} relationships, {a} → {b}, whose {"start" if end == "from" else "end"} ({node.name}) is one of the keys asked for.
+//
+// Anchored on those {node.name} nodes (an index seek per key), so it reads only their
+// relationships, not the whole type: `chainkg show` and the lookups of the analyses.
+//
+// Parameters:
+//   $keys     list of the {node.name}s' {node.key}s, e.g. ['{_example_key(node.name)}']
+//   $columns  list of property names, e.g. ['source', 'as_of']
+{_GENERATION_DOC}
+// Returns: one row per relationship: row ({ROW_PROPERTY}), from_key (the {a}'s {ka}),
+//          to_key (the {b}'s {kb}) and values (in the order of $columns), in load order.
+//
+{GENERATED}
+MATCH ({var}:{node.name})
+WHERE {var}.{GENERATION_PROPERTY} = $generation AND {var}.{node.key} IN $keys
+MATCH (a:{a})-[r:{spec.name}]->(b:{b})
+RETURN r.{ROW_PROPERTY} AS row, a.{ka} AS from_key, b.{kb} AS to_key, [property IN $columns | r[property]] AS values
+ORDER BY row, from_key, to_key
 """
         files[relationship_statement(spec.name, a, b, "read")] = f"""\
 // Read the {spec.name} table, {a} → {b}: every such relationship of a generation with the properties asked for.

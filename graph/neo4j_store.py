@@ -813,21 +813,57 @@ class Neo4jStore(GraphStore):
             raise KeyError(f"{rel_type} has no columns {unknown}")
 
         def read(cols: list[str]) -> pd.DataFrame:
-            props = [c for c in cols if c in spec.properties]
-            parts = []
-            for a, b in relationship_combinations(spec):
-                for r in self.run(relationship_statement(rel_type, a, b, "read"), {"columns": props}):
-                    parts.append((r["row"], r["from_key"], r["to_key"], a, b, r["values"]))
-            parts.sort(key=lambda p: (p[0] is None, p[0] if p[0] is not None else 0))
-            frame = _frame(props, [p[5] for p in parts], spec.properties,
-                           typed=self._typed_when_empty("edges", rel_type))
-            ends = {"from": [p[1] for p in parts], "to": [p[2] for p in parts],
-                    "from_label": [p[3] for p in parts], "to_label": [p[4] for p in parts]}
-            for col in spec.endpoint_columns():
-                frame[col] = pd.Series(ends[col], dtype=_STRING)
-            return frame[[c for c in spec.columns() if c in cols]]
+            return self._edge_frame(spec, cols, "read", {})
 
         return self._cached("edges", rel_type, wanted, read)
+
+    def _edge_frame(self, spec: Relationship, cols: list[str], kind: str, params: dict[str, Any]) -> pd.DataFrame:
+        """The rows of every (start, end) label pair's ``kind`` statement, in table order, as a typed table."""
+        props = [c for c in cols if c in spec.properties]
+        parts = []
+        for a, b in relationship_combinations(spec):
+            for r in self.run(relationship_statement(spec.name, a, b, kind), {**params, "columns": props}):
+                parts.append((r["row"], r["from_key"], r["to_key"], a, b, r["values"]))
+        parts.sort(key=lambda p: (p[0] is None, p[0] if p[0] is not None else 0))
+        frame = _frame(props, [p[5] for p in parts], spec.properties,
+                       typed=self._typed_when_empty("edges", spec.name))
+        ends = {"from": [p[1] for p in parts], "to": [p[2] for p in parts],
+                "from_label": [p[3] for p in parts], "to_label": [p[4] for p in parts]}
+        for col in spec.endpoint_columns():
+            frame[col] = pd.Series(ends[col], dtype=_STRING)
+        return frame[[c for c in spec.columns() if c in cols]]
+
+    def nodes_where(self, label: str, keys: Iterable[str], columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The rows of ``label`` whose key is one of ``keys``, in table order: an index seek per key
+        (``nodes/<Label>.where``), not the whole table, unless the table is already read."""
+        spec = self.schema.label(label)
+        wanted = list(columns) if columns is not None else spec.columns()
+        if ("nodes", label) in self._cache:
+            return super().nodes_where(label, keys, columns)
+        unknown = [c for c in wanted if c not in spec.properties]
+        if unknown:
+            raise KeyError(f"{label} has no columns {unknown}")
+        keys = list(dict.fromkeys(str(k) for k in keys))
+        rows = self.run(node_statement(label, "where"), {"keys": keys, "columns": wanted}) if keys else []
+        return _frame(wanted, [r["values"] for r in rows], spec.properties,
+                      typed=self._typed_when_empty("nodes", label))
+
+    def edges_where(self, rel_type: str, end: str, keys: Iterable[str],
+                    columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The relationships of ``rel_type`` whose ``end`` is one of ``keys``, in table order: anchored on
+        those nodes (``relationships/<TYPE>.<From>.<To>.from|to``), not the whole type, unless the table is
+        already read."""
+        if end not in ("from", "to"):
+            raise ValueError(f"end must be 'from' or 'to', not {end!r}")
+        spec = self.schema.relationship(rel_type)
+        wanted = list(columns) if columns is not None else spec.columns()
+        if ("edges", rel_type) in self._cache:
+            return super().edges_where(rel_type, end, keys, columns)
+        unknown = [c for c in wanted if c not in spec.columns()]
+        if unknown:
+            raise KeyError(f"{rel_type} has no columns {unknown}")
+        keys = list(dict.fromkeys(str(k) for k in keys))
+        return self._edge_frame(spec, wanted, end, {"keys": keys})[wanted].reset_index(drop=True)
 
     def node(self, label: str, key: str) -> dict[str, Any] | None:
         spec = self.schema.label(label)

@@ -133,11 +133,16 @@ class EchoGraph:
             out[f"nodes/{label}.read"] = lambda p, label=label: self._read_nodes(label, p)
             out[f"nodes/{label}.get"] = lambda p, label=label: self._get_node(label, p)
             out[f"nodes/{label}.delete"] = lambda p, label=label: self._delete_nodes(label, p)
+            out[f"nodes/{label}.where"] = lambda p, label=label: [
+                r for r in self._read_nodes(label, p) if r["key"] in p["keys"]]
         for rel, spec in self.schema.relationships.items():
             for a in spec.from_labels:
                 for b in spec.to_labels:
                     out[f"relationships/{rel}.{a}.{b}.load"] = lambda p, k=(rel, a, b): self._load_rels(k, p)
                     out[f"relationships/{rel}.{a}.{b}.read"] = lambda p, k=(rel, a, b): self._read_rels(k, p)
+                    for end in ("from", "to"):
+                        out[f"relationships/{rel}.{a}.{b}.{end}"] = lambda p, k=(rel, a, b), end=end: [
+                            r for r in self._read_rels(k, p) if r[f"{end}_key"] in p["keys"]]
         return {name: self._in_generation(fn) for name, fn in out.items()}
 
     def _in_generation(self, fn: Responder) -> Responder:

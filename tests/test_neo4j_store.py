@@ -295,6 +295,25 @@ def test_a_load_twice_sends_the_same_rows(mini_tables):
     assert first.generation != second.generation
 
 
+def test_lookups_by_key_read_only_those_nodes_and_relationships(mini_tables):
+    driver = FakeDriver(responders=EchoGraph(mini_tables.schema).responders())
+    store, _ = _store(driver)
+    store.load(mini_tables)
+    reference = TableStore(mini_tables)
+    before = len(driver.calls)
+    for columns in (None, ["name", "id"]):
+        pd.testing.assert_frame_equal(store.nodes_where("Enterprise", ["e-b", "e-a", "nobody"], columns),
+                                      reference.nodes_where("Enterprise", ["e-b", "e-a", "nobody"], columns))
+    for rel, end, keys in (("LOCATED_IN", "from", ["e-a"]), ("WITHIN", "to", ["320400"]),
+                           ("OPERATES_IN", "to", ["s-part", "s-mat"]), ("FEEDS", "from", [])):
+        for columns in (None, ["to", "source", "from"]):
+            pd.testing.assert_frame_equal(store.edges_where(rel, end, keys, columns),
+                                          reference.edges_where(rel, end, keys, columns))
+    names = {c.name for c in driver.calls[before:]}
+    assert not any(n.endswith(".read") for n in names)  # no table was read whole
+    assert "nodes/Enterprise.where" in names and "relationships/WITHIN.Region.Region.to" in names
+
+
 def test_reads_are_cached_until_the_next_load(mini_tables):
     driver = FakeDriver(responders=EchoGraph(mini_tables.schema).responders())
     store, _ = _store(driver)
