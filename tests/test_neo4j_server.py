@@ -130,7 +130,7 @@ def own_server(tmp_path_factory):
 def pool_home(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("pool")
     env = cli_env()
-    assert chainkg("synth", "--enterprises", 20000, "--seed", 7, "--out", base / "pool", env=env).returncode == 0
+    assert chainkg("synth", "--enterprises", 5000, "--seed", 7, "--out", base / "pool", env=env).returncode == 0
     done = chainkg("-q", "--home", base / "home", "build", "--data", DATA, "--data", base / "pool", env=env)
     assert done.returncode == 0, done.stderr
     return base / "home"
@@ -150,7 +150,7 @@ def _rows_flowing(env: dict) -> bool:
 
 def _start_load(home: Path, env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "chainkg", "--home", str(home), "neo4j", "load",
-                             "--chunk-size", "300", "--workers", "1"], env=env, cwd=ROOT / "tests",
+                             "--chunk-size", "100", "--workers", "1"], env=env, cwd=ROOT / "tests",
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -230,10 +230,9 @@ def test_store_answers_like_the_reference(case, store, reference):
     assert case(store) == case(reference)
 
 
+@pytest.mark.parametrize("store", ["neo4j"], indirect=True)
 def test_neighbourhood_statement_matches_describe(store, reference):
     """Neo4j answers `show` in one statement (nodes/<Label>.show): the same relations as describe()."""
-    if not hasattr(store, "neighbourhood"):
-        pytest.skip(f"{type(store).__name__} has no one-statement neighbourhood")
     from queries.show import KINDS, describe
 
     for kind, label in KINDS.items():
