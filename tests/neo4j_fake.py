@@ -18,6 +18,25 @@ from graph.cypher import all_statements
 Responder = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
 
+def _schema_statements() -> int:
+    from graph.schema import load_schema
+
+    labels = load_schema().labels.values()
+    return (2 * len(labels) + 1 + sum("name" in spec.properties for spec in labels)
+            + sum(p.type == "uscc" for spec in labels for p in spec.properties.values()))
+
+
+#: the schema statements: per label an old single-key constraint dropped and a composite uniqueness
+#: constraint, the build records' one, a text index per label with a name, an index per uscc property
+SCHEMA = _schema_statements()
+#: before the first row: the foreign-data check, the schema statements, waiting for the indexes, the
+#: lock (who holds it, then the claim), the old generations, the new generation's build record
+BEFORE = (["build/foreign"] + ["schema/constraints"] * SCHEMA
+          + ["schema/await", "build/holder", "build/claim", "build/generations", "build/begin"])
+#: after the last row: the lock still held?, the switch, the new generation pinned
+AFTER = ["build/heartbeat", "build/switch", "build/read"]
+
+
 @dataclass
 class Call:
     """One ``execute_query``: the statement's name, its text and parameters, the database, routing and timeout."""
@@ -611,3 +630,20 @@ class AnalysisGraph(EchoGraph):
                 if p.get("as_of") is not None and (row["as_of"] is None or p["as_of"] > row["as_of"]):
                     row["as_of"] = p["as_of"]
         return [out[k] for k in sorted(out)]
+
+
+def loaded_store(folder, **options):
+    """A Neo4j store over an :class:`AnalysisGraph` fake, loaded with the tables of ``folder``.
+
+    Returns ``(store, driver, reference)``: the reference is the same tables in memory
+    (:class:`graph.memory.TableStore`), for comparing answers.
+    """
+    from graph.memory import TableStore
+    from graph.neo4j_store import Neo4jStore
+    from ingest.load import load_tables
+
+    tables = load_tables([folder])
+    driver = FakeDriver(responders=AnalysisGraph(tables.schema).responders())
+    store = Neo4jStore(driver, database="chainkg-test", sleep=lambda seconds: None, **options)
+    store.load(tables, data=[str(folder)])
+    return store, driver, TableStore(tables, data=[str(folder)])

@@ -26,7 +26,7 @@ from graph.cypher import all_statements, script  # noqa: E402
 from graph.memory import TableStore  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 from ingest.load import load_tables  # noqa: E402
-from neo4j_fake import EchoGraph, FakeDriver  # noqa: E402
+from neo4j_fake import AFTER, BEFORE, SCHEMA, EchoGraph, FakeDriver  # noqa: E402
 
 HOSTILE = ["'}) RETURN 1 //", "x` DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n; //', "}) MERGE (x:Hacked) //"]
 
@@ -47,14 +47,6 @@ def _store(driver: FakeDriver, **options) -> tuple[Neo4jStore, list[float]]:
     return store, pauses
 
 
-#: before the first row: the foreign-data check, 25 schema statements (8 old single-key constraints
-#: dropped, 8 composite uniqueness constraints, the build records' one, 7 text indexes on name, 1 index
-#: on uscc), waiting for the indexes, the lock (who holds it, then the claim), the old generations, the
-#: new generation's build record
-BEFORE = (["build/foreign"] + ["schema/constraints"] * 25
-          + ["schema/await", "build/holder", "build/claim", "build/generations", "build/begin"])
-#: after the last row: the lock still held?, the switch, the new generation pinned
-AFTER = ["build/heartbeat", "build/switch", "build/read"]
 
 
 def test_load_sends_constraints_first_then_chunks_of_rows_then_switches(mini_tables):
@@ -63,7 +55,7 @@ def test_load_sends_constraints_first_then_chunks_of_rows_then_switches(mini_tab
     report = store.load(mini_tables)
 
     names = driver.names()
-    assert len(script("schema/constraints")) == 25
+    assert len(script("schema/constraints")) == SCHEMA
     assert names[:len(BEFORE)] == BEFORE and names[-len(AFTER):] == AFTER
     loads = [c for c in driver.calls if c.name.endswith(".load")]
     # rows per transaction, by hand from tests/fixtures/mini with chunks of 2
@@ -485,15 +477,11 @@ def test_the_real_driver_reports_a_closed_port_as_unreachable():
 def bundled_neo4j():
     """The bundled data loaded through the store into the fake, which answers the analysis statements."""
     from conftest import DATA
-    from neo4j_fake import AnalysisGraph
+    from neo4j_fake import loaded_store
 
     if not any(DATA.glob("*.csv")):
         pytest.skip("no bundled data yet")
-    tables = load_tables([DATA])
-    driver = FakeDriver(responders=AnalysisGraph(tables.schema).responders())
-    store, _ = _store(driver)
-    store.load(tables, data=[str(DATA)])
-    return store, driver, TableStore(tables, data=[str(DATA)])
+    return loaded_store(DATA)
 
 
 @pytest.mark.parametrize("perspective, chain", [("320400", None), ("CHN", None), ("常州市", None), ("JPN", None)])
