@@ -50,6 +50,7 @@ so reads return rows in the same order as the embedded store.
 from __future__ import annotations
 
 import datetime
+import logging
 import math
 import os
 import secrets
@@ -399,6 +400,9 @@ class Neo4jStore(GraphStore):
 
         user, password = settings.credentials()
         auth = (user, password) if password else None
+        # the driver logs each retry as a warning with the server's whole message: chainkg says what it
+        # retries itself (and would have those lines on every user's terminal otherwise)
+        logging.getLogger("neo4j").setLevel(logging.ERROR)
         try:
             driver = neo4j.GraphDatabase.driver(address.uri, auth=auth, user_agent=f"chainkg/{__version__}",
                                                 max_transaction_retry_time=DRIVER_RETRY_SECONDS,

@@ -27,7 +27,8 @@ def _schema_statements() -> int:
 
 
 #: the schema statements: per label an old single-key constraint dropped and a composite uniqueness
-#: constraint, the build records' one, a text index per label with a name, an index per uscc property
+#: constraint, the build records' one, per label with a name its old text index dropped, an index per
+#: uscc property
 SCHEMA = _schema_statements()
 #: before the first row: the foreign-data check, the schema statements, waiting for the indexes, the
 #: lock (who holds it, then the claim), the old generations, the new generation's build record
