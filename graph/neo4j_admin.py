@@ -86,13 +86,17 @@ class AdminExport:
     relationships: dict[Path, int] = field(default_factory=dict)
 
     def command(self) -> list[str]:
-        """``neo4j-admin database import full`` with every option these files need, as arguments."""
-        args = ["neo4j-admin", "database", "import", "full",
+        """``neo4j-admin database import full`` with every option these files need, as arguments.
+
+        The database comes first: ``--nodes`` and ``--relationships`` take several files each, so a
+        name after the last of them would be read as one more file.
+        """
+        args = ["neo4j-admin", "database", "import", "full", self.database,
                 f"--delimiter={DELIMITER}", f"--array-delimiter={ARRAY_DELIMITER}", f"--quote={QUOTE}",
                 "--multiline-fields=true", "--ignore-empty-strings=true", "--overwrite-destination=true"]
         args += [f"--nodes={path}" for path in self.nodes]
         args += [f"--relationships={path}" for path in self.relationships]
-        return args + [self.database]
+        return args
 
     def command_text(self) -> str:
         """The command as one shell line."""

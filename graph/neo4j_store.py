@@ -882,7 +882,14 @@ class Neo4jStore(GraphStore):
         return _plain(_frame(columns, [rows[0]["values"]], spec.properties).iloc[0].to_dict())
 
     def find(self, label: str, name: str) -> list[NodeMatch]:
-        self.schema.label(label)
+        """:meth:`GraphStore.find` in Cypher: a key first (an index seek, the one match a key can have),
+        else one scan of the label's names and short names (``nodes/<Label>.find``)."""
+        spec = self.schema.label(label)
+        shown = "name" if "name" in spec.properties else spec.key
+        exact = self.run(node_statement(label, "where"), {"keys": [name], "columns": [shown]})
+        if exact:
+            value = exact[0]["values"][0]
+            return [NodeMatch(label, str(exact[0]["key"]), str(value if value is not None else ""), "key")]
         rows = self.run(node_statement(label, "find"), {"name": name})
         for kind in ("key", "name", "alias", "partial"):
             hits = [NodeMatch(label, str(r["key"]), str(r["name"]), kind) for r in rows if r["matched"] == kind]

@@ -119,7 +119,7 @@ def test_the_printed_command_names_every_file_and_the_csv_dialect(run, tmp_path)
     out, result = _export(run, tmp_path, MINI, "--database", "chains")
     assert result.exit_code == 0, result.output
     args = shlex.split(result.output.strip())
-    assert args[:4] == ["neo4j-admin", "database", "import", "full"] and args[-1] == "chains"
+    assert args[:5] == ["neo4j-admin", "database", "import", "full", "chains"]
     for option in ("--delimiter=,", "--array-delimiter=|", '--quote="', "--multiline-fields=true",
                    "--ignore-empty-strings=true"):
         assert option in args
