@@ -111,16 +111,6 @@ def neo4j_settings():
     return Settings.load(local_file=None).neo4j
 
 
-@pytest.fixture(scope="session")
-def neo4j_live(neo4j_settings):
-    """A store connected to the live Neo4j (reads pinned to the generation current when it connected)."""
-    from graph.neo4j_store import Neo4jStore
-
-    store = Neo4jStore.connect(neo4j_settings)
-    yield store
-    store.close()
-
-
 def cli_env(**more: str) -> dict[str, str]:
     """The environment for running ``chainkg`` as a process: this one, no local settings file's effect
     (the caller chooses the working folder), plus ``more``."""
