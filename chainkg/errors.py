@@ -31,6 +31,8 @@ __all__ = [
     "Neo4jAuthError",
     "Neo4jDatabaseNotFoundError",
     "Neo4jQueryError",
+    "Neo4jTimeoutError",
+    "Neo4jForeignDataError",
 ]
 
 
@@ -119,8 +121,8 @@ class SnapshotError(ChainkgError):
 class Neo4jUnreachableError(Neo4jConnectionError):
     """No Neo4j server answers at the configured address."""
 
-    hint = ("is the server running (`docker compose up -d neo4j`)? check CHAINKG_NEO4J_URI, "
-            "e.g. bolt://localhost:7687")
+    hint = ("is the server running (`eval \"$(bash .ci/neo4j start)\"` starts a local one)? "
+            "check CHAINKG_NEO4J_URI, e.g. bolt://localhost:7687")
 
 
 class Neo4jAuthError(Neo4jConnectionError):
@@ -138,3 +140,17 @@ class Neo4jDatabaseNotFoundError(Neo4jConnectionError):
 
 class Neo4jQueryError(StoreError):
     """Neo4j refused a statement."""
+
+
+class Neo4jTimeoutError(Neo4jQueryError):
+    """A statement ran longer than the transaction timeout and was stopped."""
+
+    hint = ("raise the timeout (CHAINKG_NEO4J_TIMEOUT or [neo4j] timeout in chainkg.local.toml, in seconds; "
+            "the server's own limit is db.transaction.timeout), or ask for less (one chain, one region)")
+
+
+class Neo4jForeignDataError(StoreError):
+    """The Neo4j database holds nodes chainkg did not write."""
+
+    hint = ("load into an empty database (Community edition has one per server: start another server), "
+            "or pass --force to load beside those nodes: chainkg leaves them as they are")

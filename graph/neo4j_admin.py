@@ -7,14 +7,19 @@ relationship type and endpoint-label pair, each with its own header line:
 * nodes: ``id:ID(Enterprise)`` (the key, in the label's own ID space, also
   stored as the ``id`` property), typed properties such as ``revenue_yi:double``,
   ``target_year:long``, ``as_of:date``, ``verified:boolean``,
-  ``aliases:string[]`` (items separated by ``|``), then ``_row:long`` and ``:LABEL``;
+  ``aliases:string[]`` (items separated by ``|``), then ``_row:long``,
+  ``_generation`` and ``:LABEL``;
 * relationships: ``:START_ID(Enterprise)``, ``:END_ID(Segment)``, ``:TYPE``,
   typed properties, ``_row:long``.
 
 The values and types are the ones :class:`graph.neo4j_store.Neo4jStore` writes,
 so a graph imported this way reads back exactly like a loaded one (one
 difference: ``--ignore-empty-strings`` leaves out an empty SUPPLIES ``product``,
-which a transactional load keeps as ``""`` because it merges on it).
+which a transactional load keeps as ``""`` because it merges on it). The import
+holds one generation (see :mod:`graph.cypher`), with its build record and the
+``(:ChainkgBuild {id: 'current'})`` record that names it, so chainkg reads it
+as soon as the server starts; ``chainkg neo4j load --schema-only`` then adds
+the constraints and indexes.
 
 >>> header_type(load_schema().label("Cluster").properties["target_year"])
 'long'
@@ -33,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from graph.cypher import BUILD_LABEL, ROW_PROPERTY, relationship_combinations
+from graph.cypher import BUILD_LABEL, CURRENT_BUILD, GENERATION_PROPERTY, ROW_PROPERTY, relationship_combinations
 from graph.schema import Property, load_schema
 from graph.store import rows_by_label_pair
 from graph.tables import GraphTables
@@ -81,13 +86,17 @@ class AdminExport:
     relationships: dict[Path, int] = field(default_factory=dict)
 
     def command(self) -> list[str]:
-        """``neo4j-admin database import full`` with every option these files need, as arguments."""
-        args = ["neo4j-admin", "database", "import", "full",
+        """``neo4j-admin database import full`` with every option these files need, as arguments.
+
+        The database comes first: ``--nodes`` and ``--relationships`` take several files each, so a
+        name after the last of them would be read as one more file.
+        """
+        args = ["neo4j-admin", "database", "import", "full", self.database,
                 f"--delimiter={DELIMITER}", f"--array-delimiter={ARRAY_DELIMITER}", f"--quote={QUOTE}",
                 "--multiline-fields=true", "--ignore-empty-strings=true", "--overwrite-destination=true"]
         args += [f"--nodes={path}" for path in self.nodes]
         args += [f"--relationships={path}" for path in self.relationships]
-        return args + [self.database]
+        return args
 
     def command_text(self) -> str:
         """The command as one shell line."""
@@ -108,20 +117,29 @@ def _write(path: Path, header: list[str], rows) -> int:
 
 
 def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = "neo4j",
-                       data: list[str] | None = None) -> AdminExport:
-    """Write ``tables`` as neo4j-admin import files under ``out`` (``nodes/``, ``relationships/``)."""
+                       data: list[str] | None = None, digest: str | None = None, as_of: str | None = None,
+                       generation: str | None = None) -> AdminExport:
+    """Write ``tables`` as neo4j-admin import files under ``out`` (``nodes/``, ``relationships/``).
+
+    ``digest``/``as_of`` default to the tables' own, ``generation`` to a new id.
+    """
+    from graph.neo4j_store import new_generation, table_names
+
     schema = tables.schema
     out = Path(out)
+    generation = generation or new_generation()
     result = AdminExport(out, database)
     for label, spec in schema.labels.items():
         frame = tables.node_table(label)
         if frame.empty:
             continue
         props = [spec.properties[c] for c in spec.columns() if c != spec.key]
-        header = [f"{spec.key}:ID({label})"] + [_header(p) for p in props] + [f"{ROW_PROPERTY}:long", ":LABEL"]
+        header = ([f"{spec.key}:ID({label})"] + [_header(p) for p in props]
+                  + [f"{ROW_PROPERTY}:long", GENERATION_PROPERTY, ":LABEL"])
         columns = [frame[spec.key].tolist()] + [frame[p.name].tolist() for p in props]
         types = ["string"] + [p.type for p in props]
-        rows = ([_cell(t, col[i]) for t, col in zip(types, columns)] + [str(i), label] for i in range(len(frame)))
+        rows = ([_cell(t, col[i]) for t, col in zip(types, columns)] + [str(i), generation, label]
+                for i in range(len(frame)))
         path = out / "nodes" / f"{label}.csv"
         result.nodes[path] = _write(path, header, rows)
     for rel, spec in schema.relationships.items():
@@ -142,8 +160,13 @@ def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = 
             path = out / "relationships" / f"{rel}.{a}.{b}.csv"
             result.relationships[path] = _write(path, header, rows)
     path = out / "nodes" / f"{BUILD_LABEL}.csv"
-    result.nodes[path] = _write(
-        path, [f"id:ID({BUILD_LABEL})", "digest", "as_of:date", "data:string[]", "schema_version:long", ":LABEL"],
-        [["current", tables.digest(), tables.latest_as_of(), ARRAY_DELIMITER.join(data or []), str(schema.version),
-          BUILD_LABEL]])
+    header = [f"id:ID({BUILD_LABEL})", GENERATION_PROPERTY, "generation", "state", "digest", "as_of:date",
+              "data:string[]", "schema_version:long", "tables:string[]", ":LABEL"]
+    as_of = tables.latest_as_of() if as_of is None else as_of
+    result.nodes[path] = _write(path, header, [
+        [generation, generation, "", "complete", tables.digest() if digest is None else digest, as_of,
+         ARRAY_DELIMITER.join(data or []), str(schema.version), ARRAY_DELIMITER.join(table_names(tables)),
+         BUILD_LABEL],
+        [CURRENT_BUILD, "", generation, "", "", "", "", "", "", BUILD_LABEL],
+    ])
     return result

@@ -66,3 +66,56 @@ def needs_tool(missing: str | None):
     if missing is not None and os.environ.get("CHAINKG_REQUIRE_TOOLS") == "1":
         return pytest.mark.usefixtures()  # no skip: the test runs and fails on the missing tool
     return pytest.mark.skipif(missing is not None, reason=missing or "")
+
+
+# -- a live Neo4j ------------------------------------------------------------------------------------
+
+def _require_tools() -> bool:
+    import os
+
+    return os.environ.get("CHAINKG_REQUIRE_TOOLS") == "1"
+
+
+def live_neo4j_missing() -> str | None:
+    """Why there is no live Neo4j to test against (None: ``CHAINKG_NEO4J_URI`` names one)."""
+    import os
+
+    if not os.environ.get("CHAINKG_NEO4J_URI"):
+        return ("no live Neo4j: set CHAINKG_NEO4J_URI, CHAINKG_NEO4J_PASSWORD (`eval \"$(bash .ci/neo4j start)\"` "
+                "starts one; docs/neo4j.md)")
+    try:
+        import neo4j  # noqa: F401
+    except ImportError:
+        return "the neo4j driver is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings():
+    """The live Neo4j's settings from the environment (``CHAINKG_NEO4J_*``, as for the CLI).
+
+    ``.ci/run`` starts a server with ``.ci/neo4j start`` and exports them. Without them a
+    test that needs the server is skipped, but under ``CHAINKG_REQUIRE_TOOLS=1`` (CI) it
+    fails: a server that cannot start is a failure, not a skip. One server serves a whole
+    run: tests may load into it and replace chainkg's graph there (every load is a new
+    generation, so a test never sees another's half-written graph), but none may depend
+    on what an earlier test loaded, and none leaves nodes chainkg did not write.
+    """
+    from chainkg.config import Settings
+
+    missing = live_neo4j_missing()
+    if missing:
+        if _require_tools():
+            pytest.fail(f"{missing} (CHAINKG_REQUIRE_TOOLS=1: a test that needs Neo4j may not skip)")
+        pytest.skip(missing)
+    return Settings.load(local_file=None).neo4j
+
+
+def cli_env(**more: str) -> dict[str, str]:
+    """The environment for running ``chainkg`` as a process: this one, no local settings file's effect
+    (the caller chooses the working folder), plus ``more``."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHAINKG_HOME")}
+    env.update(more)
+    return env

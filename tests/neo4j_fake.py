@@ -18,24 +18,55 @@ from graph.cypher import all_statements
 Responder = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
 
+def _schema_statements() -> int:
+    from graph.schema import load_schema
+
+    labels = load_schema().labels.values()
+    return (2 * len(labels) + 1 + sum("name" in spec.properties for spec in labels)
+            + sum(p.type == "uscc" for spec in labels for p in spec.properties.values()))
+
+
+#: the schema statements: per label an old single-key constraint dropped and a composite uniqueness
+#: constraint, the build records' one, per label with a name its old text index dropped, an index per
+#: uscc property
+SCHEMA = _schema_statements()
+#: before the first row: the foreign-data check, the schema statements, waiting for the indexes, the
+#: lock (who holds it, then the claim), the old generations, the new generation's build record
+BEFORE = (["build/foreign"] + ["schema/constraints"] * SCHEMA
+          + ["schema/await", "build/holder", "build/claim", "build/generations", "build/begin"])
+#: after the last row: the lock still held?, the switch, the new generation pinned
+AFTER = ["build/heartbeat", "build/switch", "build/read"]
+
+
 @dataclass
 class Call:
-    """One ``execute_query``: the statement's name, its text and parameters, the database and routing."""
+    """One ``execute_query``: the statement's name, its text and parameters, the database, routing and timeout."""
 
     name: str
     query: str
     parameters: dict[str, Any]
     database: str | None
     routing: Any
+    timeout: float | None = None
 
 
 def _default_answer(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """What an empty server that accepts everything answers."""
     if name.endswith(".load"):
         return [{"merged": len(params["rows"])}]
-    if name == "clear":
+    if name.endswith(".delete"):
         return [{"deleted": 0}]
     if name == "server":
         return [{"name": "Neo4j Kernel", "version": "5.26.0", "edition": "community"}]
+    if name == "build/claim":
+        return [{"claimed": True, "generation": params["generation"], "host": params["host"], "pid": params["pid"],
+                 "started_at": None, "heartbeat": None}]
+    if name == "build/switch":
+        return [{"generation": params["generation"]}]
+    if name == "build/heartbeat":
+        return [{"held": 1}]
+    if name in ("build/release", "build/forget"):
+        return [{"released" if name.endswith("release") else "deleted": 1}]
     return []
 
 
@@ -59,10 +90,11 @@ class FakeDriver:
 
     def execute_query(self, query_, parameters_=None, routing_=None, database_=None, **kwargs):
         assert not kwargs, f"unexpected arguments {kwargs}"
-        assert query_ in self._names, f"not a shipped statement:\n{query_}"
-        name = self._names[query_]
+        text = getattr(query_, "text", query_)  # a neo4j.Query (with a timeout) or the text itself
+        assert text in self._names, f"not a shipped statement:\n{text}"
+        name = self._names[text]
         params = dict(parameters_ or {})
-        self.calls.append(Call(name, query_, params, database_, routing_))
+        self.calls.append(Call(name, text, params, database_, routing_, getattr(query_, "timeout", None)))
         for key in (name, "*"):
             pending = self.failures.get(key)
             if pending:
@@ -82,36 +114,72 @@ class EchoGraph:
     """Responders that keep what the load statements merge and answer the read statements from it.
 
     A stand-in for the server's storage, enough to check that what the store sends
-    comes back as the same tables (conversion both ways, order, endpoints). It knows
-    only the generated load/read/get statements, counts and the build record.
+    comes back as the same tables (conversion both ways, order, endpoints), and that
+    generations behave: each load writes its own generation, reads see the generation
+    their ``$generation`` names, ``build/switch`` moves the current one. It knows the
+    generated load/read/get/delete statements, counts and the build records.
     """
 
     def __init__(self, schema):
         self.schema = schema
-        self.nodes: dict[str, dict[str, dict]] = {}
-        self.rels: dict[tuple[str, str, str], dict[tuple, dict]] = {}
-        self.build: dict[str, Any] = {}
+        #: generation → (label → key → properties, (type, from label, to label) → (from, to, identity) → properties)
+        self.generations: dict[str, tuple[dict, dict]] = {}
+        self.records: dict[str, dict[str, Any]] = {}  # build records by generation
+        self.current: str | None = None
+        self.lock: dict[str, Any] = {}
+        self.active: str | None = None  # the generation of the statement being answered
+
+    @property
+    def nodes(self) -> dict[str, dict[str, dict]]:
+        return self.generations.setdefault(self.active or self.current or "", ({}, {}))[0]
+
+    @property
+    def rels(self) -> dict[tuple[str, str, str], dict[tuple, dict]]:
+        return self.generations.setdefault(self.active or self.current or "", ({}, {}))[1]
+
+    @property
+    def build(self) -> dict[str, Any]:
+        """The current generation's build record."""
+        return self.records.get(self.current or "", {})
 
     def responders(self) -> dict[str, Responder]:
-        out: dict[str, Responder] = {"build/write": self._build_write, "build/read": self._build_read,
-                                     "counts": self._counts}
+        out: dict[str, Responder] = {
+            "build/read": self._build_read, "build/begin": self._build_begin, "build/switch": self._switch,
+            "build/claim": self._claim, "build/holder": self._holder, "build/heartbeat": self._heartbeat,
+            "build/release": self._release, "build/generations": self._generations, "build/forget": self._forget,
+            "counts": self._counts}
         for label in self.schema.labels:
             out[f"nodes/{label}.load"] = lambda p, label=label: self._load_nodes(label, p)
             out[f"nodes/{label}.read"] = lambda p, label=label: self._read_nodes(label, p)
             out[f"nodes/{label}.get"] = lambda p, label=label: self._get_node(label, p)
+            out[f"nodes/{label}.delete"] = lambda p, label=label: self._delete_nodes(label, p)
+            out[f"nodes/{label}.where"] = lambda p, label=label: [
+                r for r in self._read_nodes(label, p) if r["key"] in p["keys"]]
         for rel, spec in self.schema.relationships.items():
             for a in spec.from_labels:
                 for b in spec.to_labels:
                     out[f"relationships/{rel}.{a}.{b}.load"] = lambda p, k=(rel, a, b): self._load_rels(k, p)
                     out[f"relationships/{rel}.{a}.{b}.read"] = lambda p, k=(rel, a, b): self._read_rels(k, p)
-        return out
+                    for end in ("from", "to"):
+                        out[f"relationships/{rel}.{a}.{b}.{end}"] = lambda p, k=(rel, a, b), end=end: [
+                            r for r in self._read_rels(k, p) if r[f"{end}_key"] in p["keys"]]
+        return {name: self._in_generation(fn) for name, fn in out.items()}
+
+    def _in_generation(self, fn: Responder) -> Responder:
+        def answer(params):
+            self.active = params.get("generation", self.current)
+            try:
+                return fn(params)
+            finally:
+                self.active = None
+        return answer
 
     def _load_nodes(self, label, params):
         key = self.schema.label(label).key
         table = self.nodes.setdefault(label, {})
         for row in params["rows"]:
             node = table.setdefault(row["key"], {key: row["key"]})
-            for name, value in row["props"].items():  # SET n += props: null removes
+            for name, value in row["props"].items():  # SET n += props: null leaves it out
                 if value is None:
                     node.pop(name, None)
                 else:
@@ -136,6 +204,17 @@ class EchoGraph:
             merged += 1
         return [{"merged": merged}]
 
+    def _delete_nodes(self, label, params):
+        table = self.nodes.get(label, {})
+        gone = list(table)[:params["batch"]]
+        for key in gone:
+            del table[key]
+            for combo, rels in self.rels.items():
+                _rel, a, b = combo
+                for ident in [i for i in rels if (a == label and i[0] == key) or (b == label and i[1] == key)]:
+                    del rels[ident]
+        return [{"deleted": len(gone)}]
+
     def _read_nodes(self, label, params):
         out = [{"row": n.get("_row"), "key": k, "values": [n.get(c) for c in params["columns"]]}
                for k, n in self.nodes.get(label, {}).items()]
@@ -150,12 +229,56 @@ class EchoGraph:
                for (f, t, _i), p in self.rels.get(combo, {}).items()]
         return sorted(out, key=lambda r: (r["row"], r["from_key"], r["to_key"]))
 
-    def _build_write(self, params):
-        self.build.update({k: v for k, v in params["props"].items()})
-        return []
+    # -- build records ---------------------------------------------------------------------------
 
     def _build_read(self, _params):
-        return [dict(self.build)] if self.build else []
+        if self.current is None and not self.records:
+            return []
+        record = self.records.get(self.current or "", {})
+        return [{"generation": self.current, **{k: record.get(k) for k in
+                                                ("digest", "as_of", "data", "schema_version", "tables",
+                                                 "loaded_at")}}]
+
+    def _build_begin(self, params):
+        self.records[params["generation"]] = {**params["props"], "state": "loading"}
+        return [{"generation": params["generation"]}]
+
+    def _switch(self, params):
+        generation = params["generation"]
+        if generation not in self.records or self.lock.get("generation") != generation:
+            return []
+        self.records[generation]["state"] = "complete"
+        self.current = generation
+        self.lock = {}
+        return [{"generation": generation}]
+
+    def _claim(self, params):
+        free = not self.lock.get("generation") or self.lock["generation"] in (params["takeover"], params["generation"])
+        if free:
+            self.lock = {"generation": params["generation"], "host": params["host"], "pid": params["pid"],
+                         "started_at": None, "heartbeat": None}
+        return [{"claimed": free, **self.lock}]
+
+    def _holder(self, _params):
+        return [dict(self.lock)] if self.lock else []
+
+    def _heartbeat(self, params):
+        return [{"held": int(self.lock.get("generation") == params["generation"])}]
+
+    def _release(self, params):
+        held = self.lock.get("generation") == params["generation"]
+        if held:
+            self.lock = {}
+        return [{"released": int(held)}]
+
+    def _generations(self, _params):
+        return [{"generation": g, "state": r.get("state"), "started_at": None}
+                for g, r in self.records.items() if g != self.current]
+
+    def _forget(self, params):
+        found = self.records.pop(params["generation"], None)
+        self.generations.pop(params["generation"], None)
+        return [{"deleted": int(found is not None)}]
 
     def _counts(self, _params):
         rows = [{"kind": "node", "name": label, "count": len(self.nodes.get(label, {}))}
@@ -179,9 +302,9 @@ class AnalysisGraph(EchoGraph):
 
     def responders(self) -> dict[str, Responder]:
         out = super().responders()
-        for label in self.schema.labels:
-            out[f"nodes/{label}.find"] = lambda p, label=label: self._find(label, p)
-        out.update({
+        more: dict[str, Responder] = {f"nodes/{label}.find": lambda p, label=label: self._find(label, p)
+                                      for label in self.schema.labels}
+        more.update({
             "regions/subtree": self._subtree, "regions/ancestors": self._ancestors,
             "chokepoints/candidates": self._candidates, "chokepoints/downstream": self._downstream,
             "chokepoints/providers": self._providers, "chokepoints/capable": self._capable,
@@ -189,13 +312,14 @@ class AnalysisGraph(EchoGraph):
             "gaps/chain": self._gap_chain, "gaps/local": self._gap_local, "gaps/national": self._gap_national,
             "gaps/members": self._gap_members, "gaps/supplies": self._gap_supplies, "gaps/facts": self._gap_facts,
         })
+        out.update({name: self._in_generation(fn) for name, fn in more.items()})
         return out
 
     # -- the stored graph as nodes (label, key) and relationships ----------------------------------
 
     def rel_list(self, *types: str):
         """(type, start node, end node, properties) for every stored relationship of ``types``, by _row."""
-        stamp = (sum(len(t) for t in self.rels.values()), sum(len(n) for n in self.nodes.values()))
+        stamp = (id(self.rels), sum(len(t) for t in self.rels.values()), sum(len(n) for n in self.nodes.values()))
         cache = self.__dict__.setdefault("_rel_cache", {})
         if cache.get("stamp") != stamp:
             cache.clear()

@@ -81,19 +81,33 @@ def _check_values(path: Path, fields, row: list[str]) -> None:
                 datetime.date.fromisoformat(part)
 
 
+def _export(run, tmp_path, data, *more):
+    """Build ``data`` at a home of its own, then export that build."""
+    home = tmp_path / "home"
+    assert run("-q", "--home", home, "build", "--data", data).exit_code == 0
+    out = tmp_path / "import dir"
+    return out, run("-q", "--home", home, "export", "neo4j-admin", "--out", out, *more)
+
+
 def test_the_export_of_the_mini_data_reads_back_with_every_endpoint(run, tmp_path):
-    out = tmp_path / "import"
-    result = run("-q", "export", "neo4j-admin", "--out", out, "--data", MINI)
+    out, result = _export(run, tmp_path, MINI)
     assert result.exit_code == 0, result.output
     found = check_import_files(out)
     # by hand from tests/fixtures/mini (plus the one build node)
+    # the generation's build record and the record that makes it the current one
     assert found["labels"] == {"Source": 1, "Region": 5, "Cluster": 1, "Chain": 1, "Segment": 3, "Enterprise": 3,
-                               "ChainkgBuild": 1}
+                               "ChainkgBuild": 2}
     assert found["types"] == {"IN_CLUSTER": 1, "SEGMENT_OF": 3, "FEEDS": 2, "ANCHORS": 1, "OPERATES_IN": 3,
                               "LOCATED_IN": 3, "WITHIN": 4}
     header, rows = _read(out / "nodes" / "Enterprise.csv")
     assert header[:4] == ["id:ID(Enterprise)", "uscc", "name", "aliases:string[]"]
-    assert {"revenue_yi:double", "revenue_year:long", "as_of:date", "verified:boolean", "_row:long", ":LABEL"} <= set(header)
+    assert {"revenue_yi:double", "revenue_year:long", "as_of:date", "verified:boolean", "_row:long", "_generation",
+            ":LABEL"} <= set(header)
+    generations = {row[header.index("_generation")] for row in rows}
+    build_header, builds = _read(out / "nodes" / "ChainkgBuild.csv")
+    record, current = (dict(zip(build_header, row)) for row in builds)
+    assert generations == {record["id:ID(ChainkgBuild)"]} == {record["_generation"]} == {current["generation"]}
+    assert current["id:ID(ChainkgBuild)"] == "current" and record["state"] == "complete"
     assert rows[1][header.index("aliases:string[]")] == "乙整机|乙公司"
     region_header, _ = _read(out / "nodes" / "Region.csv")
     assert region_header[0] == "code:ID(Region)"
@@ -102,11 +116,10 @@ def test_the_export_of_the_mini_data_reads_back_with_every_endpoint(run, tmp_pat
 
 
 def test_the_printed_command_names_every_file_and_the_csv_dialect(run, tmp_path):
-    out = tmp_path / "import dir"
-    result = run("-q", "export", "neo4j-admin", "--out", out, "--data", MINI, "--database", "chains")
+    out, result = _export(run, tmp_path, MINI, "--database", "chains")
     assert result.exit_code == 0, result.output
     args = shlex.split(result.output.strip())
-    assert args[:4] == ["neo4j-admin", "database", "import", "full"] and args[-1] == "chains"
+    assert args[:5] == ["neo4j-admin", "database", "import", "full", "chains"]
     for option in ("--delimiter=,", "--array-delimiter=|", '--quote="', "--multiline-fields=true",
                    "--ignore-empty-strings=true"):
         assert option in args
@@ -125,8 +138,8 @@ def test_awkward_text_survives_the_csv_round_trip(mini_copy, tmp_path, run):
         "id,name,position,layer,description,source,as_of\n"
         's-mat,材料,upstream,1,"two\nlines",mini,2026-01-01\n'
         "s-part,部件,midstream,2,,mini,2026-01-01\ns-whole,整机,downstream,3,,mini,2026-01-01\n", encoding="utf-8")
-    out = tmp_path / "import"
-    assert run("-q", "export", "neo4j-admin", "--out", out, "--data", mini_copy).exit_code == 0
+    out, result = _export(run, tmp_path, mini_copy)
+    assert result.exit_code == 0, result.output
     check_import_files(out)
     header, rows = _read(out / "nodes" / "Enterprise.csv")
     assert rows[0][header.index("name")] == 'A "quoted", comma\'d name'
@@ -135,9 +148,9 @@ def test_awkward_text_survives_the_csv_round_trip(mini_copy, tmp_path, run):
 
 
 @pytest.mark.skipif(not any(DATA.glob("*.csv")), reason="no bundled data in data/ yet")
-def test_the_export_of_the_bundled_data_follows_the_import_format(run, tmp_path, bundled_store):
+def test_the_export_of_the_bundled_data_follows_the_import_format(run, tmp_path, bundled_home, bundled_store):
     out = tmp_path / "bundled"
-    result = run("-q", "export", "neo4j-admin", "--out", out)
+    result = run("-q", "--home", bundled_home, "export", "neo4j-admin", "--out", out)
     assert result.exit_code == 0, result.output
     found = check_import_files(out)
     counts = bundled_store.info().counts

@@ -12,6 +12,8 @@ from chainkg.cli import AppContext, format_option, pass_app
 from chainkg.commands.export import export
 from chainkg.errors import StoreError
 from chainkg.render import text_table, to_json
+from chainkg.config import NEO4J_CHUNK_SIZE as DEFAULT_CHUNK_SIZE
+from chainkg.config import NEO4J_WORKERS as DEFAULT_WORKERS
 
 __all__ = ["COMMANDS"]
 
@@ -28,34 +30,36 @@ def neo4j() -> None:
 
     \b
     Examples:
-      export CHAINKG_NEO4J_URI=bolt://localhost:7687 CHAINKG_NEO4J_PASSWORD=…
-      chainkg neo4j load && chainkg neo4j check
+      eval "$(bash .ci/neo4j start)"       # a local Neo4j (no Docker), its settings exported
+      chainkg build && chainkg neo4j load && chainkg neo4j check
       chainkg --store neo4j show enterprise 恒立液压
     """
 
 
 @neo4j.command()
-@click.option("--data", "folders", multiple=True, type=click.Path(path_type=Path),
-              help="data folder (repeat to layer several); default: the bundled data/")
-@click.option("--replace", is_flag=True, help="first delete every chainkg node in the database")
-@click.option("--chunk-size", default=2000, show_default=True, type=click.IntRange(1),
+@click.option("--force", is_flag=True,
+              help="load even if the database holds nodes chainkg did not write (they are left as they are)")
+@click.option("--chunk-size", default=DEFAULT_CHUNK_SIZE, show_default=True, type=click.IntRange(1),
               help="rows per transaction")
+@click.option("--workers", default=DEFAULT_WORKERS, show_default=True, type=click.IntRange(1, 16),
+              help="transactions of one table in flight at once")
 @click.option("--schema-only", is_flag=True,
               help="only create the constraints and indexes (e.g. after neo4j-admin import)")
 @pass_app
-def load(app: AppContext, folders: tuple[Path, ...], replace: bool, chunk_size: int, schema_only: bool) -> None:
-    """Validate the data tables like `chainkg build`, then load them into Neo4j.
+def load(app: AppContext, force: bool, chunk_size: int, workers: int, schema_only: bool) -> None:
+    """Load the current build (at --home) into Neo4j as a new generation, then switch to it.
 
-    Constraints and indexes come first; nodes and relationships follow in chunks of
-    MERGE statements, so loading twice changes nothing. --replace makes the database
-    hold exactly these tables.
+    The graph is the one `chainkg build`, `chainkg ingest eto` and layered --data
+    folders made, not a new reading of data/. Readers keep the previous graph until
+    the new one is complete: a load that fails or is stopped changes nothing they
+    see, and the next load cleans up after it. A database that holds nodes chainkg
+    did not write is refused unless --force.
 
     \b
     Examples:
-      chainkg neo4j load
-      chainkg neo4j load --data data/ --data pool/ --replace
+      chainkg build && chainkg neo4j load
+      chainkg --home pool build --data data/ --data pool-data/ && chainkg --home pool neo4j load
     """
-    from ingest.load import DEFAULT_DATA_DIR
     from ingest.neo4j_load import load_neo4j
 
     if schema_only:
@@ -73,15 +77,17 @@ def load(app: AppContext, folders: tuple[Path, ...], replace: bool, chunk_size: 
                                show_pos=True) as progress:
             yield progress.update
 
-    result = load_neo4j(folders or [DEFAULT_DATA_DIR], lambda: _connect(app, chunk_size=chunk_size),
-                        replace=replace, progress=app.progress, bar=bar)
+    result = load_neo4j(app.settings.home, lambda: _connect(app, chunk_size=chunk_size, workers=workers),
+                        force=force, progress=app.progress, bar=bar)
     report = result.report
     nodes, rels = sum(report.nodes.values()), sum(report.relationships.values())
-    deleted = f", {report.deleted} old nodes deleted first" if replace else ""
+    deleted = f", {report.deleted} nodes of earlier generations deleted first" if report.deleted else ""
     retries = f", {report.retries} retried" if report.retries else ""
-    click.echo(f"loaded {nodes} nodes and {rels} relationships into {result.location} "
-               f"in {report.transactions} transactions ({report.seconds:.1f} s{retries}{deleted}); "
-               f"digest {result.digest[:12]}")
+    beside = (f"; {sum(r['nodes'] for r in report.foreign)} nodes chainkg did not write left as they are"
+              if report.foreign else "")
+    click.echo(f"loaded {nodes} nodes and {rels} relationships into {result.location} as generation "
+               f"{report.generation} in {report.transactions} transactions ({report.seconds:.1f} s{retries}{deleted})"
+               f"{beside}; digest {result.digest[:12]}")
 
 
 @neo4j.command()
@@ -123,34 +129,30 @@ def check(app: AppContext, fmt: str) -> None:
         click.echo(text_table(["kind", "name", "neo4j", "local", ""], rows))
     if report["differences"]:
         raise StoreError(f"{report['differences']} counts in Neo4j differ from the local build",
-                         hint="load the local data with `chainkg neo4j load --replace`")
+                         hint="load the local build with `chainkg neo4j load`")
 
 
 @export.command("neo4j-admin")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="folder for the CSV files")
-@click.option("--data", "folders", multiple=True, type=click.Path(path_type=Path),
-              help="data folder (repeat to layer several); default: the bundled data/")
 @click.option("--database", default="neo4j", show_default=True, help="database the import creates")
 @pass_app
-def neo4j_admin(app: AppContext, out: Path, folders: tuple[Path, ...], database: str) -> None:
-    """CSV files with headers for `neo4j-admin database import full`, and the command to run.
+def neo4j_admin(app: AppContext, out: Path, database: str) -> None:
+    """CSV files of the current build (at --home) for `neo4j-admin database import full`, and the command.
 
-    The data is validated like `chainkg build` first. Stop the database, run the
-    printed command on the server, start it, then create the constraints with
-    `chainkg neo4j load --schema-only`.
+    Stop the database, run the printed command on the server, start it, then create
+    the constraints with `chainkg neo4j load --schema-only`.
 
     \b
     Example:
-      chainkg export neo4j-admin --out out/neo4j-import
+      chainkg build && chainkg export neo4j-admin --out out/neo4j-import
     """
     from graph.neo4j_admin import export_neo4j_admin
-    from ingest.build import _shown
-    from ingest.load import DEFAULT_DATA_DIR, load_tables
+    from ingest.neo4j_load import built_tables
 
-    folders = folders or (DEFAULT_DATA_DIR,)
-    tables = load_tables(folders, progress=app.progress)
-    result = export_neo4j_admin(tables, out, database=database, data=[_shown(Path(f)) for f in folders])
+    source = built_tables(app.settings.home)
+    result = export_neo4j_admin(source.tables, out, database=database, data=list(source.data),
+                                digest=source.digest, as_of=source.as_of)
     rows = sum(result.nodes.values()) + sum(result.relationships.values())
     app.progress(f"wrote {len(result.nodes) + len(result.relationships)} files, {rows} rows, to {out}")
     click.echo(result.command_text())

@@ -9,12 +9,14 @@
 // Parameters:
 //   $chain  the id of the Chain whose dependencies limit the pool, or null for every
 //           technology, e.g. 'ch-demo' (or null)
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row per technology of the pool, in load order: key, name, kind, source,
 //          as_of, aggregate (true for an aggregate) and breakthrough_for (the names of the
 //          clusters whose plans list it as a breakthrough, BREAKTHROUGH_FOR, in load order).
 MATCH (t:Technology)
-WHERE $chain IS NULL
-   OR EXISTS { MATCH (t)-[:FEEDS|KEY_TO|SUBTYPE_OF*1..]->(:Segment)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
+WHERE t._generation = $generation AND t.id IS NOT NULL
+  AND ($chain IS NULL
+   OR EXISTS { MATCH (t)-[:FEEDS|KEY_TO|SUBTYPE_OF*1..]->(:Segment)-[:SEGMENT_OF]->(:Chain {id: $chain}) })
 WITH t, EXISTS { MATCH (:Region|Enterprise)-[:PROVIDES]->(t) } AS provided
 WITH t, NOT provided AND EXISTS {
        MATCH (part:Technology)-[:FEEDS|KEY_TO|SUBTYPE_OF*1..]->(t)

@@ -9,17 +9,18 @@
 // Parameters:
 //   $technologies  list of Technology ids, e.g. ['t-ctl']
 //   $perspective   code of the perspective's Region, e.g. '320400'
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row per technology, enterprise and kind of evidence: technology, via
 //          ('MASTERS', 'PROVIDES', 'SUPPLIES' or 'OPERATES_IN'), key, name, region (the
 //          enterprise's first location) and row (the first relationship's load order).
-MATCH (:Region {code: $perspective})<-[:WITHIN*0..]-(:Region)<-[:LOCATED_IN]-(e:Enterprise)
+MATCH (:Region {code: $perspective, _generation: $generation})<-[:WITHIN*0..]-(:Region)<-[:LOCATED_IN]-(e:Enterprise)
 WITH DISTINCT e
 WITH e, COLLECT {
           MATCH (e)-[l:LOCATED_IN]->(x:Region)
           WITH l, x ORDER BY l._row
           RETURN x.code
         }[0] AS region
-WHERE EXISTS { MATCH (:Region {code: region})-[:WITHIN*0..]->(:Region {code: $perspective}) }
+WHERE EXISTS { MATCH (:Region {code: region, _generation: $generation})-[:WITHIN*0..]->(:Region {code: $perspective}) }
 CALL (e) {
   MATCH (e)-[r:MASTERS]->(t:Technology)
   WHERE t.id IN $technologies
@@ -31,7 +32,7 @@ CALL (e) {
   UNION
   MATCH (e)-[r:SUPPLIES]->(:Enterprise)
   MATCH (t:Technology)
-  WHERE t.id IN $technologies AND (r.product = t.name OR r.product IN coalesce(t.aliases, []))
+  WHERE t._generation = $generation AND t.id IN $technologies AND (r.product = t.name OR r.product IN coalesce(t.aliases, []))
   RETURN t.id AS technology, 'SUPPLIES' AS via, r._row AS row
   UNION
   MATCH (e)-[:OPERATES_IN]->(:Segment)<-[k:KEY_TO]-(t:Technology)

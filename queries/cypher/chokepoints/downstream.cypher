@@ -9,10 +9,11 @@
 //
 // Parameters:
 //   $technologies  list of Technology ids, e.g. ['t-ctl']
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row per technology found: key, downstream_segments, downstream_inputs
 //          (counts, final products excluded) and final_products (their names).
 UNWIND $technologies AS key
-MATCH (t:Technology {id: key})
+MATCH (t:Technology {_generation: $generation, id: key})
 CALL (t) {
   MATCH (t)-[:FEEDS|KEY_TO|SUBTYPE_OF*1..]->(d)
   WHERE d <> t

@@ -12,11 +12,12 @@
 // Parameters:
 //   $technologies  list of Technology ids, e.g. ['t-ctl']
 //   $perspective   code of the perspective's Region, e.g. '320400'
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row per PROVIDES, in load order: technology, label ('Region' or
 //          'Enterprise'), key, name, unit (a Region code, null when the enterprise has no
 //          location), share (percent, or null), year, own, encloses, source and as_of.
 UNWIND $technologies AS key
-MATCH (p:Region|Enterprise)-[r:PROVIDES]->(t:Technology {id: key})
+MATCH (p:Region|Enterprise)-[r:PROVIDES]->(t:Technology {_generation: $generation, id: key})
 WITH t, p, r,
      CASE WHEN p:Region THEN p.code
           ELSE COLLECT {
@@ -27,7 +28,7 @@ WITH t, p, r,
      END AS home
 WITH t, p, r, home,
      COLLECT {
-       MATCH path = (:Region {code: home})-[:WITHIN*0..]->(u:Region)
+       MATCH path = (:Region {code: home, _generation: $generation})-[:WITHIN*0..]->(u:Region)
        WITH path, u ORDER BY length(path)
        RETURN u
      } AS way_up
@@ -38,7 +39,7 @@ RETURN t.id AS technology,
        coalesce(head([u IN way_up WHERE u.level IN ['country', 'area'] | u.code]), last(way_up).code) AS unit,
        r.share AS share, r.year AS year,
        home IS NOT NULL AND EXISTS {
-         MATCH (:Region {code: home})-[:WITHIN*0..]->(:Region {code: $perspective})
+         MATCH (:Region {code: home, _generation: $generation})-[:WITHIN*0..]->(:Region {code: $perspective})
        } AS own,
        p:Region AND EXISTS { MATCH (:Region {code: $perspective})-[:WITHIN*1..]->(p) } AS encloses,
        r.source AS source, r.as_of AS as_of

@@ -2,10 +2,11 @@
 //
 // Parameters:
 //   $chain  the Chain's id, e.g. 'ch-demo'
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: at most one row: key, name, source, clusters (maps {key, name} by key), segments
 //          (maps {key, name, position, layer}, in load order) and feeds (maps {from, to}:
 //          FEEDS from one segment of the chain to another, in load order).
-MATCH (c:Chain {id: $chain})
+MATCH (c:Chain {id: $chain, _generation: $generation})
 RETURN c.id AS key, c.name AS name, c.source AS source,
        COLLECT {
          MATCH (c)-[:IN_CLUSTER]->(k:Cluster)
@@ -19,7 +20,7 @@ RETURN c.id AS key, c.name AS name, c.source AS source,
        } AS segments,
        COLLECT {
          MATCH (a:Segment)-[f:FEEDS]->(b:Segment)
-         WHERE EXISTS { MATCH (a)-[:SEGMENT_OF]->(c) } AND EXISTS { MATCH (b)-[:SEGMENT_OF]->(c) }
+         WHERE a._generation = $generation AND EXISTS { MATCH (a)-[:SEGMENT_OF]->(c) } AND EXISTS { MATCH (b)-[:SEGMENT_OF]->(c) }
          WITH a, b, f ORDER BY f._row
          RETURN {from: a.id, to: b.id}
        } AS feeds

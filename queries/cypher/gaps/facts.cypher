@@ -10,32 +10,34 @@
 //   $chain             the Chain's id, e.g. 'ch-demo'
 //   $region_codes      list of Region codes that count as local, e.g. ['320400', '320402', '320411']
 //   $excluded_sources  list of Source ids whose facts are left out, e.g. [] (or ['synthetic-demo'])
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row per source: source, facts (used), unverified (used with verified = false),
 //          as_of (the latest of the used facts, null when none is used) and excluded.
 CALL () {
-  MATCH (c:Chain {id: $chain})
+  MATCH (c:Chain {id: $chain, _generation: $generation})
   RETURN c.source AS source, c.verified AS verified, c.as_of AS as_of, true AS used, false AS dropped
   UNION ALL
-  MATCH (:Segment)-[r:SEGMENT_OF]->(:Chain {id: $chain})
+  MATCH (:Segment)-[r:SEGMENT_OF]->(:Chain {id: $chain, _generation: $generation})
   RETURN r.source AS source, r.verified AS verified, r.as_of AS as_of, true AS used, false AS dropped
   UNION ALL
   MATCH (s:Segment)
-  WHERE EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
+  WHERE s._generation = $generation AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
   RETURN s.source AS source, s.verified AS verified, s.as_of AS as_of, true AS used, false AS dropped
   UNION ALL
   MATCH (a:Segment)-[r:FEEDS]->(b:Segment)
-  WHERE EXISTS { MATCH (a)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
+  WHERE a._generation = $generation AND EXISTS { MATCH (a)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
     AND EXISTS { MATCH (b)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
   RETURN r.source AS source, r.verified AS verified, r.as_of AS as_of, true AS used, false AS dropped
   UNION ALL
   MATCH (:Enterprise)-[r:OPERATES_IN]->(s:Segment)
-  WHERE EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
+  WHERE s._generation = $generation AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
   WITH r, r.source IN $excluded_sources AS dropped
   RETURN r.source AS source, r.verified AS verified, r.as_of AS as_of, NOT dropped AS used, dropped
   UNION ALL
   // the chain's enterprises (those with an OPERATES_IN kept), then their locations and roles
   MATCH (e:Enterprise)-[o:OPERATES_IN]->(s:Segment)
-  WHERE NOT o.source IN $excluded_sources AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
+  WHERE s._generation = $generation AND NOT o.source IN $excluded_sources
+    AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
   WITH DISTINCT e
   WITH e, e.source IN $excluded_sources AS gone
   CALL (e, gone) {
@@ -60,9 +62,9 @@ CALL () {
   RETURN source, verified, as_of, used, dropped
   UNION ALL
   // SUPPLIES into the local customers of the segments the chain's segments feed
-  MATCH (c:Chain {id: $chain})
+  MATCH (c:Chain {id: $chain, _generation: $generation})
   MATCH (s:Segment)-[:FEEDS]->(t:Segment)
-  WHERE EXISTS { MATCH (s)-[:SEGMENT_OF]->(c) } AND EXISTS { MATCH (t)-[:SEGMENT_OF]->(c) }
+  WHERE s._generation = $generation AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(c) } AND EXISTS { MATCH (t)-[:SEGMENT_OF]->(c) }
   MATCH (customer:Enterprise)-[o:OPERATES_IN]->(t)
   WHERE NOT o.source IN $excluded_sources AND NOT customer.source IN $excluded_sources
     AND EXISTS {

@@ -11,9 +11,10 @@
 //   $chain             the Chain's id, e.g. 'ch-demo'
 //   $region_codes      list of Region codes that count as local, e.g. ['320400', '320402', '320411']
 //   $excluded_sources  list of Source ids whose facts are left out, e.g. ['synthetic-demo'] (or [])
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row per (segment, local enterprise): segment, enterprise, name, designations
 //          (a list), revenue_yi, employees, key_enterprise and chain_leader.
-MATCH (s:Segment)-[:SEGMENT_OF]->(:Chain {id: $chain})
+MATCH (s:Segment)-[:SEGMENT_OF]->(:Chain {id: $chain, _generation: $generation})
 WITH DISTINCT s
 MATCH (e:Enterprise)-[o:OPERATES_IN]->(s)
 WHERE NOT o.source IN $excluded_sources AND NOT e.source IN $excluded_sources

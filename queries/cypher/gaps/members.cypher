@@ -9,11 +9,12 @@
 //   $chain             the Chain's id, e.g. 'ch-demo'
 //   $nation_codes      list of Region codes within China, e.g. ['CHN', '320000', '320400']
 //   $excluded_sources  list of Source ids whose facts are left out, e.g. [] (or ['synthetic-demo'])
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row: enterprises_in_chain, unlocated_enterprises, foreign_enterprises, and over
 //          the national ones enterprises, revenue_yi, revenue_known, employees, employees_known.
 OPTIONAL MATCH (e:Enterprise)-[o:OPERATES_IN]->(s:Segment)
 WHERE NOT o.source IN $excluded_sources AND NOT e.source IN $excluded_sources
-  AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
+  AND s._generation = $generation AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
 WITH DISTINCT e
 WITH e, COLLECT {
           MATCH (e)-[l:LOCATED_IN]->(r:Region)

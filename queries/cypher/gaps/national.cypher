@@ -9,9 +9,10 @@
 //   $chain             the Chain's id, e.g. 'ch-demo'
 //   $nation_codes      list of Region codes within China, e.g. ['CHN', '320000', '320400']
 //   $excluded_sources  list of Source ids whose facts are left out, e.g. [] (or ['synthetic-demo'])
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row per segment of the chain: segment, enterprises, revenue_yi,
 //          revenue_known, employees and employees_known (0 where none).
-MATCH (s:Segment)-[:SEGMENT_OF]->(:Chain {id: $chain})
+MATCH (s:Segment)-[:SEGMENT_OF]->(:Chain {id: $chain, _generation: $generation})
 WITH DISTINCT s
 OPTIONAL MATCH (e:Enterprise)-[o:OPERATES_IN]->(s)
 WHERE NOT o.source IN $excluded_sources AND NOT e.source IN $excluded_sources

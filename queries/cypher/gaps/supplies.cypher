@@ -9,10 +9,11 @@
 //   $chain             the Chain's id, e.g. 'ch-demo'
 //   $region_codes      list of Region codes that count as local, e.g. ['320400', '320402', '320411']
 //   $excluded_sources  list of Source ids whose facts are left out, e.g. [] (or ['synthetic-demo'])
+//   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row per segment that receives any: segment, received and from_local.
-MATCH (c:Chain {id: $chain})
+MATCH (c:Chain {id: $chain, _generation: $generation})
 MATCH (s:Segment)-[:FEEDS]->(t:Segment)
-WHERE EXISTS { MATCH (s)-[:SEGMENT_OF]->(c) } AND EXISTS { MATCH (t)-[:SEGMENT_OF]->(c) }
+WHERE s._generation = $generation AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(c) } AND EXISTS { MATCH (t)-[:SEGMENT_OF]->(c) }
 WITH DISTINCT s, t
 MATCH (customer:Enterprise)-[o:OPERATES_IN]->(t)
 WHERE NOT o.source IN $excluded_sources AND NOT customer.source IN $excluded_sources

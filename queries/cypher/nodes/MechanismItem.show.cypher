@@ -3,12 +3,13 @@
 // Parameters:
 //   $key    the id of the node, e.g. 'k1'
 //   $limit  how many neighbours to list per type and direction, e.g. 50
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: one row per relationship type and direction: node (the node's properties),
 //          type, direction ('out' or 'in'), total (how many there are) and neighbours
 //          (up to $limit maps {label, key, name, properties}, in load order).
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
-MATCH (n:MechanismItem {id: $key})
+MATCH (n:MechanismItem {_generation: $generation, id: $key})
 CALL (n) {
   MATCH (n)-[r]->(m)
   RETURN 'out' AS direction, r, m

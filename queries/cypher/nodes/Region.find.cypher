@@ -5,13 +5,15 @@
 //
 // Parameters:
 //   $name  the text to look for, e.g. '常州'
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: row (_row), key, name and matched ('key', 'name', 'alias' or 'partial'),
 //          in load order.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
 MATCH (n:Region)
-WHERE n.code = $name
-   OR n.name CONTAINS $name
+WHERE n._generation = $generation AND n.code IS NOT NULL
+  AND (n.code = $name
+    OR n.name CONTAINS $name)
 RETURN n._row AS row, n.code AS key, n.name AS name,
        CASE WHEN n.code = $name THEN 'key'
             WHEN n.name = $name THEN 'name'

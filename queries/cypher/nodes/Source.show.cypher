@@ -3,11 +3,12 @@
 // Parameters:
 //   $key    the id of the node, e.g. 'mini'
 //   $limit  how many neighbours to list per type and direction, e.g. 50
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: one row per relationship type and direction: node (the node's properties),
 //          type, direction ('out' or 'in'), total (how many there are) and neighbours
 //          (up to $limit maps {label, key, name, properties}, in load order).
 //          No relationship type of the schema touches a Source: the one row has type null.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
-MATCH (n:Source {id: $key})
+MATCH (n:Source {_generation: $generation, id: $key})
 RETURN properties(n) AS node, null AS type, null AS direction, 0 AS total, [][..$limit] AS neighbours

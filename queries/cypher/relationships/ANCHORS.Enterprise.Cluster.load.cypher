@@ -1,4 +1,4 @@
-// Load ANCHORS relationships from Enterprise to Cluster: match both ends by key, merge the relationship.
+// Load ANCHORS relationships from Enterprise to Cluster: match both ends by key in the generation, merge the relationship.
 //
 // A key enterprise the cluster relies on (依托…等重点企业).
 // Idempotent: a second run with the same rows leaves the graph as it was. Load the
@@ -8,12 +8,13 @@
 // Parameters:
 //   $rows  list of maps {from, to, props}: from is the Enterprise's id, to the Cluster's id
 //          e.g. [{from: 'e-a', to: 'cl-demo', props: {role: '…', as_written: '…', source: '…', as_of: date('2026-01-01'), _row: 0}}]
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: merged, the number of relationships merged.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
 UNWIND $rows AS row
-MATCH (a:Enterprise {id: row.from})
-MATCH (b:Cluster {id: row.to})
+MATCH (a:Enterprise {_generation: $generation, id: row.from})
+MATCH (b:Cluster {_generation: $generation, id: row.to})
 MERGE (a)-[r:ANCHORS]->(b)
 SET r += row.props
 RETURN count(r) AS merged

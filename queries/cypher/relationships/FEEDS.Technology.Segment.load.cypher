@@ -1,4 +1,4 @@
-// Load FEEDS relationships from Technology to Segment: match both ends by key, merge the relationship.
+// Load FEEDS relationships from Technology to Segment: match both ends by key in the generation, merge the relationship.
 //
 // Upstream segment (or input) feeds the downstream one (上游 → 下游). from_label/to_label may be left out for segment → segment rows.
 // Idempotent: a second run with the same rows leaves the graph as it was. Load the
@@ -8,12 +8,13 @@
 // Parameters:
 //   $rows  list of maps {from, to, props}: from is the Technology's id, to the Segment's id
 //          e.g. [{from: 't-ctl', to: 's-mat', props: {note: '…', source: '…', as_of: date('2026-01-01'), _row: 0}}]
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: merged, the number of relationships merged.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
 UNWIND $rows AS row
-MATCH (a:Technology {id: row.from})
-MATCH (b:Segment {id: row.to})
+MATCH (a:Technology {_generation: $generation, id: row.from})
+MATCH (b:Segment {_generation: $generation, id: row.to})
 MERGE (a)-[r:FEEDS]->(b)
 SET r += row.props
 RETURN count(r) AS merged

@@ -1,4 +1,4 @@
-// Load IN_CHAIN relationships from Project to Chain: match both ends by key, merge the relationship.
+// Load IN_CHAIN relationships from Project to Chain: match both ends by key in the generation, merge the relationship.
 //
 // The project is a key project of the chain.
 // Idempotent: a second run with the same rows leaves the graph as it was. Load the
@@ -8,12 +8,13 @@
 // Parameters:
 //   $rows  list of maps {from, to, props}: from is the Project's id, to the Chain's id
 //          e.g. [{from: 'k1', to: 'ch-demo', props: {evidence: '…', source: '…', as_of: date('2026-01-01'), _row: 0}}]
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: merged, the number of relationships merged.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
 UNWIND $rows AS row
-MATCH (a:Project {id: row.from})
-MATCH (b:Chain {id: row.to})
+MATCH (a:Project {_generation: $generation, id: row.from})
+MATCH (b:Chain {_generation: $generation, id: row.to})
 MERGE (a)-[r:IN_CHAIN]->(b)
 SET r += row.props
 RETURN count(r) AS merged

@@ -1,4 +1,4 @@
-// Load IN_CLUSTER relationships from Chain to Cluster: match both ends by key, merge the relationship.
+// Load IN_CLUSTER relationships from Chain to Cluster: match both ends by key in the generation, merge the relationship.
 //
 // The chain belongs to the cluster.
 // Idempotent: a second run with the same rows leaves the graph as it was. Load the
@@ -8,12 +8,13 @@
 // Parameters:
 //   $rows  list of maps {from, to, props}: from is the Chain's id, to the Cluster's id
 //          e.g. [{from: 'ch-demo', to: 'cl-demo', props: {source: '…', as_of: date('2026-01-01'), verified: true, _row: 0}}]
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: merged, the number of relationships merged.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
 UNWIND $rows AS row
-MATCH (a:Chain {id: row.from})
-MATCH (b:Cluster {id: row.to})
+MATCH (a:Chain {_generation: $generation, id: row.from})
+MATCH (b:Cluster {_generation: $generation, id: row.to})
 MERGE (a)-[r:IN_CLUSTER]->(b)
 SET r += row.props
 RETURN count(r) AS merged

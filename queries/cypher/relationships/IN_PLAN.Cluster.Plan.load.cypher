@@ -1,4 +1,4 @@
-// Load IN_PLAN relationships from Cluster to Plan: match both ends by key, merge the relationship.
+// Load IN_PLAN relationships from Cluster to Plan: match both ends by key in the generation, merge the relationship.
 //
 // The plan sets up the cluster.
 // Idempotent: a second run with the same rows leaves the graph as it was. Load the
@@ -8,12 +8,13 @@
 // Parameters:
 //   $rows  list of maps {from, to, props}: from is the Cluster's id, to the Plan's id
 //          e.g. [{from: 'cl-demo', to: 'plan-demo', props: {source: '…', as_of: date('2026-01-01'), verified: true, _row: 0}}]
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: merged, the number of relationships merged.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
 UNWIND $rows AS row
-MATCH (a:Cluster {id: row.from})
-MATCH (b:Plan {id: row.to})
+MATCH (a:Cluster {_generation: $generation, id: row.from})
+MATCH (b:Plan {_generation: $generation, id: row.to})
 MERGE (a)-[r:IN_PLAN]->(b)
 SET r += row.props
 RETURN count(r) AS merged

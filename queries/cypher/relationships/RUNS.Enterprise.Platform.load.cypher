@@ -1,4 +1,4 @@
-// Load RUNS relationships from Enterprise to Platform: match both ends by key, merge the relationship.
+// Load RUNS relationships from Enterprise to Platform: match both ends by key in the generation, merge the relationship.
 //
 // The enterprise runs the platform (its industrial design centre, its industrial internet platform).
 // Idempotent: a second run with the same rows leaves the graph as it was. Load the
@@ -8,12 +8,13 @@
 // Parameters:
 //   $rows  list of maps {from, to, props}: from is the Enterprise's id, to the Platform's id
 //          e.g. [{from: 'e-a', to: 'k1', props: {evidence: '…', source: '…', as_of: date('2026-01-01'), _row: 0}}]
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: merged, the number of relationships merged.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
 UNWIND $rows AS row
-MATCH (a:Enterprise {id: row.from})
-MATCH (b:Platform {id: row.to})
+MATCH (a:Enterprise {_generation: $generation, id: row.from})
+MATCH (b:Platform {_generation: $generation, id: row.to})
 MERGE (a)-[r:RUNS]->(b)
 SET r += row.props
 RETURN count(r) AS merged

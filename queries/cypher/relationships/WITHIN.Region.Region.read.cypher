@@ -1,11 +1,14 @@
-// Read the WITHIN table, Region → Region: every such relationship with the properties asked for.
+// Read the WITHIN table, Region → Region: every such relationship of a generation with the properties asked for.
 //
 // Parameters:
 //   $columns  list of property names, e.g. ['source', 'as_of']
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: one row per relationship: row (_row), from_key (the Region's code),
 //          to_key (the Region's code) and values (in the order of $columns), in load order.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
-MATCH (a:Region)-[r:WITHIN]->(b:Region)
+MATCH (a:Region)
+WHERE a._generation = $generation AND a.code IS NOT NULL
+MATCH (a)-[r:WITHIN]->(b:Region)
 RETURN r._row AS row, a.code AS from_key, b.code AS to_key, [property IN $columns | r[property]] AS values
 ORDER BY row, from_key, to_key
