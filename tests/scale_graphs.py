@@ -34,6 +34,10 @@ def awkward_tables(base, seed: int, n: int = 300):
     clusters = list(base.node_table("Cluster")["id"].astype(str))
     chains = list(base.node_table("Chain")["id"].astype(str))
     local = [r for r in regions if r.startswith("3204")] or regions
+    # most facts fall on three chains, so that suppliers, customers and neighbouring segments meet
+    segment_of = base.edge_table("SEGMENT_OF")
+    focus = list(segment_of.loc[segment_of["to"].isin(["chain-pv", "chain-ic", "chain-nev-battery"]), "from"].astype(str))
+    focus = focus or segs
     N, E = NodeRecord, EdgeRecord
     src = ["rnd-syn", "rnd-cur", "curated"]
     recs = [N("Source", "rnd-syn", {"title": "随机合成", "kind": "synthetic", "source": "rnd-syn", "as_of": "2026-02-01"}),
@@ -64,7 +68,7 @@ def awkward_tables(base, seed: int, n: int = 300):
         pool = local if rng.random() < 0.4 else regions
         for r in rng.choice(pool, size=min(int(rng.integers(0, 4)), len(pool)), replace=False):
             recs.append(E("LOCATED_IN", e, str(r), p()))
-        for s in rng.choice(segs, size=int(rng.integers(0, 4)), replace=False):
+        for s in rng.choice(focus if rng.random() < 0.8 else segs, size=int(rng.integers(0, 4)), replace=False):
             recs.append(E("OPERATES_IN", e, str(s), {**p(), "main": "true" if rng.random() < 0.6 else "false",
                                                       "products": "随机产品" if rng.random() < 0.5 else ""}))
         for t in rng.choice(tech_ids + ["t-rnd"], size=int(rng.integers(0, 3)), replace=False):

@@ -63,12 +63,12 @@ def reference_chokepoint_inputs(store: GraphStore, *, perspective: str, chain: s
 
 
 def reference_chain_needs(store, report, region_codes, *, include_synthetic=None, choke_score=None,
-                          use_chokepoints=True) -> NeedSet:
+                          use_chokepoints=True, shared=None) -> NeedSet:
     return chain_needs(store, report, region_codes, include_synthetic=include_synthetic, choke_score=choke_score,
                        use_chokepoints=use_chokepoints)
 
 
-def reference_target_inputs(store, report, needs, region_codes, *, include_synthetic=None) -> TargetInputs:
+def reference_target_inputs(store, report, needs, region_codes, *, include_synthetic=None, shared=None) -> TargetInputs:
     return _pandas_target_inputs(store, report, needs, set(region_codes), include_synthetic)
 
 
