@@ -83,7 +83,7 @@ import pandas as pd
 
 from chainkg.errors import ChainkgError
 from graph.dependencies import dependency_structure as _structure
-from graph.store import GraphStore, NodeMatch
+from graph.store import GraphStore, NodeMatch, sorted_distinct
 from queries._arrow import arrow_column, key_rows
 from queries.shared import SharedWork, shared_for
 
@@ -278,6 +278,14 @@ def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> Chokep
     return ChokepointContext(store, store.resolve("Region", perspective), SharedWork(store)).inputs(chain)
 
 
+def _ascending(values):
+    """Positions of ``values`` (Arrow strings) in ascending order: the order Python sorts str in (UTF-8
+    bytes compare as code points do)."""
+    import pyarrow.compute as pc
+
+    return pc.sort_indices(values).to_numpy()
+
+
 def _text(value) -> str | None:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == "":
         return None
@@ -440,8 +448,6 @@ class ChokepointContext:
         self._own_enterprises()
         self._providers = self._gather_providers()
         self._capable = self._gather_capable()
-        capable_rows = np.fromiter((e for items in self._capable.values() for e, _, _ in items), dtype=np.int64)
-        self._texts.update(self._enterprise_texts(capable_rows[~np.isin(capable_rows, list(self._texts))]))
         self._candidates: dict[str, Candidate] = {}
         self._inputs: dict[str | None, ChokepointInputs] = {}
         self._results: dict[str | None, ChokepointResult] = {}
@@ -476,7 +482,7 @@ class ChokepointContext:
         self._located_from = store.endpoint_index("LOCATED_IN", "from")
         self._located_to = store.endpoint_index("LOCATED_IN", "to")
         inside = self._located_to.relationships_of(np.flatnonzero(self._in_subtree))
-        rows = np.unique(np.asarray(self._located_from.rows[inside], dtype=np.int64))
+        rows = sorted_distinct(np.asarray(self._located_from.rows[inside], dtype=np.int64))
         rows = rows[rows >= 0]
         first = self._first_regions(rows)
         own = (first >= 0) & self._in_subtree[np.maximum(first, 0)]
@@ -486,7 +492,7 @@ class ChokepointContext:
 
     def _enterprise_texts(self, rows: np.ndarray) -> dict[int, tuple[str, str]]:
         """(key, name) of each enterprise row, as the analysis prints them."""
-        rows = np.unique(rows)
+        rows = sorted_distinct(rows)
         if not len(rows):
             return {}
         table = self.store.nodes_at("Enterprise", rows, ["id", "name"])
@@ -527,34 +533,40 @@ class ChokepointContext:
                 str(row["source"]), str(row["as_of"])))
         return providers
 
-    def _gather_capable(self) -> dict[str, list[tuple[int, int, tuple]]]:
-        """Per technology: (enterprise row, index of ``_VIA``, the order it was found in) of the perspective's
-        capable enterprises, each enterprise once per relationship (the first finding)."""
+    def _gather_capable(self) -> dict[str, np.ndarray]:
+        """Per technology key: the perspective's capable enterprises as rows of (enterprise row, index of
+        ``_VIA``, order found, order found within), each enterprise once per relationship (its first finding).
+
+        The orders reproduce the order in which the relationships list them (MASTERS and SUPPLIES by table
+        row, PROVIDES as the providers are listed, OPERATES_IN by KEY_TO row, then enterprise key), which
+        decides between capable enterprises of the same name.
+        """
         store, deps, own = self.store, self.deps, self.own_rows
-        tech_ids = arrow_column(store.nodes("Technology", ["id"])["id"])
-        tech_keys = np.asarray(tech_ids.to_numpy(), dtype=object)
-        found: dict[str, dict[tuple[int, int], tuple]] = {}
+        tech_keys = list(deps.tech_order)
+        tech_position = {k: i for i, k in enumerate(tech_keys)}
+        parts: list[tuple] = []  # (tech positions, enterprise rows, via, order, order within)
 
-        def add(techs, ents, via: int, orders) -> None:
-            for tech, ent, order in zip(techs, ents, orders):
-                mine = found.setdefault(tech, {})
-                if (ent, via) not in mine:
-                    mine[(ent, via)] = order
+        def part(techs, ents, via: int, order, within=None) -> None:
+            techs = np.asarray(techs, dtype=np.int64)
+            parts.append((techs, np.asarray(ents, dtype=np.int64), np.full(len(techs), via, dtype=np.int64),
+                          np.asarray(order, dtype=np.int64),
+                          np.zeros(len(techs), dtype=np.int64) if within is None else np.asarray(within, np.int64)))
 
-        if len(own):
+        if len(own):  # MASTERS of the perspective's enterprises
             index = store.endpoint_index("MASTERS", "from")
             rows = index.relationships_of(own)
             techs = np.asarray(store.endpoint_index("MASTERS", "to").rows[rows], dtype=np.int64)
             hit = techs >= 0
-            add(tech_keys[techs[hit]].tolist(), np.asarray(index.rows[rows[hit]]).tolist(), 0,
-                ((int(r),) for r in rows[hit]))
-        own_set = set(own.tolist())
+            part(techs[hit], index.rows[rows[hit]], 0, rows[hit])
         provider_rows = self._provider_rows()
-        for order, (tech, items) in enumerate(self._providers.items()):
-            for position, p in enumerate(items):
-                if p.label == "Enterprise" and provider_rows.get(p.key, -1) in own_set:
-                    add([tech], [provider_rows[p.key]], 2, [(order, position)])
-        if len(own) and deps.by_name:
+        own_set = set(own.tolist())
+        listed = [(tech_position[tech], provider_rows[p.key], position) for tech, items in self._providers.items()
+                  if tech in tech_position for position, p in enumerate(items)
+                  if p.label == "Enterprise" and provider_rows.get(p.key, -1) in own_set]
+        if listed:
+            techs, ents, positions = zip(*listed)
+            part(techs, ents, 2, positions)
+        if len(own) and deps.by_name:  # SUPPLIES of a product named like the technology
             index = store.endpoint_index("SUPPLIES", "from")
             rows = index.relationships_of(own)
             if len(rows):
@@ -563,33 +575,50 @@ class ChokepointContext:
 
                 products = arrow_column(store.edges_at("SUPPLIES", rows, ["product"])["product"])
                 words = list(deps.by_name)
+                named = [[tech_position[t] for t in sorted(deps.by_name[w]) if t in tech_position] for w in words]
                 at = pc.index_in(pc.fill_null(products, ""), value_set=pa.array(words, type=products.type))
                 at = np.asarray(pc.fill_null(at, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
                 hit = np.flatnonzero(at >= 0)
-                ents = np.asarray(index.rows[rows[hit]]).tolist()
-                for r, ent, word in zip(rows[hit].tolist(), ents, at[hit].tolist()):
-                    techs = deps.by_name[words[word]]
-                    add(list(techs), [ent] * len(techs), 3, [(r,)] * len(techs))
+                sizes = np.asarray([len(named[w]) for w in at[hit]], dtype=np.int64)
+                techs = np.asarray([t for w in at[hit] for t in named[w]], dtype=np.int64)
+                part(techs, np.repeat(np.asarray(index.rows[rows[hit]]), sizes), 3, np.repeat(rows[hit], sizes))
         key_to = store.edges("KEY_TO", ["from", "to"])
-        if len(own) and len(key_to):
+        if len(own) and len(key_to):  # operating in a segment the technology is key to
             index = store.endpoint_index("OPERATES_IN", "from")
             rows = index.relationships_of(own)
             seg_rows = np.asarray(store.endpoint_index("OPERATES_IN", "to").rows[rows], dtype=np.int64)
-            ent_rows = np.asarray(index.rows[rows], dtype=np.int64)
-            seg_keys = np.asarray(arrow_column(store.nodes("Segment", ["id"])["id"]).to_numpy(), dtype=object)
-            operators: dict[str, list[int]] = {}
-            pairs = np.unique(np.stack([seg_rows, ent_rows], axis=1), axis=0) if len(rows) else np.zeros((0, 2), int)
-            pairs = pairs[pairs[:, 0] >= 0]
-            self._texts.update(self._enterprise_texts(pairs[:, 1]))
-            texts = self._texts
-            for seg, ent in pairs.tolist():
-                operators.setdefault(seg_keys[seg], []).append(ent)
-            for seg in operators:  # listed by key, as they are added
-                operators[seg].sort(key=lambda e: texts[e][0])
-            for position, (t, s) in enumerate(zip(key_to["from"].astype(str), key_to["to"].astype(str))):
-                ents = operators.get(s, ())
-                add([t] * len(ents), ents, 1, ((position, i) for i in range(len(ents))))
-        return {tech: [(ent, via, order) for (ent, via), order in items.items()] for tech, items in found.items()}
+            seg_ids = arrow_column(store.nodes("Segment", ["id"])["id"])
+            key_segments = key_rows(seg_ids, key_to["to"].astype(str).tolist())
+            keyed = np.isin(seg_rows, key_segments)
+            pairs = np.stack([seg_rows[keyed], np.asarray(index.rows[rows[keyed]], dtype=np.int64)], axis=1)
+            width = int(pairs[:, 1].max(initial=0)) + 1  # one integer per (segment, enterprise) pair
+            codes = sorted_distinct(pairs[:, 0] * width + pairs[:, 1])
+            pairs = np.stack([codes // width, codes % width], axis=1)
+            ents = sorted_distinct(pairs[:, 1])
+            ids = arrow_column(store.nodes_at("Enterprise", ents, ["id"])["id"])
+            by_key = np.empty(len(ents), dtype=np.int64)  # each enterprise's place in key order
+            by_key[np.asarray(_ascending(ids), dtype=np.int64)] = np.arange(len(ents))
+            rank = by_key[np.searchsorted(ents, pairs[:, 1])]
+            order = np.lexsort((rank, pairs[:, 0]))  # by segment, then enterprise key
+            pairs, rank = pairs[order], rank[order]
+            starts = np.searchsorted(pairs[:, 0], key_segments, side="left")
+            ends = np.searchsorted(pairs[:, 0], key_segments, side="right")
+            kt_tech = np.asarray([tech_position.get(t, -1) for t in key_to["from"].astype(str).tolist()])
+            sizes = np.where(kt_tech >= 0, ends - starts, 0)
+            picked = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+            part(np.repeat(kt_tech, sizes), pairs[picked, 1], 1, np.repeat(np.arange(len(key_to)), sizes),
+                 rank[picked])
+        techs, ents, via, order, within = (np.concatenate(column) for column in zip(*parts)) if parts else [[]] * 5
+        if not len(techs):
+            return {}
+        first = np.lexsort((within, order, ents, via, techs))  # each (technology, via, enterprise): first finding
+        techs, ents, via, order, within = techs[first], ents[first], via[first], order[first], within[first]
+        new = np.ones(len(techs), dtype=bool)
+        new[1:] = (techs[1:] != techs[:-1]) | (via[1:] != via[:-1]) | (ents[1:] != ents[:-1])
+        found = np.stack([ents, via, order, within], axis=1)[new]
+        techs = techs[new]
+        bounds = np.flatnonzero(np.r_[True, techs[1:] != techs[:-1], True])
+        return {tech_keys[techs[a]]: found[a:b] for a, b in zip(bounds[:-1], bounds[1:])}
 
     def _provider_rows(self) -> dict[str, int]:
         keys = [p.key for items in self._providers.values() for p in items if p.label == "Enterprise"]
@@ -607,15 +636,17 @@ class ChokepointContext:
             deps = self.deps
             segments, inputs, finals = deps.downstream(key)
             mine = tuple(sorted(self._providers.get(key, []), key=lambda p: (-(p.share or 0), p.label, p.key)))
-            items = self._capable.get(key, [])
+            items = self._capable.get(key, np.zeros((0, 4), dtype=np.int64))
             texts = self._texts
-            capable = sorted(items, key=lambda item: (_VIA[item[1]], texts[item[0]][1], item[2]))
+            missing = sorted_distinct(items[:, 0])
+            texts.update(self._enterprise_texts(missing[[e not in texts for e in missing.tolist()]]))
+            capable = sorted(items.tolist(), key=lambda item: (_VIA[item[1]], texts[item[0]][1], item[2], item[3]))
             sources = {deps.tech_meta[key][0], *(p.source for p in mine)}
             as_of = max([deps.tech_meta[key][1], *(p.as_of for p in mine)])
             unavoidable, cut = deps.structure.get(("Technology", key), (None, None))
             self._candidates[key] = Candidate(
                 key, deps.tech_name[key], deps.tech_kind.get(key), segments, inputs, len(finals), finals, mine,
-                tuple(Capable(texts[e][0], texts[e][1], _VIA[via], self._own_region.get(e)) for e, via, _ in capable),
+                tuple(Capable(texts[e][0], texts[e][1], _VIA[via], self._own_region.get(e)) for e, via, _, _ in capable),
                 tuple(deps.breakthrough.get(key, [])), unavoidable, cut, tuple(sorted(sources)), as_of)
         return self._candidates[key]
 

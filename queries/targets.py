@@ -78,7 +78,7 @@ import numpy as np
 import pandas as pd
 
 from chainkg.errors import ConfigError
-from graph.store import GraphStore
+from graph.store import GraphStore, sorted_distinct
 from queries._arrow import arrow_column, key_rows
 from queries.chokepoints import chokepoints
 from queries.gaps import (
@@ -650,7 +650,7 @@ class _Reach:
             return np.zeros(0, dtype=np.int64)
         column = arrow_column(self.store.nodes(label, [self.store.schema.label(label).key]).iloc[:, 0])
         rows = key_rows(column, keys)
-        return np.unique(rows[rows >= 0])
+        return sorted_distinct(rows[rows >= 0])
 
     def count(self, rel: str) -> None:
         """Count the synthetic rows of the whole table ``rel`` as dropped (once per analysis)."""
@@ -659,7 +659,14 @@ class _Reach:
         self._counted.add(rel)
 
         def synthetic_rows() -> int:
-            return int(isin(self.store.edges(rel, ["source"])["source"], self.drop).sum())
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            column = arrow_column(self.store.edges(rel, ["source"])["source"])
+            if len(self.drop) > 4:
+                return int(isin(self.store.edges(rel, ["source"])["source"], self.drop).sum())
+            # one comparison per dropped source: a column of (nearly) one value needs no hashing
+            return sum(int(pc.sum(pc.equal(column, pa.scalar(v, column.type))).as_py() or 0) for v in self.drop)
 
         self.keep.excluded += self.shared.get(("synthetic_rows", rel, self.drop), synthetic_rows)
 
@@ -692,7 +699,7 @@ class _Reach:
             regions = self.node_rows("Region", codes)
             _, rows = self.edges("LOCATED_IN", "to", regions, ["from"])
             found = self.other_end("LOCATED_IN", "from", rows)
-            return np.unique(found[found >= 0])
+            return sorted_distinct(found[found >= 0])
 
         self.count("LOCATED_IN")
         return self.shared.get(("local_enterprises", frozenset(codes), self.drop), build)
@@ -746,7 +753,7 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
                       **{c: provides[c].to_numpy() for c in _EDGE}}),
     ], ignore_index=True)
     matches = matches.astype({"enterprise": str, "need": str, "rel": str, "source": str, "as_of": str})
-    candidate_rows = np.unique(np.concatenate([
+    candidate_rows = sorted_distinct(np.concatenate([
         reach.other_end("OPERATES_IN", "from", ops_rows[is_need]), reach.other_end("MASTERS", "from", masters_rows),
         reach.node_rows("Enterprise", pd.unique(provides["from"].astype(str)))]))
     candidate_rows = candidate_rows[candidate_rows >= 0]
@@ -793,7 +800,7 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     anchors = anchors[isin(anchors["from"], customer_ids) & isin(anchors["to"], cluster_keys)]
     leads = keep(store.edges("LEADS", ["from", "to", *_EDGE]))
     leads = leads[isin(leads["from"], customer_ids) & (leads["to"] == chain_key)]
-    cust_nodes = store.nodes_at("Enterprise", np.unique(customer_rows[np.isin(customer_rows, local_rows)]),
+    cust_nodes = store.nodes_at("Enterprise", sorted_distinct(customer_rows[np.isin(customer_rows, local_rows)]),
                                 ["id", "name", "designations", *_EDGE])
     leader_by_designation = cust_nodes[("|" + cust_nodes["designations"].fillna("").astype(str) + "|")
                                        .str.contains("|链主|", regex=False)]

@@ -42,8 +42,7 @@ def base_tables():
     return load_tables([DATA])
 
 
-def _stores(tables, tmp_path_factory, name):
-    home = tmp_path_factory.mktemp(name)
+def _stores(tables, home):
     write_embedded(tables, home)
     return EmbeddedStore.open(home), TableStore(tables)
 
@@ -64,7 +63,7 @@ def graphs(request, base_tables, tmp_path_factory):
         pool = tmp_path_factory.mktemp(f"pool-{seed}")
         synthesize(1500, seed=int(seed), out=pool / "pool", data=[DATA])
         tables = load_tables([DATA, pool / "pool"])
-    return _stores(tables, tmp_path_factory, request.param)
+    return _stores(tables, tmp_path_factory.mktemp(request.param))
 
 
 # -- the store's endpoint index and row access ---------------------------------------------------
@@ -134,7 +133,7 @@ def test_shared_context_is_built_once_per_perspective_and_belongs_to_one_build(g
     ranking = chokepoints(embedded, perspective="常州市", shared=shared)
     ranking.results.clear()
     assert chokepoints(embedded, perspective="常州市", shared=shared).results or not ranking.candidates
-    other, _ = _stores(base_tables.__class__(base_tables.schema), tmp_path_factory, "empty")
+    other, _ = _stores(base_tables.__class__(base_tables.schema), tmp_path_factory.mktemp("empty"))
     if other.info().digest != embedded.info().digest:
         with pytest.raises(ValueError, match="another graph"):
             chokepoints(other, perspective="常州市", shared=shared)
@@ -232,3 +231,34 @@ def test_chain_maps_equal_the_reference_end_to_end(graphs, monkeypatch):
     expected = [dataclasses.asdict(model.chain_map(memory, **case)) for case in cases]
     for case, a, b in zip(cases, fast, expected):
         assert a == b, case
+
+
+# -- tiny graphs: tables missing or empty ------------------------------------------------------
+
+@pytest.mark.parametrize("folder", ["mini", "empty-enterprises"])
+def test_tiny_graphs_answer_as_the_reference(folder, tmp_path):
+    import shutil
+
+    from conftest import MINI
+    from ingest.load import load_tables
+    from queries.gaps import chain_gaps
+    from queries.targets import target_inputs
+    from viz.model import chain_map
+
+    data = tmp_path / folder
+    shutil.copytree(MINI, data)
+    if folder == "empty-enterprises":  # no enterprise at all: every enterprise table and relationship goes
+        for name in ("enterprises", "located_in", "operates_in", "anchors"):
+            (data / f"{name}.csv").unlink()
+    tables = load_tables([data])
+    embedded, memory = _stores(tables, tmp_path / "home")
+    for perspective in ("CHN", "常州市", "苏州市"):
+        expected = reference_chokepoint_inputs(memory, perspective=perspective, chain="示例链")
+        assert dataclasses.asdict(chokepoint_inputs(embedded, perspective=perspective, chain="示例链")) \
+            == dataclasses.asdict(expected)
+    report = chain_gaps(memory, chain="示例链")
+    codes = memory.region_subtree(report.region)
+    needs = reference_chain_needs(memory, report, codes, include_synthetic=report.synthetic_included)
+    _same_frames(reference_target_inputs(memory, report, needs.needs, codes),
+                 target_inputs(embedded, report, needs.needs, codes), folder)
+    assert chain_map(embedded, chain="示例链").counts == chain_map(memory, chain="示例链").counts

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from chainkg.errors import NotFoundError
-from graph.store import GraphStore
+from graph.store import GraphStore, sorted_distinct
 from queries._arrow import arrow_column, key_rows
 from queries.gaps import DEFAULT_REGION, isin
 from queries.shared import SharedWork
@@ -682,7 +682,7 @@ def _map_members(store: GraphStore, *, segments, techs, local: set[str], allowed
         keys = [str(k) for k in keys]
         column = arrow_column(store.nodes(label, [store.schema.label(label).key]).iloc[:, 0])
         rows = key_rows(column, keys) if keys else np.zeros(0, dtype=np.int64)
-        return np.unique(rows[rows >= 0])
+        return sorted_distinct(rows[rows >= 0])
 
     def allowed_rows(frame: pd.DataFrame) -> np.ndarray:
         return isin(frame["source"], allowed) if allowed is not None else np.ones(len(frame), dtype=bool)
@@ -700,7 +700,7 @@ def _map_members(store: GraphStore, *, segments, techs, local: set[str], allowed
     located = store.edges_at("LOCATED_IN", loc_rows, ["from", "to", "source", "as_of", "verified"])
     ok = allowed_rows(located)
     located, loc_ents = located[ok], np.asarray(loc_from.rows[loc_rows[ok]], dtype=np.int64)
-    ent_rows = np.unique(loc_ents)
+    ent_rows = sorted_distinct(loc_ents)
     ent_table = store.nodes_at("Enterprise", ent_rows)
     ok = allowed_rows(ent_table)
     excluded += int((~ok).sum())

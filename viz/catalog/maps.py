@@ -36,14 +36,18 @@ class MapImage:
     notes: tuple[str, ...] = ()
 
 
-def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: int = 5) -> dict[str, MapImage]:
+def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: int = 5,
+                 shared=None) -> dict[str, MapImage]:
     """The map of every chain of ``catalog`` (a :class:`queries.catalog.Catalog`), by chain key.
 
     Each map is drawn from the catalogue's region with its thresholds and
     choke-point threshold, reusing each chain's gap analysis, and lists up to
     ``enterprises`` local enterprises per segment. ``png``: make PNGs too (for
-    Word), when :func:`viz.png.png_support` finds cairosvg and a CJK font.
+    Word), when :func:`viz.png.png_support` finds cairosvg and a CJK font. ``shared``
+    (:class:`queries.shared.SharedWork`; by default the one the catalogue was made with) keeps the
+    region's choke-point figures, so the maps read the scores the catalogue computed.
     """
+    shared = shared if shared is not None else getattr(catalog, "shared", None)
     font, png_note = None, None
     if png:
         font, reason = png_support()
@@ -53,7 +57,7 @@ def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: i
     for chain in catalog.chains:
         m = chain_map(store, chain=chain.chain, region=catalog.region, enterprises=enterprises,
                       synthetic=chain.synthetic_included or None, choke_score=catalog.choke_score,
-                      thresholds=catalog.thresholds, reports={chain.chain: chain.gap_report})
+                      thresholds=catalog.thresholds, reports={chain.chain: chain.gap_report}, shared=shared)
         notes = (png_note,) if png_note else ()
         picture = render_png(m, font=font) if font is not None else None
         out[chain.chain] = MapImage(chain.chain, render_svg(m), picture, notes)
