@@ -49,6 +49,7 @@ from typing import Any
 from graph.store import GraphStore
 from queries.gaps import DEFAULT_REGION, STATUSES, ChainGapReport, GapThresholds, chain_gaps, resolve_region
 from queries.shared import SharedWork, shared_for
+from queries.workers import per_chain
 from queries.shortboard import ShortboardTable, shortboard_table
 from queries.targets import CHOKE_SCORE, GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
 
@@ -446,16 +447,37 @@ def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
     return part
 
 
+@dataclass(frozen=True)
+class _ChainOptions:
+    region: str
+    top: int | None
+    include_synthetic: bool | None
+    thresholds: GapThresholds | None
+    weights: TargetWeights | None
+    choke_score: float | None
+    titles: dict[str, dict[str, Any]]
+
+
+def _chain_part(store: GraphStore, shared: SharedWork, task: tuple[str, _ChainOptions]) -> ChainCatalog:
+    """One chain's sections (run by :func:`queries.workers.per_chain`, perhaps in another process)."""
+    key, o = task
+    report = chain_gaps(store, chain=key, region=o.region, thresholds=o.thresholds, include_synthetic=o.include_synthetic)
+    return chain_catalog(store, chain=key, report=report, top=o.top, weights=o.weights, choke_score=o.choke_score,
+                         _sources=o.titles, shared=shared)
+
+
 def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: list[str] | None = None,
                    cluster: str | None = None, top: int | None = DEFAULT_TOP, include_synthetic: bool | None = None,
                    thresholds: GapThresholds | None = None, weights: TargetWeights | None = None,
                    choke_score: float | None = None, progress: Callable[[str], None] | None = None,
-                   shared: SharedWork | None = None) -> Catalog:
+                   shared: SharedWork | None = None, workers=1) -> Catalog:
     """The 招商指导目录 of ``region``: the chains named (names, short names or keys), a cluster's, or all.
 
     Chains are ordered by key; ``progress`` (if given) is called with a line per chain. What the chains
     have in common (the region's choke-point figures and enterprises, table counts) is computed once, in
     ``shared`` (a new :class:`queries.shared.SharedWork` when None), and kept on the catalogue for its maps.
+    ``workers`` (a :class:`queries.workers.WorkerPool`, or a number of processes) computes the chains on
+    worker processes (:func:`queries.workers.per_chain`; the same catalogue, sooner on several cores).
     """
     code, region_name = resolve_region(store, region)
     if chains:
@@ -472,13 +494,9 @@ def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: l
         scope = "全部产业链"
     titles = _source_table(store)
     shared = shared_for(store, shared)
-    parts = []
-    for n, key in enumerate(keys, 1):
-        if progress is not None:
-            progress(f"catalogue: chain {n}/{len(keys)} {key}")
-        report = chain_gaps(store, chain=key, region=code, thresholds=thresholds, include_synthetic=include_synthetic)
-        parts.append(chain_catalog(store, chain=key, report=report, top=top, weights=weights, choke_score=choke_score,
-                                   _sources=titles, shared=shared))
+    options = _ChainOptions(code, top, include_synthetic, thresholds, weights, choke_score, titles)
+    parts = per_chain(store, _chain_part, [(key, options) for key in keys], workers=workers, shared=shared,
+                      progress=None if progress is None else (lambda line: progress(f"catalogue: chain {line}")))
     info = store.info()
     sources = _merge_sources(*[c.sources for c in parts], titles=titles)
     synthetic = any(c.synthetic_included for c in parts)

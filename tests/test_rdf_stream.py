@@ -134,3 +134,72 @@ def test_cli_streams_the_same_bytes_to_a_file_and_to_stdout(run, bundled_home, b
         assert not list(tmp_path.glob(".*.tmp"))
         piped = run("--home", bundled_home, "-q", "export", "rdf", "--format", fmt)
         assert piped.stdout_bytes == out.read_bytes()
+
+
+# -- the streamed import (ingest/rdf_lines.py) ----------------------------------------------------
+
+def _raws_by_rdflib(path):
+    from ingest.rdf import parse_rdf, records_from_graph
+
+    read = records_from_graph(parse_rdf(path), origin=str(path))
+    return {raw.name: raw.frame for raw in raw_tables_from_records(read.records, load_schema(), str(path))}
+
+
+def _same_raws(lines, expected: dict) -> None:
+    import pandas as pd
+
+    found = {raw.name: raw.frame for raw in lines.raws}
+    assert sorted(found) == sorted(expected)
+    for name, frame in expected.items():
+        mine = found[name]
+        assert set(mine.columns) == set(frame.columns), name
+        pd.testing.assert_frame_equal(mine, frame[list(mine.columns)], obj=name)
+
+
+@pytest.mark.parametrize("fmt,parser", [("nt", "nt"), ("ttl", "turtle")])
+def test_streamed_import_reads_the_tables_rdflib_reads(base_tables, tmp_path, monkeypatch, fmt, parser):
+    import ingest.rdf_lines as rdf_lines
+
+    monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", 20_000)  # subjects and statements across block ends
+    stores = list(_stores(base_tables)) + [("hostile", _hostile_store())]
+    for name, store in stores:
+        path = tmp_path / f"{name}.{fmt}"
+        path.write_bytes(_export(store, fmt))
+        lines = rdf_lines.read_rdf_lines(path, parser)
+        _same_raws(lines, _raws_by_rdflib(path))
+        assert load_tables([], records=lines.raws).digest() == store.info().digest, name
+
+
+def test_streamed_import_falls_back_to_rdflib_outside_its_forms(tmp_path, base_tables):
+    from ingest.rdf import load_rdf_tables
+    from ingest.rdf_lines import NotStreamable, read_rdf_lines
+
+    store = TableStore(base_tables)
+    lines = _export(store, "nt").decode("utf-8").splitlines(keepends=True)
+    cases = {
+        "unsorted.nt": "".join(lines[::-1]),  # subjects apart: rdflib
+        "bnode.nt": "".join(lines) + "_:b0 <http://example.org/p> \"x\" .\n",
+        "edited.ttl": _export(store, "ttl").decode("utf-8").replace(" ;\n    ckg:name ", " ; ckg:name ", 3),
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(NotStreamable):
+            read_rdf_lines(path, "nt" if name.endswith(".nt") else "turtle")
+        assert load_rdf_tables(path).digest() == store.info().digest, name
+
+
+def test_streamed_import_names_the_line_of_a_syntax_error(tmp_path):
+    from chainkg.errors import BadInputError
+    from ingest.rdf_lines import read_rdf_lines
+
+    path = tmp_path / "bad.nt"
+    path.write_text("<http://x/a> <http://x/b> <http://x/c> .\n\n<http://x/a> <http://x/b> oops .\n", encoding="utf-8")
+    with pytest.raises(BadInputError) as caught:
+        read_rdf_lines(path, "nt")
+    problem = caught.value.problems[0]
+    assert problem.row == 3 and problem.reason.startswith("not valid N-Triples")
+    path.write_bytes(b"<http://x/a> <http://x/b> \"\xff\" .\n")
+    with pytest.raises(BadInputError) as caught:
+        read_rdf_lines(path, "nt")
+    assert caught.value.problems[0].reason == "not UTF-8 text"

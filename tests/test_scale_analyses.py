@@ -262,3 +262,21 @@ def test_tiny_graphs_answer_as_the_reference(folder, tmp_path):
     _same_frames(reference_target_inputs(memory, report, needs.needs, codes),
                  target_inputs(embedded, report, needs.needs, codes), folder)
     assert chain_map(embedded, chain="示例链").counts == chain_map(memory, chain="示例链").counts
+
+
+# -- the catalogue on worker processes -----------------------------------------------------------
+
+def test_catalogue_on_worker_processes_equals_one_process(bundled_store):
+    from queries.catalog import region_catalog
+    from queries.workers import WorkerPool
+    from viz.catalog.maps import chain_images
+
+    chains = ["光伏", "集成电路", "工业机器人"]
+    alone = region_catalog(bundled_store, chains=chains)
+    with WorkerPool(bundled_store, 2) as pool:
+        assert pool.usable(len(chains))  # pytest's main module can be imported again: processes are used
+        together = region_catalog(bundled_store, chains=chains, workers=pool)
+        images = chain_images(bundled_store, together, png=False, workers=pool)
+    assert together.to_dict() == alone.to_dict()
+    assert {k: v.svg for k, v in images.items()} == {k: v.svg for k, v in chain_images(
+        bundled_store, alone, png=False).items()}

@@ -75,10 +75,11 @@ class WrittenCatalog:
 
 
 def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
-                  scope_key: str = "all", maps: bool = True) -> WrittenCatalog:
+                  scope_key: str = "all", maps: bool = True, workers=1) -> WrittenCatalog:
     """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created).
 
-    The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), unless ``maps=False``.
+    The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), unless ``maps=False``;
+    on worker processes when ``workers`` allows (:func:`viz.catalog.maps.chain_images`).
     """
     from viz.catalog.excel import write_xlsx
     from viz.catalog.markdown import render_markdown
@@ -91,7 +92,7 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
     stem = file_stem(catalog.region, scope_key)
     images = {}
     if maps and any(f in _MAP_FORMATS for f in formats):
-        images = chain_images(store, catalog, png="docx" in formats)
+        images = chain_images(store, catalog, png="docx" in formats, workers=workers)
     notes: list[str] = []
     for image in images.values():
         for note in image.notes:

@@ -37,7 +37,7 @@ class MapImage:
 
 
 def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: int = 5,
-                 shared=None) -> dict[str, MapImage]:
+                 shared=None, workers=1) -> dict[str, MapImage]:
     """The map of every chain of ``catalog`` (a :class:`queries.catalog.Catalog`), by chain key.
 
     Each map is drawn from the catalogue's region with its thresholds and
@@ -45,20 +45,41 @@ def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: i
     ``enterprises`` local enterprises per segment. ``png``: make PNGs too (for
     Word), when :func:`viz.png.png_support` finds cairosvg and a CJK font. ``shared``
     (:class:`queries.shared.SharedWork`; by default the one the catalogue was made with) keeps the
-    region's choke-point figures, so the maps read the scores the catalogue computed.
+    region's choke-point figures, so the maps read the scores the catalogue computed. ``workers`` (a
+    :class:`queries.workers.WorkerPool`, or a number of processes) draws the maps on worker processes.
     """
+    from queries.workers import per_chain
+
     shared = shared if shared is not None else getattr(catalog, "shared", None)
     font, png_note = None, None
     if png:
         font, reason = png_support()
         if font is None:
             png_note = f"无法生成 PNG 图谱（{reason}），Word 版不含图谱图片"
-    out = {}
-    for chain in catalog.chains:
-        m = chain_map(store, chain=chain.chain, region=catalog.region, enterprises=enterprises,
-                      synthetic=chain.synthetic_included or None, choke_score=catalog.choke_score,
-                      thresholds=catalog.thresholds, reports={chain.chain: chain.gap_report}, shared=shared)
-        notes = (png_note,) if png_note else ()
-        picture = render_png(m, font=font) if font is not None else None
-        out[chain.chain] = MapImage(chain.chain, render_svg(m), picture, notes)
-    return out
+    notes = (png_note,) if png_note else ()
+    tasks = [_MapTask(chain.chain, catalog.region, enterprises, chain.synthetic_included or None, catalog.choke_score,
+                      catalog.thresholds, chain.gap_report, font, notes) for chain in catalog.chains]
+    images = per_chain(store, _draw, tasks, workers=workers, shared=shared)
+    return {image.chain: image for image in images}
+
+
+@dataclass(frozen=True)
+class _MapTask:
+    chain: str
+    region: str
+    enterprises: int
+    synthetic: bool | None
+    choke_score: float
+    thresholds: object
+    report: object
+    font: str | None
+    notes: tuple[str, ...]
+
+
+def _draw(store: GraphStore, shared, task: _MapTask) -> MapImage:
+    """One chain's map as SVG (and PNG), perhaps in another process."""
+    m = chain_map(store, chain=task.chain, region=task.region, enterprises=task.enterprises, synthetic=task.synthetic,
+                  choke_score=task.choke_score, thresholds=task.thresholds, reports={task.chain: task.report},
+                  shared=shared)
+    picture = render_png(m, font=task.font) if task.font is not None else None
+    return MapImage(task.chain, render_svg(m), picture, task.notes)
