@@ -254,7 +254,7 @@ def _where(pieces: list[_Part], position: int) -> tuple[str, int]:
     """File and row of the ``position``-th row of the stacked table."""
     for part in pieces:
         if position < len(part.frame):
-            return part.raw.path, part.raw.first_row + position
+            return part.raw.path, part.raw.row_of(position)
         position -= len(part.frame)
     raise IndexError(position)
 

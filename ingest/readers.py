@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from chainkg.errors import BadInputError, InputProblem
+from ingest.xlsx import UnreadableCell, XlsxLimits, XlsxRow, cell_text, column_letters, iter_xlsx_rows, xlsx_sheet_names
 
-__all__ = ["RawTable", "detect_encoding", "read_csv_table", "read_xlsx_tables", "ENCODINGS"]
+__all__ = ["RawTable", "detect_encoding", "read_csv_table", "read_xlsx_tables", "ENCODINGS",
+           "iter_xlsx_rows", "xlsx_sheet_names", "XlsxRow", "XlsxLimits", "UnreadableCell", "cell_text"]
 
 ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 
@@ -33,7 +35,13 @@ class RawTable:
     """A table as read: string cells, the file it came from, and the row number of each record.
 
     ``first_row`` is the file row of the first record (the header is row 1), so
-    record ``i`` (0-based) is file row ``first_row + i``.
+    record ``i`` (0-based) is file row ``first_row + i`` — unless ``rows`` is
+    given: then record ``i`` is file row ``rows[i]`` (a file with blank lines,
+    values that span lines, or a sheet with empty rows).
+
+    >>> table = RawTable("a.csv", "a.csv", pd.DataFrame({"id": ["x", "y"]}), "utf-8", rows=np.array([2, 5]))
+    >>> table.row_of(1), table.row_numbers().tolist()
+    (5, [2, 5])
     """
 
     name: str
@@ -41,6 +49,19 @@ class RawTable:
     frame: pd.DataFrame
     encoding: str
     first_row: int = 2
+    rows: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    def row_numbers(self):
+        """The file row of every record, in order (a range when they follow each other)."""
+        if self.rows is not None:
+            return self.rows
+        return pd.RangeIndex(self.first_row, self.first_row + len(self.frame))
+
+    def row_of(self, position: int) -> int:
+        """The file row of the record at 0-based ``position``."""
+        if self.rows is not None:
+            return int(self.rows[position])
+        return self.first_row + position
 
 
 def detect_encoding(data: bytes) -> str:
@@ -313,33 +334,108 @@ def _header_problems(shown: str, columns: list[str]) -> list[InputProblem]:
     return problems
 
 
-def _strip(frame: pd.DataFrame) -> pd.DataFrame:
-    for col in frame.columns:
-        frame[col] = frame[col].str.strip()
-    return frame
-
-
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def read_xlsx_tables(path: str | Path) -> list[RawTable]:
-    """Read every sheet of a workbook; a sheet's name is the table it holds (e.g. ``enterprises``)."""
+def read_xlsx_tables(path: str | Path, *, limits: XlsxLimits = XlsxLimits()) -> list[RawTable]:
+    """Read every sheet of a workbook; a sheet's name is the table it holds (e.g. ``enterprises``).
+
+    The first row that holds a value is the header; each record keeps its sheet
+    row (``RawTable.rows``), so problems name the row Excel shows. Typed cells
+    become the text a person would type (:func:`~ingest.xlsx.cell_text`): a
+    date cell is ``2026-11-22``, a whole number ``58``. Sheets without any
+    value are left out. A formula without a saved result, a spreadsheet error
+    (``#N/A``), a value below an empty header cell and every limit of ``limits``
+    are problems naming the sheet and cell. Streams the workbook
+    (:func:`~ingest.xlsx.iter_xlsx_rows`), so memory follows what the sheets
+    hold, never what they declare.
+    """
     path = Path(path)
-    try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, header=0, engine="openpyxl")
-    except Exception as error:  # openpyxl raises many types for a broken file
-        raise BadInputError([InputProblem(str(path), None, None, f"not a readable .xlsx workbook ({error})",
-                                          "open it in Excel or WPS and save it again as .xlsx")]) from None
-    tables = []
-    for sheet, frame in sheets.items():
-        where = f"{path}[{sheet}]"
-        columns = [str(c).strip() for c in frame.columns]
-        problems = _header_problems(where, [("" if c.startswith("Unnamed:") else c) for c in columns])
-        if problems:
-            raise BadInputError(problems)
-        frame.columns = columns
-        frame = frame.astype(pd.StringDtype("pyarrow")).fillna("")
-        name = sheet if sheet.endswith(".csv") else f"{sheet}.csv"
-        tables.append(RawTable(name, where, _strip(frame), "xlsx"))
+    tables: list[RawTable] = []
+    problems: list[InputProblem] = []
+    sheet = None
+    builder: _SheetBuilder | None = None
+    for row in iter_xlsx_rows(path, limits=limits):
+        if row.sheet != sheet:
+            if builder is not None:
+                tables.append(builder.table())
+            sheet = row.sheet
+            builder = _SheetBuilder(path, row, problems)
+            continue
+        builder.add(row)
+        if len(problems) >= _MAX_PROBLEMS:
+            break
+    if builder is not None and len(problems) < _MAX_PROBLEMS:
+        tables.append(builder.table())
+    if problems:
+        raise BadInputError(problems)
     return tables
+
+
+#: problems one workbook reports before reading stops
+_MAX_PROBLEMS = 200
+#: rows turned into Arrow arrays at a time (Python strings live for one chunk only)
+_CHUNK_ROWS = 65_536
+
+
+class _SheetBuilder:
+    """The string columns of one sheet, built in Arrow chunks as rows stream in."""
+
+    def __init__(self, path: Path, header: XlsxRow, problems: list[InputProblem]):
+        self.where = f"{path}[{header.sheet}]"
+        self.sheet = header.sheet
+        self.problems = problems
+        columns = []
+        for index, value in enumerate(header.cells):
+            try:
+                columns.append(cell_text(value).strip())
+            except ValueError as error:
+                problems.append(InputProblem(self.where, header.number, column_letters(index + 1),
+                                             f"a header cell holds {error}", "type the column name as text"))
+                columns.append(f"#{index + 1}")
+        self.columns = columns
+        problems += _header_problems(self.where, columns)
+        self.pending: list[list[str]] = [[] for _ in columns]
+        self.chunks: list[list] = [[] for _ in columns]
+        self.numbers: list[int] = []
+
+    def add(self, row: XlsxRow) -> None:
+        width = len(self.columns)
+        for index, value in enumerate(row.cells):
+            if index >= width:
+                if value is not None:
+                    self.problems.append(InputProblem(
+                        self.where, row.number, column_letters(index + 1), "a value in a column without a header",
+                        "name the column in the header row, or delete the value"))
+                continue
+            try:
+                text = cell_text(value).strip()
+            except ValueError as error:
+                self.problems.append(InputProblem(
+                    self.where, row.number, self.columns[index], f"{error} (cell {row.cell_name(index)})",
+                    "open the workbook in Excel or WPS, let it calculate and save it, or type the value"))
+                text = ""
+            self.pending[index].append(text)
+        for index in range(len(row.cells), width):
+            self.pending[index].append("")
+        self.numbers.append(row.number)
+        if len(self.pending[0]) >= _CHUNK_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        for index, values in enumerate(self.pending):
+            if values:
+                self.chunks[index].append(pa.array(values, type=pa.large_string()))
+        self.pending = [[] for _ in self.columns]
+
+    def table(self) -> RawTable:
+        import pyarrow as pa
+
+        self._flush()
+        frame = pd.DataFrame({column: pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, pa.large_string())))
+                              for column, chunks in zip(self.columns, self.chunks)})
+        name = self.sheet if self.sheet.lower().endswith(".csv") else f"{self.sheet}.csv"
+        return RawTable(name, self.where, frame, "xlsx", rows=np.asarray(self.numbers, dtype=np.int64))

@@ -69,7 +69,7 @@ def validate_table(raw, spec: Label | Relationship) -> tuple[pd.DataFrame, list[
                                          f"add a column named {col!r}"))
     if problems:
         return frame, problems
-    rows = pd.RangeIndex(raw.first_row, raw.first_row + len(frame))
+    rows = raw.row_numbers()
     out: dict[str, pd.Series] = {}
     for col in allowed:
         missing = col not in frame.columns

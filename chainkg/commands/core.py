@@ -67,7 +67,8 @@ def stats(app: AppContext, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region", "source"]))
+@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region", "source",
+                                          "platform", "park", "project"]))
 @click.argument("name")
 @format_option("table", "json")
 @click.option("--limit", default=50, show_default=True, help="neighbours listed per relationship type")
@@ -79,6 +80,8 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
     Examples:
       chainkg show enterprise 恒立液压
       chainkg show cluster 高端装备 --format json
+      chainkg show platform 江南石墨烯研究院
+      chainkg show park 武进国家高新区
     """
     from queries.show import describe
 
@@ -95,6 +98,13 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
         click.echo(f"  location: {' < '.join(n or '?' for n in view['region_path'])}")
     if view.get("chains"):
         click.echo(f"  chains: {'、'.join(c['name'] or c['key'] for c in view['chains'])}")
+    for record in view.get("registrations", ()):
+        click.echo(f"\nregistration record (source {record.get('source')}, as_of {record.get('as_of')}):")
+        for key, value in record.items():
+            if key not in ("id", "name", "source", "as_of", "verified", "business_scope"):
+                click.echo(f"  {key}: {value}")
+        if record.get("business_scope"):
+            click.echo(f"  business_scope: {record['business_scope']}")
     for rel, sides in sorted(view["relations"].items()):
         for direction, arrow in (("out", "→"), ("in", "←")):
             items = sides.get(direction) or []
@@ -112,7 +122,8 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region"]))
+@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region",
+                                          "platform", "park", "project"]))
 @click.argument("text", default="")
 @click.option("--limit", default=30, show_default=True)
 @pass_app

@@ -21,7 +21,7 @@ beside it.
 >>> written = write_catalog(store, region_catalog(store, chains=["示例链"]), out, formats=("md", "html"),
 ...                         scope_key="ch-demo")
 >>> sorted(str(p.relative_to(out)) for p in written.files)
-['catalog-320400-ch-demo.html', 'catalog-320400-ch-demo.md', 'maps/catalog-320400-ch-demo.svg']
+['catalog-320400-ch-demo.html', 'catalog-320400-ch-demo.md', 'maps/catalog-320400-ch-demo-geo.svg', 'maps/catalog-320400-ch-demo.svg']
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ from pathlib import Path
 from chainkg.errors import ChainkgError
 from graph.store import GraphStore
 from viz.catalog.common import file_stem
-from viz.catalog.maps import MapImage, chain_images
+from viz.catalog.maps import MapImage, chain_images, geo_images
 
-__all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats"]
+__all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats",
+           "chain_dossiers"]
 
 #: the formats, in the order they are written (json: the catalogue's data, for machines)
 FORMATS = ("xlsx", "docx", "html", "md", "json")
@@ -72,14 +73,17 @@ class WrittenCatalog:
     files: list[Path]
     maps: dict[str, MapImage] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    geo: dict = field(default_factory=dict)  # chain key → GeoImage (产业地图)
 
 
 def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
-                  scope_key: str = "all", maps: bool = True, workers=1) -> WrittenCatalog:
+                  scope_key: str = "all", maps: bool = True, dossiers: bool = True, workers=1) -> WrittenCatalog:
     """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created).
 
-    The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), unless ``maps=False``;
-    on worker processes when ``workers`` allows (:func:`viz.catalog.maps.chain_images`).
+    The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), and the national
+    产业地图 (``viz.geomap``) for those formats and for xlsx (its counts per province), unless ``maps=False``;
+    each chain gets its 七个一 section (:mod:`queries.dossier`) unless ``dossiers=False``. The maps are
+    drawn on worker processes when ``workers`` allows (a :class:`queries.workers.WorkerPool`, or a number).
     """
     from viz.catalog.excel import write_xlsx
     from viz.catalog.markdown import render_markdown
@@ -93,36 +97,60 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
     images = {}
     if maps and any(f in _MAP_FORMATS for f in formats):
         images = chain_images(store, catalog, png="docx" in formats, workers=workers)
+    geo = {}
+    if maps and any(f in ("xlsx", *_MAP_FORMATS) for f in formats):
+        geo = geo_images(store, catalog, png="docx" in formats, workers=workers)
     notes: list[str] = []
-    for image in images.values():
+    for image in [*images.values(), *geo.values()]:
         for note in image.notes:
             if note not in notes:
                 notes.append(note)
     files: list[Path] = []
+    extra = {"dossiers": chain_dossiers(store, catalog)} if dossiers else {}
     if "xlsx" in formats:
-        files.append(write_xlsx(catalog, out / f"{stem}.xlsx"))
+        files.append(write_xlsx(catalog, out / f"{stem}.xlsx", distribution=geo if maps else None, **extra))
     if "docx" in formats:
-        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images))
+        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images, geo=geo if maps else None, **extra))
     if "html" in formats:
         path = out / f"{stem}.html"
-        path.write_text(render_html(catalog, maps=images), encoding="utf-8")
+        path.write_text(render_html(catalog, maps=images, geo=geo if maps else None, **extra), encoding="utf-8")
         files.append(path)
     if "md" in formats:
-        links = {}
-        for key, image in sorted(images.items()):
-            if image.svg:
-                svg = out / "maps" / f"{file_stem(catalog.region, key)}.svg"
-                svg.parent.mkdir(exist_ok=True)
-                svg.write_text(image.svg, encoding="utf-8")
-                links[key] = f"maps/{svg.name}"
-                files.append(svg)
+        links = _svg_files(out, catalog.region, images, "", files)
+        geo_links = _svg_files(out, catalog.region, geo, "-geo", files)
         path = out / f"{stem}.md"
-        path.write_text(render_markdown(catalog, maps=images, map_links=links), encoding="utf-8")
+        path.write_text(render_markdown(catalog, maps=images, map_links=links, geo=geo if maps else None,
+                                        geo_links=geo_links, **extra), encoding="utf-8")
         files.append(path)
     if "json" in formats:
         path = out / f"{stem}.json"
         data = catalog.to_dict()
         data["map_notes"] = notes
+        if dossiers:
+            data["dossiers"] = [d.to_dict() for d in extra["dossiers"].values()]
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
         files.append(path)
-    return WrittenCatalog(files, images, notes)
+    return WrittenCatalog(files, images, notes, geo)
+
+
+def _svg_files(out: Path, region: str, images: dict, suffix: str, files: list[Path]) -> dict[str, str]:
+    """Write each image's SVG as ``maps/<stem><suffix>.svg`` (added to ``files``); chain key → relative link."""
+    links = {}
+    for key, image in sorted(images.items()):
+        if image.svg:
+            svg = out / "maps" / f"{file_stem(region, key)}{suffix}.svg"
+            svg.parent.mkdir(exist_ok=True)
+            svg.write_text(image.svg, encoding="utf-8")
+            links[key] = f"maps/{svg.name}"
+            files.append(svg)
+    return links
+
+
+def chain_dossiers(store: GraphStore, catalog) -> dict:
+    """Chain key → the chain's dossier (:func:`queries.dossier.chain_dossier`), reusing its catalogue sections."""
+    from queries._reader import GraphReader
+    from queries.dossier import chain_dossier
+
+    reader = GraphReader(store)  # the small tables are read once for every chain
+    return {c.chain: chain_dossier(store, chain=c.chain, region=catalog.region, catalog=c, reader=reader)
+            for c in catalog.chains}

@@ -23,7 +23,7 @@ from graph.store import GraphStore
 from viz import chain_map, render_svg
 from viz.png import png_support, render_png
 
-__all__ = ["MapImage", "chain_images"]
+__all__ = ["MapImage", "chain_images", "GeoImage", "geo_images", "GEO_SECTION", "GEO_SHEET", "GEO_COLUMNS"]
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,7 @@ def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: i
     from queries.workers import per_chain
 
     shared = shared if shared is not None else getattr(catalog, "shared", None)
-    font, png_note = None, None
-    if png:
-        font, reason = png_support()
-        if font is None:
-            png_note = f"无法生成 PNG 图谱（{reason}），Word 版不含图谱图片"
+    font, png_note = _png_font(png, "PNG 图谱", "图谱图片")
     notes = (png_note,) if png_note else ()
     tasks = [_MapTask(chain.chain, catalog.region, enterprises, chain.synthetic_included or None, catalog.choke_score,
                       catalog.thresholds, chain.gap_report, font, notes) for chain in catalog.chains]
@@ -83,3 +79,84 @@ def _draw(store: GraphStore, shared, task: _MapTask) -> MapImage:
                   shared=shared)
     picture = render_png(m, font=task.font) if task.font is not None else None
     return MapImage(task.chain, render_svg(m), picture, task.notes)
+
+
+#: the catalogue's section for the 产业地图 (viz.geomap)
+GEO_SECTION = "产业地图（全国企业分布）"
+#: the Excel sheet with the counts per province
+GEO_SHEET = "企业分布（省）"
+GEO_COLUMNS = ("产业链", "地区", "代码", "企业数", "招商目标数", "说明", "数据截至")
+
+
+@dataclass(frozen=True)
+class GeoImage:
+    """A chain's national 产业地图 (``viz.geomap``): SVG, PNG, the counts per province as table rows, notes."""
+
+    chain: str
+    svg: str | None
+    png: bytes | None
+    rows: tuple[dict, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def geo_images(store: GraphStore, catalog, *, png: bool = True, targets: int = 20, workers=1,
+               shared=None) -> dict[str, GeoImage]:
+    """The national 产业地图 of every chain of ``catalog``, by chain key, seen from the catalogue's region.
+
+    The map marks the catalogue's own targets (its first ``targets``). Without
+    the boundary package each chain gets a note saying how to install it,
+    instead of a map; the counts per province need the boundaries too. ``workers`` (a
+    :class:`queries.workers.WorkerPool`, or a number of processes) draws them on worker processes.
+    """
+    from queries.workers import per_chain
+
+    font, png_note = _png_font(png, "产业地图 PNG", "产业地图图片")
+    notes = (png_note,) if png_note else ()
+    tasks = [_GeoTask(chain.chain, chain.chain_name, catalog.region, targets, tuple(row.key for row in chain.targets),
+                      chain.synthetic_included or None, font, notes) for chain in catalog.chains]
+    shared = shared if shared is not None else getattr(catalog, "shared", None)
+    return {image.chain: image for image in per_chain(store, _draw_geo, tasks, workers=workers, shared=shared)}
+
+
+@dataclass(frozen=True)
+class _GeoTask:
+    chain: str
+    chain_name: str
+    region: str
+    targets: int
+    target_keys: tuple[str, ...]
+    synthetic: bool | None
+    font: str | None
+    notes: tuple[str, ...]
+
+
+def _draw_geo(store: GraphStore, shared, task: _GeoTask) -> GeoImage:
+    """One chain's 产业地图, perhaps in another process."""
+    from viz.geomap import BoundaryDataMissing, geo_map
+    from viz.geomap import render_png as geo_png
+    from viz.geomap import render_svg as geo_svg
+
+    try:
+        m = geo_map(store, chain=task.chain, perspective=task.region, targets=task.targets,
+                    target_keys=list(task.target_keys), include_synthetic=task.synthetic)
+    except BoundaryDataMissing:
+        from viz.geomap.boundaries import map_rules
+
+        rules = map_rules()["boundaries"]
+        note = f"未生成产业地图：未安装边界数据包 {rules['package']}（安装命令：{rules['install']}）"
+        return GeoImage(task.chain, None, None, (), (note,))
+    rows = [{"产业链": task.chain_name, "地区": a.name, "代码": a.code, "企业数": a.count,
+             "招商目标数": len(a.targets), "说明": "" if a.in_graph else "图中无此地区", "数据截至": m.as_of}
+            for a in sorted(m.areas, key=lambda a: (-a.count, a.code)) if a.count or a.targets]
+    rows += [{"产业链": task.chain_name, "地区": g.name, "代码": g.code, "企业数": g.count, "招商目标数": 0,
+              "说明": g.reason, "数据截至": m.as_of} for g in m.unmapped]
+    picture = geo_png(m, font=task.font) if task.font is not None else None
+    return GeoImage(task.chain, geo_svg(m), picture, tuple(rows), task.notes)
+
+
+def _png_font(png: bool, what: str, picture: str) -> tuple[str | None, str | None]:
+    """The CJK font for PNGs, or the note that says why Word gets no picture (None, None when not wanted)."""
+    if not png:
+        return None, None
+    font, reason = png_support()
+    return (font, None) if font is not None else (None, f"无法生成{what}（{reason}），Word 版不含{picture}")

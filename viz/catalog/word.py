@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
+from viz.catalog.maps import GEO_SECTION
 from viz.catalog.common import (
     MAP_SECTION,
     chain_sections,
@@ -115,8 +116,11 @@ def _bullets(document, items: Iterable[str]) -> None:
         document.add_paragraph(_text(item), style="List Bullet")
 
 
-def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None = None) -> Path:
-    """Write the document to ``path`` and return the path; ``maps``: chain key → MapImage (PNG used)."""
+def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None = None,
+               geo: Mapping[str, object] | None = None, dossiers: Mapping[str, object] | None = None) -> Path:
+    """Write the document to ``path`` and return the path; ``maps``: chain key → MapImage (PNG used);
+    ``geo``: chain key → GeoImage, the 产业地图 (its section is left out when ``geo`` is None);
+    ``dossiers``: chain key → :class:`queries.dossier.ChainDossier` (its 七个一 section)."""
     import docx
     from docx.shared import Cm
 
@@ -150,12 +154,26 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
         elif image is None:
             document.add_paragraph("未生成图谱。")
         _bullets(document, getattr(image, "notes", ()) or ())
+        if geo is not None:
+            document.add_heading(GEO_SECTION, level=2)
+            picture = geo.get(chain.chain)
+            if getattr(picture, "png", None):
+                document.add_picture(io.BytesIO(picture.png), width=min(width, Cm(22)))
+                document.add_paragraph(_text(f"{chain.chain_name}产业地图：各省企业数"), style="Caption")
+            elif picture is None:
+                document.add_paragraph("未生成产业地图。")
+            _bullets(document, getattr(picture, "notes", ()) or ())
         for title, columns, rows, empty in chain_sections(chain):
             document.add_heading(title, level=2)
             if rows or empty is None:
                 _table(document, columns, rows, size=7.5 if title == "目标企业" else 8.5)
             else:
                 document.add_paragraph(empty)
+        if dossiers and chain.chain in dossiers:
+            from viz.catalog.dossier import DOSSIER_SECTION, add_dossier_docx
+
+            document.add_heading(DOSSIER_SECTION, level=2)
+            add_dossier_docx(document, dossiers[chain.chain], level=2, table=_table, bullets=_bullets)
         document.add_heading("说明", level=2)
         _bullets(document, chain.caveats)
     document.add_page_break()
