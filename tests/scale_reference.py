@@ -343,24 +343,7 @@ def _tech_segments(store: GraphStore, keys: Iterable[str], seg_names: dict[str, 
 def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterable[str], *,
                 include_synthetic: bool | None = None, choke_score: float | None = None,
                 use_chokepoints: bool = True) -> NeedSet:
-    """The needs of a chain: gap segments, then technologies (:class:`NeedSet`).
-
-    Technologies: the chain's choke points from ``report``'s region (score ≥
-    ``choke_score``, default :data:`CHOKE_SCORE`) when ``use_chokepoints``; else
-    the key technologies (KEY_TO the chain's segments) that no enterprise of the
-    region masters.
-
-    >>> from queries._fixture import fixture_store
-    >>> store = fixture_store()
-    >>> found = chain_needs(store, chain_gaps(store, chain="示例链"), store.region_subtree("320400"))
-    >>> [(n.name, n.status, n.direction) for n in found.needs]
-    [('材料', '弱链', '强链'), ('部件', '缺链', '补链'), ('整机', '弱链', '强链'), ('服务', '缺链', '延链'), ('示例控制技术', '卡脖子', '补链')]
-    >>> found.method, found.chokepoints[0]["score"], found.needs[-1].why
-    ('queries.chokepoints', 50.0, '卡脖子技术（得分 50.0 ≥ 30）；为环节部件的关键技术')
-    >>> [n.status for n in chain_needs(store, chain_gaps(store, chain="示例链"), store.region_subtree("320400"),
-    ...                                use_chokepoints=False).needs][-1]
-    '关键技术'
-    """
+    """The whole-table version of ``chain_needs`` (its examples live in the library)."""
     threshold = CHOKE_SCORE if choke_score is None else float(choke_score)
     directions = segment_directions(report)
     needs: list[Need] = []
