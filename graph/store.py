@@ -19,8 +19,8 @@ import pandas as pd
 from chainkg.errors import AmbiguousNameError, NotFoundError
 from graph.schema import Relationship, Schema
 
-__all__ = ["GraphStore", "StoreInfo", "NodeMatch", "EndpointIndex", "sorted_distinct", "endpoint_labels",
-           "rows_by_label_pair"]
+__all__ = ["GraphStore", "StoreInfo", "NodeMatch", "EndpointIndex", "sorted_distinct", "is_member",
+           "endpoint_labels", "rows_by_label_pair"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,27 @@ def sorted_distinct(values):
     if len(ordered) < 2:
         return ordered
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def is_member(values, universe):
+    """For each of ``values``, whether it is one of ``universe`` (integers of any range): ``numpy.isin``
+    by sorting both sides, several times faster than numpy 2.4's on millions of wide integers.
+
+    >>> is_member([5, 1, 7, 5], [7, 5]).tolist()
+    [True, False, True, True]
+    """
+    import numpy as np
+
+    values = np.asarray(values, dtype=np.int64)
+    universe = np.sort(np.asarray(universe, dtype=np.int64))
+    out = np.zeros(len(values), dtype=bool)
+    if not len(values) or not len(universe):
+        return out
+    order = np.argsort(values, kind="quicksort")
+    ordered = values[order]
+    at = np.minimum(np.searchsorted(universe, ordered), len(universe) - 1)  # sorted queries: cache-friendly
+    out[order] = universe[at] == ordered
+    return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -48,6 +48,7 @@ import pandas as pd
 from chainkg.errors import BadInputError, InputProblem
 from graph.ontology import NS, PREFIXES, Vocabulary, short, vocabulary
 from graph.schema import Schema, load_schema
+from graph.store import is_member
 from ingest.readers import RawTable
 from ingest.validate import STRING
 
@@ -199,8 +200,11 @@ def _fields(lines, pattern: str, *, turtle: bool) -> dict:
 
     def piece(parts, i):  # the i-th piece, "" when there are fewer
         enough = pc.fill_null(pc.greater(pc.list_value_length(parts), i), False)
-        padded = pc.if_else(enough, parts, pa.scalar([""] * (i + 1), parts.type))
-        return pc.fill_null(pc.list_element(padded, i), empty)
+        if pc.all(enough).as_py():
+            return pc.fill_null(pc.list_element(parts, i), empty)
+        found = pc.list_element(parts.filter(enough), i)
+        return pc.fill_null(pc.replace_with_mask(pa.nulls(len(parts), pa.large_string()), enough,
+                                                 found.cast(pa.large_string())), empty)
 
     def ends(text, suffix):
         return pc.fill_null(pc.ends_with(text, suffix), False)
@@ -934,7 +938,7 @@ class _Collector:
                 zero_copy_only=False), dtype=np.int64)
             o_rows[literal] = -1
             codes = s_rows * n_rel * width + rel * width + o_rows
-            ok = (s_rows >= 0) & (o_rows >= 0) & np.isin(codes, reified)
+            ok = (s_rows >= 0) & (o_rows >= 0) & is_member(codes, reified)
             without_key = (pc.is_in(subject, value_set=keyless).to_numpy(zero_copy_only=False)
                            | (pc.is_in(obj, value_set=keyless).to_numpy(zero_copy_only=False) & ~literal))
             for i in np.flatnonzero(~ok & ~without_key).tolist():
