@@ -41,7 +41,7 @@ import pandas as pd
 
 from chainkg.errors import StoreError, StoreNotBuiltError
 from graph.schema import Schema, load_schema
-from graph.store import GraphStore, NodeMatch, StoreInfo
+from graph.store import EndpointIndex, GraphStore, NodeMatch, StoreInfo
 from graph.tables import GraphTables, KnownHashes, combine_digests, worker_count
 
 __all__ = ["EmbeddedStore", "write_embedded", "FORMAT"]
@@ -405,6 +405,36 @@ class EmbeddedStore(GraphStore):
         if index is None:
             return super().endpoint_rows(rel_type, end)
         return np.asarray(index[0], dtype=np.int64)
+
+    def endpoint_index(self, rel_type: str, end: str) -> EndpointIndex:
+        """:meth:`GraphStore.endpoint_index`, the build's index files themselves (memory-mapped, not copied)."""
+        index = self._index(rel_type, end) if end in ("from", "to") else None
+        if index is None:
+            return super().endpoint_index(rel_type, end)
+        return EndpointIndex(*index)
+
+    def _take(self, kind: str, name: str, rows, columns: Iterable[str] | None) -> pd.DataFrame:
+        import numpy as np
+
+        wanted = list(columns) if columns is not None else self._spec(kind, name).columns()
+        table = self._arrow(kind, name)
+        rows = np.asarray(rows, dtype=np.int64)
+        if table is None:
+            return self._empty(kind, name, wanted).take(rows)
+        path = f"{self.folder / kind / name}{self._suffix}"
+        try:
+            selected = table.select(wanted)
+        except KeyError as error:
+            raise StoreError(f"{path}: cannot read ({error})", hint="rebuild with `chainkg build`") from None
+        return self._frame(selected.take(rows), wanted, path)
+
+    def nodes_at(self, label: str, rows, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """:meth:`GraphStore.nodes_at`, converting only the rows taken from the mapped file."""
+        return self._take("nodes", label, rows, columns)
+
+    def edges_at(self, rel_type: str, rows, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """:meth:`GraphStore.edges_at`, converting only the rows taken from the mapped file."""
+        return self._take("edges", rel_type, rows, columns)
 
     def nodes_where(self, label: str, keys: Iterable[str], columns: Iterable[str] | None = None) -> pd.DataFrame:
         """Rows of ``label`` whose key is one of ``keys``, taken from the mapped file."""

@@ -212,9 +212,15 @@ def serialize(graph, fmt: str) -> bytes:
 
 
 def sorted_ntriples(graph) -> bytes:
-    """N-Triples, one triple a line, lines sorted: equal graphs (without blank nodes) give equal bytes."""
-    text = graph.serialize(format="nt", encoding="utf-8")
-    lines = sorted(line for line in text.decode("utf-8").splitlines() if line.strip())
+    """N-Triples, one triple a line, lines sorted: equal graphs (without blank nodes) give equal bytes.
+
+    Literals are escaped as :func:`graph.rdf_stream.write_rdf` escapes them (rdflib leaves U+2028, vertical
+    tab, form feed … raw), and lines are split at line feeds only, so such a character stays in its literal.
+    """
+    from graph.rdf_stream import escape_line_ends
+
+    text = escape_line_ends(graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+    lines = sorted(line for line in text.split("\n") if line.strip())
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 

@@ -19,7 +19,8 @@ import pandas as pd
 from chainkg.errors import AmbiguousNameError, NotFoundError
 from graph.schema import Relationship, Schema
 
-__all__ = ["GraphStore", "StoreInfo", "NodeMatch", "endpoint_labels", "rows_by_label_pair"]
+__all__ = ["GraphStore", "StoreInfo", "NodeMatch", "EndpointIndex", "sorted_distinct", "is_member",
+           "endpoint_labels", "rows_by_label_pair"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,102 @@ class NodeMatch:
     key: str
     name: str
     matched: str  # "key", "name", "alias" or "partial"
+
+
+def sorted_distinct(values):
+    """The distinct integers of ``values``, ascending (``numpy.unique``, which is many times slower on
+    large arrays in numpy 2.4).
+
+    >>> sorted_distinct([3, 1, 3, 2]).tolist()
+    [1, 2, 3]
+    """
+    import numpy as np
+
+    ordered = np.sort(np.asarray(values, dtype=np.int64))
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def is_member(values, universe):
+    """For each of ``values``, whether it is one of ``universe`` (integers of any range): ``numpy.isin``
+    by sorting both sides, several times faster than numpy 2.4's on millions of wide integers.
+
+    >>> is_member([5, 1, 7, 5], [7, 5]).tolist()
+    [True, False, True, True]
+    """
+    import numpy as np
+
+    values = np.asarray(values, dtype=np.int64)
+    universe = np.sort(np.asarray(universe, dtype=np.int64))
+    out = np.zeros(len(values), dtype=bool)
+    if not len(values) or not len(universe):
+        return out
+    order = np.argsort(values, kind="quicksort")
+    ordered = values[order]
+    at = np.minimum(np.searchsorted(universe, ordered), len(universe) - 1)  # sorted queries: cache-friendly
+    out[order] = universe[at] == ordered
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class EndpointIndex:
+    """One end of a relationship type, grouped by node: which relationships touch which node rows.
+
+    ``rows[i]`` is the node-table row of relationship ``i``'s end (-1: unknown); the relationships of
+    node row ``r`` are ``order[offsets[r]:offsets[r + 1]]``, in table order (a CSR grouping). The
+    embedded store reads the three arrays from its build (memory-mapped); other stores compute them.
+
+    >>> import numpy as np
+    >>> index = EndpointIndex.from_rows(np.array([2, 0, 2, -1, 0]), nodes=3)
+    >>> index.relationships_of([2, 0]).tolist(), index.first_of([0, 1, 2]).tolist()
+    ([0, 1, 2, 4], [1, -1, 0])
+    """
+
+    rows: Any
+    order: Any
+    offsets: Any
+
+    @classmethod
+    def from_rows(cls, rows, *, nodes: int) -> EndpointIndex:
+        """The grouping of ``rows`` (node rows per relationship, -1 for none) over ``nodes`` node rows."""
+        import numpy as np
+
+        rows = np.asarray(rows, dtype=np.int64)
+        valid = np.flatnonzero(rows >= 0)
+        order = valid[np.argsort(rows[valid], kind="stable")]
+        offsets = np.zeros(nodes + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[valid], minlength=nodes)[:nodes], out=offsets[1:])
+        return cls(rows, order, offsets)
+
+    def relationships_of(self, node_rows):
+        """Rows of the relationships whose end is one of ``node_rows`` (node-table rows), ascending
+        (table order), each once."""
+        import numpy as np
+
+        node_rows = sorted_distinct(node_rows)
+        node_rows = node_rows[(node_rows >= 0) & (node_rows < len(self.offsets) - 1)]
+        starts = np.asarray(self.offsets[node_rows], dtype=np.int64)
+        sizes = np.asarray(self.offsets[node_rows + 1], dtype=np.int64) - starts
+        total = int(sizes.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64)
+        # the positions starts[k] .. starts[k] + sizes[k] - 1 of every group, without a Python loop
+        positions = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+        picked = np.asarray(self.order[positions], dtype=np.int64)
+        picked.sort()
+        return picked
+
+    def first_of(self, node_rows):
+        """For each of ``node_rows``, its first relationship's row (table order), or -1 when it has none."""
+        import numpy as np
+
+        node_rows = np.asarray(node_rows, dtype=np.int64)
+        starts = np.asarray(self.offsets[node_rows], dtype=np.int64)
+        has = np.asarray(self.offsets[node_rows + 1], dtype=np.int64) > starts
+        out = np.full(len(node_rows), -1, dtype=np.int64)
+        out[has] = self.order[starts[has]]
+        return out
 
 
 class GraphStore(ABC):
@@ -100,6 +197,31 @@ class GraphStore(ABC):
         keys = self.nodes(labels[0], [self.schema.label(labels[0]).key]).iloc[:, 0]
         index = pd.Index(keys.to_numpy(dtype=object))
         return np.asarray(index.get_indexer(self.edges(rel_type, [end])[end].to_numpy(dtype=object)), dtype=np.int64)
+
+    def endpoint_index(self, rel_type: str, end: str) -> EndpointIndex:
+        """The relationships of ``rel_type`` grouped by their ``end`` node's row (:class:`EndpointIndex`).
+
+        For analyses that follow relationships from a set of nodes (a region's enterprises, a chain's
+        segments) without scanning the whole table. Only for an end with one label.
+        """
+        spec = self.schema.relationship(rel_type)
+        labels = spec.from_labels if end == "from" else spec.to_labels
+        nodes = len(self.nodes(labels[0], [self.schema.label(labels[0]).key]))
+        return EndpointIndex.from_rows(self.endpoint_rows(rel_type, end), nodes=nodes)
+
+    def nodes_at(self, label: str, rows, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The node rows at positions ``rows`` of ``self.nodes(label)``, in the order given (index 0..n-1)."""
+        import numpy as np
+
+        table = self.nodes(label, columns)
+        return table.take(np.asarray(rows, dtype=np.int64)).reset_index(drop=True)
+
+    def edges_at(self, rel_type: str, rows, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The relationships at positions ``rows`` of ``self.edges(rel_type)``, in the order given (index 0..n-1)."""
+        import numpy as np
+
+        table = self.edges(rel_type, columns)
+        return table.take(np.asarray(rows, dtype=np.int64)).reset_index(drop=True)
 
     def node(self, label: str, key: str) -> dict[str, Any] | None:
         """One node's properties, or None."""

@@ -3,7 +3,9 @@
 The file is parsed with rdflib, its resources turned into :class:`NodeRecord` /
 :class:`EdgeRecord` (nodes by their class and key property, relationships by
 their reified resources: see :mod:`graph.rdf`), and the records validated
-exactly like CSV input by :func:`ingest.load.load_tables`. Every problem names
+exactly like CSV input by :func:`ingest.load.load_tables`. N-Triples, and the
+Turtle ``chainkg export rdf`` writes, are read line by line instead, in bounded
+memory and with the same checks and the same tables (:mod:`ingest.rdf_lines`). Every problem names
 the file and the resource (IRI) it is about; nothing is built unless the whole
 file is right.
 
@@ -42,6 +44,7 @@ from graph.schema import Schema, load_schema
 from graph.tables import GraphTables
 from ingest.build import BuildResult
 from ingest.load import load_tables, raw_tables_from_records
+from ingest.rdf_lines import NotStreamable, read_rdf_lines, streamable
 
 __all__ = ["RDF_FORMATS", "guess_format", "parse_rdf", "records_from_graph", "RdfRecords", "load_rdf_tables",
            "build_from_rdf"]
@@ -360,18 +363,32 @@ def load_rdf_tables(path: str | Path, *, fmt: str | None = None, schema: Schema 
     schema = schema or load_schema()
     say = progress or (lambda _m: None)
     path = Path(path)
-    say(f"parsing {path}")
-    graph = parse_rdf(path, fmt)
-    say(f"{len(graph)} triples; reading nodes and relationships")
-    read = records_from_graph(graph, origin=str(path), schema=schema)
-    if read.ignored:
-        shown = ", ".join(f"{term} ({n})" for term, n in read.ignored.most_common(8))
-        say(f"ignored {sum(read.ignored.values())} triples outside the chainkg ontology: {shown}")
-    raws = raw_tables_from_records(read.records, schema, str(path))
-    subjects_of: dict[str, list[str]] = {}
-    for record, subject in zip(read.records, read.subjects):
-        spec = schema.label(record.label) if isinstance(record, NodeRecord) else schema.relationship(record.type)
-        subjects_of.setdefault(f"{path}:{spec.file}", []).append(subject)
+    parser = guess_format(path, fmt)
+    if not path.is_file():
+        raise BadInputError([InputProblem(str(path), None, None, "no such file", "check the path")])
+    raws = None
+    if streamable(path, parser):  # N-Triples and chainkg's Turtle: read as a stream, in bounded memory
+        say(f"reading {path} line by line")
+        try:
+            lines = read_rdf_lines(path, parser, schema=schema, progress=progress)
+            raws, subjects_of, ignored = lines.raws, lines.subjects_of, lines.ignored
+            say(f"{lines.triples} triples")
+        except NotStreamable as why:
+            say(f"reading {path} with rdflib instead (the file has {why})")
+    if raws is None:
+        say(f"parsing {path}")
+        graph = parse_rdf(path, fmt)
+        say(f"{len(graph)} triples; reading nodes and relationships")
+        read = records_from_graph(graph, origin=str(path), schema=schema)
+        ignored = read.ignored
+        raws = raw_tables_from_records(read.records, schema, str(path))
+        subjects_of = {}
+        for record, subject in zip(read.records, read.subjects):
+            spec = schema.label(record.label) if isinstance(record, NodeRecord) else schema.relationship(record.type)
+            subjects_of.setdefault(f"{path}:{spec.file}", []).append(subject)
+    if ignored:
+        shown = ", ".join(f"{term} ({n})" for term, n in ignored.most_common(8))
+        say(f"ignored {sum(ignored.values())} triples outside the chainkg ontology: {shown}")
     try:
         return load_tables([], records=raws, schema=schema, progress=progress)
     except BadInputError as error:
@@ -379,7 +396,7 @@ def load_rdf_tables(path: str | Path, *, fmt: str | None = None, schema: Schema 
                             hint="nothing was built: fix the resources named above") from None
 
 
-def _about_subject(problem: InputProblem, subjects_of: dict[str, list[str]], path: Path,
+def _about_subject(problem: InputProblem, subjects_of: dict, path: Path,
                    vocab: Vocabulary) -> InputProblem:
     """A table problem (file:table, row, column) restated about the RDF resource it came from."""
     subjects = subjects_of.get(problem.file)

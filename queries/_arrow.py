@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["ArrowTable", "arrow_column", "value_set", "positions", "key_index", "plain_value"]
+__all__ = ["ArrowTable", "arrow_column", "value_set", "positions", "key_index", "key_rows", "plain_value"]
 
 
 def arrow_column(series: pd.Series):
@@ -185,3 +185,24 @@ def plain_value(v):
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         return None
     return v.item() if hasattr(v, "item") else v
+
+
+def key_rows(keys, wanted) -> np.ndarray:
+    """For each of ``wanted``, its row in ``keys`` (an Arrow column of unique keys: a node table's), or -1.
+
+    One pass of Arrow's hash lookup over ``keys`` against the (small) set ``wanted``; no index over the
+    whole column is built, so it suits a few keys of a million-row table.
+
+    >>> import pyarrow as pa
+    >>> key_rows(pa.chunked_array([["a", "b", "c"]]), ["c", "x", "a", "c"]).tolist()
+    [2, -1, 0, 2]
+    """
+    wanted = list(wanted)
+    distinct = list(dict.fromkeys(wanted))
+    out = np.full(len(distinct), -1, dtype=np.int64)
+    if distinct and len(keys):
+        found = positions(keys, distinct)
+        hit = np.flatnonzero(found >= 0)
+        out[found[hit]] = hit
+    where = dict(zip(distinct, out.tolist()))
+    return np.asarray([where[k] for k in wanted], dtype=np.int64)

@@ -48,6 +48,8 @@ from typing import Any
 
 from graph.store import GraphStore
 from queries.gaps import DEFAULT_REGION, STATUSES, ChainGapReport, GapThresholds, chain_gaps, resolve_region
+from queries.shared import SharedWork, shared_for
+from queries.workers import per_chain
 from queries.shortboard import ShortboardTable, shortboard_table
 from queries.targets import CHOKE_SCORE, GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
 
@@ -260,6 +262,9 @@ class Catalog:
     choke_score: float
     sources: list[dict[str, Any]]
     caveats: list[str] = field(default_factory=list)
+    #: the work shared by its chains (choke-point figures, the region's enterprises), for the maps drawn
+    #: next; not a dataclass field, so the data leaves it out
+    shared = None
 
     def summary_rows(self) -> list[dict[str, Any]]:
         return [c.summary() for c in self.chains]
@@ -412,13 +417,18 @@ def _choke_lines(result: TargetList) -> list[ChokeLine] | None:
 def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION, top: int | None = DEFAULT_TOP,
                   include_synthetic: bool | None = None, thresholds: GapThresholds | None = None,
                   weights: TargetWeights | None = None, report: ChainGapReport | None = None,
-                  choke_score: float | None = None, _sources: dict[str, dict[str, Any]] | None = None) -> ChainCatalog:
-    """The catalogue sections of one chain in ``region`` (the ``top`` targets; all when None)."""
+                  choke_score: float | None = None, _sources: dict[str, dict[str, Any]] | None = None,
+                  shared: SharedWork | None = None) -> ChainCatalog:
+    """The catalogue sections of one chain in ``region`` (the ``top`` targets; all when None).
+
+    ``shared`` (:class:`queries.shared.SharedWork`): work the region's chains have in common, kept for the next.
+    """
     if report is None:
         report = chain_gaps(store, chain=chain, region=region, thresholds=thresholds,
                             include_synthetic=include_synthetic)
     table = shortboard_table(store, chain=report.chain, report=report)
-    result = chain_targets(store, chain=report.chain, report=report, top=top, weights=weights, choke_score=choke_score)
+    result = chain_targets(store, chain=report.chain, report=report, top=top, weights=weights, choke_score=choke_score,
+                           shared=shared)
     titles = _sources if _sources is not None else _source_table(store)
     caveats: list[str] = []
     for c in [*report.caveats, *table.caveats, *result.caveats]:
@@ -437,13 +447,37 @@ def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
     return part
 
 
+@dataclass(frozen=True)
+class _ChainOptions:
+    region: str
+    top: int | None
+    include_synthetic: bool | None
+    thresholds: GapThresholds | None
+    weights: TargetWeights | None
+    choke_score: float | None
+    titles: dict[str, dict[str, Any]]
+
+
+def _chain_part(store: GraphStore, shared: SharedWork, task: tuple[str, _ChainOptions]) -> ChainCatalog:
+    """One chain's sections (run by :func:`queries.workers.per_chain`, perhaps in another process)."""
+    key, o = task
+    report = chain_gaps(store, chain=key, region=o.region, thresholds=o.thresholds, include_synthetic=o.include_synthetic)
+    return chain_catalog(store, chain=key, report=report, top=o.top, weights=o.weights, choke_score=o.choke_score,
+                         _sources=o.titles, shared=shared)
+
+
 def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: list[str] | None = None,
                    cluster: str | None = None, top: int | None = DEFAULT_TOP, include_synthetic: bool | None = None,
                    thresholds: GapThresholds | None = None, weights: TargetWeights | None = None,
-                   choke_score: float | None = None, progress: Callable[[str], None] | None = None) -> Catalog:
+                   choke_score: float | None = None, progress: Callable[[str], None] | None = None,
+                   shared: SharedWork | None = None, workers=1) -> Catalog:
     """The 招商指导目录 of ``region``: the chains named (names, short names or keys), a cluster's, or all.
 
-    Chains are ordered by key; ``progress`` (if given) is called with a line per chain.
+    Chains are ordered by key; ``progress`` (if given) is called with a line per chain. What the chains
+    have in common (the region's choke-point figures and enterprises, table counts) is computed once, in
+    ``shared`` (a new :class:`queries.shared.SharedWork` when None), and kept on the catalogue for its maps.
+    ``workers`` (a :class:`queries.workers.WorkerPool`, or a number of processes) computes the chains on
+    worker processes (:func:`queries.workers.per_chain`; the same catalogue, sooner on several cores).
     """
     code, region_name = resolve_region(store, region)
     if chains:
@@ -459,13 +493,10 @@ def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: l
         keys = sorted(store.nodes("Chain", ["id"])["id"].astype(str))
         scope = "全部产业链"
     titles = _source_table(store)
-    parts = []
-    for n, key in enumerate(keys, 1):
-        if progress is not None:
-            progress(f"catalogue: chain {n}/{len(keys)} {key}")
-        report = chain_gaps(store, chain=key, region=code, thresholds=thresholds, include_synthetic=include_synthetic)
-        parts.append(chain_catalog(store, chain=key, report=report, top=top, weights=weights, choke_score=choke_score,
-                                   _sources=titles))
+    shared = shared_for(store, shared)
+    options = _ChainOptions(code, top, include_synthetic, thresholds, weights, choke_score, titles)
+    parts = per_chain(store, _chain_part, [(key, options) for key in keys], workers=workers, shared=shared,
+                      progress=None if progress is None else (lambda line: progress(f"catalogue: chain {line}")))
     info = store.info()
     sources = _merge_sources(*[c.sources for c in parts], titles=titles)
     synthetic = any(c.synthetic_included for c in parts)
@@ -484,10 +515,12 @@ def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: l
         caveats.append("目录包含合成（synthetic）数据，不是真实情况")
     if not parts:
         caveats.append("没有产业链")
-    return Catalog(
+    catalog = Catalog(
         title=f"{region_name}招商指导目录", region=code, region_name=region_name, scope=scope, chains=parts,
         as_of=max((c.as_of for c in parts if c.as_of), default=None), graph_as_of=info.as_of,
         graph_digest=info.digest, synthetic_included=synthetic, top=top, weights=weights or TargetWeights(),
         thresholds=thresholds or GapThresholds(), choke_score=CHOKE_SCORE if choke_score is None else float(choke_score),
         sources=sources, caveats=caveats)
+    catalog.shared = shared
+    return catalog
 

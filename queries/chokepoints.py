@@ -75,14 +75,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from chainkg.errors import ChainkgError
 from graph.dependencies import dependency_structure as _structure
-from graph.store import GraphStore
+from graph.store import GraphStore, NodeMatch, sorted_distinct
+from queries._arrow import arrow_column, key_rows
+from queries.shared import SharedWork, shared_for
 
 __all__ = [
     "DEFAULT_CONCENTRATION",
@@ -94,10 +97,12 @@ __all__ = [
     "Capable",
     "Candidate",
     "ChokepointInputs",
+    "ChokepointContext",
     "Chokepoint",
     "ChokepointResult",
     "ChokepointInputError",
     "chokepoint_inputs",
+    "chokepoint_context",
     "score_chokepoints",
     "chokepoints",
 ]
@@ -221,7 +226,8 @@ class ChokepointInputs:
                                        hint="return the shape of dataclasses.asdict(ChokepointInputs)") from None
 
 
-def chokepoint_inputs(store: GraphStore, *, perspective: str, chain: str | None = None) -> ChokepointInputs:
+def chokepoint_inputs(store: GraphStore, *, perspective: str, chain: str | None = None,
+                      shared: SharedWork | None = None) -> ChokepointInputs:
     """Gather the figures for every candidate from ``store`` (step 1 of the analysis).
 
     ``perspective`` is a Region key or name (``CHN``, ``320400``, ``常州市``);
@@ -229,6 +235,11 @@ def chokepoint_inputs(store: GraphStore, *, perspective: str, chain: str | None 
     technologies its segments depend on. A store with its own
     ``chokepoint_inputs(perspective=..., chain=...)`` method answers instead
     (returning :class:`ChokepointInputs` or its ``asdict`` form).
+
+    ``shared`` (:class:`queries.shared.SharedWork`) keeps what does not depend on
+    the chain (the perspective's enterprises, providers and capabilities: a
+    :class:`ChokepointContext`), so that the next chain's question reads it
+    instead of gathering it again.
 
     >>> from queries._fixture import fixture_store
     >>> figures = chokepoint_inputs(fixture_store(), perspective="320400", chain="示例链")
@@ -238,9 +249,41 @@ def chokepoint_inputs(store: GraphStore, *, perspective: str, chain: str | None 
     """
     own = getattr(store, "chokepoint_inputs", None)
     if callable(own):
-        answer = own(perspective=perspective, chain=chain)
-        return answer if isinstance(answer, ChokepointInputs) else ChokepointInputs.from_dict(answer)
-    return _gather(store, perspective=perspective, chain=chain)
+        def ask() -> ChokepointInputs:
+            answer = own(perspective=perspective, chain=chain)
+            return answer if isinstance(answer, ChokepointInputs) else ChokepointInputs.from_dict(answer)
+
+        return shared_for(store, shared).get(("chokepoint_inputs", perspective, chain), ask)
+    return chokepoint_context(store, perspective=perspective, shared=shared).inputs(chain)
+
+
+def chokepoint_context(store: GraphStore, *, perspective: str, shared: SharedWork | None = None) -> ChokepointContext:
+    """The :class:`ChokepointContext` of ``perspective`` (a Region key or name), kept in ``shared`` when given.
+
+    >>> from queries._fixture import fixture_store
+    >>> from queries.shared import SharedWork
+    >>> store = fixture_store()
+    >>> shared = SharedWork(store)
+    >>> chokepoint_context(store, perspective="常州市", shared=shared) is chokepoint_context(
+    ...     store, perspective="320400", shared=shared)
+    True
+    """
+    work = shared_for(store, shared)
+    match = store.resolve("Region", perspective)
+    return work.get(("chokepoints", match.key), lambda: ChokepointContext(store, match, work))
+
+
+def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> ChokepointInputs:
+    """Step 1 from the store's tables (whatever the store answers itself): the embedded path."""
+    return ChokepointContext(store, store.resolve("Region", perspective), SharedWork(store)).inputs(chain)
+
+
+def _ascending(values):
+    """Positions of ``values`` (Arrow strings) in ascending order: the order Python sorts str in (UTF-8
+    bytes compare as code points do)."""
+    import pyarrow.compute as pc
+
+    return pc.sort_indices(values).to_numpy()
 
 
 def _text(value) -> str | None:
@@ -255,64 +298,74 @@ def _number(value) -> float | None:
     return float(value)
 
 
-def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> ChokepointInputs:
-    regions = store.nodes("Region", ["code", "name", "level"])
-    region_name = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
-    region_level = dict(zip(regions["code"].astype(str), regions["level"].astype(str)))
-    match = store.resolve("Region", perspective)
-    within = store.edges("WITHIN", ["from", "to"])
-    parent = dict(zip(within["from"].astype(str), within["to"].astype(str)))
+_Node = tuple[str, str]
 
-    def ancestors(code: str) -> list[str]:
-        found = [code]
-        while found[-1] in parent and parent[found[-1]] not in found:
-            found.append(parent[found[-1]])
-        return found
 
-    def unit_of(code: str | None) -> str | None:
-        if code is None:
-            return None
-        path = ancestors(code)
-        units = [c for c in path if region_level.get(c) in _UNIT_LEVELS]
-        return units[0] if units else path[-1]
+class _Dependencies:
+    """What the analysis reads from the structure tables, the same from every perspective: the dependency
+    graph (FEEDS, KEY_TO, SUBTYPE_OF; X → Y means Y needs X), which technologies are candidates rather than
+    aggregates, their structural measures and downstream breadth, and the PROVIDES rows of technologies.
+    These tables are small (the chains' structure, not the enterprises), so plain Python is fine here."""
 
-    persp = Perspective(match.key, match.name, region_level.get(match.key, ""),
-                        frozenset(store.region_subtree(match.key)), tuple(ancestors(match.key)[1:]))
+    def __init__(self, store: GraphStore):
+        techs = store.nodes("Technology", ["id", "name", "kind", "source", "as_of"])
+        self.tech_order = list(techs["id"].astype(str))
+        self.tech_name = dict(zip(techs["id"].astype(str), techs["name"].astype(str)))
+        self.tech_kind = {k: _text(v) for k, v in zip(techs["id"].astype(str), techs["kind"])}
+        self.tech_meta = {str(k): (str(s), str(a)) for k, s, a in zip(techs["id"], techs["source"], techs["as_of"])}
+        segs = store.nodes("Segment", ["id", "name"])
+        self.seg_name = dict(zip(segs["id"].astype(str), segs["name"].astype(str)))
 
-    techs = store.nodes("Technology", ["id", "name", "kind", "source", "as_of"])
-    tech_name = dict(zip(techs["id"].astype(str), techs["name"].astype(str)))
-    tech_kind = {k: _text(v) for k, v in zip(techs["id"].astype(str), techs["kind"])}
-    segs = store.nodes("Segment", ["id", "name"])
-    seg_name = dict(zip(segs["id"].astype(str), segs["name"].astype(str)))
+        needed_by: dict[_Node, set[_Node]] = {}
+        feeds_in: set[_Node] = set()
+        for rel, default_from, default_to in (("FEEDS", None, None), ("KEY_TO", "Technology", "Segment"),
+                                              ("SUBTYPE_OF", None, None)):
+            spec = store.schema.relationship(rel)
+            table = store.edges(rel)
+            from_labels = table["from_label"] if spec.needs_from_label else [default_from] * len(table)
+            to_labels = table["to_label"] if spec.needs_to_label else [default_to] * len(table)
+            for fl, f, tl, t in zip(from_labels, table["from"], to_labels, table["to"]):
+                a, b = (str(fl), str(f)), (str(tl), str(t))
+                needed_by.setdefault(a, set()).add(b)
+                if rel == "FEEDS":
+                    feeds_in.add(b)
+        self.needed_by, self.feeds_in = needed_by, feeds_in
+        self.needs: dict[_Node, set[_Node]] = {}
+        for a, bs in needed_by.items():
+            for b in bs:
+                self.needs.setdefault(b, set()).add(a)
 
-    # the dependency graph: X → Y means Y needs X
-    needed_by: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    feeds_in: set[tuple[str, str]] = set()
-    for rel, default_from, default_to in (("FEEDS", None, None), ("KEY_TO", "Technology", "Segment"),
-                                          ("SUBTYPE_OF", None, None)):
-        spec = store.schema.relationship(rel)
-        table = store.edges(rel)
-        from_labels = table["from_label"] if spec.needs_from_label else [default_from] * len(table)
-        to_labels = table["to_label"] if spec.needs_to_label else [default_to] * len(table)
-        for fl, f, tl, t in zip(from_labels, table["from"], to_labels, table["to"]):
-            a, b = (str(fl), str(f)), (str(tl), str(t))
-            needed_by.setdefault(a, set()).add(b)
-            if rel == "FEEDS":
-                feeds_in.add(b)
+        provides = store.edges("PROVIDES")
+        self.provides = provides[(provides["to_label"] == "Technology").to_numpy(dtype=bool, na_value=False)]
+        self.provided = set(self.provides["to"].astype(str))
+        made_of_provided: set[_Node] = set()  # everything downstream of a provided technology
+        for k in self.provided:
+            if ("Technology", k) not in made_of_provided:
+                made_of_provided |= self.reach(("Technology", k), needed_by)
+        # an aggregate (no provider of its own while something it is made of has one: a process, a final
+        # product, a category without figures) is scored through its parts, not itself
+        self.candidates = {k for k in self.tech_order
+                           if k in self.provided or ("Technology", k) not in made_of_provided}
+        self.structure = _structure(needed_by, self.is_final)
+        self.segment_of = store.edges("SEGMENT_OF", ["from", "to"])
 
-    def is_final(node: tuple[str, str]) -> bool:
-        """The end of a chain: something feeds it, and it is needed by nothing."""
-        return node in feeds_in and not needed_by.get(node)
+        clusters = store.nodes("Cluster", ["id", "name"])
+        cluster_name = dict(zip(clusters["id"].astype(str), clusters["name"].astype(str)))
+        self.breakthrough: dict[str, list[str]] = {}
+        bt = store.edges("BREAKTHROUGH_FOR", ["from", "to"])
+        for t, c in zip(bt["from"].astype(str), bt["to"].astype(str)):
+            self.breakthrough.setdefault(t, []).append(cluster_name.get(c, c))
 
-    def is_step(node: tuple[str, str]) -> bool:
-        """A link of the chain: a segment, or a technology of kind process (ETO's processes)."""
-        return node[0] == "Segment" or tech_kind.get(node[1]) == "process"
+        # the names a SUPPLIES product may give a technology by: its name and short names
+        self.by_name: dict[str, set[str]] = {}
+        aliases = store.nodes("Technology", ["id", "name", "aliases"])
+        for k, n, a in zip(aliases["id"].astype(str), aliases["name"], aliases["aliases"]):
+            for word in [str(n)] + (str(a).split("|") if _text(a) else []):
+                self.by_name.setdefault(word, set()).add(k)
+        self._downstream: dict[str, tuple[int, int, tuple[str, ...]]] = {}
 
-    def node_name(node: tuple[str, str]) -> str:
-        label, key = node
-        return (tech_name if label == "Technology" else seg_name).get(key, key)
-
-    def reach(start: tuple[str, str], edges: Mapping[tuple[str, str], Iterable[tuple[str, str]]]) -> set:
+    @staticmethod
+    def reach(start: _Node, edges: Mapping[_Node, Iterable[_Node]]) -> set[_Node]:
         seen, todo = set(), [start]
         while todo:
             for nxt in edges.get(todo.pop(), ()):
@@ -321,128 +374,315 @@ def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> Chokep
                     todo.append(nxt)
         return seen
 
-    # providers
-    provides = store.edges("PROVIDES")
-    provides = provides[provides["to_label"] == "Technology"]
-    provided = set(provides["to"].astype(str))
+    def is_final(self, node: _Node) -> bool:
+        """The end of a chain: something feeds it, and it is needed by nothing."""
+        return node in self.feeds_in and not self.needed_by.get(node)
 
-    # candidates: technologies that are inputs, within the chain when one is given. An aggregate (no
-    # provider of its own while something it is made of has one: a process, a final product, a category
-    # without figures) is scored through its parts, not itself.
-    pool = list(techs["id"].astype(str))
-    chain_info = None
-    if chain is not None:
-        found = store.resolve("Chain", chain)
-        chain_info = {"key": found.key, "name": found.name}
-        segment_of = store.edges("SEGMENT_OF", ["from", "to"])
-        needs: dict[tuple[str, str], set[tuple[str, str]]] = {}
-        for a, bs in needed_by.items():
-            for b in bs:
-                needs.setdefault(b, set()).add(a)
-        upstream: set[tuple[str, str]] = set()
-        for segment in segment_of.loc[segment_of["to"] == found.key, "from"].astype(str):
-            upstream |= reach(("Segment", segment), needs)
-        pool = [k for k in pool if ("Technology", k) in upstream]
-    made_of_provided: set[tuple[str, str]] = set()  # everything downstream of a provided technology
-    for k in provided:
-        if ("Technology", k) not in made_of_provided:
-            made_of_provided |= reach(("Technology", k), needed_by)
-    candidate_keys = [k for k in pool if k in provided or ("Technology", k) not in made_of_provided]
-    aggregates = len(pool) - len(candidate_keys)
+    def is_step(self, node: _Node) -> bool:
+        """A link of the chain: a segment, or a technology of kind process (ETO's processes)."""
+        return node[0] == "Segment" or self.tech_kind.get(node[1]) == "process"
 
-    structure = _structure(needed_by, is_final)
+    def node_name(self, node: _Node) -> str:
+        label, key = node
+        return (self.tech_name if label == "Technology" else self.seg_name).get(key, key)
 
-    ents = store.nodes("Enterprise", ["id", "name"])
-    ent_name = dict(zip(ents["id"].astype(str), ents["name"].astype(str)))
-    located = store.edges("LOCATED_IN", ["from", "to"])
-    ent_region: dict[str, str] = {}
-    for e, r in zip(located["from"].astype(str), located["to"].astype(str)):
-        ent_region.setdefault(e, r)
-    providers: dict[str, list[Provider]] = {}
-    for row in provides.to_dict("records"):
-        label, key = str(row["from_label"]), str(row["from"])
-        if label == "Region":
-            unit, name, own = unit_of(key), region_name.get(key, key), key in persp.subtree
-            encloses = key in persp.enclosing
-        else:
-            where = ent_region.get(key)
-            unit, name = unit_of(where), ent_name.get(key, key)
-            own, encloses = where in persp.subtree if where else False, False
-        year = row.get("year")
-        providers.setdefault(str(row["to"]), []).append(Provider(
-            label, key, name, unit, _number(row.get("share")),
-            None if year is None or year is pd.NA else int(year), own, encloses,
-            str(row["source"]), str(row["as_of"])))
+    def downstream(self, key: str) -> tuple[int, int, tuple[str, ...]]:
+        """(segments, inputs, final product names) that depend on technology ``key``, transitively."""
+        if key not in self._downstream:
+            down = self.reach(("Technology", key), self.needed_by)
+            finals = tuple(sorted(self.node_name(n) for n in down if self.is_final(n)))
+            segments = sum(1 for n in down if self.is_step(n) and not self.is_final(n))
+            inputs = sum(1 for n in down if not self.is_step(n) and not self.is_final(n))
+            self._downstream[key] = (segments, inputs, finals)
+        return self._downstream[key]
 
-    # capability of the perspective's enterprises
-    own_ents = {e for e, r in ent_region.items() if r in persp.subtree}
-    capable: dict[str, list[Capable]] = {}
+    def pool(self, store: GraphStore, chain_key: str | None) -> list[str]:
+        """The technologies a chain's segments depend on (all without a chain), in table order."""
+        if chain_key is None:
+            return list(self.tech_order)
+        upstream: set[_Node] = set()
+        segment_of = self.segment_of
+        for segment in segment_of.loc[(segment_of["to"] == chain_key).to_numpy(dtype=bool, na_value=False),
+                                      "from"].astype(str):
+            upstream |= self.reach(("Segment", segment), self.needs)
+        return [k for k in self.tech_order if ("Technology", k) in upstream]
 
-    def add_capable(tech: str, ent: str, via: str) -> None:
-        if ent in own_ents and not any(c.key == ent and c.via == via for c in capable.get(tech, [])):
-            capable.setdefault(tech, []).append(Capable(ent, ent_name.get(ent, ent), via, ent_region.get(ent)))
 
-    masters = store.edges("MASTERS", ["from", "to"])
-    for e, t in zip(masters["from"].astype(str), masters["to"].astype(str)):
-        add_capable(t, e, "MASTERS")
-    for t, items in providers.items():
-        for p in items:
-            if p.label == "Enterprise":
-                add_capable(t, p.key, "PROVIDES")
-    supplies = store.edges("SUPPLIES", ["from", "product"])
-    if len(supplies):
-        by_name: dict[str, set[str]] = {}
-        aliases = store.nodes("Technology", ["id", "name", "aliases"])
-        for k, n, a in zip(aliases["id"].astype(str), aliases["name"], aliases["aliases"]):
-            for word in [str(n)] + (str(a).split("|") if _text(a) else []):
-                by_name.setdefault(word, set()).add(k)
-        for e, product in zip(supplies["from"].astype(str), supplies["product"]):
-            for t in by_name.get(_text(product) or "", ()):
-                add_capable(t, e, "SUPPLIES")
-    operates = store.edges("OPERATES_IN", ["from", "to"])
-    operators: dict[str, set[str]] = {}
-    for e, s in zip(operates["from"].astype(str), operates["to"].astype(str)):
-        operators.setdefault(s, set()).add(e)
-    key_to = store.edges("KEY_TO", ["from", "to"])
-    for t, s in zip(key_to["from"].astype(str), key_to["to"].astype(str)):
-        for e in sorted(operators.get(s, ())):
-            add_capable(t, e, "OPERATES_IN")
+#: the relationships that show capability, in the order of their names (the order capable enterprises are listed)
+_VIA = ("MASTERS", "OPERATES_IN", "PROVIDES", "SUPPLIES")
 
-    # breakthroughs the plans ask for
-    clusters = store.nodes("Cluster", ["id", "name"])
-    cluster_name = dict(zip(clusters["id"].astype(str), clusters["name"].astype(str)))
-    breakthrough: dict[str, list[str]] = {}
-    bt = store.edges("BREAKTHROUGH_FOR", ["from", "to"])
-    for t, c in zip(bt["from"].astype(str), bt["to"].astype(str)):
-        breakthrough.setdefault(t, []).append(cluster_name.get(c, c))
 
-    tech_meta = {str(k): (str(s), str(a)) for k, s, a in zip(techs["id"], techs["source"], techs["as_of"])}
-    candidates = []
-    for key in candidate_keys:
-        node = ("Technology", key)
-        down = reach(node, needed_by)
-        finals = sorted(node_name(n) for n in down if is_final(n))
-        segments = sum(1 for n in down if is_step(n) and not is_final(n))
-        inputs = sum(1 for n in down if not is_step(n) and not is_final(n))
-        mine = tuple(sorted(providers.get(key, []), key=lambda p: (-(p.share or 0), p.label, p.key)))
-        sources = {tech_meta[key][0], *(p.source for p in mine)}
-        as_of = max([tech_meta[key][1], *(p.as_of for p in mine)])
-        unavoidable, cut = structure.get(node, (None, None))
-        candidates.append(Candidate(
-            key, tech_name[key], tech_kind.get(key), segments, inputs, len(finals), tuple(finals), mine,
-            tuple(sorted(capable.get(key, []), key=lambda c: (c.via, c.name))),
-            tuple(breakthrough.get(key, [])), unavoidable, cut, tuple(sorted(sources)), as_of))
+class ChokepointContext:
+    """The choke-point figures of one store from one perspective: what every chain's question reads.
 
-    used = sorted({s for c in candidates for s in c.sources})
-    source_table = store.nodes("Source", ["id", "title", "licence", "attribution"])
-    source_rows = [
-        {"id": str(r["id"]), "title": str(r["title"]), "licence": _text(r["licence"]),
-         "attribution": _text(r["attribution"])}
-        for r in source_table[source_table["id"].isin(used)].sort_values("id").to_dict("records")
-    ]
-    as_of = max([c.as_of for c in candidates], default=store.info().as_of)
-    return ChokepointInputs(persp, chain_info, tuple(candidates), region_name, tuple(source_rows), as_of,
-                            aggregates)
+    Built once per perspective (:func:`chokepoint_context`; a catalogue or a web
+    server keeps it in a :class:`queries.shared.SharedWork`), it holds the
+    perspective, the providers of every technology with their supply unit and
+    side, and the capable enterprises of the perspective. The enterprises are
+    reached through the store's endpoint index: the perspective's regions →
+    their LOCATED_IN rows → enterprises whose first location lies within it →
+    their MASTERS, SUPPLIES and OPERATES_IN rows; nothing loops over the whole
+    Enterprise table or a whole relationship table. Each chain's
+    :meth:`inputs` then picks its candidates (built once per technology).
+
+    >>> from queries._fixture import fixture_store
+    >>> store = fixture_store()
+    >>> context = ChokepointContext(store, store.resolve("Region", "江苏省"), SharedWork(store))
+    >>> [(c.key, c.via) for c in context.inputs("示例链").candidates[0].capable]
+    [('e-c', 'MASTERS'), ('e-c', 'OPERATES_IN')]
+    """
+
+    def __init__(self, store: GraphStore, match: NodeMatch, shared: SharedWork):
+        self.store = store
+        self.deps: _Dependencies = shared.get(("chokepoints", "dependencies"), lambda: _Dependencies(store))
+        regions = store.nodes("Region", ["code", "name", "level"])
+        self.region_name = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
+        self._region_level = dict(zip(regions["code"].astype(str), regions["level"].astype(str)))
+        self._region_codes = np.asarray(regions["code"].astype(str).to_numpy(), dtype=object)
+        within = store.edges("WITHIN", ["from", "to"])
+        self._parent = dict(zip(within["from"].astype(str), within["to"].astype(str)))
+        self.perspective = Perspective(match.key, match.name, self._region_level.get(match.key, ""),
+                                       frozenset(store.region_subtree(match.key)), tuple(self._ancestors(match.key)[1:]))
+        self._in_subtree = np.fromiter((c in self.perspective.subtree for c in self._region_codes), dtype=bool,
+                                       count=len(self._region_codes))
+        self._own_enterprises()
+        self._providers = self._gather_providers()
+        self._capable = self._gather_capable()
+        self._candidates: dict[str, Candidate] = {}
+        self._inputs: dict[str | None, ChokepointInputs] = {}
+        self._results: dict[str | None, ChokepointResult] = {}
+
+    # -- regions
+
+    def _ancestors(self, code: str) -> list[str]:
+        found = [code]
+        while found[-1] in self._parent and self._parent[found[-1]] not in found:
+            found.append(self._parent[found[-1]])
+        return found
+
+    def _unit_of(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        path = self._ancestors(code)
+        units = [c for c in path if self._region_level.get(c) in _UNIT_LEVELS]
+        return units[0] if units else path[-1]
+
+    # -- enterprises (integer rows of the Enterprise table throughout)
+
+    def _first_regions(self, rows: np.ndarray) -> np.ndarray:
+        """The Region row of each enterprise row's first LOCATED_IN (table order), or -1 without one."""
+        first = self._located_from.first_of(rows)
+        out = np.full(len(rows), -1, dtype=np.int64)
+        out[first >= 0] = np.asarray(self._located_to.rows[first[first >= 0]], dtype=np.int64)
+        return out
+
+    def _own_enterprises(self) -> None:
+        """The enterprises whose (first) location lies within the perspective, and where."""
+        store = self.store
+        self._located_from = store.endpoint_index("LOCATED_IN", "from")
+        self._located_to = store.endpoint_index("LOCATED_IN", "to")
+        inside = self._located_to.relationships_of(np.flatnonzero(self._in_subtree))
+        rows = sorted_distinct(np.asarray(self._located_from.rows[inside], dtype=np.int64))
+        rows = rows[rows >= 0]
+        first = self._first_regions(rows)
+        own = (first >= 0) & self._in_subtree[np.maximum(first, 0)]
+        self.own_rows = rows[own]
+        self._own_region = dict(zip(self.own_rows.tolist(), self._region_codes[first[own]].tolist()))
+        self._texts: dict[int, tuple[str, str]] = {}
+
+    def _enterprise_texts(self, rows: np.ndarray) -> dict[int, tuple[str, str]]:
+        """(key, name) of each enterprise row, as the analysis prints them."""
+        rows = sorted_distinct(rows)
+        if not len(rows):
+            return {}
+        table = self.store.nodes_at("Enterprise", rows, ["id", "name"])
+        return dict(zip(rows.tolist(), zip(table["id"].astype(str).tolist(), table["name"].astype(str).tolist())))
+
+    # -- providers and capabilities
+
+    def _gather_providers(self) -> dict[str, list[Provider]]:
+        persp, deps = self.perspective, self.deps
+        provides = deps.provides
+        companies = provides.loc[(provides["from_label"] == "Enterprise").to_numpy(dtype=bool, na_value=False), "from"]
+        keys = list(dict.fromkeys(companies.astype(str)))
+        where: dict[str, str | None] = {}
+        names: dict[str, str] = {}
+        if keys:
+            ids = arrow_column(self.store.nodes("Enterprise", ["id"])["id"])
+            rows = key_rows(ids, keys)
+            found = rows >= 0
+            first = self._first_regions(rows[found])
+            texts = self._enterprise_texts(rows[found])
+            for key, row, region in zip(np.asarray(keys, dtype=object)[found], rows[found].tolist(), first.tolist()):
+                where[key] = self._region_codes[region] if region >= 0 else None
+                names[key] = texts[row][1]
+        providers: dict[str, list[Provider]] = {}
+        for row in provides.to_dict("records"):
+            label, key = str(row["from_label"]), str(row["from"])
+            if label == "Region":
+                unit, name, own = self._unit_of(key), self.region_name.get(key, key), key in persp.subtree
+                encloses = key in persp.enclosing
+            else:
+                place = where.get(key)
+                unit, name = self._unit_of(place), names.get(key, key)
+                own, encloses = place in persp.subtree if place else False, False
+            year = row.get("year")
+            providers.setdefault(str(row["to"]), []).append(Provider(
+                label, key, name, unit, _number(row.get("share")),
+                None if year is None or year is pd.NA else int(year), own, encloses,
+                str(row["source"]), str(row["as_of"])))
+        return providers
+
+    def _gather_capable(self) -> dict[str, np.ndarray]:
+        """Per technology key: the perspective's capable enterprises as rows of (enterprise row, index of
+        ``_VIA``, order found, order found within), each enterprise once per relationship (its first finding).
+
+        The orders reproduce the order in which the relationships list them (MASTERS and SUPPLIES by table
+        row, PROVIDES as the providers are listed, OPERATES_IN by KEY_TO row, then enterprise key), which
+        decides between capable enterprises of the same name.
+        """
+        store, deps, own = self.store, self.deps, self.own_rows
+        tech_keys = list(deps.tech_order)
+        tech_position = {k: i for i, k in enumerate(tech_keys)}
+        parts: list[tuple] = []  # (tech positions, enterprise rows, via, order, order within)
+
+        def part(techs, ents, via: int, order, within=None) -> None:
+            techs = np.asarray(techs, dtype=np.int64)
+            parts.append((techs, np.asarray(ents, dtype=np.int64), np.full(len(techs), via, dtype=np.int64),
+                          np.asarray(order, dtype=np.int64),
+                          np.zeros(len(techs), dtype=np.int64) if within is None else np.asarray(within, np.int64)))
+
+        if len(own):  # MASTERS of the perspective's enterprises
+            index = store.endpoint_index("MASTERS", "from")
+            rows = index.relationships_of(own)
+            techs = np.asarray(store.endpoint_index("MASTERS", "to").rows[rows], dtype=np.int64)
+            hit = techs >= 0
+            part(techs[hit], index.rows[rows[hit]], 0, rows[hit])
+        provider_rows = self._provider_rows()
+        own_set = set(own.tolist())
+        listed = [(tech_position[tech], provider_rows[p.key], position) for tech, items in self._providers.items()
+                  if tech in tech_position for position, p in enumerate(items)
+                  if p.label == "Enterprise" and provider_rows.get(p.key, -1) in own_set]
+        if listed:
+            techs, ents, positions = zip(*listed)
+            part(techs, ents, 2, positions)
+        if len(own) and deps.by_name:  # SUPPLIES of a product named like the technology
+            index = store.endpoint_index("SUPPLIES", "from")
+            rows = index.relationships_of(own)
+            if len(rows):
+                import pyarrow as pa
+                import pyarrow.compute as pc
+
+                products = arrow_column(store.edges_at("SUPPLIES", rows, ["product"])["product"])
+                words = list(deps.by_name)
+                named = [[tech_position[t] for t in sorted(deps.by_name[w]) if t in tech_position] for w in words]
+                at = pc.index_in(pc.fill_null(products, ""), value_set=pa.array(words, type=products.type))
+                at = np.asarray(pc.fill_null(at, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+                hit = np.flatnonzero(at >= 0)
+                sizes = np.asarray([len(named[w]) for w in at[hit]], dtype=np.int64)
+                techs = np.asarray([t for w in at[hit] for t in named[w]], dtype=np.int64)
+                part(techs, np.repeat(np.asarray(index.rows[rows[hit]]), sizes), 3, np.repeat(rows[hit], sizes))
+        key_to = store.edges("KEY_TO", ["from", "to"])
+        if len(own) and len(key_to):  # operating in a segment the technology is key to
+            index = store.endpoint_index("OPERATES_IN", "from")
+            rows = index.relationships_of(own)
+            seg_rows = np.asarray(store.endpoint_index("OPERATES_IN", "to").rows[rows], dtype=np.int64)
+            seg_ids = arrow_column(store.nodes("Segment", ["id"])["id"])
+            key_segments = key_rows(seg_ids, key_to["to"].astype(str).tolist())
+            keyed = np.isin(seg_rows, key_segments)
+            pairs = np.stack([seg_rows[keyed], np.asarray(index.rows[rows[keyed]], dtype=np.int64)], axis=1)
+            width = int(pairs[:, 1].max(initial=0)) + 1  # one integer per (segment, enterprise) pair
+            codes = sorted_distinct(pairs[:, 0] * width + pairs[:, 1])
+            pairs = np.stack([codes // width, codes % width], axis=1)
+            ents = sorted_distinct(pairs[:, 1])
+            ids = arrow_column(store.nodes_at("Enterprise", ents, ["id"])["id"])
+            by_key = np.empty(len(ents), dtype=np.int64)  # each enterprise's place in key order
+            by_key[np.asarray(_ascending(ids), dtype=np.int64)] = np.arange(len(ents))
+            rank = by_key[np.searchsorted(ents, pairs[:, 1])]
+            order = np.lexsort((rank, pairs[:, 0]))  # by segment, then enterprise key
+            pairs, rank = pairs[order], rank[order]
+            starts = np.searchsorted(pairs[:, 0], key_segments, side="left")
+            ends = np.searchsorted(pairs[:, 0], key_segments, side="right")
+            kt_tech = np.asarray([tech_position.get(t, -1) for t in key_to["from"].astype(str).tolist()])
+            sizes = np.where(kt_tech >= 0, ends - starts, 0)
+            picked = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+            part(np.repeat(kt_tech, sizes), pairs[picked, 1], 1, np.repeat(np.arange(len(key_to)), sizes),
+                 rank[picked])
+        techs, ents, via, order, within = (np.concatenate(column) for column in zip(*parts)) if parts else [[]] * 5
+        if not len(techs):
+            return {}
+        first = np.lexsort((within, order, ents, via, techs))  # each (technology, via, enterprise): first finding
+        techs, ents, via, order, within = techs[first], ents[first], via[first], order[first], within[first]
+        new = np.ones(len(techs), dtype=bool)
+        new[1:] = (techs[1:] != techs[:-1]) | (via[1:] != via[:-1]) | (ents[1:] != ents[:-1])
+        found = np.stack([ents, via, order, within], axis=1)[new]
+        techs = techs[new]
+        bounds = np.flatnonzero(np.r_[True, techs[1:] != techs[:-1], True])
+        return {tech_keys[techs[a]]: found[a:b] for a, b in zip(bounds[:-1], bounds[1:])}
+
+    def _provider_rows(self) -> dict[str, int]:
+        keys = [p.key for items in self._providers.values() for p in items if p.label == "Enterprise"]
+        if not keys:
+            return {}
+        keys = list(dict.fromkeys(keys))
+        rows = key_rows(arrow_column(self.store.nodes("Enterprise", ["id"])["id"]), keys)
+        return {k: int(r) for k, r in zip(keys, rows.tolist()) if r >= 0}
+
+    # -- candidates and the questions of each chain
+
+    def candidate(self, key: str) -> Candidate:
+        """The figures of technology ``key`` (a candidate, not an aggregate), built once."""
+        if key not in self._candidates:
+            deps = self.deps
+            segments, inputs, finals = deps.downstream(key)
+            mine = tuple(sorted(self._providers.get(key, []), key=lambda p: (-(p.share or 0), p.label, p.key)))
+            items = self._capable.get(key, np.zeros((0, 4), dtype=np.int64))
+            texts = self._texts
+            missing = sorted_distinct(items[:, 0])
+            texts.update(self._enterprise_texts(missing[[e not in texts for e in missing.tolist()]]))
+            capable = sorted(items.tolist(), key=lambda item: (_VIA[item[1]], texts[item[0]][1], item[2], item[3]))
+            sources = {deps.tech_meta[key][0], *(p.source for p in mine)}
+            as_of = max([deps.tech_meta[key][1], *(p.as_of for p in mine)])
+            unavoidable, cut = deps.structure.get(("Technology", key), (None, None))
+            self._candidates[key] = Candidate(
+                key, deps.tech_name[key], deps.tech_kind.get(key), segments, inputs, len(finals), finals, mine,
+                tuple(Capable(texts[e][0], texts[e][1], _VIA[via], self._own_region.get(e)) for e, via, _, _ in capable),
+                tuple(deps.breakthrough.get(key, [])), unavoidable, cut, tuple(sorted(sources)), as_of)
+        return self._candidates[key]
+
+    def inputs(self, chain: str | None = None) -> ChokepointInputs:
+        """The figures of ``chain``'s candidates (a Chain key or name; None: every technology)."""
+        chain_info = None
+        if chain is not None:
+            found = self.store.resolve("Chain", chain)
+            chain_info = {"key": found.key, "name": found.name}
+        key = chain_info["key"] if chain_info else None
+        if key not in self._inputs:
+            deps = self.deps
+            pool = deps.pool(self.store, key)
+            candidates = [self.candidate(k) for k in pool if k in deps.candidates]
+            used = sorted({s for c in candidates for s in c.sources})
+            source_table = self.store.nodes("Source", ["id", "title", "licence", "attribution"])
+            source_rows = [
+                {"id": str(r["id"]), "title": str(r["title"]), "licence": _text(r["licence"]),
+                 "attribution": _text(r["attribution"])}
+                for r in source_table[source_table["id"].isin(used)].sort_values("id").to_dict("records")
+            ]
+            as_of = max([c.as_of for c in candidates], default=self.store.info().as_of)
+            self._inputs[key] = ChokepointInputs(self.perspective, chain_info, tuple(candidates), self.region_name,
+                                                 tuple(source_rows), as_of, len(pool) - len(candidates))
+        return self._inputs[key]
+
+    def result(self, chain: str | None = None, *, top: int | None = None) -> ChokepointResult:
+        """:func:`score_chokepoints` of :meth:`inputs` (the full ranking is scored once per chain)."""
+        figures = self.inputs(chain)
+        key = figures.chain["key"] if figures.chain else None
+        if key not in self._results:
+            self._results[key] = score_chokepoints(figures)
+        full = self._results[key]
+        results = full.results if top is None else full.results[:top]
+        return replace(full, results=list(results), sources=[dict(s) for s in full.sources],
+                       caveats=list(full.caveats), attribution=list(full.attribution))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -709,7 +949,7 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
             top3_share=round(top3, 2) if top3 is not None else None,
             hhi=round(hhi, 1) if hhi is not None else None, countries_for_75=c75,
             own_share=round(own_share, 2) if own_share is not None else None, own_share_basis=own_basis,
-            capable=[asdict(x) for x in c.capable], breakthrough_for=list(c.breakthrough_for),
+            capable=[_capable_dict(x) for x in c.capable], breakthrough_for=list(c.breakthrough_for),
             unavoidable_for=c.unavoidable_for, cut_vertex=c.cut_vertex, flags=flags, reasons=reasons,
             sources=list(c.sources), as_of=c.as_of))
     scored.sort(key=lambda r: (-r.score, -r.concentration, -r.downstream, r.name))
@@ -735,13 +975,23 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
         sources=[dict(s) for s in figures.sources], attribution=attribution, caveats=caveats)
 
 
-def _with_rank(result: Chokepoint, rank: int) -> Chokepoint:
-    from dataclasses import replace
+def _capable_dict(capable: Capable) -> dict[str, Any]:
+    """``dataclasses.asdict(capable)`` (its fields are plain strings) without the deep copies."""
+    return {"key": capable.key, "name": capable.name, "via": capable.via, "region": capable.region}
 
+
+def _with_rank(result: Chokepoint, rank: int) -> Chokepoint:
     return replace(result, rank=rank)
 
 
 def chokepoints(store: GraphStore, *, perspective: str, chain: str | None = None,
-                top: int | None = None) -> ChokepointResult:
-    """Choke points of ``chain`` (or of the whole graph) from ``perspective``: both steps in one call."""
-    return score_chokepoints(chokepoint_inputs(store, perspective=perspective, chain=chain), top=top)
+                top: int | None = None, shared: SharedWork | None = None) -> ChokepointResult:
+    """Choke points of ``chain`` (or of the whole graph) from ``perspective``: both steps in one call.
+
+    With ``shared``, the perspective's figures and each chain's full ranking are computed once and
+    read by later calls (a catalogue's chains, a web server's pages).
+    """
+    if callable(getattr(store, "chokepoint_inputs", None)):
+        return score_chokepoints(chokepoint_inputs(store, perspective=perspective, chain=chain, shared=shared),
+                                 top=top)
+    return chokepoint_context(store, perspective=perspective, shared=shared).result(chain, top=top)

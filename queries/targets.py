@@ -78,7 +78,8 @@ import numpy as np
 import pandas as pd
 
 from chainkg.errors import ConfigError
-from graph.store import GraphStore
+from graph.store import GraphStore, sorted_distinct
+from queries._arrow import arrow_column, key_rows
 from queries.chokepoints import chokepoints
 from queries.gaps import (
     DEFAULT_REGION,
@@ -91,6 +92,7 @@ from queries.gaps import (
     chain_gaps,
     isin,
 )
+from queries.shared import SharedWork, shared_for
 
 __all__ = [
     "SIGNALS",
@@ -453,13 +455,13 @@ def _tech_segments(store: GraphStore, keys: Iterable[str], seg_names: dict[str, 
 
 def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterable[str], *,
                 include_synthetic: bool | None = None, choke_score: float | None = None,
-                use_chokepoints: bool = True) -> NeedSet:
+                use_chokepoints: bool = True, shared: SharedWork | None = None) -> NeedSet:
     """The needs of a chain: gap segments, then technologies (:class:`NeedSet`).
 
     Technologies: the chain's choke points from ``report``'s region (score ≥
     ``choke_score``, default :data:`CHOKE_SCORE`) when ``use_chokepoints``; else
     the key technologies (KEY_TO the chain's segments) that no enterprise of the
-    region masters.
+    region masters. ``shared`` keeps the region's choke-point figures and enterprises for the next chain.
 
     >>> from queries._fixture import fixture_store
     >>> store = fixture_store()
@@ -492,7 +494,7 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
     found = NeedSet([], "key-technologies", caveats)
     if use_chokepoints:
         found.method = "queries.chokepoints"
-        result = chokepoints(store, perspective=report.region, chain=report.chain)
+        result = chokepoints(store, perspective=report.region, chain=report.chain, shared=shared)
         found.chokepoints = []
         for item in result.results:
             row = asdict(item)
@@ -511,11 +513,10 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
     else:
         key_to = keep(store.edges("KEY_TO", ["from", "to", "source"]))
         chain_techs = set(key_to.loc[isin(key_to["to"], list(seg_names)), "from"].astype(str)) & set(tech_names)
-        masters = keep(store.edges("MASTERS", ["from", "to", "source"]))
-        masters = masters[isin(masters["to"], list(chain_techs))]
-        located = keep(store.edges("LOCATED_IN", ["from", "to", "source"]))
-        local_ents = located.loc[isin(located["to"], codes), "from"]
-        mastered = set(masters.loc[isin(masters["from"], local_ents), "to"].astype(str))
+        reach = _Reach(store, keep, shared_for(store, shared))
+        masters, rows = reach.edges("MASTERS", "to", reach.node_rows("Technology", chain_techs), ["to"])
+        local = np.isin(reach.other_end("MASTERS", "from", rows), reach.local_enterprises(codes))
+        mastered = set(masters.loc[local, "to"].astype(str))
         for key in sorted(chain_techs - mastered):
             chosen[key] = (KEY_TECH, None, "关键技术，本地无企业掌握")
         caveats.append("技术方向取该链各环节的关键技术（KEY_TO）中本地无企业掌握（MASTERS）的技术")
@@ -603,7 +604,7 @@ class TargetInputs:
 
 
 def target_inputs(store: GraphStore, report: ChainGapReport, needs: list[Need], region_codes: Iterable[str], *,
-                  include_synthetic: bool | None = None) -> TargetInputs:
+                  include_synthetic: bool | None = None, shared: SharedWork | None = None) -> TargetInputs:
     """Aggregate the graph into :class:`TargetInputs` for the needs of ``report``'s chain.
 
     >>> from queries._fixture import fixture_store
@@ -614,7 +615,7 @@ def target_inputs(store: GraphStore, report: ChainGapReport, needs: list[Need], 
     >>> sorted(set(inputs.matches["enterprise"])), inputs.counts["excluded_local"]
     (['e-c'], 2)
     """
-    return _pandas_target_inputs(store, report, needs, set(region_codes), include_synthetic)
+    return _pandas_target_inputs(store, report, needs, set(region_codes), include_synthetic, shared)
 
 
 _EDGE = ["source", "as_of", "verified"]
@@ -626,11 +627,94 @@ def _col(frame: pd.DataFrame, name: str, default=None) -> np.ndarray:
     return np.full(len(frame), default, dtype=object)
 
 
+class _Reach:
+    """Relationship rows reached from a few nodes through the store's endpoint index, with the synthetic
+    filter of the analysis applied to them.
+
+    The filter counts what it drops (``keep.excluded``, reported in the caveats) over whole tables, as it
+    always has; those counts are the same for every chain and come from ``shared`` once per table.
+    """
+
+    def __init__(self, store: GraphStore, keep: SyntheticFilter, shared: SharedWork):
+        self.store, self.keep, self.shared = store, keep, shared
+        self.drop = frozenset(keep.drop)
+        self._counted: set[str] = set()
+
+    def index(self, rel: str, end: str):
+        return self.shared.get(("endpoint_index", rel, end), lambda: self.store.endpoint_index(rel, end))
+
+    def node_rows(self, label: str, keys) -> np.ndarray:
+        """Rows of the nodes ``keys`` in the ``label`` table (unknown keys left out), ascending."""
+        keys = [str(k) for k in keys]
+        if not keys:
+            return np.zeros(0, dtype=np.int64)
+        column = arrow_column(self.store.nodes(label, [self.store.schema.label(label).key]).iloc[:, 0])
+        rows = key_rows(column, keys)
+        return sorted_distinct(rows[rows >= 0])
+
+    def count(self, rel: str) -> None:
+        """Count the synthetic rows of the whole table ``rel`` as dropped (once per analysis)."""
+        if not self.drop or rel in self._counted:
+            return
+        self._counted.add(rel)
+
+        def synthetic_rows() -> int:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            column = arrow_column(self.store.edges(rel, ["source"])["source"])
+            if len(self.drop) > 4:
+                return int(isin(self.store.edges(rel, ["source"])["source"], self.drop).sum())
+            # one comparison per dropped source: a column of (nearly) one value needs no hashing
+            return sum(int(pc.sum(pc.equal(column, pa.scalar(v, column.type))).as_py() or 0) for v in self.drop)
+
+        self.keep.excluded += self.shared.get(("synthetic_rows", rel, self.drop), synthetic_rows)
+
+    def kept_rows(self, rel: str) -> int:
+        """How many rows of ``rel`` the filter keeps (the whole table)."""
+        total = len(self.store.edges(rel, ["source"]))
+        if not self.drop:
+            return total
+        self.count(rel)
+        return total - self.shared.get(("synthetic_rows", rel, self.drop), lambda: 0)
+
+    def edges(self, rel: str, end: str, node_rows, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        """The relationships of ``rel`` whose ``end`` is one of ``node_rows`` and that the filter keeps, in
+        table order (index 0..n-1), and their rows in the table."""
+        self.count(rel)
+        rows = self.index(rel, end).relationships_of(node_rows)
+        frame = self.store.edges_at(rel, rows, list(dict.fromkeys([*columns, "source"])))
+        if self.drop and len(frame):
+            kept = ~isin(frame["source"], self.drop)
+            frame, rows = frame[kept].reset_index(drop=True), rows[kept]
+        return frame[columns], rows
+
+    def other_end(self, rel: str, end: str, rows: np.ndarray) -> np.ndarray:
+        """The node rows at the ``end`` of the relationships ``rows``."""
+        return np.asarray(self.index(rel, end).rows[rows], dtype=np.int64)
+
+    def local_enterprises(self, codes: set[str]) -> np.ndarray:
+        """The enterprises (rows) with a location, kept by the filter, in one of the regions ``codes``."""
+        def build() -> np.ndarray:
+            regions = self.node_rows("Region", codes)
+            _, rows = self.edges("LOCATED_IN", "to", regions, ["from"])
+            found = self.other_end("LOCATED_IN", "from", rows)
+            return sorted_distinct(found[found >= 0])
+
+        self.count("LOCATED_IN")
+        return self.shared.get(("local_enterprises", frozenset(codes), self.drop), build)
+
+
 def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list[Need], codes: set[str],
-                          include_synthetic: bool | None) -> TargetInputs:
+                          include_synthetic: bool | None, shared: SharedWork | None = None) -> TargetInputs:
+    """:class:`TargetInputs` from the store's tables, reaching enterprises through the endpoint index: the
+    chain's segments → their OPERATES_IN rows, the need technologies → their MASTERS rows, the candidates →
+    their locations and SUPPLIES rows, the region → its enterprises. Each table is filtered as a whole-table
+    filter would (same rows, same order)."""
     chain_key = report.chain
     sources = store.nodes("Source", ["id", "title", "kind", "licence", "attribution"])
     keep = _filter(store, chain_key, include_synthetic)
+    reach = _Reach(store, keep, shared_for(store, shared))
     synthetic = set(sources.loc[sources["kind"] == "synthetic", "id"].astype(str))
     seg_names = {s.key: s.name for s in report.segments}
 
@@ -643,11 +727,12 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     tech_needs = [n.key for n in needs if n.label == "Technology"]
 
     # capability: who operates in, masters or provides a need
-    ops = keep(store.edges("OPERATES_IN", ["from", "to", "products", "main", *_EDGE]))
-    in_chain_ops = ops[isin(ops["to"], list(seg_names))]
-    need_ops = in_chain_ops[isin(in_chain_ops["to"], seg_needs)]
-    masters = keep(store.edges("MASTERS", ["from", "to", "note", *_EDGE]))
-    masters = masters[isin(masters["to"], tech_needs)]
+    in_chain_ops, ops_rows = reach.edges("OPERATES_IN", "to", reach.node_rows("Segment", seg_names),
+                                         ["from", "to", "products", "main", *_EDGE])
+    is_need = isin(in_chain_ops["to"], seg_needs)
+    need_ops = in_chain_ops[is_need]
+    masters, masters_rows = reach.edges("MASTERS", "to", reach.node_rows("Technology", tech_needs),
+                                        ["from", "to", "note", *_EDGE])
     provides = keep(store.edges("PROVIDES", ["from", "to", "from_label", "to_label", "share", "year", *_EDGE]))
     provides = provides[(provides["from_label"] == "Enterprise")
                         & (((provides["to_label"] == "Segment") & isin(provides["to"], seg_needs))
@@ -668,27 +753,31 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
                       **{c: provides[c].to_numpy() for c in _EDGE}}),
     ], ignore_index=True)
     matches = matches.astype({"enterprise": str, "need": str, "rel": str, "source": str, "as_of": str})
-    candidates = pd.unique(matches["enterprise"])
+    candidate_rows = sorted_distinct(np.concatenate([
+        reach.other_end("OPERATES_IN", "from", ops_rows[is_need]), reach.other_end("MASTERS", "from", masters_rows),
+        reach.node_rows("Enterprise", pd.unique(provides["from"].astype(str)))]))
+    candidate_rows = candidate_rows[candidate_rows >= 0]
 
     # the candidates' nodes (synthetic enterprises dropped) and locations
     ent_cols = ["id", "name", "aliases", "designations", "exchange", "stock_code", "revenue_yi", "revenue_year",
                 "employees", "employees_year", *_EDGE]
-    enterprises = store.nodes("Enterprise", ent_cols)
-    enterprises = keep(enterprises[isin(enterprises["id"], candidates)])
-    located_all = keep(store.edges("LOCATED_IN", ["from", "to", *_EDGE]))
-    local_ids = pd.unique(located_all.loc[isin(located_all["to"], list(codes)), "from"])
-    located = located_all[isin(located_all["from"], enterprises["id"])]
-    is_local = isin(enterprises["id"], local_ids)
-    has_place = isin(enterprises["id"], located["from"])
+    enterprises = keep(store.nodes_at("Enterprise", candidate_rows, ent_cols))
+    ent_rows = candidate_rows[enterprises.index.to_numpy()]
+    local_rows = reach.local_enterprises(codes)
+    located, located_rows = reach.edges("LOCATED_IN", "from", ent_rows, ["from", "to", *_EDGE])
+    is_local = np.isin(ent_rows, local_rows)
+    has_place = np.isin(ent_rows, reach.other_end("LOCATED_IN", "from", located_rows))
     counts = {
-        "matched": int(len(candidates)),
+        "matched": int(len(pd.unique(matches["enterprise"]))),
         "excluded_local": int(is_local.sum()),
         "unlocated": int((~has_place).sum()),
         "synthetic_excluded": 0,
     }
-    enterprises = enterprises[~is_local & has_place].sort_values("id").reset_index(drop=True)
+    enterprises = enterprises.reset_index(drop=True)[~is_local & has_place].sort_values("id")
+    outside_rows = ent_rows[enterprises.index.to_numpy()]
+    enterprises = enterprises.reset_index(drop=True)
     outside = enterprises["id"]
-    located = located[isin(located["from"], outside)]
+    located = located[np.isin(reach.other_end("LOCATED_IN", "from", located_rows), outside_rows)]
     located = pd.DataFrame({"enterprise": located["from"].astype(str).to_numpy(),
                             "region": located["to"].astype(str).to_numpy(),
                             **{c: located[c].to_numpy() for c in _EDGE}})
@@ -699,9 +788,10 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     regions = _region_table(store, pd.unique(located["region"]))
 
     # 以商招商: SUPPLIES from a candidate to an enterprise in R, with the customer's role in the chain
-    supplies = keep(store.edges("SUPPLIES", ["from", "to", "product", "year", "share", *_EDGE]))
-    sup_out = supplies[isin(supplies["from"], outside)]
-    to_local = sup_out[isin(sup_out["to"], local_ids)]
+    sup_columns = ["from", "to", "product", "year", "share", *_EDGE]
+    sup_out, sup_out_rows = reach.edges("SUPPLIES", "from", outside_rows, sup_columns)
+    customer_rows = reach.other_end("SUPPLIES", "to", sup_out_rows)
+    to_local = sup_out[np.isin(customer_rows, local_rows)]
     customer_ids = pd.unique(to_local["to"])
     in_cluster = store.edges("IN_CLUSTER", ["from", "to"])
     cluster_keys = list(in_cluster.loc[in_cluster["from"] == chain_key, "to"])
@@ -710,8 +800,8 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     anchors = anchors[isin(anchors["from"], customer_ids) & isin(anchors["to"], cluster_keys)]
     leads = keep(store.edges("LEADS", ["from", "to", *_EDGE]))
     leads = leads[isin(leads["from"], customer_ids) & (leads["to"] == chain_key)]
-    cust_nodes = store.nodes("Enterprise", ["id", "name", "designations", *_EDGE])
-    cust_nodes = cust_nodes[isin(cust_nodes["id"], customer_ids)]
+    cust_nodes = store.nodes_at("Enterprise", sorted_distinct(customer_rows[np.isin(customer_rows, local_rows)]),
+                                ["id", "name", "designations", *_EDGE])
     leader_by_designation = cust_nodes[("|" + cust_nodes["designations"].fillna("").astype(str) + "|")
                                        .str.contains("|链主|", regex=False)]
     roles = pd.concat([
@@ -756,9 +846,10 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
                                 "op_as_of": in_chain_ops["as_of"].to_numpy(),
                                 "op_verified": in_chain_ops["verified"].to_numpy()})
     fit_parts = []
+    sup_in = reach.edges("SUPPLIES", "to", outside_rows, sup_columns)[0]
     for direction, edges, me, them, seg_side, nb_side in (
             ("downstream", sup_out, "from", "to", "from", "to"),
-            ("upstream", supplies[isin(supplies["to"], outside)], "to", "from", "to", "from")):
+            ("upstream", sup_in, "to", "from", "to", "from")):
         if edges.empty or feeds.empty or matched_segments.empty:
             continue
         sup = pd.DataFrame({"enterprise": edges[me].astype(str).to_numpy(),
@@ -776,8 +867,8 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     fit = pd.concat(fit_parts, ignore_index=True)[fit_columns] if fit_parts else pd.DataFrame(columns=fit_columns)
     fit["partner_name"] = fit["partner"].map(store.names("Enterprise", pd.unique(fit["partner"]))).astype(object)
 
+    counts["supplies_edges"] = reach.kept_rows("SUPPLIES")
     counts["synthetic_excluded"] = keep.excluded
-    counts["supplies_edges"] = int(len(supplies))
     chain = {"key": chain_key, "name": report.chain_name}
     region = {"code": report.region, "name": report.region_name}
     return TargetInputs(chain, region, need_frame, need_segments, seg_names, matches, enterprises, located, regions,
@@ -1223,11 +1314,15 @@ def _caveats(inputs: TargetInputs, targets: list[Target], method_caveats: list[s
 def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION, top: int | None = None,
                   include_synthetic: bool | None = None, thresholds: GapThresholds | None = None,
                   weights: TargetWeights | None = None, report: ChainGapReport | None = None,
-                  choke_score: float | None = None, use_chokepoints: bool = True) -> TargetList:
+                  choke_score: float | None = None, use_chokepoints: bool = True,
+                  shared: SharedWork | None = None) -> TargetList:
     """The ranked 招商目标 of ``chain`` for ``region`` (names, short names or keys); the ``top`` best, or all.
 
     Pass ``report`` to reuse a gap analysis already made (its region and
     synthetic setting then apply). Technologies: see :func:`chain_needs`.
+    ``shared`` (:class:`queries.shared.SharedWork`) keeps what every chain of
+    the region needs (choke-point figures, the region's enterprises, table
+    counts) for the next call.
 
     >>> from queries._fixture import fixture_store
     >>> result = chain_targets(fixture_store(), chain="示例链", region="苏州市")
@@ -1241,10 +1336,11 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
                             include_synthetic=include_synthetic)
     code, region_name = report.region, report.region_name
     codes = store.region_subtree(code)
+    shared = shared_for(store, shared)
     found = chain_needs(store, report, codes, include_synthetic=report.synthetic_included, choke_score=choke_score,
-                        use_chokepoints=use_chokepoints)
+                        use_chokepoints=use_chokepoints, shared=shared)
     needs, method, method_caveats = found.needs, found.method, found.caveats
-    inputs = target_inputs(store, report, needs, codes, include_synthetic=report.synthetic_included)
+    inputs = target_inputs(store, report, needs, codes, include_synthetic=report.synthetic_included, shared=shared)
     home = _home(_region_table(store, [code]))
     targets, total = rank_targets(inputs, region_code=code, weights=weights, top=top, home=home)
     info = store.info()

@@ -29,11 +29,14 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from chainkg.errors import NotFoundError
-from graph.store import GraphStore
-from queries.gaps import DEFAULT_REGION
+from graph.store import GraphStore, sorted_distinct
+from queries._arrow import arrow_column, key_rows
+from queries.gaps import DEFAULT_REGION, isin
+from queries.shared import SharedWork
 from viz.curves import bezier_point, cubic_controls, curved_via
 from viz.layout import BAND_NAMES, BANDS, segment_columns
 from viz.status import CHOKE_SCORE, STATUSES, ChokeFlag, SegmentStatus, StatusInfo, choke_flags, segment_statuses
@@ -226,7 +229,7 @@ class _Facts:
 def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | None = None,
               region: str = DEFAULT_REGION, enterprises: int = 5, max_nodes: int = MAX_NODES,
               synthetic: bool | None = None, choke_score: float = CHOKE_SCORE, thresholds=None,
-              reports=None) -> ChainMap:
+              reports=None, shared: SharedWork | None = None) -> ChainMap:
     """The map of one chain, or of every chain of a cluster, seen from ``region``.
 
     Parameters
@@ -253,6 +256,9 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     reports
         Gap analyses already made for ``region`` and ``thresholds``, by chain
         key (:func:`viz.status.segment_statuses`), so that they are not run again.
+    shared
+        A :class:`queries.shared.SharedWork` of this store: the region's choke-point figures
+        are computed once for every map (and catalogue chain) that passes the same one.
     """
     if (chain is None) == (cluster is None):
         raise ValueError("give exactly one of chain= and cluster=")
@@ -331,23 +337,10 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
 
     # local enterprises
     local = store.region_subtree(region_code)
-    located = store.edges("LOCATED_IN", ["from", "to", "source", "as_of", "verified"])
-    operates = store.edges("OPERATES_IN")
-    operates = operates[operates["to"].isin(segments)]
-    excluded = 0
-    if allowed is not None:
-        excluded = int((~operates["source"].isin(allowed)).sum())
-        operates = operates[operates["source"].isin(allowed)]
-        located = located[located["source"].isin(allowed)]
-    located = located[located["to"].isin(local) & located["from"].isin(set(operates["from"]))]
-    ent_table = store.nodes("Enterprise")
-    ent_table = ent_table[ent_table["id"].isin(set(located["from"]))]
-    if allowed is not None:
-        excluded += int((~ent_table["source"].isin(allowed)).sum())
-        ent_table = ent_table[ent_table["source"].isin(allowed)]
-    local_ids = set(ent_table["id"])
-    operates = operates[operates["from"].isin(local_ids)].drop_duplicates(["from", "to"]).sort_values(["to", "from"])
-    located = located[located["from"].isin(local_ids)].sort_values(["from", "to"])
+    found = _map_members(store, segments=segments, techs=techs, local=local, allowed=allowed, chain_keys=chain_keys,
+                         cluster_keys=cluster_keys)
+    operates, located, ent_table = found.operates, found.located, found.ent_table
+    excluded, leaders, anchored, masters_count = found.excluded, found.leaders, found.anchored, found.masters_count
     facts.add(operates)
     facts.add(located)
     facts.add(ent_table)
@@ -356,19 +349,12 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     for e, r in zip(located["from"], located["to"]):
         ent_region.setdefault(e, r)
     products = {(e, s): _s(p) for e, s, p in zip(operates["from"], operates["to"], operates["products"])}
-    leads = store.edges("LEADS", ["from", "to"])
-    leaders = set(leads.loc[leads["to"].isin(chain_keys), "from"])
-    anchors = store.edges("ANCHORS", ["from", "to"])
-    anchored = set(anchors.loc[anchors["to"].isin(cluster_keys), "from"])
     members: dict[str, list[str]] = {s: [] for s in segments}
     for e, s in zip(operates["from"], operates["to"]):
         members[s].append(e)
     for s in members:
         members[s].sort(key=lambda e: _rank(ents[e], e in leaders, e in anchored))
 
-    masters = store.edges("MASTERS", ["from", "to"])
-    masters_local = masters[masters["from"].isin(_all_local(store, local, allowed)) & masters["to"].isin(techs)]
-    masters_count = masters_local.drop_duplicates().groupby("to").size()
     breakthrough = store.edges("BREAKTHROUGH_FOR", ["from", "to"])
     breakthrough = breakthrough[breakthrough["from"].isin(techs)].sort_values(["from", "to"])
     cluster_table = store.nodes("Cluster", ["id", "name"])
@@ -381,7 +367,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, thresholds=thresholds,
                                              include_synthetic=synthetic, reports=reports)
     chokes, choke_caveats = choke_flags(store, technologies=techs, region=region_code, chains=chain_keys,
-                                        threshold=choke_score)
+                                        threshold=choke_score, shared=shared)
 
     columns = segment_columns({s: (r["position"], _layer(r["layer"])) for s, r in segments.items()}, feeds)
     order = sorted(segments, key=lambda s: (lane_of[s], columns[s], s))
@@ -671,11 +657,72 @@ def _ancestors(code: str | None, parent: dict[str, str]) -> list[str]:
     return chain
 
 
-def _all_local(store: GraphStore, local: set[str], allowed: set[str] | None) -> set[str]:
-    located = store.edges("LOCATED_IN", ["from", "to", "source"])
-    if allowed is not None:
-        located = located[located["source"].isin(allowed)]
-    return set(located.loc[located["to"].isin(local), "from"])
+@dataclass(frozen=True)
+class _Members:
+    """The local enterprises of a map's segments and what is drawn of them (see :func:`_map_members`)."""
+
+    operates: pd.DataFrame  # OPERATES_IN of local enterprises into the segments, one per pair, by (to, from)
+    located: pd.DataFrame  # their LOCATED_IN into the region, by (from, to)
+    ent_table: pd.DataFrame  # their Enterprise rows (table order)
+    excluded: int  # synthetic facts left out
+    leaders: set  # 链主 of the chains (LEADS)
+    anchored: set  # key enterprises of the clusters (ANCHORS)
+    masters_count: pd.Series  # per technology, how many local enterprises master it
+
+
+def _map_members(store: GraphStore, *, segments, techs, local: set[str], allowed: set[str] | None, chain_keys,
+                 cluster_keys) -> _Members:
+    """The enterprises of ``local`` (region codes) operating in ``segments`` and mastering ``techs`` (keys).
+
+    Reached through the store's endpoint index: the segments' OPERATES_IN rows, the region's LOCATED_IN
+    rows, the technologies' MASTERS rows and their masters' locations; the whole Enterprise table and the
+    whole relationship tables are never read. ``allowed``: the sources whose facts count (None: all).
+    """
+    def node_rows(label: str, keys) -> np.ndarray:
+        keys = [str(k) for k in keys]
+        column = arrow_column(store.nodes(label, [store.schema.label(label).key]).iloc[:, 0])
+        rows = key_rows(column, keys) if keys else np.zeros(0, dtype=np.int64)
+        return sorted_distinct(rows[rows >= 0])
+
+    def allowed_rows(frame: pd.DataFrame) -> np.ndarray:
+        return isin(frame["source"], allowed) if allowed is not None else np.ones(len(frame), dtype=bool)
+
+    op_from, op_to = store.endpoint_index("OPERATES_IN", "from"), store.endpoint_index("OPERATES_IN", "to")
+    op_rows = op_to.relationships_of(node_rows("Segment", segments))
+    operates = store.edges_at("OPERATES_IN", op_rows)
+    ok = allowed_rows(operates)
+    excluded = int((~ok).sum())
+    operates, op_ents = operates[ok], np.asarray(op_from.rows[op_rows[ok]], dtype=np.int64)
+    loc_from, loc_to = store.endpoint_index("LOCATED_IN", "from"), store.endpoint_index("LOCATED_IN", "to")
+    local_regions = node_rows("Region", local)
+    loc_rows = loc_to.relationships_of(local_regions)
+    loc_rows = loc_rows[np.isin(np.asarray(loc_from.rows[loc_rows], dtype=np.int64), op_ents)]
+    located = store.edges_at("LOCATED_IN", loc_rows, ["from", "to", "source", "as_of", "verified"])
+    ok = allowed_rows(located)
+    located, loc_ents = located[ok], np.asarray(loc_from.rows[loc_rows[ok]], dtype=np.int64)
+    ent_rows = sorted_distinct(loc_ents)
+    ent_table = store.nodes_at("Enterprise", ent_rows)
+    ok = allowed_rows(ent_table)
+    excluded += int((~ok).sum())
+    ent_table, local_rows = ent_table[ok], ent_rows[ok]
+    operates = operates[np.isin(op_ents, local_rows)].drop_duplicates(["from", "to"]).sort_values(["to", "from"])
+    located = located[np.isin(loc_ents, local_rows)].sort_values(["from", "to"])
+    leads = store.edges("LEADS", ["from", "to"])
+    leaders = set(leads.loc[leads["to"].isin(chain_keys), "from"])
+    anchors = store.edges("ANCHORS", ["from", "to"])
+    anchored = set(anchors.loc[anchors["to"].isin(cluster_keys), "from"])
+
+    # masters with any location in the region (whatever they operate in)
+    ms_rows = store.endpoint_index("MASTERS", "to").relationships_of(node_rows("Technology", techs))
+    ms_ents = np.asarray(store.endpoint_index("MASTERS", "from").rows[ms_rows], dtype=np.int64)
+    their_rows = loc_from.relationships_of(ms_ents)
+    their_rows = their_rows[np.isin(np.asarray(loc_to.rows[their_rows], dtype=np.int64), local_regions)]
+    if allowed is not None and len(their_rows):
+        their_rows = their_rows[allowed_rows(store.edges_at("LOCATED_IN", their_rows, ["source"]))]
+    masters = store.edges_at("MASTERS", ms_rows, ["from", "to"])
+    masters = masters[np.isin(ms_ents, np.asarray(loc_from.rows[their_rows], dtype=np.int64))]
+    masters_count = masters.drop_duplicates().groupby("to").size()
+    return _Members(operates, located, ent_table, excluded, leaders, anchored, masters_count)
 
 
 def _rank(row: dict[str, Any], leader: bool, anchor: bool) -> tuple:

@@ -27,6 +27,7 @@ from typing import Any
 
 from graph.store import GraphStore
 from queries.gaps import STATUSES, ChainGapReport, chain_gaps
+from queries.shared import SharedWork
 
 __all__ = [
     "STATUSES",
@@ -110,13 +111,16 @@ def segment_statuses(store: GraphStore, *, chains: Iterable[str], region: str, t
 
 
 def choke_flags(store: GraphStore, *, technologies: Iterable[str], region: str, chains: Iterable[str] = (),
-                threshold: float = CHOKE_SCORE) -> tuple[dict[str, ChokeFlag], tuple[str, ...]]:
+                threshold: float = CHOKE_SCORE, shared: SharedWork | None = None
+                ) -> tuple[dict[str, ChokeFlag], tuple[str, ...]]:
     """Each technology's choke-point score from ``region``'s perspective, and the analysis' caveats.
 
     The choke-point analysis (:func:`queries.chokepoints.chokepoints`) runs once
     per chain, so that dependency breadth is measured within the chain; in a
     cluster map a technology key to several chains keeps its highest score. A
-    technology is marked as a choke point when its score reaches ``threshold``.
+    technology is marked as a choke point when its score reaches ``threshold``. ``shared``
+    (:class:`queries.shared.SharedWork`) keeps the region's figures and each chain's scores for the
+    next map or catalogue chain.
 
     >>> from queries._fixture import fixture_store
     >>> flags, caveats = choke_flags(fixture_store(), technologies=["t-ctl"], region="320400", chains=["ch-demo"])
@@ -131,7 +135,7 @@ def choke_flags(store: GraphStore, *, technologies: Iterable[str], region: str, 
     if not technologies:
         return flags, ()
     for chain in chains:
-        result = chokepoints(store, perspective=region, chain=chain)
+        result = chokepoints(store, perspective=region, chain=chain, shared=shared)
         caveats += [c for c in result.caveats if c not in caveats]
         for record in result.results:
             if record.key not in technologies:

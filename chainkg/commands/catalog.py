@@ -93,9 +93,11 @@ def targets(app: AppContext, chain: str, region: str | None, top: int, include_s
 @click.option("--no-maps", is_flag=True, help="leave the chain maps out")
 @click.option("--include-synthetic", is_flag=True, default=None,
               help="use synthetic facts and enterprises too (by default only for a synthetic chain)")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="processes that compute the chains and draw the maps [default: one per CPU]")
 @pass_app
 def catalog(app: AppContext, region, chain, cluster, all_chains, out_dir: Path, formats: str, top, no_maps,
-            include_synthetic) -> None:
+            include_synthetic, workers) -> None:
     """招商指导目录: the investment-promotion catalogue as Excel, Word, HTML and Markdown.
 
     Per chain: overview (cluster, target scale, completeness), chain map,
@@ -108,6 +110,7 @@ def catalog(app: AppContext, region, chain, cluster, all_chains, out_dir: Path, 
       chainkg catalog --region 常州市 --all --out out/
       chainkg catalog --chain 工业机器人 --out out/ --formats xlsx,md
       chainkg catalog --cluster 高端装备 --out out/ --top 10
+      chainkg catalog --all --out out/ --workers 1      # one process (a busy machine)
     """
     from queries.catalog import DEFAULT_TOP, region_catalog
     from queries.gaps import DEFAULT_REGION
@@ -115,19 +118,24 @@ def catalog(app: AppContext, region, chain, cluster, all_chains, out_dir: Path, 
 
     if sum(bool(x) for x in (chain, cluster, all_chains)) != 1:
         raise click.UsageError("say which chains: --chain NAME, --cluster NAME or --all")
+    from graph.tables import worker_count
+    from queries.workers import WorkerPool
+
     wanted = parse_formats(formats)
     store = app.store()
-    result = region_catalog(store, region=region or DEFAULT_REGION, chains=[chain] if chain else None,
-                            cluster=cluster, top=top or DEFAULT_TOP, include_synthetic=include_synthetic,
-                            progress=app.progress)
-    if chain:
-        scope_key = result.chains[0].chain
-    elif cluster:
-        scope_key = store.resolve("Cluster", cluster).key
-    else:
-        scope_key = "all"
-    app.progress(f"writing {', '.join(wanted)} to {out_dir}")
-    written = write_catalog(store, result, out_dir, formats=wanted, scope_key=scope_key, maps=not no_maps)
+    with WorkerPool(store, workers or worker_count()) as workers:  # the same catalogue, sooner on several cores
+        result = region_catalog(store, region=region or DEFAULT_REGION, chains=[chain] if chain else None,
+                                cluster=cluster, top=top or DEFAULT_TOP, include_synthetic=include_synthetic,
+                                progress=app.progress, workers=workers)
+        if chain:
+            scope_key = result.chains[0].chain
+        elif cluster:
+            scope_key = store.resolve("Cluster", cluster).key
+        else:
+            scope_key = "all"
+        app.progress(f"writing {', '.join(wanted)} to {out_dir}")
+        written = write_catalog(store, result, out_dir, formats=wanted, scope_key=scope_key, maps=not no_maps,
+                                workers=workers)
     targets_listed = sum(len(c.targets) for c in result.chains)
     click.echo(f"{result.title}（{result.scope}）: {len(result.chains)} chains, {targets_listed} targets, "
                f"as_of {result.as_of}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -31,7 +32,7 @@ class RdfCheckError(ChainkgError):
 
 @export_group.command("rdf")
 @click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt"]), default="ttl", show_default=True,
-              help="Turtle, JSON-LD or N-Triples (sorted, byte-stable)")
+              help="Turtle, JSON-LD or N-Triples (sorted, byte-stable); ttl and nt are written as a stream")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("-"), show_default=True,
               help="file to write; - for standard output")
 @click.option("--base", default=None, help="base IRI of nodes and relationships [default: https://w3id.org/chainkg/id/]")
@@ -43,6 +44,8 @@ def export_rdf(app: AppContext, fmt: str, out: Path, base: str | None, check: bo
     Nodes get IRIs from their keys (enterprises from their 统一社会信用代码 when
     known); every relationship is a direct triple plus a reified resource with its
     properties and its provenance (prov:wasDerivedFrom, ckg:asOf, ckg:verified).
+    Turtle and N-Triples are written as a stream in bounded memory, whatever the
+    size of the graph; JSON-LD and --check build the graph in memory (rdflib).
 
     \b
     Examples:
@@ -52,9 +55,13 @@ def export_rdf(app: AppContext, fmt: str, out: Path, base: str | None, check: bo
     """
     from graph.ontology import DEFAULT_BASE
     from graph.rdf import check_graph, serialize, store_to_graph
+    from graph.rdf_stream import STREAM_FORMATS, check_base, write_rdf
 
     store = app.store()
-    graph = store_to_graph(store, base=base or DEFAULT_BASE, progress=app.progress)
+    base = check_base(base or DEFAULT_BASE)
+    graph = None
+    if check or fmt not in STREAM_FORMATS:  # the check and JSON-LD need the graph in memory (rdflib)
+        graph = store_to_graph(store, base=base, progress=app.progress)
     if check:
         app.progress("checking against the ontology")
         problems = check_graph(graph, limit=50)
@@ -62,24 +69,35 @@ def export_rdf(app: AppContext, fmt: str, out: Path, base: str | None, check: bo
             raise RdfCheckError("the export does not conform to the ontology:\n" + "\n".join(problems),
                                 hint="this is a bug in chainkg or the ontology is out of date "
                                      "(`python -m graph.ontology --check`)")
-    data = serialize(graph, fmt)
     info = store.info()
+
+    def write(stream) -> int:
+        if fmt in STREAM_FORMATS:  # streamed: bounded memory whatever the size of the graph
+            return write_rdf(store, stream, fmt, base=base, progress=app.progress).triples
+        stream.write(serialize(graph, fmt))
+        return len(graph)
+
     if str(out) == "-":
-        click.echo(data.decode("utf-8"), nl=False)
+        sys.stdout.flush()
+        triples = write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
     else:
-        _write_atomically(out, data)
+        triples = _write_atomically(out, write)
     counts = info.counts
-    click.echo(f"wrote {out}: {len(graph)} triples, {sum(counts['nodes'].values())} nodes, "
+    click.echo(f"wrote {out}: {triples} triples, {sum(counts['nodes'].values())} nodes, "
                f"{sum(counts['relationships'].values())} relationships, as_of {info.as_of} "
                f"(graph {info.digest[:12]})", err=str(out) == "-")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, write):
+    """``write(stream)`` into a file beside ``path``, renamed onto it when complete; returns what it returns."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temp.write_bytes(data)
+        with open(temp, "wb") as stream:
+            result = write(stream)
         os.replace(temp, path)
+        return result
     finally:
         if temp.exists():
             temp.unlink()

@@ -77,12 +77,13 @@ class WrittenCatalog:
 
 
 def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
-                  scope_key: str = "all", maps: bool = True, dossiers: bool = True) -> WrittenCatalog:
+                  scope_key: str = "all", maps: bool = True, dossiers: bool = True, workers=1) -> WrittenCatalog:
     """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created).
 
     The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), and the national
     产业地图 (``viz.geomap``) for those formats and for xlsx (its counts per province), unless ``maps=False``;
-    each chain gets its 七个一 section (:mod:`queries.dossier`) unless ``dossiers=False``.
+    each chain gets its 七个一 section (:mod:`queries.dossier`) unless ``dossiers=False``. The maps are
+    drawn on worker processes when ``workers`` allows (a :class:`queries.workers.WorkerPool`, or a number).
     """
     from viz.catalog.excel import write_xlsx
     from viz.catalog.markdown import render_markdown
@@ -95,10 +96,10 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
     stem = file_stem(catalog.region, scope_key)
     images = {}
     if maps and any(f in _MAP_FORMATS for f in formats):
-        images = chain_images(store, catalog, png="docx" in formats)
+        images = chain_images(store, catalog, png="docx" in formats, workers=workers)
     geo = {}
     if maps and any(f in ("xlsx", *_MAP_FORMATS) for f in formats):
-        geo = geo_images(store, catalog, png="docx" in formats)
+        geo = geo_images(store, catalog, png="docx" in formats, workers=workers)
     notes: list[str] = []
     for image in [*images.values(), *geo.values()]:
         for note in image.notes:

@@ -36,24 +36,49 @@ class MapImage:
     notes: tuple[str, ...] = ()
 
 
-def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: int = 5) -> dict[str, MapImage]:
+def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: int = 5,
+                 shared=None, workers=1) -> dict[str, MapImage]:
     """The map of every chain of ``catalog`` (a :class:`queries.catalog.Catalog`), by chain key.
 
     Each map is drawn from the catalogue's region with its thresholds and
     choke-point threshold, reusing each chain's gap analysis, and lists up to
     ``enterprises`` local enterprises per segment. ``png``: make PNGs too (for
-    Word), when :func:`viz.png.png_support` finds cairosvg and a CJK font.
+    Word), when :func:`viz.png.png_support` finds cairosvg and a CJK font. ``shared``
+    (:class:`queries.shared.SharedWork`; by default the one the catalogue was made with) keeps the
+    region's choke-point figures, so the maps read the scores the catalogue computed. ``workers`` (a
+    :class:`queries.workers.WorkerPool`, or a number of processes) draws the maps on worker processes.
     """
+    from queries.workers import per_chain
+
+    shared = shared if shared is not None else getattr(catalog, "shared", None)
     font, png_note = _png_font(png, "PNG 图谱", "图谱图片")
-    out = {}
-    for chain in catalog.chains:
-        m = chain_map(store, chain=chain.chain, region=catalog.region, enterprises=enterprises,
-                      synthetic=chain.synthetic_included or None, choke_score=catalog.choke_score,
-                      thresholds=catalog.thresholds, reports={chain.chain: chain.gap_report})
-        notes = (png_note,) if png_note else ()
-        picture = render_png(m, font=font) if font is not None else None
-        out[chain.chain] = MapImage(chain.chain, render_svg(m), picture, notes)
-    return out
+    notes = (png_note,) if png_note else ()
+    tasks = [_MapTask(chain.chain, catalog.region, enterprises, chain.synthetic_included or None, catalog.choke_score,
+                      catalog.thresholds, chain.gap_report, font, notes) for chain in catalog.chains]
+    images = per_chain(store, _draw, tasks, workers=workers, shared=shared)
+    return {image.chain: image for image in images}
+
+
+@dataclass(frozen=True)
+class _MapTask:
+    chain: str
+    region: str
+    enterprises: int
+    synthetic: bool | None
+    choke_score: float
+    thresholds: object
+    report: object
+    font: str | None
+    notes: tuple[str, ...]
+
+
+def _draw(store: GraphStore, shared, task: _MapTask) -> MapImage:
+    """One chain's map as SVG (and PNG), perhaps in another process."""
+    m = chain_map(store, chain=task.chain, region=task.region, enterprises=task.enterprises, synthetic=task.synthetic,
+                  choke_score=task.choke_score, thresholds=task.thresholds, reports={task.chain: task.report},
+                  shared=shared)
+    picture = render_png(m, font=task.font) if task.font is not None else None
+    return MapImage(task.chain, render_svg(m), picture, task.notes)
 
 
 #: the catalogue's section for the 产业地图 (viz.geomap)
@@ -74,40 +99,59 @@ class GeoImage:
     notes: tuple[str, ...] = ()
 
 
-def geo_images(store: GraphStore, catalog, *, png: bool = True, targets: int = 20) -> dict[str, GeoImage]:
+def geo_images(store: GraphStore, catalog, *, png: bool = True, targets: int = 20, workers=1,
+               shared=None) -> dict[str, GeoImage]:
     """The national 产业地图 of every chain of ``catalog``, by chain key, seen from the catalogue's region.
 
     The map marks the catalogue's own targets (its first ``targets``). Without
     the boundary package each chain gets a note saying how to install it,
-    instead of a map; the counts per province need the boundaries too.
+    instead of a map; the counts per province need the boundaries too. ``workers`` (a
+    :class:`queries.workers.WorkerPool`, or a number of processes) draws them on worker processes.
     """
+    from queries.workers import per_chain
+
+    font, png_note = _png_font(png, "产业地图 PNG", "产业地图图片")
+    notes = (png_note,) if png_note else ()
+    tasks = [_GeoTask(chain.chain, chain.chain_name, catalog.region, targets, tuple(row.key for row in chain.targets),
+                      chain.synthetic_included or None, font, notes) for chain in catalog.chains]
+    shared = shared if shared is not None else getattr(catalog, "shared", None)
+    return {image.chain: image for image in per_chain(store, _draw_geo, tasks, workers=workers, shared=shared)}
+
+
+@dataclass(frozen=True)
+class _GeoTask:
+    chain: str
+    chain_name: str
+    region: str
+    targets: int
+    target_keys: tuple[str, ...]
+    synthetic: bool | None
+    font: str | None
+    notes: tuple[str, ...]
+
+
+def _draw_geo(store: GraphStore, shared, task: _GeoTask) -> GeoImage:
+    """One chain's 产业地图, perhaps in another process."""
     from viz.geomap import BoundaryDataMissing, geo_map
     from viz.geomap import render_png as geo_png
     from viz.geomap import render_svg as geo_svg
 
-    font, png_note = _png_font(png, "产业地图 PNG", "产业地图图片")
-    out = {}
-    for chain in catalog.chains:
-        try:
-            m = geo_map(store, chain=chain.chain, perspective=catalog.region, targets=targets,
-                        target_keys=[row.key for row in chain.targets],
-                        include_synthetic=chain.synthetic_included or None)
-        except BoundaryDataMissing:
-            from viz.geomap.boundaries import map_rules
+    try:
+        m = geo_map(store, chain=task.chain, perspective=task.region, targets=task.targets,
+                    target_keys=list(task.target_keys), include_synthetic=task.synthetic)
+    except BoundaryDataMissing:
+        from viz.geomap.boundaries import map_rules
 
-            rules = map_rules()["boundaries"]
-            note = f"未生成产业地图：未安装边界数据包 {rules['package']}（安装命令：{rules['install']}）"
-            out[chain.chain] = GeoImage(chain.chain, None, None, (), (note,))
-            continue
-        rows = [{"产业链": chain.chain_name, "地区": a.name, "代码": a.code, "企业数": a.count,
-                 "招商目标数": len(a.targets), "说明": "" if a.in_graph else "图中无此地区", "数据截至": m.as_of}
-                for a in sorted(m.areas, key=lambda a: (-a.count, a.code)) if a.count or a.targets]
-        rows += [{"产业链": chain.chain_name, "地区": g.name, "代码": g.code, "企业数": g.count, "招商目标数": 0,
-                  "说明": g.reason, "数据截至": m.as_of} for g in m.unmapped]
-        notes = (png_note,) if png_note else ()
-        picture = geo_png(m, font=font) if font is not None else None
-        out[chain.chain] = GeoImage(chain.chain, geo_svg(m), picture, tuple(rows), notes)
-    return out
+        rules = map_rules()["boundaries"]
+        note = f"未生成产业地图：未安装边界数据包 {rules['package']}（安装命令：{rules['install']}）"
+        return GeoImage(task.chain, None, None, (), (note,))
+    rows = [{"产业链": task.chain_name, "地区": a.name, "代码": a.code, "企业数": a.count,
+             "招商目标数": len(a.targets), "说明": "" if a.in_graph else "图中无此地区", "数据截至": m.as_of}
+            for a in sorted(m.areas, key=lambda a: (-a.count, a.code)) if a.count or a.targets]
+    rows += [{"产业链": task.chain_name, "地区": g.name, "代码": g.code, "企业数": g.count, "招商目标数": 0,
+              "说明": g.reason, "数据截至": m.as_of} for g in m.unmapped]
+    picture = geo_png(m, font=task.font) if task.font is not None else None
+    return GeoImage(task.chain, geo_svg(m), picture, tuple(rows), task.notes)
 
 
 def _png_font(png: bool, what: str, picture: str) -> tuple[str | None, str | None]:

@@ -1,0 +1,267 @@
+"""Every analysis at national scale: choke points, targets, maps, catalogue and RDF on 100k–1M enterprises.
+
+For each pool size (default 100,000, 300,000 and 1,000,000 synthetic enterprises,
+``chainkg synth`` layered on the bundled data) it builds the store once and
+measures, side by side in one run:
+
+- the yardstick: pandas (``engine="pyarrow"``) parsing the same CSV files;
+- each command of issue 19 as a whole process (``python -m chainkg …``): wall and
+  CPU seconds and the process's own peak memory;
+- the analysis alone inside a fresh process (after its imports, first table reads
+  included: what "≤ 1 s after the process starts" measures);
+- a web server's view: the same library calls repeated for several chains with one
+  :class:`queries.shared.SharedWork` kept between them (the median and the slowest);
+- the RDF export (nt, ttl) and the import of each export (time, peak memory, size,
+  and that the imported graph has the build's digest).
+
+Prints ONE JSON line (figures per size, budgets, ratios, growth from the smallest
+size to the largest) and exits 1 when a budget is missed. Not a test: timings
+depend on the machine and its load; read ratios within one run.
+
+    flock /tmp/chainkg-heavy.lock python benchmarks/analyses.py            # 100k, 300k, 1M
+    python benchmarks/analyses.py --sizes 20000 --skip catalog             # quick look
+
+Pools and stores are cached under ``--work`` (default ``~/.cache/chainkg-bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REGION = "常州市"
+CHAIN = "光伏"
+BUDGETS = {
+    "analysis_s": 1.0,  # chokepoints / targets / map: the analysis after the process has started
+    "command_over_parse": 3.0,  # the same, as a whole command, against the pandas parse of the pool
+    "catalog_s": 20.0,  # catalogue of every chain in xlsx, docx, html and md
+    "export_s": 60.0,  # export rdf, nt and ttl
+    "rdf_peak_rss_gb": 3.0,  # export rdf and import rdf
+}
+COMMANDS = {
+    "chokepoints": ["chokepoints", "--perspective", REGION, "--top", "20"],
+    "targets": ["targets", "--chain", CHAIN, "--top", "20"],
+    "map": ["map", "--chain", CHAIN, "--out", "{out}/map.html"],
+    "catalog": ["catalog", "--region", REGION, "--all", "--out", "{out}/catalog", "--formats", "xlsx,docx,html,md"],
+    "catalog_one_process": ["catalog", "--region", REGION, "--all", "--out", "{out}/catalog-1", "--formats",
+                            "xlsx,docx,html,md", "--workers", "1"],
+    "catalog_html": ["catalog", "--region", REGION, "--all", "--out", "{out}/catalog-html", "--formats", "html"],
+    "export_nt": ["export", "rdf", "--format", "nt", "--out", "{out}/graph.nt"],
+    "export_ttl": ["export", "rdf", "--format", "ttl", "--out", "{out}/graph.ttl"],
+}
+
+_ANALYSIS = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from graph.embedded import EmbeddedStore
+what, home, region, chain = sys.argv[1:5]
+if what == "chokepoints":
+    from queries.chokepoints import chokepoints
+    run = lambda store: chokepoints(store, perspective=region, top=20)
+elif what == "targets":
+    from queries.targets import chain_targets
+    run = lambda store: chain_targets(store, chain=chain, region=region, top=20)
+else:
+    from viz import chain_map, render_html
+    run = lambda store: render_html(chain_map(store, chain=chain, region=region))
+t1 = time.perf_counter()
+c1 = time.process_time()
+run(EmbeddedStore.open(home))
+print(json.dumps({"imports_s": t1 - t0, "analysis_s": time.perf_counter() - t1, "cpu_s": time.process_time() - c1}))
+"""
+
+_SHARED = r"""
+import json, statistics, sys, time
+home, region = sys.argv[1:3]
+from graph.embedded import EmbeddedStore
+from queries.chokepoints import chokepoints
+from queries.shared import SharedWork
+from queries.targets import chain_targets
+from viz import chain_map
+store = EmbeddedStore.open(home)
+chains = sorted(store.nodes("Chain", ["id"])["id"].astype(str))
+shared = SharedWork(store)
+out = {}
+for name, call in (("chokepoints", lambda c: chokepoints(store, perspective=region, chain=c, shared=shared)),
+                   ("targets", lambda c: chain_targets(store, chain=c, region=region, top=30, shared=shared)),
+                   ("map", lambda c: chain_map(store, chain=c, region=region, shared=shared))):
+    times = []
+    for chain in chains:
+        t = time.perf_counter()
+        call(chain)
+        times.append(time.perf_counter() - t)
+    ordered = sorted(times)
+    out[name] = {"first_s": times[0], "median_s": statistics.median(times),
+                 "p95_s": ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))],
+                 "max_s": ordered[-1], "calls": len(times)}
+print(json.dumps(out))
+"""
+
+
+def _scale_module():
+    spec = importlib.util.spec_from_file_location("scale_benchmark", ROOT / "benchmarks" / "scale.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _env() -> dict:
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+
+
+def _process(args: list[str]) -> dict:
+    """Run a process; its wall seconds, CPU seconds and own peak memory (GB), and its output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        child = subprocess.Popen(args, stdout=out, stderr=err, env=_env(), cwd=ROOT)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - t
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:6])} … failed ({child.returncode}):\n{stderr[-3000:]}")
+    return {"s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_rss_gb": round(usage.ru_maxrss / 1024 / 1024, 3), "stdout": stdout}
+
+
+def _command(home: Path, words: list[str], out: Path) -> dict:
+    args = [sys.executable, "-m", "chainkg", "-q", "--home", str(home), *[w.format(out=out) for w in words]]
+    result = _process(args)
+    result.pop("stdout")
+    return result
+
+
+def _child_json(code: str, *args: str) -> dict:
+    return json.loads(_process([sys.executable, "-c", code, *args])["stdout"].strip().splitlines()[-1])
+
+
+def _size(n: int, args, scale) -> dict:
+    work = args.work
+    data = args.data.resolve()
+    pool, _ = scale._pool(work, n, args.seed, data)
+    files = [str(p) for p in sorted(data.glob("*.csv")) + sorted(pool.glob("*.csv"))]
+    home = work / f"store-{pool.name}"
+    if not (home / "current").exists():
+        shutil.rmtree(home, ignore_errors=True)
+        scale._child(scale._BUILD, str(home), str(data), str(pool))
+    digest = json.loads((home / "current" / "manifest.json").read_text())["digest"]
+    out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
+    figures: dict = {}
+    try:
+        parses = [scale._child(scale._PARSE, *files)["parse_s"] for _ in range(args.repeat)]
+        figures["parse_s"] = round(min(parses), 3)
+        for name, words in COMMANDS.items():
+            if any(name.startswith(skip) for skip in args.skip):
+                continue
+            runs = [_command(home, words, out) for _ in range(args.repeat if name in ("chokepoints", "targets", "map")
+                                                             else 1)]
+            best = min(runs, key=lambda r: r["s"])
+            figures[name] = {**best, "runs_s": [r["s"] for r in runs]}
+            if name.startswith("export"):
+                path = out / ("graph.nt" if name == "export_nt" else "graph.ttl")
+                figures[name]["mb"] = round(path.stat().st_size / 1e6, 1)
+                if "import" not in args.skip:
+                    again = out / f"import-{name}"
+                    imported = _command(again, ["import", "rdf", str(path)], out)
+                    same = json.loads((again / "current" / "manifest.json").read_text())["digest"] == digest
+                    figures[name.replace("export", "import")] = {**imported, "same_digest": same}
+                    shutil.rmtree(again, ignore_errors=True)
+                path.unlink()
+        for name in ("chokepoints", "targets", "map"):
+            if name in args.skip:
+                continue
+            runs = [_child_json(_ANALYSIS, name, str(home), REGION, CHAIN) for _ in range(args.repeat)]
+            best = min(runs, key=lambda r: r["analysis_s"])
+            figures[f"{name}_analysis"] = {k: round(v, 3) for k, v in best.items()}
+        if "shared" not in args.skip:
+            shared = _child_json(_SHARED, str(home), REGION)
+            figures["shared_per_call"] = {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()}
+                                          for k, d in shared.items()}
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    manifest = json.loads((home / "current" / "manifest.json").read_text())
+    counts = manifest["counts"]
+    return {"nodes": sum(counts["nodes"].values()), "relationships": sum(counts["relationships"].values()),
+            "files_mb": round(sum(os.path.getsize(f) for f in files) / 1e6, 1), "figures": figures}
+
+
+def _checks(sizes: dict) -> tuple[dict, list[str]]:
+    """Ratios to the budgets (for every size), and the budgets missed."""
+    ratios, failed = {}, []
+    for n, result in sizes.items():
+        f = result["figures"]
+        mine = {}
+        for name in ("chokepoints", "targets", "map"):
+            if f"{name}_analysis" in f:
+                mine[f"{name}_analysis_s"] = f[f"{name}_analysis"]["analysis_s"] / BUDGETS["analysis_s"]
+            if name in f:
+                mine[f"{name}_over_parse"] = f[name]["s"] / f["parse_s"] / BUDGETS["command_over_parse"]
+        if "catalog" in f:
+            mine["catalog_s"] = f["catalog"]["s"] / BUDGETS["catalog_s"]
+        for name in ("export_nt", "export_ttl"):
+            if name in f:
+                mine[f"{name}_s"] = f[name]["s"] / BUDGETS["export_s"]
+        for name in ("export_nt", "export_ttl", "import_nt", "import_ttl"):
+            if name in f:
+                mine[f"{name}_rss"] = f[name]["peak_rss_gb"] / BUDGETS["rdf_peak_rss_gb"]
+        ratios[n] = {k: round(v, 3) for k, v in mine.items()}
+        failed += [f"{n}:{k}" for k, v in mine.items() if v > 1]
+    return ratios, failed
+
+
+def _growth(sizes: dict) -> dict:
+    """Time at the largest size over time at the smallest, and over the growth in enterprises."""
+    ns = sorted(sizes)
+    if len(ns) < 2:
+        return {}
+    small, large = sizes[ns[0]]["figures"], sizes[ns[-1]]["figures"]
+    out = {"enterprises": round(ns[-1] / ns[0], 2)}
+    for name, value in large.items():
+        if isinstance(value, dict) and "s" in value and name in small:
+            out[name] = round(value["s"] / max(small[name]["s"], 1e-9), 2)
+        elif isinstance(value, dict) and "analysis_s" in value and name in small:
+            out[name] = round(value["analysis_s"] / max(small[name]["analysis_s"], 1e-9), 2)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,300000,1000000", help="pool sizes, comma-separated")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work", type=Path, default=None, help="cache folder for the pools and stores")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="base data folder")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the parse and of the one-chain commands")
+    parser.add_argument("--skip", action="append", default=[],
+                        help="leave out: chokepoints, targets, map, catalog, export, import, shared (repeatable)")
+    args = parser.parse_args(argv)
+    scale = _scale_module()
+    args.work = args.work or scale._default_work()
+    args.work.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for n in sorted(int(x) for x in args.sizes.split(",") if x.strip()):
+        sizes[n] = _size(n, args, scale)
+    ratios, failed = _checks(sizes)
+    imports = [k for r in sizes.values() for k, v in r["figures"].items()
+               if k.startswith("import") and not v.get("same_digest")]
+    line = {"benchmark": "chainkg-analyses", "seed": args.seed, "region": REGION, "chain": CHAIN,
+            "sizes": {str(n): r for n, r in sizes.items()}, "budgets": BUDGETS,
+            "ratios_to_budget": {str(n): r for n, r in ratios.items()}, "growth": _growth(sizes),
+            "machine": scale._machine(), "ok": not failed and not imports, "failed": failed + imports}
+    print(json.dumps(line, ensure_ascii=False))
+    return 0 if line["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,707 @@
+"""The graph as N-Triples or Turtle, written as a stream: the whole graph is never held in memory.
+
+:func:`write_rdf` writes exactly the triples :func:`graph.rdf.store_to_graph`
+builds (nodes with their properties and provenance, each relationship as a
+direct triple plus its reified resource), without an rdflib ``Graph``:
+
+- the terms are made column by column with Arrow string kernels (IRIs from the
+  keys, percent-encoded once per distinct key that needs it; literals in the
+  lexical forms of :func:`graph.rdf.literal_text`, escaped once per distinct
+  value that needs it);
+- **N-Triples** come out sorted line by line (byte order of UTF-8, which is the
+  code-point order ``sorted()`` gives), each triple once, so equal graphs give
+  equal bytes. Lines of different subjects are ordered by their subjects, so
+  the sort works subject range by subject range: the subjects of one group
+  (a label, or a relationship type) are split into ranges by the first bytes
+  of their IRIs, each range's lines are generated and sorted in memory, and the
+  ranges are written one after the other. Memory is bounded by the range size,
+  not by the graph;
+- **Turtle** is the same sorted stream, one statement per subject
+  (``<enterprise/e-a> a ckg:Enterprise ;`` then one ``predicate object`` per
+  line), with ``@base`` and the ``ckg:``, ``rdf:``, ``xsd:``, ``prov:`` prefixes.
+  Each predicate–object pair sits on its own line, so :mod:`ingest.rdf_lines`
+  reads it back as a stream too.
+
+Literals escape every character the N-Triples and Turtle grammars do not allow
+raw, and every character a line-based reader could take for a line end:
+``\\``, ``"``, line feed and carriage return as ``\\\\ \\" \\n \\r`` (as rdflib
+writes them), the other C0 and C1 control characters (tab excepted), U+2028 and
+U+2029 as ``\\uXXXX``.
+
+>>> import io
+>>> from queries._fixture import fixture_store
+>>> out = io.BytesIO()
+>>> counts = write_rdf(fixture_store(), out, "nt")
+>>> from graph.rdf import sorted_ntriples, store_to_graph
+>>> out.getvalue() == sorted_ntriples(store_to_graph(fixture_store())), counts.triples > 100
+(True, True)
+>>> escape_literal('a"b\\\\c\\nd\\u2028e\\x0bf\\tg')
+'a\\\\"b\\\\\\\\c\\\\nd\\\\u2028e\\\\u000Bf\\tg'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from chainkg.errors import ChainkgError, StoreError
+from graph.ontology import DEFAULT_BASE, PREFIXES, XSD_OF_TYPE, iri_segment, vocabulary
+from graph.store import EndpointIndex, GraphStore
+
+__all__ = ["STREAM_FORMATS", "RdfCounts", "BaseIriError", "write_rdf", "escape_literal", "escape_line_ends",
+           "check_base"]
+
+#: the formats written as a stream
+STREAM_FORMATS = ("nt", "ttl")
+#: the first line of a Turtle file written here (tells :mod:`ingest.rdf_lines` it may read it line by line)
+TURTLE_HEADER = "# chainkg Turtle: one predicate and object per line"
+#: about this many triples are generated and sorted together (this bounds the memory used)
+RANGE_TRIPLES = 1_000_000
+#: bytes of the IRI (after its group's prefix) that decide which range a subject falls in
+_KEY_BYTES = 48
+
+Progress = Callable[[str], None]
+
+_RDF = PREFIXES["rdf"]
+_XSD = PREFIXES["xsd"]
+#: characters a literal may not hold raw: escaped as rdflib escapes them, or as \uXXXX
+_SPECIAL = re.compile('[\\\\"\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f\\u2028\\u2029]')
+_SPECIAL_ARROW = '[\\\\"\\x{00}-\\x{08}\\x{0a}-\\x{1f}\\x{7f}-\\x{9f}\\x{2028}\\x{2029}]'
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+#: the characters of :data:`_SPECIAL` that rdflib's serializers leave raw
+_RAW_IN_RDFLIB = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029]")
+#: characters an IRI (the base) may not contain (the IRIREF production of N-Triples and Turtle)
+_NOT_IN_IRI = re.compile('[\\x00-\\x20<>"{}|^`\\\\]')
+
+
+class BaseIriError(ChainkgError):
+    """The base IRI cannot start node and relationship IRIs."""
+
+
+@dataclass(frozen=True)
+class RdfCounts:
+    """What :func:`write_rdf` wrote."""
+
+    triples: int
+    subjects: int
+    bytes: int
+
+
+def escape_literal(text: str) -> str:
+    """``text`` as the inside of a quoted N-Triples / Turtle literal (see the module docstring)."""
+    return _SPECIAL.sub(lambda m: _SHORT_ESCAPES.get(m[0]) or f"\\u{ord(m[0]):04X}", text)
+
+
+def escape_line_ends(text: str) -> str:
+    r"""rdflib's N-Triples (or Turtle) with the characters it leaves raw escaped as ``\uXXXX``, so that
+    no line-based reader takes them for line ends (they can only stand in literals and IRIs, where
+    ``\uXXXX`` means the same character).
+
+    >>> escape_line_ends('<a> <b> "x\u2028y\x0b" .\n')
+    '<a> <b> "x\\u2028y\\u000B" .\n'
+    """
+    return _RAW_IN_RDFLIB.sub(lambda m: f"\\u{ord(m[0]):04X}", text)
+
+
+def check_base(base: str) -> str:
+    """``base`` when node IRIs can be made from it, else a :class:`BaseIriError`.
+
+    >>> check_base("https://example.org/kg/")
+    'https://example.org/kg/'
+    """
+    bad = _NOT_IN_IRI.search(base)
+    if bad or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base):
+        what = f"the character {bad[0]!r}" if bad else "no scheme (such as https:)"
+        raise BaseIriError(f"the base IRI {base!r} has {what}",
+                           hint="give an absolute IRI without spaces, quotes or <>, e.g. https://example.org/kg/")
+    return base
+
+
+# ----------------------------------------------------------------------------------------------
+# terms, column by column
+
+
+def _join(*parts):
+    """``binary_join_element_wise`` over large strings; the last part is the separator; plain ``str`` parts
+    are constants."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    *values, separator = parts
+    values = [pa.scalar(v, pa.large_string()) if isinstance(v, str) else v.cast(pa.large_string()) for v in values]
+    return pc.binary_join_element_wise(*values, pa.scalar(separator, pa.large_string()))
+
+
+def _arrow(series):
+    """A pandas column as one Arrow array (no copy for Arrow-backed columns)."""
+    import pyarrow as pa
+
+    array = series.array
+    if hasattr(array, "__arrow_array__"):
+        out = array.__arrow_array__()
+    else:
+        out = pa.array(series.to_numpy(dtype=object, na_value=None), from_pandas=True)
+    if isinstance(out, pa.ChunkedArray):
+        out = out.combine_chunks() if out.num_chunks != 1 else out.chunk(0)
+    return out
+
+
+def _by_distinct(column, needs, convert: Callable[[str], str]):
+    """``column`` (Arrow strings) with the values where ``needs`` is true replaced by ``convert(value)``,
+    computed once per distinct value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pc.any(needs).as_py():
+        return column
+    picked = pc.filter(column, needs)
+    distinct = pc.unique(picked)
+    converted = pa.array([convert(v) for v in distinct.to_pylist()], type=pa.large_string())
+    replaced = pc.take(converted, pc.index_in(picked, value_set=distinct))
+    out = pc.replace_with_mask(column.cast(pa.large_string()), needs, replaced)
+    return out
+
+
+def _segments(keys):
+    """Keys as IRI path segments (:func:`graph.ontology.iri_segment`), vectorised."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = keys.cast(pa.large_string())
+    plain = pc.and_(pc.match_substring_regex(keys, "^[A-Za-z0-9_.~-]*$"),
+                    pc.invert(pc.is_in(keys, value_set=pa.array([".", ".."], pa.large_string()))))
+    return _by_distinct(keys, pc.invert(pc.fill_null(plain, True)), iri_segment)
+
+
+def _quoted(texts, datatype: str | None):
+    """Literal terms (Arrow strings, nulls stay null): ``"text"`` or ``"text"^^<datatype>``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = texts.cast(pa.large_string())
+    special = pc.fill_null(pc.match_substring_regex(texts, _SPECIAL_ARROW), False)
+    texts = _by_distinct(texts, special, escape_literal)
+    suffix = '"' if datatype is None else f'"^^<{datatype}>'
+    return _join('"', texts, suffix, "")
+
+
+def _float_texts(values):
+    """Decimal lexical forms of floats, as :func:`graph.rdf.literal_text` writes them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from graph.rdf import literal_text
+
+    texts = pc.cast(values, pa.large_string())
+    exponent = pc.fill_null(pc.match_substring_regex(texts, "[eEn]"), False)  # 1e+16, nan, inf: Python decides
+    whole = pc.and_(pc.invert(pc.fill_null(pc.match_substring(texts, "."), False)), pc.invert(exponent))
+    texts = pc.if_else(whole, _join(texts, ".0", ""), texts)
+    return _by_distinct(texts, exponent, lambda t: literal_text("float", float(t)) or "")
+
+
+def _literal_texts(kind: str, values):
+    """The lexical forms of a column of schema type ``kind`` (null where :func:`literal_text` gives None)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if kind == "float":
+        texts = _float_texts(pc.cast(values, pa.float64()))
+    elif kind == "int":
+        texts = pc.cast(pc.cast(values, pa.int64()), pa.large_string())
+    elif kind == "bool":
+        texts = pc.if_else(pc.cast(values, pa.bool_()), "true", "false").cast(pa.large_string())
+    else:
+        texts = values.cast(pa.large_string()) if pa.types.is_string(values.type) or \
+            pa.types.is_large_string(values.type) else pc.cast(values, pa.large_string())
+        texts = pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.large_string()), texts)
+    return texts
+
+
+# ----------------------------------------------------------------------------------------------
+# the subjects and lines of each group
+
+
+@dataclass
+class _Group:
+    """The subjects sharing one IRI prefix: a label's nodes, or a relationship type's resources."""
+
+    prefix: str  # after the base: "enterprise/", "relationship/SUPPLIES/"
+    label: str | None
+    rel: str | None
+    size: int
+
+
+class _Export:
+    def __init__(self, store: GraphStore, base: str):
+        self.store, self.base, self.schema = store, base, store.schema
+        self.vocab = vocabulary(store.schema)
+        self._node_iris: dict[str, Any] = {}
+        self._start_index: dict[tuple[str, str], EndpointIndex] = {}
+
+    # node IRIs, "<…>", per label in table order
+    def node_iris(self, label: str):
+        if label not in self._node_iris:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            spec = self.schema.label(label)
+            keys = _arrow(self.store.nodes(label, [spec.key])[spec.key]).cast(pa.large_string())
+            iris = _join(f"<{self.base}{label.lower()}/", _segments(keys), ">", "")
+            if label == "Enterprise" and "uscc" in spec.properties:
+                iris = self._by_uscc(keys, iris)
+            self._node_iris[label] = iris
+        return self._node_iris[label]
+
+    def _by_uscc(self, keys, iris):
+        """Enterprises named by their 统一社会信用代码 when known (unique, else a StoreError)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        codes = _arrow(self.store.nodes("Enterprise", ["uscc"])["uscc"]).cast(pa.large_string())
+        known = pc.fill_null(pc.not_equal(codes, ""), False)
+        if not pc.any(known).as_py():
+            return iris
+        rows = np.flatnonzero(known.to_numpy(zero_copy_only=False))
+        code_list = pc.take(codes, pa.array(rows)).to_pylist()
+        owner: dict[str, int] = {}
+        for row, code in zip(rows.tolist(), code_list):
+            if code in owner:
+                first, second = keys[owner[code]].as_py(), keys[row].as_py()
+                raise StoreError(
+                    f"enterprises {first!r} and {second!r} have the same 统一社会信用代码 {code}: "
+                    "they would get the same RDF IRI",
+                    hint="correct the code in enterprises.csv, or merge the two rows if they are one company, "
+                         "then `chainkg build` again")
+            owner[code] = row
+        named = _join(f"<{self.base}enterprise/uscc/", _segments(codes), ">", "")
+        return pc.if_else(known, named, iris)
+
+    def groups(self) -> list[_Group]:
+        out = []
+        for label in self.schema.labels:
+            n = len(self.store.nodes(label, [self.schema.label(label).key]))
+            if n:
+                out.append(_Group(f"{label.lower()}/", label, None, n))
+        for rel in self.schema.relationships:
+            n = len(self.store.edges(rel, ["from"]))
+            if n:
+                out.append(_Group(f"relationship/{rel}/", None, rel, n))
+        # lines of different subjects order by their subjects, and no prefix is the start of another
+        return sorted(out, key=lambda g: g.prefix.encode("utf-8"))
+
+    # the endpoints of relationships
+    def endpoint_labels(self, rel: str, end: str, rows=None):
+        """The label of each relationship's ``end`` (Arrow strings), for rows (default all)."""
+        import pyarrow as pa
+
+        spec = self.schema.relationship(rel)
+        labels = spec.from_labels if end == "from" else spec.to_labels
+        needs = spec.needs_from_label if end == "from" else spec.needs_to_label
+        n = len(self.store.edges(rel, ["from"])) if rows is None else len(rows)
+        if not needs:
+            return pa.array([labels[0]] * n, pa.large_string())
+        column = _arrow(self.store.edges(rel, [f"{end}_label"])[f"{end}_label"]).cast(pa.large_string())
+        if rows is not None:
+            column = column.take(pa.array(rows, pa.int64()))
+        default = getattr(spec, "default_label", None)
+        if default is not None:
+            import pyarrow.compute as pc
+
+            column = pc.fill_null(column, default)
+        return column
+
+    def end_rows(self, rel: str, end: str, label: str):
+        """For each relationship of ``rel``, the row of its ``end`` in the ``label`` table (-1: another label)."""
+        spec = self.schema.relationship(rel)
+        labels = spec.from_labels if end == "from" else spec.to_labels
+        if len(labels) == 1:
+            return np.asarray(self.store.endpoint_rows(rel, end), dtype=np.int64)
+        import pyarrow.compute as pc
+
+        keys = _arrow(self.store.edges(rel, [end])[end])
+        mine = pc.equal(self.endpoint_labels(rel, end), label).to_numpy(zero_copy_only=False)
+        node_keys = _arrow(self.store.nodes(label, [self.schema.label(label).key]).iloc[:, 0])
+        found = pc.index_in(keys, value_set=node_keys)
+        rows = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        rows[~mine] = -1
+        return rows
+
+    def starts(self, rel: str, label: str) -> EndpointIndex:
+        """The relationships of ``rel`` grouped by their start node in the ``label`` table."""
+        key = (rel, label)
+        if key not in self._start_index:
+            spec = self.schema.relationship(rel)
+            if len(spec.from_labels) == 1:
+                self._start_index[key] = self.store.endpoint_index(rel, "from")
+            else:
+                nodes = len(self.store.nodes(label, [self.schema.label(label).key]))
+                self._start_index[key] = EndpointIndex.from_rows(self.end_rows(rel, "from", label), nodes=nodes)
+        return self._start_index[key]
+
+    def end_iris(self, rel: str, end: str, rows):
+        """The IRIs ("<…>") of the ``end`` nodes of relationships ``rows``."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        spec = self.schema.relationship(rel)
+        labels = spec.from_labels if end == "from" else spec.to_labels
+        out = None
+        end_labels = self.endpoint_labels(rel, end, rows)
+        for label in labels:
+            node_rows = self.end_rows(rel, end, label)[rows]
+            table = self.node_iris(label)
+            if not len(table):  # no node of this label: no relationship ends at one
+                iris = pa.nulls(len(rows), pa.large_string())
+            else:
+                iris = pc.take(table, pa.array(np.maximum(node_rows, 0)))
+            if len(labels) == 1:
+                return iris
+            mine = pc.equal(end_labels, label)
+            out = iris if out is None else pc.if_else(mine, iris, out)
+        return out
+
+    # the subjects of a group, "<…>", and their rows
+    def subjects(self, group: _Group, rows=None):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if group.label is not None:
+            iris = self.node_iris(group.label)
+            return iris if rows is None else iris.take(pa.array(rows, pa.int64()))
+        rel = group.rel
+        spec = self.schema.relationship(rel)
+        table = self.store.edges(rel, ["from", "to", *spec.identity])
+        if rows is None:
+            rows = np.arange(len(table))
+        take = pa.array(rows, pa.int64())
+        parts = []
+        from_labels, to_labels = self.endpoint_labels(rel, "from", rows), self.endpoint_labels(rel, "to", rows)
+        default = getattr(spec, "default_label", None)
+        labelled = pa.array(np.ones(len(rows), dtype=bool)) if default is None else pc.invert(
+            pc.and_(pc.equal(from_labels, default), pc.equal(to_labels, default)))
+        empty = pa.scalar("", pa.large_string())
+
+        def with_label(labels, keys):
+            return pc.if_else(labelled, _join(labels, keys, "/"), keys)
+
+        from_keys = _segments(_arrow(table["from"]).take(take))
+        to_keys = _segments(_arrow(table["to"]).take(take))
+        parts.append(with_label(from_labels, from_keys) if spec.needs_from_label else from_keys)
+        parts.append(with_label(to_labels, to_keys) if spec.needs_to_label else to_keys)
+        for column in spec.identity:
+            texts = _literal_texts(spec.properties[column].type, _arrow(table[column]).take(take))
+            parts.append(_segments(pc.fill_null(texts, empty)))
+        return _join(f"<{self.base}relationship/{rel}/",
+                                           _join(*parts, "/"), ">", "")
+
+    def lines_per_subject(self, group: _Group) -> float:
+        """About how many triples a subject of ``group`` has (for the size of the ranges)."""
+        if group.label is None:
+            return 4 + len(self.schema.relationship(group.rel).properties)
+        starting = sum(len(self.store.edges(rel, ["from"])) for rel, spec in self.schema.relationships.items()
+                       if group.label in spec.from_labels)
+        return 1 + len(self.schema.label(group.label).properties) + starting / max(group.size, 1)
+
+    def triples(self, group: _Group, rows: np.ndarray) -> _Triples:
+        """Every triple whose subject is one of the group's ``rows`` (see :class:`_Triples`)."""
+        import pyarrow as pa
+
+        out = _Triples(self.subjects(group, rows))
+        n = len(rows)
+        take = pa.array(rows, pa.int64())
+        everyone = np.arange(n, dtype=np.int64)
+        rdf_type = f"<{_RDF}type>"
+        if group.label is not None:
+            spec = self.schema.label(group.label)
+            table = self.store.nodes(group.label)
+            out.add(everyone, rdf_type, _constant(f"<{self.vocab.classes[group.label]}>", n))
+            self._properties(spec, table, take, everyone, out)
+            # the direct triples of the relationships that start here
+            for rel, rspec in self.schema.relationships.items():
+                if group.label not in rspec.from_labels or not len(self.store.edges(rel, ["from"])):
+                    continue
+                starts = self.starts(rel, group.label)
+                found = starts.relationships_of(rows)
+                if len(found):
+                    out.add(np.searchsorted(rows, np.asarray(starts.rows[found], dtype=np.int64)),
+                            f"<{self.vocab.rel_properties[rel]}>", self.end_iris(rel, "to", found))
+        else:
+            rel = group.rel
+            spec = self.schema.relationship(rel)
+            table = self.store.edges(rel)
+            out.add(everyone, rdf_type, _constant(f"<{self.vocab.rel_classes[rel]}>", n))
+            out.add(everyone, f"<{_RDF}subject>", self.end_iris(rel, "from", rows))
+            out.add(everyone, f"<{_RDF}predicate>", _constant(f"<{self.vocab.rel_properties[rel]}>", n))
+            out.add(everyone, f"<{_RDF}object>", self.end_iris(rel, "to", rows))
+            self._properties(spec, table, take, everyone, out)
+        return out
+
+    def _properties(self, spec, table, take, everyone, out: _Triples) -> None:
+        import pyarrow.compute as pc
+
+        for name, prop in spec.properties.items():
+            values = _arrow(table[name]).take(take)
+            predicate = f"<{self.vocab.properties[name]}>"
+            if name == "source":
+                terms = _join(f"<{self.base}source/", _segments(pc.cast(values, "large_string")), ">", "")
+            else:
+                datatype = self.vocab.datatypes[name]
+                terms = _quoted(_literal_texts(prop.type, values), None if datatype == _XSD + "string" else datatype)
+            out.add(everyone, predicate, terms)
+
+
+class _Triples:
+    """The triples of one range of subjects: each triple is (its subject's position in :attr:`subjects`,
+    a predicate id in :attr:`predicates`, the object term). Subjects and predicates are not repeated per
+    triple, so a range costs little more than its objects."""
+
+    def __init__(self, subjects):
+        self.subjects = subjects  # Arrow strings, "<iri>", one per subject of the range
+        self.predicates: list[str] = []
+        self._at: list[np.ndarray] = []
+        self._predicate: list[np.ndarray] = []
+        self._objects: list = []
+
+    def add(self, at: np.ndarray, predicate: str, objects) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if predicate not in self.predicates:
+            self.predicates.append(predicate)
+        valid = pc.is_valid(objects).to_numpy(zero_copy_only=False)
+        if not valid.all():
+            at, objects = at[valid], pc.filter(objects, pa.array(valid))
+        self._at.append(np.asarray(at, dtype=np.int64))
+        self._predicate.append(np.full(len(at), self.predicates.index(predicate), dtype=np.int64))
+        self._objects.append(objects.cast(pa.large_string()))
+
+    def sorted(self, *, type_first: bool = False) -> _Sorted:
+        """Every triple once, sorted as whole N-Triples lines (bytewise); with ``type_first``, each subject's
+        rdf:type before its other predicates (Turtle's habit)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        subjects = self.subjects.cast(pa.large_string())
+        # lines of different subjects order by their subjects ("<…>": no term is the start of another), then
+        # by predicate, then by object (an object that is the start of another is followed by " ." in its line)
+        subject_rank = _dense_ranks(subjects)
+        predicate_rank = _dense_ranks(pa.array(self.predicates, pa.large_string()))
+        if type_first and f"<{_RDF}type>" in self.predicates:
+            predicate_rank[self.predicates.index(f"<{_RDF}type>")] = -1
+        at = np.concatenate(self._at) if self._at else np.zeros(0, np.int64)
+        predicate = np.concatenate(self._predicate) if self._predicate else np.zeros(0, np.int64)
+        objects = pa.chunked_array(self._objects, pa.large_string()).combine_chunks()
+        keys = pa.table({"s": subject_rank[at], "p": predicate_rank[predicate], "o": objects.cast(pa.large_binary())})
+        order = pc.sort_indices(keys, sort_keys=[("s", "ascending"), ("p", "ascending"), ("o", "ascending")])
+        order = np.asarray(order.to_numpy(), dtype=np.int64)
+        at, predicate, objects = at[order], predicate[order], objects.take(pa.array(order))
+        if len(order) > 1:
+            same = (at[1:] == at[:-1]) & (predicate[1:] == predicate[:-1])
+            same &= pc.equal(objects.slice(1), objects.slice(0, len(objects) - 1)).to_numpy(zero_copy_only=False)
+            if same.any():
+                keep = np.concatenate(([True], ~same))
+                at, predicate, objects = at[keep], predicate[keep], pc.filter(objects, pa.array(keep))
+        return _Sorted(subjects, at, self.predicates, predicate, objects)
+
+
+@dataclass
+class _Sorted:
+    """Sorted triples: subject ``subjects[at[i]]``, predicate ``predicates[predicate[i]]``, ``objects[i]``."""
+
+    subjects: Any
+    at: np.ndarray
+    predicates: list[str]
+    predicate: np.ndarray
+    objects: Any
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def ntriples(self):
+        """The N-Triples lines, each ending with a line feed."""
+        import pyarrow as pa
+
+        return _join(self.subjects.take(pa.array(self.at)),
+                     pa.array(self.predicates, pa.large_string()).take(pa.array(self.predicate)),
+                     self.objects, ".\n", " ")
+
+
+def _dense_ranks(strings) -> np.ndarray:
+    """The rank of each string in byte order (equal strings, equal ranks)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(strings):
+        return np.zeros(0, dtype=np.int64)
+    order = np.asarray(pc.sort_indices(strings.cast(pa.large_binary())).to_numpy(), dtype=np.int64)
+    ordered = strings.take(pa.array(order))
+    step = np.ones(len(order), dtype=np.int64)
+    step[0] = 0
+    if len(order) > 1:
+        step[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(order) - 1)).to_numpy(zero_copy_only=False)
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.cumsum(step)
+    return ranks
+
+
+def _constant(text: str, n: int):
+    import pyarrow as pa
+
+    return pa.array([text], pa.large_string()).take(pa.array(np.zeros(n, dtype=np.int64)))
+
+
+def _ascending(rows: np.ndarray) -> bool:
+    return bool(len(rows) < 2 or (rows[1:] > rows[:-1]).all())
+
+
+def _positions(rows: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    order = np.argsort(rows, kind="stable")
+    return order[np.searchsorted(rows[order], wanted)]
+
+
+def _range_keys(subjects, skip: int) -> np.ndarray:
+    """The first :data:`_KEY_BYTES` UTF-8 bytes of each subject after ``skip`` bytes, as numpy ``S`` strings
+    (zero-padded: comparing them compares those bytes as the full strings would)."""
+    import pyarrow as pa
+
+    array = subjects.cast(pa.large_binary())
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64, count=len(array) + 1, offset=array.offset * 8)
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8) if array.buffers()[2] is not None \
+        else np.zeros(0, np.uint8)
+    starts = offsets[:-1] + skip
+    lengths = np.clip(offsets[1:] - starts, 0, _KEY_BYTES)
+    index = starts[:, None] + np.arange(_KEY_BYTES)[None, :]
+    inside = np.arange(_KEY_BYTES)[None, :] < lengths[:, None]
+    out = np.zeros((len(array), _KEY_BYTES), dtype=np.uint8)
+    out[inside] = data[index[inside]]
+    return out.view(f"S{_KEY_BYTES}").ravel()
+
+
+def _ranges(export: _Export, group: _Group) -> Iterator[np.ndarray]:
+    """The group's rows in ranges of about :data:`RANGE_TRIPLES` triples, ranges in subject order."""
+    size = max(1000, int(RANGE_TRIPLES / export.lines_per_subject(group)))
+    if group.size <= size:
+        yield np.arange(group.size)
+        return
+    keys = _range_keys(export.subjects(group), len(f"<{export.base}{group.prefix}".encode("utf-8")))
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    del keys
+    start = 0
+    while start < len(order):
+        stop = min(start + size, len(order))
+        while stop < len(order) and ordered[stop] == ordered[stop - 1]:
+            stop += 1  # subjects with the same first bytes stay together: the ranges stay in order
+        yield np.sort(order[start:stop])
+        start = stop
+
+
+class _Turtle:
+    """Turns sorted (subject, "predicate object") lines into Turtle statements (see the module docstring)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.relative_ok = base.endswith("/") and "#" not in base and "?" not in base
+        self.names = [(f"<{PREFIXES[p]}", f"{p}:") for p in ("ckg", "rdf", "xsd", "prov")]
+
+    def header(self) -> str:
+        lines = [TURTLE_HEADER]
+        if self.relative_ok:
+            lines.append(f"@base <{self.base}> .")
+        lines += [f"@prefix {p}: <{PREFIXES[p]}> ." for p in ("ckg", "rdf", "xsd", "prov")]
+        return "\n".join(lines) + "\n\n"
+
+    def name(self, term: str) -> str:
+        """An ontology term ``<…ns#local>`` as ``prefix:local`` (``a`` for rdf:type); other terms unchanged."""
+        if term == f"<{_RDF}type>":
+            return "a"
+        for full, prefixed in self.names:
+            local = term[len(full):-1]
+            if term.startswith(full) and term.endswith(">") and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", local):
+                return prefixed + local
+        return term
+
+    def relative(self, terms):
+        """IRI terms under the base as relative references (``<enterprise/e-a>``), when the base allows."""
+        import pyarrow.compute as pc
+
+        if not self.relative_ok:
+            return terms
+        head = f"<{self.base}"
+        under = pc.starts_with(terms, head)
+        return pc.if_else(under, _join("<", pc.utf8_slice_codeunits(terms, len(head)), ""), terms)
+
+    def lines(self, triples: _Sorted):
+        """The Turtle lines of sorted triples: a statement per subject, a predicate and object per line."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        n = len(triples)
+        if not n:
+            return pa.array([], pa.large_string())
+        at = triples.at
+        predicates = [self.name(p) for p in triples.predicates]
+        obj = triples.objects
+        typed = pc.and_(pc.starts_with(obj, '"'), pc.ends_with(obj, ">"))  # "…"^^<xsd:…>: an XSD datatype
+        shortened = pc.replace_substring(obj, f'"^^<{_XSD}', '"^^xsd:', max_replacements=1)
+        obj = pc.if_else(typed, pc.utf8_slice_codeunits(shortened, 0, -1), obj)
+        named = [i for i, p in enumerate(triples.predicates) if p in (f"<{_RDF}type>", f"<{_RDF}predicate>")]
+        classes = np.isin(triples.predicate, named)
+        obj = _by_distinct(obj, pa.array(classes), self.name) if classes.any() else obj
+        obj = self.relative(obj)
+        subjects = self.relative(triples.subjects)
+        first = np.ones(n, dtype=bool)
+        first[1:] = at[1:] != at[:-1]
+        last = np.ones(n, dtype=bool)
+        last[:-1] = first[1:]
+        head = pc.if_else(pa.array(first), subjects.take(pa.array(at)), pa.scalar("   ", pa.large_string()))
+        end = pc.if_else(pa.array(last), pa.scalar(".\n", pa.large_string()), pa.scalar(";\n", pa.large_string()))
+        predicate = pa.array(predicates, pa.large_string()).take(pa.array(triples.predicate))
+        return _join(head, predicate, obj, end, " ")
+
+
+def write_rdf(store: GraphStore, out: BinaryIO, fmt: str, *, base: str = DEFAULT_BASE,
+              progress: Progress | None = None) -> RdfCounts:
+    """Write every node and relationship of ``store`` to the binary stream ``out`` as ``nt`` or ``ttl``.
+
+    The triples are those of :func:`graph.rdf.store_to_graph`; N-Triples are sorted
+    and unique, byte for byte what ``sorted_ntriples(store_to_graph(store))`` gives
+    (where rdflib writes a literal correctly). Memory stays bounded by
+    :data:`RANGE_TRIPLES`, whatever the size of the graph.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if fmt not in STREAM_FORMATS:
+        raise ValueError(f"unknown streamed RDF format {fmt!r}: use one of {', '.join(STREAM_FORMATS)}")
+    check_base(base)
+    say = progress or (lambda _m: None)
+    export = _Export(store, base)
+    turtle = _Turtle(base) if fmt == "ttl" else None
+    written = triples = subjects = 0
+    if turtle is not None:
+        head = turtle.header().encode("utf-8")
+        out.write(head)
+        written += len(head)
+    for group in export.groups():
+        say(f"RDF: {group.prefix} ({group.size} subjects)")
+        for rows in _ranges(export, group):
+            ordered = export.triples(group, rows).sorted(type_first=turtle is not None)
+            lines = turtle.lines(ordered) if turtle is not None else ordered.ntriples()
+            del ordered
+            triples += len(lines)
+            subjects += len(rows)
+            if len(lines):
+                data = lines.cast(pa.large_binary())
+                body = data.buffers()[2]
+                offsets = np.frombuffer(data.buffers()[1], dtype=np.int64, count=len(data) + 1,
+                                        offset=data.offset * 8)
+                chunk = memoryview(body)[offsets[0]:offsets[-1]]
+                out.write(chunk)
+                written += len(chunk)
+    say(f"RDF: {triples} triples")
+    return RdfCounts(triples, subjects, written)

@@ -1,0 +1,1077 @@
+"""Read N-Triples, and the Turtle chainkg writes, line by line into raw tables: bounded memory at any size.
+
+rdflib holds a parsed graph in memory (gigabytes for a national pool), so
+``chainkg import rdf`` reads these files as a stream instead and never builds
+an rdflib ``Graph``:
+
+- the file is read in blocks of lines; each block is parsed with one Arrow
+  regular expression per line form (N-Triples: ``<s> <p> <o> .`` or a literal
+  with its datatype or language; chainkg's Turtle: :data:`graph.rdf_stream.TURTLE_HEADER`
+  first, then a statement per subject with one predicate and object per line);
+  escapes are decoded once per distinct literal that has them;
+- the triples of one subject must be together (true of any sorted N-Triples
+  file, which is what ``chainkg export rdf`` writes, and of chainkg's Turtle);
+  each block's subjects are pivoted into rows of their class's table with Arrow
+  and numpy: a node's properties, a relationship resource's ends and properties;
+- what refers to other subjects (relationship ends, direct triples, sources) is
+  kept as IRIs (dictionary-encoded) and resolved once every node is known.
+
+Every check of :func:`ingest.rdf.records_from_graph` is made, with its wording,
+and the rows come out in its order, so the tables (and the digest) are the same.
+A line outside these forms that is still valid RDF (a blank node, an escaped
+IRI, Turtle written by another tool), or subjects that are not together, raise
+:class:`NotStreamable` and the caller reads the file with rdflib; a line that is
+not valid RDF is reported with its line number.
+
+>>> import io, tempfile, pathlib
+>>> from queries._fixture import fixture_store
+>>> from graph.rdf_stream import write_rdf
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "g.nt"
+>>> with open(path, "wb") as out:
+...     _ = write_rdf(fixture_store(), out, "nt")
+>>> read = read_rdf_lines(path, "nt")
+>>> sorted(raw.name for raw in read.raws)[:2], read.triples
+(['anchors.csv', 'breakthrough_for.csv'], 307)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from chainkg.errors import BadInputError, InputProblem
+from graph.ontology import NS, PREFIXES, Vocabulary, short, vocabulary
+from graph.schema import Schema, load_schema
+from graph.store import is_member
+from ingest.readers import RawTable
+from ingest.validate import STRING
+
+__all__ = ["NotStreamable", "LineRead", "streamable", "read_rdf_lines", "BLOCK_BYTES"]
+
+#: bytes of the file parsed at a time
+BLOCK_BYTES = 32 << 20
+#: problems kept (a file can be wrong in millions of places; the first ones tell what to fix)
+MAX_PROBLEMS = 2_000
+
+_RDF = PREFIXES["rdf"]
+_XSD = PREFIXES["xsd"]
+_IRI = r'[^\x{00}-\x{20}<>"{}|^\x{60}\\]+'
+_LITERAL = r'(?:[^"\\\x{0A}\x{0D}]|\\.)*'
+_LANG = r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"
+_END = r"[ \t]*(?:#[^\x{0A}]*)?\x{0D}?\x{0A}?$"
+_NT = (rf'^[ \t]*<(?P<s>{_IRI})>[ \t]*<(?P<p>{_IRI})>[ \t]*(?:<(?P<o>{_IRI})>|"(?P<lit>{_LITERAL})"'
+       rf'(?:\^\^<(?P<dt>{_IRI})>|@(?P<lang>{_LANG}))?)[ \t]*\.{_END}')
+_PNAME = r"[A-Za-z][A-Za-z0-9_-]*:[A-Za-z_][A-Za-z0-9_-]*"
+_TTL = (rf'^(?:<(?P<s>{_IRI})>|(?P<sn>{_PNAME}))?[ \t]+(?:(?P<a>a)|<(?P<p>{_IRI})>|(?P<pn>{_PNAME}))[ \t]+'
+        rf'(?:<(?P<o>{_IRI})>|(?P<on>{_PNAME})|"(?P<lit>{_LITERAL})"'
+        rf'(?:\^\^(?:<(?P<dt>{_IRI})>|(?P<dtn>{_PNAME}))|@(?P<lang>{_LANG}))?)[ \t]*(?P<end>[;.])'
+        r"[ \t]*\x{0D}?\x{0A}?$")
+_BLANK = rf"^[ \t]*(?:#[^\x{{0A}}]*)?\x{{0D}}?\x{{0A}}?$"
+_ESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([tbnrf"\'\\]))')
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_FORMAT_NAMES = {"nt": "N-Triples", "turtle": "Turtle"}
+
+
+class NotStreamable(Exception):
+    """The file is (perhaps valid) RDF outside the line forms read here: read it with rdflib."""
+
+
+@dataclass
+class LineRead:
+    """What :func:`read_rdf_lines` read: raw tables (as ``raw_tables_from_records`` makes them), the IRI
+    each row came from (read back from the file when asked), what was ignored, and how many triples."""
+
+    raws: list[RawTable]
+    subjects_of: dict[str, Sequence[str]]
+    ignored: Counter
+    triples: int
+
+
+def streamable(path: str | Path, parser: str) -> bool:
+    """Whether :func:`read_rdf_lines` may read the file: N-Triples, or Turtle chainkg wrote."""
+    if parser == "nt":
+        return True
+    if parser != "turtle":
+        return False
+    from graph.rdf_stream import TURTLE_HEADER
+
+    with open(path, "rb") as stream:
+        first = stream.readline(len(TURTLE_HEADER) * 4 + 8)
+    return first.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r\n") == TURTLE_HEADER
+
+
+# ----------------------------------------------------------------------------------------------
+# lines → triples
+
+
+@dataclass
+class _Block:
+    lines: object  # Arrow large strings, each with its line end
+    first_line: int  # 1-based number of the first line
+    starts: np.ndarray  # byte offset of each line in the file
+
+
+def _blocks(path: Path) -> Iterator[_Block]:
+    import pyarrow as pa
+
+    line_number, offset = 1, 0
+    with open(path, "rb") as stream:
+        rest = b""
+        while True:
+            data = stream.read(BLOCK_BYTES)
+            if offset == 0 and not rest and data.startswith(b"\xef\xbb\xbf"):
+                data, offset = data[3:], 3  # a byte order mark
+            buffer = rest + data
+            if not buffer:
+                return
+            cut = buffer.rfind(b"\n") + 1 if data else len(buffer)
+            if cut == 0:  # no line end in the whole block: keep reading
+                rest = buffer
+                continue
+            block, rest = buffer[:cut], buffer[cut:]
+            raw = np.frombuffer(block, dtype=np.uint8)
+            ends = np.flatnonzero(raw == 10) + 1
+            bounds = np.concatenate(([0], ends if len(ends) and ends[-1] == len(block) else
+                                     np.concatenate((ends, [len(block)])))).astype(np.int64)
+            lines = pa.LargeStringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds.tobytes()),
+                                                     pa.py_buffer(block))
+            try:
+                lines.validate(full=True)
+            except pa.ArrowInvalid:
+                for number, line in enumerate(block.split(b"\n"), line_number):
+                    try:
+                        line.decode("utf-8")
+                    except UnicodeDecodeError:
+                        raise BadInputError([InputProblem(str(path), number, None, "not UTF-8 text",
+                                                          "RDF files are UTF-8: save the file as UTF-8")]) from None
+            yield _Block(lines, line_number, offset + bounds[:-1])
+            line_number += len(bounds) - 1
+            offset += len(block)
+            if not data:
+                return
+
+
+def _unescape(text: str) -> str:
+    """A literal's text with its escapes decoded; an escape the grammars do not know is NotStreamable."""
+    out, position = [], 0
+    for match in _ESCAPE.finditer(text):
+        if "\\" in text[position:match.start()]:
+            raise NotStreamable("an unknown escape")
+        out.append(text[position:match.start()])
+        code = match[1] or match[2]
+        out.append(chr(int(code, 16)) if code else _ECHAR[match[3]])
+        position = match.end()
+    if "\\" in text[position:]:
+        raise NotStreamable("an unknown escape")
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _decoded(texts):
+    """Literal texts with escapes decoded (once per distinct text that has one)."""
+    import pyarrow.compute as pc
+
+    from graph.rdf_stream import _by_distinct
+
+    has = pc.match_substring(texts, "\\")
+    return _by_distinct(texts, has, _unescape)
+
+
+def _fields(lines, pattern: str, *, turtle: bool) -> dict:
+    """The named groups of ``pattern`` (the line regex, every line matches it) for each line.
+
+    ``extract_regex`` is an order of magnitude slower than matching, so the lines in the form chainkg
+    writes (single spaces, "<s> <p> o ." or "    p o ;") are cut with plain string kernels; the others
+    are extracted.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = re.findall(r"\(\?P<(\w+)>", pattern)
+    empty = pa.scalar("", pa.large_string())
+    if not len(lines):
+        return {name: pa.array([], pa.large_string()) for name in names}
+
+    def piece(parts, i):  # the i-th piece, "" when there are fewer
+        enough = pc.fill_null(pc.greater(pc.list_value_length(parts), i), False)
+        if pc.all(enough).as_py():
+            return pc.fill_null(pc.list_element(parts, i), empty)
+        found = pc.list_element(parts.filter(enough), i)
+        return pc.fill_null(pc.replace_with_mask(pa.nulls(len(parts), pa.large_string()), enough,
+                                                 found.cast(pa.large_string())), empty)
+
+    def ends(text, suffix):
+        return pc.fill_null(pc.ends_with(text, suffix), False)
+
+    def starts(text, prefix):
+        return pc.fill_null(pc.starts_with(text, prefix), False)
+
+    def iri(term):
+        return pc.and_(starts(term, "<"), ends(term, ">"))
+
+    out = {name: None for name in names}
+    if turtle:
+        more = starts(lines, "    ")
+        body = pc.if_else(more, pc.utf8_slice_codeunits(lines, 4), lines)
+        first = pc.split_pattern(body, " ", max_splits=2)
+        rest_first = pc.split_pattern(pc.if_else(more, body, empty), " ", max_splits=1)
+        subject = pc.if_else(more, empty, piece(first, 0))
+        predicate = pc.if_else(more, piece(rest_first, 0), piece(first, 1))
+        rest = pc.if_else(more, piece(rest_first, 1), piece(first, 2))
+        line_end = pc.or_(ends(rest, " ;\n"), ends(rest, " .\n"))
+        term = pc.utf8_slice_codeunits(rest, 0, -3)
+        out["end"] = pc.utf8_slice_codeunits(rest, -2, -1)
+        subject_iri = iri(subject)
+        out["s"] = pc.if_else(subject_iri, pc.utf8_slice_codeunits(subject, 1, -1), empty)
+        out["sn"] = pc.if_else(pc.or_(subject_iri, pc.equal(subject, "")), empty, subject)
+        out["a"] = pc.if_else(pc.equal(predicate, "a"), pa.scalar("a", pa.large_string()), empty)
+        predicate_iri = iri(predicate)
+        out["p"] = pc.if_else(predicate_iri, pc.utf8_slice_codeunits(predicate, 1, -1), empty)
+        out["pn"] = pc.if_else(pc.or_(predicate_iri, pc.equal(predicate, "a")), empty, predicate)
+        canonical = pc.and_(line_end, pc.not_equal(predicate, ""))
+    else:
+        parts = pc.split_pattern(lines, " ", max_splits=2)
+        subject, predicate, rest = piece(parts, 0), piece(parts, 1), piece(parts, 2)
+        canonical = pc.and_(pc.and_(iri(subject), iri(predicate)), pc.or_(ends(rest, " .\n"), ends(rest, " .")))
+        term = pc.if_else(ends(rest, "\n"), pc.utf8_slice_codeunits(rest, 0, -3), pc.utf8_slice_codeunits(rest, 0, -2))
+        out["s"] = pc.utf8_slice_codeunits(subject, 1, -1)
+        out["p"] = pc.utf8_slice_codeunits(predicate, 1, -1)
+    literal = starts(term, '"')
+    object_iri = iri(term)
+    out["o"] = pc.if_else(object_iri, pc.utf8_slice_codeunits(term, 1, -1), empty)
+    if turtle:
+        out["on"] = pc.if_else(pc.or_(object_iri, literal), empty, term)
+    # a literal: "text", "text"^^<datatype> (or ^^prefix:name), "text"@lang; its closing quote is the last "
+    halves = pc.split_pattern(pc.if_else(literal, term, empty), '"', max_splits=1, reverse=True)
+    head, suffix = piece(halves, 0), piece(halves, 1)
+    out["lit"] = pc.if_else(literal, pc.utf8_slice_codeunits(head, 1), empty)
+    typed = starts(suffix, "^^")
+    datatype = pc.utf8_slice_codeunits(suffix, 2)
+    out["dt"] = pc.if_else(pc.and_(typed, iri(datatype)), pc.utf8_slice_codeunits(datatype, 1, -1), empty)
+    if turtle:
+        out["dtn"] = pc.if_else(pc.and_(typed, pc.invert(iri(datatype))), datatype, empty)
+    out["lang"] = pc.if_else(starts(suffix, "@"), pc.utf8_slice_codeunits(suffix, 1), empty)
+    canonical = pc.and_(canonical, pc.or_(pc.or_(literal, object_iri), pa.scalar(turtle)))
+    odd = np.flatnonzero(~canonical.to_numpy(zero_copy_only=False))
+    if len(odd):  # other spacing, comments, CRLF …: the regex says
+        found = pc.extract_regex(lines.take(pa.array(odd)), pattern)
+        mask = np.zeros(len(lines), dtype=bool)
+        mask[odd] = True
+        for name in names:
+            out[name] = pc.replace_with_mask(out[name].cast(pa.large_string()), pa.array(mask),
+                                             found.field(name).cast(pa.large_string()))
+    return {name: out[name].cast(pa.large_string()) for name in names}
+
+
+class _Lines:
+    """Parses blocks of lines into triples: s, p, o (IRI or literal text), literal, dt, lang, line, offset."""
+
+    def __init__(self, path: Path, parser: str):
+        self.path, self.parser = path, parser
+        self.prefixes: dict[str, str] = {}
+        self.base: str | None = None
+        self.statement_open = False  # Turtle: the last statement ended with ";"
+        self.subject: str | None = None  # Turtle: its subject
+        self.started = False
+
+    def syntax_error(self, line: str, number: int) -> None:
+        """A line outside the forms read here: a syntax error (with rdflib's reason), or NotStreamable."""
+        from rdflib import Graph
+
+        if self.parser == "turtle":
+            raise NotStreamable(f"line {number}")
+        try:
+            Graph().parse(data=line, format="nt")
+        except Exception as error:  # rdflib's parsers raise many types
+            from ingest.rdf import _FIX_SYNTAX, _one_line
+
+            raise BadInputError([InputProblem(str(self.path), number, None, f"not valid N-Triples: {_one_line(error)}",
+                                              _FIX_SYNTAX.format(fmt="N-Triples"))],
+                                hint="nothing was built") from None
+        raise NotStreamable(f"line {number}")
+
+    def parse(self, block: _Block):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lines = block.lines
+        if self.parser == "turtle":
+            lines, block = self._turtle_header(block)
+        pattern = _NT if self.parser == "nt" else _TTL
+        valid = pc.match_substring_regex(lines, pattern).to_numpy(zero_copy_only=False)
+        if not valid.all():
+            blank = pc.match_substring_regex(lines, _BLANK).to_numpy(zero_copy_only=False)
+            bad = np.flatnonzero(~valid & ~blank)
+            if len(bad):
+                self.syntax_error(lines[int(bad[0])].as_py(), block.first_line + int(bad[0]))
+            lines = pc.filter(lines, pa.array(valid))
+            numbers = np.flatnonzero(valid) + block.first_line
+            starts = block.starts[valid]
+        else:
+            numbers = np.arange(len(valid)) + block.first_line
+            starts = block.starts
+        columns = _fields(lines, pattern, turtle=self.parser == "turtle")
+        if self.parser == "turtle":
+            columns = self._turtle_terms(columns, numbers)
+        literal = pc.equal(columns["o"], "")
+        obj = pc.if_else(literal, _decoded(columns["lit"]), columns["o"])
+        none = pa.scalar(None, pa.large_string())
+        return pa.table({
+            "s": columns["s"], "p": columns["p"], "o": obj, "literal": literal,
+            "dt": pc.if_else(pc.equal(columns["dt"], ""), none, columns["dt"]),
+            "lang": pc.if_else(pc.equal(columns["lang"], ""), none, columns["lang"]),
+            "line": pa.array(numbers, pa.int64()), "offset": pa.array(starts, pa.int64()),
+        })
+
+    # Turtle (chainkg's layout only)
+    def _turtle_header(self, block: _Block):
+        """Reads the @base / @prefix lines (only before the first statement); they become comments, so that
+        line numbers stay right."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lines = block.lines
+        directive = pc.starts_with(lines, "@").to_numpy(zero_copy_only=False)
+        statement = ~directive & ~pc.match_substring_regex(lines, _BLANK).to_numpy(zero_copy_only=False)
+        if directive.any():
+            if self.started or (statement.any() and np.flatnonzero(statement)[0] < np.flatnonzero(directive)[-1]):
+                raise NotStreamable("a directive after a statement")
+            for i in np.flatnonzero(directive):
+                text = lines[int(i)].as_py().strip()
+                base = re.fullmatch(r"@base\s+<([^>\s]*)>\s*\.", text)
+                prefix = re.fullmatch(r"@prefix\s+([A-Za-z][A-Za-z0-9_-]*):\s+<([^>\s]*)>\s*\.", text)
+                if base:
+                    self.base = base[1]
+                elif prefix:
+                    self.prefixes[prefix[1]] = prefix[2]
+                else:
+                    raise NotStreamable("a directive")
+            lines = pc.if_else(pa.array(directive), pa.scalar("#\n", pa.large_string()), lines)
+        self.started = self.started or bool(statement.any())
+        return lines, block
+
+    def _expand(self, names):
+        """Prefixed names → IRIs (NotStreamable for an unknown prefix); "" stays "". Names repeat (a few
+        predicates, classes and datatypes), so each distinct one is expanded once."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(names)
+        expanded = []
+        for name in encoded.dictionary.to_pylist():
+            if not name:
+                expanded.append("")
+                continue
+            prefix, _, local = name.partition(":")
+            if prefix not in self.prefixes:
+                raise NotStreamable(f"the prefix {prefix}:")
+            expanded.append(self.prefixes[prefix] + local)
+        return pa.array(expanded, pa.large_string()).take(encoded.indices)
+
+    def _resolve(self, iris):
+        """Relative IRI references against @base (path references only; others are NotStreamable)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        nonempty = pc.not_equal(iris, "")
+        absolute = pc.match_substring_regex(iris, r"^[A-Za-z][A-Za-z0-9+.-]*:")
+        relative = pc.and_(nonempty, pc.invert(absolute))
+        if not pc.any(relative).as_py():
+            return iris
+        if self.base is None or not self.base.endswith("/"):
+            raise NotStreamable("relative IRIs")
+        odd = pc.and_(relative, pc.match_substring_regex(iris, r"^[/?#.]|/\.\.?(?:/|$)"))
+        if pc.any(odd).as_py():
+            raise NotStreamable("a relative IRI outside the base's path")
+        joined = pc.binary_join_element_wise(pa.scalar(self.base, pa.large_string()), iris,
+                                             pa.scalar("", pa.large_string()))
+        return pc.if_else(relative, joined, iris)
+
+    def _turtle_terms(self, columns: dict, numbers: np.ndarray) -> dict:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        def term(iri, name):
+            return pc.if_else(pc.not_equal(columns[name], ""), self._expand(columns[name]),
+                              self._resolve(columns[iri])).cast(pa.large_string())
+
+        n = len(columns["s"])
+        ends = columns["end"].to_numpy(zero_copy_only=False)
+        subject = term("s", "sn")
+        has = pc.not_equal(subject, "").to_numpy(zero_copy_only=False)
+        # a subject starts each statement, and only there
+        opened = np.empty(n, dtype=bool)
+        if n:
+            opened[0] = self.statement_open
+            opened[1:] = ends[:-1] == ";"
+        if (has & opened).any() or (~has & ~opened).any():
+            raise NotStreamable("a statement that is not one predicate and object per line")
+        if n:
+            self.statement_open = ends[-1] == ";"
+            carried = pa.concat_arrays([pa.array([self.subject], pa.large_string()),
+                                        pc.if_else(pa.array(has), subject, pa.scalar(None, pa.large_string()))])
+            subject = pc.fill_null_forward(carried).slice(1)
+            self.subject = subject[n - 1].as_py()
+        predicate = pc.if_else(pc.equal(columns["a"], "a"), pa.scalar(f"{_RDF}type", pa.large_string()),
+                               term("p", "pn"))
+        return {"s": subject.cast(pa.large_string()), "p": predicate.cast(pa.large_string()), "o": term("o", "on"),
+                "lit": columns["lit"], "dt": term("dt", "dtn"), "lang": columns["lang"]}
+
+
+# ----------------------------------------------------------------------------------------------
+# triples → rows of tables
+
+#: what a predicate is to the reader
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT, _PROPERTY, _DIRECT, _ANNOTATION, _UNKNOWN, _FOREIGN = range(9)
+
+
+class _Terms:
+    """The chainkg vocabulary as codes: predicates and classes (see :func:`ingest.rdf.records_from_graph`)."""
+
+    def __init__(self, schema: Schema, vocab: Vocabulary):
+        self.schema, self.vocab = schema, vocab
+        self.labels = list(schema.labels)
+        self.rels = list(schema.relationships)
+        self.names = list(vocab.properties)  # property name ↔ predicate IRI
+        predicates: dict[str, tuple[int, int]] = {
+            f"{_RDF}type": (_TYPE, -1), f"{_RDF}subject": (_SUBJECT, -1), f"{_RDF}predicate": (_PREDICATE, -1),
+            f"{_RDF}object": (_OBJECT, -1)}
+        for i, name in enumerate(self.names):
+            predicates[vocab.properties[name]] = (_PROPERTY, i)
+        for i, rel in enumerate(self.rels):
+            predicates[vocab.rel_properties[rel]] = (_DIRECT, i)
+        for a in ("schemaName", "keyProperty", "iriPath", "reifiedBy", "directProperty", "identityProperty"):
+            predicates.setdefault(NS + a, (_ANNOTATION, -1))
+        self.predicate_iris = list(predicates)
+        self.predicate_codes = np.array([c for c, _ in predicates.values()] + [_UNKNOWN, _FOREIGN], dtype=np.int64)
+        self.predicate_args = np.array([a for _, a in predicates.values()] + [-1, -1], dtype=np.int64)
+        # classes: labels first, then relationship classes
+        self.class_iris = [vocab.classes[label] for label in self.labels] + [vocab.rel_classes[r] for r in self.rels]
+
+    def predicates(self, p):
+        """(code, argument) per predicate IRI (argument: the property or relationship type's position)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        found = pc.index_in(p, value_set=pa.array(self.predicate_iris, pa.large_string()))
+        found = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        ckg = pc.starts_with(p, NS).to_numpy(zero_copy_only=False)
+        found = np.where(found >= 0, found, np.where(ckg, len(self.predicate_iris), len(self.predicate_iris) + 1))
+        return self.predicate_codes[found], self.predicate_args[found]
+
+
+@dataclass
+class _Part:
+    """Rows of one table read from one block: the columns as Arrow arrays, plus where each row came from."""
+
+    columns: dict
+    offsets: np.ndarray  # byte offset of the first line of each row's subject
+    problems: dict = field(default_factory=dict)  # row → [(reason, fix)] kept until the row's ends resolve
+
+
+@dataclass
+class _Problems:
+    items: list = field(default_factory=list)
+    count: int = 0
+
+    def add(self, problem: InputProblem) -> None:
+        self.count += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(problem)
+
+
+class _Collector:
+    """Pivots subject-grouped triples into table rows and checks them (see the module docstring)."""
+
+    def __init__(self, path: Path, schema: Schema):
+        self.path, self.origin = path, str(path)
+        self.schema = schema
+        self.vocab = vocabulary(schema)
+        self.terms = _Terms(schema, self.vocab)
+        self.class_problems = _Problems()
+        self.problems = _Problems()
+        self.ignored: Counter = Counter()
+        self.nodes: dict[str, list[_Part]] = {label: [] for label in schema.labels}
+        self.edges: dict[str, list[_Part]] = {rel: [] for rel in schema.relationships}
+        self.keyless: list[str] = []
+        self.direct: list = []  # (subject IRIs, relationship type positions, objects, object is literal, offsets)
+        self.classless_uses: list = []  # (subject IRI, predicate IRI, offset)
+        self.last_subject: bytes | None = None
+        self.triples = 0
+
+    def problem(self, subject: str, reason: str, fix: str, problems: _Problems | None = None) -> None:
+        (problems or self.problems).add(InputProblem(self.origin, None, None, f"<{subject}>: {reason}", fix))
+
+    def add(self, triples) -> None:
+        """Take the triples of whole subjects (a subject's triples never span two calls)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        n = triples.num_rows
+        if not n:
+            return
+        self.triples += n
+        s = triples.column("s").combine_chunks()
+        # subjects must come together: in the byte order of their terms "<iri>" (sorted N-Triples, and
+        # chainkg's Turtle, are in this order)
+        sb = pc.binary_join_element_wise(s, pa.scalar(">", pa.large_string()), pa.scalar("", pa.large_string())
+                                         ).cast(pa.large_binary())
+        if n > 1 and pc.any(pc.less(sb.slice(1), sb.slice(0, n - 1))).as_py():
+            raise NotStreamable("its subjects out of order")
+        if self.last_subject is not None and sb[0].as_py() < self.last_subject:
+            raise NotStreamable("its subjects out of order")
+        self.last_subject = sb[n - 1].as_py()
+        ontology = pc.starts_with(s, NS).to_numpy(zero_copy_only=False)  # the ontology's own terms travel along
+        if ontology.any():
+            triples = triples.filter(pa.array(~ontology))
+            s = triples.column("s").combine_chunks()
+            n = triples.num_rows
+            if not n:
+                return
+        change = np.ones(n, dtype=bool)
+        if n > 1:
+            change[1:] = pc.not_equal(s.slice(1), s.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+        group = np.cumsum(change) - 1  # the subject of each triple, 0..g-1
+        heads = np.flatnonzero(change)
+        subjects = s.take(pa.array(heads))
+        offsets = triples.column("offset").to_numpy()[heads]
+        code, arg = self.terms.predicates(triples.column("p").combine_chunks())
+        literal = triples.column("literal").to_numpy()
+        obj = triples.column("o").combine_chunks()
+        klass = self._classes(triples, group, subjects, code, literal, obj)
+        n_labels = len(self.terms.labels)
+        for position, label in enumerate(self.terms.labels):
+            mine = np.flatnonzero(klass == position)
+            if len(mine):
+                self._nodes(label, mine, triples, group, subjects, offsets, code, arg, literal, obj)
+        for position, rel in enumerate(self.terms.rels):
+            mine = np.flatnonzero(klass == n_labels + position)
+            if len(mine):
+                self._relationships(rel, mine, triples, group, subjects, offsets, code, arg, literal, obj)
+        # direct triples (whatever their subject), checked against the relationship resources at the end
+        direct = np.flatnonzero(code == _DIRECT)
+        if len(direct):
+            take = pa.array(direct)
+            self.direct.append((s.take(take), arg[direct], obj.take(take), literal[direct],
+                                triples.column("offset").to_numpy()[direct]))
+        # a chainkg property on a subject without a chainkg class
+        uses = np.flatnonzero((code == _PROPERTY) & (klass[group] < 0))
+        if len(uses):
+            pairs = pd.DataFrame({"s": s.take(pa.array(uses)).to_pylist(),
+                                  "p": triples.column("p").combine_chunks().take(pa.array(uses)).to_pylist(),
+                                  "offset": triples.column("offset").to_numpy()[uses]}).drop_duplicates(["s", "p"])
+            self.classless_uses += list(pairs.itertuples(index=False, name=None))
+        foreign = code == _FOREIGN
+        counted = foreign & (klass[group] >= 0)
+        if counted.any():
+            names = triples.column("p").combine_chunks().filter(pa.array(counted))
+            for item in pc.value_counts(names).to_pylist():
+                self.ignored[short(item["values"])] += int(item["counts"])
+
+    def _classes(self, triples, group, subjects, code, literal, obj) -> np.ndarray:
+        """The class of each subject (a position in labels + relationship types), -1 for none."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        klass = np.full(len(subjects), -1, dtype=np.int64)
+        typed = np.flatnonzero((code == _TYPE) & ~literal)
+        if not len(typed):
+            return klass
+        objects = obj.take(pa.array(typed))
+        found = pc.index_in(objects, value_set=pa.array(self.terms.class_iris, pa.large_string()))
+        found = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        ckg = pc.starts_with(objects, NS).to_numpy(zero_copy_only=False)
+        choices = "use one of " + ", ".join(short(c) for c in self.terms.class_iris)
+        for t in np.flatnonzero((found < 0) & ckg).tolist():
+            iri, subject = objects[t].as_py(), subjects[int(group[typed[t]])].as_py()
+            if iri in (NS + "Node", NS + "Relationship"):
+                self.problem(subject, f"{short(iri)} is abstract: a resource needs its own class", choices,
+                             self.class_problems)
+            else:
+                self.problem(subject, f"unknown class {short(iri)}", choices, self.class_problems)
+        foreign = (found < 0) & ~ckg
+        if foreign.any():
+            for item in pc.value_counts(objects.filter(pa.array(foreign))).to_pylist():
+                self.ignored[f"rdf:type {short(item['values'])}"] += int(item["counts"])
+        known = found >= 0
+        groups, classes = group[typed[known]], found[known]
+        first = np.full(len(subjects), -1, dtype=np.int64)
+        first[groups[::-1]] = classes[::-1]  # the first class given, in file order
+        klass[:] = first
+        other = np.flatnonzero(classes != first[groups])
+        if len(other):
+            labels = self.terms.labels + self.terms.rels
+            for g, c in sorted(set(zip(groups[other].tolist(), classes[other].tolist()))):
+                self.problem(subjects[g].as_py(), f"has two chainkg classes ({labels[first[g]]} and {labels[c]})",
+                             "give each resource one class", self.class_problems)
+        return klass
+
+    def _values(self, spec, kind: str, mine, triples, group, subjects, code, arg, literal, obj):
+        """The property values of the subjects ``mine`` of one class: {name: Arrow strings (null: none)}, the
+        source IRIs, and the problems of each subject (so that a relationship whose ends fail drops them)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        position = np.full(len(subjects), -1, dtype=np.int64)
+        position[mine] = np.arange(len(mine))
+        rows = np.flatnonzero(position[group] >= 0)
+        at = position[group[rows]]
+        c, a = code[rows], arg[rows]
+        problems: list[tuple[int, str, str]] = []  # (subject position, reason, fix)
+        vocab = self.vocab
+        unknown = np.flatnonzero(c == _UNKNOWN)
+        for r in unknown.tolist():
+            problems.append((int(at[r]), f"unknown property {short(triples.column('p')[int(rows[r])].as_py())}",
+                             "see graph/ontology/chainkg.ttl for the properties"))
+        if kind == "node":  # rdf:subject / rdf:predicate / rdf:object on a node: outside the ontology's use
+            for r in np.flatnonzero((c == _SUBJECT) | (c == _PREDICATE) | (c == _OBJECT)).tolist():
+                self.ignored[short(triples.column("p")[int(rows[r])].as_py())] += 1
+        values: dict[str, object] = {}
+        sources = None
+        properties = list(spec.properties)
+        for name_position in np.unique(a[c == _PROPERTY]).tolist():
+            name = self.terms.names[name_position]
+            picked = np.flatnonzero((c == _PROPERTY) & (a == name_position))
+            prop = vocab.properties[name]
+            if name not in spec.properties:
+                fix = f"{spec.name} has: {', '.join(short(vocab.properties[x]) for x in properties)}"
+                for r in picked.tolist():
+                    problems.append((int(at[r]), f"{short(prop)} is not a property of {spec.name}", fix))
+                continue
+            where = at[picked]
+            first = np.ones(len(picked), dtype=bool)  # the first value of each subject counts
+            order = np.argsort(where, kind="stable")
+            sorted_where = where[order]
+            repeat = np.zeros(len(picked), dtype=bool)
+            repeat[order[1:]] = sorted_where[1:] == sorted_where[:-1]
+            first &= ~repeat
+            for r in picked[repeat].tolist():
+                problems.append((int(at[r]), f"{short(prop)} has several values",
+                                 "keep one value (lists are one literal, joined by |)"))
+            take = pa.array(rows[picked[first]])
+            objects = obj.take(take)
+            is_literal = literal[rows[picked[first]]]
+            if name == "source":
+                for r, lit in zip(picked[first].tolist(), is_literal.tolist()):
+                    if lit:
+                        problems.append((int(at[r]), f"{short(prop)} {repr(obj[int(rows[r])].as_py())} is not a "
+                                                     "ckg:Source of the file",
+                                         "point prov:wasDerivedFrom at a resource typed ckg:Source (add it to the "
+                                         "file)"))
+                column = pa.nulls(len(mine), pa.large_string())
+                ok = ~is_literal
+                column = pc.replace_with_mask(column, _mask(len(mine), where[first][ok]),
+                                              objects.filter(pa.array(ok)))
+                sources = column
+                continue
+            ok = np.ones(len(objects), dtype=bool)
+            for i in np.flatnonzero(~is_literal).tolist():
+                problems.append((int(where[first][i]), f"{short(prop)} must be a literal, got <{objects[i].as_py()}>",
+                                 "write the value as a literal"))
+                ok[i] = False
+            expected = vocab.datatypes[name]
+            dt = triples.column("dt").combine_chunks().take(take)
+            lang = triples.column("lang").combine_chunks().take(take)
+            datatype_ok = pc.fill_null(pc.equal(dt, expected), False).to_numpy(zero_copy_only=False)
+            plain = (pc.is_null(dt).to_numpy(zero_copy_only=False) & pc.is_null(lang).to_numpy(zero_copy_only=False))
+            tagged = pc.is_valid(lang).to_numpy(zero_copy_only=False) & (expected == _XSD + "string")
+            wrong = np.flatnonzero(ok & ~(datatype_ok | plain | tagged))
+            for i in wrong.tolist():
+                datatype = dt[i].as_py() or (_RDF + "langString")
+                problems.append((int(where[first][i]), f"{short(prop)} {objects[i].as_py()!r} is {short(datatype)}, "
+                                                       f"expected {short(expected)}",
+                                 f"write it as \"…\"^^{short(expected)} or as a plain literal"))
+                ok[i] = False
+            column = pc.replace_with_mask(pa.nulls(len(mine), pa.large_string()),
+                                          _mask(len(mine), where[first][ok]), objects.filter(pa.array(ok)))
+            values[name] = column
+        return values, sources, problems
+
+    def _nodes(self, label, mine, triples, group, subjects, offsets, code, arg, literal, obj) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        spec = self.schema.label(label)
+        key_prop = self.vocab.properties[spec.key]
+        key_position = self.terms.names.index(spec.key)
+        # the key: exactly one non-empty literal
+        key_rows = np.flatnonzero((code == _PROPERTY) & (arg == key_position))
+        counts = np.bincount(group[key_rows], minlength=len(subjects))
+        first_key = np.full(len(subjects), -1, dtype=np.int64)
+        first_key[group[key_rows][::-1]] = key_rows[::-1]
+        candidates = first_key[mine]
+        good = (counts[mine] == 1) & literal[np.maximum(candidates, 0)] & (candidates >= 0)
+        if good.any():
+            lengths = pc.binary_length(obj.take(pa.array(candidates[good]))).to_numpy(zero_copy_only=False)
+            good[np.flatnonzero(good)[lengths == 0]] = False
+        for g in mine[~good].tolist():
+            self.problem(subjects[g].as_py(),
+                         f"needs exactly one {short(key_prop)} (the key of {short(self.vocab.classes[label])}), "
+                         f"has {counts[g]}", f"add {short(key_prop)} \"…\"")
+            self.keyless.append(subjects[g].as_py())
+        mine = mine[good]
+        if not len(mine):
+            return
+        values, sources, problems = self._values(spec, "node", mine, triples, group, subjects, code, arg, literal, obj)
+        for position, reason, fix in problems:
+            self.problem(subjects[int(mine[position])].as_py(), reason, fix)
+        columns = {"iri": subjects.take(pa.array(mine)), **values, "__source": sources}
+        self.nodes[label].append(_Part(columns, offsets[mine]))
+
+    def _relationships(self, rel, mine, triples, group, subjects, offsets, code, arg, literal, obj) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        spec = self.schema.relationship(rel)
+        klass = self.vocab.rel_classes[rel]
+        direct = self.vocab.rel_properties[rel]
+        ends = {}
+        ok = np.ones(len(mine), dtype=bool)
+        for role, wanted in (("subject", _SUBJECT), ("object", _OBJECT)):
+            rows = np.flatnonzero(code == wanted)
+            counts = np.bincount(group[rows], minlength=len(subjects))
+            first = np.full(len(subjects), -1, dtype=np.int64)
+            first[group[rows][::-1]] = rows[::-1]
+            bad = ok & (counts[mine] != 1)
+            for g in mine[bad].tolist():
+                self.problem(subjects[g].as_py(), f"needs exactly one rdf:{role}, has {counts[g]}",
+                             f"a {short(klass)} names its two nodes with rdf:subject and rdf:object")
+            ok &= ~bad
+            picked = np.maximum(first[mine], 0)
+            ends[role] = (obj.take(pa.array(picked)), literal[picked])
+        # rdf:predicate, when given, is the type's direct property
+        rows = np.flatnonzero(code == _PREDICATE)
+        if len(rows):
+            inside = np.isin(group[rows], mine)
+            rows = rows[inside]
+            other = pc.not_equal(obj.take(pa.array(rows)), direct).to_numpy(zero_copy_only=False)
+            given: dict[int, set] = {}
+            for g in sorted(set(group[rows[other]].tolist())):
+                given[g] = {obj[int(r)].as_py() for r in rows[group[rows] == g]}
+                self.problem(subjects[g].as_py(),
+                             f"rdf:predicate is {', '.join(sorted(short(p) for p in given[g]))}, "
+                             f"a {short(klass)} needs {short(direct)}", "correct rdf:predicate or the class")
+        values, sources, problems = self._values(spec, "relationship", mine, triples, group, subjects, code, arg,
+                                                 literal, obj)
+        keep = pa.array(ok)
+        columns = {"iri": subjects.take(pa.array(mine)).filter(keep),
+                   "__start": ends["subject"][0].filter(keep), "__end": ends["object"][0].filter(keep),
+                   "__start_literal": pa.array(ends["subject"][1][ok]), "__end_literal": pa.array(ends["object"][1][ok]),
+                   **{k: v.filter(keep) for k, v in values.items()},
+                   "__source": None if sources is None else sources.filter(keep)}
+        kept = np.cumsum(ok) - 1
+        later: dict[int, list] = {}  # a resource's property problems count only if its ends resolve
+        for position, reason, fix in problems:
+            if ok[position]:
+                later.setdefault(int(kept[position]), []).append((reason, fix))
+        part = _Part(columns, offsets[mine][ok])
+        part.problems = later
+        self.edges[rel].append(part)
+
+    # -- once every subject is read
+
+    def finish(self) -> LineRead:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self.class_problems.count:
+            raise BadInputError(self._listed(self.class_problems), hint="nothing was built: fix the resources named above")
+        schema, vocab = self.schema, self.vocab
+        # every node: its IRI, label and key
+        node_iris, node_labels, node_keys = [], [], []
+        tables: dict[str, dict] = {}
+        for label, parts in self.nodes.items():
+            if not parts:
+                continue
+            spec = schema.label(label)
+            table = _concat(parts)
+            tables[label] = table
+            node_iris.append(table["iri"])
+            node_keys.append(table[spec.key])
+            node_labels.append(pa.array(np.full(len(table["iri"]), list(schema.labels).index(label), np.int8)))
+        if node_iris:
+            iris = pa.concat_arrays([a.cast(pa.large_string()) for a in node_iris])
+            keys = pa.concat_arrays([a.cast(pa.large_string()) for a in node_keys])
+            labels = np.concatenate([a.to_numpy() for a in node_labels])
+        else:
+            iris = keys = pa.array([], pa.large_string())
+            labels = np.zeros(0, np.int8)
+        label_names = list(schema.labels)
+        self._duplicate_keys(iris, keys, labels, label_names)
+        keyless = pa.array(self.keyless, pa.large_string())
+        # sources: the Source nodes of the file
+        source_position = label_names.index("Source")
+        source_iris = iris.filter(pa.array(labels == source_position))
+        source_keys = keys.filter(pa.array(labels == source_position))
+        for label, table in tables.items():
+            self._resolve_sources(table, source_iris, source_keys)
+        edge_tables = {}
+        reified = []
+        for rel, parts in self.edges.items():
+            if not parts:
+                continue
+            table = _concat(parts)
+            found = self._resolve_ends(rel, table, iris, keys, labels, label_names, keyless)
+            if found is None:
+                continue
+            table, starts, end_rows = found
+            self._resolve_sources(table, source_iris, source_keys)
+            edge_tables[rel] = table
+            reified.append(starts * (len(schema.relationships) + 1) * (len(iris) + 1)
+                           + list(schema.relationships).index(rel) * (len(iris) + 1) + end_rows)
+        self._check_direct(iris, keyless, np.concatenate(reified) if reified else np.zeros(0, np.int64))
+        for subject, predicate, offset in self.classless_uses:
+            self.problem(subject, f"uses {short(predicate)} but has no chainkg class",
+                         "add an rdf:type (e.g. ckg:Enterprise)")
+        if not len(iris) and not self.problems.count:
+            self.problems.add(InputProblem(self.origin, None, None, "the file holds no chainkg nodes",
+                                           "export one with `chainkg export rdf --out FILE`; see docs/rdf.md"))
+        if self.problems.count:
+            raise BadInputError(self._listed(self.problems), hint="nothing was built: fix the resources named above")
+        return self._raws(tables, edge_tables)
+
+    def _listed(self, problems: _Problems) -> list[InputProblem]:
+        items = list(problems.items)
+        if problems.count > len(items):
+            items.append(InputProblem(self.origin, None, None,
+                                      f"… and {problems.count - len(items)} more problems of this kind", None))
+        return items
+
+    def _duplicate_keys(self, iris, keys, labels, label_names) -> None:
+        if not len(iris):
+            return
+        frame = pd.DataFrame({"label": labels, "key": keys.to_numpy(zero_copy_only=False)})
+        again = frame.duplicated(["label", "key"], keep="first").to_numpy()
+        if not again.any():
+            return
+        first = frame.drop_duplicates(["label", "key"], keep="first")
+        owner = dict(zip(zip(first["label"], first["key"]), first.index))
+        for row in np.flatnonzero(again).tolist():
+            label, key = int(labels[row]), frame["key"].iat[row]
+            key_prop = self.vocab.properties[self.schema.label(label_names[label]).key]
+            self.problem(iris[row].as_py(), f"has the same {short(key_prop)} {key!r} as <{iris[owner[(label, key)]].as_py()}>",
+                         "keys must be unique: give one of them another key, or merge them")
+
+    def _resolve_sources(self, table: dict, source_iris, source_keys) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        given = table.pop("__source", None)
+        if given is None:
+            return
+        found = pc.index_in(given, value_set=source_iris)
+        missing = np.flatnonzero(pc.and_(pc.is_valid(given), pc.is_null(found)).to_numpy(zero_copy_only=False))
+        prop = self.vocab.properties["source"]
+        for row in missing.tolist():
+            self.problem(table["iri"][row].as_py(),
+                         f"{short(prop)} <{given[row].as_py()}> is not a ckg:Source of the file",
+                         "point prov:wasDerivedFrom at a resource typed ckg:Source (add it to the file)")
+        table["source"] = pc.take(source_keys, found)
+
+    def _resolve_ends(self, rel, table, iris, keys, labels, label_names, keyless):
+        """The relationship rows whose two ends are nodes of the allowed labels, with their keys."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        spec = self.schema.relationship(rel)
+        ok = np.ones(len(table["iri"]), dtype=bool)
+        rows_of = {}
+        for role, end, allowed in (("subject", "__start", spec.from_labels), ("object", "__end", spec.to_labels)):
+            found = pc.index_in(table[end], value_set=iris)
+            rows = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+            literal = table[f"{end}_literal"].to_numpy(zero_copy_only=False)
+            without_key = pc.is_in(table[end], value_set=keyless).to_numpy(zero_copy_only=False) & ~literal
+            ok &= ~without_key  # reported above: the node has no key
+            dangling = ok & ((rows < 0) | literal)
+            for row in np.flatnonzero(dangling).tolist():
+                value = table[end][row].as_py()
+                shown = repr(value) if literal[row] else f"<{value}>"
+                self.problem(table["iri"][row].as_py(), f"dangling reference: rdf:{role} {shown} is not a node of the file",
+                             f"add the {' or '.join(allowed)} it refers to (with its rdf:type and key), or correct the IRI")
+            ok &= ~dangling
+            allowed_codes = [label_names.index(x) for x in allowed]
+            wrong = ok & ~np.isin(labels[np.maximum(rows, 0)], allowed_codes)
+            for row in np.flatnonzero(wrong).tolist():
+                self.problem(table["iri"][row].as_py(),
+                             f"rdf:{role} <{table[end][row].as_py()}> is a {label_names[labels[rows[row]]]}; "
+                             f"{rel} needs {' or '.join(allowed)}", "correct the IRI or the relationship type")
+            ok &= ~wrong
+            rows_of[role] = rows
+        for row, items in sorted(table["__problems"].items()):
+            if ok[row]:
+                for reason, fix in items:
+                    self.problem(table["iri"][row].as_py(), reason, fix)
+        keep = pa.array(ok)
+        starts, ends = rows_of["subject"][ok], rows_of["object"][ok]
+        out = {"iri": table["iri"].filter(keep)}
+        out["from"] = pc.take(keys, pa.array(starts))
+        out["to"] = pc.take(keys, pa.array(ends))
+        names = np.asarray(label_names, dtype=object)
+        if spec.needs_from_label:
+            out["from_label"] = pa.array(names[labels[starts]].tolist(), pa.large_string())
+        if spec.needs_to_label:
+            out["to_label"] = pa.array(names[labels[ends]].tolist(), pa.large_string())
+        for name in spec.properties:
+            if name in table:
+                out[name] = table[name].filter(keep)
+        if table.get("__source") is not None:
+            out["__source"] = table["__source"].filter(keep)
+        out["__offsets"] = table["__offsets"][ok]
+        return out, starts, ends
+
+    def _check_direct(self, iris, keyless, reified: np.ndarray) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        n_rel = len(self.schema.relationships) + 1
+        width = len(iris) + 1
+        for subject, rel, obj, literal, offsets in self.direct:
+            s_rows = np.asarray(pc.fill_null(pc.index_in(subject, value_set=iris), -1).to_numpy(
+                zero_copy_only=False), dtype=np.int64)
+            o_rows = np.asarray(pc.fill_null(pc.index_in(obj, value_set=iris), -1).to_numpy(
+                zero_copy_only=False), dtype=np.int64)
+            o_rows[literal] = -1
+            codes = s_rows * n_rel * width + rel * width + o_rows
+            ok = (s_rows >= 0) & (o_rows >= 0) & is_member(codes, reified)
+            without_key = (pc.is_in(subject, value_set=keyless).to_numpy(zero_copy_only=False)
+                           | (pc.is_in(obj, value_set=keyless).to_numpy(zero_copy_only=False) & ~literal))
+            for i in np.flatnonzero(~ok & ~without_key).tolist():
+                rel_name = list(self.schema.relationships)[int(rel[i])]
+                p = self.vocab.rel_properties[rel_name]
+                value = obj[i].as_py()
+                shown = repr(value) if literal[i] else f"<{value}>"
+                if s_rows[i] < 0 or o_rows[i] < 0:
+                    missing = shown if s_rows[i] >= 0 else f"<{subject[i].as_py()}>"
+                    self.problem(subject[i].as_py(), f"dangling reference: {short(p)} {shown}: {missing} is not a "
+                                                     "node of the file",
+                                 "add the node (with its rdf:type and key), or correct the IRI")
+                else:
+                    self.problem(subject[i].as_py(), f"{short(p)} <{value}> has no {short(self.vocab.rel_classes[rel_name])} "
+                                                     "resource with its source and as_of",
+                                 "add the relationship resource (docs/rdf.md, reification) or remove the triple")
+
+    def _raws(self, tables: dict, edge_tables: dict) -> LineRead:
+        """Raw string tables in the order ``records_from_graph`` gives its records (by key; relationships by
+        their ends and identity), and a lazy list of the IRI of each row."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        raws, subjects_of = [], {}
+        for label, table in tables.items():
+            spec = self.schema.label(label)
+            order = pc.sort_indices(table[spec.key].cast(pa.large_binary()))
+            names = [spec.key] + [n for n in spec.properties if n != spec.key and n in table]
+            raws.append(self._raw(spec.file, {n: table[n].take(order) for n in names}))
+            subjects_of[f"{self.origin}:{spec.file}"] = _Subjects(self.path, table["__offsets"][order.to_numpy()])
+        for rel, table in edge_tables.items():
+            spec = self.schema.relationship(rel)
+            sort = {"a": table["from_label"] if "from_label" in table else pa.nulls(len(table["from"]), pa.large_string()),
+                    "b": table["from"],
+                    "c": table["to_label"] if "to_label" in table else pa.nulls(len(table["from"]), pa.large_string()),
+                    "d": table["to"]}
+            for i, name in enumerate(spec.identity):
+                sort[f"e{i}"] = pc.fill_null(table[name], "") if name in table else pa.array([""] * len(table["from"]))
+            keys = pa.table({k: v.cast(pa.large_binary()) for k, v in sort.items()})
+            order = pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in keys.column_names])
+            names = ["from", "to"] + [n for n in ("from_label", "to_label") if n in table] + \
+                [n for n in spec.properties if n in table]
+            raws.append(self._raw(spec.file, {n: table[n].take(order) for n in names}))
+            subjects_of[f"{self.origin}:{spec.file}"] = _Subjects(self.path, table["__offsets"][order.to_numpy()])
+        return LineRead(raws, subjects_of, self.ignored, self.triples)
+
+    def _raw(self, name: str, columns: dict) -> RawTable:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        frame = pd.DataFrame({n: pd.Series(pd.arrays.ArrowStringArray(pc.fill_null(c.cast(pa.large_string()), "")))
+                              for n, c in columns.items() if n in ("from", "to") or pc.any(pc.is_valid(c)).as_py()})
+        return RawTable(name, f"{self.origin}:{name}", frame, "records")
+
+
+def _mask(n: int, positions: np.ndarray):
+    import pyarrow as pa
+
+    mask = np.zeros(n, dtype=bool)
+    mask[positions] = True
+    return pa.array(mask)
+
+
+def _concat(parts: list[_Part]) -> dict:
+    """One table from the parts of several blocks (columns missing from a part are nulls there)."""
+    import pyarrow as pa
+
+    names = list(dict.fromkeys(n for part in parts for n in part.columns))
+    out: dict = {}
+    for name in names:
+        chunks = []
+        for part in parts:
+            column = part.columns.get(name)
+            if column is None:
+                column = pa.nulls(len(part.offsets), pa.bool_() if name.endswith("_literal") else pa.large_string())
+            chunks.append(column)
+        out[name] = pa.concat_arrays([c.cast(pa.bool_() if name.endswith("_literal") else pa.large_string())
+                                      for c in chunks])
+    out["__problems"] = {}
+    start = 0
+    for part in parts:
+        out["__problems"].update({start + row: items for row, items in part.problems.items()})
+        start += len(part.offsets)
+    out["__offsets"] = np.concatenate([part.offsets for part in parts])
+    return out
+
+
+class _Subjects(Sequence):
+    """The IRI of each row, read back from the file when asked (row problems name their resource)."""
+
+    def __init__(self, path: Path, offsets: np.ndarray):
+        self.path, self.offsets = path, offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def __getitem__(self, i):
+        with open(self.path, "rb") as stream:
+            stream.seek(int(self.offsets[i]))
+            line = stream.readline().decode("utf-8")
+        match = re.match(r"\s*<([^>]*)>", line)
+        return match[1] if match else line.strip()
+
+
+def read_rdf_lines(path: str | Path, parser: str, *, schema: Schema | None = None,
+                   progress: Callable[[str], None] | None = None) -> LineRead:
+    """Read an N-Triples file, or a Turtle file chainkg wrote, as a stream (see the module docstring).
+
+    Raises :class:`NotStreamable` when the file needs rdflib, :class:`BadInputError` for what is wrong.
+    """
+    path = Path(path)
+    schema = schema or load_schema()
+    say = progress or (lambda _m: None)
+    lines = _Lines(path, parser)
+    collector = _Collector(path, schema)
+    held = None  # the last subject's triples of a block: its next lines may be in the next block
+    for block in _blocks(path):
+        triples = lines.parse(block)
+        if held is not None:
+            import pyarrow as pa
+
+            triples = pa.concat_tables([held, triples])
+        n = triples.num_rows
+        if n:
+            s = triples.column("s")
+            last = s[n - 1].as_py()
+            import pyarrow.compute as pc
+
+            cut = int(np.flatnonzero(pc.not_equal(s, last).to_numpy(zero_copy_only=False))[-1] + 1) \
+                if pc.any(pc.not_equal(s, last)).as_py() else 0
+            collector.add(triples.slice(0, cut))
+            held = triples.slice(cut)
+        say(f"read {collector.triples} triples")
+    if held is not None:
+        collector.add(held)
+    return collector.finish()

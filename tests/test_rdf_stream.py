@@ -1,0 +1,205 @@
+"""The streamed RDF export (graph/rdf_stream.py): the same triples as rdflib's, sorted, escaped, bounded.
+
+The streamed N-Triples must equal ``sorted_ntriples(store_to_graph(store))`` byte for byte (the rdflib
+path, kept for small graphs and as the reference), whatever the range size; Turtle must parse (rdflib)
+to the same triples. Literals with line-separator and control characters (issue 18, defect 6) must
+survive export, a line-based read and ``chainkg import rdf``.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import rdflib
+
+import graph.rdf_stream as rdf_stream
+from conftest import DATA
+from graph.memory import TableStore
+from graph.rdf import sorted_ntriples, store_to_graph
+from graph.rdf_stream import BaseIriError, check_base, escape_literal, write_rdf
+from graph.records import EdgeRecord, NodeRecord
+from graph.schema import load_schema
+from ingest.load import load_tables, raw_tables_from_records
+from scale_graphs import awkward_tables
+
+BASES = ["https://w3id.org/chainkg/id/", "http://example.org/kg#"]
+#: every character a literal may not hold raw, or that str.splitlines() takes for a line end
+HOSTILE = "行一\u2028行二\u2029\x0b\x0c\x85\x1c\x1d\x1e\x1f\x7f\x01\x00\x9f\t尾\"引\\斜\r\n末"
+
+
+@pytest.fixture(scope="module")
+def base_tables():
+    return load_tables([DATA])
+
+
+def _stores(base_tables):
+    from queries._fixture import fixture_store
+
+    yield "fixture", fixture_store()
+    yield "bundled", TableStore(base_tables)
+    for seed in (1, 2):
+        yield f"awkward-{seed}", TableStore(load_tables([DATA], records=awkward_tables(base_tables, seed)))
+
+
+def _hostile_store() -> TableStore:
+    p = {"source": "s", "as_of": "2026-01-01"}
+    records = [
+        NodeRecord("Source", "s", {"title": "带\u2028分行符的来源", "kind": "curated", **p}),
+        NodeRecord("Region", "CHN", {"name": "中国", "level": "country", **p}),
+        NodeRecord("Enterprise", "e/1 .", {"name": "甲\x0b公司", "description": HOSTILE, **p}),
+        NodeRecord("Enterprise", "..", {"name": "乙", "aliases": "乙\x85|乙\u2029", **p}),
+        EdgeRecord("LOCATED_IN", "e/1 .", "CHN", p),
+        EdgeRecord("SUPPLIES", "e/1 .", "..", {"product": HOSTILE[:8], **p}),
+    ]
+    schema = load_schema()
+    return TableStore(load_tables([], records=raw_tables_from_records(records, schema, "hostile"), schema=schema))
+
+
+def _export(store, fmt: str, base: str = BASES[0]) -> bytes:
+    out = io.BytesIO()
+    write_rdf(store, out, fmt, base=base)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("range_triples", [1_000_000, 2_000])
+def test_streamed_ntriples_equal_rdflib_sorted_byte_for_byte(base_tables, monkeypatch, range_triples):
+    monkeypatch.setattr(rdf_stream, "RANGE_TRIPLES", range_triples)  # small ranges: many sorts, one order
+    for name, store in _stores(base_tables):
+        for base in BASES:
+            expected = sorted_ntriples(store_to_graph(store, base=base))
+            assert _export(store, "nt", base) == expected, (name, base)
+
+
+def test_streamed_turtle_parses_to_the_same_triples(base_tables, monkeypatch):
+    monkeypatch.setattr(rdf_stream, "RANGE_TRIPLES", 5_000)
+    for name, store in _stores(base_tables):
+        for base in BASES:
+            data = _export(store, "ttl", base)
+            assert data.startswith(rdf_stream.TURTLE_HEADER.encode()), name
+            parsed = rdflib.Graph().parse(data=data.decode("utf-8"), format="turtle")
+            assert sorted_ntriples(parsed) == sorted_ntriples(store_to_graph(store, base=base)), (name, base)
+            body = [line for line in data.decode("utf-8").split("\n")
+                    if line and not line.startswith(("#", "@"))]
+            assert all(line.endswith((" ;", " .")) for line in body)  # one predicate and object per line
+
+
+@pytest.mark.parametrize("fmt", ["nt", "ttl"])
+def test_hostile_literals_are_escaped_and_survive_every_reader(fmt, tmp_path, run):
+    from ingest.rdf import load_rdf_tables
+
+    store = _hostile_store()
+    data = _export(store, fmt)
+    text = data.decode("utf-8")
+    assert not any(ch in text for ch in "\u2028\u2029\x0b\x0c\x85\x1c\x1d\x1e\x1f\x7f\x01\x00\x9f\r")
+    assert text.splitlines() == text.split("\n")[:-1]  # no line end but the line feeds
+    parsed = rdflib.Graph().parse(data=text, format="nt" if fmt == "nt" else "turtle")
+    descriptions = list(parsed.objects(None, rdflib.URIRef("https://w3id.org/chainkg/ontology#description")))
+    assert [str(d) for d in descriptions] == [HOSTILE]
+    path = tmp_path / f"g.{fmt}"
+    path.write_bytes(data)
+    assert load_rdf_tables(path).digest() == store.info().digest
+    result = run("--home", tmp_path / "home", "-q", "import", "rdf", path)
+    assert result.exit_code == 0, result.output
+
+
+def test_sorted_ntriples_keeps_line_separators_in_their_literal():
+    """Issue 18, defect 6: rdflib leaves U+2028, VT, FF raw and splitlines() cut the triple in two."""
+    graph = store_to_graph(_hostile_store())
+    text = sorted_ntriples(graph).decode("utf-8")
+    assert text.splitlines() == text.split("\n")[:-1]
+    again = rdflib.Graph().parse(data=text, format="nt")
+    assert len(again) == len(graph)
+
+
+def test_escape_literal_uses_short_escapes_where_rdflib_does_and_uchar_elsewhere():
+    assert escape_literal('a"b\\c\nd\re\tf') == 'a\\"b\\\\c\\nd\\re\tf'
+    assert escape_literal("\u2028\x0b\x85\x00") == "\\u2028\\u000B\\u0085\\u0000"
+
+
+@pytest.mark.parametrize("base", ["no scheme/", "https://x.org/a b/", "https://x.org/<a>/", 'https://x.org/"/'])
+def test_a_base_that_cannot_start_iris_is_refused(base, run, bundled_home):
+    with pytest.raises(BaseIriError):
+        check_base(base)
+    result = run("--home", bundled_home, "export", "rdf", "--format", "nt", "--base", base)
+    assert result.exit_code == 2 and "base IRI" in result.output and "Traceback" not in result.output
+
+
+def test_cli_streams_the_same_bytes_to_a_file_and_to_stdout(run, bundled_home, bundled_store, tmp_path):
+    for fmt in ("nt", "ttl"):
+        out = tmp_path / f"g.{fmt}"
+        written = run("--home", bundled_home, "-q", "export", "rdf", "--format", fmt, "--out", out)
+        assert written.exit_code == 0, written.output
+        assert out.read_bytes() == _export(bundled_store, fmt)
+        assert not list(tmp_path.glob(".*.tmp"))
+        piped = run("--home", bundled_home, "-q", "export", "rdf", "--format", fmt)
+        assert piped.stdout_bytes == out.read_bytes()
+
+
+# -- the streamed import (ingest/rdf_lines.py) ----------------------------------------------------
+
+def _raws_by_rdflib(path):
+    from ingest.rdf import parse_rdf, records_from_graph
+
+    read = records_from_graph(parse_rdf(path), origin=str(path))
+    return {raw.name: raw.frame for raw in raw_tables_from_records(read.records, load_schema(), str(path))}
+
+
+def _same_raws(lines, expected: dict) -> None:
+    import pandas as pd
+
+    found = {raw.name: raw.frame for raw in lines.raws}
+    assert sorted(found) == sorted(expected)
+    for name, frame in expected.items():
+        mine = found[name]
+        assert set(mine.columns) == set(frame.columns), name
+        pd.testing.assert_frame_equal(mine, frame[list(mine.columns)], obj=name)
+
+
+@pytest.mark.parametrize("fmt,parser", [("nt", "nt"), ("ttl", "turtle")])
+def test_streamed_import_reads_the_tables_rdflib_reads(base_tables, tmp_path, monkeypatch, fmt, parser):
+    import ingest.rdf_lines as rdf_lines
+
+    monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", 20_000)  # subjects and statements across block ends
+    stores = list(_stores(base_tables)) + [("hostile", _hostile_store())]
+    for name, store in stores:
+        path = tmp_path / f"{name}.{fmt}"
+        path.write_bytes(_export(store, fmt))
+        lines = rdf_lines.read_rdf_lines(path, parser)
+        _same_raws(lines, _raws_by_rdflib(path))
+        assert load_tables([], records=lines.raws).digest() == store.info().digest, name
+
+
+def test_streamed_import_falls_back_to_rdflib_outside_its_forms(tmp_path, base_tables):
+    from ingest.rdf import load_rdf_tables
+    from ingest.rdf_lines import NotStreamable, read_rdf_lines
+
+    store = TableStore(base_tables)
+    lines = _export(store, "nt").decode("utf-8").splitlines(keepends=True)
+    cases = {
+        "unsorted.nt": "".join(lines[::-1]),  # subjects apart: rdflib
+        "bnode.nt": "".join(lines) + "_:b0 <http://example.org/p> \"x\" .\n",
+        "edited.ttl": _export(store, "ttl").decode("utf-8").replace(" ;\n    ckg:name ", " ; ckg:name ", 3),
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(NotStreamable):
+            read_rdf_lines(path, "nt" if name.endswith(".nt") else "turtle")
+        assert load_rdf_tables(path).digest() == store.info().digest, name
+
+
+def test_streamed_import_names_the_line_of_a_syntax_error(tmp_path):
+    from chainkg.errors import BadInputError
+    from ingest.rdf_lines import read_rdf_lines
+
+    path = tmp_path / "bad.nt"
+    path.write_text("<http://x/a> <http://x/b> <http://x/c> .\n\n<http://x/a> <http://x/b> oops .\n", encoding="utf-8")
+    with pytest.raises(BadInputError) as caught:
+        read_rdf_lines(path, "nt")
+    problem = caught.value.problems[0]
+    assert problem.row == 3 and problem.reason.startswith("not valid N-Triples")
+    path.write_bytes(b"<http://x/a> <http://x/b> \"\xff\" .\n")
+    with pytest.raises(BadInputError) as caught:
+        read_rdf_lines(path, "nt")
+    assert caught.value.problems[0].reason == "not UTF-8 text"
