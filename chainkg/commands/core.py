@@ -15,20 +15,28 @@ __all__ = ["COMMANDS"]
 @click.command()
 @click.option("--data", "folders", multiple=True, type=click.Path(path_type=Path),
               help="data folder (repeat to layer several); default: the bundled data/")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="while another build writes the same store, wait at most this long  [default: until it is done]")
+@click.option("--no-wait", is_flag=True, help="refuse at once (exit 2) while another build writes the same store")
 @pass_app
-def build(app: AppContext, folders: tuple[Path, ...]) -> None:
+def build(app: AppContext, folders: tuple[Path, ...], wait: float | None, no_wait: bool) -> None:
     """Validate the data tables and build the graph store.
 
-    The previous graph stays in place unless every check passes.
+    The previous graph stays in place unless every check passes. One build
+    writes a store at a time: a second one waits (and says so), or refuses
+    with --no-wait or after --wait SECONDS. Commands reading the store
+    meanwhile keep answering from the graph they opened.
 
     \b
     Examples:
       chainkg build
       chainkg build --data data/ --data pool/
+      chainkg build --wait 60
     """
     from ingest.build import DEFAULT_DATA_DIR, build as run_build
 
-    result = run_build(folders or [DEFAULT_DATA_DIR], app.settings.home, progress=app.progress)
+    result = run_build(folders or [DEFAULT_DATA_DIR], app.settings.home, progress=app.progress,
+                       wait=0 if no_wait else wait, on_wait=app.progress)
     nodes = sum(result.counts["nodes"].values())
     rels = sum(result.counts["relationships"].values())
     app.progress(f"built {nodes} nodes and {rels} relationships in {result.folder}")
