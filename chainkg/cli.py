@@ -40,6 +40,12 @@ class AppContext:
         if not self.quiet:
             click.echo(f"[{time.perf_counter() - self._started:6.1f}s] {message}", err=True)
 
+    def notice(self, message: str) -> None:
+        """A line on stderr that --quiet does not silence: why a command is slow or did less than asked."""
+        from chainkg.render import terminal_text
+
+        click.echo(f"note: {terminal_text(message)}", err=True)
+
     def store(self):
         """The store chosen by --store (opened once)."""
         if self._store is None:

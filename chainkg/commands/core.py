@@ -36,7 +36,7 @@ def build(app: AppContext, folders: tuple[Path, ...], wait: float | None, no_wai
     from ingest.build import DEFAULT_DATA_DIR, build as run_build
 
     result = run_build(folders or [DEFAULT_DATA_DIR], app.settings.home, progress=app.progress,
-                       wait=0 if no_wait else wait, on_wait=app.progress)
+                       wait=0 if no_wait else wait, on_wait=app.notice)
     nodes = sum(result.counts["nodes"].values())
     rels = sum(result.counts["relationships"].values())
     app.progress(f"built {nodes} nodes and {rels} relationships in {result.folder}")
