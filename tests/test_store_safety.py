@@ -9,12 +9,11 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from chainkg.errors import StoreBusyError, StoreError
+from chainkg.errors import StoreBusyError
 from conftest import MINI, ROOT
 from graph.embedded import EmbeddedStore
 from graph.locks import writer_lock

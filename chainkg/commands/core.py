@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from chainkg.cli import AppContext, format_option, pass_app
-from chainkg.render import built_line, text_table, to_json
+from chainkg.render import built_line, terminal_text, text_table, to_json
 
 __all__ = ["COMMANDS"]
 
@@ -95,14 +95,18 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
         click.echo(to_json(view))
         return
     node = view["node"]
-    click.echo(f"{view['label']} {node.get('name', view['key'])}  [{view['key']}]")
+
+    def say(line: str) -> None:
+        click.echo(terminal_text(line))  # a control character in the data is shown, never sent to the terminal
+
+    say(f"{view['label']} {node.get('name', view['key'])}  [{view['key']}]")
     for key, value in node.items():
         if value is not None and key not in ("name",):
-            click.echo(f"  {key}: {value}")
+            say(f"  {key}: {value}")
     if view.get("region_path"):
-        click.echo(f"  location: {' < '.join(n or '?' for n in view['region_path'])}")
+        say(f"  location: {' < '.join(n or '?' for n in view['region_path'])}")
     if view.get("chains"):
-        click.echo(f"  chains: {'、'.join(c['name'] or c['key'] for c in view['chains'])}")
+        say(f"  chains: {'、'.join(c['name'] or c['key'] for c in view['chains'])}")
     for rel, sides in sorted(view["relations"].items()):
         for direction, arrow in (("out", "→"), ("in", "←")):
             items = sides.get(direction) or []
@@ -110,7 +114,8 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
                 continue
             total = view["totals"][rel][direction]
             more = f" (showing {len(items)} of {total})" if total > len(items) else ""
-            click.echo(f"\n{arrow} {rel}{more}")
+            click.echo()
+            say(f"{arrow} {rel}{more}")
             rows = []
             for item in items:
                 extra = {k: v for k, v in item.items() if k not in ("label", "key", "name", "source", "as_of")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -75,14 +74,9 @@ def export_rdf(app: AppContext, fmt: str, out: Path, base: str | None, check: bo
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    finally:
-        if temp.exists():
-            temp.unlink()
+    from graph.outputs import write_bytes  # refuses devices, FIFOs, links; atomic; a full disk is an OutputError
+
+    write_bytes(path, data)
 
 
 @import_group.command("rdf")

@@ -80,6 +80,7 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
 
     The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), unless ``maps=False``.
     """
+    from graph.outputs import write_text
     from viz.catalog.excel import write_xlsx
     from viz.catalog.markdown import render_markdown
     from viz.catalog.webpage import render_html
@@ -104,7 +105,7 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
         files.append(write_docx(catalog, out / f"{stem}.docx", maps=images))
     if "html" in formats:
         path = out / f"{stem}.html"
-        path.write_text(render_html(catalog, maps=images), encoding="utf-8")
+        write_text(path, render_html(catalog, maps=images))
         files.append(path)
     if "md" in formats:
         links = {}
@@ -112,16 +113,16 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
             if image.svg:
                 svg = out / "maps" / f"{file_stem(catalog.region, key)}.svg"
                 svg.parent.mkdir(exist_ok=True)
-                svg.write_text(image.svg, encoding="utf-8")
+                write_text(svg, image.svg)
                 links[key] = f"maps/{svg.name}"
                 files.append(svg)
         path = out / f"{stem}.md"
-        path.write_text(render_markdown(catalog, maps=images, map_links=links), encoding="utf-8")
+        write_text(path, render_markdown(catalog, maps=images, map_links=links))
         files.append(path)
     if "json" in formats:
         path = out / f"{stem}.json"
         data = catalog.to_dict()
         data["map_notes"] = notes
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+        write_text(path, json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
         files.append(path)
     return WrittenCatalog(files, images, notes)
