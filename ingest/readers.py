@@ -101,7 +101,7 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
             except _NotUtf8:
                 pass
         data = bytes(mapped)
-    if not data[:4096].strip() and not data.strip():
+    if not data[:4096].lstrip(b"\xef\xbb\xbf").strip() and not data.lstrip(b"\xef\xbb\xbf").strip():
         raise BadInputError([InputProblem(shown, 1, None, "the file is empty",
                                           "write a header row with the column names, or delete the file")])
     nul = data.find(b"\x00")
@@ -182,6 +182,10 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
             shown, 1, None, f"the header has {header_line.count(',') + 1:,} columns (at most {MAX_COLUMNS:,} are read)",
             "check that this is the table meant, and that its separator is a comma")])
     columns = [c.strip() for c in next(csv.reader([header_line]))]
+    if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
+        raise BadInputError([InputProblem(
+            shown, 1, None, f"the columns are separated by {'tabs' if chr(9) in columns[0] else 'semicolons'}, "
+            "not commas", "save the table as CSV with commas (Excel or WPS: CSV UTF-8)")])
     problems = _header_problems(shown, columns)
     if problems:
         if not checked:
@@ -196,7 +200,8 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
 
     def on_invalid(row):
         bad_rows.append(row)
-        return "skip"
+        # a file of a million bad rows is named by its first ones, and the parse stops there
+        return "skip" if len(bad_rows) < _MAX_BAD_ROWS else "error"
 
     def parse(threads: bool, careful: bool = True):
         return pcsv.read_csv(
@@ -227,18 +232,24 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
         try:
             table = parse(threads=True)
         except pa.ArrowInvalid as error:
-            if "utf8" in str(error).lower():
+            if len(bad_rows) >= _MAX_BAD_ROWS:
+                pass  # stopped on purpose: the rows found are worded below
+            elif "utf8" in str(error).lower():
                 raise _NotUtf8() from None
-            if "straddle" in str(error) or "block size" in str(error):
+            elif "straddle" in str(error) or "block size" in str(error):
                 raise BadInputError([InputProblem(
                     shown, _open_quote_line(data), None,
                     f"a value or line longer than {_BLOCK >> 20} MB (a quote \" that is never closed?)",
                     "close the quote, or split the value")]) from None
-            raise BadInputError([InputProblem(shown, None, None, f"not a readable CSV file ({error})",
-                                              "save it again as CSV (UTF-8) from Excel or WPS")]) from None
+            else:
+                raise BadInputError([InputProblem(shown, None, None, f"not a readable CSV file ({error})",
+                                                  "save it again as CSV (UTF-8) from Excel or WPS")]) from None
     if bad_rows:  # filled by the careful parse only, which runs after the bytes were checked
         bad_rows.clear()
-        parse(threads=False)  # single-threaded parsing numbers the records (header = 1, blank lines not counted)
+        try:
+            parse(threads=False)  # single-threaded parsing numbers the records (header = 1, blank lines not counted)
+        except pa.ArrowInvalid:
+            pass  # stopped after the first rows, as above
         last = max((row.number for row in bad_rows), default=0)
         lines = _record_lines(data, max(last - 1, 0))
 
@@ -279,6 +290,8 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
     return RawTable(name, shown, frame, encoding, rows=_record_lines(data, len(frame)))
 
 
+#: rows with the wrong number of fields that are listed (the message shows 20 of them)
+_MAX_BAD_ROWS = 100
 #: columns a table may have (the schema's widest has a few dozen)
 MAX_COLUMNS = 1000
 #: bytes of one value; longer ones are refused (Excel holds 32,767 characters in a cell)

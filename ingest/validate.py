@@ -146,7 +146,7 @@ def _hazard_problems(raw, rows, col: str, values: pd.Series, arrow, *, names: bo
         if _BIDI_PATTERN.fullmatch(char):
             reasons[text] = f"a bidirectional control character ({what}): it makes the text show in another order than it is stored"
         else:
-            reasons[text] = f"an invisible or control character ({what}): a {col} is plain visible text"
+            reasons[text] = f"an invisible or control character ({what}): keys, names and aliases are plain visible text"
     return _report(raw, rows, col, mask, "a hidden character", "delete the character (retype the value)", values,
                    reasons)
 
