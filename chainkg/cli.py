@@ -74,14 +74,6 @@ _USER_OS_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.E
                    errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP, errno.EMFILE, errno.ENXIO}
 
 
-def _os_hint(error: OSError) -> str:
-    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "free disk space (or write somewhere else) and run the command again"
-    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "use files and folders you may read and write"
-    return "check the paths given to the command"
-
-
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
@@ -94,8 +86,10 @@ class _Group(click.Group):
                 ctx.exit(0)
             if error.errno not in _USER_OS_ERRORS:
                 raise
+            from graph.outputs import os_error_hint
+
             where = f": {error.filename}" if error.filename else ""
-            _fail(ctx, f"{error.strerror or error}{where}", _os_hint(error))
+            _fail(ctx, f"{error.strerror or error}{where}", os_error_hint(error, elsewhere="write somewhere else"))
 
 
 def _fail(ctx: click.Context, message: str, hint: str | None) -> None:

@@ -30,7 +30,6 @@ tables twice gives the same folder, byte for byte. Stores of the first format
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import shutil
@@ -44,6 +43,7 @@ import pandas as pd
 
 from chainkg.errors import StoreBusyError, StoreError, StoreNotBuiltError
 from graph.locks import BuildGone, claim_build, pin_build, writer_lock
+from graph.outputs import os_error_hint
 from graph.schema import Schema, load_schema
 from graph.store import GraphStore, NodeMatch, StoreInfo
 from graph.tables import GraphTables, KnownHashes, combine_digests, worker_count
@@ -105,7 +105,8 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
             _swap_link(home, target)
         except OSError as error:
             raise StoreError(f"cannot write the store under {home}: {_os_reason(error)}",
-                             hint=_os_hint(error) + "; the previous graph is unchanged") from error
+                             hint=os_error_hint(error, elsewhere="use another --home")
+                             + "; the previous graph is unchanged") from error
         _keep_pinned(home, target)
         _remove_old_builds(home / "builds", keep=target)
     return target
@@ -231,14 +232,6 @@ def _remove_old_builds(builds: Path, *, keep: Path) -> None:
 def _os_reason(error: OSError) -> str:
     where = f" ({error.filename})" if getattr(error, "filename", None) else ""
     return f"{error.strerror or error}{where}"
-
-
-def _os_hint(error: OSError) -> str:
-    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "free disk space there (or use another --home)"
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "use a --home folder you can write to"
-    return "check the --home folder and the disk"
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:

@@ -55,6 +55,9 @@ __all__ = [
     "write_bytes",
     "write_csv",
     "output_error",
+    "os_error_hint",
+    "DISK_FULL",
+    "NOT_ALLOWED",
 ]
 
 #: what a spreadsheet reads as the start of a formula (after leading spaces), or of a cell that hides one
@@ -142,20 +145,33 @@ def output_folder(path: str | Path) -> Path:
     return path
 
 
+#: errors that mean the disk (or the quota) is full, and that writing there is not allowed
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+NOT_ALLOWED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def os_error_hint(error: OSError, *, elsewhere: str = "write to another disk") -> str:
+    """What to do about an operating-system error while writing, in words (one wording for every writer).
+
+    >>> os_error_hint(OSError(errno.ENOSPC, "No space left on device"), elsewhere="use another --home")
+    'free disk space, or use another --home'
+    """
+    number = error.errno
+    if number in DISK_FULL:
+        return f"free disk space, or {elsewhere}"
+    if number in NOT_ALLOWED:
+        return "write to a folder you may write to"
+    if number in (errno.ENOENT, errno.ENOTDIR):
+        return "check the folder part of the path"
+    if number == errno.ENAMETOOLONG:
+        return "choose a shorter name"
+    return "check the path and the disk"
+
+
 def output_error(path: str | Path, error: OSError) -> OutputError:
     """An :class:`OutputError` for an operating-system error while writing ``path``, with a hint that fits it."""
-    number = error.errno
-    if number in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        hint = "free disk space, or write to another disk"
-    elif number in (errno.EACCES, errno.EPERM, errno.EROFS):
-        hint = "write to a folder you may write to"
-    elif number in (errno.ENOENT, errno.ENOTDIR):
-        hint = "check the folder part of the path"
-    elif number == errno.ENAMETOOLONG:
-        hint = "choose a shorter name"
-    else:
-        hint = "check the path and the disk"
-    return OutputError(f"cannot write {path}: {error.strerror or error}; nothing was written", hint=hint)
+    return OutputError(f"cannot write {path}: {error.strerror or error}; nothing was written",
+                       hint=os_error_hint(error))
 
 
 @contextmanager

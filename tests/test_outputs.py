@@ -187,7 +187,7 @@ def test_a_full_disk_is_an_error_with_a_hint_and_leaves_the_store_and_files_whol
     first, second, stats, export, catalog = done
     assert first["rc"] == 0, first["stderr"]
     assert second["rc"] == 2 and "No space left on device" in second["stderr"], second["stderr"]
-    assert "hint: free disk space there (or use another --home); the previous graph is unchanged" in second["stderr"]
+    assert "hint: free disk space, or use another --home; the previous graph is unchanged" in second["stderr"]
     assert json.loads(stats["stdout"])["counts"]["nodes"]["Chain"] == 1  # the mini graph still answers
     for step in (second, export, catalog):
         assert "Traceback" not in step["stderr"]

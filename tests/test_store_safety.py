@@ -136,7 +136,7 @@ def test_a_full_disk_while_building_is_an_error_and_nothing_is_left(run, monkeyp
     result = run("--home", home, "-q", "build", "--data", changed)
     assert result.exit_code == 2, result.output
     assert "error: cannot write the store under" in result.output and "No space left on device" in result.output
-    assert "hint: free disk space there (or use another --home); the previous graph is unchanged" in result.output
+    assert "hint: free disk space, or use another --home; the previous graph is unchanged" in result.output
     assert "Traceback" not in result.output
     assert _builds(home) == {first.folder.name}
     assert EmbeddedStore.open(home).info().digest == first.digest
