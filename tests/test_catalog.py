@@ -231,9 +231,10 @@ def test_maps_from_viz_when_available(store, catalog, tmp_path):
     done = write_catalog(store, catalog, tmp_path, formats=("docx", "html"))
     document = docx.Document(str(_file(done, "docx")))
     page = _file(done, "html").read_text(encoding="utf-8")
-    assert page.count('src="data:image/svg+xml;base64,') == len(catalog.chains)
-    if all(image.png for image in done.maps.values()):
-        assert len(document.inline_shapes) == len(catalog.chains)
+    assert page.count('产业链图谱" src="data:image/svg+xml;base64,') == len(catalog.chains)
+    assert page.count('产业地图" src="data:image/svg+xml;base64,') == len(catalog.chains)  # tests/test_geomap.py
+    if all(image.png for image in [*done.maps.values(), *done.geo.values()]):
+        assert len(document.inline_shapes) == 2 * len(catalog.chains)
     else:
         assert done.notes  # says why the PNG is missing
 
@@ -298,7 +299,9 @@ def test_bundled_targets_have_reasons_sources_and_are_outside_changzhou(bundled_
 
     out, _ = bundled_catalog
     sheets = pd.read_excel(out / "catalog-320400-all.xlsx", sheet_name=None, dtype=str)
-    chain_sheets = [n for n in sheets if n not in ("总览", "招商方向", "卡脖子技术", "短板长板", "来源与说明")]
+    from viz.catalog.excel import FIXED_SHEETS
+
+    chain_sheets = [n for n in sheets if n not in FIXED_SHEETS]
     assert len(chain_sheets) == 21
     rows = pd.concat([sheets[n] for n in chain_sheets], ignore_index=True)
     assert len(rows) > 50

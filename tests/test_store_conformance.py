@@ -197,7 +197,19 @@ def case_gap_reports(store):
             for report in all_chain_gaps(store, region=region)]
 
 
-CASES = [case_gap_reports, case_chokepoint_inputs, case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
+def case_geomap_inputs(store):
+    """The 产业地图's inputs: every chain's enterprises with their locations (queries/geomap.py)."""
+    from queries.geomap import located_enterprises
+
+    out = {}
+    for chain in list(store.nodes("Chain", ["id"])["id"]):
+        found = located_enterprises(store, chain=chain)
+        out[chain] = [found.enterprises.astype(object).values.tolist(), found.memberships.values.tolist(),
+                      list(found.unlocated), list(found.sources), found.as_of, found.synthetic_excluded]
+    return out
+
+
+CASES = [case_geomap_inputs, case_gap_reports, case_chokepoint_inputs, case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
          case_resolve, case_regions, case_networkx, case_describe, case_stats]
 
 

@@ -24,7 +24,7 @@ from viz.model import ChainMap
 from viz.svg import render_svg
 from viz.text import CJK_FONTS
 
-__all__ = ["find_cjk_font", "png_support", "render_png"]
+__all__ = ["find_cjk_font", "png_support", "render_png", "svg_to_png"]
 
 #: font files of Debian packages, for systems without fc-list
 _FONT_FILES = {
@@ -74,9 +74,13 @@ def png_support() -> tuple[str | None, str]:
 
 def render_png(m: ChainMap, *, font: str, scale: float = 2.0) -> bytes:
     """The map's SVG drawn as PNG with ``font`` first in the font list (cairosvg uses only the first)."""
+    return svg_to_png(render_svg(m, fonts=[font]), scale=scale)
+
+
+def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
+    """An SVG of ours (``width``/``height`` in px on its root) as PNG at ``scale``, capped at :data:`MAX_PIXELS`."""
     import cairosvg
 
-    svg = render_svg(m, fonts=[font])
     width = float(svg.split('width="', 1)[1].split('"', 1)[0])
     height = float(svg.split('height="', 1)[1].split('"', 1)[0])
     scale = min(scale, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)

@@ -21,7 +21,7 @@ beside it.
 >>> written = write_catalog(store, region_catalog(store, chains=["示例链"]), out, formats=("md", "html"),
 ...                         scope_key="ch-demo")
 >>> sorted(str(p.relative_to(out)) for p in written.files)
-['catalog-320400-ch-demo.html', 'catalog-320400-ch-demo.md', 'maps/catalog-320400-ch-demo.svg']
+['catalog-320400-ch-demo.html', 'catalog-320400-ch-demo.md', 'maps/catalog-320400-ch-demo-geo.svg', 'maps/catalog-320400-ch-demo.svg']
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chainkg.errors import ChainkgError
+from graph.outputs import write_text
 from graph.store import GraphStore
 from viz.catalog.common import file_stem
-from viz.catalog.maps import MapImage, chain_images
+from viz.catalog.maps import MapImage, chain_images, geo_images
 
 __all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats"]
 
@@ -72,15 +73,16 @@ class WrittenCatalog:
     files: list[Path]
     maps: dict[str, MapImage] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    geo: dict = field(default_factory=dict)  # chain key → GeoImage (产业地图)
 
 
 def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
                   scope_key: str = "all", maps: bool = True) -> WrittenCatalog:
     """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created).
 
-    The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), unless ``maps=False``.
+    The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), and the national
+    产业地图 (``viz.geomap``) for those formats and for xlsx (its counts per province), unless ``maps=False``.
     """
-    from graph.outputs import write_text
     from viz.catalog.excel import write_xlsx
     from viz.catalog.markdown import render_markdown
     from viz.catalog.webpage import render_html
@@ -93,31 +95,29 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
     images = {}
     if maps and any(f in _MAP_FORMATS for f in formats):
         images = chain_images(store, catalog, png="docx" in formats)
+    geo = {}
+    if maps and any(f in ("xlsx", *_MAP_FORMATS) for f in formats):
+        geo = geo_images(store, catalog, png="docx" in formats)
     notes: list[str] = []
-    for image in images.values():
+    for image in [*images.values(), *geo.values()]:
         for note in image.notes:
             if note not in notes:
                 notes.append(note)
     files: list[Path] = []
     if "xlsx" in formats:
-        files.append(write_xlsx(catalog, out / f"{stem}.xlsx"))
+        files.append(write_xlsx(catalog, out / f"{stem}.xlsx", distribution=geo if maps else None))
     if "docx" in formats:
-        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images))
+        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images, geo=geo if maps else None))
     if "html" in formats:
         path = out / f"{stem}.html"
-        write_text(path, render_html(catalog, maps=images))
+        write_text(path, render_html(catalog, maps=images, geo=geo if maps else None))
         files.append(path)
     if "md" in formats:
-        links = {}
-        for key, image in sorted(images.items()):
-            if image.svg:
-                svg = out / "maps" / f"{file_stem(catalog.region, key)}.svg"
-                svg.parent.mkdir(exist_ok=True)
-                write_text(svg, image.svg)
-                links[key] = f"maps/{svg.name}"
-                files.append(svg)
+        links = _svg_files(out, catalog.region, images, "", files)
+        geo_links = _svg_files(out, catalog.region, geo, "-geo", files)
         path = out / f"{stem}.md"
-        write_text(path, render_markdown(catalog, maps=images, map_links=links))
+        write_text(path, render_markdown(catalog, maps=images, map_links=links, geo=geo if maps else None,
+                                         geo_links=geo_links))
         files.append(path)
     if "json" in formats:
         path = out / f"{stem}.json"
@@ -125,4 +125,17 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
         data["map_notes"] = notes
         write_text(path, json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
         files.append(path)
-    return WrittenCatalog(files, images, notes)
+    return WrittenCatalog(files, images, notes, geo)
+
+
+def _svg_files(out: Path, region: str, images: dict, suffix: str, files: list[Path]) -> dict[str, str]:
+    """Write each image's SVG as ``maps/<stem><suffix>.svg`` (added to ``files``); chain key → relative link."""
+    links = {}
+    for key, image in sorted(images.items()):
+        if image.svg:
+            svg = out / "maps" / f"{file_stem(region, key)}{suffix}.svg"
+            svg.parent.mkdir(exist_ok=True)
+            write_text(svg, image.svg)
+            links[key] = f"maps/{svg.name}"
+            files.append(svg)
+    return links

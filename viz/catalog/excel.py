@@ -41,10 +41,11 @@ from queries.catalog import (
     TARGET_COLUMNS,
 )
 from viz.catalog.common import clean_text, display_width, meta_lines, sheet_name, weights_lines
+from viz.catalog.maps import GEO_COLUMNS, GEO_SHEET
 
 __all__ = ["write_xlsx", "FIXED_SHEETS", "MAX_WIDTH", "CELL_LIMIT"]
 
-FIXED_SHEETS = ("总览", "招商方向", "卡脖子技术", "短板长板", "来源与说明")
+FIXED_SHEETS = ("总览", "招商方向", "卡脖子技术", "短板长板", "企业分布（省）", "来源与说明")
 #: widest column (characters of width, CJK counting two) before text wraps
 MAX_WIDTH = 60
 #: Excel's limit on the characters of one cell
@@ -98,8 +99,12 @@ def _write_table(ws, columns: Sequence[str], rows: Iterable[Mapping[str, object]
     return n
 
 
-def write_xlsx(catalog, path: str | Path) -> Path:
-    """Write the workbook to ``path`` (replaced when it exists) and return the path."""
+def write_xlsx(catalog, path: str | Path, *, distribution: Mapping[str, object] | None = None) -> Path:
+    """Write the workbook to ``path`` (replaced when it exists) and return the path.
+
+    ``distribution``: chain key → GeoImage (``viz.catalog.maps.geo_images``); its rows, the enterprises
+    per province, become the sheet 企业分布（省）.
+    """
     from openpyxl import Workbook
 
     path = Path(path)
@@ -125,6 +130,11 @@ def write_xlsx(catalog, path: str | Path) -> Path:
     _write_table(board, ("产业链", *SHORTBOARD_COLUMNS),
                  [{"产业链": c.chain_name, **line.cells()} for c in catalog.chains for line in c.shortboard],
                  wide={"理由", "关键技术", "外地可招引", "本地企业"})
+    if distribution is not None:
+        spread = wb.create_sheet(GEO_SHEET)
+        _write_table(spread, GEO_COLUMNS, [row for c in catalog.chains
+                                           for row in getattr(distribution.get(c.chain), "rows", ())],
+                     wide={"说明"})
     notes = wb.create_sheet("来源与说明")
     last = _write_table(notes, SOURCE_COLUMNS, catalog.source_rows(), wide={"标题", "署名"})
     meta = dict(meta_lines(catalog))

@@ -23,7 +23,7 @@ from graph.store import GraphStore
 from viz import chain_map, render_svg
 from viz.png import png_support, render_png
 
-__all__ = ["MapImage", "chain_images"]
+__all__ = ["MapImage", "chain_images", "GeoImage", "geo_images", "GEO_SECTION", "GEO_SHEET", "GEO_COLUMNS"]
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,7 @@ def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: i
     ``enterprises`` local enterprises per segment. ``png``: make PNGs too (for
     Word), when :func:`viz.png.png_support` finds cairosvg and a CJK font.
     """
-    font, png_note = None, None
-    if png:
-        font, reason = png_support()
-        if font is None:
-            png_note = f"无法生成 PNG 图谱（{reason}），Word 版不含图谱图片"
+    font, png_note = _png_font(png, "PNG 图谱", "图谱图片")
     out = {}
     for chain in catalog.chains:
         m = chain_map(store, chain=chain.chain, region=catalog.region, enterprises=enterprises,
@@ -58,3 +54,65 @@ def chain_images(store: GraphStore, catalog, *, png: bool = True, enterprises: i
         picture = render_png(m, font=font) if font is not None else None
         out[chain.chain] = MapImage(chain.chain, render_svg(m), picture, notes)
     return out
+
+
+#: the catalogue's section for the 产业地图 (viz.geomap)
+GEO_SECTION = "产业地图（全国企业分布）"
+#: the Excel sheet with the counts per province
+GEO_SHEET = "企业分布（省）"
+GEO_COLUMNS = ("产业链", "地区", "代码", "企业数", "招商目标数", "说明", "数据截至")
+
+
+@dataclass(frozen=True)
+class GeoImage:
+    """A chain's national 产业地图 (``viz.geomap``): SVG, PNG, the counts per province as table rows, notes."""
+
+    chain: str
+    svg: str | None
+    png: bytes | None
+    rows: tuple[dict, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def geo_images(store: GraphStore, catalog, *, png: bool = True, targets: int = 20) -> dict[str, GeoImage]:
+    """The national 产业地图 of every chain of ``catalog``, by chain key, seen from the catalogue's region.
+
+    The map marks the catalogue's own targets (its first ``targets``). Without
+    the boundary package each chain gets a note saying how to install it,
+    instead of a map; the counts per province need the boundaries too.
+    """
+    from viz.geomap import BoundaryDataMissing, geo_map
+    from viz.geomap import render_png as geo_png
+    from viz.geomap import render_svg as geo_svg
+
+    font, png_note = _png_font(png, "产业地图 PNG", "产业地图图片")
+    out = {}
+    for chain in catalog.chains:
+        try:
+            m = geo_map(store, chain=chain.chain, perspective=catalog.region, targets=targets,
+                        target_keys=[row.key for row in chain.targets],
+                        include_synthetic=chain.synthetic_included or None)
+        except BoundaryDataMissing:
+            from viz.geomap.boundaries import map_rules
+
+            rules = map_rules()["boundaries"]
+            note = f"未生成产业地图：未安装边界数据包 {rules['package']}（安装命令：{rules['install']}）"
+            out[chain.chain] = GeoImage(chain.chain, None, None, (), (note,))
+            continue
+        rows = [{"产业链": chain.chain_name, "地区": a.name, "代码": a.code, "企业数": a.count,
+                 "招商目标数": len(a.targets), "说明": "" if a.in_graph else "图中无此地区", "数据截至": m.as_of}
+                for a in sorted(m.areas, key=lambda a: (-a.count, a.code)) if a.count or a.targets]
+        rows += [{"产业链": chain.chain_name, "地区": g.name, "代码": g.code, "企业数": g.count, "招商目标数": 0,
+                  "说明": g.reason, "数据截至": m.as_of} for g in m.unmapped]
+        notes = (png_note,) if png_note else ()
+        picture = geo_png(m, font=font) if font is not None else None
+        out[chain.chain] = GeoImage(chain.chain, geo_svg(m), picture, tuple(rows), notes)
+    return out
+
+
+def _png_font(png: bool, what: str, picture: str) -> tuple[str | None, str | None]:
+    """The CJK font for PNGs, or the note that says why Word gets no picture (None, None when not wanted)."""
+    if not png:
+        return None, None
+    font, reason = png_support()
+    return (font, None) if font is not None else (None, f"无法生成{what}（{reason}），Word 版不含{picture}")

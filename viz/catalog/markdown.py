@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
+from viz.catalog.maps import GEO_SECTION
 from viz.catalog.common import (
     MAP_SECTION,
     chain_sections,
@@ -57,11 +58,13 @@ def _table(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> list
 
 
 def render_markdown(catalog, *, maps: Mapping[str, object] | None = None,
-                    map_links: Mapping[str, str] | None = None) -> str:
+                    map_links: Mapping[str, str] | None = None, geo: Mapping[str, object] | None = None,
+                    geo_links: Mapping[str, str] | None = None) -> str:
     """The catalogue as one Markdown document.
 
     ``maps``: chain key → :class:`viz.catalog.maps.MapImage` (for the notes);
-    ``map_links``: chain key → relative path of the chain's SVG file.
+    ``map_links``: chain key → relative path of the chain's SVG file;
+    ``geo`` / ``geo_links``: the same for the 产业地图 (its section is left out when ``geo`` is None).
     """
     maps = maps or {}
     map_links = map_links or {}
@@ -81,6 +84,15 @@ def render_markdown(catalog, *, maps: Mapping[str, object] | None = None,
             out.append("（未生成图谱）")
         for note in getattr(image, "notes", ()) or ():
             out.append(f"- {_text(note)}")
+        if geo is not None:
+            out += ["", f"### {GEO_SECTION}", ""]
+            picture = geo.get(chain.chain)
+            if chain.chain in (geo_links or {}):
+                out.append(f"![{_text(chain.chain_name)}产业地图]({geo_links[chain.chain]})")
+            elif picture is None:
+                out.append("（未生成产业地图）")
+            for note in getattr(picture, "notes", ()) or ():
+                out.append(f"- {_text(note)}")
         for title, columns, rows, empty in chain_sections(chain):
             out += ["", f"### {title}", ""]
             if rows or empty is None:

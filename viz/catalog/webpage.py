@@ -19,6 +19,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 
 from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
+from viz.catalog.maps import GEO_SECTION
 from viz.catalog.common import (
     MAP_SECTION,
     chain_sections,
@@ -98,23 +99,32 @@ def _list(items: Iterable[str], css: str = "") -> str:
     return f"<ul{attr}>" + "".join(f"<li>{h(i)}</li>" for i in items) + "</ul>"
 
 
-def _map(chain, image) -> str:
+def _figure(image, alt: str, caption: str, missing: str) -> str:
     parts = []
     svg = getattr(image, "svg", None)
     if svg:
         data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        parts.append(f'<figure><img alt="{h(chain.chain_name)}产业链图谱" src="data:image/svg+xml;base64,{data}">'
-                     f"<figcaption>{h(chain.chain_name)}产业链图谱</figcaption></figure>")
+        parts.append(f'<figure><img alt="{h(alt)}" src="data:image/svg+xml;base64,{data}">'
+                     f"<figcaption>{h(caption)}</figcaption></figure>")
     elif image is None:
-        parts.append('<p class="note">未生成图谱。</p>')
+        parts.append(f'<p class="note">{h(missing)}</p>')
     notes = list(getattr(image, "notes", ()) or ())
     if notes:
         parts.append(_list(notes, "caveats"))
     return "".join(parts)
 
 
-def render_html(catalog, *, maps: Mapping[str, object] | None = None) -> str:
-    """The catalogue as one HTML page (UTF-8 text); ``maps``: chain key → MapImage."""
+def _map(chain, image) -> str:
+    return _figure(image, f"{chain.chain_name}产业链图谱", f"{chain.chain_name}产业链图谱", "未生成图谱。")
+
+
+def _geo(chain, image) -> str:
+    return _figure(image, f"{chain.chain_name}产业地图", f"{chain.chain_name}产业地图：各省企业数", "未生成产业地图。")
+
+
+def render_html(catalog, *, maps: Mapping[str, object] | None = None, geo: Mapping[str, object] | None = None) -> str:
+    """The catalogue as one HTML page (UTF-8 text); ``maps``: chain key → MapImage; ``geo``: chain key →
+    GeoImage (the 产业地图 section is left out when ``geo`` is None)."""
     maps = maps or {}
     out = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -134,6 +144,8 @@ def render_html(catalog, *, maps: Mapping[str, object] | None = None) -> str:
         out.append("<h3>概况</h3><dl class=\"overview\">" + "".join(
             f"<dt>{h(label)}</dt><dd>{h(text)}</dd>" for label, text in overview_lines(chain)) + "</dl>")
         out.append(f"<h3>{h(MAP_SECTION)}</h3>{_map(chain, maps.get(chain.chain))}")
+        if geo is not None:
+            out.append(f"<h3>{h(GEO_SECTION)}</h3>{_geo(chain, geo.get(chain.chain))}")
         for title, columns, rows, empty in chain_sections(chain):
             if rows or empty is None:
                 out.append(f"<h3>{title}</h3>" + _table(columns, rows, classes=_CLASSES.get(title, {})))

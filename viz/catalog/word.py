@@ -24,6 +24,7 @@ from pathlib import Path
 
 from graph.outputs import write_bytes
 from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
+from viz.catalog.maps import GEO_SECTION
 from viz.catalog.common import (
     MAP_SECTION,
     chain_sections,
@@ -116,8 +117,10 @@ def _bullets(document, items: Iterable[str]) -> None:
         document.add_paragraph(_text(item), style="List Bullet")
 
 
-def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None = None) -> Path:
-    """Write the document to ``path`` and return the path; ``maps``: chain key → MapImage (PNG used)."""
+def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None = None,
+               geo: Mapping[str, object] | None = None) -> Path:
+    """Write the document to ``path`` and return the path; ``maps``: chain key → MapImage (PNG used);
+    ``geo``: chain key → GeoImage, the 产业地图 (its section is left out when ``geo`` is None)."""
     import docx
     from docx.shared import Cm
 
@@ -151,6 +154,15 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
         elif image is None:
             document.add_paragraph("未生成图谱。")
         _bullets(document, getattr(image, "notes", ()) or ())
+        if geo is not None:
+            document.add_heading(GEO_SECTION, level=2)
+            picture = geo.get(chain.chain)
+            if getattr(picture, "png", None):
+                document.add_picture(io.BytesIO(picture.png), width=min(width, Cm(22)))
+                document.add_paragraph(_text(f"{chain.chain_name}产业地图：各省企业数"), style="Caption")
+            elif picture is None:
+                document.add_paragraph("未生成产业地图。")
+            _bullets(document, getattr(picture, "notes", ()) or ())
         for title, columns, rows, empty in chain_sections(chain):
             document.add_heading(title, level=2)
             if rows or empty is None:
