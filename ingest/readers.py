@@ -191,14 +191,18 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
         if not checked:
             _require_utf8(data)
         raise BadInputError(problems)
-    if header_end < 0 or not bytes(data[header_end:]).strip(b"\r\n"):  # the header alone (no line end after it)
+    if header_end < 0 or not _more_than_line_ends(data, header_end):  # the header alone
         if not checked:
             _require_utf8(data)
         frame = pd.DataFrame({c: pd.Series([], dtype=pd.StringDtype("pyarrow")) for c in columns})
         return RawTable(name, shown, frame, encoding)
     bad_rows: list = []
+    blank: list[int] = []  # the parser's numbers of the records that are blank lines (skipped)
 
     def on_invalid(row):
+        if row.actual_columns == 1 and not (row.text or "").strip("\r\n"):
+            blank.append(row.number)  # a blank line is a line of the file: it counts, but holds nothing
+            return "skip"
         bad_rows.append(row)
         # a file of a million bad rows is named by its first ones, and the parse stops there
         return "skip" if len(bad_rows) < _MAX_BAD_ROWS else "error"
@@ -208,7 +212,9 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
             pa.py_buffer(data),
             read_options=pcsv.ReadOptions(use_threads=threads, column_names=columns, skip_rows=1,
                                             block_size=_BLOCK),
-            parse_options=pcsv.ParseOptions(newlines_in_values=careful,
+            # blank lines are records too (handed to on_invalid and skipped there), so that the parser's
+            # record numbers are the file's line numbers; a file without any pays nothing for it
+            parse_options=pcsv.ParseOptions(newlines_in_values=careful, ignore_empty_lines=False,
                                             invalid_row_handler=on_invalid if careful else None),
             convert_options=pcsv.ConvertOptions(
                 column_types={c: pa.large_string() for c in columns},  # what pandas' Arrow strings hold
@@ -217,10 +223,27 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
             ),
         )
 
+    def careful(threads: bool):
+        try:
+            return parse(threads)
+        except pa.ArrowInvalid as error:
+            if len(bad_rows) >= _MAX_BAD_ROWS:
+                return None  # stopped on purpose: the rows found are worded below
+            if "utf8" in str(error).lower():
+                raise _NotUtf8() from None
+            if "straddle" in str(error) or "block size" in str(error):
+                raise BadInputError([InputProblem(
+                    shown, _open_quote_line(data), None,
+                    f"a value or line longer than {_BLOCK >> 20} MB (a quote \" that is never closed?)",
+                    "close the quote, or split the value")]) from None
+            raise BadInputError([InputProblem(shown, None, None, f"not a readable CSV file ({error})",
+                                              "save it again as CSV (UTF-8) from Excel or WPS")]) from None
+
     table = None
-    if data.find(b'"') < 0:
+    quoted = data.find(b'"') >= 0  # the one scan for quotes: it decides the parse and the line numbers
+    if not quoted:
         # no quotes, so no value spans lines: the parser's fast mode, without a Python callback per bad
-        # row; any trouble, and the careful parse below finds and words it
+        # row; any trouble (a blank line too), and the careful parse below finds and words it
         try:
             table = parse(threads=True, careful=False)
         except pa.ArrowInvalid:
@@ -229,36 +252,22 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
         if not checked:
             # the careful parse hands bad rows to Python as text: bytes that are not UTF-8 must not reach it
             _require_utf8(data)
-        try:
-            table = parse(threads=True)
-        except pa.ArrowInvalid as error:
-            if len(bad_rows) >= _MAX_BAD_ROWS:
-                pass  # stopped on purpose: the rows found are worded below
-            elif "utf8" in str(error).lower():
-                raise _NotUtf8() from None
-            elif "straddle" in str(error) or "block size" in str(error):
-                raise BadInputError([InputProblem(
-                    shown, _open_quote_line(data), None,
-                    f"a value or line longer than {_BLOCK >> 20} MB (a quote \" that is never closed?)",
-                    "close the quote, or split the value")]) from None
-            else:
-                raise BadInputError([InputProblem(shown, None, None, f"not a readable CSV file ({error})",
-                                                  "save it again as CSV (UTF-8) from Excel or WPS")]) from None
-    if bad_rows:  # filled by the careful parse only, which runs after the bytes were checked
-        bad_rows.clear()
-        try:
-            parse(threads=False)  # single-threaded parsing numbers the records (header = 1, blank lines not counted)
-        except pa.ArrowInvalid:
-            pass  # stopped after the first rows, as above
-        last = max((row.number for row in bad_rows), default=0)
-        lines = _record_lines(data, max(last - 1, 0))
+        table = careful(threads=True)
+        if bad_rows or any(number <= 0 for number in blank):
+            bad_rows.clear()
+            blank.clear()
+            table = careful(threads=False)  # single-threaded parsing numbers the records (header = 1)
+    lines = _record_lines(data) if quoted else None
 
-        def line(number: int | None) -> int | None:
-            if not number or number <= 0:
-                return None
-            if lines is not None and number - 2 < len(lines):
-                return int(lines[number - 2])
-            return number
+    def line(number: int | None) -> int | None:
+        """The file line of the parser's record ``number``."""
+        if not number or number <= 0:
+            return None
+        if lines is not None and number - 2 < len(lines):
+            return int(lines[number - 2])
+        return number
+
+    if bad_rows:
         raise BadInputError([
             InputProblem(shown, line(row.number), None,
                          f"{row.actual_columns} fields where the header has {row.expected_columns}"
@@ -268,18 +277,25 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
                          "close every quote you open")
             for row in bad_rows
         ])
-    if table.num_rows and data.find(b'"') >= 0 and _runs_to_the_end(table, data):
-        lines = _record_lines(data, table.num_rows)
+    rows = None
+    if blank or lines is not None:  # records that do not simply follow the header line by line
+        kept = np.setdiff1d(np.arange(table.num_rows + len(blank)), np.asarray(blank, dtype=np.int64) - 2)
+        if lines is None:
+            rows = kept + 2
+        elif len(lines) >= len(kept):
+            rows = lines[kept]
+        else:  # a stray carriage return split a line the parser read as one: number what can be numbered
+            rows = np.fromiter((line(int(k) + 2) for k in kept), dtype=np.int64, count=len(kept))
+    if table.num_rows and quoted and _runs_to_the_end(table, data):
         raise BadInputError([InputProblem(
-            shown, int(lines[-1]) if lines is not None else table.num_rows + 1, None,
+            shown, int(rows[-1]) if rows is not None else table.num_rows + 1, None,
             "a quote \" opens a value that is never closed: the rest of the file would be read as that value",
             "close the quote, or double a quote that belongs to the text (\"\")")])
     too_long = _longest_value(table)
     if too_long is not None:
         column, position = too_long
-        lines = _record_lines(data, table.num_rows)
-        row = int(lines[position]) if lines is not None else position + 2
-        raise BadInputError([InputProblem(shown, row, column, f"a value longer than {MAX_VALUE_BYTES:,} bytes",
+        raise BadInputError([InputProblem(shown, int(rows[position]) if rows is not None else position + 2, column,
+                                          f"a value longer than {MAX_VALUE_BYTES:,} bytes",
                                           "shorten the value (a table cell holds names, codes and short texts)")])
     # Every byte after the header is now known to be UTF-8: the parser checked every cell, and the
     # bytes between cells are commas, quotes and line ends.
@@ -287,7 +303,7 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
     frame = stripped.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t in (pa.string(), pa.large_string())
                                else None, use_threads=False)  # string columns: wrapped, not copied
     frame.columns = columns
-    return RawTable(name, shown, frame, encoding, rows=_record_lines(data, len(frame)))
+    return RawTable(name, shown, frame, encoding, rows=rows)
 
 
 #: rows with the wrong number of fields that are listed (the message shows 20 of them)
@@ -301,49 +317,40 @@ _MAX_HEADER_BYTES = 1 << 20
 
 def _line_end(data) -> int:
     """Where the first line ends (at ``\\n``, ``\\r\\n`` or a lone ``\\r``), or -1 when it does not."""
-    newline, carriage = data.find(b"\n"), data.find(b"\r")
+    newline = data.find(b"\n")
+    carriage = data.find(b"\r", 0, newline) if newline >= 0 else data.find(b"\r")  # bounded: no scan of the file
     ends = [i for i in (newline, carriage) if i >= 0]
     return min(ends) if ends else -1
 
 
-def _record_lines(data, records: int):
-    """The file line of each of the first ``records`` records, when they do not simply follow the header.
+def _more_than_line_ends(data, start: int) -> bool:
+    """Whether anything but line ends follows ``start`` (read a window at a time, not the whole file)."""
+    window = 1 << 16
+    while start < len(data):
+        if bytes(data[start:start + window]).strip(b"\r\n"):
+            return True
+        start += window
+    return False
 
-    None in the common case: one record per line. Blank lines (which the
-    parser skips) and quoted values that span lines shift the records against
-    the lines; then the lines are found from the positions of line ends outside
-    quotes (an even number of ``"`` before them), vectorised.
 
-    >>> _record_lines(b"id\\na\\n\\nb\\n", 2).tolist(), _record_lines(b'id\\n"x\\ny"\\nb', 2).tolist()
-    ([2, 4], [2, 4])
-    >>> _record_lines(b"id\\na\\nb\\n", 2) is None
-    True
+def _record_lines(data):
+    """The file line each record starts on (record 0 follows the header), when quoted values span lines;
+    None when every record is one line (record ``k`` is on line ``k + 2``).
+
+    A line end is a record's end when an even number of ``"`` comes before it
+    (outside quotes); found vectorised, for files that hold quotes only.
+
+    >>> _record_lines(b'id\\n"x\\ny"\\nb\\n\\nc').tolist(), _record_lines(b'id\\n"x"\\nb') is None
+    ([2, 4, 5, 6], True)
     """
-    if not records:
-        return None
-    lf = data.find(b"\n") >= 0
-    terminator = 10 if lf else 13
-    quoted = data.find(b'"') >= 0
-    if not quoted and (data.find(b"\n\n") if lf else data.find(b"\r\r")) < 0 and (not lf or data.find(b"\n\r\n") < 0):
-        return None
+    terminator = 10 if data.find(b"\n") >= 0 else 13
     buffer = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(buffer == 34)
     ends = np.flatnonzero(buffer == terminator)
-    lines_after_header = len(ends) - (1 if len(buffer) and buffer[-1] == terminator else 0)
-    if lines_after_header == records:
+    inside = np.searchsorted(quotes, ends) % 2 == 1
+    if not len(quotes) or not inside.any():
         return None
-    boundaries = np.arange(len(ends))
-    if quoted:
-        quotes = np.flatnonzero(buffer == 34)
-        boundaries = boundaries[np.searchsorted(quotes, ends) % 2 == 0]
-    starts = ends[boundaries] + 1
-    following = np.full(len(starts), terminator, dtype=np.uint8)
-    inside = starts < len(buffer)
-    following[inside] = buffer[starts[inside]]
-    filled = (following != 10) & (following != 13)
-    lines = (boundaries + 2)[filled]
-    if len(lines) < records:  # a stray carriage return split what the count above took as one line
-        return None
-    return lines[:records].astype(np.int64)
+    return (np.flatnonzero(~inside) + 2).astype(np.int64)
 
 
 def _longest_value(table) -> tuple[str, int] | None:

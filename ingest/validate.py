@@ -101,49 +101,63 @@ def validate_table(raw, spec: Label | Relationship) -> tuple[pd.DataFrame, list[
             problems += _range_problems(raw, rows, col, prop, typed, values)
         if prop.default is not None:
             typed = _fill_default(prop, typed, empty)
-        if prop.type in ("string", "text", "list", "uscc", "region_code"):
-            problems += _hazard_problems(raw, rows, col, values, arrow,
-                                         names=isinstance(spec, Label) and col in (spec.key, "name", "aliases"))
+        if isinstance(spec, Label) and col in (spec.key, "name", "aliases"):
+            problems += _hazard_problems(raw, rows, col, values, arrow)
         out[col] = typed
     return pd.DataFrame(out), problems
 
 
-#: characters that make text display other than it is stored: bidirectional overrides, embeddings, isolates
-#: and marks; refused in every text
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-#: characters a name never holds: controls (C0, DEL, C1), line separators, zero-width and other invisible
-#: format characters (a name with one does not match the same name typed)
-_INVISIBLE = "\x00-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200d\u2028\u2029\u2060-\u2064\ufeff"
-_BIDI_PATTERN = re.compile(f"[{_BIDI}]")
-_NAME_PATTERN = re.compile(f"[{_BIDI}{_INVISIBLE}]")
-#: bytes that start the UTF-8 of one of those characters (or are one): a column without any is clean
-_HAZARD_BYTES = np.zeros(256, dtype=bool)
-_HAZARD_BYTES[[*range(0x20), 0x7F, 0xC2, 0xD8, 0xE1, 0xE2, 0xEF]] = True
+#: characters a key, a name or an alias never holds, as code point ranges: bidirectional controls
+#: (overrides, embeddings, isolates, marks), which make the text show in another order than it is stored;
+#: controls (C0, DEL, C1), line separators, zero-width and other invisible format characters, which make
+#: a name differ from the same name typed
+_BIDI = ((0x061C, 0x061C), (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069))
+_INVISIBLE = ((0x00, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x180E, 0x180E), (0x200B, 0x200D), (0x2028, 0x2029),
+              (0x2060, 0x2064), (0xFEFF, 0xFEFF))
+_HIDDEN = re.compile("[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in _BIDI + _INVISIBLE) + "]")
+#: the same class in the syntax of Arrow's regular expressions (RE2)
+_HIDDEN_RE2 = "[" + "".join(f"\\x{{{low:04x}}}-\\x{{{high:04x}}}" for low, high in _BIDI + _INVISIBLE) + "]"
 
 
-def _hazard_problems(raw, rows, col: str, values: pd.Series, arrow, *, names: bool) -> list[InputProblem]:
-    """Values holding a bidi control (any text) or, in keys, names and aliases, any invisible or control character.
+def _utf8_sets(ranges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The UTF-8 of the non-ASCII characters in ``ranges``, for a vectorised byte scan: the bytes that lead
+    them, and their 2- and 3-byte encodings as integers."""
+    leads = np.zeros(256, dtype=bool)
+    two, three = [], []
+    for low, high in ranges:
+        for code in range(max(low, 0x80), high + 1):
+            data = chr(code).encode("utf-8")
+            leads[data[0]] = True
+            (two if len(data) == 2 else three).append(int.from_bytes(data, "big"))
+    return leads, np.array(sorted(two), dtype=np.int32), np.array(sorted(three), dtype=np.int32)
+
+
+_HIDDEN_UTF8 = _utf8_sets(_BIDI + _INVISIBLE)
+
+
+def _hazard_problems(raw, rows, col: str, values: pd.Series, arrow) -> list[InputProblem]:
+    """Keys, names and aliases that hold a bidi control or any invisible or control character.
 
     Problems, not warnings: a bidi override makes every output (terminal,
-    HTML, Excel) show the text in another order than it is stored, and an
-    invisible character in a name makes it differ from the same name typed,
-    so lookups and duplicate checks silently miss it. Columns whose bytes
-    cannot hold such a character are passed over without a regex.
+    HTML, Excel) show the name in another order than it is stored, and an
+    invisible character makes it differ from the same name typed, so lookups
+    and duplicate checks silently miss it. (Other text may hold them; outputs
+    show them harmlessly.) A column whose bytes cannot hold one is passed over
+    without a regular expression.
     """
     import pyarrow.compute as pc
 
-    if not _may_hold_hazards(arrow):
+    if not _may_hold_hidden(arrow):
         return []
-    pattern = _NAME_PATTERN if names else _BIDI_PATTERN
-    mask = _numpy_bool(pc.match_substring_regex(arrow, pattern.pattern))
+    mask = _numpy_bool(pc.match_substring_regex(arrow, _HIDDEN_RE2))
     if not mask.any():
         return []
     reasons = {}
     for i in np.flatnonzero(mask)[:_PER_COLUMN]:
         text = values.iloc[i]
-        char = pattern.search(text)[0]
+        char = _HIDDEN.search(text)[0]
         what = f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
-        if _BIDI_PATTERN.fullmatch(char):
+        if any(low <= ord(char) <= high for low, high in _BIDI):
             reasons[text] = f"a bidirectional control character ({what}): it makes the text show in another order than it is stored"
         else:
             reasons[text] = f"an invisible or control character ({what}): keys, names and aliases are plain visible text"
@@ -151,10 +165,13 @@ def _hazard_problems(raw, rows, col: str, values: pd.Series, arrow, *, names: bo
                    reasons)
 
 
-def _may_hold_hazards(arrow) -> bool:
-    """Whether some byte of the column's text can start a hazardous character (one table lookup per byte)."""
+def _may_hold_hidden(arrow) -> bool:
+    """Whether the column's bytes may encode a hidden character: printable ASCII is settled by its least and
+    greatest byte; other text by one table lookup per byte and a look at the few sequences that start like
+    one (Chinese full-width punctuation shares lead bytes with them)."""
     import pyarrow as pa
 
+    leads, two, three = _HIDDEN_UTF8
     for chunk in arrow.chunks:
         buffers = chunk.buffers()
         if len(chunk) == 0 or buffers[2] is None or not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
@@ -162,7 +179,23 @@ def _may_hold_hazards(arrow) -> bool:
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         offsets = np.frombuffer(buffers[1], dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
         used = np.frombuffer(buffers[2], dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
-        if len(used) and _HAZARD_BYTES[used].any():
+        if not len(used):
+            continue
+        low, high = int(used.min()), int(used.max())
+        if low < 0x20 or high == 0x7F:
+            return True  # a control character (or DEL) itself
+        if high < 0x7F:
+            continue  # printable ASCII only
+        if (used == 0x7F).any():
+            return True
+        at = np.flatnonzero(leads[used])
+        if not len(at):
+            continue
+        top = len(used) - 1
+        b0 = used[at].astype(np.int32)
+        b1 = used[np.minimum(at + 1, top)].astype(np.int32)
+        b2 = used[np.minimum(at + 2, top)].astype(np.int32)
+        if np.isin(b0 << 8 | b1, two).any() or np.isin(b0 << 16 | b1 << 8 | b2, three).any():
             return True
     return False
 
@@ -455,6 +488,10 @@ def _parsed(values: pd.Series, parser, reasons: dict[str, str] | None) -> tuple[
 
 def _range_problems(raw, rows, col: str, prop: Property, typed: pd.Series, values: pd.Series) -> list[InputProblem]:
     """Problems with numbers outside the property's declared range (``min``/``max`` in schema.yaml)."""
+    least, most = typed.min(), typed.max()  # one pass each; the masks only when something is out of range
+    if pd.isna(least) or ((prop.minimum is None or least >= prop.minimum)
+                          and (prop.maximum is None or most <= prop.maximum)):
+        return []
     numbers = typed.to_numpy(dtype="float64", na_value=np.nan)
     low = numbers < prop.minimum if prop.minimum is not None else np.zeros(len(numbers), dtype=bool)
     high = numbers > prop.maximum if prop.maximum is not None else np.zeros(len(numbers), dtype=bool)
