@@ -35,7 +35,7 @@ import pandas as pd
 
 from graph.cypher import BUILD_LABEL, ROW_PROPERTY, relationship_combinations
 from graph.outputs import atomic_output
-from graph.schema import Property
+from graph.schema import Property, load_schema
 from graph.store import rows_by_label_pair
 from graph.tables import GraphTables
 
