@@ -12,7 +12,7 @@ from graph.records import EdgeRecord, NodeRecord
 from graph.schema import load_schema
 from ingest.load import load_tables, raw_tables_from_records
 
-__all__ = ["fixture_records", "fixture_store"]
+__all__ = ["fixture_records", "fixture_store", "carrier_records", "fixture_store_with_carriers"]
 
 _P = {"source": "synthetic", "as_of": "2026-01-01"}
 
@@ -58,4 +58,31 @@ def fixture_records() -> list[NodeRecord | EdgeRecord]:
 def fixture_store() -> TableStore:
     schema = load_schema()
     tables = load_tables([], records=raw_tables_from_records(fixture_records(), schema, "fixture"), schema=schema)
+    return TableStore(tables)
+
+
+def carrier_records() -> list[NodeRecord | EdgeRecord]:
+    """A platform, a park, a key project and a 七个一 statement for the demo chain (issue 22)."""
+    n, e = NodeRecord, EdgeRecord
+    return [
+        n("Platform", "p-lab", {"name": "示例控制研究院", "kind": "研究院", "evidence": "发挥示例控制研究院的作用。", **_P}),
+        e("WORKS_ON", "p-lab", "t-ctl", {"evidence": "示例控制研究院主攻示例控制技术。", **_P}),
+        e("PLATFORM_LOCATED_IN", "p-lab", "320412", _P),
+        n("Park", "k-zone", {"name": "示例高新区", "kind": "高新区", "level": "国家级", **_P}),
+        e("FOCUSES_ON", "k-zone", "s-part", {"to_label": "Segment", "evidence": "示例高新区重点发展部件。", **_P}),
+        e("PARK_LOCATED_IN", "k-zone", "320412", _P),
+        n("Project", "j-line", {"name": "乙整机二期项目", "investor": "乙整机", "investment_yi": 12.5, "stage": "开工",
+                                "year": 2025, **_P}),
+        e("INVESTED_BY", "j-line", "e-b", _P), e("IN_CHAIN", "j-line", "ch-demo", _P),
+        e("AT_PARK", "j-line", "k-zone", _P),
+        n("MechanismItem", "m-plan", {"item": "推进工作方案", "quote": "示例链已制定推进工作方案。", "status": "已完成", **_P}),
+        e("ITEM_OF", "m-plan", "ch-demo", _P),
+    ]
+
+
+def fixture_store_with_carriers() -> TableStore:
+    """The fixture graph with :func:`carrier_records` added."""
+    schema = load_schema()
+    records = fixture_records() + carrier_records()
+    tables = load_tables([], records=raw_tables_from_records(records, schema, "fixture"), schema=schema)
     return TableStore(tables)

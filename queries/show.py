@@ -17,7 +17,7 @@ import pandas as pd
 from chainkg.errors import NotFoundError
 from graph.store import GraphStore, _plain
 
-__all__ = ["describe", "KINDS"]
+__all__ = ["describe", "KINDS", "LOCATION_TYPES"]
 
 #: the words ``chainkg show`` takes, and the labels they mean
 KINDS = {
@@ -28,7 +28,13 @@ KINDS = {
     "technology": "Technology",
     "region": "Region",
     "source": "Source",
+    "platform": "Platform",
+    "park": "Park",
+    "project": "Project",
 }
+#: the relationship type that says where a node of each label is
+LOCATION_TYPES = {"Enterprise": "LOCATED_IN", "Platform": "PLATFORM_LOCATED_IN", "Park": "PARK_LOCATED_IN",
+                  "Project": "PROJECT_LOCATED_IN"}
 
 
 def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dict[str, Any]:
@@ -75,14 +81,28 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
             relations.setdefault(rel, {"out": [], "in": []})[direction] = listed
     view = {"label": label, "key": match.key, "matched": match.matched, "node": node,
             "relations": relations, "totals": totals}
+    located = relations.get(LOCATION_TYPES.get(label, ""), {}).get("out", [])
+    parks = relations.get("AT_PARK", {}).get("out", [])
+    if not located and parks:  # a project is where its park is
+        located = [{"key": r["to"]} for r in store.edges_where("PARK_LOCATED_IN", "from", [parks[0]["key"]])
+                   .to_dict("records")]
+    if located:
+        view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(located[0]["key"])]
     if label == "Enterprise":
-        located = relations.get("LOCATED_IN", {}).get("out", [])
-        if located:
-            view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(located[0]["key"])]
         view["chains"] = _chains_of_segments(store, [s["key"] for s in relations.get("OPERATES_IN", {}).get("out", [])])
+        view["registrations"] = _registrations(store, [r["key"] for r in relations.get("HAS_REGISTRATION", {}).get("out", [])])
     if label == "Region":
         view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(match.key)]
     return view
+
+
+def _registrations(store: GraphStore, keys: list[str]) -> list[dict[str, Any]]:
+    """The registration records (facts a dataset brings: capital, dates, status …) with their source, newest first."""
+    if not keys or "Registration" not in store.schema.labels:
+        return []
+    records = [{k: v for k, v in _clean(row).items() if v is not None}
+               for row in store.nodes_where("Registration", keys).to_dict("records")]
+    return sorted(records, key=lambda r: (str(r.get("as_of", "")), str(r.get("source", ""))), reverse=True)
 
 
 def _chains_of_segments(store: GraphStore, segments: list[str]) -> list[dict[str, str]]:

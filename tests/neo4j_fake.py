@@ -507,3 +507,20 @@ class AnalysisGraph(EchoGraph):
                 if p.get("as_of") is not None and (row["as_of"] is None or p["as_of"] > row["as_of"]):
                     row["as_of"] = p["as_of"]
         return [out[k] for k in sorted(out)]
+
+
+def loaded_store(folder, **options):
+    """A Neo4j store over an :class:`AnalysisGraph` fake, loaded with the tables of ``folder``.
+
+    Returns ``(store, driver, reference)``: the reference is the same tables in memory
+    (:class:`graph.memory.TableStore`), for comparing answers.
+    """
+    from graph.memory import TableStore
+    from graph.neo4j_store import Neo4jStore
+    from ingest.load import load_tables
+
+    tables = load_tables([folder])
+    driver = FakeDriver(responders=AnalysisGraph(tables.schema).responders())
+    store = Neo4jStore(driver, database="chainkg-test", sleep=lambda seconds: None, **options)
+    store.load(tables, data=[str(folder)])
+    return store, driver, TableStore(tables, data=[str(folder)])

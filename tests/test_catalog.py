@@ -148,9 +148,9 @@ def test_xlsx_read_back(written):
     path = _file(written, "xlsx")
     sheets = pd.read_excel(path, sheet_name=None, dtype=str)
     names = list(sheets)
-    fixed = ["招商方向", "卡脖子技术", "短板长板", "来源与说明"]
-    assert names[0] == "总览" and names[-4:] == fixed
-    chain_sheets = names[1:-4]
+    fixed = ["招商方向", "卡脖子技术", "短板长板", "七个一", "来源与说明"]
+    assert names[0] == "总览" and names[-5:] == fixed
+    chain_sheets = names[1:-5]
     assert len(chain_sheets) == 4 and len({n.lower() for n in names}) == len(names)
     for name in names:
         assert 0 < len(name) <= 31 and not BAD_SHEET.search(name), name

@@ -40,8 +40,8 @@ def server(monkeypatch, tmp_path):
 def test_load_validates_then_loads_and_reports(run, server):
     result = run("-q", "neo4j", "load", "--data", MINI, "--chunk-size", "2")
     assert result.exit_code == 0, result.output
-    # 17 schema statements + 10 node chunks + 11 relationship chunks + the build record (tests/test_neo4j_store.py)
-    assert "loaded 14 nodes and 17 relationships into bolt://localhost:7687 database chains in 39 transactions" \
+    # 27 schema statements + 10 node chunks + 11 relationship chunks + the build record (tests/test_neo4j_store.py)
+    assert "loaded 14 nodes and 17 relationships into bolt://localhost:7687 database chains in 49 transactions" \
         in result.output
     assert server.seen == [("bolt://localhost:7687", ("neo4j", "secret"))]
     assert {c.database for c in server.calls} == {"chains"} and server.closed
@@ -64,7 +64,7 @@ def test_bad_data_is_rejected_before_the_server_is_contacted(run, server, mini_c
 def test_schema_only_creates_constraints_and_indexes(run, server):
     result = run("-q", "neo4j", "load", "--schema-only")
     assert result.exit_code == 0, result.output
-    assert "17 constraints and indexes in place" in result.output
+    assert "27 constraints and indexes in place" in result.output
     assert set(server.names()) == {"server", "schema/constraints"}
 
 

@@ -49,9 +49,9 @@ def test_load_sends_constraints_first_then_chunks_of_rows_then_the_build_record(
     report = store.load(mini_tables)
 
     names = driver.names()
-    # 9 uniqueness constraints (8 labels + the build node), 7 text indexes on name, 1 index on uscc
-    assert names[:17] == ["schema/constraints"] * 17
-    assert len(script("schema/constraints")) == 17
+    # 14 uniqueness constraints (13 labels + the build node), 11 text indexes on name, 2 indexes on uscc
+    assert names[:27] == ["schema/constraints"] * 27
+    assert len(script("schema/constraints")) == 27
     loads = [c for c in driver.calls if c.name.endswith(".load")]
     # rows per transaction, by hand from tests/fixtures/mini with chunks of 2
     assert [(c.name, len(c.parameters["rows"])) for c in loads] == [
@@ -72,15 +72,15 @@ def test_load_sends_constraints_first_then_chunks_of_rows_then_the_build_record(
         ("relationships/WITHIN.Region.Region.load", 2), ("relationships/WITHIN.Region.Region.load", 2),
     ]
     assert names[-1] == "build/write"
-    # round trips: 17 schema statements + 10 node chunks + 11 relationship chunks + 1 build record
-    assert len(driver.calls) == 39 == report.transactions
+    # round trips: 27 schema statements + 10 node chunks + 11 relationship chunks + 1 build record
+    assert len(driver.calls) == 49 == report.transactions
     assert report.nodes == {"Source": 1, "Region": 5, "Cluster": 1, "Chain": 1, "Segment": 3, "Enterprise": 3}
     assert sum(report.relationships.values()) == 17
     assert report.retries == 0
 
 
-@pytest.mark.parametrize("chunk_size, transactions", [(1, 17 + 14 + 17 + 1), (3, 17 + 7 + 8 + 1),
-                                                      (1000, 17 + 6 + 7 + 1)])
+@pytest.mark.parametrize("chunk_size, transactions", [(1, 27 + 14 + 17 + 1), (3, 27 + 7 + 8 + 1),
+                                                      (1000, 27 + 6 + 7 + 1)])
 def test_round_trips_follow_the_chunk_size(mini_tables, chunk_size, transactions):
     driver = FakeDriver()
     store, _ = _store(driver, chunk_size=chunk_size)
@@ -287,15 +287,11 @@ def test_the_real_driver_reports_a_closed_port_as_unreachable():
 def bundled_neo4j():
     """The bundled data loaded through the store into the fake, which answers the analysis statements."""
     from conftest import DATA
-    from neo4j_fake import AnalysisGraph
+    from neo4j_fake import loaded_store
 
     if not any(DATA.glob("*.csv")):
         pytest.skip("no bundled data yet")
-    tables = load_tables([DATA])
-    driver = FakeDriver(responders=AnalysisGraph(tables.schema).responders())
-    store, _ = _store(driver)
-    store.load(tables, data=[str(DATA)])
-    return store, driver, TableStore(tables, data=[str(DATA)])
+    return loaded_store(DATA)
 
 
 @pytest.mark.parametrize("perspective, chain", [("320400", None), ("CHN", None), ("常州市", None), ("USA", None)])

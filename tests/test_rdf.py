@@ -111,22 +111,22 @@ def _grown_schema():
     raw = yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))
     grown = copy.deepcopy(raw)
     grown["labels"]["Enterprise"]["properties"]["founded_year"] = {"type": "int"}
-    grown["labels"]["Park"] = {"key": "id", "file": "parks.csv",
-                               "properties": {"id": {"type": "string", "required": True}}}
-    grown["relationships"]["IN_PARK"] = {"file": "in_park.csv", "from": "Enterprise", "to": "Park"}
+    grown["labels"]["Harbour"] = {"key": "id", "file": "harbours.csv",
+                                  "properties": {"id": {"type": "string", "required": True}}}
+    grown["relationships"]["IN_HARBOUR"] = {"file": "in_harbour.csv", "from": "Enterprise", "to": "Harbour"}
     return parse_schema(grown)
 
 
 def test_a_schema_term_the_ontology_lacks_is_reported():
     missing = missing_terms(_grown_schema())
-    assert "label Park: no class ckg:Park" in missing
+    assert "label Harbour: no class ckg:Harbour" in missing
     assert "property founded_year: no datatype property ckg:foundedYear" in missing
-    assert "relationship type IN_PARK: no object property ckg:inPark" in missing
-    assert "property id: the domain of ckg:id lacks Park" in missing
+    assert "relationship type IN_HARBOUR: no object property ckg:inHarbour" in missing
+    assert "property id: the domain of ckg:id lacks Harbour" in missing
 
 
 def test_the_generator_refuses_a_schema_term_without_labels():
-    with pytest.raises(SchemaError, match=r"classes \['Park'\] of the schema have no labels"):
+    with pytest.raises(SchemaError, match=r"classes \['Harbour'\] of the schema have no labels"):
         vocabulary(_grown_schema())
 
 
@@ -290,7 +290,7 @@ E = ID["enterprise/e-b"]
 @pytest.mark.parametrize("triple, expected", [
     ((E, RDF.type, CKG.Enterprize), "unknown class ckg:Enterprize"),
     ((E, CKG.nmae, Literal("x")), "unknown property ckg:nmae"),
-    ((ID["segment/s-mat"], CKG.uscc, Literal("x")), "the property's domain is ckg:Enterprise"),
+    ((ID["segment/s-mat"], CKG.stockCode, Literal("x")), "the property's domain is ckg:Enterprise"),
     ((E, CKG.locatedIn, ID["segment/s-mat"]), "is not in the range ckg:Region"),
     ((E, CKG.locatedIn, Literal("320400")), "the literal"),
     ((E, CKG.employees, Literal("12")), "is xsd:string, the range is xsd:integer"),

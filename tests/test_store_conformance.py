@@ -143,7 +143,17 @@ def case_resolve(store):
 
 
 def case_regions(store):
-    codes = list(store.nodes("Region", ["code"])["code"]) + ["999999"]
+    # every country and province, every 10th prefecture and every 40th county (the national table has
+    # ~3,200 regions: all of them would make this case quadratic for no extra coverage), the curated
+    # 常州 rows, and a code that is nowhere
+    regions = store.nodes("Region", ["code", "level"])
+    by_level: dict[str, list[str]] = {}
+    for code, level in zip(regions["code"], regions["level"]):
+        by_level.setdefault(str(level), []).append(str(code))
+    step = {"prefecture": 10, "county": 40}
+    codes = [c for level, found in sorted(by_level.items()) for c in sorted(found)[::step.get(level, 1)]]
+    codes += sorted(c for c in by_level.get("county", []) + by_level.get("prefecture", []) if c.startswith("3204"))
+    codes = list(dict.fromkeys(codes)) + ["999999"]
     return {code: [sorted(store.region_subtree(code)), store.region_ancestors(code)] for code in codes}
 
 
@@ -197,6 +207,24 @@ def case_gap_reports(store):
             for report in all_chain_gaps(store, region=region)]
 
 
+def case_dossiers(store):
+    """The 七个一 dossier of every chain (queries/dossier.py) and the parks and platforms of each (queries/carriers.py)."""
+    from queries.carriers import carriers
+    from queries.dossier import chain_dossier
+
+    region = "320400" if "320400" in set(store.nodes("Region", ["code"])["code"]) else None
+    chains = list(store.nodes("Chain", ["id"])["id"])
+    # a full dossier runs the gap, catalogue and 短板长板 analyses: three chains with 七个一 data (or the first)
+    full = [c for c in chains if c in ("chain-graphene", "chain-special-steel", "chain-big-data")] or chains[:1]
+    out = {}
+    for chain in chains:
+        out[chain] = [chain_dossier(store, chain=chain, region=region).to_dict() if region and chain in full else None,
+                      carriers(store, chain=chain, region=region).to_dict()]
+    for segment in list(store.nodes("Segment", ["id"])["id"])[:10]:
+        out[segment] = carriers(store, segment=segment).to_dict()
+    return out
+
+
 def case_geomap_inputs(store):
     """The 产业地图's inputs: every chain's enterprises with their locations (queries/geomap.py)."""
     from queries.geomap import located_enterprises
@@ -209,7 +237,7 @@ def case_geomap_inputs(store):
     return out
 
 
-CASES = [case_geomap_inputs, case_gap_reports, case_chokepoint_inputs, case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
+CASES = [case_dossiers, case_geomap_inputs, case_gap_reports, case_chokepoint_inputs, case_info, case_node_tables, case_edge_tables, case_column_subsets, case_nodes_by_key, case_find,
          case_resolve, case_regions, case_networkx, case_describe, case_stats]
 
 

@@ -75,7 +75,8 @@ def stats(app: AppContext, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region", "source"]))
+@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region", "source",
+                                          "platform", "park", "project"]))
 @click.argument("name")
 @format_option("table", "json")
 @click.option("--limit", default=50, show_default=True, help="neighbours listed per relationship type")
@@ -87,6 +88,8 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
     Examples:
       chainkg show enterprise 恒立液压
       chainkg show cluster 高端装备 --format json
+      chainkg show platform 江南石墨烯研究院
+      chainkg show park 武进国家高新区
     """
     from queries.show import describe
 
@@ -107,6 +110,14 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
         say(f"  location: {' < '.join(n or '?' for n in view['region_path'])}")
     if view.get("chains"):
         say(f"  chains: {'、'.join(c['name'] or c['key'] for c in view['chains'])}")
+    for record in view.get("registrations", ()):
+        click.echo()
+        say(f"registration record (source {record.get('source')}, as_of {record.get('as_of')}):")
+        for key, value in record.items():
+            if key not in ("id", "name", "source", "as_of", "verified", "business_scope"):
+                say(f"  {key}: {value}")
+        if record.get("business_scope"):
+            say(f"  business_scope: {record['business_scope']}")
     for rel, sides in sorted(view["relations"].items()):
         for direction, arrow in (("out", "→"), ("in", "←")):
             items = sides.get(direction) or []
@@ -125,7 +136,8 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region"]))
+@click.argument("kind", type=click.Choice(["enterprise", "cluster", "chain", "segment", "technology", "region",
+                                          "platform", "park", "project"]))
 @click.argument("text", default="")
 @click.option("--limit", default=30, show_default=True)
 @pass_app

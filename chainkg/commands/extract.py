@@ -66,7 +66,7 @@ def _emit(text: str, out: Path | None) -> None:
 def extract(app: AppContext, files: tuple[str, ...], fmt: str, out: Path | None, folders: tuple[Path, ...],
             min_confidence: float | None, do_apply: bool, dry_run: bool, reviewed: Path | None,
             region: str | None, as_of: str | None, gold: Path | None) -> None:
-    """Candidate facts (clusters, chains, key enterprises, technologies) from policy texts.
+    """Candidate facts (clusters, chains, key enterprises, technologies, platforms, parks, key projects) from policy texts.
 
     Each fact carries the document, the sentence, character offsets into the
     original file and a confidence; names the graph knows are linked to their
@@ -129,7 +129,7 @@ def extract(app: AppContext, files: tuple[str, ...], fmt: str, out: Path | None,
                 key = (member.key if member else f.group.key) or ("new" if (member or f.group).new else "")
                 rows.append([f.relation, f"{f.group.name}{'' if f.group.key else '*'}", name, key, f.role or "",
                              f"{f.confidence:.2f}", f.line, f"{f.start}-{f.end}"])
-            lines.append(text_table(["relation", "cluster/chain", "enterprise/technology", "key", "role", "conf",
+            lines.append(text_table(["relation", "group (cluster/chain/project…)", "member", "key", "role", "conf",
                                      "line", "chars"], rows))
             lines.append("")
         lines.append("* not in the graph yet; key 'new' marks new names. JSON (--format json) has sentences, "

@@ -1,8 +1,10 @@
 """Write accepted candidate facts into a data folder's CSV tables, as a reviewable diff.
 
 :func:`plan_apply` turns candidate facts into the rows they add — new
-Cluster, Chain, Enterprise and Technology nodes, ANCHORS, LEADS and
-BREAKTHROUGH_FOR relationships, and the document's row in ``sources.csv`` —
+Cluster, Chain, Enterprise, Technology, Platform, Park and Project nodes, the
+ANCHORS, LEADS, BREAKTHROUGH_FOR, KEY_ENTERPRISE_OF, SUPPORTS, SERVES,
+FOCUSES_ON, IN_CHAIN, INVESTED_BY and AT_PARK relationships (with the sentence
+as ``evidence`` where the type has one), and the document's row in ``sources.csv`` —
 and renders them as a unified diff of the tables. :func:`write_plan` writes
 them, after checking that the folder with the new rows still loads (every
 key, reference and source resolves); nothing is written when it does not.
@@ -20,7 +22,9 @@ Rules:
   document's date; the document is added to ``sources.csv`` when missing;
 * rows already in the tables (same key, same relationship) are not added
   again, so applying the same document twice changes nothing;
-* facts the schema cannot hold (technologies of a chain, a chain's 重点企业)
+* a new platform or park takes the kind its name's ending says (研究院, 经开区 …; 其他 when none does);
+  a new project its investor, investment, stage and year as the text gives them;
+* facts the schema cannot hold (technologies of a chain, a cluster's 服务平台 as SERVES)
   and names that match several graph nodes are listed as skipped, with why.
 """
 
@@ -39,6 +43,7 @@ from pathlib import Path
 from chainkg.errors import BadInputError, ChainkgError, InputProblem
 from graph.identifiers import slugify
 from graph.outputs import write_bytes
+from ingest.extract.carriers import carrier_kind
 from ingest.extract.documents import Document
 from ingest.extract.facts import KIND_LABELS, CandidateFact, Mention
 from ingest.extract.gazetteer import Gazetteer
@@ -47,7 +52,19 @@ __all__ = ["ApplyPlan", "plan_apply", "write_plan", "new_key", "DEFAULT_MIN_CONF
 
 #: facts at or above this confidence are applied unless a reviewer says otherwise
 DEFAULT_MIN_CONFIDENCE = 0.8
-_PREFIX = {"Enterprise": "ent", "Technology": "tech", "Cluster": "cluster", "Chain": "chain"}
+_PREFIX = {"Enterprise": "ent", "Technology": "tech", "Cluster": "cluster", "Chain": "chain", "Platform": "plat",
+           "Park": "park", "Project": "proj"}
+#: the relationships facts add, and whether the fact's member is the relationship's start (else its group is)
+_EDGES = {"ANCHORS": True, "LEADS": True, "BREAKTHROUGH_FOR": True, "KEY_ENTERPRISE_OF": True, "SUPPORTS": True,
+          "SERVES": True, "FOCUSES_ON": True, "IN_CHAIN": True, "INVESTED_BY": False, "AT_PARK": False}
+#: the kind of group each relationship needs: (kind, the schema's words for it)
+_GROUP_KIND = {"ANCHORS": ("cluster", "a Cluster"), "BREAKTHROUGH_FOR": ("cluster", "a Cluster"),
+               "SUPPORTS": ("cluster", "a Cluster"), "LEADS": ("chain", "a Chain"),
+               "KEY_ENTERPRISE_OF": ("chain", "a Chain"), "SERVES": ("chain", "a Chain"),
+               "FOCUSES_ON": ("chain", "a Chain"), "IN_CHAIN": ("chain", "a Chain"),
+               "INVESTED_BY": ("project", "a Project"), "AT_PARK": ("project", "a Project")}
+#: facts that name a node
+_NODE_FACTS = ("CLUSTER", "CHAIN", "PLATFORM", "PARK", "PROJECT")
 
 
 @dataclass
@@ -95,7 +112,7 @@ class _Tables:
             spec = self.schema.label(label)
             self.keys[label] = set(self.tables.node_table(label)[spec.key].astype(str))
         self.edges: dict[str, set[tuple[str, str]]] = {}
-        for rel in ("ANCHORS", "LEADS", "BREAKTHROUGH_FOR"):
+        for rel in _EDGES:
             table = self.tables.edge_table(rel)
             self.edges[rel] = set(zip(table["from"].astype(str), table["to"].astype(str)))
         self.additions: dict[str, list[dict[str, str]]] = {}
@@ -190,7 +207,14 @@ def plan_apply(facts: Iterable[CandidateFact], documents: Iterable[Document], fo
         if key in tables.keys[label]:
             return key, None
         row: dict = {tables.schema.label(label).key: key, "name": mention.name}
-        if label == "Cluster":
+        node_props = node_properties.get((label, mention.name), {})
+        if label in ("Platform", "Park"):
+            row.update(kind=node_props.get("kind") or carrier_kind(label, mention.name), level=node_props.get("level"),
+                       evidence=fact.sentence)
+        elif label == "Project":
+            row.update({k: node_props.get(k) for k in ("investor", "investment_yi", "stage", "year")},
+                       evidence=fact.sentence)
+        elif label == "Cluster":
             row.update(tier=fact.properties.get("tier"), target_scale_yi=fact.properties.get("target_scale_yi"),
                        representative_fields=fact.properties.get("representative_fields") or None, region=home)
         elif label == "Chain":
@@ -204,13 +228,16 @@ def plan_apply(facts: Iterable[CandidateFact], documents: Iterable[Document], fo
         tables.keys[label].add(key)
         return key, None
 
+    facts = sorted(facts, key=lambda f: f.relation not in _NODE_FACTS)  # nodes (with their properties) first
+    node_properties = {(KIND_LABELS[f.group.kind], f.group.name): f.properties for f in facts
+                       if f.relation in ("PLATFORM", "PARK", "PROJECT")}
     for fact in facts:
         if not _accepted(fact, min_confidence, decisions):
             why = "rejected by the reviewer" if decisions.get(id(fact)) is False else \
                 f"confidence {fact.confidence} below {min_confidence}"
             plan.skipped.append((fact, why))
             continue
-        if fact.relation in ("CLUSTER", "CHAIN"):
+        if fact.relation in _NODE_FACTS:
             label = KIND_LABELS[fact.group.kind]
             doc = docs.get(fact.document)
             existed = bool(fact.group.key and fact.group.key in tables.keys[label]) or tables.gazetteer.link(
@@ -230,16 +257,25 @@ def plan_apply(facts: Iterable[CandidateFact], documents: Iterable[Document], fo
         if problem or problem2:
             plan.skipped.append((fact, problem or problem2))
             continue
-        if (member_key, group_key) in tables.edges[relation]:
-            plan.present.append((fact, f"{relation} {member_key} → {group_key} exists"))
+        start, end = (member_key, group_key) if _EDGES[relation] else (group_key, member_key)
+        if (start, end) in tables.edges[relation]:
+            plan.present.append((fact, f"{relation} {start} → {end} exists"))
             continue
         ensure_source(fact.document)
-        row = {"from": member_key, "to": group_key}
+        row = {"from": start, "to": end}
         if relation == "ANCHORS":
             row.update(role=fact.role, as_written=fact.member.as_written)
+        elif relation in ("KEY_ENTERPRISE_OF", "SUPPORTS"):
+            row.update(role=fact.role, as_written=fact.member.as_written, evidence=fact.sentence)
+        elif relation == "SERVES":
+            row.update(as_written=fact.member.as_written, evidence=fact.sentence)
+        elif relation == "FOCUSES_ON":
+            row.update(to_label="Chain", evidence=fact.sentence)
+        elif relation in ("IN_CHAIN", "INVESTED_BY", "AT_PARK"):
+            row.update(evidence=fact.sentence)
         row.update(source=fact.document, as_of=as_of(fact.document), verified=False)
         tables.add(relation, row)
-        tables.edges[relation].add((member_key, group_key))
+        tables.edges[relation].add((start, end))
 
     plan.additions = tables.additions
     _render(plan, tables)
@@ -247,12 +283,14 @@ def plan_apply(facts: Iterable[CandidateFact], documents: Iterable[Document], fo
 
 
 def _schema_relation(fact: CandidateFact) -> tuple[str, str | None]:
-    if fact.relation == "BREAKTHROUGH_FOR" and fact.group.kind != "cluster":
-        return fact.relation, "the schema's BREAKTHROUGH_FOR ends at a Cluster, not a Chain"
-    if fact.relation == "ANCHORS" and fact.group.kind != "cluster":
-        return fact.relation, f"the schema's ANCHORS ends at a Cluster; a chain's {fact.role or '重点企业'} has no relationship type"
-    if fact.relation == "LEADS" and fact.group.kind != "chain":
-        return fact.relation, "the schema's LEADS ends at a Chain"
+    needed = _GROUP_KIND.get(fact.relation)
+    if needed is None:
+        return fact.relation, f"no relationship type for {fact.relation}"
+    if fact.group.kind != needed[0]:
+        other = "a Chain" if fact.group.kind == "chain" else f"a {KIND_LABELS[fact.group.kind]}"
+        if fact.relation in _EDGES and not _EDGES[fact.relation]:
+            return fact.relation, f"the schema's {fact.relation} starts at {needed[1]}, not {other}"
+        return fact.relation, f"the schema's {fact.relation} ends at {needed[1]}, not {other}"
     if fact.member is None:
         return fact.relation, "no member"
     return fact.relation, None

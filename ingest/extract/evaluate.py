@@ -16,6 +16,14 @@ leading enterprises::
           - name: 特钢材料
             advantage_chain: true
             leaders: [甲钢铁]                 # LEADS
+            key_enterprises: [乙钢铁]         # KEY_ENTERPRISE_OF (龙头骨干企业)
+        platforms:
+          - {name: 甲研究院, kind: 研究院, chains: [特钢材料]}     # PLATFORM, SERVES
+        parks:
+          - {name: 甲经开区, chains: [特钢材料]}                  # PARK, FOCUSES_ON
+        projects:
+          - {name: 甲钢铁扩产项目, investors: [甲钢铁], parks: [甲经开区], chains: [特钢材料],
+             investment_yi: 12, stage: 开工, year: 2024}          # PROJECT, INVESTED_BY, AT_PARK, IN_CHAIN
 
 Facts are compared as ``(document, relation, group name, member name)``
 tuples of cleaned names (full-width brackets, no spaces beside Chinese
@@ -43,9 +51,18 @@ __all__ = ["Score", "GoldFacts", "gold_facts", "load_gold", "score", "score_prop
 
 #: gold keys per relation: (list key in the gold file, relation, group kind)
 _MEMBERS = (("enterprises", "ANCHORS", "clusters"), ("technologies", "BREAKTHROUGH_FOR", "clusters"),
-            ("leaders", "LEADS", "chains"), ("enterprises", "ANCHORS", "chains"),
+            ("platforms", "SUPPORTS", "clusters"), ("leaders", "LEADS", "chains"),
+            ("key_enterprises", "KEY_ENTERPRISE_OF", "chains"), ("enterprises", "ANCHORS", "chains"),
             ("technologies", "BREAKTHROUGH_FOR", "chains"))
-_PROPERTIES = ("tier", "target_scale_yi", "representative_fields", "advantage_chain", "mechanism", "announced_count")
+#: platforms, parks and projects: (section, node relation, [(list key, relation, the node is the group?)])
+_CARRIERS = (
+    ("platforms", "PLATFORM", (("chains", "SERVES", False), ("clusters", "SUPPORTS", False))),
+    ("parks", "PARK", (("chains", "FOCUSES_ON", False),)),
+    ("projects", "PROJECT", (("chains", "IN_CHAIN", False), ("investors", "INVESTED_BY", True),
+                             ("parks", "AT_PARK", True))),
+)
+_PROPERTIES = ("tier", "target_scale_yi", "representative_fields", "advantage_chain", "mechanism", "announced_count",
+               "kind", "level", "investment_yi", "stage", "year")
 
 
 @dataclass
@@ -93,23 +110,41 @@ def _n(name) -> str:
 
 
 def gold_facts(gold: dict) -> GoldFacts:
-    """The gold file's content as comparable tuples."""
+    """The gold file's content as comparable tuples.
+
+    Besides ``clusters`` and ``chains``, a document may list ``platforms`` (with the ``chains`` they serve
+    and the ``clusters`` they support), ``parks`` (with the ``chains`` they focus on) and ``projects``
+    (with their ``chains``, ``investors`` and ``parks``); a chain's ``key_enterprises`` are its
+    龙头骨干企业 and a cluster's ``platforms`` the platforms among the units it relies on.
+    """
     tuples: set[tuple] = set()
     properties: dict[tuple, dict] = {}
     documents = gold.get("documents") or {}
+
+    def node_fact(document: str, relation: str, node: dict) -> str:
+        name = _n(node["name"])
+        tuples.add((document, relation, name, None))
+        props = {k: node[k] for k in _PROPERTIES if k in node}
+        if props:
+            properties[(document, relation, name)] = props
+        return name
+
     for document, entry in documents.items():
         entry = entry or {}
         for kind, relation in (("clusters", "CLUSTER"), ("chains", "CHAIN")):
             for group in entry.get(kind) or []:
-                name = _n(group["name"])
-                tuples.add((document, relation, name, None))
-                props = {k: group[k] for k in _PROPERTIES if k in group}
-                if props:
-                    properties[(document, relation, name)] = props
+                name = node_fact(document, relation, group)
                 for key, member_relation, group_kind in _MEMBERS:
                     if group_kind == kind:
                         for member in group.get(key) or []:
                             tuples.add((document, member_relation, name, _n(member)))
+        for section, relation, ties in _CARRIERS:
+            for node in entry.get(section) or []:
+                name = node_fact(document, relation, node)
+                for key, tie, node_is_group in ties:
+                    for other in node.get(key) or []:
+                        tuples.add((document, tie, name, _n(other)) if node_is_group else
+                                   (document, tie, _n(other), name))
     return GoldFacts(frozenset(tuples), properties, tuple(documents))
 
 

@@ -2,8 +2,11 @@
 
 A :class:`CandidateFact` is one relation the text states — a cluster or chain
 named (``CLUSTER`` / ``CHAIN``), a key enterprise it relies on (``ANCHORS``), an
-enterprise leading a chain (``LEADS``), a technology it must break through in
-(``BREAKTHROUGH_FOR``) — with the document, the sentence, character offsets of
+enterprise leading a chain (``LEADS``) or among its 龙头骨干企业
+(``KEY_ENTERPRISE_OF``), a technology it must break through in
+(``BREAKTHROUGH_FOR``), a platform, park or key project named (``PLATFORM`` /
+``PARK`` / ``PROJECT``) and what ties them (``SUPPORTS``, ``SERVES``,
+``FOCUSES_ON``, ``IN_CHAIN``, ``INVESTED_BY``, ``AT_PARK``) — with the document, the sentence, character offsets of
 both ends in the *original* text (so ``text[start:end]`` finds them, OCR line
 breaks included), a confidence and the rule that found it. Names the graph
 knows carry their key and how they matched; the others are flagged ``new``.
@@ -23,9 +26,11 @@ __all__ = ["Mention", "CandidateFact", "link_facts", "merge_repeats", "RELATIONS
            "FACT_COLUMNS"]
 
 #: the relations a candidate fact can state
-RELATIONS = ("CLUSTER", "CHAIN", "ANCHORS", "LEADS", "BREAKTHROUGH_FOR")
+RELATIONS = ("CLUSTER", "CHAIN", "ANCHORS", "LEADS", "BREAKTHROUGH_FOR", "KEY_ENTERPRISE_OF", "PLATFORM", "PARK",
+             "PROJECT", "SUPPORTS", "SERVES", "FOCUSES_ON", "IN_CHAIN", "INVESTED_BY", "AT_PARK")
 #: mention kind → graph label
-KIND_LABELS = {"cluster": "Cluster", "chain": "Chain", "enterprise": "Enterprise", "technology": "Technology"}
+KIND_LABELS = {"cluster": "Cluster", "chain": "Chain", "enterprise": "Enterprise", "technology": "Technology",
+               "platform": "Platform", "park": "Park", "project": "Project"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,7 @@ FACT_COLUMNS = [
     "document", "relation", "kind", "group", "group_key", "group_new", "enterprise", "enterprise_key",
     "enterprise_new", "technology", "technology_key", "technology_new", "role", "confidence", "rule", "start", "end",
     "line", "as_written", "sentence_start", "sentence_end", "sentence", "properties", "notes",
+    "member_kind", "member", "member_key", "member_new",
 ]
 
 
@@ -169,5 +175,7 @@ def fact_rows(facts: list[CandidateFact]) -> list[list[Any]]:
             f.role, f.confidence, f.rule, f.start, f.end, f.line, (f.member or f.group).as_written,
             f.sentence_start, f.sentence_end, f.sentence,
             json.dumps(props, ensure_ascii=False) if props else "", "; ".join(f.notes),
+            f.member.kind if f.member else None, f.member.name if f.member else None,
+            f.member.key if f.member else None, f.member.new if f.member else None,
         ])
     return rows

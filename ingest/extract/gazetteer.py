@@ -54,7 +54,8 @@ from ingest.extract.normalize import clean_name
 __all__ = ["Entry", "Link", "Gazetteer", "LABELS", "variants"]
 
 #: the labels the extractor links, and the entity-ruler label of each
-LABELS = {"Enterprise": "ENTERPRISE", "Cluster": "CLUSTER", "Chain": "CHAIN", "Technology": "TECHNOLOGY"}
+LABELS = {"Enterprise": "ENTERPRISE", "Cluster": "CLUSTER", "Chain": "CHAIN", "Technology": "TECHNOLOGY",
+          "Platform": "PLATFORM", "Park": "PARK", "Project": "PROJECT"}
 
 _LEGAL_FORMS = (
     "集团股份有限公司", "集团有限责任公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司",

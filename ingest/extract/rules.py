@@ -174,6 +174,8 @@ class _Context:
         self.gazetteer = gazetteer
         self.cues = [(span.label_, span.start_char, span.end_char, span.text) for span in doc.spans[CUE_KEY]]
         self.ents = [(ent.start_char, ent.end_char) for ent in doc.ents]
+        self.known_carriers = [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents
+                               if ent.label_ in ("PLATFORM", "PARK")]
         bounds: set[int] = set()
         for token in doc:
             bounds.add(token.idx)
@@ -260,9 +262,11 @@ _VERB_INSIDE = re.compile(r"依托|依靠|打造|建设|培育|壮大|形成|推
                           r"亿|突破|提升|促进")
 
 
+_PARK_INSIDE = re.compile(r"高新区|经开区|开发区|保税区|产业园|工业园|科技园|创新园|园区")
 _TITLE_SUBJECT = re.compile(
-    rf"\s*(?P<name>[^，。；：:、\s“”《》—\-]{{2,30}}?)(?P<head>{_HEAD})(?:发展|建设|培育|推进|提升|高质量发展|强链补链)?"
-    r"(?:三年)?(?:行动|工作|实施|专项)?(?:方案|计划|规划|意见|要点|措施|办法|名单|清单|指南)(?:（[^）]*）)?\s*$")
+    rf"\s*(?P<name>[^，。；：:、\s“”《》—\-]{{2,30}}?)(?P<head>{_HEAD})(?:“[^”]{{1,8}}”)?"
+    r"(?:发展|建设|培育|推进|提升|高质量发展|强链补链)?(?:三年)?(?:行动|工作|实施|专项)?(?:推进|开展|落实|进展)?"
+    r"(?:方案|计划|规划|意见|要点|措施|办法|名单|清单|指南|情况|报告|总结|台账)(?:（[^）]*）)?\s*$")
 _CITY = re.compile(r"^[\u4e00-\u9fff]{1,4}?[省市县区](?=[\u4e00-\u9fff]{2})")
 #: names of kinds of clusters and chains, not of one
 _GENERIC_GROUPS = {"先进制造业", "制造业", "产业", "重点产业", "优势产业", "主导产业", "支柱产业", "特色产业", "新兴产业",
@@ -291,10 +295,11 @@ def _title_subject(ctx: _Context) -> GroupRef | None:
 
 
 def _plain_group_name(raw: str) -> str | None:
-    """A subject phrase's name, or None when it is a description (holds 的, a count, a verb or a scale word)."""
+    """A subject phrase's name, or None when it is a description (holds 的, a count, a verb, a scale word or a
+    park's name: 北湾经开区重点发展新能源电池产业链 is about a park)."""
     name = clean_name(raw)
     if "的" in name or _SCALE.match(name) or re.search(rf"[\d{_CN}]+(?:个|条|大|家)", name) \
-            or _VERB_INSIDE.search(name) or len(name) > 20:
+            or _VERB_INSIDE.search(name) or len(name) > 20 or _PARK_INSIDE.search(name):
         return None
     return None if item_problem(name, "cluster") else name
 
@@ -348,27 +353,49 @@ class _Subjects:
 def _role(cue_text: str) -> str:
     if "链主" in cue_text or "链" in cue_text and "主" in cue_text:
         return "链主"
-    if any(w in cue_text for w in ("龙头", "骨干", "领军", "头部", "标杆")):
+    if "骨干" in cue_text:
+        return "龙头骨干企业" if "龙头" in cue_text else "骨干企业"
+    if any(w in cue_text for w in ("龙头", "领军", "头部", "标杆")):
         return "龙头企业"
     return "重点企业"
 
 
+#: a cluster's key enterprise (ANCHORS) takes one of the schema's three roles
+_ANCHOR_ROLE = {"龙头骨干企业": "龙头企业", "骨干企业": "龙头企业"}
+
+
 def _member_relation(group: GroupRef, role: str) -> str:
-    if group.kind == "chain" and role in ("链主", "龙头企业"):
-        return "LEADS"
+    """LEADS for a chain's 链主 / 龙头企业, KEY_ENTERPRISE_OF for its 龙头骨干 / 骨干 / 重点企业, ANCHORS for a cluster's."""
+    if group.kind == "chain":
+        return "LEADS" if role in ("链主", "龙头企业") else "KEY_ENTERPRISE_OF"
     return "ANCHORS"
+
+
+def _relation_role(group: GroupRef, role: str) -> tuple[str, str]:
+    relation = _member_relation(group, role)
+    return relation, (_ANCHOR_ROLE.get(role, role) if relation == "ANCHORS" else role)
 
 
 def find_facts(clean: NormalizedText, doc, gazetteer: Gazetteer) -> list[RawFact]:
     """Every raw candidate fact of a document (cleaned text and its spaCy doc)."""
+    from ingest.extract.carrier_rules import CarrierState, carrier_facts, document_city, heading_year, section_label
+
     ctx = _Context(clean, doc, gazetteer)
     facts: list[RawFact] = []
     context: GroupRef | None = None
     title = _title_subject(ctx)  # 东湖市生物医药产业链推进方案: the document's subject when nothing closer is
+    state = CarrierState(city=document_city(clean))
+    listed: set[str] = set()  # enterprises the document lists so far (investors of its projects)
     for sentence in clean.sentences:
         standalone = _standalone_subject(ctx, *sentence)
         if sentence in ctx.headings or standalone is not None:
             context = standalone  # a heading that names no cluster or chain ends the previous one's section
+            state.section = None
+            state.section_year = heading_year(ctx.text[sentence[0]:sentence[1]])
+            continue
+        label = section_label(ctx.text[sentence[0]:sentence[1]])
+        if label is not None:  # （三）服务（创新）平台。 — the sentences below list platforms
+            state.section = label
             continue
         subjects = _Subjects(ctx, sentence, context or title)
         used_rely: set[int] = set()
@@ -378,6 +405,10 @@ def find_facts(clean: NormalizedText, doc, gazetteer: Gazetteer) -> list[RawFact
         found += _builds(ctx, sentence, subjects, used_rely)
         found += _groups(ctx, sentence)
         found += _colon_lists(ctx, sentence, subjects)
+        claimed = [(f.member.start, f.member.end) for f in found
+                   if f.member is not None and f.member_kind in ("technology", "enterprise")]
+        listed |= {f.member.name for f in found if f.member is not None and f.member_kind == "enterprise"}
+        found += carrier_facts(ctx, sentence, subjects, state, claimed, listed)
         groups: list[GroupRef] = []
         for fact in found:
             if fact.member is not None and fact.group not in groups:
@@ -390,7 +421,7 @@ def find_facts(clean: NormalizedText, doc, gazetteer: Gazetteer) -> list[RawFact
 
 
 def _node_relation(group: GroupRef) -> str:
-    return "CHAIN" if group.kind == "chain" else "CLUSTER"
+    return {"chain": "CHAIN", "platform": "PLATFORM", "park": "PARK", "project": "PROJECT"}.get(group.kind, "CLUSTER")
 
 
 _HOW = {"heading": "the cluster/chain is named in a heading above", "after": "the cluster/chain is named later in the "
@@ -457,10 +488,29 @@ def _anchors(ctx: _Context, sentence, subjects: _Subjects, used_rely: set[int]) 
         subject = subjects.at(rely[1])
         if subject is None or not items:
             continue
-        role = _role(role_cue[3])
-        relation = _member_relation(subject, role)
-        facts += _member_facts(relation, subject, items, "enterprise", "anchors", base, sentence, role, notes)
+        relation, role = _relation_role(subject, _role(role_cue[3]))
+        platforms = [i for i in items if _is_platform(ctx, i.name)]
+        companies = [i for i in items if i not in platforms]
+        facts += _member_facts(relation, subject, companies, "enterprise", "anchors", base, sentence, role, notes)
+        facts += _member_facts(_platform_relation(subject), subject, platforms, "platform", "anchors", base * 0.95,
+                               sentence, role, (*notes, "named among the key units, but named like a platform"))
     return facts
+
+
+def _is_platform(ctx: _Context, name: str) -> bool:
+    """A list item that is a platform: the graph knows it as one, or it is named like one and not as a company."""
+    from ingest.extract.carriers import _ending_at, vocabulary
+
+    if ctx.gazetteer.link("Enterprise", name).key:
+        return False
+    if ctx.gazetteer.link("Platform", name).key:
+        return True
+    hit = _ending_at(name, len(name), vocabulary())
+    return hit is not None and hit[1] == "Platform"
+
+
+def _platform_relation(group: GroupRef) -> str:
+    return "SERVES" if group.kind == "chain" else "SUPPORTS"
 
 
 def _breakthroughs(ctx: _Context, sentence, subjects: _Subjects) -> list[RawFact]:
@@ -545,7 +595,7 @@ def _leaders(ctx: _Context, sentence, subjects: _Subjects) -> list[RawFact]:
             group = subjects.at(by[1], look_after=False)
         if group is None:
             continue
-        relation = _member_relation(group, role)
+        relation, role = _relation_role(group, role)
         facts += _member_facts(relation, group, items, "enterprise", "leader", 0.9, sentence, role)
     return facts
 
@@ -704,10 +754,9 @@ def _group_facts(ctx: _Context, sentence, items: list[Item], kind: str, base: fl
         facts.append(RawFact(_node_relation(group), group, None, None, "groups", round(base, 3), sentence,
                              properties=item_props, notes=list(notes)))
         if note:
-            role = _role(note.group("role"))
+            relation, role = _relation_role(group, _role(note.group("role")))
             leaders = ctx.items(note.start("list"), note.end("list"))
-            facts += _member_facts(_member_relation(group, role), group, leaders, "enterprise", "groups",
-                                   base * 0.95, sentence, role)
+            facts += _member_facts(relation, group, leaders, "enterprise", "groups", base * 0.95, sentence, role)
     return facts
 
 
@@ -788,9 +837,8 @@ def _colon_lists(ctx: _Context, sentence, subjects: _Subjects) -> list[RawFact]:
         end -= 1
     items = ctx.items(match.start("list"), end)
     if _ENTERPRISE_LABEL.match(label):
-        role = _role(label)
-        return _member_facts(_member_relation(subject, role), subject, items, "enterprise", "colon", 0.85,
-                             sentence, role)
+        relation, role = _relation_role(subject, _role(label))
+        return _member_facts(relation, subject, items, "enterprise", "colon", 0.85, sentence, role)
     if _TECH_LABEL.match(label):
         return _member_facts("BREAKTHROUGH_FOR", subject, items, "technology", "colon", 0.82, sentence)
     return []

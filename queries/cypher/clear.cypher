@@ -8,7 +8,7 @@
 // Returns: deleted, the number of nodes deleted (0 when none are left).
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
-MATCH (n:Source|Region|Plan|Cluster|Chain|Segment|Technology|Enterprise|ChainkgBuild)
+MATCH (n:Source|Region|Plan|Cluster|Chain|Segment|Technology|Enterprise|Registration|Platform|Park|Project|MechanismItem|ChainkgBuild)
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted

@@ -37,7 +37,8 @@ from graph.store import GraphStore
 from viz.catalog.common import file_stem
 from viz.catalog.maps import MapImage, chain_images, geo_images
 
-__all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats"]
+__all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats",
+           "chain_dossiers"]
 
 #: the formats, in the order they are written (json: the catalogue's data, for machines)
 FORMATS = ("xlsx", "docx", "html", "md", "json")
@@ -77,11 +78,12 @@ class WrittenCatalog:
 
 
 def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
-                  scope_key: str = "all", maps: bool = True) -> WrittenCatalog:
+                  scope_key: str = "all", maps: bool = True, dossiers: bool = True) -> WrittenCatalog:
     """Write ``catalog`` in each of ``formats`` into ``out_dir`` (created).
 
     The chain maps are drawn (by ``viz``) when a format shows them (docx, html, md), and the national
-    产业地图 (``viz.geomap``) for those formats and for xlsx (its counts per province), unless ``maps=False``.
+    产业地图 (``viz.geomap``) for those formats and for xlsx (its counts per province), unless ``maps=False``;
+    each chain gets its 七个一 section (:mod:`queries.dossier`) unless ``dossiers=False``.
     """
     from viz.catalog.excel import write_xlsx
     from viz.catalog.markdown import render_markdown
@@ -104,25 +106,28 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
             if note not in notes:
                 notes.append(note)
     files: list[Path] = []
+    extra = {"dossiers": chain_dossiers(store, catalog)} if dossiers else {}
     if "xlsx" in formats:
-        files.append(write_xlsx(catalog, out / f"{stem}.xlsx", distribution=geo if maps else None))
+        files.append(write_xlsx(catalog, out / f"{stem}.xlsx", distribution=geo if maps else None, **extra))
     if "docx" in formats:
-        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images, geo=geo if maps else None))
+        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images, geo=geo if maps else None, **extra))
     if "html" in formats:
         path = out / f"{stem}.html"
-        write_text(path, render_html(catalog, maps=images, geo=geo if maps else None))
+        write_text(path, render_html(catalog, maps=images, geo=geo if maps else None, **extra))
         files.append(path)
     if "md" in formats:
         links = _svg_files(out, catalog.region, images, "", files)
         geo_links = _svg_files(out, catalog.region, geo, "-geo", files)
         path = out / f"{stem}.md"
         write_text(path, render_markdown(catalog, maps=images, map_links=links, geo=geo if maps else None,
-                                         geo_links=geo_links))
+                                         geo_links=geo_links, **extra))
         files.append(path)
     if "json" in formats:
         path = out / f"{stem}.json"
         data = catalog.to_dict()
         data["map_notes"] = notes
+        if dossiers:
+            data["dossiers"] = [d.to_dict() for d in extra["dossiers"].values()]
         write_text(path, json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
         files.append(path)
     return WrittenCatalog(files, images, notes, geo)
@@ -139,3 +144,13 @@ def _svg_files(out: Path, region: str, images: dict, suffix: str, files: list[Pa
             links[key] = f"maps/{svg.name}"
             files.append(svg)
     return links
+
+
+def chain_dossiers(store: GraphStore, catalog) -> dict:
+    """Chain key → the chain's dossier (:func:`queries.dossier.chain_dossier`), reusing its catalogue sections."""
+    from queries._reader import GraphReader
+    from queries.dossier import chain_dossier
+
+    reader = GraphReader(store)  # the small tables are read once for every chain
+    return {c.chain: chain_dossier(store, chain=c.chain, region=catalog.region, catalog=c, reader=reader)
+            for c in catalog.chains}

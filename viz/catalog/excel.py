@@ -45,7 +45,7 @@ from viz.catalog.maps import GEO_COLUMNS, GEO_SHEET
 
 __all__ = ["write_xlsx", "FIXED_SHEETS", "MAX_WIDTH", "CELL_LIMIT"]
 
-FIXED_SHEETS = ("总览", "招商方向", "卡脖子技术", "短板长板", "企业分布（省）", "来源与说明")
+FIXED_SHEETS = ("总览", "招商方向", "卡脖子技术", "短板长板", "七个一", "企业分布（省）", "来源与说明")
 #: widest column (characters of width, CJK counting two) before text wraps
 MAX_WIDTH = 60
 #: Excel's limit on the characters of one cell
@@ -99,11 +99,13 @@ def _write_table(ws, columns: Sequence[str], rows: Iterable[Mapping[str, object]
     return n
 
 
-def write_xlsx(catalog, path: str | Path, *, distribution: Mapping[str, object] | None = None) -> Path:
+def write_xlsx(catalog, path: str | Path, *, distribution: Mapping[str, object] | None = None,
+               dossiers: Mapping[str, object] | None = None) -> Path:
     """Write the workbook to ``path`` (replaced when it exists) and return the path.
 
     ``distribution``: chain key → GeoImage (``viz.catalog.maps.geo_images``); its rows, the enterprises
-    per province, become the sheet 企业分布（省）.
+    per province, become the sheet 企业分布（省）. ``dossiers``: chain key → :class:`queries.dossier.ChainDossier`;
+    their items become the sheet 七个一.
     """
     from openpyxl import Workbook
 
@@ -130,6 +132,11 @@ def write_xlsx(catalog, path: str | Path, *, distribution: Mapping[str, object] 
     _write_table(board, ("产业链", *SHORTBOARD_COLUMNS),
                  [{"产业链": c.chain_name, **line.cells()} for c in catalog.chains for line in c.shortboard],
                  wide={"理由", "关键技术", "外地可招引", "本地企业"})
+    if dossiers:
+        from viz.catalog.dossier import DOSSIER_SHEET, DOSSIER_SHEET_COLUMNS, dossier_sheet_rows
+
+        sheet = wb.create_sheet(DOSSIER_SHEET)
+        _write_table(sheet, DOSSIER_SHEET_COLUMNS, dossier_sheet_rows(dossiers.values()), wide={"内容", "依据"})
     if distribution is not None:
         spread = wb.create_sheet(GEO_SHEET)
         _write_table(spread, GEO_COLUMNS, [row for c in catalog.chains

@@ -59,12 +59,13 @@ def _table(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> list
 
 def render_markdown(catalog, *, maps: Mapping[str, object] | None = None,
                     map_links: Mapping[str, str] | None = None, geo: Mapping[str, object] | None = None,
-                    geo_links: Mapping[str, str] | None = None) -> str:
+                    geo_links: Mapping[str, str] | None = None, dossiers: Mapping[str, object] | None = None) -> str:
     """The catalogue as one Markdown document.
 
     ``maps``: chain key → :class:`viz.catalog.maps.MapImage` (for the notes);
     ``map_links``: chain key → relative path of the chain's SVG file;
-    ``geo`` / ``geo_links``: the same for the 产业地图 (its section is left out when ``geo`` is None).
+    ``geo`` / ``geo_links``: the same for the 产业地图 (its section is left out when ``geo`` is None);
+    ``dossiers``: chain key → :class:`queries.dossier.ChainDossier` (its 七个一 section).
     """
     maps = maps or {}
     map_links = map_links or {}
@@ -99,6 +100,11 @@ def render_markdown(catalog, *, maps: Mapping[str, object] | None = None,
                 out += _table(columns, rows)
             else:
                 out.append(empty)
+        if dossiers and chain.chain in dossiers:
+            from viz.catalog.dossier import DOSSIER_SECTION, dossier_markdown
+
+            out += ["", f"### {DOSSIER_SECTION}", ""]
+            out += dossier_markdown(dossiers[chain.chain], level=3, standalone=False)[:-1]
         out += ["", "### 说明", ""]
         out += [f"- {_text(c)}" for c in chain.caveats]
         out.append("")

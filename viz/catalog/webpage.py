@@ -122,9 +122,11 @@ def _geo(chain, image) -> str:
     return _figure(image, f"{chain.chain_name}产业地图", f"{chain.chain_name}产业地图：各省企业数", "未生成产业地图。")
 
 
-def render_html(catalog, *, maps: Mapping[str, object] | None = None, geo: Mapping[str, object] | None = None) -> str:
+def render_html(catalog, *, maps: Mapping[str, object] | None = None, geo: Mapping[str, object] | None = None,
+                dossiers: Mapping[str, object] | None = None) -> str:
     """The catalogue as one HTML page (UTF-8 text); ``maps``: chain key → MapImage; ``geo``: chain key →
-    GeoImage (the 产业地图 section is left out when ``geo`` is None)."""
+    GeoImage (the 产业地图 section is left out when ``geo`` is None); ``dossiers``: chain key →
+    :class:`queries.dossier.ChainDossier` (its 七个一 section)."""
     maps = maps or {}
     out = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -151,6 +153,10 @@ def render_html(catalog, *, maps: Mapping[str, object] | None = None, geo: Mappi
                 out.append(f"<h3>{title}</h3>" + _table(columns, rows, classes=_CLASSES.get(title, {})))
             else:
                 out.append(f"<h3>{title}</h3><p>{empty}</p>")
+        if dossiers and chain.chain in dossiers:
+            from viz.catalog.dossier import DOSSIER_SECTION, dossier_html
+
+            out.append(f"<h3>{h(DOSSIER_SECTION)}</h3>" + dossier_html(dossiers[chain.chain], level=3))
         out.append("<h3>说明</h3>" + _list(chain.caveats, "caveats") + "</section>")
     out.append('<section id="sources"><h2>数据来源与说明</h2><h3>数据来源</h3>')
     out.append(_table(SOURCE_COLUMNS, catalog.source_rows()))

@@ -118,9 +118,10 @@ def _bullets(document, items: Iterable[str]) -> None:
 
 
 def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None = None,
-               geo: Mapping[str, object] | None = None) -> Path:
+               geo: Mapping[str, object] | None = None, dossiers: Mapping[str, object] | None = None) -> Path:
     """Write the document to ``path`` and return the path; ``maps``: chain key → MapImage (PNG used);
-    ``geo``: chain key → GeoImage, the 产业地图 (its section is left out when ``geo`` is None)."""
+    ``geo``: chain key → GeoImage, the 产业地图 (its section is left out when ``geo`` is None);
+    ``dossiers``: chain key → :class:`queries.dossier.ChainDossier` (its 七个一 section)."""
     import docx
     from docx.shared import Cm
 
@@ -169,6 +170,11 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
                 _table(document, columns, rows, size=7.5 if title == "目标企业" else 8.5)
             else:
                 document.add_paragraph(empty)
+        if dossiers and chain.chain in dossiers:
+            from viz.catalog.dossier import DOSSIER_SECTION, add_dossier_docx
+
+            document.add_heading(DOSSIER_SECTION, level=2)
+            add_dossier_docx(document, dossiers[chain.chain], level=2, table=_table, bullets=_bullets)
         document.add_heading("说明", level=2)
         _bullets(document, chain.caveats)
     document.add_page_break()

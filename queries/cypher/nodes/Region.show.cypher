@@ -19,6 +19,6 @@ CALL (n) {
 WITH n, direction, r, m
 ORDER BY type(r), direction, r._row
 WITH n, type(r) AS type, direction,
-     collect({label: labels(m)[0], key: CASE WHEN m:Region THEN m.code ELSE m.id END, name: CASE WHEN m:Source THEN CASE WHEN m:Region THEN m.code ELSE m.id END ELSE m.name END, properties: properties(r)}) AS found
+     collect({label: labels(m)[0], key: CASE WHEN m:Region THEN m.code ELSE m.id END, name: CASE WHEN m:Source|MechanismItem THEN CASE WHEN m:Region THEN m.code ELSE m.id END ELSE m.name END, properties: properties(r)}) AS found
 RETURN properties(n) AS node, type, direction, size(found) AS total, found[..$limit] AS neighbours
 ORDER BY type, direction

@@ -7,7 +7,7 @@
 //
 // Parameters:
 //   $rows  list of maps {from, to, props}: from is the Enterprise's id, to the Segment's id
-//          e.g. [{from: 'e-a', to: 's-mat', props: {products: '…', main: true, source: '…', as_of: date('2026-01-01'), _row: 0}}]
+//          e.g. [{from: 'e-a', to: 's-mat', props: {products: '…', main: true, confidence: 12.5, source: 'mini', as_of: date('2026-01-01'), _row: 0}}]
 // Returns: merged, the number of relationships merged.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.

@@ -1,0 +1,21 @@
+// Find Project nodes by name: key, name, short names (aliases) or part of the name.
+//
+// Each hit says how it matched; chainkg keeps the best kind only (key, then name,
+// then alias, then partial), as GraphStore.find does for every store.
+//
+// Parameters:
+//   $name  the text to look for, e.g. '乙整机'
+// Returns: row (_row), key, name and matched ('key', 'name', 'alias' or 'partial'),
+//          in load order.
+//
+// Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
+MATCH (n:Project)
+WHERE n.id = $name
+   OR n.name CONTAINS $name
+   OR any(alias IN coalesce(n.aliases, []) WHERE alias CONTAINS $name)
+RETURN n._row AS row, n.id AS key, n.name AS name,
+       CASE WHEN n.id = $name THEN 'key'
+            WHEN n.name = $name THEN 'name'
+            WHEN $name IN coalesce(n.aliases, []) THEN 'alias'
+            ELSE 'partial' END AS matched
+ORDER BY row, key

@@ -1,0 +1,19 @@
+// Load FOR_SEGMENT relationships from Project to Segment: match both ends by key, merge the relationship.
+//
+// The project makes the segment's products.
+// Idempotent: a second run with the same rows leaves the graph as it was. Load the
+// nodes first; a row whose end is missing merges nothing, and chainkg compares
+// `merged` with the rows it sent to report it.
+//
+// Parameters:
+//   $rows  list of maps {from, to, props}: from is the Project's id, to the Segment's id
+//          e.g. [{from: 'k1', to: 's-mat', props: {evidence: '…', source: '…', as_of: date('2026-01-01'), _row: 0}}]
+// Returns: merged, the number of relationships merged.
+//
+// Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
+UNWIND $rows AS row
+MATCH (a:Project {id: row.from})
+MATCH (b:Segment {id: row.to})
+MERGE (a)-[r:FOR_SEGMENT]->(b)
+SET r += row.props
+RETURN count(r) AS merged

@@ -1,0 +1,19 @@
+// Load SUPPORTS relationships from Platform to Cluster: match both ends by key, merge the relationship.
+//
+// The cluster relies on the platform (依托…; a research institute named among a cluster's key units).
+// Idempotent: a second run with the same rows leaves the graph as it was. Load the
+// nodes first; a row whose end is missing merges nothing, and chainkg compares
+// `merged` with the rows it sent to report it.
+//
+// Parameters:
+//   $rows  list of maps {from, to, props}: from is the Platform's id, to the Cluster's id
+//          e.g. [{from: 'k1', to: 'cl-demo', props: {role: '…', as_written: '…', evidence: '…', source: 'mini', as_of: date('2026-01-01'), _row: 0}}]
+// Returns: merged, the number of relationships merged.
+//
+// Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
+UNWIND $rows AS row
+MATCH (a:Platform {id: row.from})
+MATCH (b:Cluster {id: row.to})
+MERGE (a)-[r:SUPPORTS]->(b)
+SET r += row.props
+RETURN count(r) AS merged
