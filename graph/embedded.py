@@ -93,7 +93,8 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     it, staging folders of writers that died are removed, and so are old builds
     no open store pins. An operating-system error while writing (a full disk, a
     read-only folder) is a :class:`~chainkg.errors.StoreError`; the previous
-    graph stays current and nothing of the new one is left behind.
+    graph stays current and no half-written build is left (at most a complete
+    one that never became current, which the next build removes).
     """
     if pool is None:
         with ThreadPoolExecutor(max_workers=worker_count()) as own:
