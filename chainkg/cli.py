@@ -8,7 +8,9 @@ with code 2; tracebacks only with ``--verbose``.
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 import pkgutil
 import sys
 import time
@@ -38,6 +40,12 @@ class AppContext:
         if not self.quiet:
             click.echo(f"[{time.perf_counter() - self._started:6.1f}s] {message}", err=True)
 
+    def notice(self, message: str) -> None:
+        """A line on stderr that --quiet does not silence: why a command is slow or did less than asked."""
+        from chainkg.render import terminal_text
+
+        click.echo(f"note: {terminal_text(message)}", err=True)
+
     def store(self):
         """The store chosen by --store (opened once)."""
         if self._store is None:
@@ -61,18 +69,69 @@ def format_option(*choices: str, default: str = "table"):
                         help="output format")
 
 
+#: operating-system errors a user causes or fixes (a full disk, a read-only folder, a wrong path): exit 2
+_USER_OS_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOENT,
+                   errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP, errno.EMFILE, errno.ENXIO}
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ChainkgError as error:
-            app = ctx.find_object(AppContext)
-            if app is not None and app.verbose:
-                traceback.print_exc()
-            click.echo(f"error: {error}", err=True)
-            if getattr(error, "hint", None):
-                click.echo(f"hint: {error.hint}", err=True)
-            ctx.exit(2)
+            _fail(ctx, str(error), getattr(error, "hint", None))
+        except OSError as error:
+            if isinstance(error, BrokenPipeError):  # the reader of our output went away (`| head`)
+                _quiet_broken_pipe()
+                ctx.exit(0)
+            if error.errno not in _USER_OS_ERRORS:
+                raise
+            from graph.outputs import os_error_hint
+
+            where = f": {error.filename}" if error.filename else ""
+            _fail(ctx, f"{error.strerror or error}{where}", os_error_hint(error, elsewhere="write somewhere else"))
+
+
+def _fail(ctx: click.Context, message: str, hint: str | None) -> None:
+    """Print a user error (control characters shown, never sent to the terminal) and exit 2."""
+    from chainkg.render import terminal_text
+
+    app = ctx.find_object(AppContext)
+    if app is not None and app.verbose:
+        traceback.print_exc()
+    click.echo(f"error: {terminal_text(message, keep=chr(10))}", err=True)
+    if hint:
+        click.echo(f"hint: {terminal_text(hint, keep=chr(10))}", err=True)
+    ctx.exit(2)
+
+
+def _quiet_broken_pipe() -> None:
+    """Point stdout at /dev/null, so that Python's final flush does not complain about the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+class _TerminalStream:
+    """A text stream that shows control and invisible characters visibly; for stdout when it is a terminal.
+
+    Whatever a command prints (tables, JSON, CSV), a terminal never receives an
+    escape sequence, a bell or a bidi override from the data.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from chainkg.render import terminal_text
+
+        self._stream.write(terminal_text(text, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -94,8 +153,7 @@ def cli(ctx: click.Context, home: str | None, store: str | None, verbose: bool, 
     try:
         settings = Settings.load(home=home, store=store)
     except ChainkgError as error:
-        click.echo(f"error: {error}", err=True)
-        ctx.exit(2)
+        _fail(ctx, str(error), getattr(error, "hint", None))
     ctx.obj = AppContext(settings, verbose=verbose, quiet=quiet)
 
 
@@ -113,8 +171,17 @@ _register()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and ``python -m chainkg``."""
+    if _is_terminal(sys.stdout):
+        sys.stdout = _TerminalStream(sys.stdout)
     try:
         cli.main(args=argv, prog_name="chainkg", standalone_mode=True)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -22,6 +22,8 @@ __all__ = [
     "BadInputError",
     "StoreError",
     "StoreNotBuiltError",
+    "StoreBusyError",
+    "OutputError",
     "NotFoundError",
     "AmbiguousNameError",
     "ConfigError",
@@ -100,6 +102,16 @@ class StoreNotBuiltError(StoreError):
     """No graph has been built yet."""
 
     hint = "run `chainkg build` first (or pass --home to point at a built store)"
+
+
+class StoreBusyError(StoreError):
+    """Another build is writing the store."""
+
+    hint = "wait for it to finish"
+
+
+class OutputError(ChainkgError):
+    """An output file cannot be written; nothing was left half-written."""
 
 
 class NotFoundError(ChainkgError):

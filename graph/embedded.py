@@ -33,13 +33,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from pathlib import Path
 
 import pandas as pd
 
-from chainkg.errors import StoreError, StoreNotBuiltError
+from chainkg.errors import StoreBusyError, StoreError, StoreNotBuiltError
+from graph.locks import BuildGone, claim_build, pin_build, writer_lock
+from graph.outputs import os_error_hint
 from graph.schema import Schema, load_schema
 from graph.store import EndpointIndex, GraphStore, NodeMatch, StoreInfo
 from graph.tables import GraphTables, KnownHashes, combine_digests, worker_count
@@ -47,6 +51,8 @@ from graph.tables import GraphTables, KnownHashes, combine_digests, worker_count
 __all__ = ["EmbeddedStore", "write_embedded", "FORMAT"]
 
 _LINK = "current"
+#: how often :meth:`EmbeddedStore.open` resolves ``current`` again while builds are swapped under it
+_OPEN_ATTEMPTS = 200
 #: the store layout written by :func:`write_embedded` (1: Parquet, 2: Arrow IPC)
 FORMAT = 2
 _SUFFIX = {1: ".parquet", 2: ".arrow"}
@@ -71,7 +77,8 @@ def _write_arrow(table, path: Path) -> None:
 
 
 def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str] = (), pool: Executor | None = None,
-                   confirm: Callable[[], None] | None = None) -> Path:
+                   confirm: Callable[[], None] | None = None, wait: float | None = None,
+                   on_wait: Callable[[str], None] | None = None) -> Path:
     """Write ``tables`` as a new build under ``home`` and make it current. Returns the build folder.
 
     Building the same tables twice gives the same folder, byte for byte; the
@@ -80,16 +87,63 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
     (by default a pool of its own). ``confirm``, when given, is called once all
     of that is under way and before the build becomes current: if it raises,
     the build folder is removed and nothing under ``home`` changes.
+
+    One writer at a time: the store's writer lock (:func:`graph.locks.writer_lock`,
+    with ``wait`` and ``on_wait``) is held from the first file to the last. Under
+    it, staging folders of writers that died are removed, and so are old builds
+    no open store pins. An operating-system error while writing (a full disk, a
+    read-only folder) is a :class:`~chainkg.errors.StoreError`; the previous
+    graph stays current and no half-written build is left (at most a complete
+    one that never became current, which the next build removes).
     """
     if pool is None:
         with ThreadPoolExecutor(max_workers=worker_count()) as own:
-            return write_embedded(tables, home, data=data, pool=own, confirm=confirm)
+            return write_embedded(tables, home, data=data, pool=own, confirm=confirm, wait=wait, on_wait=on_wait)
     home = Path(home)
+    with writer_lock(home, wait=wait, on_wait=on_wait):
+        try:
+            target = _write_build(tables, home, data, pool, confirm)
+            _swap_link(home, target)
+        except OSError as error:
+            raise StoreError(f"cannot write the store under {home}: {_os_reason(error)}",
+                             hint=os_error_hint(error, elsewhere="use another --home")
+                             + "; the previous graph is unchanged") from error
+        _keep_pinned(home, target)
+        _remove_old_builds(home / "builds", keep=target)
+    return target
+
+
+#: per store folder, the pin on the build this process wrote last (see :func:`_keep_pinned`)
+_WRITTEN: dict[str, object] = {}
+_WRITTEN_KEPT = 64
+
+
+def _keep_pinned(home: Path, target: Path) -> None:
+    """Pin the build just written until this process writes the store again or ends.
+
+    The writer lock is released on return, and the caller still reads the new
+    build (its manifest, to report counts and digest): a build running next
+    must not remove it under the caller's feet.
+    """
+    key = str(home.resolve())
+    previous = _WRITTEN.pop(key, None)
+    try:
+        _WRITTEN[key] = pin_build(target)
+    except BuildGone:  # cannot happen under the writer lock; nothing to keep then
+        pass
+    if previous is not None:
+        previous.close()
+    while len(_WRITTEN) > _WRITTEN_KEPT:  # a long-running process that writes many stores keeps the latest
+        _WRITTEN.pop(next(iter(_WRITTEN))).close()
+
+
+def _write_build(tables: GraphTables, home: Path, data: Iterable[str], pool: Executor,
+                 confirm: Callable[[], None] | None) -> Path:
+    """Write the build folder (under the writer lock) and return it; on any failure nothing is left."""
     builds = home / "builds"
     builds.mkdir(parents=True, exist_ok=True)
+    _remove_stale(home)
     staging = builds / f".staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
     for sub in ("nodes", "edges", "index"):
         (staging / sub).mkdir(parents=True)
     submitted: dict = {}
@@ -125,25 +179,60 @@ def write_embedded(tables: GraphTables, home: str | Path, *, data: Iterable[str]
             "data": list(data),
             "counts": tables.counts(),
         }
-        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True),
-                                               encoding="utf-8")
+        with open(staging / "manifest.json", "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
+            handle.flush()
+            os.fsync(handle.fileno())  # a full disk shows here at the latest, before the build is swapped in
         if target.exists() and _format_of(target) == FORMAT:
             shutil.rmtree(staging)  # the same graph, already written in this format
         else:
-            if target.exists():
-                shutil.rmtree(target)
+            if target.exists():  # an older format of the same graph: replaced, unless a reader holds it
+                claim = claim_build(target)
+                if claim is None:
+                    raise StoreBusyError(f"a reader still uses the old build {target}",
+                                         hint="close the programs that read the store and build again")
+                with claim:
+                    shutil.rmtree(target)
             staging.rename(target)
     except BaseException:
         for job in submitted.values():
             job.cancel()
-        wait(submitted.values())  # no worker may still be writing into the folder removed next
+        wait_for(submitted.values())  # no worker may still be writing into the folder removed next
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_link(home, target)
-    for old in builds.iterdir():
-        if old != target and not old.name.startswith(".staging"):
-            shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _remove_stale(home: Path) -> None:
+    """Remove what writers that died left: staging folders and temporary links.
+
+    Called under the writer lock: only the lock's holder creates them, so any
+    found now belongs to a writer that ended without cleaning up.
+    """
+    for stale in (home / "builds").glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for temp in home.glob(f".{_LINK}.*"):
+        try:
+            temp.unlink()
+        except OSError:
+            pass
+
+
+def _remove_old_builds(builds: Path, *, keep: Path) -> None:
+    """Remove every build but ``keep`` that no open store pins; pinned ones wait for a later build."""
+    for old in builds.iterdir():
+        if old == keep or old.name.startswith(".") or not old.is_dir() or old.is_symlink():
+            continue
+        claim = claim_build(old)
+        if claim is None:
+            continue  # a reader has it open
+        with claim:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _os_reason(error: OSError) -> str:
+    where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+    return f"{error.strerror or error}{where}"
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -215,12 +304,16 @@ class EmbeddedStore(GraphStore):
     def __init__(self, folder: Path, schema: Schema | None = None):
         self.folder = Path(folder)
         self.schema = schema or load_schema()
+        self._pin = pin_build(self.folder)  # no writer removes the folder while this store is open (BuildGone)
         try:
-            self.manifest = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise StoreNotBuiltError(f"no built graph in {self.folder}") from None
+            self.manifest = json.loads(self._pin.read().decode("utf-8"))
+        except (OSError, ValueError) as error:
+            self.close()
+            raise StoreError(f"{self.folder / 'manifest.json'}: cannot read ({error})",
+                             hint="rebuild with `chainkg build`") from None
         self._suffix = _SUFFIX.get(self.manifest.get("format", 1))
         if self._suffix is None:
+            self.close()
             raise StoreError(f"{self.folder}: store format {self.manifest.get('format')!r} is newer than this chainkg",
                              hint="upgrade chainkg or rebuild with `chainkg build`")
         self._tables: dict[tuple[str, str], object] = {}
@@ -230,11 +323,32 @@ class EmbeddedStore(GraphStore):
 
     @classmethod
     def open(cls, home: str | Path, schema: Schema | None = None) -> EmbeddedStore:
-        """Open the current build under ``home``."""
+        """Open the current build under ``home``, pinned for as long as the store is open.
+
+        A build swapped out meanwhile is no obstacle: the link is resolved again.
+        """
         link = Path(home) / _LINK
-        if not link.exists():
-            raise StoreNotBuiltError(f"no built graph in {home}")
-        return cls(link.resolve(), schema)
+        for _ in range(_OPEN_ATTEMPTS):
+            if not link.exists():
+                raise StoreNotBuiltError(f"no built graph in {home}")
+            try:
+                return cls(link.resolve(), schema)
+            except BuildGone:
+                time.sleep(0.01)  # a writer is swapping builds: the link points to the new one in a moment
+        raise StoreError(f"{home}: the current build keeps changing under the reader",
+                         hint="try again when the builds running on this store have finished")
+
+    def close(self) -> None:
+        """Release the build (a later build may remove its folder); tables already read stay usable."""
+        pin = getattr(self, "_pin", None)
+        if pin is not None:
+            pin.close()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def info(self) -> StoreInfo:
         m = self.manifest
@@ -251,6 +365,10 @@ class EmbeddedStore(GraphStore):
         self._spec(kind, name)  # unknown names raise here
         path = self.folder / kind / f"{name}{self._suffix}"
         table = None
+        expected = self.manifest.get("counts", {}).get("nodes" if kind == "nodes" else "relationships", {}).get(name)
+        if expected and not path.exists():  # never read as "no rows": every answer built on it would be wrong
+            raise StoreError(f"{path} is missing, but the build holds {expected} rows of {name}",
+                             hint="the store is damaged: rebuild it with `chainkg build`")
         if path.exists():
             try:
                 if self._suffix == ".arrow":

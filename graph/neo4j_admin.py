@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from graph.cypher import BUILD_LABEL, CURRENT_BUILD, GENERATION_PROPERTY, ROW_PROPERTY, relationship_combinations
+from graph.outputs import atomic_output
 from graph.schema import Property, load_schema
 from graph.store import rows_by_label_pair
 from graph.tables import GraphTables
@@ -106,7 +107,7 @@ class AdminExport:
 def _write(path: Path, header: list[str], rows) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with atomic_output(path, newline="") as handle:  # data for neo4j-admin, not a spreadsheet: no formula marks
         writer = csv.writer(handle, delimiter=DELIMITER, quotechar=QUOTE, quoting=csv.QUOTE_MINIMAL,
                             lineterminator="\n")
         writer.writerow(header)

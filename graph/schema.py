@@ -44,7 +44,7 @@ PROPERTY_TYPES = frozenset(
 #: the common properties every node and relationship carries
 COMMON = ("source", "as_of", "verified")
 
-_PROPERTY_KEYS = {"type", "required", "default", "values", "description"}
+_PROPERTY_KEYS = {"type", "required", "default", "values", "description", "min", "max"}
 _LABEL_KEYS = {"key", "file", "description", "properties"}
 _REL_KEYS = {"file", "from", "to", "description", "properties", "identity", "default_label"}
 _TOP_KEYS = {"version", "common_properties", "labels", "relationships"}
@@ -60,6 +60,9 @@ class Property:
     default: Any = None
     values: tuple[str, ...] = ()
     description: str = ""
+    #: the least and the most a number may be (``min``/``max`` in schema.yaml), None when unbounded
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,14 @@ def _property(where: str, name: str, spec: dict) -> Property:
         raise SchemaError(f"{where}.{name}: an {kind} needs `values`")
     if values and kind not in {"enum", "enum_list"}:
         raise SchemaError(f"{where}.{name}: `values` only goes with enum types")
+    bounds = {key: spec[key] for key in ("min", "max") if spec.get(key) is not None}
+    if bounds and kind not in {"int", "float"}:
+        raise SchemaError(f"{where}.{name}: `min` and `max` only go with int and float")
+    for key, bound in bounds.items():
+        if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+            raise SchemaError(f"{where}.{name}: `{key}` must be a number, not {bound!r}")
+    if len(bounds) == 2 and bounds["min"] > bounds["max"]:
+        raise SchemaError(f"{where}.{name}: `min` is above `max`")
     return Property(
         name=name,
         type=kind,
@@ -172,6 +183,8 @@ def _property(where: str, name: str, spec: dict) -> Property:
         default=spec.get("default"),
         values=values,
         description=str(spec.get("description", "")),
+        minimum=bounds.get("min"),
+        maximum=bounds.get("max"),
     )
 
 

@@ -34,10 +34,14 @@ class BuildResult:
 
 
 def build(folders: Iterable[str | Path], home: str | Path, *, records: Iterable[RawTable] = (),
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, wait: float | None = None,
+          on_wait: Progress | None = None) -> BuildResult:
     """Validate every table of ``folders`` (plus adapter ``records``) and write them as the current graph.
 
-    Nothing under ``home`` changes unless every check passes.
+    Nothing under ``home`` changes unless every check passes. While another
+    build writes the same ``home``, this one waits (``wait``: seconds, None for
+    as long as it takes, 0 not at all; ``on_wait`` is told so) and then writes,
+    or raises :class:`~chainkg.errors.StoreBusyError`.
     """
     folders = [Path(f) for f in folders]
     with ThreadPoolExecutor(max_workers=worker_count()) as pool:
@@ -47,7 +51,7 @@ def build(folders: Iterable[str | Path], home: str | Path, *, records: Iterable[
                 progress("writing the store")
             # the store's files are written while the last checks finish; a failed check removes them
             folder = write_embedded(staged.tables, home, data=[_shown(f) for f in folders], pool=pool,
-                                    confirm=staged.confirm)
+                                    confirm=staged.confirm, wait=wait, on_wait=on_wait)
         except BaseException:
             pool.shutdown(cancel_futures=True)  # work still queued is dropped, not done
             raise

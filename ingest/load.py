@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ from graph.hashing import one_value_mostly
 from graph.records import EdgeRecord, NodeRecord
 from graph.schema import Label, Relationship, Schema, load_schema
 from graph.tables import GraphTables, worker_count
+from ingest.inputs import input_file_problem
 from ingest.readers import RawTable, read_csv_table, read_xlsx_tables
 from ingest.references import KeyCheck
 from ingest.validate import STRING, _arrow, validate_table
@@ -49,12 +50,19 @@ def _table_files(folder: Path) -> tuple[list[Path], list[InputProblem]]:
     if not folder.is_dir():
         return [], [InputProblem(str(folder), None, None, "no such data folder",
                                  "pass --data with a folder that holds the CSV tables")]
-    paths = [path for path in sorted(folder.iterdir())
-             if path.suffix.lower() in (".csv", ".xlsx") and not path.name.startswith((".", "~$"))]
-    if not paths:
+    paths, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".csv", ".xlsx") or path.name.startswith((".", "~$")):
+            continue
+        problem = input_file_problem(path, what="table")  # a folder, FIFO, device or dangling link named *.csv
+        if problem is not None:
+            problems.append(problem)
+        else:
+            paths.append(path)
+    if not paths and not problems:
         return [], [InputProblem(str(folder), None, None, "the folder holds no data tables",
                                  "put the CSV tables described in data/README.md there")]
-    return paths, []
+    return paths, problems
 
 
 def _read_file(path: Path, schema: Schema) -> tuple[list[RawTable], list[InputProblem]]:
@@ -64,14 +72,16 @@ def _read_file(path: Path, schema: Schema) -> tuple[list[RawTable], list[InputPr
         found = [read_csv_table(path)] if path.suffix.lower() == ".csv" else read_xlsx_tables(path)
     except BadInputError as error:
         return [], list(error.problems)
+    by_lower = {name.lower(): name for name in known}
     tables, problems = [], []
     for table in found:
-        if table.name not in known:
+        name = by_lower.get(table.name.lower())  # enterprises.CSV, Enterprises.csv and a sheet "Enterprises" alike
+        if name is None:
             problems.append(InputProblem(
                 table.path, None, None, f"unknown table {table.name!r}",
                 f"name the file (or sheet) after one of: {', '.join(sorted(known))}"))
         else:
-            tables.append(table)
+            tables.append(table if table.name == name else replace(table, name=name))
     return tables, problems
 
 
@@ -198,6 +208,7 @@ def stage_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), s
         else:
             tables.edges[spec.name] = frame
     sources = pool.submit(_unknown_sources, tables, parts)  # needs no join: it fills gaps in the join's work
+    regions = pool.submit(_region_problems, tables, parts)
 
     def keys_hashed(key_hashes: dict[str, np.ndarray]) -> None:
         """Hand the key hashes to the digest; its node tables need nothing else, so they queue right
@@ -213,7 +224,7 @@ def stage_tables(folders: Iterable[Path], *, records: Iterable[RawTable] = (), s
     checks = [pool.submit(_check_distinct, tables, clean, files[name], pieces) for name, pieces in parts.items()]
     unresolved = [schema.relationship(rel) for rel in tables.edges if not clean.resolved(schema.relationship(rel))]
     checks += [pool.submit(_dangling, tables, spec, tables.edges[spec.name], parts[spec.file]) for spec in unresolved]
-    checks.append(sources)
+    checks += [sources, regions]
     staged = StagedTables(tables, checks)
     if unresolved or not all(clean.distinct_nodes(label) for label in tables.nodes):
         staged.confirm()  # a problem is certain: word it before anything is written
@@ -337,6 +348,99 @@ def _unknown_sources(tables: GraphTables, origins: dict[str, list[_Part]]) -> li
             file, row = _where(pieces, pos)
             problems.append(InputProblem(file, row, "source", f"unknown source {frame.iloc[pos]['source']!r}",
                                          "add it to sources.csv or use a listed source id"))
+    return problems
+
+
+#: administrative levels from the bottom up; a region lies within one of a higher level (``area`` stands apart)
+_LEVEL_RANK = {"county": 0, "prefecture": 1, "province": 2, "country": 3}
+
+
+def _region_problems(tables: GraphTables, origins: dict[str, list[_Part]]) -> list[InputProblem]:
+    """Region properties that name no region, and a region hierarchy (WITHIN) that is not a tree.
+
+    A region lies within at most one other, of a higher level (county →
+    prefecture → province → country; a level may be skipped), and following
+    WITHIN upwards never comes back: every analysis that asks "is this local
+    to 常州市?" walks that path, and a cycle would make every region local to
+    every other on it.
+    """
+    schema = tables.schema
+    regions = tables.nodes.get("Region")
+    codes = regions["code"] if regions is not None else pd.Series([], dtype=STRING)
+    problems: list[InputProblem] = []
+    for name, pieces in origins.items():
+        spec = schema.table_files()[name]
+        frame = tables.nodes[spec.name] if isinstance(spec, Label) else tables.edges[spec.name]
+        key = spec.key if isinstance(spec, Label) else None
+        for col, prop in spec.properties.items():
+            if prop.type != "region_code" or col == key or col not in frame.columns:
+                continue
+            values = frame[col]
+            missing = ~_isin(values, codes) & (values != "").fillna(False).to_numpy(dtype=bool)
+            for pos in np.flatnonzero(missing)[:5]:
+                file, row = _where(pieces, pos)
+                problems.append(InputProblem(file, row, col, f"no Region with code {values.iloc[pos]!r}",
+                                             "add the region to regions.csv or correct the code"))
+    within = tables.edges.get("WITHIN")
+    if within is None or not len(within) or regions is None:
+        return problems
+    pieces = origins[schema.relationship("WITHIN").file]
+    children, parents = within["from"].tolist(), within["to"].tolist()
+    level = dict(zip(codes.tolist(), regions["level"].tolist()))
+    parent_of: dict[str, int] = {}
+    for pos, (child, parent) in enumerate(zip(children, parents)):
+        file, row = None, None
+        if child == parent:
+            file, row = _where(pieces, pos)
+            problems.append(InputProblem(file, row, "to", f"region {child!r} lies within itself",
+                                         "name the larger region it belongs to"))
+            continue
+        if child in parent_of:
+            file, row = _where(pieces, pos)
+            other_file, other_row = _where(pieces, parent_of[child])
+            problems.append(InputProblem(
+                file, row, "from", f"region {child!r} lies within {parent!r} here and within "
+                f"{parents[parent_of[child]]!r} at {other_file}:{other_row}",
+                "keep one row per region: a region lies within one larger region"))
+            continue
+        parent_of[child] = pos
+        low, high = _LEVEL_RANK.get(level.get(child)), _LEVEL_RANK.get(level.get(parent))
+        if low is not None and high is not None and low >= high:
+            file, row = _where(pieces, pos)
+            problems.append(InputProblem(
+                file, row, "to", f"region {child!r} ({level[child]}) lies within {parent!r} ({level[parent]}), "
+                "which is not a larger level", "a county lies within a prefecture, a prefecture within a province, "
+                "a province within a country: swap from and to, or correct the levels in regions.csv"))
+    problems += _cycles(children, parents, parent_of, pieces)
+    return problems
+
+
+def _cycles(children: list[str], parents: list[str], parent_of: dict[str, int],
+            pieces: list[_Part]) -> list[InputProblem]:
+    """Every cycle of the WITHIN hierarchy (one parent per region), named with its rows."""
+    state: dict[str, int] = {}  # 1: on the path being followed, 2: known to end at a top region
+    problems = []
+    for start in parent_of:
+        path = []
+        node = start
+        while node in parent_of and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = parents[parent_of[node]]
+        if state.get(node) == 1:  # came back to a region on this path: the cycle starts there
+            cycle = path[path.index(node):]
+            last = max(range(len(cycle)), key=lambda i: parent_of[cycle[i]])
+            cycle = cycle[last:] + cycle[:last]  # named from its last row, most likely the one added by mistake
+            node = cycle[0]
+            where = [_where(pieces, parent_of[region]) for region in cycle]
+            shown = " → ".join([*cycle, node])
+            rows = ", ".join(f"{file}:{row}" for file, row in where)
+            file, row = where[0]
+            problems.append(InputProblem(
+                file, row, "to", f"the region hierarchy has a cycle: {shown} (rows {rows})",
+                "each region lies within a larger one, up to a country: remove or reverse one of these rows"))
+        for region in path:
+            state[region] = 2
     return problems
 
 

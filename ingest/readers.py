@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from chainkg.errors import BadInputError, InputProblem
+from ingest.inputs import check_input_file
 from ingest.xlsx import UnreadableCell, XlsxLimits, XlsxRow, cell_text, column_letters, iter_xlsx_rows, xlsx_sheet_names
 
 __all__ = ["RawTable", "detect_encoding", "read_csv_table", "read_xlsx_tables", "ENCODINGS",
@@ -92,20 +93,26 @@ def read_csv_table(path: str | Path, name: str | None = None) -> RawTable:
     """
     path = Path(path)
     shown = str(path)
+    check_input_file(path, what="table")  # a FIFO or a device named *.csv would never end
     with _mapped(path) as mapped:
-        if not mapped[:3] == b"\xef\xbb\xbf" and b"\x00" not in mapped[:65536] and mapped[:4096].strip():
+        if not mapped[:3] == b"\xef\xbb\xbf" and mapped.find(b"\x00") < 0 and mapped[:4096].strip():
             try:  # the common case, parsed straight from the mapped file
                 return _parse_utf8(mapped, shown, name or path.name, "utf-8", checked=False)
             except _NotUtf8:
                 pass
         data = bytes(mapped)
-    if not data[:4096].strip() and not data.strip():
+    if not data[:4096].lstrip(b"\xef\xbb\xbf").strip() and not data.lstrip(b"\xef\xbb\xbf").strip():
         raise BadInputError([InputProblem(shown, 1, None, "the file is empty",
                                           "write a header row with the column names, or delete the file")])
-    if b"\x00" in data[:65536]:
+    nul = data.find(b"\x00")
+    if 0 <= nul < 65536:
         raise BadInputError([InputProblem(
             shown, 1, None, "not UTF-8, GBK or GB18030 text (looks like UTF-16 or a binary file)",
             "save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)")])
+    if nul >= 0:  # text, with a NUL byte further down: a damaged file or binary data pasted in
+        raise BadInputError([InputProblem(
+            shown, _line_of(data, nul), None, "a NUL byte (\\x00) in the text: the file is damaged or holds binary data",
+            "delete the NUL bytes (or save the table again from Excel or WPS as CSV UTF-8)")])
     try:
         encoding = detect_encoding(data)
     except UnicodeDecodeError as error:
@@ -161,29 +168,53 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    header_end = data.find(b"\n")
+    header_end = _line_end(data)
+    if header_end > _MAX_HEADER_BYTES or (header_end < 0 and len(data) > _MAX_HEADER_BYTES):
+        raise BadInputError([InputProblem(
+            shown, 1, None, f"the header line is longer than {_MAX_HEADER_BYTES:,} bytes",
+            f"a table has at most {MAX_COLUMNS:,} columns: check that this is the table meant")])
     try:
-        header_line = (data if header_end < 0 else data[:header_end]).decode("utf-8").rstrip("\r")
+        header_line = bytes(data if header_end < 0 else data[:header_end]).decode("utf-8")
     except UnicodeDecodeError:
         raise _NotUtf8() from None
+    if header_line.count(",") >= MAX_COLUMNS:
+        raise BadInputError([InputProblem(
+            shown, 1, None, f"the header has {header_line.count(',') + 1:,} columns (at most {MAX_COLUMNS:,} are read)",
+            "check that this is the table meant, and that its separator is a comma")])
     columns = [c.strip() for c in next(csv.reader([header_line]))]
+    if len(columns) == 1 and (";" in columns[0] or "\t" in columns[0]):
+        raise BadInputError([InputProblem(
+            shown, 1, None, f"the columns are separated by {'tabs' if chr(9) in columns[0] else 'semicolons'}, "
+            "not commas", "save the table as CSV with commas (Excel or WPS: CSV UTF-8)")])
     problems = _header_problems(shown, columns)
     if problems:
         if not checked:
             _require_utf8(data)
         raise BadInputError(problems)
+    if header_end < 0 or not _more_than_line_ends(data, header_end):  # the header alone
+        if not checked:
+            _require_utf8(data)
+        frame = pd.DataFrame({c: pd.Series([], dtype=pd.StringDtype("pyarrow")) for c in columns})
+        return RawTable(name, shown, frame, encoding)
     bad_rows: list = []
+    blank: list[int] = []  # the parser's numbers of the records that are blank lines (skipped)
 
     def on_invalid(row):
+        if row.actual_columns == 1 and not (row.text or "").strip("\r\n"):
+            blank.append(row.number)  # a blank line is a line of the file: it counts, but holds nothing
+            return "skip"
         bad_rows.append(row)
-        return "skip"
+        # a file of a million bad rows is named by its first ones, and the parse stops there
+        return "skip" if len(bad_rows) < _MAX_BAD_ROWS else "error"
 
     def parse(threads: bool, careful: bool = True):
         return pcsv.read_csv(
             pa.py_buffer(data),
             read_options=pcsv.ReadOptions(use_threads=threads, column_names=columns, skip_rows=1,
                                             block_size=_BLOCK),
-            parse_options=pcsv.ParseOptions(newlines_in_values=careful,
+            # blank lines are records too (handed to on_invalid and skipped there), so that the parser's
+            # record numbers are the file's line numbers; a file without any pays nothing for it
+            parse_options=pcsv.ParseOptions(newlines_in_values=careful, ignore_empty_lines=False,
                                             invalid_row_handler=on_invalid if careful else None),
             convert_options=pcsv.ConvertOptions(
                 column_types={c: pa.large_string() for c in columns},  # what pandas' Arrow strings hold
@@ -192,10 +223,27 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
             ),
         )
 
+    def careful(threads: bool):
+        try:
+            return parse(threads)
+        except pa.ArrowInvalid as error:
+            if len(bad_rows) >= _MAX_BAD_ROWS:
+                return None  # stopped on purpose: the rows found are worded below
+            if "utf8" in str(error).lower():
+                raise _NotUtf8() from None
+            if "straddle" in str(error) or "block size" in str(error):
+                raise BadInputError([InputProblem(
+                    shown, _open_quote_line(data), None,
+                    f"a value or line longer than {_BLOCK >> 20} MB (a quote \" that is never closed?)",
+                    "close the quote, or split the value")]) from None
+            raise BadInputError([InputProblem(shown, None, None, f"not a readable CSV file ({error})",
+                                              "save it again as CSV (UTF-8) from Excel or WPS")]) from None
+
     table = None
-    if data.find(b'"') < 0:
+    quoted = data.find(b'"') >= 0  # the one scan for quotes: it decides the parse and the line numbers
+    if not quoted:
         # no quotes, so no value spans lines: the parser's fast mode, without a Python callback per bad
-        # row; any trouble, and the careful parse below finds and words it
+        # row; any trouble (a blank line too), and the careful parse below finds and words it
         try:
             table = parse(threads=True, careful=False)
         except pa.ArrowInvalid:
@@ -204,29 +252,142 @@ def _parse_utf8(data: bytes, shown: str, name: str, encoding: str, *, checked: b
         if not checked:
             # the careful parse hands bad rows to Python as text: bytes that are not UTF-8 must not reach it
             _require_utf8(data)
-        try:
-            table = parse(threads=True)
-        except pa.ArrowInvalid as error:
-            if "utf8" in str(error).lower():
-                raise _NotUtf8() from None
-            raise BadInputError([InputProblem(shown, None, None, f"not a readable CSV file ({error})",
-                                              "save it again as CSV (UTF-8) from Excel or WPS")]) from None
-    if bad_rows:  # filled by the careful parse only, which runs after the bytes were checked
-        bad_rows.clear()
-        parse(threads=False)  # single-threaded parsing numbers the rows
+        table = careful(threads=True)
+        if bad_rows or any(number <= 0 for number in blank):
+            bad_rows.clear()
+            blank.clear()
+            table = careful(threads=False)  # single-threaded parsing numbers the records (header = 1)
+    lines = _record_lines(data) if quoted else None
+
+    def line(number: int | None) -> int | None:
+        """The file line of the parser's record ``number``."""
+        if not number or number <= 0:
+            return None
+        if lines is not None and number - 2 < len(lines):
+            return int(lines[number - 2])
+        return number
+
+    if bad_rows:
         raise BadInputError([
-            InputProblem(shown, row.number if row.number and row.number > 0 else None, None,
-                         f"{row.actual_columns} fields where the header has {row.expected_columns}",
-                         "quote values that contain commas (\"a,b\") or remove the extra fields")
+            InputProblem(shown, line(row.number), None,
+                         f"{row.actual_columns} fields where the header has {row.expected_columns}"
+                         + (": a quote \" opens a value that runs over the following lines"
+                            if "\n" in (row.text or "") or "\r" in (row.text or "") else ""),
+                         "quote values that contain commas (\"a,b\") or remove the extra fields; "
+                         "close every quote you open")
             for row in bad_rows
         ])
+    rows = None
+    if blank or lines is not None:  # records that do not simply follow the header line by line
+        kept = np.setdiff1d(np.arange(table.num_rows + len(blank)), np.asarray(blank, dtype=np.int64) - 2)
+        if lines is None:
+            rows = kept + 2
+        elif len(lines) >= len(kept):
+            rows = lines[kept]
+        else:  # a stray carriage return split a line the parser read as one: number what can be numbered
+            rows = np.fromiter((line(int(k) + 2) for k in kept), dtype=np.int64, count=len(kept))
+    if table.num_rows and quoted and _runs_to_the_end(table, data):
+        raise BadInputError([InputProblem(
+            shown, int(rows[-1]) if rows is not None else table.num_rows + 1, None,
+            "a quote \" opens a value that is never closed: the rest of the file would be read as that value",
+            "close the quote, or double a quote that belongs to the text (\"\")")])
+    too_long = _longest_value(table)
+    if too_long is not None:
+        column, position = too_long
+        raise BadInputError([InputProblem(shown, int(rows[position]) if rows is not None else position + 2, column,
+                                          f"a value longer than {MAX_VALUE_BYTES:,} bytes",
+                                          "shorten the value (a table cell holds names, codes and short texts)")])
     # Every byte after the header is now known to be UTF-8: the parser checked every cell, and the
     # bytes between cells are commas, quotes and line ends.
     stripped = pa.table([_strip_column(table.column(i)) for i in range(table.num_columns)], names=columns)
     frame = stripped.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t in (pa.string(), pa.large_string())
                                else None, use_threads=False)  # string columns: wrapped, not copied
     frame.columns = columns
-    return RawTable(name, shown, frame, encoding)
+    return RawTable(name, shown, frame, encoding, rows=rows)
+
+
+#: rows with the wrong number of fields that are listed (the message shows 20 of them)
+_MAX_BAD_ROWS = 100
+#: columns a table may have (the schema's widest has a few dozen)
+MAX_COLUMNS = 1000
+#: bytes of one value; longer ones are refused (Excel holds 32,767 characters in a cell)
+MAX_VALUE_BYTES = 1 << 20
+_MAX_HEADER_BYTES = 1 << 20
+
+
+def _line_end(data) -> int:
+    """Where the first line ends (at ``\\n``, ``\\r\\n`` or a lone ``\\r``), or -1 when it does not."""
+    newline = data.find(b"\n")
+    carriage = data.find(b"\r", 0, newline) if newline >= 0 else data.find(b"\r")  # bounded: no scan of the file
+    ends = [i for i in (newline, carriage) if i >= 0]
+    return min(ends) if ends else -1
+
+
+def _more_than_line_ends(data, start: int) -> bool:
+    """Whether anything but line ends follows ``start`` (read a window at a time, not the whole file)."""
+    window = 1 << 16
+    while start < len(data):
+        if bytes(data[start:start + window]).strip(b"\r\n"):
+            return True
+        start += window
+    return False
+
+
+def _record_lines(data):
+    """The file line each record starts on (record 0 follows the header), when quoted values span lines;
+    None when every record is one line (record ``k`` is on line ``k + 2``).
+
+    A line end is a record's end when an even number of ``"`` comes before it
+    (outside quotes); found vectorised, for files that hold quotes only.
+
+    >>> _record_lines(b'id\\n"x\\ny"\\nb\\n\\nc').tolist(), _record_lines(b'id\\n"x"\\nb') is None
+    ([2, 4, 5, 6], True)
+    """
+    terminator = 10 if data.find(b"\n") >= 0 else 13
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(buffer == 34)
+    ends = np.flatnonzero(buffer == terminator)
+    inside = np.searchsorted(quotes, ends) % 2 == 1
+    if not len(quotes) or not inside.any():
+        return None
+    return (np.flatnonzero(~inside) + 2).astype(np.int64)
+
+
+def _longest_value(table) -> tuple[str, int] | None:
+    """The column and row of a value longer than :data:`MAX_VALUE_BYTES`, or None (read off the offsets)."""
+    import pyarrow as pa
+
+    for name, column in zip(table.column_names, table.columns):
+        seen = 0
+        for chunk in column.chunks:
+            if not len(chunk):
+                continue
+            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+            if int(offsets[-1] - offsets[0]) > MAX_VALUE_BYTES:
+                lengths = np.diff(offsets)
+                longest = int(lengths.argmax())
+                if lengths[longest] > MAX_VALUE_BYTES:
+                    return name, seen + longest
+            seen += len(chunk)
+    return None
+
+
+def _runs_to_the_end(table, data) -> bool:
+    """Whether the last record holds a line break and the file does not end with the quote closing it:
+    the mark of a quote never closed, which swallows every line after it into one value."""
+    last = [table.column(i)[table.num_rows - 1].as_py() or "" for i in range(table.num_columns)]
+    if not any("\n" in value or "\r" in value for value in last):
+        return False
+    tail = bytes(data[-4096:]).rstrip(b"\r\n")
+    return not tail.endswith(b'"')
+
+
+def _open_quote_line(data) -> int | None:
+    """The line of the last quote that opens a value (where a never-closed value starts), if cheaply found."""
+    if bytes(data).count(b'"') % 2 == 0:
+        return None
+    return _line_of(data, data.rfind(b'"'))
 
 
 #: bytes the CSV parser reads per block: blocks become the chunks of each column, and fewer chunks cost
@@ -334,8 +495,9 @@ def _header_problems(shown: str, columns: list[str]) -> list[InputProblem]:
     return problems
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def _line_of(data, offset: int) -> int:
+    head = bytes(data[:offset])
+    return (head.count(b"\n") if b"\n" in head or data.find(b"\n") >= 0 else head.count(b"\r")) + 1
 
 
 def read_xlsx_tables(path: str | Path, *, limits: XlsxLimits = XlsxLimits()) -> list[RawTable]:

@@ -23,8 +23,8 @@ column, the reason and the fix.
 from __future__ import annotations
 
 import functools
-
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ import pandas as pd
 from chainkg.errors import InputProblem
 from graph.identifiers import uscc_problem
 from graph.schema import Label, Property, Relationship
+from ingest.values import normalise_digits, parse_date, parse_float, parse_int
 
 __all__ = ["validate_table", "TRUE_WORDS", "FALSE_WORDS", "STRING", "normalise_date"]
 
@@ -39,8 +40,6 @@ TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "是", "真"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "f", "否", "假"})
 STRING = pd.StringDtype("pyarrow")
 
-_INT = re.compile(r"^[+-]?\d+$")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _REGION = r"^(?:\d{6}|[A-Z]{3})$"
 #: how many problems of one kind in one column are listed before they are counted
 _PER_COLUMN = 5
@@ -92,15 +91,113 @@ def validate_table(raw, spec: Label | Relationship) -> tuple[pd.DataFrame, list[
             continue
         prop = spec.properties[col]
         converted = _fast_convert(prop, values, arrow, empty)
-        typed, bad = converted if converted is not None else _convert(prop, values)
+        reasons: dict[str, str] = {}
+        typed, bad = converted if converted is not None else _convert(prop, values, reasons)
         if prop.required:
             problems += _report(raw, rows, col, empty, "required value is empty", f"fill in {col}")
         if bad is not None:
-            problems += _report(raw, rows, col, _mask(bad) & ~empty, *_type_message(prop), values)
+            problems += _report(raw, rows, col, _mask(bad) & ~empty, *_type_message(prop), values, reasons)
+        if prop.minimum is not None or prop.maximum is not None:
+            problems += _range_problems(raw, rows, col, prop, typed, values)
         if prop.default is not None:
             typed = _fill_default(prop, typed, empty)
+        if isinstance(spec, Label) and col in (spec.key, "name", "aliases"):
+            problems += _hazard_problems(raw, rows, col, values, arrow)
         out[col] = typed
     return pd.DataFrame(out), problems
+
+
+#: characters a key, a name or an alias never holds, as code point ranges: bidirectional controls
+#: (overrides, embeddings, isolates, marks), which make the text show in another order than it is stored;
+#: controls (C0, DEL, C1), line separators, zero-width and other invisible format characters, which make
+#: a name differ from the same name typed
+_BIDI = ((0x061C, 0x061C), (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069))
+_INVISIBLE = ((0x00, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x180E, 0x180E), (0x200B, 0x200D), (0x2028, 0x2029),
+              (0x2060, 0x2064), (0xFEFF, 0xFEFF))
+_HIDDEN = re.compile("[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in _BIDI + _INVISIBLE) + "]")
+#: the same class in the syntax of Arrow's regular expressions (RE2)
+_HIDDEN_RE2 = "[" + "".join(f"\\x{{{low:04x}}}-\\x{{{high:04x}}}" for low, high in _BIDI + _INVISIBLE) + "]"
+
+
+def _utf8_sets(ranges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The UTF-8 of the non-ASCII characters in ``ranges``, for a vectorised byte scan: the bytes that lead
+    them, and their 2- and 3-byte encodings as integers."""
+    leads = np.zeros(256, dtype=bool)
+    two, three = [], []
+    for low, high in ranges:
+        for code in range(max(low, 0x80), high + 1):
+            data = chr(code).encode("utf-8")
+            leads[data[0]] = True
+            (two if len(data) == 2 else three).append(int.from_bytes(data, "big"))
+    return leads, np.array(sorted(two), dtype=np.int32), np.array(sorted(three), dtype=np.int32)
+
+
+_HIDDEN_UTF8 = _utf8_sets(_BIDI + _INVISIBLE)
+
+
+def _hazard_problems(raw, rows, col: str, values: pd.Series, arrow) -> list[InputProblem]:
+    """Keys, names and aliases that hold a bidi control or any invisible or control character.
+
+    Problems, not warnings: a bidi override makes every output (terminal,
+    HTML, Excel) show the name in another order than it is stored, and an
+    invisible character makes it differ from the same name typed, so lookups
+    and duplicate checks silently miss it. (Other text may hold them; outputs
+    show them harmlessly.) A column whose bytes cannot hold one is passed over
+    without a regular expression.
+    """
+    import pyarrow.compute as pc
+
+    if not _may_hold_hidden(arrow):
+        return []
+    mask = _numpy_bool(pc.match_substring_regex(arrow, _HIDDEN_RE2))
+    if not mask.any():
+        return []
+    reasons = {}
+    for i in np.flatnonzero(mask)[:_PER_COLUMN]:
+        text = values.iloc[i]
+        char = _HIDDEN.search(text)[0]
+        what = f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
+        if any(low <= ord(char) <= high for low, high in _BIDI):
+            reasons[text] = f"a bidirectional control character ({what}): it makes the text show in another order than it is stored"
+        else:
+            reasons[text] = f"an invisible or control character ({what}): keys, names and aliases are plain visible text"
+    return _report(raw, rows, col, mask, "a hidden character", "delete the character (retype the value)", values,
+                   reasons)
+
+
+def _may_hold_hidden(arrow) -> bool:
+    """Whether the column's bytes may encode a hidden character: printable ASCII is settled by its least and
+    greatest byte; other text by one table lookup per byte and a look at the few sequences that start like
+    one (Chinese full-width punctuation shares lead bytes with them)."""
+    import pyarrow as pa
+
+    leads, two, three = _HIDDEN_UTF8
+    for chunk in arrow.chunks:
+        buffers = chunk.buffers()
+        if len(chunk) == 0 or buffers[2] is None or not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(buffers[1], dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        used = np.frombuffer(buffers[2], dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
+        if not len(used):
+            continue
+        low, high = int(used.min()), int(used.max())
+        if low < 0x20 or high == 0x7F:
+            return True  # a control character (or DEL) itself
+        if high < 0x7F:
+            continue  # printable ASCII only
+        if (used == 0x7F).any():
+            return True
+        at = np.flatnonzero(leads[used])
+        if not len(at):
+            continue
+        top = len(used) - 1
+        b0 = used[at].astype(np.int32)
+        b1 = used[np.minimum(at + 1, top)].astype(np.int32)
+        b2 = used[np.minimum(at + 2, top)].astype(np.int32)
+        if np.isin(b0 << 8 | b1, two).any() or np.isin(b0 << 16 | b1 << 8 | b2, three).any():
+            return True
+    return False
 
 
 def _arrow(values: pd.Series):
@@ -282,9 +379,9 @@ def _fast_list(values: pd.Series, arrow) -> pd.Series:
 def _type_message(prop: Property) -> tuple[str, str]:
     kind = prop.type
     if kind == "int":
-        return "not a whole number", "write digits only, e.g. 2022"
+        return "not a whole number", "write a whole number such as 2022 (no units)"
     if kind == "float":
-        return "not a number", "write a plain number such as 1000 or 12.5 (no units, no thousands separators)"
+        return "not a number", "write a plain number such as 1000, 1,200 or 12.5 (no units)"
     if kind == "bool":
         return "not true/false", "write true or false"
     if kind == "date":
@@ -298,22 +395,21 @@ def _type_message(prop: Property) -> tuple[str, str]:
     return "invalid value", ""
 
 
-def _convert(prop: Property, values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
-    """Typed values and a mask of the invalid ones (``None`` when nothing can be invalid)."""
+def _convert(prop: Property, values: pd.Series,
+             reasons: dict[str, str] | None = None) -> tuple[pd.Series, pd.Series | None]:
+    """Typed values and a mask of the invalid ones (``None`` when nothing can be invalid).
+
+    Numbers and dates go through :mod:`ingest.values`, once per distinct value;
+    ``reasons``, when given, receives why each invalid value was refused.
+    """
     kind = prop.type
     empty = values == ""
     if kind in ("string", "text"):
         return values.astype(STRING), None
     if kind == "list":
         return _normalise_list(values), None
-    if kind == "int":
-        ok = values.str.match(_INT.pattern).fillna(False).astype(bool)
-        numbers = pd.to_numeric(values.where(ok & ~empty), errors="coerce").astype("Int64")
-        return numbers, ~ok
-    if kind == "float":
-        numbers = pd.to_numeric(values.where(~empty), errors="coerce")
-        bad = numbers.isna() | ~np.isfinite(numbers.fillna(0).to_numpy(dtype=float))
-        return numbers.astype("Float64"), pd.Series(bad, index=values.index)
+    if kind in ("int", "float", "date", "region_code"):
+        return _parsed(values, _PARSERS[kind], reasons)
     if kind == "bool":
         lower = values.str.lower()
         truth = lower.isin(TRUE_WORDS)
@@ -322,11 +418,6 @@ def _convert(prop: Property, values: pd.Series) -> tuple[pd.Series, pd.Series | 
         result[truth] = True
         result[falsity] = False
         return result, ~(truth | falsity)
-    if kind == "date":
-        normal = values.map(normalise_date, na_action="ignore").astype(STRING)
-        return normal.fillna(""), normal.isna()
-    if kind == "region_code":
-        return values.astype(STRING), ~values.str.match(_REGION).fillna(False).astype(bool)
     if kind == "uscc":
         upper = values.str.upper()
         bad = pd.Series(False, index=values.index)
@@ -346,6 +437,89 @@ def _convert(prop: Property, values: pd.Series) -> tuple[pd.Series, pd.Series | 
     raise AssertionError(kind)
 
 
+def _region_code(text: str) -> str:
+    """A region code with full-width digits and letters made ASCII: ``３２０４００`` → ``320400``."""
+    code = normalise_digits(text).translate(_WIDE_LETTERS) if not _ASCII_REGION.fullmatch(text) else text
+    if not _ASCII_REGION.fullmatch(code):
+        raise ValueError("not a region code")
+    return code
+
+
+#: the parser of each typed kind whose values people type in many forms; each raises ValueError with the reason
+_PARSERS = {"int": (parse_int, "int64"), "float": (parse_float, "float64"),
+            "date": (parse_date, "string"), "region_code": (_region_code, "string")}
+_WIDE_LETTERS = str.maketrans({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
+                              | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
+_ASCII_REGION = re.compile(r"[0-9]{6}|[A-Z]{3}")
+
+
+def _parsed(values: pd.Series, parser, reasons: dict[str, str] | None) -> tuple[pd.Series, pd.Series]:
+    """``values`` parsed once per distinct value: the typed column and the mask of values refused."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parse, kind = parser
+    arrow = _arrow(values)
+    encoded = pc.dictionary_encode(arrow.combine_chunks())
+    results, refused = [], []
+    for text in encoded.dictionary.to_pylist():
+        if text == "" or text is None:
+            results.append(None)
+            refused.append(False)
+            continue
+        try:
+            results.append(parse(text))
+            refused.append(False)
+        except ValueError as error:
+            results.append(None)
+            refused.append(True)
+            if reasons is not None:
+                reasons[text] = str(error)
+    indices = encoded.indices
+    bad = np.asarray(refused, dtype=bool)[indices.to_numpy(zero_copy_only=False)] if len(indices) else \
+        np.zeros(0, dtype=bool)
+    if kind == "string":
+        typed = pc.fill_null(pa.array(results, type=pa.large_string()).take(indices), "")
+        return _strings(pa.chunked_array([typed])), pd.Series(bad)
+    typed = pa.array(results, type=pa.int64() if kind == "int64" else pa.float64()).take(indices)
+    dtype = pd.Int64Dtype() if kind == "int64" else pd.Float64Dtype()
+    return pd.Series(typed.to_pandas(types_mapper={typed.type: dtype}.get)), pd.Series(bad)
+
+
+def _range_problems(raw, rows, col: str, prop: Property, typed: pd.Series, values: pd.Series) -> list[InputProblem]:
+    """Problems with numbers outside the property's declared range (``min``/``max`` in schema.yaml)."""
+    least, most = typed.min(), typed.max()  # one pass each; the masks only when something is out of range
+    if pd.isna(least) or ((prop.minimum is None or least >= prop.minimum)
+                          and (prop.maximum is None or most <= prop.maximum)):
+        return []
+    numbers = typed.to_numpy(dtype="float64", na_value=np.nan)
+    low = numbers < prop.minimum if prop.minimum is not None else np.zeros(len(numbers), dtype=bool)
+    high = numbers > prop.maximum if prop.maximum is not None else np.zeros(len(numbers), dtype=bool)
+    problems = []
+    if low.any():
+        problems += _report(raw, rows, col, low, f"below the least allowed ({_bound(prop.minimum)})",
+                            _range_fix(prop), values)
+    if high.any():
+        problems += _report(raw, rows, col, high, f"above the most allowed ({_bound(prop.maximum)})",
+                            _range_fix(prop), values)
+    return problems
+
+
+def _bound(value: float) -> str:
+    return f"{value:g}"
+
+
+def _range_fix(prop: Property) -> str:
+    if prop.minimum is not None and prop.maximum is not None:
+        span = f"between {_bound(prop.minimum)} and {_bound(prop.maximum)}"
+    elif prop.minimum is not None:
+        span = f"at least {_bound(prop.minimum)}"
+    else:
+        span = f"at most {_bound(prop.maximum)}"
+    unit = f" ({prop.description})" if prop.description else ""
+    return f"write a value {span}{unit}, or leave it empty when unknown"
+
+
 def _normalise_list(values: pd.Series) -> pd.Series:
     """``a | b|`` → ``a|b`` (items trimmed, empty items dropped, order kept)."""
     if not values.str.contains("|", regex=False).any():
@@ -359,23 +533,25 @@ def _tidy_list(value: str) -> str:
 
 
 def normalise_date(text: str) -> str | None:
-    """``2020-8-24`` → ``2020-08-24``; ``2020`` → ``2020-01-01``; ``""`` → ``""``; invalid → None.
+    """A date in any form :func:`ingest.values.parse_date` reads, as ``YYYY-MM-DD``; ``""`` → ``""``; invalid → None.
 
     >>> normalise_date("2020-8-24"), normalise_date("2021"), normalise_date("2021-02-30")
     ('2020-08-24', '2021-01-01', None)
+    >>> normalise_date("2026-11-22 00:00:00"), normalise_date("２０２０年８月２４日")
+    ('2026-11-22', '2020-08-24')
     """
     if text == "":
         return ""
-    match = _DATE.match(text)
-    if not match:
-        return None
-    year, month, day = int(match[1]), int(match[2] or 1), int(match[3] or 1)
-    import datetime
-
     try:
-        return datetime.date(year, month, day).isoformat()
+        return parse_date(text)
     except ValueError:
         return None
+
+
+def _quoted(value) -> str:
+    """A value as a problem message shows it: quoted, cut when long (a 1 MB value is not repeated)."""
+    text = str(value)
+    return repr(text) if len(text) <= 80 else repr(text[:77]) + "…"
 
 
 def _fill_default(prop: Property, typed: pd.Series, empty) -> pd.Series:
@@ -389,14 +565,16 @@ def _fill_default(prop: Property, typed: pd.Series, empty) -> pd.Series:
     return typed
 
 
-def _report(raw, rows: pd.RangeIndex, col: str, mask: pd.Series, reason: str, fix: str,
-            values: pd.Series | None = None) -> list[InputProblem]:
+def _report(raw, rows, col: str, mask: pd.Series, reason: str, fix: str,
+            values: pd.Series | None = None, reasons: dict[str, str] | None = None) -> list[InputProblem]:
     hits = np.flatnonzero(_mask(mask))
     if not len(hits):
         return []
     problems = []
     for i in hits[:_PER_COLUMN]:
-        shown = reason if values is None else f"{reason}: {values.iloc[i]!r}"
+        value = None if values is None else values.iloc[i]
+        why = (reasons or {}).get(value, reason)
+        shown = why if values is None else f"{why}: {_quoted(value)}"
         problems.append(InputProblem(raw.path, int(rows[i]), col, shown, fix))
     if len(hits) > _PER_COLUMN:
         problems.append(InputProblem(raw.path, int(rows[hits[_PER_COLUMN]]), col,

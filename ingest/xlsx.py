@@ -224,6 +224,8 @@ class _SharedStrings:
         return len(self.offsets) - 1
 
     def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self):  # no negative indexing from the end: an index the file made up is an error
+            raise IndexError(index)
         return self.data[self.offsets[index]:self.offsets[index + 1]].decode("utf-8", "surrogatepass")
 
 

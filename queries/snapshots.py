@@ -26,7 +26,6 @@ are pure; only :func:`save_snapshot`, :func:`load_snapshot` and
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from chainkg.errors import NotFoundError, SnapshotError
+from graph.outputs import write_text
 from graph.store import GraphStore
 from queries.gaps import DEFAULT_REGION, MISSING, GapThresholds, all_chain_gaps, chain_gaps, cluster_gaps
 from queries.shortboard import shortboard_table
@@ -105,11 +105,7 @@ def save_snapshot(home: str | Path, data: dict[str, Any], *, overwrite: bool = F
     if path.exists() and not overwrite:
         raise SnapshotError(f"snapshot {data['name']!r} exists ({path})",
                             hint="choose another name, or pass --overwrite to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}")
-    temp.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    os.replace(temp, path)
-    return path
+    return write_text(path, json.dumps(data, ensure_ascii=False, indent=1, default=str))  # atomic, target checked
 
 
 def load_snapshot(home: str | Path, name: str) -> dict[str, Any]:

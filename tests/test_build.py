@@ -123,6 +123,7 @@ def test_xlsx_workbook_is_read_like_csv(tmp_path):
 
 def test_a_failure_while_writing_leaves_the_previous_graph(monkeypatch, tmp_path):
     import graph.embedded as embedded
+    from chainkg.errors import StoreError
 
     home = tmp_path / "h"
     first = build([MINI], home)
@@ -134,7 +135,7 @@ def test_a_failure_while_writing_leaves_the_previous_graph(monkeypatch, tmp_path
     changed = tmp_path / "changed"
     shutil.copytree(MINI, changed)
     (changed / "chains.csv").write_text("id,name,source,as_of\nch-demo,改名链,mini,2026-01-01\n", encoding="utf-8")
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="cannot write the store under .*: disk full"):
         build([changed], home)
     store = EmbeddedStore.open(home)
     assert store.info().digest == first.digest

@@ -121,6 +121,8 @@ def current_divisions(package: Path) -> tuple[dict[str, tuple[str, str]], dict[s
         if _is_zone(code):
             zones[code] = row["name"]
             continue
+        if code == row["cityCode"] + "00":  # a prefecture without counties (东莞市, 儋州市): the prefecture itself
+            continue
         regions[code] = (row["name"], "county")
         parent[code] = row["provinceCode"] + "0000" if row["cityCode"] in pseudo else row["cityCode"] + "00"
     return regions, parent, zones
@@ -144,8 +146,10 @@ def old_divisions() -> dict[str, str]:
 def crosswalk(regions, zones, old, merges) -> list[dict]:
     """Rows old_code, old_name, code, name, precision, rule for every old or zone code not in ``regions``."""
     by_short: dict[tuple[str, str], list[str]] = {}
+    with_counties = {code[:4] for code, (_, level) in regions.items() if level == "county"}
     for code, (name, level) in regions.items():
-        if level == "county":
+        # a prefecture without counties (东莞市, 儋州市) stands where its county-level code would
+        if level == "county" or (level == "prefecture" and code[:4] not in with_counties):
             by_short.setdefault((code[:4], short_name(name)), []).append(code)
             by_short.setdefault((code[:2], short_name(name)), []).append(code)
     rows = []

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from chainkg.cli import AppContext, format_option, pass_app
-from chainkg.render import built_line, text_table, to_json
+from chainkg.render import built_line, terminal_text, text_table, to_json
 
 __all__ = ["COMMANDS"]
 
@@ -15,20 +15,28 @@ __all__ = ["COMMANDS"]
 @click.command()
 @click.option("--data", "folders", multiple=True, type=click.Path(path_type=Path),
               help="data folder (repeat to layer several); default: the bundled data/")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="while another build writes the same store, wait at most this long  [default: until it is done]")
+@click.option("--no-wait", is_flag=True, help="refuse at once (exit 2) while another build writes the same store")
 @pass_app
-def build(app: AppContext, folders: tuple[Path, ...]) -> None:
+def build(app: AppContext, folders: tuple[Path, ...], wait: float | None, no_wait: bool) -> None:
     """Validate the data tables and build the graph store.
 
-    The previous graph stays in place unless every check passes.
+    The previous graph stays in place unless every check passes. One build
+    writes a store at a time: a second one waits (and says so), or refuses
+    with --no-wait or after --wait SECONDS. Commands reading the store
+    meanwhile keep answering from the graph they opened.
 
     \b
     Examples:
       chainkg build
       chainkg build --data data/ --data pool/
+      chainkg build --wait 60
     """
     from ingest.build import DEFAULT_DATA_DIR, build as run_build
 
-    result = run_build(folders or [DEFAULT_DATA_DIR], app.settings.home, progress=app.progress)
+    result = run_build(folders or [DEFAULT_DATA_DIR], app.settings.home, progress=app.progress,
+                       wait=0 if no_wait else wait, on_wait=app.notice)
     nodes = sum(result.counts["nodes"].values())
     rels = sum(result.counts["relationships"].values())
     app.progress(f"built {nodes} nodes and {rels} relationships in {result.folder}")
@@ -90,21 +98,26 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
         click.echo(to_json(view))
         return
     node = view["node"]
-    click.echo(f"{view['label']} {node.get('name', view['key'])}  [{view['key']}]")
+
+    def say(line: str) -> None:
+        click.echo(terminal_text(line))  # a control character in the data is shown, never sent to the terminal
+
+    say(f"{view['label']} {node.get('name', view['key'])}  [{view['key']}]")
     for key, value in node.items():
         if value is not None and key not in ("name",):
-            click.echo(f"  {key}: {value}")
+            say(f"  {key}: {value}")
     if view.get("region_path"):
-        click.echo(f"  location: {' < '.join(n or '?' for n in view['region_path'])}")
+        say(f"  location: {' < '.join(n or '?' for n in view['region_path'])}")
     if view.get("chains"):
-        click.echo(f"  chains: {'、'.join(c['name'] or c['key'] for c in view['chains'])}")
+        say(f"  chains: {'、'.join(c['name'] or c['key'] for c in view['chains'])}")
     for record in view.get("registrations", ()):
-        click.echo(f"\nregistration record (source {record.get('source')}, as_of {record.get('as_of')}):")
+        click.echo()
+        say(f"registration record (source {record.get('source')}, as_of {record.get('as_of')}):")
         for key, value in record.items():
             if key not in ("id", "name", "source", "as_of", "verified", "business_scope"):
-                click.echo(f"  {key}: {value}")
+                say(f"  {key}: {value}")
         if record.get("business_scope"):
-            click.echo(f"  business_scope: {record['business_scope']}")
+            say(f"  business_scope: {record['business_scope']}")
     for rel, sides in sorted(view["relations"].items()):
         for direction, arrow in (("out", "→"), ("in", "←")):
             items = sides.get(direction) or []
@@ -112,7 +125,8 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
                 continue
             total = view["totals"][rel][direction]
             more = f" (showing {len(items)} of {total})" if total > len(items) else ""
-            click.echo(f"\n{arrow} {rel}{more}")
+            click.echo()
+            say(f"{arrow} {rel}{more}")
             rows = []
             for item in items:
                 extra = {k: v for k, v in item.items() if k not in ("label", "key", "name", "source", "as_of")}

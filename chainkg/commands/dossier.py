@@ -88,6 +88,7 @@ def dossier(app: AppContext, chain: str, region: str | None, fmt: str, out_dir: 
         return
     import re
 
+    from graph.outputs import write_text
     from viz.catalog.dossier import render_dossier_markdown
 
     if fmt == "table":
@@ -95,7 +96,7 @@ def dossier(app: AppContext, chain: str, region: str | None, fmt: str, out_dir: 
     out_dir.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{result.region}-{result.chain}").strip("-") or "x"
     path = out_dir / f"dossier-{safe}.{fmt}"
-    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    write_text(path, text if text.endswith("\n") else text + "\n")  # atomic; a device, FIFO or link is refused
     click.echo(f"wrote {path}")
 
 

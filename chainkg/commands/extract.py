@@ -39,7 +39,9 @@ def _emit(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
-        out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        from graph.outputs import write_text
+
+        write_text(out, text if text.endswith("\n") else text + "\n")
 
 
 @click.command()

@@ -129,9 +129,10 @@ def _print_counts(model, fmt: str) -> None:
 
 
 def _cell(value: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A CSV cell that a spreadsheet will not run as a formula (the one rule: graph.outputs.spreadsheet_safe)."""
+    from graph.outputs import spreadsheet_safe
+
+    return spreadsheet_safe(str(value))
 
 
 COMMANDS = [geomap_command]

@@ -18,11 +18,8 @@ class OutputFileError(ChainkgError):
 
 def _write(path: Path, data: str | bytes) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
+        from graph.outputs import write_bytes, write_text  # checked target, atomic; OutputError says why not
+        (write_bytes if isinstance(data, bytes) else write_text)(path, data)
     except OSError as error:
         raise OutputFileError(f"cannot write {path}: {error.strerror or error}",
                               hint="choose a path in a folder you can write to") from error

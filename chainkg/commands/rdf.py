@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -90,17 +89,14 @@ def export_rdf(app: AppContext, fmt: str, out: Path, base: str | None, check: bo
 
 
 def _write_atomically(path: Path, write):
-    """``write(stream)`` into a file beside ``path``, renamed onto it when complete; returns what it returns."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temp, "wb") as stream:
-            result = write(stream)
-        os.replace(temp, path)
-        return result
-    finally:
-        if temp.exists():
-            temp.unlink()
+    """``write(stream)`` into a file that replaces ``path`` when complete; returns what it returns.
+
+    Goes through graph.outputs: devices, FIFOs and links are refused and a full disk is an OutputError.
+    """
+    from graph.outputs import atomic_output
+
+    with atomic_output(path, "wb") as stream:
+        return write(stream)
 
 
 @import_group.command("rdf")

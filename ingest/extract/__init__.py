@@ -59,6 +59,8 @@ def extract_document(document: Document, gazetteer: Gazetteer | None = None, *,
     gazetteer = gazetteer or Gazetteer()
     document = dataclasses.replace(document, region=region or document.region
                                    or gazetteer.detect_region(document.text))
+    if len(document.text) > PIECE_CHARS:
+        return _in_pieces(document, gazetteer)
     nlp = pipeline(gazetteer)
     clean = normalize(document.text)
     with warnings.catch_warnings():
@@ -66,6 +68,57 @@ def extract_document(document: Document, gazetteer: Gazetteer | None = None, *,
         doc = nlp(clean.text)
     raw = find_facts(clean, doc, gazetteer)
     return Extraction(document, link_facts(raw, clean, gazetteer, document.name, region=document.region))
+
+
+#: characters of text the pipeline reads at once: a longer document is read in pieces cut at line ends, so
+#: that memory stays bounded and spaCy's own limit (``max_length``, 1,000,000) is never reached
+PIECE_CHARS = 200_000
+
+
+def _pieces(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` cut into pieces of at most ``size`` characters, at line ends where there are any: (start, piece).
+
+    >>> _pieces("ab\\ncd\\nef", 6)
+    [(0, 'ab\\ncd\\n'), (6, 'ef')]
+    """
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+def _in_pieces(document: Document, gazetteer: Gazetteer) -> Extraction:
+    """:func:`extract_document` of a long document, piece by piece; offsets and lines are the whole text's.
+
+    A piece keeps the document's title, reference, date and region; what a
+    heading says carries on to the sentences after it within its piece only.
+    """
+    import dataclasses
+
+    from ingest.extract.facts import merge_repeats
+
+    facts = []
+    lines_before = 0
+    for start, text in _pieces(document.text, PIECE_CHARS):
+        part = extract_document(dataclasses.replace(document, text=text), gazetteer, region=document.region)
+        for fact in part.facts:
+            facts.append(dataclasses.replace(
+                fact, group=_shifted(fact.group, start), member=fact.member and _shifted(fact.member, start),
+                sentence_start=fact.sentence_start + start, sentence_end=fact.sentence_end + start,
+                line=fact.line + lines_before))
+        lines_before += text.count("\n")
+    return Extraction(document, merge_repeats(facts))
+
+
+def _shifted(mention, offset: int):
+    import dataclasses
+
+    return dataclasses.replace(mention, start=mention.start + offset, end=mention.end + offset)
 
 
 def extract_text(text: str, *, name: str = "<text>", gazetteer: Gazetteer | None = None,

@@ -34,7 +34,6 @@ import csv
 import datetime
 import difflib
 import io
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -43,6 +42,7 @@ from pathlib import Path
 
 from chainkg.errors import BadInputError, ChainkgError, InputProblem
 from graph.identifiers import slugify
+from graph.outputs import write_bytes
 from ingest.extract.carriers import carrier_kind
 from ingest.extract.documents import Document
 from ingest.extract.facts import KIND_LABELS, CandidateFact, Mention
@@ -379,8 +379,6 @@ def write_plan(plan: ApplyPlan) -> list[Path]:
     for name, (_, new) in sorted(plan.files.items()):
         encoding, bom = plan.encodings[name]
         target = plan.folder / name
-        temp = target.with_name(f".{name}.{os.getpid()}.tmp")
-        temp.write_bytes((b"\xef\xbb\xbf" if bom else b"") + new.encode(encoding))
-        os.replace(temp, target)
+        write_bytes(target, (b"\xef\xbb\xbf" if bom else b"") + new.encode(encoding))  # atomic, target checked
         written.append(target)
     return written

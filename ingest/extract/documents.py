@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chainkg.errors import BadInputError, InputProblem
+from ingest.inputs import input_file_problem
 from ingest.extract.normalize import CN_DIGITS
 
-__all__ = ["Document", "read_document", "document_date"]
+__all__ = ["Document", "read_document", "document_date", "MAX_DOCUMENT_BYTES"]
+
+#: the largest text file ``extract`` reads (a policy document is rarely above 1 MB; a larger file is most
+#: likely not one, and its text would only be read in pieces at great length)
+MAX_DOCUMENT_BYTES = 16 << 20
 
 _REFERENCE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d{1,4}\s*号")
 _DATE = re.compile(r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
@@ -95,19 +100,30 @@ def read_document(path: str | Path) -> Document:
     import sys
 
     if str(path) == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)  # standard input may never end (a pipe from yes)
         name, shown = "stdin", "-"
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise BadInputError([InputProblem(shown, None, None, f"more than {MAX_DOCUMENT_BYTES:,} bytes of text",
+                                              "split the text into documents and extract each")])
     else:
         path = Path(path)
         shown, name = str(path), path.name
+        problem = input_file_problem(path, max_bytes=MAX_DOCUMENT_BYTES, what="document")
+        if problem is not None:  # a folder, /dev/zero, a FIFO, a file too large: refused before it is opened
+            if problem.reason == "a folder, not a file":
+                problem = InputProblem(shown, None, None, "a folder, not a text file",
+                                       "name the .txt files (a shell glob works: folder/*.txt)")
+            raise BadInputError([problem])
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise BadInputError([InputProblem(shown, None, None, "no such file", "check the path")]) from None
-        except IsADirectoryError:
-            raise BadInputError([InputProblem(shown, None, None, "a folder, not a text file",
-                                              "name the .txt files (a shell glob works: folder/*.txt)")]) from None
-    if b"\x00" in data[:65536]:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_DOCUMENT_BYTES + 1)  # the file may grow while it is read
+        except OSError as error:
+            raise BadInputError([InputProblem(shown, None, None, f"cannot be read ({error.strerror or error})",
+                                              "check the path and its permissions")]) from None
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise BadInputError([InputProblem(shown, None, None, f"more than {MAX_DOCUMENT_BYTES:,} bytes",
+                                              "split the text into documents and extract each")])
+    if b"\x00" in data:
         raise BadInputError([InputProblem(shown, None, None, "not a text file (binary or UTF-16)",
                                           "save the document as UTF-8 text (.txt)")])
     from ingest.readers import detect_encoding  # here: the readers module loads pandas

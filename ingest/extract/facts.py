@@ -14,6 +14,7 @@ knows carry their key and how they matched; the others are flagged ``new``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,7 +22,8 @@ from ingest.extract.gazetteer import Gazetteer
 from ingest.extract.normalize import NormalizedText
 from ingest.extract.rules import RawFact
 
-__all__ = ["Mention", "CandidateFact", "link_facts", "RELATIONS", "KIND_LABELS", "fact_rows", "FACT_COLUMNS"]
+__all__ = ["Mention", "CandidateFact", "link_facts", "merge_repeats", "RELATIONS", "KIND_LABELS", "fact_rows",
+           "FACT_COLUMNS"]
 
 #: the relations a candidate fact can state
 RELATIONS = ("CLUSTER", "CHAIN", "ANCHORS", "LEADS", "BREAKTHROUGH_FOR", "KEY_ENTERPRISE_OF", "PLATFORM", "PARK",
@@ -108,8 +110,7 @@ def link_facts(raw: list[RawFact], clean: NormalizedText, gazetteer: Gazetteer, 
     confident (then earliest) statement; ``occurrences`` counts the statements
     and the properties of all of them are merged.
     """
-    merged: dict[tuple, CandidateFact] = {}
-    order: list[tuple] = []
+    candidates = []
     for fact in raw:
         group = _mention(clean, gazetteer, fact.group.kind, fact.group.start, fact.group.end, fact.group.name, region)
         member = None
@@ -120,11 +121,20 @@ def link_facts(raw: list[RawFact], clean: NormalizedText, gazetteer: Gazetteer, 
         line, _ = clean.line_col(group.start if member is None else member.start)
         properties = dict(fact.properties)
         confidence = fact.confidence
-        candidate = CandidateFact(
+        candidates.append(CandidateFact(
             document=document, relation=fact.relation, group=group, member=member,
             confidence=confidence, rule=fact.rule, sentence=clean.text[fact.sentence[0]:fact.sentence[1]].strip(),
             sentence_start=s_start, sentence_end=s_end, line=line, role=fact.role,
-            properties=properties, notes=tuple(fact.notes))
+            properties=properties, notes=tuple(fact.notes)))
+    return merge_repeats(candidates)
+
+
+def merge_repeats(candidates: Iterable[CandidateFact]) -> list[CandidateFact]:
+    """Each fact once, in the order first stated: at its most confident (then earliest) statement,
+    ``occurrences`` summed, the properties of every statement merged."""
+    merged: dict[tuple, CandidateFact] = {}
+    order: list[tuple] = []
+    for candidate in candidates:
         key = candidate.identity()
         previous = merged.get(key)
         if previous is None:
@@ -136,7 +146,7 @@ def link_facts(raw: list[RawFact], clean: NormalizedText, gazetteer: Gazetteer, 
         props = {**poorer.properties, **richer.properties}
         keep = candidate if candidate.confidence > previous.confidence else previous
         merged[key] = CandidateFact(**{**keep.__dict__, "properties": props,
-                                       "occurrences": previous.occurrences + 1})
+                                       "occurrences": previous.occurrences + candidate.occurrences})
     return [merged[k] for k in order]
 
 

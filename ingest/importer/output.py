@@ -23,13 +23,13 @@ import tempfile
 from pathlib import Path
 
 from chainkg.errors import BadInputError, InputProblem
+from graph.outputs import spreadsheet_safe
 from ingest.importer.core import ImportPlan, RowOutcome
 
 __all__ = ["write_import", "neutralise", "MARKER", "REVIEW_FILE"]
 
 MARKER = ".chainkg-import.json"
 REVIEW_FILE = Path("review") / "review.xlsx"
-_FORMULA_START = ("=", "+", "@", "\t", "\r", "\n")
 
 _COLUMNS = {
     "enterprises.csv": ["id", "uscc", "name", "aliases", "website", "source", "as_of", "verified"],
@@ -45,18 +45,9 @@ _COLUMNS = {
 
 
 def neutralise(text: str) -> str:
-    """``text`` made safe for a spreadsheet cell: a leading apostrophe before a formula-like start."""
-    if text.startswith(_FORMULA_START) or (text.startswith("-") and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+    """``text`` made safe for a spreadsheet cell: a leading apostrophe before a formula-like start
+    (the one rule of every output, :func:`graph.outputs.spreadsheet_safe`)."""
+    return spreadsheet_safe(text)
 
 
 def write_import(plan: ImportPlan, out: str | Path) -> Path:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chainkg.errors import ChainkgError
+from graph.outputs import write_text
 from graph.store import GraphStore
 from viz.catalog.common import file_stem
 from viz.catalog.maps import MapImage, chain_images, geo_images
@@ -113,14 +114,14 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
         files.append(write_docx(catalog, out / f"{stem}.docx", maps=images, geo=geo if maps else None, **extra))
     if "html" in formats:
         path = out / f"{stem}.html"
-        path.write_text(render_html(catalog, maps=images, geo=geo if maps else None, **extra), encoding="utf-8")
+        write_text(path, render_html(catalog, maps=images, geo=geo if maps else None, **extra))
         files.append(path)
     if "md" in formats:
         links = _svg_files(out, catalog.region, images, "", files)
         geo_links = _svg_files(out, catalog.region, geo, "-geo", files)
         path = out / f"{stem}.md"
-        path.write_text(render_markdown(catalog, maps=images, map_links=links, geo=geo if maps else None,
-                                        geo_links=geo_links, **extra), encoding="utf-8")
+        write_text(path, render_markdown(catalog, maps=images, map_links=links, geo=geo if maps else None,
+                                         geo_links=geo_links, **extra))
         files.append(path)
     if "json" in formats:
         path = out / f"{stem}.json"
@@ -128,7 +129,7 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
         data["map_notes"] = notes
         if dossiers:
             data["dossiers"] = [d.to_dict() for d in extra["dossiers"].values()]
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+        write_text(path, json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
         files.append(path)
     return WrittenCatalog(files, images, notes, geo)
 
@@ -140,7 +141,7 @@ def _svg_files(out: Path, region: str, images: dict, suffix: str, files: list[Pa
         if image.svg:
             svg = out / "maps" / f"{file_stem(region, key)}{suffix}.svg"
             svg.parent.mkdir(exist_ok=True)
-            svg.write_text(image.svg, encoding="utf-8")
+            write_text(svg, image.svg)
             links[key] = f"maps/{svg.name}"
             files.append(svg)
     return links

@@ -27,9 +27,11 @@ Excel and WPS alike.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from graph.outputs import write_bytes
 from queries.catalog import (
     CHOKE_COLUMNS,
     DIRECTION_COLUMNS,
@@ -155,5 +157,7 @@ def write_xlsx(catalog, path: str | Path, *, distribution: Mapping[str, object] 
     wb.properties.title = clean_text(catalog.title)
     wb.properties.creator = "chainkg"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    buffer = io.BytesIO()  # saved in memory first: a full disk then fails in one place, with no zip left open
+    wb.save(buffer)
+    write_bytes(path, buffer.getvalue())  # checked target, atomic
     return path

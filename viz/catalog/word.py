@@ -22,6 +22,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from graph.outputs import write_bytes
 from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
 from viz.catalog.maps import GEO_SECTION
 from viz.catalog.common import (
@@ -185,5 +186,7 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
     document.add_heading("说明", level=2)
     _bullets(document, catalog.caveats)
     path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
+    buffer = io.BytesIO()  # saved in memory first: a full disk then fails in one place, with no zip left open
+    document.save(buffer)
+    write_bytes(path, buffer.getvalue())  # checked target, atomic
     return path
