@@ -115,18 +115,12 @@ class EnterpriseGroups:
         return out
 
 
-def _truth(value) -> bool:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return True
-    if isinstance(value, str):
-        return value.strip().lower() not in ("false", "0", "no", "否")
-    return bool(value)
-
-
 def enterprise_groups(store: GraphStore, *, keep: Callable[[pd.DataFrame], pd.DataFrame] | None = None
                       ) -> EnterpriseGroups:
     """The group links of ``store`` (SUBSIDIARY_OF and BRANCH_OF); ``keep`` filters the edge tables first
     (the synthetic filter of an analysis)."""
+    from queries.targets import _truth
+
     links: list[GroupLink] = []
     frames = []
     for rel in GROUP_RELATIONSHIPS:

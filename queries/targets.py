@@ -1411,11 +1411,23 @@ def _add_carriers(store: GraphStore, targets: list[Target], needs: list[Need], r
                 words.append("可落户" + "、".join(f"{i['name']}（{'；'.join(i['via'])}）" for i in parks))
             if platforms:
                 words.append("可依托平台" + "、".join(f"{i['name']}（{'；'.join(i['via'])}）" for i in platforms))
-            evidence = [Evidence(fact=f.text, subject_label=i["label"], subject=i["key"], subject_name=i["name"],
-                                 source=f.source, as_of=str(f.as_of or ""), verified=f.verified is not False)
-                        for i in items.values() for f in i["facts"]]
+            evidence = [_carrier_evidence(store, f) for i in items.values() for f in i["facts"]]
             t.reasons.append(Reason(CARRIER_SIGNAL, 0, "；".join(words), evidence))
         t.why = _why(t)
+
+
+def _carrier_evidence(store: GraphStore, fact: Any) -> Evidence:
+    """A tie of a park or platform (a ``queries.carriers.Fact``: ``a —TYPE→ b`` with both keys) as evidence."""
+    import re
+
+    found = re.search(r"^(.*?) —([A-Z_]+)→ (.*)$", fact.text)
+    rel = found.group(2) if found else None
+    spec = store.schema.relationships.get(rel) if rel else None
+    labels = (spec.from_labels[0], spec.to_labels[0]) if spec is not None and fact.start and fact.end else (None, None)
+    return Evidence(fact=fact.text, subject_label=labels[0] or "", subject=fact.start or "",
+                    subject_name=found.group(1) if found else "", source=fact.source, as_of=str(fact.as_of or ""),
+                    verified=fact.verified is not False, relationship=rel if labels[0] else None, direction="out",
+                    other_label=labels[1], other=fact.end, other_name=found.group(3) if found else None)
 
 
 def _why(t: Target) -> str:
