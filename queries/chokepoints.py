@@ -103,6 +103,8 @@ __all__ = [
     "ChokepointInputError",
     "chokepoint_inputs",
     "chokepoint_context",
+    "industry_names",
+    "without_industry_names",
     "score_chokepoints",
     "chokepoints",
 ]
@@ -202,6 +204,9 @@ class ChokepointInputs:
     as_of: str
     #: technologies left out as aggregates of their parts (no provider of their own, parts with providers)
     aggregates: int = 0
+    #: technologies left out because their name is the name of a chain, cluster or segment (a whole industry
+    #: or link, not a technology: 集成电路, 系统集成): their names
+    named_like_industry: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChokepointInputs:
@@ -220,7 +225,8 @@ class ChokepointInputs:
                 candidates.append(Candidate(**c))
             return cls(perspective, dict(data["chain"]) if data.get("chain") else None, tuple(candidates),
                        dict(data.get("region_names") or {}), tuple(dict(s) for s in data.get("sources") or ()),
-                       str(data.get("as_of") or ""), int(data.get("aggregates") or 0))
+                       str(data.get("as_of") or ""), int(data.get("aggregates") or 0),
+                       tuple(data.get("named_like_industry") or ()))
         except (KeyError, TypeError) as error:
             raise ChokepointInputError(f"malformed choke-point figures: {error}",
                                        hint="return the shape of dataclasses.asdict(ChokepointInputs)") from None
@@ -251,7 +257,10 @@ def chokepoint_inputs(store: GraphStore, *, perspective: str, chain: str | None 
     if callable(own):
         def ask() -> ChokepointInputs:
             answer = own(perspective=perspective, chain=chain)
-            return answer if isinstance(answer, ChokepointInputs) else ChokepointInputs.from_dict(answer)
+            figures = answer if isinstance(answer, ChokepointInputs) else ChokepointInputs.from_dict(answer)
+            # a store that answers the figures itself but has no tables (a test double) names no industries
+            names = industry_names(store) if callable(getattr(store, "nodes", None)) else frozenset()
+            return without_industry_names(figures, names)
 
         return shared_for(store, shared).get(("chokepoint_inputs", perspective, chain), ask)
     return chokepoint_context(store, perspective=perspective, shared=shared).inputs(chain)
@@ -271,6 +280,49 @@ def chokepoint_context(store: GraphStore, *, perspective: str, shared: SharedWor
     work = shared_for(store, shared)
     match = store.resolve("Region", perspective)
     return work.get(("chokepoints", match.key), lambda: ChokepointContext(store, match, work))
+
+
+def industry_names(store: GraphStore) -> frozenset[str]:
+    """The names and short names of every Chain, Cluster and Segment: a technology called like one of them
+    names a whole industry or link (集成电路, 系统集成), not something with suppliers of its own.
+
+    >>> from queries._fixture import fixture_store
+    >>> sorted(industry_names(fixture_store()))[:3]
+    ['整机', '服务', '材料']
+    """
+    names: set[str] = set()
+    for label in ("Chain", "Cluster", "Segment"):
+        table = store.nodes(label, ["name", "aliases"])
+        for name, aliases in zip(table["name"], table["aliases"]):
+            if _text(name):
+                names.add(str(name).strip())
+            if isinstance(aliases, str):
+                names.update(a.strip() for a in aliases.split("|") if a.strip())
+            elif aliases is not None and not isinstance(aliases, float):
+                names.update(str(a).strip() for a in aliases if a is not None and str(a).strip())
+    return frozenset(names)
+
+
+def without_industry_names(figures: ChokepointInputs, names: Iterable[str]) -> ChokepointInputs:
+    """``figures`` without the candidates whose name is a chain's, cluster's or segment's name (a general rule,
+    whatever the data: such a node names an industry or a link, and scoring it would offer the whole
+    industry as a choke point). They are named in ``named_like_industry`` and in the result's caveats.
+    Compare names as written (the name only, not the technology's short names, which may well be a
+    product's everyday name).
+
+    >>> from queries._fixture import fixture_store
+    >>> figures = chokepoint_inputs(fixture_store(), perspective="常州市")
+    >>> renamed = replace(figures, candidates=tuple(replace(c, name="示例链") for c in figures.candidates))
+    >>> kept = without_industry_names(renamed, {"示例链"})
+    >>> kept.candidates, kept.named_like_industry
+    ((), ('示例链',))
+    """
+    names = set(names)
+    dropped = [c for c in figures.candidates if c.name.strip() in names]
+    if not dropped:
+        return figures
+    return replace(figures, candidates=tuple(c for c in figures.candidates if c.name.strip() not in names),
+                   named_like_industry=tuple(sorted({*figures.named_like_industry, *(c.name for c in dropped)})))
 
 
 def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> ChokepointInputs:
@@ -363,6 +415,7 @@ class _Dependencies:
             for word in [str(n)] + (str(a).split("|") if _text(a) else []):
                 self.by_name.setdefault(word, set()).add(k)
         self._downstream: dict[str, tuple[int, int, tuple[str, ...]]] = {}
+        self.industry_names = industry_names(store)
 
     @staticmethod
     def reach(start: _Node, edges: Mapping[_Node, Iterable[_Node]]) -> set[_Node]:
@@ -669,8 +722,9 @@ class ChokepointContext:
                 for r in source_table[source_table["id"].isin(used)].sort_values("id").to_dict("records")
             ]
             as_of = max([c.as_of for c in candidates], default=self.store.info().as_of)
-            self._inputs[key] = ChokepointInputs(self.perspective, chain_info, tuple(candidates), self.region_name,
-                                                 tuple(source_rows), as_of, len(pool) - len(candidates))
+            figures = ChokepointInputs(self.perspective, chain_info, tuple(candidates), self.region_name,
+                                       tuple(source_rows), as_of, len(pool) - len(candidates))
+            self._inputs[key] = without_industry_names(figures, deps.industry_names)
         return self._inputs[key]
 
     def result(self, chain: str | None = None, *, top: int | None = None) -> ChokepointResult:
@@ -682,7 +736,8 @@ class ChokepointContext:
         full = self._results[key]
         results = full.results if top is None else full.results[:top]
         return replace(full, results=list(results), sources=[dict(s) for s in full.sources],
-                       caveats=list(full.caveats), attribution=list(full.attribution))
+                       caveats=list(full.caveats), attribution=list(full.attribution),
+                       named_like_industry=list(full.named_like_industry))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -745,6 +800,8 @@ class ChokepointResult:
     sources: list[dict[str, Any]]
     attribution: list[str]
     caveats: list[str]
+    #: technologies not scored because they are named like a chain, cluster or segment
+    named_like_industry: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -962,6 +1019,9 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
     ]
     if any(r.share_basis == "none" for r in scored):
         caveats.append(f"无供应方数据的候选按默认集中度 {DEFAULT_CONCENTRATION} 与按能力取值的本方缺位计分，排名仅供参考。")
+    if figures.named_like_industry:
+        caveats.append(f"未评分：{'、'.join(figures.named_like_industry)} 与产业链、集群或环节同名，指整个产业或环节而非一项技术，"
+                       "不作卡脖子候选（请在数据中细化为具体技术）。")
     if persp.level not in _UNIT_LEVELS:
         caveats.append("视角为国内地区：国家级份额不能拆分到该地区，本方份额只计该地区企业的公司份额。")
     return ChokepointResult(
@@ -972,7 +1032,8 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
                   "providers_without_share": "split the remainder of 100 % equally",
                   "no_shares_at_all": "every listed provider gets an equal share"},
         dmax=dmax, candidates=len(scored), aggregates=figures.aggregates, results=ranked, as_of=figures.as_of,
-        sources=[dict(s) for s in figures.sources], attribution=attribution, caveats=caveats)
+        sources=[dict(s) for s in figures.sources], attribution=attribution, caveats=caveats,
+        named_like_industry=list(figures.named_like_industry))
 
 
 def _capable_dict(capable: Capable) -> dict[str, Any]:
