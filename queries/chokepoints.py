@@ -21,7 +21,7 @@ figures (Assembly tools, ATP materials …).
 
 Score
 -----
-``score = 100 × B × C × A``, each factor between 0 and 1:
+``score = 100 × B × C × A × E``, each factor between 0 and 1:
 
 - **B, dependency breadth** ``= ln(1 + D) / ln(1 + Dmax)``: D counts the
   distinct nodes that depend on the candidate, transitively along FEEDS,
@@ -40,6 +40,16 @@ Score
 - **A, own-side absence** ``= 1 − own share / 100``: the share of supply
   provided by the perspective's regions (country-level rows) or, for a
   region below the country, by its enterprises (company rows).
+
+- **E, economic size** ``= 0.5 + 0.5 × ln(1 + M) / ln(1 + Mmax)``: M the
+  global market size in million US dollars (Technology ``market_size_musd``,
+  ETO's), Mmax the largest among the candidates; ``E = 0.75``
+  (:data:`DEFAULT_ECONOMIC`, flag ``no-market-size``) for a candidate without
+  one, and ``E = 1`` for all when no candidate has a size (the score is then
+  ``100 × B × C × A``).
+
+Technologies named like a chain, cluster or segment (集成电路, 系统集成) name an
+industry or a link and are not candidates (:func:`without_industry_names`).
 
 Missing market shares (documented defaults, always flagged in the reasons):
 
@@ -90,6 +100,9 @@ from queries.shared import SharedWork, shared_for
 __all__ = [
     "DEFAULT_CONCENTRATION",
     "DEFAULT_ABSENCE",
+    "DEFAULT_ECONOMIC",
+    "market_sizes",
+    "with_market_sizes",
     "UNATTRIBUTED",
     "FORMULA",
     "Perspective",
@@ -117,7 +130,11 @@ DEFAULT_ABSENCE = {"strong": 0.5, "related": 0.75, "none": 1.0}
 UNATTRIBUTED = "XXX"
 #: the levels a supply unit (a country or a supply area) has
 _UNIT_LEVELS = ("country", "area")
-FORMULA = "score = 100 × B × C × A; B = ln(1+D)/ln(1+Dmax); C = HHI/10000; A = 1 − own share/100"
+FORMULA = ("score = 100 × B × C × A × E; B = ln(1+D)/ln(1+Dmax); C = HHI/10000; A = 1 − own share/100; "
+           "E = 0.5 + 0.5 × ln(1+M)/ln(1+Mmax) (M = global market size, million USD; E = 1 for all when no "
+           "candidate has one)")
+#: economic weight of a candidate without a stated market size when others have one (the middle of E's range)
+DEFAULT_ECONOMIC = 0.75
 _STRONG = ("MASTERS", "PROVIDES", "SUPPLIES")
 _EVIDENCE_FLAGS = {"strong": "own-capability", "related": "own-related-only", "none": "no-own-capability"}
 
@@ -186,6 +203,9 @@ class Candidate:
     cut_vertex: bool | None
     sources: tuple[str, ...]
     as_of: str
+    #: the global market size (million US dollars) and its year, when the data states it (ETO)
+    market_size_musd: float | None = None
+    market_size_year: int | None = None
 
     @property
     def downstream(self) -> int:
@@ -259,8 +279,9 @@ def chokepoint_inputs(store: GraphStore, *, perspective: str, chain: str | None 
             answer = own(perspective=perspective, chain=chain)
             figures = answer if isinstance(answer, ChokepointInputs) else ChokepointInputs.from_dict(answer)
             # a store that answers the figures itself but has no tables (a test double) names no industries
-            names = industry_names(store) if callable(getattr(store, "nodes", None)) else frozenset()
-            return without_industry_names(figures, names)
+            if not callable(getattr(store, "nodes", None)):
+                return figures
+            return with_market_sizes(without_industry_names(figures, industry_names(store)), market_sizes(store))
 
         return shared_for(store, shared).get(("chokepoint_inputs", perspective, chain), ask)
     return chokepoint_context(store, perspective=perspective, shared=shared).inputs(chain)
@@ -323,6 +344,32 @@ def without_industry_names(figures: ChokepointInputs, names: Iterable[str]) -> C
         return figures
     return replace(figures, candidates=tuple(c for c in figures.candidates if c.name.strip() not in names),
                    named_like_industry=tuple(sorted({*figures.named_like_industry, *(c.name for c in dropped)})))
+
+
+def market_sizes(store: GraphStore) -> dict[str, tuple[float, int | None]]:
+    """Technology key → (global market size in million US dollars, year), for those that state one.
+
+    >>> from queries._fixture import fixture_store
+    >>> market_sizes(fixture_store())
+    {}
+    """
+    table = store.nodes("Technology", ["id", "market_size_musd", "market_size_year"])
+    sizes = {}
+    for key, size, year in zip(table["id"], table["market_size_musd"], table["market_size_year"]):
+        size, year = _number(size), _number(year)
+        if size is not None and size >= 0:
+            sizes[str(key)] = (size, int(year) if year is not None else None)
+    return sizes
+
+
+def with_market_sizes(figures: ChokepointInputs, sizes: Mapping[str, tuple[float, int | None]]) -> ChokepointInputs:
+    """``figures`` with each candidate's market size from ``sizes`` (:func:`market_sizes`): read from the node
+    table of any store, so that the Cypher aggregation needs no column of its own."""
+    if not sizes:
+        return figures
+    return replace(figures, candidates=tuple(
+        replace(c, market_size_musd=sizes[c.key][0], market_size_year=sizes[c.key][1]) if c.key in sizes else c
+        for c in figures.candidates))
 
 
 def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> ChokepointInputs:
@@ -416,6 +463,7 @@ class _Dependencies:
                 self.by_name.setdefault(word, set()).add(k)
         self._downstream: dict[str, tuple[int, int, tuple[str, ...]]] = {}
         self.industry_names = industry_names(store)
+        self.market_sizes = market_sizes(store)
 
     @staticmethod
     def reach(start: _Node, edges: Mapping[_Node, Iterable[_Node]]) -> set[_Node]:
@@ -724,7 +772,8 @@ class ChokepointContext:
             as_of = max([c.as_of for c in candidates], default=self.store.info().as_of)
             figures = ChokepointInputs(self.perspective, chain_info, tuple(candidates), self.region_name,
                                        tuple(source_rows), as_of, len(pool) - len(candidates))
-            self._inputs[key] = without_industry_names(figures, deps.industry_names)
+            self._inputs[key] = with_market_sizes(without_industry_names(figures, deps.industry_names),
+                                                  deps.market_sizes)
         return self._inputs[key]
 
     def result(self, chain: str | None = None, *, top: int | None = None) -> ChokepointResult:
@@ -756,6 +805,9 @@ class Chokepoint:
     breadth: float
     concentration: float
     absence: float
+    economic: float  # E, from the market size (1 when no candidate has one)
+    market_size_musd: float | None
+    market_size_year: int | None
     downstream: int
     downstream_segments: int
     downstream_inputs: int
@@ -892,6 +944,17 @@ def _countries_for(units: Mapping[str, float], target: float = 75.0) -> int | No
     return None
 
 
+def _musd(millions: float) -> str:
+    """A market size in words: 326 亿美元, 4400 万美元.
+
+    >>> _musd(32600.0), _musd(44.0), _musd(0.4)
+    ('326 亿美元', '4400 万美元', '40 万美元')
+    """
+    if millions >= 100:
+        return f"{millions / 100:.4g} 亿美元"
+    return f"{millions * 100:.4g} 万美元"
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}%"
 
@@ -910,6 +973,8 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
     persp = figures.perspective
     names = figures.region_names
     dmax = max((c.downstream for c in figures.candidates), default=0)
+    sized = [c.market_size_musd for c in figures.candidates if c.market_size_musd is not None]
+    mmax = max(sized, default=0.0)
     scored = []
     for c in figures.candidates:
         supply = _supply(c)
@@ -992,11 +1057,29 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
                            f"只能经由它通往最终产品" + ("；它是依赖图的割点" if c.cut_vertex else ""))
         elif c.cut_vertex:
             reasons.append("结构：它是依赖图的割点（去掉它，依赖图断开）")
-        score = round(100.0 * breadth * concentration * absence, 1)
-        reasons.append(f"得分 = 100 × B {breadth:.3f} × C {concentration:.3f} × A {absence:.3f} = {score:.1f}")
+        if not sized:
+            economic = 1.0
+        elif c.market_size_musd is None:
+            economic = DEFAULT_ECONOMIC
+            flags.append("no-market-size")
+            reasons.append(f"经济规模：数据未给出它的全球市场规模，按默认 E = {DEFAULT_ECONOMIC:.3f} 计（默认值）")
+        else:
+            m = c.market_size_musd
+            economic = 0.5 + 0.5 * (math.log1p(m) / math.log1p(mmax) if mmax > 0 else 0.0)
+            year = f"，{c.market_size_year} 年" if c.market_size_year else ""
+            reasons.append(f"经济规模：全球市场约 {_musd(m)}{year}；E = 0.5 + 0.5 × ln(1+{m:g})/ln(1+{mmax:g}) "
+                           f"= {economic:.3f}（M 以百万美元计）")
+        if sized:
+            score = round(100.0 * breadth * concentration * absence * economic, 1)
+            reasons.append(f"得分 = 100 × B {breadth:.3f} × C {concentration:.3f} × A {absence:.3f} × E {economic:.3f}"
+                           f" = {score:.1f}")
+        else:
+            score = round(100.0 * breadth * concentration * absence, 1)
+            reasons.append(f"得分 = 100 × B {breadth:.3f} × C {concentration:.3f} × A {absence:.3f} = {score:.1f}")
         scored.append(Chokepoint(
             rank=0, key=c.key, name=c.name, kind=c.kind, score=score, breadth=round(breadth, 4),
-            concentration=round(concentration, 4), absence=round(absence, 4), downstream=d,
+            concentration=round(concentration, 4), absence=round(absence, 4), economic=round(economic, 4),
+            market_size_musd=c.market_size_musd, market_size_year=c.market_size_year, downstream=d,
             downstream_segments=c.downstream_segments, downstream_inputs=c.downstream_inputs,
             downstream_products=c.downstream_products, final_products=list(c.final_products),
             share_basis=supply.basis, share_year=supply.year, companies=companies, countries=len(units),
@@ -1028,6 +1111,7 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
         perspective={"code": persp.code, "name": persp.name, "level": persp.level},
         chain=figures.chain, formula=FORMULA,
         defaults={"concentration_without_providers": DEFAULT_CONCENTRATION,
+                  "economic_without_market_size": DEFAULT_ECONOMIC if sized else None,
                   "absence_without_shares": dict(DEFAULT_ABSENCE),
                   "providers_without_share": "split the remainder of 100 % equally",
                   "no_shares_at_all": "every listed provider gets an equal share"},
