@@ -259,7 +259,7 @@ def test_a_statement_over_the_transaction_timeout_is_stopped(neo4j_settings, min
         store.close()
 
     # the same through the command line: `stats` whose count statement is the slow one
-    import graph.neo4j_store as module
+    import graph.neo4j_connection as module
 
     real = module.statement
     monkeypatch.setattr(module, "statement", lambda name, *a: slow if name == "counts" else real(name, *a))

@@ -144,7 +144,7 @@ def test_a_database_with_nothing_loaded_says_so():
 
 
 def test_old_generations_are_deleted_in_batches_by_the_next_load(mini_tables, monkeypatch):
-    import graph.neo4j_store as module
+    import graph.neo4j_loading as module
 
     monkeypatch.setattr(module, "DELETE_BATCH", 2)
     graph = EchoGraph(mini_tables.schema)

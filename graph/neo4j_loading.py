@@ -1,0 +1,403 @@
+"""Loading a build into Neo4j: the load plan, generations, the load lock and its heartbeat.
+
+A load (:meth:`Neo4jLoading.load`) writes a complete new generation beside the
+current one and switches the build record ``(:ChainkgBuild {id: 'current'})``
+to it in one transaction at the end, so a load that fails or is killed leaves
+the previous graph answering. Each node and relationship table goes in
+client-side chunks of ``UNWIND $rows AS row MERGE … SET n += row.props``, each
+chunk one managed transaction, ``workers`` chunks of a table in flight. One load
+writes at a time (the ``(:ChainkgBuild {id: 'loading'})`` lock with a
+heartbeat); it first deletes every generation but the current one, and refuses
+a database that holds nodes chainkg did not write unless told to load beside them.
+
+>>> len(new_generation()) == len("20260101T120000-9f3a2c1b")
+True
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import secrets
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from chainkg.errors import Neo4jForeignDataError, StoreError
+from graph.cypher import (
+    ROW_PROPERTY,
+    node_statement,
+    relationship_combinations,
+    relationship_statement,
+    script,
+    statement,
+)
+from graph.neo4j_connection import Neo4jConnection, Say
+from graph.neo4j_values import TEXT_TYPES, is_missing, to_neo4j
+from graph.schema import Relationship
+from graph.store import rows_by_label_pair
+from graph.tables import GraphTables
+
+__all__ = ["Neo4jLoading", "LoadReport", "new_generation", "table_names", "HEARTBEAT_SECONDS", "STALE_SECONDS",
+           "DELETE_BATCH", "Progress"]
+
+#: a load shows it is alive this often (seconds) ...
+HEARTBEAT_SECONDS = 10.0
+#: ... and its lock counts as abandoned when its heartbeat is older than this
+STALE_SECONDS = 120
+#: nodes deleted per transaction when a load removes an old generation
+DELETE_BATCH = 10_000
+
+Progress = Callable[[int], None]
+
+
+def table_names(tables: GraphTables) -> list[str]:
+    """The tables a build has, even empty ones (``nodes/<Label>``, ``edges/<TYPE>``): an empty table that
+    exists reads back with its schema's column types, one that does not with text columns, as in every store.
+
+    >>> from graph.schema import load_schema
+    >>> table_names(GraphTables(load_schema()))
+    []
+    """
+    return ([f"nodes/{label}" for label in tables.schema.labels if label in tables.nodes]
+            + [f"edges/{rel}" for rel in tables.schema.relationships if rel in tables.edges])
+
+
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One load statement and the rows it receives, made a chunk at a time (``rows(start, stop)``)."""
+
+    statement: str
+    kind: str  # "node" or "relationship"
+    name: str  # label or relationship type
+    size: int
+    rows: Callable[[int, int], list[dict[str, Any]]]
+
+
+def _node_batches(tables: GraphTables) -> Iterator[_Batch]:
+    schema = tables.schema
+    for label, spec in schema.labels.items():
+        frame = tables.node_table(label)
+        if frame.empty:
+            continue
+        props = [c for c in spec.columns() if c != spec.key and c in frame.columns]
+
+        def rows(start: int, stop: int, frame=frame, spec=spec, props=props) -> list[dict[str, Any]]:
+            part = frame.iloc[start:stop]
+            columns = {c: to_neo4j(spec.properties[c], part[c].tolist()) for c in props}
+            keys = [str(k) for k in part[spec.key].tolist()]
+            return [{"key": key, "props": {**{c: columns[c][i] for c in props}, ROW_PROPERTY: start + i}}
+                    for i, key in enumerate(keys)]
+
+        yield _Batch(node_statement(label, "load"), "node", label, len(frame), rows)
+
+
+def _identity_values(spec: Relationship, frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """Identity properties as MERGE needs them: never null (an empty string stays an empty string)."""
+    out: dict[str, list[Any]] = {}
+    for name in spec.identity:
+        prop = spec.properties[name]
+        values = frame[name].tolist() if name in frame.columns else [None] * len(frame)
+        if prop.type in TEXT_TYPES:
+            out[name] = ["" if is_missing(v) else str(v) for v in values]
+            continue
+        converted = to_neo4j(prop, values)
+        if any(v is None for v in converted):
+            raise StoreError(f"{spec.name}: {sum(v is None for v in converted)} rows have no {name}",
+                             hint=f"Neo4j merges {spec.name} on {name}: fill it in")
+        out[name] = converted
+    return out
+
+
+def _relationship_batches(tables: GraphTables) -> Iterator[_Batch]:
+    import numpy as np
+
+    schema = tables.schema
+    for rel, spec in schema.relationships.items():
+        frame = tables.edge_table(rel)
+        if frame.empty:
+            continue
+        props = [c for c in spec.properties if c not in spec.identity and c in frame.columns]
+        groups = rows_by_label_pair(spec, frame)
+        _identity_values(spec, frame.iloc[:0])  # an identity column of the wrong kind fails before any write
+        for a, b in relationship_combinations(spec):
+            picked = np.asarray(groups.get((a, b), ()), dtype=np.int64)
+            if not len(picked):
+                continue
+
+            def rows(start: int, stop: int, frame=frame, spec=spec, props=props, picked=picked):
+                at = picked[start:stop]
+                part = frame.iloc[at]
+                columns = {c: to_neo4j(spec.properties[c], part[c].tolist()) for c in props}
+                identity = _identity_values(spec, part)
+                starts, ends = part["from"].tolist(), part["to"].tolist()
+                return [{"from": str(starts[i]), "to": str(ends[i]),
+                         **{name: values[i] for name, values in identity.items()},
+                         "props": {**{c: columns[c][i] for c in props}, ROW_PROPERTY: int(at[i])}}
+                        for i in range(len(at))]
+
+            yield _Batch(relationship_statement(rel, a, b, "load"), "relationship", rel, len(picked), rows)
+
+
+@dataclass
+class LoadReport:
+    """What a load did: rows merged per label and type, transactions sent, retries needed, the nodes of
+    old generations deleted first, and the generation and digest it loaded."""
+
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+    transactions: int = 0
+    retries: int = 0
+    deleted: int = 0
+    seconds: float = 0.0
+    #: seconds spent sending the nodes, and the relationships
+    node_seconds: float = 0.0
+    relationship_seconds: float = 0.0
+    digest: str = ""
+    generation: str = ""
+    foreign: list[dict[str, Any]] = field(default_factory=list)
+
+
+def new_generation() -> str:
+    """A fresh generation id: when (UTC) and a random part, e.g. ``20260101T120000-9f3a2c1b``."""
+    return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{secrets.token_hex(4)}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    return True
+
+
+def _iso_time(value: Any) -> str:
+    """A Neo4j DateTime (or anything) as ISO text, to the second."""
+    if value is None:
+        return "?"
+    if hasattr(value, "iso_format"):
+        return value.iso_format()[:19].replace("T", " ") + " UTC"
+    return str(value)
+
+
+class _Heartbeat:
+    """Shows every ``HEARTBEAT_SECONDS`` that a load is alive, and stops it when it lost its lock."""
+
+    def __init__(self, store: Neo4jLoading, generation: str):
+        self.store = store
+        self.generation = generation
+        self.last = time.monotonic()
+
+    def maybe(self) -> None:
+        if time.monotonic() - self.last >= HEARTBEAT_SECONDS:
+            self.check()
+
+    def check(self) -> None:
+        rows = self.store.run("build/heartbeat", {"generation": self.generation}, write=True)
+        self.last = time.monotonic()
+        if not rows or not int(rows[0]["held"]):
+            raise StoreError(f"the load of generation {self.generation} lost its lock: another load took over "
+                             f"(this one was silent for more than {STALE_SECONDS} s)",
+                             hint="nothing this load wrote is visible; run `chainkg neo4j load` again when the "
+                                  "other load is done")
+
+class Neo4jLoading(Neo4jConnection):
+    """Loading validated tables as a new generation (the writing half of :class:`graph.neo4j_store.Neo4jStore`)."""
+
+    # -- loading ----------------------------------------------------------------------------------
+
+    def create_schema(self) -> int:
+        """Create the uniqueness constraints and indexes (IF NOT EXISTS); how many statements ran."""
+        statements = script("schema/constraints")
+        for stmt in statements:
+            self._execute(stmt, write=True)
+        return len(statements)
+
+    def foreign_nodes(self, *, limit: int = 10) -> list[dict[str, Any]]:
+        """Nodes chainkg did not write, per combination of labels (most first): ``[{labels, nodes,
+        chainkg_labels}]``, empty for a database that holds only chainkg's graph."""
+        return [{"labels": list(r["labels"]), "nodes": int(r["nodes"]), "chainkg_labels": bool(r["chainkg_labels"])}
+                for r in self.run("build/foreign", {"limit": limit})]
+
+    def check_foreign(self, *, force: bool = False) -> list[dict[str, Any]]:
+        """:meth:`foreign_nodes`, or a :class:`~chainkg.errors.Neo4jForeignDataError` naming them unless
+        ``force``."""
+        found = self.foreign_nodes()
+        if found and not force:
+            self._refuse_foreign(found)
+        return found
+
+    def _refuse_foreign(self, found: list[dict[str, Any]]) -> None:
+        shown = ", ".join(f"{r['nodes']:,} :{':'.join(r['labels'])}" if r["labels"] else f"{r['nodes']:,} without a label"
+                          for r in found[:5])
+        more = " and more" if len(found) > 5 else ""
+        mixed = any(r["chainkg_labels"] for r in found)
+        why = (" (some carry chainkg's labels but no generation: written by hand, by another tool, or by a "
+               "chainkg before generations)") if mixed else ""
+        raise Neo4jForeignDataError(f"Neo4j at {self.location} holds nodes chainkg did not write: "
+                                    f"{shown}{more}{why}; nothing was loaded")
+
+    def _claim(self, generation: str) -> None:
+        """Take the load lock for ``generation`` or raise, naming the load that holds it."""
+        host, pid = socket.gethostname(), os.getpid()
+        takeover = None
+        holder = self.run("build/holder")
+        if holder and holder[0]["generation"] and holder[0]["host"] == host and holder[0]["pid"] is not None \
+                and int(holder[0]["pid"]) != pid and not _process_alive(int(holder[0]["pid"])):
+            takeover = holder[0]["generation"]  # a load on this machine that was killed
+        rows = self.run("build/claim", {"generation": generation, "host": host, "pid": pid,
+                                        "stale_seconds": STALE_SECONDS, "takeover": takeover}, write=True)
+        row = rows[0] if rows else {}
+        if row.get("claimed"):
+            if takeover or (holder and holder[0]["generation"] and holder[0]["generation"] != generation):
+                self._say(f"Neo4j: taking over the load lock of load {holder[0]['generation']} "
+                          f"(pid {holder[0]['pid']} on {holder[0]['host']}), which no longer runs")
+            return
+        since = _iso_time(row.get("started_at"))
+        beat = _iso_time(row.get("heartbeat"))
+        raise StoreError(f"another chainkg load (pid {row.get('pid')} on {row.get('host')}, started {since}) is "
+                         f"writing to Neo4j at {self.location}",
+                         hint=f"wait for it to finish; if it was stopped, its lock lapses {STALE_SECONDS} s after its "
+                              f"last sign of life ({beat})")
+
+    def delete_generations(self, *, progress: Say | None = None, beat: _Heartbeat | None = None) -> int:
+        """Delete every generation but the current one (old graphs, interrupted loads); nodes deleted."""
+        deleted = 0
+        # the labels that take part in the most relationship types first (enterprises): deleting their nodes
+        # deletes most relationships in small batches, so the hubs (regions, segments) go last, nearly bare
+        ends = {label: sum((label in spec.from_labels) + (label in spec.to_labels)
+                           for spec in self.schema.relationships.values()) for label in self.schema.labels}
+        labels = sorted(self.schema.labels, key=lambda label: -ends[label])
+        for row in self.run("build/generations"):
+            old = row["generation"]
+            if progress:
+                progress(f"deleting generation {old} ({row['state'] or 'no record'}) left by an earlier load")
+            for label in labels:
+                while True:
+                    done = self.run(node_statement(label, "delete"),
+                                    {"batch": DELETE_BATCH, "generation": old}, write=True)
+                    count = int(done[0]["deleted"]) if done else 0
+                    deleted += count
+                    if beat is not None:
+                        beat.maybe()
+                    if count < DELETE_BATCH:
+                        break
+            self.run("build/forget", {"generation": old}, write=True)
+        return deleted
+
+    @staticmethod
+    def load_size(tables: GraphTables) -> int:
+        """How many rows a load sends (the length of its progress bar)."""
+        counts = tables.counts()
+        return sum(counts["nodes"].values()) + sum(counts["relationships"].values())
+
+    def load(self, tables: GraphTables, *, data: Iterable[str] = (), digest: str | None = None,
+             as_of: str | None = None, force: bool = False, progress: Progress | None = None) -> LoadReport:
+        """Load validated tables as a new generation, then make it the current graph.
+
+        Refuses a database holding nodes chainkg did not write unless ``force``
+        (then loads beside them and leaves them alone). Takes the load lock,
+        creates the constraints and indexes, deletes every generation but the
+        current one, writes the new generation's build record, its nodes and
+        relationships, and switches the current graph to it in one transaction.
+        A load that fails or is killed before the switch changes nothing
+        readers see. ``progress(n)`` is called after each chunk with its rows;
+        ``digest``/``as_of`` default to the tables' own.
+        """
+        started = time.perf_counter()
+        transactions, retries = self.transactions, self.retries
+        report = LoadReport(generation=new_generation())
+        report.foreign = self.check_foreign(force=force)
+        self.create_schema()
+        self.run("schema/await", {"seconds": 300})
+        self._claim(report.generation)
+        beat = _Heartbeat(self, report.generation)
+        try:
+            report.deleted = self.delete_generations(progress=self._say, beat=beat)
+            as_of = tables.latest_as_of() if as_of is None else as_of
+            report.digest = tables.digest() if digest is None else digest
+            self.run("build/begin", {"generation": report.generation, "props": {
+                "digest": report.digest,
+                "as_of": datetime.date.fromisoformat(as_of) if as_of else None,
+                "data": list(data),
+                "schema_version": tables.schema.version,
+                "tables": table_names(tables),
+            }}, write=True)
+            for kind, batches in (("node", _node_batches(tables)), ("relationship", _relationship_batches(tables))):
+                target = report.nodes if kind == "node" else report.relationships
+                phase = time.perf_counter()
+                for batch in batches:
+                    target[batch.name] = target.get(batch.name, 0) + self._send(batch, report.generation, progress,
+                                                                                beat)
+                setattr(report, f"{kind}_seconds", time.perf_counter() - phase)
+            beat.check()
+            switched = self.run("build/switch", {"generation": report.generation}, write=True)
+            # no row: the lock was lost, or the switch committed and only its answer was lost (then retried)
+            current = [] if switched else self.run("build/read")
+            if not switched and (not current or current[0]["generation"] != report.generation):
+                raise StoreError(f"the load of generation {report.generation} lost its lock before it finished",
+                                 hint="another load took over: run `chainkg neo4j load` again when it is done")
+        except BaseException:
+            try:  # best effort: the next load would also clean up
+                self.run("build/release", {"generation": report.generation}, write=True)
+            except Exception:  # noqa: BLE001 - the original error matters more
+                pass
+            raise
+        self.pin()
+        report.transactions = self.transactions - transactions
+        report.retries = self.retries - retries
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _send(self, batch: _Batch, generation: str, progress: Progress | None, beat: _Heartbeat) -> int:
+        """Send one table in chunks, up to ``workers`` in flight; the rows merged."""
+        stmt = statement(batch.statement)
+        starts = list(range(0, batch.size, self.chunk_size))
+        merged = 0
+
+        def one(start: int) -> tuple[int, int]:
+            chunk = batch.rows(start, min(start + self.chunk_size, batch.size))
+            rows = self._execute(stmt, {"rows": chunk, "generation": generation}, write=True)
+            return len(chunk), int(rows[0]["merged"]) if rows else 0
+
+        def done(sent: int, count: int) -> None:
+            nonlocal merged
+            if count != sent:
+                raise StoreError(f"{batch.statement}: Neo4j merged {count} of {sent} rows",
+                                 hint="an endpoint is missing in the database: load again")
+            merged += count
+            if progress:
+                progress(sent)
+            beat.maybe()
+
+        if self.workers == 1 or len(starts) == 1:
+            for start in starts:
+                done(*one(start))
+            return merged
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="chainkg-neo4j-load") as pool:
+            pending = set()
+            todo = iter(starts)
+            try:
+                for start in todo:
+                    pending.add(pool.submit(one, start))
+                    if len(pending) >= self.workers:
+                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for job in finished:
+                            done(*job.result())
+                for job in pending:
+                    done(*job.result())
+            except BaseException:
+                for job in pending:
+                    job.cancel()
+                raise
+        return merged
+
