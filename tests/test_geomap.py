@@ -257,7 +257,7 @@ def test_bundled_pv_map_marks_targets_in_their_provinces_and_changzhou(bundled_s
     star = [k for k in m.marks if k.kind == "perspective"]
     assert star and star[0].code == "320400"
     assert m.as_of and {"curated-public-knowledge"} <= {s["id"] for s in m.sources}
-    assert any("verified = false" in c for c in m.caveats)
+    assert any("未经文件核实" in c for c in m.caveats)
 
 
 # -- writers --------------------------------------------------------------------------------------
