@@ -57,6 +57,9 @@ class Fact:
     source: str
     as_of: str | None
     verified: bool | None
+    #: the keys of the relationship's two ends (``a`` and ``b`` of ``a —TYPE→ b``)
+    start: str | None = None
+    end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def _fact(row: dict, text: str, quote_column: str | None = "evidence") -> Fact:
     quote = _text(row.get(quote_column)) if quote_column else None
     as_of = plain_value(row.get("as_of"))
     return Fact(text, quote, str(row.get("source")), None if as_of is None else str(as_of)[:10],
-                plain_value(row.get("verified")))
+                plain_value(row.get("verified")), _text(row.get("from")), _text(row.get("to")))
 
 
 def _subject(store: GraphStore, chain: str | None, segment: str | None, technology: str | None):

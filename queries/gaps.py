@@ -60,6 +60,9 @@ __all__ = [
     "all_chain_gaps",
     "resolve_region",
     "DEFAULT_REGION",
+    "baseline_table",
+    "drop_inactive",
+    "add_platforms",
 ]
 
 #: the statuses, from worst to best
@@ -109,6 +112,13 @@ class GapThresholds:
     strong_min_supply_ratio: float = 0.3
     #: the size measure of the LQ by size and of size totals: revenue_yi (营收, 亿元) or employees
     size_measure: str = "revenue_yi"
+    #: without a baseline, the graph's national set is a fair denominator only with at least this many
+    #: enterprises of the chain outside the region …
+    lq_min_reference: int = 30
+    #: … and at most this share (0–1) of them inside the region; otherwise the LQ is not computable
+    lq_max_local_share: float = 0.5
+    #: an LQ closer than this to its threshold is a tie: it does not decide the status
+    lq_tie_margin: float = 0.05
 
     def __post_init__(self):
         if self.size_measure not in SIZE_MEASURES:
@@ -119,6 +129,9 @@ class GapThresholds:
             if isinstance(value, (int, float)) and not isinstance(value, bool) and (value < 0 or value != value):
                 raise ConfigError(f"threshold {f.name} must be a non-negative number, not {value!r}",
                                   hint="thresholds are counts, quotients or ratios ≥ 0")
+        if self.lq_max_local_share > 1:
+            raise ConfigError(f"lq_max_local_share is a share between 0 and 1, not {self.lq_max_local_share}",
+                              hint="write 50% as 0.5")
         if self.strong_min_supply_ratio > 1:
             raise ConfigError(f"strong_min_supply_ratio is a share between 0 and 1, not {self.strong_min_supply_ratio}",
                               hint="write 30% as 0.3")
@@ -212,6 +225,11 @@ class GapInputs:
     sources: pd.DataFrame
     as_of: str | None
     synthetic_included: bool
+    #: the reference figures per segment (segment, enterprise_count, revenue_yi, employees, year, source, name),
+    #: from Baseline nodes; empty when none applies (see :func:`baseline_table`)
+    baseline: pd.DataFrame | None = None
+    #: the latest registration date behind the inactive (注销/吊销/撤销) enterprises left out
+    inactive_as_of: str | None = None
 
 
 def gap_inputs(store: GraphStore, chain_key: str, region_codes: Iterable[str], *,
@@ -600,6 +618,8 @@ class Quotient:
     national_segment: float
     national_chain: float
     note: str | None = None
+    #: what the denominator is: "graph" (the graph's enterprises in China) or "baseline" (Baseline statistics)
+    reference: str = "graph"
 
 
 @dataclass(frozen=True)
@@ -637,6 +657,8 @@ class SegmentGap:
     broken_link: bool
     status: str
     reasons: list[str]
+    #: innovation support, apart from the enterprises: local platforms tied to the segment (queries.carriers)
+    platforms: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -796,6 +818,14 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
     local_counts = {k: len(by_segment[k]) for k in keys}
     chain_size_local, chain_known_local = local_chain_totals.measure(size_col)
     chain_size_national, _ = national_chain_totals.measure(size_col)
+    baseline, baseline_note = _baseline_by_segment(inputs.baseline, keys)
+    reference_note = None if baseline is not None else _unrepresentative(
+        len(chain_rows), national_chain_totals.enterprises, region_name, t)
+    local_sum = sum(local_counts.values())
+    if baseline is not None:
+        base_total = sum(b["enterprise_count"] for b in baseline.values())
+        base_size = [b.get(size_col) for b in baseline.values()]
+        base_size_total = None if any(v is None for v in base_size) else float(sum(base_size))
 
     segments: list[SegmentGap] = []
     for key in keys:
@@ -829,6 +859,23 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
             if lq_size.value is not None and local_known < n_local:
                 lq_size = Quotient(lq_size.value, *figures,
                                    note=f"只按{size_word}已知的 {local_known}/{n_local} 家本地企业计算")
+        if baseline is not None:
+            b = baseline[key]
+            where = f"按全国基准（{b['name']}，{b['year']} 年，来源 {b['source']}）"
+            lq_count = _quotient(n_local, local_sum, b["enterprise_count"], base_total, "企业数")
+            lq_count = Quotient(lq_count.value, *astuple_q(lq_count), note=_join(lq_count.note, where),
+                                reference="baseline")
+            seg_local_sizes = sum(_totals(by_segment[k].values()).measure(size_col)[0] for k in keys)
+            if base_size_total is None:
+                lq_size = Quotient(None, local_seg_size, seg_local_sizes, float("nan"), float("nan"),
+                                   note=f"全国基准没有各环节的{size_word}，区位熵（按{size_word}）无法计算",
+                                   reference="baseline")
+            else:
+                q = _quotient(local_seg_size, seg_local_sizes, float(b[size_col]), base_size_total, size_word)
+                lq_size = Quotient(q.value, *astuple_q(q), note=_join(q.note, where), reference="baseline")
+        elif reference_note:
+            lq_count = Quotient(None, *astuple_q(lq_count), note=reference_note)
+            lq_size = Quotient(None, *astuple_q(lq_size), note=reference_note)
         supply = _supply(key, supplies, direct_down[key])
         broken, broken_note = _broken(key, n_local, up_all, down_all, local_counts, names, t)
         status, reasons = _status(n_local, nat_size.enterprises, lq_count, lq_size, supply, broken_note, t, size_word,
@@ -859,7 +906,62 @@ def analyse_inputs(inputs: GapInputs, *, region: str, region_name: str, threshol
                  for row in inputs.sources.to_dict("records")],
     )
     report.caveats = _caveats(report, order_method, region_name)
+    if baseline is not None:
+        report.caveats[1] = ("区位熵的全国分母取自全国基准（Baseline）统计数；本地与全国均按环节计数，"
+                             "跨环节企业在每个环节各计一次")
+    elif reference_note and report.local_enterprises:
+        report.caveats.append(f"区位熵不可计算，不参与强弱判断（{reference_note}）")
+    if baseline_note:
+        report.caveats.append(baseline_note)
+    if inputs.facts.get("inactive_excluded"):
+        report.caveats.append(f"{inputs.facts['inactive_excluded']} 家企业登记状态为注销/吊销/撤销（登记信息截至 "
+                              f"{inputs.inactive_as_of}），不计入本地与全国")
     return report
+
+
+def astuple_q(q: Quotient) -> tuple[float, float, float, float]:
+    """The four figures of a quotient."""
+    return q.local_segment, q.local_chain, q.national_segment, q.national_chain
+
+
+def _join(*notes: str | None) -> str | None:
+    kept = [n for n in notes if n]
+    return "；".join(kept) if kept else None
+
+
+def _unrepresentative(local_chain: int, national_chain: int, region_name: str, t: GapThresholds) -> str | None:
+    """Why the graph's national set cannot be the LQ's denominator, or None when it can."""
+    outside = national_chain - local_chain
+    fix = "可在 Baseline 表（data/baselines.csv）填入全国统计数，或载入全国企业库"
+    if outside < t.lq_min_reference:
+        return (f"参照集不具代表性：图中该链全国企业 {national_chain} 家，{region_name}以外只有 {outside} 家 "
+                f"< {t.lq_min_reference} 家（lq_min_reference）；{fix}")
+    if national_chain and local_chain / national_chain > t.lq_max_local_share:
+        return (f"参照集不具代表性：图中该链全国企业的 {_pct(local_chain / national_chain)} 位于{region_name} "
+                f"> {_pct(t.lq_max_local_share)}（lq_max_local_share）；{fix}")
+    return None
+
+
+def _baseline_by_segment(baseline: pd.DataFrame | None, keys: list[str]) -> tuple[dict[str, dict] | None, str | None]:
+    """The baseline row of every segment (None unless every segment has one) and a note when only some have."""
+    if baseline is None or not len(baseline) or not keys:
+        return None, None
+    rows = {str(r["segment"]): {k: _plain(v) for k, v in r.items()} for r in baseline.to_dict("records")}
+    found = [k for k in keys if k in rows]
+    if len(found) < len(keys):
+        if not found:
+            return None, None
+        return None, (f"全国基准（Baseline）只覆盖该链 {len(found)}/{len(keys)} 个环节，未用于区位熵；"
+                      "补齐各环节的全国企业数后使用")
+    if not sum(rows[k]["enterprise_count"] for k in keys):
+        return None, "全国基准（Baseline）各环节企业数均为 0，未用于区位熵"
+    return {k: rows[k] for k in keys}, None
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def _supply(key: str, supplies: dict[str, dict] | None, downstream: list[str]) -> SupplyFigure:
@@ -902,7 +1004,10 @@ def _status(n_local: int, n_national: int, lq: Quotient, lq_size: Quotient, supp
     else:
         failed.append(f"本地企业 {n_local} 家 < 强链所需 {t.strong_min_local} 家（strong_min_local）")
     if lq.value is None:
-        failed.append(f"区位熵（按企业数）无法计算：{lq.note}")
+        notes.append(f"区位熵（按企业数）不作判断：{lq.note}")
+    elif abs(lq.value - t.strong_min_lq) < t.lq_tie_margin:
+        notes.append(f"区位熵（按企业数）{_fmt(lq.value)} 与阈值 {_fmt(t.strong_min_lq)} 持平（相差 < "
+                     f"{_fmt(t.lq_tie_margin)}，lq_tie_margin），不作判断")
     elif lq.value >= t.strong_min_lq:
         met.append(f"区位熵（按企业数）{_fmt(lq.value)} ≥ {_fmt(t.strong_min_lq)}（strong_min_lq）")
     else:
@@ -910,6 +1015,9 @@ def _status(n_local: int, n_national: int, lq: Quotient, lq_size: Quotient, supp
     if lq_size.value is None:
         if size_data:
             notes.append(f"区位熵（按{size_word}）不作判断：{lq_size.note}")
+    elif abs(lq_size.value - t.strong_min_lq_size) < t.lq_tie_margin:
+        notes.append(f"区位熵（按{size_word}）{_fmt(lq_size.value)} 与阈值 {_fmt(t.strong_min_lq_size)} 持平（相差 < "
+                     f"{_fmt(t.lq_tie_margin)}，lq_tie_margin），不作判断")
     elif lq_size.value >= t.strong_min_lq_size:
         met.append(f"区位熵（按{size_word}）{_fmt(lq_size.value)} ≥ {_fmt(t.strong_min_lq_size)}（strong_min_lq_size）")
     else:
@@ -971,6 +1079,112 @@ def _caveats(report: ChainGapReport, order_method: str, region_name: str) -> lis
 # --------------------------------------------------------------------------- entry points
 
 
+BASELINE_COLUMNS = ["segment", "enterprise_count", "revenue_yi", "employees", "year", "source", "name"]
+
+
+def baseline_table(store: GraphStore, segment_keys: list[str]) -> pd.DataFrame:
+    """The national reference figures (Baseline nodes) of the segments ``segment_keys``: one row per segment,
+    the latest year; a row given by GB/T 4754 ``industry_code`` counts for a segment when the importer's
+    crosswalk (ingest/importer/vocab/industry_segments.csv) maps that code to this one segment only, with
+    weight 1. Rows for another reference region than CHN (empty ``region``) are left out.
+
+    >>> from queries._fixture import fixture_store
+    >>> baseline_table(fixture_store(), ["s-mat"]).empty
+    True
+    """
+    empty = pd.DataFrame(columns=BASELINE_COLUMNS)
+    if "Baseline" not in store.schema.labels:
+        return empty
+    rows = store.nodes("Baseline", ["id", "name", "segment", "industry_code", "region", "enterprise_count",
+                                    "revenue_yi", "employees", "year", "source"])
+    if rows.empty:
+        return empty
+    region = rows["region"].astype(object).where(rows["region"].notna(), "")
+    rows = rows[region.astype(str).isin(["", NATION])]
+    segment = rows["segment"].astype(object).where(rows["segment"].notna(), "").astype(str)
+    if (segment == "").any():
+        crosswalk = _industry_segments()
+        by_code = rows["industry_code"].astype(object).where(rows["industry_code"].notna(), "").astype(str)
+        segment = segment.where(segment != "", by_code.map(crosswalk).fillna(""))
+    rows = rows.assign(segment=segment.to_numpy())
+    rows = rows[isin(rows["segment"], segment_keys) & rows["enterprise_count"].notna()]
+    rows = rows.sort_values(["segment", "year", "id"]).drop_duplicates("segment", keep="last")
+    return rows[BASELINE_COLUMNS].reset_index(drop=True)
+
+
+def _industry_segments() -> dict[str, str]:
+    """GB/T 4754 code → segment, for the codes the crosswalk maps to exactly one segment with weight 1."""
+    import csv
+
+    path = Path(__file__).resolve().parent.parent / "ingest" / "importer" / "vocab" / "industry_segments.csv"
+    if not path.exists():
+        return {}
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    found: dict[str, list[tuple[str, float]]] = {}
+    for row in csv.DictReader(lines):
+        try:
+            weight = float(row.get("weight") or 0)
+        except ValueError:
+            continue
+        found.setdefault(str(row["code"]).strip(), []).append((str(row["segment"]).strip(), weight))
+    return {code: pairs[0][0] for code, pairs in found.items() if len(pairs) == 1 and pairs[0][1] >= 1.0}
+
+
+def drop_inactive(store: GraphStore, inputs: GapInputs, region_codes: set[str], nation_codes: set[str]) -> GapInputs:
+    """``inputs`` without the enterprises that no longer operate (注销/吊销/撤销, from their latest registration
+    record): out of the local rows, and subtracted from the national counts and size totals. Works the same
+    for every store (it reads only the few inactive enterprises). ``facts['inactive_excluded']`` counts the
+    enterprises of the chain left out.
+    """
+    from ingest.importer.status import inactive_enterprises
+
+    inactive = inactive_enterprises(store)
+    if not inactive:
+        return inputs
+    keys = sorted(inactive)
+    seg_keys = set(inputs.segments["key"].astype(str))
+    ops = store.edges_where("OPERATES_IN", "from", keys, ["from", "to", "source"])
+    located = store.edges_where("LOCATED_IN", "from", keys, ["from", "to", "source"])
+    sources = store.nodes("Source", ["id", "kind"])
+    synthetic = set() if inputs.synthetic_included else set(sources.loc[sources["kind"] == "synthetic", "id"])
+    ops = ops[isin(ops["to"], seg_keys) & ~isin(ops["source"], synthetic)].drop_duplicates(["from", "to"])
+    located = located[~isin(located["source"], synthetic)]
+    national = set(located.loc[isin(located["to"], nation_codes), "from"].astype(str))
+    in_chain = set(ops["from"].astype(str))
+    if not in_chain:
+        return inputs
+    nodes = store.nodes("Enterprise", ["id", *SIZE_COLUMNS])
+    nodes = nodes[isin(nodes["id"], sorted(in_chain))].set_index("id")
+    sizes = {k: (_plain(nodes.loc[k, "revenue_yi"]) if k in nodes.index else None,
+                 _plain(nodes.loc[k, "employees"]) if k in nodes.index else None) for k in in_chain}
+
+    def subtract(row: dict, members) -> dict:
+        row = dict(row)
+        for k in members:
+            rev, emp = sizes[k]
+            row["enterprises"] = int(row["enterprises"]) - 1
+            if rev is not None:
+                row["revenue_yi"] = float(row["revenue_yi"]) - float(rev)
+                row["revenue_known"] = int(row["revenue_known"]) - 1
+            if emp is not None:
+                row["employees"] = float(row["employees"]) - float(emp)
+                row["employees_known"] = int(row["employees_known"]) - 1
+        return row
+
+    per_segment: dict[str, list[str]] = {}
+    for ent, seg in zip(ops["from"].astype(str), ops["to"].astype(str)):
+        if ent in national:
+            per_segment.setdefault(seg, []).append(ent)
+    nat = inputs.national.to_dict("records")
+    inputs.national = pd.DataFrame([subtract(r, per_segment.get(str(r["segment"]), [])) for r in nat],
+                                   columns=inputs.national.columns)
+    inputs.national_chain = subtract(inputs.national_chain, sorted(in_chain & national))
+    inputs.local = inputs.local[~isin(inputs.local["enterprise"].astype(str), sorted(in_chain))].reset_index(drop=True)
+    inputs.facts = {**inputs.facts, "inactive_excluded": len(in_chain)}
+    inputs.inactive_as_of = max(inactive[k].as_of for k in in_chain)
+    return inputs
+
+
 def resolve_region(store: GraphStore, region: str) -> tuple[str, str]:
     """(code, name) of a region given by code, name or short name."""
     match = store.resolve("Region", region)
@@ -979,13 +1193,36 @@ def resolve_region(store: GraphStore, region: str) -> tuple[str, str]:
 
 def _analyse(store: GraphStore, chain_key: str, region_code: str, region_name: str, codes: set[str],
              thresholds: GapThresholds | None, include_synthetic: bool | None, info,
-             nation_codes: set[str] | None = None) -> ChainGapReport:
+             nation_codes: set[str] | None = None, reader=None) -> ChainGapReport:
     if callable(getattr(store, "gap_inputs", None)) or nation_codes is None:
         inputs = gap_inputs(store, chain_key, codes, include_synthetic=include_synthetic)
     else:
         inputs = _pandas_gap_inputs(store, chain_key, codes, include_synthetic, nation_codes)
-    return analyse_inputs(inputs, region=region_code, region_name=region_name, thresholds=thresholds,
-                          graph_as_of=info.as_of, graph_digest=info.digest)
+    inputs = drop_inactive(store, inputs, codes, nation_codes if nation_codes is not None
+                           else store.region_subtree(NATION))
+    inputs.baseline = baseline_table(store, list(inputs.segments["key"]))
+    report = analyse_inputs(inputs, region=region_code, region_name=region_name, thresholds=thresholds,
+                            graph_as_of=info.as_of, graph_digest=info.digest)
+    add_platforms(store, report, reader=reader)
+    return report
+
+
+def add_platforms(store: GraphStore, report: ChainGapReport, *, reader=None) -> None:
+    """Count the platforms of each segment (``platforms``: names of the local platforms :func:`queries.carriers.carriers`
+    ties to it: serving its chain, working on its key technologies, supporting its cluster, run by an enterprise of
+    it), shown as innovation support apart from the enterprises; one caveat says so when there are any."""
+    if "Platform" not in store.schema.labels or not report.segments:
+        return
+    from queries._reader import GraphReader
+    from queries.carriers import carriers
+
+    reader = reader or GraphReader(store)
+    for seg in report.segments:
+        found = carriers(store, segment=seg.key, region=report.region, reader=reader)
+        seg.platforms = [c.name for c in found.platforms]
+    if any(seg.platforms for seg in report.segments):
+        report.caveats.append("平台（研究院、创新中心、工业互联网平台等）单列为创新支撑，不计入本地企业数，"
+                              "不参与强弱判断；平台与环节的关系见 chainkg dossier / queries.carriers")
 
 
 def chain_gaps(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION,
@@ -994,8 +1231,13 @@ def chain_gaps(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION,
 
     >>> from queries._fixture import fixture_store
     >>> seg = chain_gaps(fixture_store(), chain="ch-demo", region="常州市").segment("整机")
-    >>> seg.key_enterprises, seg.lq_count.value, seg.upstream
-    (['乙示例整机有限公司'], 1.5, ['s-part'])
+    >>> seg.key_enterprises, seg.upstream
+    (['乙示例整机有限公司'], ['s-part'])
+    >>> seg.lq_count.value, seg.lq_count.note[:9]  # 3 enterprises in China, 2 of them local: no reference
+    (None, '参照集不具代表性：')
+    >>> formula = GapThresholds(lq_min_reference=0, lq_max_local_share=1.0)
+    >>> chain_gaps(fixture_store(), chain="ch-demo", thresholds=formula).segment("整机").lq_count.value
+    1.5
     """
     chain_key = store.resolve("Chain", chain).key
     code, name = resolve_region(store, region)
@@ -1030,5 +1272,8 @@ def _many(store: GraphStore, chain_keys: list[str], region: str, thresholds, inc
     codes = store.region_subtree(code)
     info = store.info()
     nation = store.region_subtree(NATION)
-    return [_analyse(store, key, code, name, codes, thresholds, include_synthetic, info, nation)
+    from queries._reader import GraphReader
+
+    reader = GraphReader(store)
+    return [_analyse(store, key, code, name, codes, thresholds, include_synthetic, info, nation, reader)
             for key in chain_keys]

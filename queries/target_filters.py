@@ -47,7 +47,7 @@ from graph.store import GraphStore
 from queries.targets import Target, TargetList
 
 __all__ = ["ABROAD", "DESIGNATIONS", "TargetFilter", "FilterError", "filter_targets", "is_listed",
-           "resolve_provinces", "filter_choices"]
+           "resolve_provinces", "resolve_segments", "filter_choices"]
 
 #: the province value that selects targets located outside China
 ABROAD = "abroad"
@@ -201,6 +201,34 @@ def resolve_provinces(store: GraphStore, texts: Iterable[str]) -> tuple[str, ...
             raise NotFoundError(f"no province or region named {text!r}",
                                 hint="use a province name (浙江省、浙江) or code (330000), or 境外")
         out.extend(sorted(provinces))
+    return tuple(dict.fromkeys(out))
+
+
+def resolve_segments(store: GraphStore, chain: str, texts: Iterable[str]) -> tuple[str, ...]:
+    """Segment keys of ``chain`` for what a person typed (a segment's name, short name or key).
+
+    >>> from queries._fixture import fixture_store
+    >>> resolve_segments(fixture_store(), "示例链", ["部件", "s-mat"])
+    ('s-part', 's-mat')
+    """
+    texts = [str(t).strip() for t in texts if str(t).strip()]
+    if not texts:
+        return ()
+    chain_key = store.resolve("Chain", chain).key
+    segment_of = store.edges("SEGMENT_OF", ["from", "to"])
+    keys = set(segment_of.loc[segment_of["to"] == chain_key, "from"].astype(str))
+    nodes = store.nodes("Segment", ["id", "name"])
+    nodes = nodes[nodes["id"].astype(str).isin(keys)]
+    by_name = {str(n): str(k) for k, n in zip(nodes["id"], nodes["name"])}
+    out = []
+    for text in texts:
+        key = text if text in keys else by_name.get(text)
+        if key is None:
+            key = store.resolve("Segment", text).key
+            if key not in keys:
+                raise NotFoundError(f"segment {text!r} is not a segment of the chain {chain}",
+                                    hint="segments of the chain: " + "、".join(sorted(by_name)))
+        out.append(key)
     return tuple(dict.fromkeys(out))
 
 

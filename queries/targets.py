@@ -92,6 +92,7 @@ from queries.gaps import (
     chain_gaps,
     isin,
 )
+from queries.groups import EnterpriseGroups, enterprise_groups
 from queries.shared import SharedWork, shared_for
 
 __all__ = [
@@ -113,14 +114,20 @@ __all__ = [
     "target_inputs",
     "rank_targets",
     "chain_targets",
+    "GroupExpansion",
+    "EXPANSION",
 ]
 
 #: the signals of the score, strongest first
 SIGNALS = ("以商招商", "上下游配套", "能力匹配", "企业实力", "区位")
+#: the 0-point reason that names the local parks and platforms a target could land in or use (issue 22)
+CARRIER_SIGNAL = "载体"
 LOCAL_SIGNAL, FIT_SIGNAL, CAPABILITY_SIGNAL, STRENGTH_SIGNAL, PROXIMITY_SIGNAL = SIGNALS
 #: the directions of attraction (招商方向)
 DIRECTIONS = ("补链", "强链", "延链")
 FILL, STRENGTHEN, EXTEND = DIRECTIONS
+#: how a group already present in the region is attracted further (not a direction of a new target)
+EXPANSION = "增资扩产/以商招商"
 #: the provinces of the Yangtze River Delta (长三角)
 YANGTZE_DELTA = {"310000": "上海市", "320000": "江苏省", "330000": "浙江省", "340000": "安徽省"}
 #: GB/T 2260 macro-regions by the first digit of the code
@@ -177,6 +184,10 @@ class TargetWeights:
     specialised: int = 2
     high_tech: int = 1
     chain_leader: int = 2
+    #: 企业实力 for 补链 / 延链: a candidate matched only to gap segments (or technologies of them) earns this on
+    #: top for 专精特新小巨人 / 专精特新 / 制造业单项冠军, and its size tiers do not count (filling a gap needs the
+    #: capability, not the scale: mid-size specialists rank fairly against giants)
+    fill_specialist: int = 2
     #: 企业实力: revenue tiers (亿元, points), best first; employees tiers used when revenue is unknown
     revenue_tiers: tuple[tuple[float, int], ...] = ((1000.0, 3), (100.0, 2), (10.0, 1))
     employee_tiers: tuple[tuple[int, int], ...] = ((10000, 2), (1000, 1))
@@ -202,6 +213,9 @@ class TargetWeights:
         if unknown:
             raise ConfigError(f"unknown target weight(s): {', '.join(unknown)}", hint=f"use: {', '.join(sorted(known))}")
         return cls(**{**asdict(cls()), **values})
+
+    #: the designations that mark a specialist (fill_specialist)
+    SPECIALIST = ("专精特新小巨人", "专精特新", "制造业单项冠军")
 
     @property
     def designation_points(self) -> dict[str, int]:
@@ -292,6 +306,10 @@ class Target:
     as_of: str | None
     verified: bool
     synthetic: bool
+    #: one line: why this one (its strongest reasons, where it could land)
+    why: str = ""
+    #: the local parks and platforms tied to what it is matched for (queries.carriers): (label, key, name, via)
+    carriers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def evidence(self) -> list[Evidence]:
@@ -320,10 +338,31 @@ class TargetList:
     chokepoints: list[dict[str, Any]] | None = None
     choke_score: float = 30.0
     caveats: list[str] = field(default_factory=list)
+    #: groups already present in the region that match the needs: 增资扩产 / 以商招商, not new targets
+    expansions: list[GroupExpansion] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data."""
         return asdict(self)
+
+
+@dataclass
+class GroupExpansion:
+    """An outside enterprise whose group already has a member in the region: a case for 增资扩产 (the local
+    member expands) or 以商招商 (the group brings its partners), never a plain new target.
+
+    ``local_members``: (key, name) of the group's enterprises in the region; ``needs``: the need names it
+    matches; ``evidence``: the group links (SUBSIDIARY_OF / BRANCH_OF) and its capability facts.
+    """
+
+    key: str
+    name: str
+    direction: str
+    local_members: list[tuple[str, str]]
+    needs: list[str]
+    why: str
+    evidence: list[Evidence]
+    verified: bool
 
 
 def _threshold(choke_score: float | None) -> float:
@@ -603,6 +642,13 @@ class TargetInputs:
     synthetic: set[str]
     include_synthetic: bool
     need_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    groups: EnterpriseGroups = field(default_factory=EnterpriseGroups)
+    #: outside candidates whose group has a member in R → those local members
+    group_present: dict[str, list[str]] = field(default_factory=dict)
+    #: the capability facts (as ``matches``) of those candidates
+    group_matches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the latest registration date behind the inactive candidates left out
+    inactive_as_of: str | None = None
 
 
 def target_inputs(store: GraphStore, report: ChainGapReport, needs: list[Need], region_codes: Iterable[str], *,
@@ -776,6 +822,18 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
         "synthetic_excluded": 0,
     }
     enterprises = enterprises.reset_index(drop=True)[~is_local & has_place].sort_values("id")
+    # no longer operating (注销/吊销/撤销), or present in R through their group: not new targets
+    inactive = _inactive(store)
+    dead = isin(enterprises["id"], list(inactive))
+    counts["inactive_excluded"] = int(dead.sum())
+    inactive_as_of = max((inactive[k].as_of for k in enterprises.loc[dead, "id"].astype(str)), default=None)
+    enterprises = enterprises[~dead]
+    groups = enterprise_groups(store, keep=keep)
+    group_present = _present_through_group(store, groups, enterprises["id"].astype(str), local_rows, inactive)
+    in_group = isin(enterprises["id"], list(group_present))
+    group_matches = matches[isin(matches["enterprise"], list(group_present))].reset_index(drop=True)
+    counts["group_present"] = int(in_group.sum())
+    enterprises = enterprises[~in_group]
     outside_rows = ent_rows[enterprises.index.to_numpy()]
     enterprises = enterprises.reset_index(drop=True)
     outside = enterprises["id"]
@@ -875,7 +933,27 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     region = {"code": report.region, "name": report.region_name}
     return TargetInputs(chain, region, need_frame, need_segments, seg_names, matches, enterprises, located, regions,
                         customers, roles, fit, sources, counts, synthetic, keep.include,
-                        {n.key: list(n.evidence) for n in needs})
+                        {n.key: list(n.evidence) for n in needs}, groups, group_present, group_matches,
+                        inactive_as_of)
+
+
+def _inactive(store: GraphStore) -> dict[str, Any]:
+    """Enterprises that no longer operate (注销/吊销/撤销), from their latest registration record."""
+    from ingest.importer.status import inactive_enterprises
+
+    return inactive_enterprises(store)
+
+
+def _present_through_group(store: GraphStore, groups: EnterpriseGroups, candidates: Iterable[str],
+                           local_rows: np.ndarray, inactive: dict[str, Any]) -> dict[str, list[str]]:
+    """The candidates whose group has an operating member located in the region → those members."""
+    if not groups.links:
+        return {}
+    linked = sorted({link.child for link in groups.links} | {link.parent for link in groups.links})
+    rows = key_rows(arrow_column(store.nodes("Enterprise", ["id"])["id"]), linked)
+    local = {k for k, r in zip(linked, rows) if r >= 0 and k not in inactive} \
+        & {k for k, r in zip(linked, rows) if r >= 0 and bool(np.isin(r, local_rows))}
+    return groups.present_through(candidates, local.__contains__)
 
 
 def _region_table(store: GraphStore, codes: Iterable[str]) -> pd.DataFrame:
@@ -983,12 +1061,21 @@ def _score_frame(inputs: TargetInputs, home: dict[str, Any], w: TargetWeights) -
     else:
         fit = pd.Series(dtype="int64")
 
-    # 企业实力
+    # 企业实力: for a candidate matched only to 补链/延链 needs, specialists earn fill_specialist and size is not scored
     size = _tier_points(ents["revenue_yi"], w.revenue_tiers)
     size = np.where(pd.to_numeric(ents["revenue_yi"], errors="coerce").notna().to_numpy(dtype=bool), size,
                     _tier_points(ents["employees"], w.employee_tiers))
-    strength = pd.Series(np.minimum(_designation_points(ents["designations"], w).to_numpy() + size, w.strength_cap),
+    m_dirs = inputs.matches[["enterprise", "need"]].merge(inputs.needs[["need", "direction"]], on="need", how="left")
+    strengthens = set(m_dirs.loc[m_dirs["direction"] == STRENGTHEN, "enterprise"].astype(str))
+    fill_only = ~ents["id"].astype(str).isin(strengthens).to_numpy(dtype=bool)
+    padded = "|" + ents["designations"].fillna("").astype(str) + "|"
+    specialist = np.zeros(len(ents), dtype=bool)
+    for name in w.SPECIALIST:
+        specialist |= padded.str.contains(f"|{name}|", regex=False).to_numpy(dtype=bool)
+    extra = np.where(fill_only, np.where(specialist, w.fill_specialist, 0), size)
+    strength = pd.Series(np.minimum(_designation_points(ents["designations"], w).to_numpy() + extra, w.strength_cap),
                          index=ents["id"].astype(str).to_numpy())
+    fill_flags = pd.Series(fill_only, index=ents["id"].astype(str).to_numpy())
 
     # 区位: the best-placed location of each candidate
     loc = inputs.located.merge(inputs.regions, left_on="region", right_on="code", how="left")
@@ -1003,6 +1090,7 @@ def _score_frame(inputs: TargetInputs, home: dict[str, Any], w: TargetWeights) -
     frame[STRENGTH_SIGNAL] = key.map(strength).fillna(0).astype("int64").to_numpy()
     frame[PROXIMITY_SIGNAL] = key.map(best["points"]).fillna(0).astype("int64").to_numpy()
     frame["region"] = key.map(best["region"]).astype(object).to_numpy()
+    frame["fill_only"] = key.map(fill_flags).fillna(False).astype(bool).to_numpy()
     frame["score"] = frame[list(SIGNALS)].sum(axis=1).astype("int64")
     frame = frame[frame[CAPABILITY_SIGNAL] > 0]
     return frame.sort_values(["score", "enterprise"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
@@ -1094,7 +1182,7 @@ def _build_targets(inputs: TargetInputs, chosen: pd.DataFrame, ids: list[str], r
         reasons.append(_capability_reason(subject, matches.get(key, []), needs, seg_names, need_evidence,
                                           row[CAPABILITY_SIGNAL]))
         if row[STRENGTH_SIGNAL]:
-            reasons.append(_strength_reason(subject, node, row[STRENGTH_SIGNAL]))
+            reasons.append(_strength_reason(subject, node, row[STRENGTH_SIGNAL], fill_only=bool(row["fill_only"])))
         if where is not None:  # shown even at 0 points (abroad): the location is part of the case
             reasons.append(_proximity_reason(subject, located.get(key, []), where, place, province, regions,
                                              home, region_name, row[PROXIMITY_SIGNAL]))
@@ -1236,7 +1324,7 @@ def _capability_reason(subject, rows: list[dict], needs: pd.DataFrame, seg_names
     return Reason(CAPABILITY_SIGNAL, int(points), "；".join(parts), evidence)
 
 
-def _strength_reason(subject, node: dict, points: int) -> Reason:
+def _strength_reason(subject, node: dict, points: int, *, fill_only: bool = False) -> Reason:
     designations = [d for d in str(node.get("designations") or "").split("|") if d]
     evidence, parts = [], []
     if designations:
@@ -1258,6 +1346,11 @@ def _strength_reason(subject, node: dict, points: int) -> Reason:
         evidence.append(_ev_prop(subject, "employees", node["employees"], node))
         year = f"（{node['employees_year']} 年）" if node.get("employees_year") else ""
         parts.append(f"从业人数 {node['employees']}{year}")
+    if fill_only:  # see TargetWeights.fill_specialist
+        if any(d in TargetWeights.SPECIALIST for d in designations):
+            parts.append("补链看专长：专精特新、单项冠军类资质另加分")
+        if node.get("revenue_yi") is not None or node.get("employees") is not None:
+            parts.append("补链不按规模计分")
     return Reason(STRENGTH_SIGNAL, int(points), "；".join(parts), evidence)
 
 
@@ -1281,6 +1374,124 @@ def _proximity_reason(subject, rows: list[dict], where: str, place: str, provinc
     return Reason(PROXIMITY_SIGNAL, int(points), text, evidence)
 
 
+def _add_carriers(store: GraphStore, targets: list[Target], needs: list[Need], region_code: str,
+                  shared: SharedWork) -> None:
+    """Name on each target the local parks it could land in and the platforms it could use (queries.carriers),
+    for what it is matched to, as a 0-point reason with the facts; and write its one-line ``why``."""
+    from queries._reader import GraphReader
+    from queries.carriers import carriers
+
+    if not targets:
+        return
+    by_need = {n.key: n for n in needs}
+    reader = shared.get(("graph_reader",), lambda: GraphReader(store))
+    found: dict[str, Any] = {}
+    has_carriers = any(label in store.schema.labels for label in ("Park", "Platform"))
+    for t in targets:
+        items: dict[tuple[str, str], dict[str, Any]] = {}
+        for key in t.needs if has_carriers else ():
+            need = by_need.get(key)
+            if need is None:
+                continue
+            if key not in found:
+                kind = {"Segment": "segment", "Technology": "technology"}[need.label]
+                found[key] = shared.get(("carriers", need.label, key, region_code),
+                                        lambda: carriers(store, **{kind: key}, region=region_code, reader=reader))
+            for c in found[key].parks + found[key].platforms:
+                item = items.setdefault((c.label, c.key), {"label": c.label, "key": c.key, "name": c.name,
+                                                          "level": c.level, "via": [], "facts": []})
+                for link in c.links:
+                    if link.via not in item["via"]:
+                        item["via"].append(link.via)
+                        item["facts"].extend(link.facts)
+        t.carriers = [{k: v for k, v in item.items() if k != "facts"} for item in items.values()]
+        if items:
+            parks = [i for i in items.values() if i["label"] == "Park"]
+            platforms = [i for i in items.values() if i["label"] == "Platform"]
+            words = []
+            if parks:
+                words.append("可落户" + "、".join(f"{i['name']}（{'；'.join(i['via'])}）" for i in parks))
+            if platforms:
+                words.append("可依托平台" + "、".join(f"{i['name']}（{'；'.join(i['via'])}）" for i in platforms))
+            evidence = [_carrier_evidence(store, f) for i in items.values() for f in i["facts"]]
+            t.reasons.append(Reason(CARRIER_SIGNAL, 0, "；".join(words), evidence))
+        t.why = _why(t)
+
+
+def _carrier_evidence(store: GraphStore, fact: Any) -> Evidence:
+    """A tie of a park or platform (a ``queries.carriers.Fact``: ``a —TYPE→ b`` with both keys) as evidence."""
+    import re
+
+    found = re.search(r"^(.*?) —([A-Z_]+)→ (.*)$", fact.text)
+    rel = found.group(2) if found else None
+    spec = store.schema.relationships.get(rel) if rel else None
+    labels = (spec.from_labels[0], spec.to_labels[0]) if spec is not None and fact.start and fact.end else (None, None)
+    return Evidence(fact=fact.text, subject_label=labels[0] or "", subject=fact.start or "",
+                    subject_name=found.group(1) if found else "", source=fact.source, as_of=str(fact.as_of or ""),
+                    verified=fact.verified is not False, relationship=rel if labels[0] else None, direction="out",
+                    other_label=labels[1], other=fact.end, other_name=found.group(3) if found else None)
+
+
+def _why(t: Target) -> str:
+    """One line: the direction and what it is matched for, its strongest other reason, where it could land."""
+    by_signal = {r.signal: r for r in t.reasons}
+    parts = [f"{'/'.join(t.directions)}「{'、'.join(t.need_labels[:3])}」" + ("等" if len(t.need_labels) > 3 else "")]
+    for signal in (LOCAL_SIGNAL, FIT_SIGNAL):
+        if signal in by_signal:
+            parts.append(by_signal[signal].text.split("；")[0])
+            break
+    capability = by_signal.get(CAPABILITY_SIGNAL)
+    if capability is not None:
+        parts.append(capability.text.split("；")[0])
+    parks = [c["name"] for c in t.carriers if c["label"] == "Park"]
+    platforms = [c["name"] for c in t.carriers if c["label"] == "Platform"]
+    if parks:
+        parts.append(f"可落户{parks[0]}" + ("等" if len(parks) > 1 else ""))
+    elif platforms:
+        parts.append(f"可依托{platforms[0]}" + ("等" if len(platforms) > 1 else ""))
+    parts.append(t.place)
+    return "；".join(p for p in parts if p)
+
+
+def _expansions(store: GraphStore, inputs: TargetInputs, region_name: str) -> list[GroupExpansion]:
+    """The groups present in the region through a member, with the links and the capability facts."""
+    if not inputs.group_present:
+        return []
+    keys = sorted(inputs.group_present)
+    local_keys = sorted({m for members in inputs.group_present.values() for m in members})
+    names = store.names("Enterprise", keys + local_keys)
+    need_names = dict(zip(inputs.needs["need"], inputs.needs["name"]))
+    order = {n: i for i, n in enumerate(inputs.needs["need"])}
+    matches = _group(inputs.group_matches, keys) if len(inputs.group_matches) else {}
+    out = []
+    for key in keys:
+        name = str(names.get(key) or key)
+        subject = ("Enterprise", key, name)
+        evidence: list[Evidence] = []
+        for member in inputs.group_present[key]:
+            for link in inputs.groups.path(key, member):
+                evidence.append(Evidence(
+                    fact=f"{link.child_name} —{link.kind}→ {link.parent_name}", subject_label="Enterprise",
+                    subject=link.child, subject_name=link.child_name, source=link.source, as_of=link.as_of,
+                    verified=link.verified, relationship=link.kind, direction="out", other_label="Enterprise",
+                    other=link.parent, other_name=link.parent_name,
+                    properties={"as_written": link.as_written} if link.as_written else {}))
+        rows = sorted(matches.get(key, []), key=lambda r: (order.get(r["need"], 1 << 30), r["rel"]))
+        needs = list(dict.fromkeys(str(need_names.get(r["need"], r["need"])) for r in rows))
+        for r in rows:
+            other = ("Segment" if r["rel"] == "OPERATES_IN" else "Technology", r["need"],
+                     str(need_names.get(r["need"], r["need"])))
+            if r["rel"] == "PROVIDES":
+                other = (str(inputs.needs.set_index("need").loc[r["need"], "label"]), *other[1:])
+            evidence.append(_ev_rel(subject, str(r["rel"]), "out", other, r))
+        members = [(m, str(names.get(m) or m)) for m in inputs.group_present[key]]
+        why = (f"集团成员{'、'.join(n for _, n in members)}已在{region_name}：宜推动增资扩产或以商招商，"
+               f"不作新引进对象；匹配{'、'.join(needs)}")
+        out.append(GroupExpansion(key, name, EXPANSION, members, needs, why, evidence,
+                                  all(e.verified for e in evidence)))
+    return out
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1292,6 +1503,12 @@ def _caveats(inputs: TargetInputs, targets: list[Target], method_caveats: list[s
     caveats += method_caveats
     if counts["excluded_local"]:
         caveats.append(f"{counts['excluded_local']} 家匹配企业位于{region_name}，不作招引对象")
+    if counts.get("group_present"):
+        caveats.append(f"{counts['group_present']} 家匹配企业所属集团已有成员在{region_name}（SUBSIDIARY_OF/BRANCH_OF），"
+                       "列为增资扩产/以商招商，不作新引进目标")
+    if counts.get("inactive_excluded"):
+        caveats.append(f"{counts['inactive_excluded']} 家匹配企业登记状态为注销/吊销/撤销（登记信息截至 "
+                       f"{inputs.inactive_as_of}），已排除")
     if counts["unlocated"]:
         caveats.append(f"{counts['unlocated']} 家匹配企业没有所在地（LOCATED_IN），无法判断是否在本地，未列入")
     if not counts.get("supplies_edges"):
@@ -1317,8 +1534,11 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
                   include_synthetic: bool | None = None, thresholds: GapThresholds | None = None,
                   weights: TargetWeights | None = None, report: ChainGapReport | None = None,
                   choke_score: float | None = None, use_chokepoints: bool = True,
-                  shared: SharedWork | None = None) -> TargetList:
+                  shared: SharedWork | None = None, filters: Any = None) -> TargetList:
     """The ranked 招商目标 of ``chain`` for ``region`` (names, short names or keys); the ``top`` best, or all.
+
+    ``filters`` (:class:`queries.target_filters.TargetFilter`: provinces, designations, listed,
+    segments, min_score) keeps the targets that pass, then the ``top`` of them; ranks stay overall ranks.
 
     Pass ``report`` to reuse a gap analysis already made (its region and
     synthetic setting then apply). Technologies: see :func:`chain_needs`.
@@ -1344,7 +1564,9 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
     needs, method, method_caveats = found.needs, found.method, found.caveats
     inputs = target_inputs(store, report, needs, codes, include_synthetic=report.synthetic_included, shared=shared)
     home = _home(_region_table(store, [code]))
-    targets, total = rank_targets(inputs, region_code=code, weights=weights, top=top, home=home)
+    filtering = filters is not None and filters.active
+    targets, total = rank_targets(inputs, region_code=code, weights=weights, top=None if filtering else top,
+                                  home=home)
     info = store.info()
     facts: dict[str, int] = {}
     for t in targets:
@@ -1368,6 +1590,12 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
         targets=targets, candidates=total, weights=weights or TargetWeights(), technology_method=method,
         as_of=as_of, graph_as_of=info.as_of, graph_digest=info.digest, synthetic_included=inputs.include_synthetic,
         counts=counts, sources=sources, chokepoints=found.chokepoints, choke_score=_threshold(choke_score))
+    result.expansions = _expansions(store, inputs, region_name)
     result.caveats = _caveats(inputs, targets, method_caveats, report, region_name)
     result.caveats += [f"卡脖子数据署名：{a}" for a in found.choke_attribution]
+    if filtering:
+        from queries.target_filters import filter_targets
+
+        result = filter_targets(result, filters, top=top)
+    _add_carriers(store, result.targets, needs, code, shared)
     return result

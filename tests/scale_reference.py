@@ -477,6 +477,25 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
         "synthetic_excluded": 0,
     }
     enterprises = enterprises[~is_local & has_place].sort_values("id").reset_index(drop=True)
+    # issue 17: no longer operating, or present in R through the group (any member, transitively)
+    from ingest.importer.status import inactive_enterprises
+    from queries.groups import enterprise_groups
+
+    inactive = inactive_enterprises(store)
+    dead = isin(enterprises["id"], list(inactive))
+    counts["inactive_excluded"] = int(dead.sum())
+    inactive_as_of = max((inactive[k].as_of for k in enterprises.loc[dead, "id"].astype(str)), default=None)
+    enterprises = enterprises[~dead].reset_index(drop=True)
+    groups = enterprise_groups(store, keep=keep)
+    present_locally = {str(k) for k in local_ids} - set(inactive)
+    group_present = {}
+    for key in enterprises["id"].astype(str):
+        members = [m for m in groups.members(key) if m != key and m in present_locally]
+        if members:
+            group_present[key] = members
+    group_matches = matches[isin(matches["enterprise"], list(group_present))].reset_index(drop=True)
+    counts["group_present"] = len(group_present)
+    enterprises = enterprises[~isin(enterprises["id"], list(group_present))].reset_index(drop=True)
     outside = enterprises["id"]
     located = located[isin(located["from"], outside)]
     located = pd.DataFrame({"enterprise": located["from"].astype(str).to_numpy(),
@@ -572,6 +591,6 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     region = {"code": report.region, "name": report.region_name}
     return TargetInputs(chain, region, need_frame, need_segments, seg_names, matches, enterprises, located, regions,
                         customers, roles, fit, sources, counts, synthetic, keep.include,
-                        {n.key: list(n.evidence) for n in needs})
+                        {n.key: list(n.evidence) for n in needs}, groups, group_present, group_matches, inactive_as_of)
 
 

@@ -145,6 +145,11 @@ def hand_records(drop: frozenset[str] = frozenset()) -> list:
     return records
 
 
+#: the hand-made graph is far too small to be a representative national set (issue 17): the tests of the
+#: LQ formula and of the statuses it decides turn the representativeness rule and the tie margin off
+FORMULA = GapThresholds(lq_min_reference=0, lq_max_local_share=1.0, lq_tie_margin=0.0)
+
+
 @functools.lru_cache(maxsize=None)
 def hand_store(drop: frozenset[str] = frozenset()) -> TableStore:
     """The hand-made graph (built once per set of dropped enterprises; analyses only read it)."""
@@ -155,7 +160,7 @@ def hand_store(drop: frozenset[str] = frozenset()) -> TableStore:
 
 @pytest.fixture(scope="module")
 def hand():
-    return chain_gaps(hand_store(), chain="测试链")
+    return chain_gaps(hand_store(), chain="测试链", thresholds=FORMULA)
 
 
 def test_counts_locations_and_roles(hand):
@@ -242,11 +247,11 @@ def test_statuses_and_reasons_by_hand(hand):
     ({"missing_max_local": 3}, "S1", "缺链", "本地企业 3 家 ≤ 缺链阈值 3 家（missing_max_local）"),
 ])
 def test_thresholds_change_the_status_and_the_reason_names_them(change, segment, status, reason):
-    report = chain_gaps(hand_store(), chain="t-ch", thresholds=GapThresholds.from_mapping(change))
+    report = chain_gaps(hand_store(), chain="t-ch", thresholds=GapThresholds.from_mapping(change, base=FORMULA))
     seg = report.segment(segment)
     assert seg.status == status
     assert reason in seg.reasons
-    assert report.thresholds == GapThresholds.from_mapping(change)
+    assert report.thresholds == GapThresholds.from_mapping(change, base=FORMULA)
 
 
 def test_missing_threshold_changes_completeness():
@@ -300,7 +305,7 @@ def test_store_with_its_own_aggregation_is_asked():
             return expected
 
     store = Recording(real.tables)
-    report = chain_gaps(store, chain="测试链")
+    report = chain_gaps(store, chain="测试链", thresholds=FORMULA)
     assert Recording.calls == [("t-ch", ["320400", "320412"], None)]
     assert [s.status for s in report.segments] == ["强链", "缺链", "缺链", "弱链", "缺链"]
 
@@ -455,16 +460,19 @@ def test_bundled_figures_are_consistent_with_the_counts(bundled_json):
             assert (lq["local_segment"], lq["local_chain"]) == (s["local_count"], report["local_enterprises"])
             assert (lq["national_segment"], lq["national_chain"]) == (s["national_count"],
                                                                       report["national_enterprises"])
-            if s["national_count"] and report["local_enterprises"]:
+            if lq["value"] is None and "不具代表性" in (lq["note"] or ""):
+                pass  # the graph's national set is mostly local or too small (issue 17)
+            elif s["national_count"] and report["local_enterprises"]:
                 expected = (s["local_count"] / report["local_enterprises"]) / (
                     s["national_count"] / report["national_enterprises"])
                 assert lq["value"] == pytest.approx(expected)
             else:
                 assert lq["value"] is None and lq["note"]
             if s["status"] == "强链":
-                assert s["local_count"] >= t["strong_min_local"] and lq["value"] >= t["strong_min_lq"]
+                assert s["local_count"] >= t["strong_min_local"]
+                assert lq["value"] is None or lq["value"] > t["strong_min_lq"] - t["lq_tie_margin"]
             if s["status"] == "弱链":
-                assert any("<" in r or "无法计算" in r for r in s["reasons"])
+                assert any("<" in r for r in s["reasons"])
 
 
 def test_bundled_key_enterprises_are_anchors_of_the_cluster(bundled_json, bundled_store):

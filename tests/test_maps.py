@@ -303,8 +303,12 @@ def test_synthetic_data_stays_out_of_a_real_chain_unless_asked():
 def test_statuses_reasons_and_figures_come_from_the_gap_analysis(battery):
     from queries.gaps import chain_gaps
 
-    report = chain_gaps(battery, chain="ch-bat", region="320400")
-    m = chain_map(battery, chain="ch-bat", enterprises=0)
+    from queries.gaps import GapThresholds
+
+    # the 10-enterprise graph is no representative national set: the LQ is computed here on purpose (issue 17)
+    formula = GapThresholds(lq_min_reference=0, lq_max_local_share=1.0)
+    report = chain_gaps(battery, chain="ch-bat", region="320400", thresholds=formula)
+    m = chain_map(battery, chain="ch-bat", enterprises=0, thresholds=formula)
     seg = segment_nodes(m)
     assert set(seg) == {s.key for s in report.segments}
     for gap in report.segments:
@@ -327,7 +331,8 @@ def test_statuses_reasons_and_figures_come_from_the_gap_analysis(battery):
 def test_gap_thresholds_change_the_statuses(battery):
     from queries.gaps import GapThresholds
 
-    m = chain_map(battery, chain="ch-bat", enterprises=0, thresholds=GapThresholds(strong_min_local=1))
+    m = chain_map(battery, chain="ch-bat", enterprises=0,
+                  thresholds=GapThresholds(strong_min_local=1, lq_min_reference=0, lq_max_local_share=1.0))
     seg = segment_nodes(m)
     # 锂矿: 1 local enterprise ≥ 1 and LQ (1/9)/(1/10) = 1.11 ≥ 1: now 强链
     assert seg["s-ore"].status == "强链" and m.thresholds["strong_min_local"] == 1

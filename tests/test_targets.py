@@ -75,7 +75,9 @@ def test_reasons_say_why_with_points_that_add_up(result):
     o3 = next(t for t in result.targets if t.key == "e-o3")
     assert "从上游环节「材料」企业青岛材料有限公司采购" in o3.reasons[0].text
     assert "掌握卡脖子技术「测试控制技术」" in o3.reasons[1].text
-    assert o3.reasons[2].text == "专精特新、专精特新小巨人；营收 150 亿元（2025 年）"
+    # matched only to a gap (补链): the 小巨人 earns fill_specialist instead of its revenue tier (issue 17)
+    assert o3.reasons[2].text == ("专精特新、专精特新小巨人；营收 150 亿元（2025 年）；补链看专长：专精特新、单项冠军类资质另加分；"
+                                  "补链不按规模计分")
     o4 = next(t for t in result.targets if t.key == "e-o4")
     assert o4.reasons[-1].signal == "区位" and o4.reasons[-1].points == 0 and "境外" in o4.reasons[-1].text
     assert "上市（TSE 9999）" in o4.reasons[1].text

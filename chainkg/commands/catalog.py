@@ -13,7 +13,7 @@ __all__ = ["COMMANDS", "TARGET_CSV"]
 
 TARGET_CSV = ["rank", "key", "name", "region", "place", "chain", "chain_name", "segments", "directions", "score",
               "以商招商", "上下游配套", "能力匹配", "企业实力", "区位", "designations", "stock_code", "reasons", "evidence",
-              "sources", "as_of", "verified", "synthetic", "caveats"]
+              "sources", "as_of", "verified", "synthetic", "caveats", "why"]
 
 
 def _target_rows(result):
@@ -26,7 +26,7 @@ def _target_rows(result):
         yield [t.rank, t.key, t.name, t.region, t.place, result.chain, result.chain_name,
                [names.get(s, s) for s in t.segments], t.directions, t.score, *t.signals.values(), t.designations,
                t.stock_code, [f"{r.signal} +{r.points}: {r.text}" for r in t.reasons],
-               [evidence_line(e) for e in t.evidence], t.sources, t.as_of, t.verified, t.synthetic, t.caveats]
+               [evidence_line(e) for e in t.evidence], t.sources, t.as_of, t.verified, t.synthetic, t.caveats, t.why]
 
 
 @click.command()
@@ -35,10 +35,21 @@ def _target_rows(result):
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="how many targets to list")
 @click.option("--include-synthetic", is_flag=True, default=None,
               help="use synthetic facts and enterprises too (by default only for a synthetic chain)")
+@click.option("--province", "provinces", multiple=True, metavar="NAME",
+              help="keep targets located in this province (name, short name, code, or a region within it; 境外 for "
+                   "abroad); repeat for several")
+@click.option("--designation", "designations", multiple=True,
+              type=click.Choice(["专精特新", "专精特新小巨人", "制造业单项冠军", "高新技术企业", "上市", "链主"]),
+              help="keep targets known to hold this 资质; repeat for several (any of them)")
+@click.option("--listed/--unlisted", default=None, help="keep only listed (上市) or only unlisted targets")
+@click.option("--segment", "segments", multiple=True, metavar="NAME",
+              help="keep targets matched to this segment of the chain (name or key); repeat for several")
+@click.option("--min-score", type=click.FloatRange(min=0), default=None, help="keep targets scoring at least this")
 @format_option("table", "json", "csv")
 @pass_app
 def targets(app: AppContext, chain: str, region: str | None, top: int, include_synthetic: bool | None,
-            fmt: str) -> None:
+            provinces: tuple[str, ...], designations: tuple[str, ...], listed: bool | None,
+            segments: tuple[str, ...], min_score: float | None, fmt: str) -> None:
     """招商目标: outside enterprises to attract for a chain's gaps, ranked, with reasons and evidence.
 
     Candidates are enterprises located outside the region that operate in a
@@ -51,12 +62,18 @@ def targets(app: AppContext, chain: str, region: str | None, top: int, include_s
       chainkg targets --chain 工业机器人
       chainkg targets --chain 集成电路 --region 武进区 --top 5 --format json
       chainkg targets --chain 新能源汽车 --format csv > targets.csv
+      chainkg targets --chain 新能源汽车 --province 浙江 --province 上海 --unlisted --min-score 15
+      chainkg targets --chain 集成电路 --designation 专精特新小巨人 --segment 封装测试
     """
     from queries.gaps import DEFAULT_REGION
+    from queries.target_filters import TargetFilter, resolve_provinces, resolve_segments
     from queries.targets import chain_targets
 
-    result = chain_targets(app.store(), chain=chain, region=region or DEFAULT_REGION, top=top,
-                           include_synthetic=include_synthetic)
+    store = app.store()
+    options = TargetFilter(provinces=resolve_provinces(store, provinces), designations=designations, listed=listed,
+                           segments=resolve_segments(store, chain, segments), min_score=min_score)
+    result = chain_targets(store, chain=chain, region=region or DEFAULT_REGION, top=top,
+                           include_synthetic=include_synthetic, filters=options)
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
         return
@@ -67,13 +84,22 @@ def targets(app: AppContext, chain: str, region: str | None, top: int, include_s
                f"as_of {result.as_of}  graph {result.graph_digest[:12]}")
     needs = "；".join(f"{n.name}（{n.status}→{n.direction}）" for n in result.needs) or "none"
     click.echo(f"needs: {needs}")
-    click.echo(f"{len(result.targets)} of {result.candidates} candidates\n")
+    if options.active:
+        click.echo(f"{len(result.targets)} of {result.counts['matching']} matching {options.describe({})} "
+                   f"({result.candidates} candidates)\n")
+    else:
+        click.echo(f"{len(result.targets)} of {result.candidates} candidates\n")
     rows = []
     for t in result.targets:
         rows.append([t.rank, t.name, t.place, "、".join(t.need_labels), "、".join(t.directions), t.score,
-                     *t.signals.values(), "；".join(f"{r.signal}+{r.points} {r.text}" for r in t.reasons)])
+                     *t.signals.values(), t.why])
     click.echo(text_table(["#", "目标企业", "所在地", "匹配", "方向", "score", "以商", "配套", "能力", "实力", "区位",
-                           "reasons"], rows))
+                           "why this one（全部理由与证据：--format json）"], rows))
+    if result.expansions:  # groups already present: never plain targets
+        click.echo(f"\n增资扩产/以商招商（集团已在{result.region_name}，不作新引进目标）:")
+        for x in result.expansions:
+            links = "；".join(e.fact for e in x.evidence if e.relationship in ("SUBSIDIARY_OF", "BRANCH_OF"))
+            click.echo(f"  {x.name}: {x.why}（{links}）")
     click.echo("\nsources: " + "; ".join(f"{s['id']} ({s['facts']} facts)" if s["facts"] else
                                           f"{s['id']} (choke-point scores)" for s in result.sources))
     for caveat in result.caveats:

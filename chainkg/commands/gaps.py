@@ -20,6 +20,11 @@ THRESHOLD_OPTIONS = {
     "strong_min_supply_ratio": (float, "强链 needs a local supply ratio (0–1) of at least this, where SUPPLIES "
                                        "exist [default 0.3]"),
     "size_measure": (click.Choice(["revenue_yi", "employees"]), "size measure of the LQ by size [default revenue_yi]"),
+    "lq_min_reference": (int, "without a baseline, LQs need at least this many national enterprises of the chain "
+                              "outside the region [default 30]"),
+    "lq_max_local_share": (float, "without a baseline, LQs need at most this share (0–1) of the national set "
+                                  "inside the region [default 0.5]"),
+    "lq_tie_margin": (float, "an LQ closer than this to its threshold does not decide the status [default 0.05]"),
 }
 
 
@@ -86,7 +91,7 @@ def _pct(value):
 GAP_CSV = ["chain", "chain_name", "region", "layer", "segment", "segment_name", "position", "status",
            "local_count", "key_enterprises", "chain_leaders", "national_count", "lq_count", "lq_size",
            "supply_received", "supply_from_local", "supply_ratio", "broken_link", "local_revenue_yi",
-           "local_employees", "national_revenue_yi", "national_employees", "reasons", "as_of"]
+           "local_employees", "national_revenue_yi", "national_employees", "reasons", "as_of", "platforms"]
 
 
 def _gap_rows(report):
@@ -95,7 +100,7 @@ def _gap_rows(report):
                s.local_count, s.key_enterprises, s.chain_leaders, s.national_count, _num(s.lq_count.value, 4),
                _num(s.lq_size.value, 4), s.supply.received, s.supply.from_local, _num(s.supply.ratio, 4),
                s.broken_link, s.local_size.revenue_yi, s.local_size.employees, s.national_size.revenue_yi,
-               s.national_size.employees, s.reasons, report.as_of]
+               s.national_size.employees, s.reasons, report.as_of, s.platforms]
 
 
 def _shorten(names, n=3):
@@ -117,9 +122,9 @@ def _print_report(report) -> None:
         roles = _shorten(s.chain_leaders + [k for k in s.key_enterprises if k not in s.chain_leaders])
         rows.append([s.layer, s.name, s.position, s.status + (" 断链" if s.broken_link else ""), s.local_count,
                      roles, s.national_count, _num(s.lq_count.value), _num(s.lq_size.value), _pct(s.supply.ratio),
-                     "；".join(s.reasons)])
+                     len(s.platforms) or "", "；".join(s.reasons)])
     click.echo(text_table(["layer", "segment 环节", "position", "status", "local", "链主/key", "national", "LQ",
-                           f"LQ {t.size_measure}", "配套率", "reasons"], rows))
+                           f"LQ {t.size_measure}", "配套率", "平台", "reasons"], rows))
     click.echo("\nthresholds: " + ", ".join(f"{k}={v}" for k, v in vars(t).items()))
     click.echo("sources: " + "; ".join(f"{s['id']} ({s['facts']} facts)" for s in report.sources))
     for caveat in report.caveats:

@@ -9,8 +9,8 @@
 >>> result.counts["new"], result.counts["with_county"], result.counts["with_segment"]
 (1, 1, 1)
 >>> sorted(p.name for p in (folder / "out").iterdir())  # doctest: +NORMALIZE_WHITESPACE
-['.chainkg-import.json', 'enterprises.csv', 'has_registration.csv', 'located_in.csv', 'operates_in.csv',
- 'registrations.csv', 'review', 'sources.csv']
+['.chainkg-import.json', 'branch_of.csv', 'enterprises.csv', 'has_registration.csv', 'located_in.csv',
+ 'operates_in.csv', 'registrations.csv', 'review', 'sources.csv', 'subsidiary_of.csv']
 
 Then ``chainkg build --data data --data out``. Method and caveats: docs/import.md.
 """

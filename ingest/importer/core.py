@@ -27,7 +27,7 @@ from ingest.importer.segments import Classification, SegmentClassifier
 from ingest.importer.text import normalise
 from ingest.values import parse_date
 
-__all__ = ["ImportOptions", "RowOutcome", "ImportPlan", "plan_import", "SOURCE_ID_PATTERN"]
+__all__ = ["ImportOptions", "RowOutcome", "ImportPlan", "plan_import", "SOURCE_ID_PATTERN", "parent_candidates"]
 
 #: a dataset id: letters, digits, CJK, and . _ - (it becomes a Source key and part of node ids)
 SOURCE_ID_PATTERN = re.compile(r"^[\w.\-]{1,80}$")
@@ -195,7 +195,7 @@ def _existing_edges(folders: Iterable[str]) -> dict[str, set[tuple[str, str]]]:
     from ingest.importer.folders import table_rows
 
     return {table: {(row["from"], row["to"]) for row in table_rows(folders, table)}
-            for table in ("operates_in.csv", "located_in.csv")}
+            for table in ("operates_in.csv", "located_in.csv", "subsidiary_of.csv", "branch_of.csv")}
 
 
 def _one_line(text: str) -> str:
@@ -282,6 +282,9 @@ def _read_row(row: InputRow, regions: RegionIndex, classifier: SegmentClassifier
     facts["short_name"] = _one_line(v.get("short_name", ""))
     facts["former_names"] = _one_line(v.get("former_names", ""))
     facts["website"] = _one_line(v.get("website", ""))
+    facts["parent"] = _one_line(v.get("parent", ""))
+    if facts["parent"]:
+        facts["parent_column"] = col.get("parent", "母公司")
     return outcome, facts
 
 
@@ -316,7 +319,9 @@ def _decide(outcomes: list[RowOutcome], facts: list[dict], options: ImportOption
             groups[target] += groups.pop(key)
 
     tables: dict[str, list[dict]] = {name: [] for name in (
-        "enterprises.csv", "registrations.csv", "has_registration.csv", "located_in.csv", "operates_in.csv")}
+        "enterprises.csv", "registrations.csv", "has_registration.csv", "located_in.csv", "operates_in.csv",
+        "subsidiary_of.csv", "branch_of.csv")}
+    parents: list[tuple[RowOutcome, str, dict]] = []  # (first row, enterprise, merged facts): linked at the end
     used_ids: set[str] = set(known.by_key)
     for key, members in groups.items():
         members = [i for i in sorted(members) if not outcomes[i].held]
@@ -361,6 +366,8 @@ def _decide(outcomes: list[RowOutcome], facts: list[dict], options: ImportOption
             "input_rows": "; ".join(f"{_file_name(outcomes[i].row.file)}:{outcomes[i].row.row}" for i in members),
             **common})
         tables["has_registration.csv"].append({"from": enterprise, "to": registration, **common})
+        if merged.get("parent"):
+            parents.append((first, enterprise, merged))
         if placement and placement.code:
             _locate(first, enterprise, placement.code, known_regions, regions, existing, tables, common)
         if classification:
@@ -372,7 +379,64 @@ def _decide(outcomes: list[RowOutcome], facts: list[dict], options: ImportOption
                     "from": enterprise, "to": match_.segment, "products": _products(match_.evidence),
                     "main": "true" if rank == 0 else "false", "confidence": f"{match_.confidence:.3f}",
                     "evidence": "; ".join(match_.evidence)[:500], **common})
+    imported = {name_key(o.name): o.enterprise for o in outcomes if o.enterprise and not o.held}
+    for first, enterprise, merged in parents:
+        _link_parent(first, enterprise, merged, known, imported, existing, tables, common)
     return tables
+
+
+#: an organisation's name (a parent candidate worth a review row when it does not resolve), not a person's
+_ORGANISATION = re.compile(r"(公司|集团|企业|厂|研究院|研究所|中心|合作社|事务所|银行|基金|合伙|控股|"
+                           r"co\b|ltd|inc\b|corp|gmbh|\bag\b|s\.a\.|plc|holding|group|limited)", re.IGNORECASE)
+#: what separates several names in one cell, and a share written after a name: 某某公司（51%）
+_NAME_SEPARATORS = re.compile(r"[、;；,，/\n]+")
+_SHARE = re.compile(r"[（(][^()（）]*[%％股][^()（）]*[)）]|\d+(?:\.\d+)?\s*[%％]")
+
+
+def parent_candidates(text: str) -> list[str]:
+    """The names in a 母公司 / 股东 / 上级单位 cell, in order, without shares.
+
+    >>> parent_candidates("宁德时代新能源科技股份有限公司（100%）")
+    ['宁德时代新能源科技股份有限公司']
+    >>> parent_candidates("甲集团有限公司 51%、张三（49%）")
+    ['甲集团有限公司', '张三']
+    """
+    out = []
+    for part in _NAME_SEPARATORS.split(str(text)):
+        name = _one_line(_SHARE.sub("", part)).strip(" :：")
+        if len(name) >= 2 and name not in out:
+            out.append(name)
+    return out
+
+
+def _link_parent(outcome: RowOutcome, enterprise: str, merged: dict, known: KnownEnterprises,
+                 imported: dict[str, str], existing: dict[str, set[tuple[str, str]]], tables: dict[str, list[dict]],
+                 common: dict) -> None:
+    """A SUBSIDIARY_OF (BRANCH_OF for a branch) edge to the first name of the parent column that is an enterprise
+    of the graph or of this import (by 统一社会信用代码 or full name); a review problem when none is."""
+    written = str(merged["parent"])
+    column = merged.get("parent_column", "母公司")
+    relationship = "BRANCH_OF" if is_branch(outcome.name) else "SUBSIDIARY_OF"
+    table = "branch_of.csv" if relationship == "BRANCH_OF" else "subsidiary_of.csv"
+    for candidate in parent_candidates(written):
+        code = _USCC_CLEAN.sub("", normalise(candidate)).upper()
+        match = known.match(uscc=code if not uscc_problem(code) else "", name=candidate, short_name="", region=None,
+                            within=lambda a, b: False)
+        parent = match.key if match else imported.get(name_key(candidate))
+        if parent is None or parent == enterprise:
+            continue
+        if (enterprise, parent) in existing.get(table, set()):
+            outcome.notes.append(f"{relationship} {parent} already in the graph")
+            return
+        tables[table].append({"from": enterprise, "to": parent, "as_written": candidate,
+                              "evidence": f"[{column}] {written}"[:500], **common})
+        outcome.notes.append(f"{relationship} {parent} ({candidate}, from [{column}])")
+        return
+    organisations = [c for c in parent_candidates(written) if _ORGANISATION.search(c)]
+    if organisations:
+        outcome.problems.append(f"[{column}] {'、'.join(organisations)} is not an enterprise of the graph or of this "
+                                f"import: no {relationship} written; add the parent to the data (or import it) "
+                                "and import again")
 
 
 @lru_cache(maxsize=64)

@@ -41,6 +41,8 @@ _COLUMNS = {
     "has_registration.csv": ["from", "to", "source", "as_of", "verified"],
     "located_in.csv": ["from", "to", "source", "as_of", "verified"],
     "operates_in.csv": ["from", "to", "products", "main", "confidence", "evidence", "source", "as_of", "verified"],
+    "subsidiary_of.csv": ["from", "to", "as_written", "evidence", "source", "as_of", "verified"],
+    "branch_of.csv": ["from", "to", "as_written", "evidence", "source", "as_of", "verified"],
 }
 
 

@@ -1,0 +1,14 @@
+// Read the SUBSIDIARY_OF table, Enterprise → Enterprise: every such relationship of a generation with the properties asked for.
+//
+// Parameters:
+//   $columns  list of property names, e.g. ['source', 'as_of']
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
+// Returns: one row per relationship: row (_row), from_key (the Enterprise's id),
+//          to_key (the Enterprise's id) and values (in the order of $columns), in load order.
+//
+// Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
+MATCH (a:Enterprise)
+WHERE a._generation = $generation AND a.id IS NOT NULL
+MATCH (a)-[r:SUBSIDIARY_OF]->(b:Enterprise)
+RETURN r._row AS row, a.id AS from_key, b.id AS to_key, [property IN $columns | r[property]] AS values
+ORDER BY row, from_key, to_key
