@@ -193,3 +193,34 @@ def test_the_catalogue_data_of_both_stores_is_the_same(loaded, tmp_path):
             data.pop("store", None)
             data.pop("generated", None)
         assert a == b, f"{name}: {_first_difference(a, b)}"
+
+
+#: a table with more rows than this is "large": the commands below never read it whole from Neo4j
+LARGE_TABLE = 1000
+
+#: commands answered by index seeks and aggregations in the database, never a large table read whole
+BOUNDED = ["stats", "show-enterprise", "show-chain", "show-technology", "search"]
+
+
+@pytest.mark.parametrize("command", BOUNDED)
+def test_commands_read_no_large_table_whole_from_neo4j(loaded, command, monkeypatch):
+    """The statements a command sends to Neo4j, recorded: no ``.read`` of a table over LARGE_TABLE rows
+    (the enterprises, the regions, their locations …), whatever the size of the graph."""
+    import graph.neo4j_connection as connection
+    from graph.embedded import EmbeddedStore
+
+    counts = EmbeddedStore.open(loaded.home).info().counts
+    sizes = {**counts["nodes"], **counts["relationships"]}
+    sent: list[tuple[str, int]] = []
+    real = connection.Neo4jConnection._execute
+
+    def recording(self, stmt, parameters=None, *, write=False):
+        rows = real(self, stmt, parameters, write=write)
+        sent.append((stmt.name, len(rows)))
+        return rows
+
+    monkeypatch.setattr(connection.Neo4jConnection, "_execute", recording)
+    _ok("--store", "neo4j", *_filled(COMMANDS[command], loaded))
+    whole = [(name, rows) for name, rows in sent if name.endswith(".read")
+             and sizes.get(name.split("/", 1)[1].split(".", 1)[0], 0) > LARGE_TABLE]
+    assert sent and not whole, f"{command} read large tables whole: {whole}"
