@@ -40,6 +40,8 @@ URLS = [
     "/targets?chain=chain-ic", "/targets?chain=chain-ic&listed=1&min_score=10", "/targets",
     "/api/gaps?chain=chain-ic", "/api/targets?chain=chain-ic", "/api/targets?chain=chain-ic&province=上海",
     "/api/chokepoints?perspective=常州市", "/api/enterprises/ent-hengli-hydraulic", "/api/segments/seg-ic-packaging",
+    "/chains/chain-pv/geomap", "/chains/chain-pv/geomap?region=江苏省", "/segments/seg-ic-packaging/geomap",
+    "/api/chains/chain-ic/geomap", "/chains/chain-ic/dossier", "/api/chains/chain-ic/dossier",
 ]
 
 

@@ -22,7 +22,7 @@ from chainkg import __version__
 from chainkg.config import Settings
 from chainkg.errors import ChainkgError
 
-__all__ = ["main", "cli", "AppContext", "pass_app", "format_option"]
+__all__ = ["main", "cli", "AppContext", "pass_app", "format_option", "hoist_global_options"]
 
 
 class AppContext:
@@ -84,6 +84,13 @@ _USER_OS_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.E
 
 
 class _Group(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Accept the group's own options (``-q``, ``--home DIR`` …) after the command too: they are moved
+        before it, unless the command itself has an option of that name (then it is the command's)."""
+        if ctx.parent is None:
+            args = hoist_global_options(self, ctx, list(args))
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -99,6 +106,83 @@ class _Group(click.Group):
 
             where = f": {error.filename}" if error.filename else ""
             _fail(ctx, f"{error.strerror or error}{where}", os_error_hint(error, elsewhere="write somewhere else"))
+
+
+def _option_words(command: click.Command, ctx: click.Context) -> tuple[dict[str, bool], set[str]]:
+    """The option words of ``command`` (all its sub-commands included): word → takes a value; and its
+    sub-command names."""
+    words: dict[str, bool] = {}
+    names: set[str] = set()
+    todo = [command]
+    while todo:
+        current = todo.pop()
+        for param in current.params:
+            if isinstance(param, click.Option):
+                for word in (*param.opts, *param.secondary_opts):
+                    words[word] = not (param.is_flag or param.count)
+        if isinstance(current, click.Group):
+            for name in current.list_commands(ctx):
+                names.add(name)
+                sub = current.get_command(ctx, name)
+                if sub is not None:
+                    todo.append(sub)
+    return words, names
+
+
+def hoist_global_options(group: click.Group, ctx: click.Context, args: list[str]) -> list[str]:
+    """``args`` with the group's options that follow the command moved before it.
+
+    Nothing after ``--`` moves, nor a word that is the value of the command's own option, nor an option
+    the command (or one of its sub-commands) defines itself.
+
+    >>> hoist_global_options(cli, click.Context(cli), ["build", "-q", "--data", "d"])
+    ['-q', 'build', '--data', 'd']
+    >>> hoist_global_options(cli, click.Context(cli), ["stats", "--home=h", "--format", "json", "--store", "embedded"])
+    ['--home=h', '--store', 'embedded', 'stats', '--format', 'json']
+    >>> hoist_global_options(cli, click.Context(cli), ["ingest", "--", "-q"])
+    ['ingest', '--', '-q']
+    """
+    own: dict[str, bool] = {}
+    for param in group.params:
+        if isinstance(param, click.Option):
+            for word in (*param.opts, *param.secondary_opts):
+                own[word] = not (param.is_flag or param.count)
+    # the command: the first word that is neither one of the group's options nor the value of one
+    position, start = None, 0
+    while start < len(args):
+        word = args[start]
+        if word == "--":
+            return args
+        if word.startswith("-"):
+            start += 2 if own.get(word) else 1
+            continue
+        position = start
+        break
+    if position is None:
+        return args
+    command = group.get_command(ctx, args[position])
+    if command is None:
+        return args
+    theirs, _ = _option_words(command, ctx)
+    head, rest, moved = args[:position + 1], [], []
+    index = position + 1
+    while index < len(args):
+        word = args[index]
+        if word == "--":
+            rest.extend(args[index:])
+            break
+        name = word.split("=", 1)[0] if word.startswith("--") else word
+        if name in own and name not in theirs:
+            takes_value = own[name] and "=" not in word
+            moved.extend(args[index:index + (2 if takes_value else 1)])
+            index += 2 if takes_value else 1
+            continue
+        rest.append(word)
+        if theirs.get(name) and "=" not in word and index + 1 < len(args):
+            rest.append(args[index + 1])
+            index += 1
+        index += 1
+    return head[:position] + moved + head[position:] + rest
 
 
 def _fail(ctx: click.Context, message: str, hint: str | None) -> None:

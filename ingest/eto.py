@@ -27,6 +27,11 @@ providers.csv      organisations → ``Enterprise`` ``eto-P9`` … ``LOCATED_IN`
 provision.csv      ``PROVIDES`` (Region|Enterprise → Technology|Segment) with
                    ``share`` (percent, empty stays empty) and ``year``: the
                    latest year per provider and input
+eto_crosswalk.csv  beside other data (``--with-data``): curated links from ETO
+                   stages and inputs to the chains' segments and technologies
+                   (``same_as`` → SUBTYPE_OF, ``key_to`` → KEY_TO), e.g.
+                   Lithography tools → 光刻机; market sizes → ``Technology``
+                   ``market_size_musd`` / ``market_size_year``
 =================  ===========================================================
 
 Pseudo-providers are handled explicitly:
@@ -55,7 +60,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +83,12 @@ __all__ = [
     "eto_raw_tables",
     "build_eto",
     "existing_region_codes",
+    "existing_keys",
+    "CROSSWALK_PATH",
+    "CROSSWALK_SOURCE",
+    "CrosswalkRow",
+    "read_crosswalk",
+    "market_size",
 ]
 
 ETO_SOURCE = "eto-chip-explorer"
@@ -122,6 +133,80 @@ AREAS = {"EUR", "TWN", UNATTRIBUTED}
 _VARIOUS_COUNTRIES = {"various countries", "various"}
 _VARIOUS_COMPANIES = {"various companies"}
 _CODE = re.compile(r"^[A-Z]{3}$")
+#: the curated crosswalk from ETO's stages and inputs to the chains' segments and technologies
+CROSSWALK_PATH = Path(__file__).with_name("eto_crosswalk.csv")
+#: the Source of the crosswalk's links
+CROSSWALK_SOURCE = "eto-crosswalk"
+_RELATIONS = {"same_as": "SUBTYPE_OF", "subtype_of": "SUBTYPE_OF", "key_to": "KEY_TO"}
+_SIZE = re.compile(r"\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(trillion|billion|million|thousand)?", re.IGNORECASE)
+_SIZE_YEAR = re.compile(r"\((\d{4})\)")
+_MILLIONS = {"trillion": 1_000_000.0, "billion": 1_000.0, "million": 1.0, "thousand": 0.001, None: 0.000001}
+
+
+def market_size(text: str, default_year: str = "") -> tuple[float | None, int | None]:
+    """ETO's global market size (``market_share_chart_global_market_size_info``) as (million US dollars, year).
+
+    The year is the one in brackets, else ``default_year`` (the input's ``year``); an empty or unreadable
+    text gives ``(None, None)``: unknown stays unknown.
+
+    >>> market_size("$32.6 billion (2025)")
+    (32600.0, 2025)
+    >>> market_size("$56.2 billion (microprocessors) (2019)")
+    (56200.0, 2019)
+    >>> market_size("$10.9 billion", "2019"), market_size("$44 million (2022)"), market_size("")
+    ((10900.0, 2019), (44.0, 2022), (None, None))
+    """
+    match = _SIZE.search(text or "")
+    if not match:
+        return None, None
+    value = float(match[1].replace(",", "")) * _MILLIONS[match[2].lower() if match[2] else None]
+    years = _SIZE_YEAR.findall(text)
+    year = years[-1] if years else default_year
+    return round(value, 6), int(year) if str(year).isdigit() else None
+
+
+@dataclass(frozen=True)
+class CrosswalkRow:
+    """One curated link from an ETO stage or input to a segment or technology of the chains."""
+
+    eto_id: str
+    eto_name: str
+    relation: str  # same_as, subtype_of (→ SUBTYPE_OF) or key_to (→ KEY_TO)
+    target_label: str
+    target: str
+    target_name: str
+    rationale: str
+    source: str
+    as_of: str
+
+
+def read_crosswalk(path: str | Path = CROSSWALK_PATH) -> list[CrosswalkRow]:
+    """The crosswalk rows of ``path`` (default: the curated file beside this module), checked.
+
+    >>> rows = read_crosswalk()
+    >>> next((r.target_name, r.relation) for r in rows if r.eto_name == "Lithography tools")
+    ('光刻机', 'same_as')
+    """
+    table = read_csv_table(Path(path))
+    problems = []
+    rows = []
+    for i, row in enumerate(table.frame.to_dict("records")):
+        missing = [c for c in CrosswalkRow.__dataclass_fields__ if not str(row.get(c) or "").strip()]
+        for column in missing:
+            problems.append(InputProblem(str(path), i + 2, column, "empty crosswalk cell",
+                                         "every row needs an ETO id and name, a relation, a target, a rationale, "
+                                         "a source and a date"))
+        if row.get("relation") not in _RELATIONS:
+            problems.append(InputProblem(str(path), i + 2, "relation", f"unknown relation {row.get('relation')!r}",
+                                         f"use one of {', '.join(_RELATIONS)}"))
+        if row.get("target_label") not in ("Technology", "Segment"):
+            problems.append(InputProblem(str(path), i + 2, "target_label", "target_label must be Technology or Segment",
+                                         "link to a Technology (same_as) or a Segment (key_to)"))
+        if not missing:
+            rows.append(CrosswalkRow(**{c: str(row[c]).strip() for c in CrosswalkRow.__dataclass_fields__}))
+    if problems:
+        raise BadInputError(problems, hint="fix the crosswalk file; nothing was changed")
+    return rows
 _README_COMMIT = re.compile(r"commit\s+([0-9a-f]{7,40})\s*\((\d{4}-\d{2}-\d{2})\)")
 
 
@@ -165,6 +250,8 @@ class EtoReport:
     regions_added: list[str] = field(default_factory=list)
     regions_reused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the crosswalk links made ("Lithography tools → 光刻机"), when the ETO data is layered beside chains
+    crosswalk: list[str] = field(default_factory=list)
 
 
 def read_eto(folder: str | Path) -> EtoFiles:
@@ -222,15 +309,21 @@ def _region_code(name: str, where: str, row: int, column: str) -> str:
 
 
 def eto_records(files: EtoFiles | str | Path, *, existing_regions: Iterable[str] = (),
-                report: EtoReport | None = None) -> Iterator[NodeRecord | EdgeRecord]:
+                report: EtoReport | None = None, existing: Mapping[str, Iterable[str]] | None = None,
+                crosswalk: Iterable[CrosswalkRow] | None = None) -> Iterator[NodeRecord | EdgeRecord]:
     """Yield the graph records of the ETO files (see the module docstring for the mapping).
 
     ``existing_regions`` are Region codes the graph has already (e.g. CHN of the
     bundled data): the adapter links to them and does not define them again.
     ``report``, when given, is filled with counts and what was left out.
+    ``existing`` (label → keys the other data folders define: ``Technology``, ``Segment``) switches on the
+    crosswalk (:data:`CROSSWALK_PATH`, or ``crosswalk`` rows): each row whose target is in the data links the
+    ETO stage or input to it (``same_as`` → SUBTYPE_OF, ``key_to`` → KEY_TO), so that the chains' choke points
+    use ETO's market shares.
     """
     eto = files if isinstance(files, EtoFiles) else read_eto(files)
     report = report if report is not None else EtoReport()
+    targets = {label: set(keys) for label, keys in (existing or {}).items()}
     existing = set(existing_regions)
     counts: dict[str, int] = {}
 
@@ -278,8 +371,12 @@ def eto_records(files: EtoFiles | str | Path, *, existing_regions: Iterable[str]
             raise BadInputError([InputProblem(where, i + 2, "type", f"unknown ETO input type {row['type']!r}",
                                               f"expected one of {', '.join(_KINDS)}")])
         key = f"eto-{row['input_id']}"
+        size, size_year = market_size(row.get("market_share_chart_global_market_size_info") or "",
+                                      row.get("year") or "")
         yield NodeRecord("Technology", key, {"name": row["input_name"], "kind": kind,
-                                             "description": row["description"], **base})
+                                             "description": row["description"], "market_size_musd": size,
+                                             "market_size_year": size_year if size is not None else None,
+                                             **base})
         count("Technology")
         if row["stage_id"]:
             if row["stage_id"] not in stage_ids:
@@ -397,16 +494,67 @@ def eto_records(files: EtoFiles | str | Path, *, existing_regions: Iterable[str]
             "share": row["share_provided"] or None, "year": year,
             "source": citations.get(text, ETO_SOURCE), "as_of": str(year)}, from_label=label, to_label=to_label)
         count("PROVIDES")
+    # the crosswalk to the chains the other folders define
+    if targets:
+        rows = list(crosswalk) if crosswalk is not None else read_crosswalk()
+        known = set(stage_ids) | known_inputs
+        linked = [r for r in rows if r.eto_id in known and r.target in targets.get(r.target_label, ())]
+        missing = len(rows) - len(linked)
+        if linked:
+            yield NodeRecord("Source", CROSSWALK_SOURCE, {
+                "title": "ETO Chip Explorer ↔ chains crosswalk (curated; ingest/eto_crosswalk.csv)",
+                "kind": "curated", "publisher": "chainkg curators",
+                "note": "links ETO stages and inputs to the chains' segments and technologies, one rationale a row",
+                "source": CROSSWALK_SOURCE, "as_of": max(r.as_of for r in linked)})
+            count("Source")
+        for r in linked:
+            from_label = "Segment" if r.eto_id in stage_ids else "Technology"
+            rel = _RELATIONS[r.relation]
+            props = {"source": CROSSWALK_SOURCE, "as_of": r.as_of}
+            if rel == "KEY_TO":
+                if from_label != "Technology" or r.target_label != "Segment":
+                    raise BadInputError([InputProblem(str(CROSSWALK_PATH), None, "relation",
+                                                      f"key_to links an input to a segment: {r.eto_id} → {r.target}",
+                                                      "use same_as for a stage or a technology")])
+                yield EdgeRecord("KEY_TO", f"eto-{r.eto_id}", r.target, props)
+            else:
+                yield EdgeRecord("SUBTYPE_OF", f"eto-{r.eto_id}", r.target, props, from_label=from_label,
+                                 to_label=r.target_label)
+            count(f"crosswalk {rel}")
+        report.crosswalk = [f"{r.eto_name} → {r.target_name}" for r in linked]
+        if missing:
+            report.skipped["crosswalk rows whose target is not in the data"] = missing
     report.counts = counts
 
 
 def eto_raw_tables(files: EtoFiles | str | Path, schema: Schema | None = None, *,
-                   existing_regions: Iterable[str] = (), report: EtoReport | None = None) -> list[RawTable]:
+                   existing_regions: Iterable[str] = (), report: EtoReport | None = None,
+                   existing: Mapping[str, Iterable[str]] | None = None) -> list[RawTable]:
     """The ETO records as raw tables, validated later exactly like CSV input."""
     eto = files if isinstance(files, EtoFiles) else read_eto(files)
     schema = schema or load_schema()
-    return raw_tables_from_records(eto_records(eto, existing_regions=existing_regions, report=report), schema,
-                                   f"eto:{eto.folder}")
+    return raw_tables_from_records(eto_records(eto, existing_regions=existing_regions, report=report,
+                                               existing=existing), schema, f"eto:{eto.folder}")
+
+
+def existing_keys(folders: Iterable[str | Path], labels: Iterable[str], schema: Schema | None = None
+                  ) -> dict[str, set[str]]:
+    """The keys of ``labels`` (e.g. Technology, Segment) that the data folders define (their CSV tables and
+    workbooks): what the crosswalk may link ETO's inputs to."""
+    schema = schema or load_schema()
+    specs = {schema.label(label).file: schema.label(label) for label in labels}
+    found: dict[str, set[str]] = {spec.name: set() for spec in specs.values()}
+    for folder in folders:
+        paths, _problems = _table_files(Path(folder))
+        for path in paths:
+            if path.name not in specs and path.suffix.lower() != ".xlsx":
+                continue
+            tables, _trouble = _read_file(path, schema)
+            for table in tables:
+                spec = specs.get(table.name)
+                if spec is not None and spec.key in table.frame.columns:
+                    found[spec.name] |= set(table.frame[spec.key])
+    return found
 
 
 def existing_region_codes(folders: Iterable[str | Path], schema: Schema | None = None) -> set[str]:
@@ -453,7 +601,8 @@ def build_eto(path: str | Path, home: str | Path, *, folders: Iterable[str | Pat
     say(f"reading ETO Chip Explorer files in {path}")
     eto = read_eto(path)
     report = EtoReport()
-    raw = eto_raw_tables(eto, schema, existing_regions=existing_region_codes(folders, schema), report=report)
+    raw = eto_raw_tables(eto, schema, existing_regions=existing_region_codes(folders, schema), report=report,
+                         existing=existing_keys(folders, ("Technology", "Segment"), schema) if folders else None)
     tables = load_tables(folders, records=raw, schema=schema, progress=progress)
     say("writing the store")
     data = [_shown(f) for f in folders] + [f"eto:{eto.folder}"]

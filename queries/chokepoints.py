@@ -21,7 +21,7 @@ figures (Assembly tools, ATP materials …).
 
 Score
 -----
-``score = 100 × B × C × A``, each factor between 0 and 1:
+``score = 100 × B × C × A × E``, each factor between 0 and 1:
 
 - **B, dependency breadth** ``= ln(1 + D) / ln(1 + Dmax)``: D counts the
   distinct nodes that depend on the candidate, transitively along FEEDS,
@@ -40,6 +40,16 @@ Score
 - **A, own-side absence** ``= 1 − own share / 100``: the share of supply
   provided by the perspective's regions (country-level rows) or, for a
   region below the country, by its enterprises (company rows).
+
+- **E, economic size** ``= 0.5 + 0.5 × ln(1 + M) / ln(1 + Mmax)``: M the
+  global market size in million US dollars (Technology ``market_size_musd``,
+  ETO's), Mmax the largest among the candidates; ``E = 0.75``
+  (:data:`DEFAULT_ECONOMIC`, flag ``no-market-size``) for a candidate without
+  one, and ``E = 1`` for all when no candidate has a size (the score is then
+  ``100 × B × C × A``).
+
+Technologies named like a chain, cluster or segment (集成电路, 系统集成) name an
+industry or a link and are not candidates (:func:`without_industry_names`).
 
 Missing market shares (documented defaults, always flagged in the reasons):
 
@@ -90,6 +100,9 @@ from queries.shared import SharedWork, shared_for
 __all__ = [
     "DEFAULT_CONCENTRATION",
     "DEFAULT_ABSENCE",
+    "DEFAULT_ECONOMIC",
+    "market_sizes",
+    "with_market_sizes",
     "UNATTRIBUTED",
     "FORMULA",
     "Perspective",
@@ -103,6 +116,8 @@ __all__ = [
     "ChokepointInputError",
     "chokepoint_inputs",
     "chokepoint_context",
+    "industry_names",
+    "without_industry_names",
     "score_chokepoints",
     "chokepoints",
 ]
@@ -115,7 +130,11 @@ DEFAULT_ABSENCE = {"strong": 0.5, "related": 0.75, "none": 1.0}
 UNATTRIBUTED = "XXX"
 #: the levels a supply unit (a country or a supply area) has
 _UNIT_LEVELS = ("country", "area")
-FORMULA = "score = 100 × B × C × A; B = ln(1+D)/ln(1+Dmax); C = HHI/10000; A = 1 − own share/100"
+FORMULA = ("score = 100 × B × C × A × E; B = ln(1+D)/ln(1+Dmax); C = HHI/10000; A = 1 − own share/100; "
+           "E = 0.5 + 0.5 × ln(1+M)/ln(1+Mmax) (M = global market size, million USD; E = 1 for all when no "
+           "candidate has one)")
+#: economic weight of a candidate without a stated market size when others have one (the middle of E's range)
+DEFAULT_ECONOMIC = 0.75
 _STRONG = ("MASTERS", "PROVIDES", "SUPPLIES")
 _EVIDENCE_FLAGS = {"strong": "own-capability", "related": "own-related-only", "none": "no-own-capability"}
 
@@ -184,6 +203,9 @@ class Candidate:
     cut_vertex: bool | None
     sources: tuple[str, ...]
     as_of: str
+    #: the global market size (million US dollars) and its year, when the data states it (ETO)
+    market_size_musd: float | None = None
+    market_size_year: int | None = None
 
     @property
     def downstream(self) -> int:
@@ -202,6 +224,9 @@ class ChokepointInputs:
     as_of: str
     #: technologies left out as aggregates of their parts (no provider of their own, parts with providers)
     aggregates: int = 0
+    #: technologies left out because their name is the name of a chain, cluster or segment (a whole industry
+    #: or link, not a technology: 集成电路, 系统集成): their names
+    named_like_industry: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChokepointInputs:
@@ -220,7 +245,8 @@ class ChokepointInputs:
                 candidates.append(Candidate(**c))
             return cls(perspective, dict(data["chain"]) if data.get("chain") else None, tuple(candidates),
                        dict(data.get("region_names") or {}), tuple(dict(s) for s in data.get("sources") or ()),
-                       str(data.get("as_of") or ""), int(data.get("aggregates") or 0))
+                       str(data.get("as_of") or ""), int(data.get("aggregates") or 0),
+                       tuple(data.get("named_like_industry") or ()))
         except (KeyError, TypeError) as error:
             raise ChokepointInputError(f"malformed choke-point figures: {error}",
                                        hint="return the shape of dataclasses.asdict(ChokepointInputs)") from None
@@ -251,7 +277,11 @@ def chokepoint_inputs(store: GraphStore, *, perspective: str, chain: str | None 
     if callable(own):
         def ask() -> ChokepointInputs:
             answer = own(perspective=perspective, chain=chain)
-            return answer if isinstance(answer, ChokepointInputs) else ChokepointInputs.from_dict(answer)
+            figures = answer if isinstance(answer, ChokepointInputs) else ChokepointInputs.from_dict(answer)
+            # a store that answers the figures itself but has no tables (a test double) names no industries
+            if not callable(getattr(store, "nodes", None)):
+                return figures
+            return with_market_sizes(without_industry_names(figures, industry_names(store)), market_sizes(store))
 
         return shared_for(store, shared).get(("chokepoint_inputs", perspective, chain), ask)
     return chokepoint_context(store, perspective=perspective, shared=shared).inputs(chain)
@@ -271,6 +301,75 @@ def chokepoint_context(store: GraphStore, *, perspective: str, shared: SharedWor
     work = shared_for(store, shared)
     match = store.resolve("Region", perspective)
     return work.get(("chokepoints", match.key), lambda: ChokepointContext(store, match, work))
+
+
+def industry_names(store: GraphStore) -> frozenset[str]:
+    """The names and short names of every Chain, Cluster and Segment: a technology called like one of them
+    names a whole industry or link (集成电路, 系统集成), not something with suppliers of its own.
+
+    >>> from queries._fixture import fixture_store
+    >>> sorted(industry_names(fixture_store()))[:3]
+    ['整机', '服务', '材料']
+    """
+    names: set[str] = set()
+    for label in ("Chain", "Cluster", "Segment"):
+        table = store.nodes(label, ["name", "aliases"])
+        for name, aliases in zip(table["name"], table["aliases"]):
+            if _text(name):
+                names.add(str(name).strip())
+            if isinstance(aliases, str):
+                names.update(a.strip() for a in aliases.split("|") if a.strip())
+            elif aliases is not None and not isinstance(aliases, float):
+                names.update(str(a).strip() for a in aliases if a is not None and str(a).strip())
+    return frozenset(names)
+
+
+def without_industry_names(figures: ChokepointInputs, names: Iterable[str]) -> ChokepointInputs:
+    """``figures`` without the candidates whose name is a chain's, cluster's or segment's name (a general rule,
+    whatever the data: such a node names an industry or a link, and scoring it would offer the whole
+    industry as a choke point). They are named in ``named_like_industry`` and in the result's caveats.
+    Compare names as written (the name only, not the technology's short names, which may well be a
+    product's everyday name).
+
+    >>> from queries._fixture import fixture_store
+    >>> figures = chokepoint_inputs(fixture_store(), perspective="常州市")
+    >>> renamed = replace(figures, candidates=tuple(replace(c, name="示例链") for c in figures.candidates))
+    >>> kept = without_industry_names(renamed, {"示例链"})
+    >>> kept.candidates, kept.named_like_industry
+    ((), ('示例链',))
+    """
+    names = set(names)
+    dropped = [c for c in figures.candidates if c.name.strip() in names]
+    if not dropped:
+        return figures
+    return replace(figures, candidates=tuple(c for c in figures.candidates if c.name.strip() not in names),
+                   named_like_industry=tuple(sorted({*figures.named_like_industry, *(c.name for c in dropped)})))
+
+
+def market_sizes(store: GraphStore) -> dict[str, tuple[float, int | None]]:
+    """Technology key → (global market size in million US dollars, year), for those that state one.
+
+    >>> from queries._fixture import fixture_store
+    >>> market_sizes(fixture_store())
+    {}
+    """
+    table = store.nodes("Technology", ["id", "market_size_musd", "market_size_year"])
+    sizes = {}
+    for key, size, year in zip(table["id"], table["market_size_musd"], table["market_size_year"]):
+        size, year = _number(size), _number(year)
+        if size is not None and size >= 0:
+            sizes[str(key)] = (size, int(year) if year is not None else None)
+    return sizes
+
+
+def with_market_sizes(figures: ChokepointInputs, sizes: Mapping[str, tuple[float, int | None]]) -> ChokepointInputs:
+    """``figures`` with each candidate's market size from ``sizes`` (:func:`market_sizes`): read from the node
+    table of any store, so that the Cypher aggregation needs no column of its own."""
+    if not sizes:
+        return figures
+    return replace(figures, candidates=tuple(
+        replace(c, market_size_musd=sizes[c.key][0], market_size_year=sizes[c.key][1]) if c.key in sizes else c
+        for c in figures.candidates))
 
 
 def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> ChokepointInputs:
@@ -363,6 +462,8 @@ class _Dependencies:
             for word in [str(n)] + (str(a).split("|") if _text(a) else []):
                 self.by_name.setdefault(word, set()).add(k)
         self._downstream: dict[str, tuple[int, int, tuple[str, ...]]] = {}
+        self.industry_names = industry_names(store)
+        self.market_sizes = market_sizes(store)
 
     @staticmethod
     def reach(start: _Node, edges: Mapping[_Node, Iterable[_Node]]) -> set[_Node]:
@@ -669,8 +770,10 @@ class ChokepointContext:
                 for r in source_table[source_table["id"].isin(used)].sort_values("id").to_dict("records")
             ]
             as_of = max([c.as_of for c in candidates], default=self.store.info().as_of)
-            self._inputs[key] = ChokepointInputs(self.perspective, chain_info, tuple(candidates), self.region_name,
-                                                 tuple(source_rows), as_of, len(pool) - len(candidates))
+            figures = ChokepointInputs(self.perspective, chain_info, tuple(candidates), self.region_name,
+                                       tuple(source_rows), as_of, len(pool) - len(candidates))
+            self._inputs[key] = with_market_sizes(without_industry_names(figures, deps.industry_names),
+                                                  deps.market_sizes)
         return self._inputs[key]
 
     def result(self, chain: str | None = None, *, top: int | None = None) -> ChokepointResult:
@@ -682,7 +785,8 @@ class ChokepointContext:
         full = self._results[key]
         results = full.results if top is None else full.results[:top]
         return replace(full, results=list(results), sources=[dict(s) for s in full.sources],
-                       caveats=list(full.caveats), attribution=list(full.attribution))
+                       caveats=list(full.caveats), attribution=list(full.attribution),
+                       named_like_industry=list(full.named_like_industry))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -701,6 +805,9 @@ class Chokepoint:
     breadth: float
     concentration: float
     absence: float
+    economic: float  # E, from the market size (1 when no candidate has one)
+    market_size_musd: float | None
+    market_size_year: int | None
     downstream: int
     downstream_segments: int
     downstream_inputs: int
@@ -745,6 +852,8 @@ class ChokepointResult:
     sources: list[dict[str, Any]]
     attribution: list[str]
     caveats: list[str]
+    #: technologies not scored because they are named like a chain, cluster or segment
+    named_like_industry: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -835,6 +944,17 @@ def _countries_for(units: Mapping[str, float], target: float = 75.0) -> int | No
     return None
 
 
+def _musd(millions: float) -> str:
+    """A market size in words: 326 亿美元, 4400 万美元.
+
+    >>> _musd(32600.0), _musd(44.0), _musd(0.4)
+    ('326 亿美元', '4400 万美元', '40 万美元')
+    """
+    if millions >= 100:
+        return f"{millions / 100:.4g} 亿美元"
+    return f"{millions * 100:.4g} 万美元"
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}%"
 
@@ -853,6 +973,8 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
     persp = figures.perspective
     names = figures.region_names
     dmax = max((c.downstream for c in figures.candidates), default=0)
+    sized = [c.market_size_musd for c in figures.candidates if c.market_size_musd is not None]
+    mmax = max(sized, default=0.0)
     scored = []
     for c in figures.candidates:
         supply = _supply(c)
@@ -935,11 +1057,29 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
                            f"只能经由它通往最终产品" + ("；它是依赖图的割点" if c.cut_vertex else ""))
         elif c.cut_vertex:
             reasons.append("结构：它是依赖图的割点（去掉它，依赖图断开）")
-        score = round(100.0 * breadth * concentration * absence, 1)
-        reasons.append(f"得分 = 100 × B {breadth:.3f} × C {concentration:.3f} × A {absence:.3f} = {score:.1f}")
+        if not sized:
+            economic = 1.0
+        elif c.market_size_musd is None:
+            economic = DEFAULT_ECONOMIC
+            flags.append("no-market-size")
+            reasons.append(f"经济规模：数据未给出它的全球市场规模，按默认 E = {DEFAULT_ECONOMIC:.3f} 计（默认值）")
+        else:
+            m = c.market_size_musd
+            economic = 0.5 + 0.5 * (math.log1p(m) / math.log1p(mmax) if mmax > 0 else 0.0)
+            year = f"，{c.market_size_year} 年" if c.market_size_year else ""
+            reasons.append(f"经济规模：全球市场约 {_musd(m)}{year}；E = 0.5 + 0.5 × ln(1+{m:g})/ln(1+{mmax:g}) "
+                           f"= {economic:.3f}（M 以百万美元计）")
+        if sized:
+            score = round(100.0 * breadth * concentration * absence * economic, 1)
+            reasons.append(f"得分 = 100 × B {breadth:.3f} × C {concentration:.3f} × A {absence:.3f} × E {economic:.3f}"
+                           f" = {score:.1f}")
+        else:
+            score = round(100.0 * breadth * concentration * absence, 1)
+            reasons.append(f"得分 = 100 × B {breadth:.3f} × C {concentration:.3f} × A {absence:.3f} = {score:.1f}")
         scored.append(Chokepoint(
             rank=0, key=c.key, name=c.name, kind=c.kind, score=score, breadth=round(breadth, 4),
-            concentration=round(concentration, 4), absence=round(absence, 4), downstream=d,
+            concentration=round(concentration, 4), absence=round(absence, 4), economic=round(economic, 4),
+            market_size_musd=c.market_size_musd, market_size_year=c.market_size_year, downstream=d,
             downstream_segments=c.downstream_segments, downstream_inputs=c.downstream_inputs,
             downstream_products=c.downstream_products, final_products=list(c.final_products),
             share_basis=supply.basis, share_year=supply.year, companies=companies, countries=len(units),
@@ -962,17 +1102,22 @@ def score_chokepoints(figures: ChokepointInputs, *, top: int | None = None) -> C
     ]
     if any(r.share_basis == "none" for r in scored):
         caveats.append(f"无供应方数据的候选按默认集中度 {DEFAULT_CONCENTRATION} 与按能力取值的本方缺位计分，排名仅供参考。")
+    if figures.named_like_industry:
+        caveats.append(f"未评分：{'、'.join(figures.named_like_industry)} 与产业链、集群或环节同名，指整个产业或环节而非一项技术，"
+                       "不作卡脖子候选（请在数据中细化为具体技术）。")
     if persp.level not in _UNIT_LEVELS:
         caveats.append("视角为国内地区：国家级份额不能拆分到该地区，本方份额只计该地区企业的公司份额。")
     return ChokepointResult(
         perspective={"code": persp.code, "name": persp.name, "level": persp.level},
         chain=figures.chain, formula=FORMULA,
         defaults={"concentration_without_providers": DEFAULT_CONCENTRATION,
+                  "economic_without_market_size": DEFAULT_ECONOMIC if sized else None,
                   "absence_without_shares": dict(DEFAULT_ABSENCE),
                   "providers_without_share": "split the remainder of 100 % equally",
                   "no_shares_at_all": "every listed provider gets an equal share"},
         dmax=dmax, candidates=len(scored), aggregates=figures.aggregates, results=ranked, as_of=figures.as_of,
-        sources=[dict(s) for s in figures.sources], attribution=attribution, caveats=caveats)
+        sources=[dict(s) for s in figures.sources], attribution=attribution, caveats=caveats,
+        named_like_industry=list(figures.named_like_industry))
 
 
 def _capable_dict(capable: Capable) -> dict[str, Any]:

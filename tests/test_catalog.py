@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import targets_fixture as fx
+from conftest import needs_tool
 from queries.catalog import DEFAULT_TOP, SUMMARY_COLUMNS, TARGET_COLUMNS, region_catalog
 from viz.catalog import FORMATS, parse_formats, write_catalog
 from viz.catalog.common import display_width
@@ -353,3 +355,102 @@ def test_bundled_reasons_can_be_checked_with_show(bundled_catalog, bundled_home,
                     assert view["node"][ev.property] == ev.value, ev.fact
                 checked += 1
     assert checked >= 20
+
+
+# -- issue 17: user-facing documents carry no developer message; readable HTML columns ----------------------
+
+def _browser_missing() -> str | None:
+    import shutil
+
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "the browser check needs Python Playwright (pip install -e '.[test]')"
+    return None if shutil.which("chromium") else "the browser check needs Debian chromium"
+
+
+def test_png_maps_are_part_of_the_normal_install():
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert any(d.replace(" ", "").startswith("cairosvg") for d in project["project"]["dependencies"])
+
+
+@needs_tool(None if shutil.which("fc-list") or Path("/usr/share/fonts/opentype/noto").exists()
+            else "no fontconfig and no fonts-noto-cjk (apt-get install fonts-noto-cjk)")
+def test_a_cjk_font_is_found_at_run_time():
+    from viz.png import find_cjk_font, png_support
+
+    assert find_cjk_font() is not None
+    font, reason = png_support()
+    assert font is not None and reason == ""
+
+
+def test_word_catalogue_without_pictures_says_so_in_plain_chinese(store, catalog, tmp_path, monkeypatch):
+    import docx
+
+    import viz.catalog.maps as maps
+
+    developer = "cairosvg is not installed (pip install cairosvg; it needs the cairo library, libcairo2)"
+    monkeypatch.setattr(maps, "png_support", lambda: (None, developer))
+    done = write_catalog(store, catalog, tmp_path, formats=("docx", "html", "json"))
+    document = docx.Document(str(_file(done, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    for leaked in ("pip", "cairosvg", "install", "libcairo", "apt-get"):
+        assert leaked not in text, leaked
+    assert "Word 版未附图谱图片" in text and "HTML" in text
+    page = _file(done, "html").read_text(encoding="utf-8")
+    assert "pip install" not in page and "cairosvg" not in page
+    assert "pip install" not in json.dumps(json.loads(_file(done, "json").read_text(encoding="utf-8")))
+    assert done.setup_hints and "cairosvg" in done.setup_hints[0]  # for the person running the command
+
+
+def test_html_short_columns_get_a_readable_min_width():
+    from viz.catalog.webpage import NARROW_COLUMN_EM, column_min_widths
+
+    widths = column_min_widths(["产业链", "推荐理由"], [{"产业链": "农业和工程机械", "推荐理由": "很长" * 80}],
+                               {"推荐理由": "reason"})
+    assert widths == {"产业链": 7.0}
+    assert column_min_widths(["环节"], [{"环节": "很长的环节名称" * 5}])["环节"] == NARROW_COLUMN_EM
+
+
+@needs_tool(_browser_missing())
+def test_html_catalogue_columns_are_readable_in_chromium(tmp_path):
+    """The 目标企业 table beside its wide reason columns, in headless chromium at a laptop's width: the 产业链
+    column shows 农业和工程机械 on one line (it printed one character a line before)."""
+    from playwright.sync_api import sync_playwright
+
+    page_html = render_html(region_catalog(fx.store(), region="常州市"))
+    path = tmp_path / "catalog.html"
+    path.write_text(page_html, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(path.as_uri())
+            measured = page.evaluate("""() => {
+                const out = [];
+                for (const table of document.querySelectorAll('table')) {
+                    const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent);
+                    for (const row of table.querySelectorAll('tbody tr')) {
+                        [...row.children].forEach((td, i) => {
+                            if (td.classList.contains('reason') || td.classList.contains('evidence')) return;
+                            const size = parseFloat(getComputedStyle(td).fontSize);
+                            const style = getComputedStyle(td);
+                            const inner = td.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                            out.push({column: heads[i], text: td.innerText, chars: inner / size});
+                        });
+                    }
+                }
+                return out;
+            }""")
+        finally:
+            browser.close()
+    chain_cells = [m for m in measured if m["column"] == "产业链" and m["text"]]
+    assert chain_cells, "the catalogue has no 产业链 column to measure"
+    for cell in measured:
+        longest = max(display_width(line) for line in cell["text"].split("\n")) / 2 if cell["text"] else 0
+        # room for the longest line (em), up to the narrow-column width (longer texts wrap at ≥ 7 em a line)
+        assert cell["chars"] >= min(longest, 7) - 0.5, cell

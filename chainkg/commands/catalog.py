@@ -143,6 +143,8 @@ def catalog(app: AppContext, region, chain, cluster, all_chains, out_dir: Path, 
         click.echo(f"wrote {path}")
     for note in written.notes:
         click.echo(f"note: {note}")
+    for hint in written.setup_hints:
+        app.notice(hint)
 
 
 COMMANDS = [targets, catalog]

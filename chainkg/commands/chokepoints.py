@@ -10,7 +10,8 @@ from chainkg.render import text_table, to_csv
 __all__ = ["COMMANDS"]
 
 _CSV_COLUMNS = [
-    "rank", "key", "name", "kind", "score", "breadth", "concentration", "absence", "downstream",
+    "rank", "key", "name", "kind", "score", "breadth", "concentration", "absence", "economic", "market_size_musd",
+    "market_size_year", "downstream",
     "downstream_segments", "downstream_inputs", "downstream_products", "share_basis", "share_year",
     "companies", "countries", "top1", "top1_share", "top3_share", "hhi", "countries_for_75",
     "unattributed_share", "own_share", "own_share_basis", "capable", "unavoidable_for", "cut_vertex", "flags",
@@ -67,10 +68,10 @@ def chokepoints(app: AppContext, perspective: str, chain: str | None, top: int, 
     for r in result.results:
         top1 = f"{r.top1} {_share(r.top1_share)}" if r.top1 else ""
         rows.append([r.rank, r.name, f"{r.score:.1f}", f"{r.breadth:.3f}", f"{r.concentration:.3f}",
-                     f"{r.absence:.3f}", r.downstream, top1, _share(r.top3_share),
+                     f"{r.absence:.3f}", f"{r.economic:.3f}", r.downstream, top1, _share(r.top3_share),
                      "" if r.hhi is None else f"{r.hhi:.0f}", r.countries_for_75, _share(r.own_share),
                      len({c["key"] for c in r.capable}), ",".join(r.flags)])
-    click.echo(text_table(["#", "name 名称", "score", "B", "C", "A", "D", "top1", "top3", "HHI", "n75",
+    click.echo(text_table(["#", "name 名称", "score", "B", "C", "A", "E", "D", "top1", "top3", "HHI", "n75",
                            "own 本方", "capable", "flags"], rows))
     click.echo("\n理由 reasons:")
     for r in result.results:

@@ -53,6 +53,9 @@ def eto(app: AppContext, path: Path, with_data: bool, folders: tuple[Path, ...])
                                       "PROVIDES")))
     if result.report.regions_reused:
         click.echo(f"  regions already in the data, linked to: {', '.join(result.report.regions_reused)}")
+    if result.report.crosswalk:
+        click.echo(f"  crosswalk: {len(result.report.crosswalk)} links to the chains (ingest/eto_crosswalk.csv): "
+                   + "; ".join(result.report.crosswalk))
     for what, n in sorted(result.report.skipped.items()):
         click.echo(f"  left out: {n} {what}")
     for note in result.report.notes:

@@ -4,7 +4,7 @@
 pieces: :mod:`~chainkg.web.views` (one dict per page), :mod:`~chainkg.web.app`
 (routes, templates), :mod:`~chainkg.web.stores` (the current build, the
 analysis cache), :mod:`~chainkg.web.security`, :mod:`~chainkg.web.exports`,
-:mod:`~chainkg.web.openapi`, :mod:`~chainkg.web.seams`. Nothing heavy is
+:mod:`~chainkg.web.openapi`, :mod:`~chainkg.web.panels`. Nothing heavy is
 imported here, so ``chainkg --help`` stays fast. See docs/web.md.
 """
 

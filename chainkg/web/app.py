@@ -210,8 +210,8 @@ def _endpoint(state: _State, fn):
 
 
 #: handlers whose answer is not kept per build: the overview reads the snapshots at each request, files
-#: are served from their folder, panels belong to other parts, static files need no build
-_FRESH = {"overview_page", "api_overview", "catalog_download", "panel_page", "status_css", "vendor_file"}
+#: are served from their folder, the map's form only redirects, static files need no build
+_FRESH = {"overview_page", "api_overview", "catalog_download", "geomap_chooser", "status_css", "vendor_file"}
 
 
 def _cached_response(fn):
@@ -329,7 +329,6 @@ def _redirect_if_named(wb, label: str, key: str, prefix: str):
 
 
 def chain_page(state, request):
-    from chainkg.web.seams import PANEL_TITLES, panel_for
     from chainkg.web.views import chain_view, map_data
 
     wb, key, moved = _lookup(state, request, "Chain", "/chains")
@@ -340,9 +339,8 @@ def chain_page(state, request):
     cluster = data["clusters"][0] if data["clusters"] else None
     crumbs = [("总览", "/")] + ([(cluster["name"], f"/clusters/{cluster['key']}")] if cluster else []) \
         + [(data["chain"]["name"], None)]
-    panels = [{"name": n, "title": t, "connected": panel_for(n) is not None} for n, t in PANEL_TITLES.items()]
     return state.templates.TemplateResponse(request, "chain.html", {
-        "data": data, "crumbs": crumbs, "title": data["chain"]["name"], "panels": panels,
+        "data": data, "crumbs": crumbs, "title": data["chain"]["name"],
         "map_json": _script_json(payload) if payload else None})
 
 
@@ -478,23 +476,107 @@ def map_svg(state, request):
     return Response(svg, media_type="image/svg+xml", headers=_attachment(f"map-{wb.region_code}-{key}.svg"))
 
 
-def panel_page(state, request):
-    from starlette.responses import HTMLResponse
+def _geomap_args(request) -> dict[str, str | None]:
+    q = request.query_params
+    return {"scope": q.get("scope", "").strip() or None, "region": q.get("region", "").strip() or None}
 
-    from chainkg.web.seams import PANEL_TITLES, panel_for
-    from chainkg.web.views import PageNotFound
 
-    scope, key, name = request.path_params["scope"], request.path_params["key"], request.path_params["panel"]
-    label = {"chains": "Chain", "segments": "Segment"}.get(scope)
-    if label is None or name not in PANEL_TITLES:
-        raise PageNotFound(f"没有这个地址：{request.url.path}")
+def _geomap_page(state, request, label: str, prefix: str):
+    from markupsafe import Markup
+
+    from chainkg.web.panels import geomap_fragment, geomap_script_data, geomap_view
+
+    wb, key, moved = _lookup(state, request, label, prefix)
+    if moved is not None:
+        return moved
+    args = _geomap_args(request)
+    data = geomap_view(wb, label, key, **args)
+    crumbs = [("总览", "/")]
+    if label == "Segment":
+        crumbs += [(data["chain"]["name"], f"/chains/{data['chain']['key']}")]
+    crumbs += [(data["subject"]["name"], data["subject"]["path"]), ("产业地图", None)]
+    return state.templates.TemplateResponse(request, "geomap.html", {
+        "data": data, "crumbs": crumbs, "title": f"{data['subject']['name']} 产业地图",
+        # both come from viz.geomap: every string escaped, the JSON with <, > and & escaped
+        "fragment": Markup(geomap_fragment(wb, label, key, **args)),
+        "script_data": Markup(geomap_script_data(wb, label, key, **args))})
+
+
+def chain_geomap_page(state, request):
+    return _geomap_page(state, request, "Chain", "/chains")
+
+
+def segment_geomap_page(state, request):
+    return _geomap_page(state, request, "Segment", "/segments")
+
+
+def geomap_chooser(state, request):
+    """``/geomap?chain=…&region=…&scope=…`` (the map's form) → the chain's or segment's map for that view."""
+    from urllib.parse import quote, urlencode
+
+    from starlette.responses import RedirectResponse
+
+    from chainkg.web.views import BadRequest, resolve_chain
+
     wb = state.workbench(request)
-    wb.node(label, key)
-    panel = panel_for(name)
-    result = panel(wb.store, scope=label, key=key, region=wb.region_code) if panel is not None else None
-    if result is None:
-        raise PageNotFound(f"{PANEL_TITLES[name]}尚未接入本工作台")
-    return HTMLResponse(result["html"])
+    q = request.query_params
+    segment, chain = q.get("segment", "").strip(), q.get("chain", "").strip()
+    if segment:
+        wb.node("Segment", segment)
+        path = f"/segments/{quote(segment, safe='')}/geomap"
+    elif chain:
+        path = f"/chains/{quote(resolve_chain(wb, chain), safe='')}/geomap"
+    else:
+        raise BadRequest("缺少参数 chain（产业链）", hint="例：/geomap?chain=光伏&region=江苏省")
+    query = urlencode({k: v for k, v in _geomap_args(request).items() if v})
+    return RedirectResponse(path + (f"?{query}" if query else ""), status_code=302)
+
+
+def geomap_svg(state, request):
+    from starlette.responses import Response
+
+    from chainkg.web.panels import geomap_model
+    from viz.geomap import render_svg
+
+    wb = state.workbench(request)
+    key = request.path_params["key"]
+    args = _geomap_args(request)
+    model = geomap_model(wb, "Chain", key, **args)
+    svg = wb.cached("geomap_svg", key, args["scope"], args["region"], wb.region_code,
+                    compute=lambda: render_svg(model))
+    return Response(svg, media_type="image/svg+xml", headers=_attachment(f"geomap-{model.view}-{key}.svg"))
+
+
+def dossier_page(state, request):
+    from chainkg.web.panels import dossier_view
+
+    wb, key, moved = _lookup(state, request, "Chain", "/chains")
+    if moved is not None:
+        return moved
+    data = dossier_view(wb, key)
+    name = data["chain"]["name"]
+    return _page(state, request, "dossier.html", data,
+                 [("总览", "/"), (name, f"/chains/{key}"), ("七个一档案", None)], f"{name} 七个一档案")
+
+
+def dossier_download(state, request):
+    """``chainkg dossier --chain KEY --format md|json`` for the workbench's region, as a file."""
+    from starlette.responses import Response
+
+    from chainkg.render import to_json
+    from chainkg.web.panels import dossier_result
+    from chainkg.web.views import PageNotFound
+    from viz.catalog.dossier import render_dossier_markdown
+
+    fmt = request.path_params["fmt"]
+    if fmt not in ("md", "json"):
+        raise PageNotFound(f"没有这种档案格式：{fmt}（可用 md、json）")
+    wb = state.workbench(request)
+    key = request.path_params["key"]
+    dossier = dossier_result(wb, key)
+    text = to_json(dossier.to_dict()) + "\n" if fmt == "json" else render_dossier_markdown(dossier)
+    media = "application/json" if fmt == "json" else "text/markdown; charset=utf-8"
+    return Response(text, media_type=media, headers=_attachment(f"dossier-{dossier.region}-{key}.{fmt}"))
 
 
 def status_css(state, request):
@@ -512,14 +594,16 @@ def status_css(state, request):
 
 
 def vendor_file(state, request):
-    """vis-network's JavaScript and CSS, from the pyvis package (the files the offline maps inline)."""
+    """vis-network's JavaScript and CSS (from the pyvis package), the chain map's and the 产业地图's scripts."""
     from starlette.responses import Response
 
     from viz.html import MAP_SCRIPT, vis_assets
 
     js, css = vis_assets()
+    from viz.geomap.html import GEOMAP_SCRIPT
+
     files = {"vis-network.min.js": (js, "text/javascript"), "vis-network.css": (css, "text/css"),
-             "chain-map.js": (MAP_SCRIPT, "text/javascript")}
+             "chain-map.js": (MAP_SCRIPT, "text/javascript"), "geomap.js": (GEOMAP_SCRIPT, "text/javascript")}
     name = request.path_params["name"]
     if name not in files:
         from chainkg.web.views import PageNotFound
@@ -627,6 +711,26 @@ def api_targets(state, request):
     return _json(plain(filter_targets(wb.targets(key, None), options, top=top)))
 
 
+def api_chain_geomap(state, request):
+    from chainkg.web.panels import geomap_view
+
+    return _json(geomap_view(state.workbench(request), "Chain", request.path_params["key"], **_geomap_args(request)))
+
+
+def api_segment_geomap(state, request):
+    from chainkg.web.panels import geomap_view
+
+    return _json(geomap_view(state.workbench(request), "Segment", request.path_params["key"],
+                             **_geomap_args(request)))
+
+
+def api_dossier(state, request):
+    """Exactly ``chainkg dossier --chain KEY --format json`` for the workbench's region."""
+    from chainkg.web.panels import dossier_result
+
+    return _json(dossier_result(state.workbench(request), request.path_params["key"]).to_dict())
+
+
 def api_openapi(state, request):
     from chainkg.web.openapi import openapi_spec
 
@@ -641,7 +745,13 @@ ROUTES: dict[str, Callable] = {
     "/chains/{key}": chain_page,
     "/chains/{key}/catalog.{fmt}": catalog_download,
     "/chains/{key}/map.svg": map_svg,
+    "/chains/{key}/geomap": chain_geomap_page,
+    "/chains/{key}/geomap.svg": geomap_svg,
+    "/chains/{key}/dossier": dossier_page,
+    "/chains/{key}/dossier.{fmt}": dossier_download,
+    "/geomap": geomap_chooser,
     "/segments/{key}": segment_page,
+    "/segments/{key}/geomap": segment_geomap_page,
     "/enterprises/{key}": enterprise_page,
     "/technologies/{key}": technology_page,
     "/search": search_page,
@@ -655,6 +765,9 @@ ROUTES: dict[str, Callable] = {
     "/api/chains/{key}": api_chain,
     "/api/chains/{key}/map": api_chain_map,
     "/api/segments/{key}": api_segment,
+    "/api/segments/{key}/geomap": api_segment_geomap,
+    "/api/chains/{key}/geomap": api_chain_geomap,
+    "/api/chains/{key}/dossier": api_dossier,
     "/api/enterprises/{key}": api_enterprise,
     "/api/technologies/{key}": api_technology,
     "/api/search": api_search,
@@ -663,5 +776,4 @@ ROUTES: dict[str, Callable] = {
     "/api/chokepoints": api_chokepoints,
     "/api/targets": api_targets,
     "/api/openapi.json": api_openapi,
-    "/{scope}/{key}/{panel}": panel_page,  # last: /chains/<id>/geomap, /segments/<id>/dossier, …
 }

@@ -37,6 +37,11 @@ _FILTERS = [
     _q("top", "最多列出几家（默认 20）", kind="integer"),
 ]
 
+_GEOMAP = [
+    _q("region", "地区：省、市的名称、简称或代码（江苏省、常州、320400）；不给则按 scope，默认全国"),
+    _q("scope", "范围：全国（按省）、省（按地级市）、市（按区县）；只给 region 时按其级别"),
+]
+
 #: path → (summary, description, parameters)
 API_PATHS: dict[str, tuple[str, str, list[dict]]] = {
     "/api/overview": ("总览", "规划与集群（目标）、每条产业链的完整度与缺/弱/强链数、与最近快照相比的变化（动态表）。"
@@ -47,6 +52,14 @@ API_PATHS: dict[str, tuple[str, str, list[dict]]] = {
                           "与页面 /chains/{key} 同一数据。", [_key("产业链编号")]),
     "/api/chains/{key}/map": ("产业链图谱数据", "vis-network 的节点、边与版式（viz.chain_map）；该链没有环节时为 null。",
                               [_key("产业链编号")]),
+    "/api/chains/{key}/geomap": ("产业地图（一条产业链）", "该链企业按地区的分布：视图（全国按省、一省按地级市、一市按区县）、"
+                                 "各地区企业数与列出的企业、标出的招商目标、未能落图的企业、数据截至、来源与说明。"
+                                 "与页面 /chains/{key}/geomap 同一数据。",
+                                 [_key("产业链编号"), *_GEOMAP]),
+    "/api/chains/{key}/dossier": ("七个一档案", "与 `chainkg dossier --chain KEY --format json` 相同（工作台的地区）。",
+                                  [_key("产业链编号")]),
+    "/api/segments/{key}/geomap": ("产业地图（一个环节）", "与 /api/chains/{key}/geomap 同样结构，只计该环节的企业。",
+                                   [_key("环节编号"), *_GEOMAP]),
     "/api/segments/{key}": ("一个环节", "本地企业、全国企业、关键技术、带证据的招商目标。与页面 /segments/{key} 同一数据。",
                             [_key("环节编号")]),
     "/api/enterprises/{key}": ("一家企业", "`chainkg show enterprise KEY --format json` 的全部键（不变），"

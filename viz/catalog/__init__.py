@@ -35,7 +35,7 @@ from chainkg.errors import ChainkgError
 from graph.outputs import write_text
 from graph.store import GraphStore
 from viz.catalog.common import file_stem
-from viz.catalog.maps import MapImage, chain_images, geo_images
+from viz.catalog.maps import MapImage, chain_images, geo_images, setup_hints
 
 __all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats",
            "chain_dossiers"]
@@ -75,6 +75,8 @@ class WrittenCatalog:
     maps: dict[str, MapImage] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     geo: dict = field(default_factory=dict)  # chain key → GeoImage (产业地图)
+    #: for the person running the command, never the documents: why pictures or maps are missing, what to install
+    setup_hints: list[str] = field(default_factory=list)
 
 
 def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: Iterable[str] = DEFAULT_FORMATS,
@@ -131,7 +133,8 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
             data["dossiers"] = [d.to_dict() for d in extra["dossiers"].values()]
         write_text(path, json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
         files.append(path)
-    return WrittenCatalog(files, images, notes, geo)
+    hints = setup_hints([*images.values(), *geo.values()], png=maps and "docx" in formats) if notes else []
+    return WrittenCatalog(files, images, notes, geo, hints)
 
 
 def _svg_files(out: Path, region: str, images: dict, suffix: str, files: list[Path]) -> dict[str, str]:

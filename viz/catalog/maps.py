@@ -3,9 +3,10 @@
 The catalogue embeds each chain's map: as an SVG in HTML (a data: URI, so the
 page stays self-contained) and as a PNG in Word (when a PNG can be made: the
 map module renders it with an installed CJK font). When a PNG cannot be made
-(cairosvg and a CJK font are needed: see docs/maps.md), it is left out and
-:attr:`MapImage.notes` says why; the renderers print that note in place of the
-picture and among the caveats.
+(cairosvg, a default dependency, needs the cairo library and a CJK font: see
+docs/maps.md), it is left out and :attr:`MapImage.notes` says so in plain
+Chinese for the document's reader (where the map is instead: the HTML/SVG); the
+technical reason goes to the person running the command (:func:`setup_hints`).
 
 >>> from queries._fixture import fixture_store
 >>> from queries.catalog import region_catalog
@@ -17,13 +18,15 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph.store import GraphStore
 from viz import chain_map, render_svg
 from viz.png import png_support, render_png
 
-__all__ = ["MapImage", "chain_images", "GeoImage", "geo_images", "GEO_SECTION", "GEO_SHEET", "GEO_COLUMNS"]
+__all__ = ["MapImage", "chain_images", "GeoImage", "geo_images", "GEO_SECTION", "GEO_SHEET", "GEO_COLUMNS",
+           "GEO_MISSING_NOTE", "png_missing_note", "setup_hints"]
 
 
 @dataclass(frozen=True)
@@ -142,9 +145,7 @@ def _draw_geo(store: GraphStore, shared, task: _GeoTask) -> GeoImage:
     except BoundaryDataMissing:
         from viz.geomap.boundaries import map_rules
 
-        rules = map_rules()["boundaries"]
-        note = f"未生成产业地图：未安装边界数据包 {rules['package']}（安装命令：{rules['install']}）"
-        return GeoImage(task.chain, None, None, (), (note,))
+        return GeoImage(task.chain, None, None, (), (GEO_MISSING_NOTE,))
     rows = [{"产业链": task.chain_name, "地区": a.name, "代码": a.code, "企业数": a.count,
              "招商目标数": len(a.targets), "说明": "" if a.in_graph else "图中无此地区", "数据截至": m.as_of}
             for a in sorted(m.areas, key=lambda a: (-a.count, a.code)) if a.count or a.targets]
@@ -154,9 +155,40 @@ def _draw_geo(store: GraphStore, shared, task: _GeoTask) -> GeoImage:
     return GeoImage(task.chain, geo_svg(m), picture, tuple(rows), task.notes)
 
 
+#: what a document says in place of a national map when the boundary data is missing (plain words, no commands)
+GEO_MISSING_NOTE = "本目录未附产业地图：本机缺少绘制全国地图所需的行政区划边界数据。"
+
+
+def png_missing_note(what: str, picture: str) -> str:
+    """What the Word catalogue says in place of a picture it could not draw: plain Chinese for its reader,
+    no developer message (the CLI prints the technical reason, :func:`setup_hints`).
+
+    >>> png_missing_note("图谱", "图谱图片")
+    'Word 版未附图谱图片（本机无法绘制图片）；图谱见同时生成的 HTML 版目录或 SVG 文件。'
+    """
+    return f"Word 版未附{picture}（本机无法绘制图片）；{what}见同时生成的 HTML 版目录或 SVG 文件。"
+
+
+def setup_hints(images: Iterable[object] = (), *, png: bool = True) -> list[str]:
+    """For the person who runs the catalogue (stderr, never the document): why pictures or maps are missing
+    and what to install."""
+    hints = []
+    if png:
+        font, reason = png_support()
+        if font is None:
+            hints.append(f"PNG pictures were left out of the Word catalogue: {reason}")
+    if any(GEO_MISSING_NOTE in getattr(image, "notes", ()) for image in images):
+        from viz.geomap.boundaries import map_rules
+
+        rules = map_rules()["boundaries"]
+        hints.append(f"national maps were left out: the boundary package {rules['package']} is missing "
+                     f"({rules['install']})")
+    return hints
+
+
 def _png_font(png: bool, what: str, picture: str) -> tuple[str | None, str | None]:
     """The CJK font for PNGs, or the note that says why Word gets no picture (None, None when not wanted)."""
     if not png:
         return None, None
-    font, reason = png_support()
-    return (font, None) if font is not None else (None, f"无法生成{what}（{reason}），Word 版不含{picture}")
+    font, _ = png_support()
+    return (font, None) if font is not None else (None, png_missing_note(what, picture))

@@ -24,13 +24,14 @@ from viz.catalog.common import (
     MAP_SECTION,
     chain_sections,
     clean_text,
+    display_width,
     meta_lines,
     number,
     overview_lines,
     weights_lines,
 )
 
-__all__ = ["render_html", "h"]
+__all__ = ["render_html", "h", "column_min_widths", "NARROW_COLUMN_EM", "MIN_COLUMN_EM"]
 
 _CSS = """
 body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC','SimHei',sans-serif;
@@ -44,7 +45,8 @@ table{border-collapse:collapse;min-width:60%}
 th,td{border:1px solid #c9d1d9;padding:4px 7px;vertical-align:top;text-align:left}
 th{background:#eef4fb;position:sticky;top:0}
 tr:nth-child(even) td{background:#fafbfc}
-td.reason{min-width:26em}td.evidence{min-width:30em;font-size:12px;color:#3d444d}
+td.reason{min-width:18em}td.evidence{min-width:20em;font-size:12px;color:#3d444d}
+.table{overflow-x:auto}
 .status-缺链{color:#b42318;font-weight:600}.status-弱链{color:#b54708;font-weight:600}.status-强链{color:#067647;font-weight:600}
 dl.overview{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px}dl.overview dt{color:#57606a}dl.overview dd{margin:0}
 figure{margin:8px 0}figure img{max-width:100%;border:1px solid #d0d7de}
@@ -76,8 +78,47 @@ _NOWRAP = {"位置", "状态", "短板/长板", "现状", "类型", "招商方�
            "产业链完整度", "缺链", "弱链", "强链", "短板", "长板", "引用事实数"}
 
 
+#: a column of short texts is as wide as its longest line up to this many em (a CJK character is 1 em) …
+NARROW_COLUMN_EM = 7.0
+#: … and at least this wide; longer texts wrap within the column (reasons, evidence: see the CSS)
+MIN_COLUMN_EM = 2.0
+
+
+def column_min_widths(columns: Sequence[str], rows: Sequence[Mapping[str, object]],
+                      classes: Mapping[str, str] = {}) -> dict[str, float]:
+    """The minimum width (em) of each column: its longest line or header word, between
+    :data:`MIN_COLUMN_EM` and :data:`NARROW_COLUMN_EM`, so that a name such as 农业和工程机械 keeps to a line or
+    two instead of one character a line beside the wide reason columns. Columns with a class of their own
+    (reasons, evidence) get their width from the CSS.
+
+    >>> column_min_widths(["产业链", "得分"], [{"产业链": "农业和工程机械", "得分": 21}])
+    {'产业链': 7.0, '得分': 2.0}
+    >>> column_min_widths(["企业"], [{"企业": "苏州绿的谐波传动科技股份有限公司"}])
+    {'企业': 7.0}
+    """
+    widths: dict[str, float] = {}
+    for c in columns:
+        if c in classes:
+            continue
+        longest = display_width(c)
+        for row in rows:
+            value = row.get(c)
+            text = value if isinstance(value, str) else number(value)
+            longest = max([longest, *(display_width(line) for line in text.split("\n"))])
+        widths[c] = min(NARROW_COLUMN_EM, max(MIN_COLUMN_EM, longest / 2))
+    return widths
+
+
 def _table(columns: Sequence[str], rows: Iterable[Mapping[str, object]], *, classes: Mapping[str, str] = {}) -> str:
-    head = "".join(f'<th class="nw">{h(c)}</th>' if c in _NOWRAP else f"<th>{h(c)}</th>" for c in columns)
+    rows = list(rows)
+    widths = column_min_widths(columns, rows, classes)
+
+    def header(c: str) -> str:
+        css = ' class="nw"' if c in _NOWRAP else ""
+        style = f' style="min-width:{widths[c]:g}em"' if c in widths else ""
+        return f"<th{css}{style}>{h(c)}</th>"
+
+    head = "".join(header(c) for c in columns)
     body = []
     for row in rows:
         cells = []

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from graph.store import GraphStore
 from viz.geomap.boundaries import BoundaryDataMissing, boundary_source
-from viz.geomap.html import render_fragment, render_html, script_tags
+from viz.geomap.html import GEOMAP_SCRIPT, render_fragment, render_html, script_data, script_tags
 from viz.geomap.model import SCOPES, GeoMap, ViewError, geo_map
 from viz.geomap.png import render_png
 from viz.geomap.svg import render_svg
 
-__all__ = ["geo_map", "render_svg", "render_html", "render_png", "render_fragment", "script_tags", "geomap_svg",
+__all__ = ["geo_map", "render_svg", "render_html", "render_png", "render_fragment", "script_tags", "script_data",
+           "GEOMAP_SCRIPT", "geomap_svg",
            "geomap_fragment", "GeoMap", "SCOPES", "ViewError", "BoundaryDataMissing", "boundary_source"]
 
 

@@ -22,18 +22,19 @@ lists its enterprises in the side panel. When the script has run it sets
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
-from viz.geomap.model import GeoMap
+from viz.geomap.model import GeoArea, GeoMap
 from viz.geomap.svg import map_body, meta_line, source_lines
 from viz.html import script_json
 from viz.text import FONT_STACK
 
-__all__ = ["render_html", "render_fragment", "script_tags"]
+__all__ = ["render_html", "render_fragment", "script_tags", "script_data", "GEOMAP_SCRIPT", "GEOMAP_STYLE"]
 
 _CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
         "connect-src 'none'; form-action 'none'; base-uri 'none'")
 
-_STYLE = """
+GEOMAP_STYLE = """
   :root { --ink: #1F2D3A; --muted: #5D6D7E; --rule: #D5DBE1; }
   * { box-sizing: border-box; }
   body { margin: 0; color: var(--ink); background: #FFFFFF; font-family: %(font)s; font-size: 14px; }
@@ -53,7 +54,7 @@ _STYLE = """
   aside { flex: 0 1 340px; min-width: 260px; }
   .legend { list-style: none; margin: 0; padding: 0; }
   .legend li { display: flex; gap: 8px; align-items: center; margin: 3px 0; }
-  .swatch { display: inline-block; width: 22px; height: 13px; border: 1px solid #8C96A0; }
+  .swatch { display: inline-block; }
   #geomap-list { margin: 6px 0 0; padding-left: 22px; max-height: 60vh; overflow: auto; }
   #geomap-list li { margin: 4px 0; }
   #geomap-list .where { color: var(--muted); font-size: 12px; }
@@ -65,9 +66,11 @@ _STYLE = """
   footer { padding: 8px 24px 24px; color: var(--muted); font-size: 13px; }
   footer ul { margin: 0; padding-left: 20px; }
   #geomap-status { display: none; }
+  .geomap-table-title { margin-left: 24px; }
+  .legend svg { flex: none; }
 """
 
-_SCRIPT = """
+GEOMAP_SCRIPT = """
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("geomap-data").textContent);
@@ -125,7 +128,7 @@ _SCRIPT = """
     if (more > 0) {
       var li = document.createElement("li");
       li.className = "where";
-      li.textContent = "另 " + more + " 家未列出（chainkg geomap --list N 可多列）";
+      li.textContent = "另 " + more + " 家未列出" + (data.moreNote ? "（" + data.moreNote + "）" : "");
       list.appendChild(li);
     }
   }
@@ -164,10 +167,11 @@ def _entry(e) -> list:
     return [e.name, e.short_name, e.place, e.segments, e.designations, e.target]
 
 
-def _payload(m: GeoMap) -> dict:
+def _payload(m: GeoMap, more_note: str) -> dict:
     names = {t.key: t.name for t in m.targets}
     return {
         "tipCount": 8,
+        "moreNote": more_note,
         "areas": [{"code": a.code, "name": a.name, "count": a.count, "more": a.more,
                    "targets": [names[k] for k in a.targets], "enterprises": [_entry(e) for e in a.enterprises]}
                   for a in m.areas],
@@ -176,22 +180,37 @@ def _payload(m: GeoMap) -> dict:
     }
 
 
-def render_fragment(m: GeoMap) -> str:
-    """The map, its side panel and its area table as an HTML fragment (no page, no script).
+def _swatch(fill: str) -> str:
+    """A legend swatch drawn as SVG (a presentation attribute, not a style: pages with a strict CSP show it)."""
+    return (f'<svg class="swatch" width="22" height="13" aria-hidden="true"><rect x="0.5" y="0.5" width="21" '
+            f'height="12" fill="{html.escape(fill)}" stroke="#8C96A0"/></svg>')
+
+
+def _symbol(text: str, colour: str) -> str:
+    return (f'<svg width="14" height="14" aria-hidden="true"><text x="7" y="12" text-anchor="middle" font-size="13" '
+            f'fill="{html.escape(colour)}">{html.escape(text)}</text></svg>')
+
+
+def render_fragment(m: GeoMap, *, area_href: Callable[[GeoArea], str | None] | None = None) -> str:
+    """The map, its side panel and its area table as an HTML fragment (no page, no script, no style attribute).
 
     For pages that embed the map (the web workbench, the catalogue): put it in
-    a page, then :func:`script_tags` makes it interactive.
+    a page, then :func:`script_data` and :data:`GEOMAP_SCRIPT` (as a file) or
+    :func:`script_tags` make it interactive. ``area_href(area)``: a link for
+    an area's row in the table (e.g. the view of that province), or None.
     """
     e = html.escape
-    legend = [f'<li><span class="swatch" style="background:{e(c.fill)}"></span>{e(c.label)}</li>' for c in m.classes]
-    legend.append(f'<li><span class="swatch" style="background:{e(m.colours["zero"])}"></span>无记录</li>')
-    legend.append(f'<li><span style="color:{e(m.colours["perspective"])}">★</span>'
-                  f'{e(m.perspective_name)}（视角地区）：{m.perspective_count} 家</li>')
+    legend = [f"<li>{_swatch(c.fill)}{e(c.label)}</li>" for c in m.classes]
+    legend.append(f"<li>{_swatch(m.colours['zero'])}无记录</li>")
+    legend.append(f"<li>{_symbol('★', m.colours['perspective'])}"
+                  f"{e(m.perspective_name)}（视角地区）：{m.perspective_count} 家</li>")
     if m.targets:
-        legend.append(f'<li><span style="color:{e(m.colours["target"])}">▲</span>招商目标（前 {len(m.targets)} 名）</li>')
+        legend.append(f"<li>{_symbol('▲', m.colours['target'])}招商目标（前 {len(m.targets)} 名）</li>")
     rows = []
     for a in sorted(m.areas, key=lambda a: (-a.count, a.code)):
-        rows.append(f'<tr><td><button type="button" data-code="{e(a.code)}">{e(a.name)}</button></td>'
+        href = area_href(a) if area_href is not None else None
+        drill = f' <a class="drill" href="{e(href)}">下钻</a>' if href else ""
+        rows.append(f'<tr><td><button type="button" data-code="{e(a.code)}">{e(a.name)}</button>{drill}</td>'
                     f'<td>{e(a.code)}</td><td class="n">{a.count}</td><td class="n">{len(a.targets)}</td></tr>')
     for i, g in enumerate(m.unmapped):
         label = g.name + (f"（{g.code}）" if g.code else "")
@@ -214,8 +233,8 @@ def render_fragment(m: GeoMap) -> str:
     <ol id="geomap-list"></ol>
   </aside>
 </div>
-<h2 style="margin-left:24px">各地区企业数（{e(m.area_level)}）</h2>
-<table>
+<h2 class="geomap-table-title">各地区企业数（{e(m.area_level)}）</h2>
+<table class="geomap-table">
   <thead><tr><th>地区</th><th>代码</th><th>企业数</th><th>招商目标</th></tr></thead>
   <tbody>
 {chr(10).join(rows)}
@@ -223,10 +242,17 @@ def render_fragment(m: GeoMap) -> str:
 </table>"""
 
 
+def script_data(m: GeoMap, *, more_note: str = "chainkg geomap --list N 可多列") -> str:
+    """The map's data for :data:`GEOMAP_SCRIPT`, as ``<script type="application/json" id="geomap-data">``.
+
+    ``more_note``: what the list says after "另 N 家未列出" (how to see more).
+    """
+    return f'<script type="application/json" id="geomap-data">{script_json(_payload(m, more_note))}</script>'
+
+
 def script_tags(m: GeoMap) -> str:
     """The data and the script that make :func:`render_fragment` interactive."""
-    return (f'<script type="application/json" id="geomap-data">{script_json(_payload(m))}</script>\n'
-            f"<script>{_SCRIPT}</script>")
+    return f"{script_data(m)}\n<script>{GEOMAP_SCRIPT}</script>"
 
 
 def render_html(m: GeoMap) -> str:
@@ -242,7 +268,7 @@ def render_html(m: GeoMap) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="chainkg geomap">
 <title>{e(m.title)} · {e(m.view_name)}</title>
-<style>{_STYLE % {"font": FONT_STACK}}</style>
+<style>{GEOMAP_STYLE % {"font": FONT_STACK}}</style>
 </head>
 <body>
 <header>

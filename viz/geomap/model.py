@@ -508,7 +508,7 @@ def _merge_sources(*groups) -> tuple[dict[str, Any], ...]:
 def _caveats(located: LocatedEnterprises, counts: dict[str, int], unmapped: list[UnmappedGroup],
              areas: list[GeoArea], perspective_name: str, wanted_targets: int, targets: list[GeoTarget],
              boundary_line: str) -> tuple[str, ...]:
-    out = ["数字是图中记录的企业数（在该产业链环节经营 OPERATES_IN，按所在地 LOCATED_IN 计），"
+    out = ["数字是图中记录的企业数（在该产业链环节有经营记录的企业，按所在地计），"
            "不是该地区全部企业；0 表示图中没有记录，不表示没有企业。"]
     for group in unmapped:
         if group.kind == "coarser":
@@ -527,13 +527,13 @@ def _caveats(located: LocatedEnterprises, counts: dict[str, int], unmapped: list
         out.append(f"{len(missing)} 个分区在图的行政区表中没有对应地区（{shown}），按 0 家画出。")
     if wanted_targets:
         on_map = sum(1 for t in targets if t.area)
-        out.append(f"▲ 为招商目标（chainkg targets，从{perspective_name}视角排名前 {wanted_targets} 名中的 "
+        out.append(f"▲ 为招商目标（从{perspective_name}视角的招商目标排名前 {wanted_targets} 名中的 "
                    f"{len(targets)} 家，{on_map} 家在本图范围内）。")
     if located.synthetic_excluded:
         out.append(f"已排除 {located.synthetic_excluded} 条合成（synthetic）数据。")
     if located.synthetic_included:
         out.append("本图包含合成（synthetic）数据，不是真实情况。")
     if located.unverified_facts:
-        out.append(f"{located.unverified_facts} 条事实未经文件核实（verified = false，来自公开常识整理）。")
+        out.append(f"{located.unverified_facts} 条事实未经文件核实（来自公开常识整理）。")
     out.append(boundary_line + "。地图仅示意产业分布，不作为行政区域界线的依据；对外公开使用须按规定送审。")
     return tuple(out)
