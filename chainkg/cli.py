@@ -46,6 +46,15 @@ class AppContext:
 
         click.echo(f"note: {terminal_text(message)}", err=True)
 
+    def json(self, data) -> str:
+        """``data`` as JSON; a dict gets a top-level ``store`` field naming the store that answered
+        (``embedded`` or ``neo4j``), the one field by which the two stores' answers may differ."""
+        from chainkg.render import to_json
+
+        if isinstance(data, dict):
+            data = {**data, "store": self.settings.store}
+        return to_json(data)
+
     def store(self):
         """The store chosen by --store (opened once)."""
         if self._store is None:

@@ -24,6 +24,11 @@ class Neo4jAnalysisInputs(Neo4jReads):
 
     # -- analyses: aggregations in Cypher ---------------------------------------------------------
 
+    def facts_per_source(self) -> dict[str, int]:
+        """How many facts (nodes and relationships) each source gave, over the whole graph, in one
+        statement (``stats/sources``): what ``chainkg stats`` lists beside each source."""
+        return {str(r["source"]): int(r["facts"]) for r in self.run("stats/sources") if r["source"] is not None}
+
     def chokepoint_inputs(self, *, perspective: str, chain: str | None = None) -> dict[str, Any]:
         """Step 1 of the choke-point analysis (queries/chokepoints.py), aggregated in the database.
 

@@ -49,7 +49,36 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
     if label is None:
         raise NotFoundError(f"unknown kind {kind!r}", hint=f"use one of {', '.join(KINDS)}")
     match = store.resolve(label, name)
-    node = _clean(store.node(label, match.key))
+    around = getattr(store, "neighbourhood", None)  # a store that answers it in one statement (Neo4j)
+    found = around(label, match.key, limit=limit) if around is not None else None
+    if found is not None:
+        node = _clean(found["node"])
+        order = list(store.schema.relationships)
+        relations = {rel: found["relations"][rel] for rel in sorted(found["relations"], key=order.index)}
+        totals = {rel: found["totals"][rel] for rel in relations}
+    else:
+        node = _clean(store.node(label, match.key))
+        relations, totals = _edges_around(store, label, match.key, limit=limit)
+    view = {"label": label, "key": match.key, "matched": match.matched, "node": node,
+            "relations": relations, "totals": totals}
+    located = relations.get(LOCATION_TYPES.get(label, ""), {}).get("out", [])
+    parks = relations.get("AT_PARK", {}).get("out", [])
+    if not located and parks:  # a project is where its park is
+        located = [{"key": r["to"]} for r in store.edges_where("PARK_LOCATED_IN", "from", [parks[0]["key"]])
+                   .to_dict("records")]
+    if located:
+        view["region_path"] = _region_path(store, located[0]["key"])
+    if label == "Enterprise":
+        view["chains"] = _chains_of_segments(store, [s["key"] for s in relations.get("OPERATES_IN", {}).get("out", [])])
+        view["registrations"] = _registrations(store, [r["key"] for r in relations.get("HAS_REGISTRATION", {}).get("out", [])])
+    if label == "Region":
+        view["region_path"] = _region_path(store, match.key)
+    return view
+
+
+def _edges_around(store: GraphStore, label: str, key: str, *, limit: int
+                  ) -> tuple[dict[str, dict[str, list]], dict[str, dict[str, int]]]:
+    """Every relationship around one node, per type and direction, read type by type by key."""
     relations: dict[str, dict[str, list]] = {}
     totals: dict[str, dict[str, int]] = {}
     for rel, spec in store.schema.relationships.items():
@@ -59,7 +88,7 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
         ):
             if label not in mine_labels:
                 continue
-            hit = store.edges_where(rel, mine, [match.key])
+            hit = store.edges_where(rel, mine, [key])
             label_col = f"{mine}_label"
             if label_col in hit.columns:
                 hit = hit[hit[label_col] == label]
@@ -79,21 +108,14 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
                        if k not in ("from", "to", "from_label", "to_label") and v is not None},
                 })
             relations.setdefault(rel, {"out": [], "in": []})[direction] = listed
-    view = {"label": label, "key": match.key, "matched": match.matched, "node": node,
-            "relations": relations, "totals": totals}
-    located = relations.get(LOCATION_TYPES.get(label, ""), {}).get("out", [])
-    parks = relations.get("AT_PARK", {}).get("out", [])
-    if not located and parks:  # a project is where its park is
-        located = [{"key": r["to"]} for r in store.edges_where("PARK_LOCATED_IN", "from", [parks[0]["key"]])
-                   .to_dict("records")]
-    if located:
-        view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(located[0]["key"])]
-    if label == "Enterprise":
-        view["chains"] = _chains_of_segments(store, [s["key"] for s in relations.get("OPERATES_IN", {}).get("out", [])])
-        view["registrations"] = _registrations(store, [r["key"] for r in relations.get("HAS_REGISTRATION", {}).get("out", [])])
-    if label == "Region":
-        view["region_path"] = [_name(store, "Region", code) for code in store.region_ancestors(match.key)]
-    return view
+    return relations, totals
+
+
+def _region_path(store: GraphStore, code: str) -> list[str | None]:
+    """The names of a region and the regions it lies within, innermost first (one lookup)."""
+    codes = store.region_ancestors(code)
+    names = store.names("Region", codes)
+    return [names[c] for c in codes]
 
 
 def _registrations(store: GraphStore, keys: list[str]) -> list[dict[str, Any]]:
@@ -108,9 +130,10 @@ def _registrations(store: GraphStore, keys: list[str]) -> list[dict[str, Any]]:
 def _chains_of_segments(store: GraphStore, segments: list[str]) -> list[dict[str, str]]:
     if not segments:
         return []
-    segment_of = store.edges("SEGMENT_OF", ["from", "to"])
-    chain_ids = sorted(set(segment_of.loc[segment_of["from"].isin(segments), "to"]))
-    return [{"key": c, "name": _name(store, "Chain", c)} for c in chain_ids]
+    segment_of = store.edges_where("SEGMENT_OF", "from", segments, ["from", "to"])
+    chain_ids = sorted(set(segment_of["to"].astype(str)))
+    names = store.names("Chain", chain_ids)
+    return [{"key": c, "name": names[c]} for c in chain_ids]
 
 
 def _names(store: GraphStore, nodes: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
@@ -119,15 +142,6 @@ def _names(store: GraphStore, nodes: list[tuple[str, str]]) -> dict[tuple[str, s
     for label, key in nodes:
         by_label.setdefault(label, []).append(key)
     return {(label, key): name for label, keys in by_label.items() for key, name in store.names(label, keys).items()}
-
-
-def _name(store: GraphStore, label: str, key: str) -> str | None:
-    spec = store.schema.label(label)
-    if "name" not in spec.properties:
-        return key
-    table = store.nodes(label, [spec.key, "name"])
-    hit = table.loc[table[spec.key] == key, "name"]
-    return None if hit.empty else str(hit.iloc[0])
 
 
 def _clean(row: dict[str, Any] | None) -> dict[str, Any]:

@@ -22,9 +22,10 @@ def graph_stats(store: GraphStore) -> dict[str, Any]:
     """Counts per label and relationship type, the sources, and for each cluster its
     targets, chains, key enterprises (as the source spells them) and breakthrough technologies."""
     info = store.info()
-    counts = {
-        "nodes": {label: len(store.nodes(label, [store.schema.label(label).key])) for label in store.schema.labels},
-        "relationships": {rel: len(store.edges(rel, ["from"])) for rel in store.schema.relationships},
+    counts = {  # the build's own counts (Neo4j: counted live by counts.cypher), zeros included
+        "nodes": {label: int(info.counts.get("nodes", {}).get(label, 0)) for label in store.schema.labels},
+        "relationships": {rel: int(info.counts.get("relationships", {}).get(rel, 0))
+                          for rel in store.schema.relationships},
     }
     return {
         "as_of": info.as_of,
@@ -50,9 +51,9 @@ def _clusters(store: GraphStore) -> list[dict[str, Any]]:
     segment_of = store.edges("SEGMENT_OF", ["from", "to"])
     seg_count = segment_of.groupby("to").size()
     anchors = store.edges("ANCHORS", ["from", "to", "as_written", "source"])
-    enterprises = store.nodes("Enterprise", ["id", "name"]).set_index("id")["name"]
+    enterprises = store.names("Enterprise", anchors["from"].astype(str))  # by key: never the whole label
     breakthrough = store.edges("BREAKTHROUGH_FOR", ["from", "to", "source"])
-    technologies = store.nodes("Technology", ["id", "name"]).set_index("id")["name"]
+    technologies = store.names("Technology", breakthrough["from"].astype(str))
     out = []
     for row in clusters.sort_values("id").to_dict("records"):
         cid = row["id"]
@@ -88,6 +89,18 @@ def _clusters(store: GraphStore) -> list[dict[str, Any]]:
 
 def _sources(store: GraphStore) -> list[dict[str, Any]]:
     sources = store.nodes("Source")
+    own = getattr(store, "facts_per_source", None)  # a store that counts them itself (Neo4j, in one statement)
+    used = own() if own is not None else _facts_per_source(store)
+    return [
+        {"id": r["id"], "title": r["title"], "kind": r["kind"], "facts": used.get(r["id"], 0),
+         "licence": plain_value(r.get("licence")), "attribution": plain_value(r.get("attribution")),
+         "as_of": r["as_of"]}
+        for r in sources.sort_values("id").to_dict("records")
+    ]
+
+
+def _facts_per_source(store: GraphStore) -> dict[str, int]:
+    """Facts per source, counted from every table's ``source`` column."""
     used: dict[str, int] = {}
     for label in store.schema.labels:
         for src, n in store.nodes(label, ["source"])["source"].value_counts().items():
@@ -95,9 +108,4 @@ def _sources(store: GraphStore) -> list[dict[str, Any]]:
     for rel in store.schema.relationships:
         for src, n in store.edges(rel, ["source"])["source"].value_counts().items():
             used[src] = used.get(src, 0) + int(n)
-    return [
-        {"id": r["id"], "title": r["title"], "kind": r["kind"], "facts": used.get(r["id"], 0),
-         "licence": plain_value(r.get("licence")), "attribution": plain_value(r.get("attribution")),
-         "as_of": r["as_of"]}
-        for r in sources.sort_values("id").to_dict("records")
-    ]
+    return used

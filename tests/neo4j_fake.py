@@ -147,7 +147,7 @@ class EchoGraph:
             "build/read": self._build_read, "build/begin": self._build_begin, "build/switch": self._switch,
             "build/claim": self._claim, "build/holder": self._holder, "build/heartbeat": self._heartbeat,
             "build/release": self._release, "build/generations": self._generations, "build/forget": self._forget,
-            "counts": self._counts}
+            "counts": self._counts, "stats/sources": self._sources}
         for label in self.schema.labels:
             out[f"nodes/{label}.load"] = lambda p, label=label: self._load_nodes(label, p)
             out[f"nodes/{label}.read"] = lambda p, label=label: self._read_nodes(label, p)
@@ -279,6 +279,14 @@ class EchoGraph:
         found = self.records.pop(params["generation"], None)
         self.generations.pop(params["generation"], None)
         return [{"deleted": int(found is not None)}]
+
+    def _sources(self, _params):
+        """stats/sources: facts per source over the generation's nodes and relationships (null: none)."""
+        found: dict[Any, int] = {}
+        for table in [*self.nodes.values(), *self.rels.values()]:
+            for props in table.values():
+                found[props.get("source")] = found.get(props.get("source"), 0) + 1
+        return [{"source": source, "facts": facts} for source, facts in found.items()]
 
     def _counts(self, _params):
         rows = [{"kind": "node", "name": label, "count": len(self.nodes.get(label, {}))}

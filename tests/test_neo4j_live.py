@@ -163,6 +163,7 @@ def test_a_killed_load_leaves_the_previous_graph_answering(neo4j_settings, bundl
     assert current_generation(neo4j_settings) not in (previous, loading)
     neo = json.loads(chainkg("--store", "neo4j", "stats", "--format", "json", check=True).stdout)
     embedded = json.loads(chainkg("--home", pool_home, "stats", "--format", "json", check=True).stdout)
+    assert neo.pop("store") == "neo4j" and embedded.pop("store") == "embedded"
     assert neo == embedded
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from chainkg.cli import AppContext, format_option, pass_app
-from chainkg.render import text_table, to_csv, to_json
+from chainkg.render import text_table, to_csv
 
 __all__ = ["COMMANDS", "TARGET_CSV"]
 
@@ -75,7 +75,7 @@ def targets(app: AppContext, chain: str, region: str | None, top: int, include_s
     result = chain_targets(store, chain=chain, region=region or DEFAULT_REGION, top=top,
                            include_synthetic=include_synthetic, filters=options)
     if fmt == "json":
-        click.echo(to_json(result.to_dict()))
+        click.echo(app.json(result.to_dict()))
         return
     if fmt == "csv":
         click.echo(to_csv(TARGET_CSV, list(_target_rows(result))), nl=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from chainkg.cli import AppContext, format_option, pass_app
-from chainkg.render import text_table, to_csv, to_json
+from chainkg.render import text_table, to_csv
 
 __all__ = ["COMMANDS"]
 
@@ -48,7 +48,7 @@ def chokepoints(app: AppContext, perspective: str, chain: str | None, top: int, 
 
     result = analyse(app.store(), perspective=perspective, chain=chain, top=top)
     if fmt == "json":
-        click.echo(to_json(result.to_dict()))
+        click.echo(app.json(result.to_dict()))
         return
     attribution = " | ".join(result.attribution)
     if fmt == "csv":

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from chainkg.cli import AppContext, format_option, pass_app
-from chainkg.render import built_line, terminal_text, text_table, to_json
+from chainkg.render import built_line, terminal_text, text_table
 
 __all__ = ["COMMANDS"]
 
@@ -57,7 +57,7 @@ def stats(app: AppContext, fmt: str) -> None:
 
     summary = graph_stats(app.store())
     if fmt == "json":
-        click.echo(to_json(summary))
+        click.echo(app.json(summary))
         return
     click.echo(f"graph {summary['digest'][:12]}  as_of {summary['as_of']}  data: {', '.join(summary['data'])}\n")
     click.echo(text_table(["label", "nodes"], sorted(summary["counts"]["nodes"].items())))
@@ -95,7 +95,7 @@ def show(app: AppContext, kind: str, name: str, fmt: str, limit: int) -> None:
 
     view = describe(app.store(), kind, name, limit=limit)
     if fmt == "json":
-        click.echo(to_json(view))
+        click.echo(app.json(view))
         return
     node = view["node"]
 

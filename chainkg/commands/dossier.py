@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from chainkg.cli import AppContext, format_option, pass_app
-from chainkg.render import text_table, to_json
+from chainkg.render import text_table
 
 __all__ = ["COMMANDS"]
 
@@ -76,7 +76,7 @@ def dossier(app: AppContext, chain: str, region: str | None, fmt: str, out_dir: 
     result = chain_dossier(app.store(), chain=chain, region=region or DEFAULT_REGION, top=top,
                            include_synthetic=include_synthetic)
     if fmt == "json":
-        text = to_json(result.to_dict())
+        text = app.json(result.to_dict())
     elif fmt == "md":
         from viz.catalog.dossier import render_dossier_markdown
 

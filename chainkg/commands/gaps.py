@@ -161,9 +161,9 @@ def gaps(app: AppContext, chain, cluster, all_chains, region, thresholds_file, i
     reports = _reports(store, chain, cluster, all_chains, region, thresholds, include_synthetic)
     if fmt == "json":
         if chain:
-            click.echo(to_json(reports[0].to_dict()))
+            click.echo(app.json(reports[0].to_dict()))
         else:
-            click.echo(to_json(_envelope(reports, thresholds)))
+            click.echo(app.json(_envelope(reports, thresholds)))
     elif fmt == "csv":
         click.echo(to_csv(GAP_CSV, [row for r in reports for row in _gap_rows(r)]), nl=False)
     else:
@@ -220,7 +220,7 @@ def _compare(app, store, name, chain, cluster, region, thresholds_file, include_
         keys = [c["chain"] for c in after["chains"]]
     comparison = compare_snapshots(before, after, chains=keys)
     if fmt == "json":
-        click.echo(to_json(comparison.to_dict()))
+        click.echo(app.json(comparison.to_dict()))
         return
     headers = ["chain", "segment", "status before", "status after", "mark before", "mark after", "gap",
                "local before", "local after", "entered", "left"]
@@ -278,7 +278,7 @@ def shortboard(app: AppContext, chain, cluster, all_chains, region, thresholds_f
     tables = [shortboard_table(store, chain=r.chain, report=r)
               for r in _reports(store, chain, cluster, all_chains, region, thresholds, include_synthetic)]
     if fmt == "json":
-        click.echo(to_json(tables[0].to_dict() if chain else {"chains": [t.to_dict() for t in tables]}))
+        click.echo(app.json(tables[0].to_dict() if chain else {"chains": [t.to_dict() for t in tables]}))
         return
     headers = ["chain", "segment", "status", "mark", "key technologies", "local capable", "outside (domestic)",
                "foreign", "providers outside", "supplies from outside", "reasons"]

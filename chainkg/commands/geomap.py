@@ -95,10 +95,10 @@ def geomap_command(app: AppContext, chain: str | None, segment: str | None, scop
             click.echo(f"note: {group.count} enterprises in {group.name} ({group.code}) are not in any area: "
                        f"{group.reason}", err=True)
     if not (out or svg_path or png_path):
-        _print_counts(model, fmt)
+        _print_counts(model, fmt, store=app.settings.store)
 
 
-def _print_counts(model, fmt: str) -> None:
+def _print_counts(model, fmt: str, *, store: str) -> None:
     rows = [{"code": a.code, "area": a.name, "enterprises": a.count, "targets": len(a.targets),
              "in_graph": a.in_graph} for a in sorted(model.areas, key=lambda a: (-a.count, a.code))]
     rows += [{"code": g.code, "area": g.name, "enterprises": g.count, "targets": 0, "in_graph": g.kind}
@@ -107,7 +107,7 @@ def _print_counts(model, fmt: str) -> None:
         click.echo(json.dumps({"title": model.title, "view": model.view, "view_name": model.view_name,
                                "scope": model.scope, "as_of": model.as_of, "boundaries": model.boundary_version,
                                "counts": model.counts, "areas": rows, "caveats": list(model.caveats),
-                               "sources": list(model.sources)}, ensure_ascii=False, indent=1))
+                               "sources": list(model.sources), "store": store}, ensure_ascii=False, indent=1))
     elif fmt == "csv":
         import csv
         import sys

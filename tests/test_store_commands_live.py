@@ -1,0 +1,226 @@
+"""One behaviour, two stores: every command's JSON from a live Neo4j equals the embedded store's.
+
+For each data set — the bundled data, the ETO Chip Explorer data layered on it
+(``chainkg ingest eto … --with-data``) and a 20,000-enterprise synthetic pool
+(``chainkg synth``) — the build is loaded into the live server (``chainkg neo4j
+load``), then each command runs once with ``--store neo4j`` and once on the
+embedded build, and the two outputs must be identical apart from the top-level
+``store`` field (``embedded`` or ``neo4j``), which must name the store. The
+commands are run in-process through click, as a user would type them; the
+names they are given (a chain, an enterprise, a technology) are picked from
+each build, so a data set nobody wrote these tests for is compared the same way.
+
+The server is the one ``CHAINKG_NEO4J_*`` names (``.ci/run`` starts one): without
+it these tests skip, under ``CHAINKG_REQUIRE_TOOLS=1`` they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT
+
+pytest.importorskip("neo4j", reason="the neo4j driver is not installed (pip install -e '.[test]')")
+
+ETO = ROOT.parent / "shared" / "datasets" / "eto-chip-explorer"
+#: enterprises in the synthetic pool (issue 15: "a 20,000-enterprise synthetic pool")
+POOL = 20_000
+
+
+@dataclass(frozen=True)
+class Picks:
+    """What the commands of one data set are asked about, picked from its build."""
+
+    home: Path
+    chain: str
+    enterprise: str
+    technology: str
+    perspective: str
+    search: str
+
+
+def _invoke(*args: str, env: dict[str, str] | None = None):
+    from click.testing import CliRunner
+
+    from chainkg.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+    return result
+
+
+def _ok(*args: str):
+    result = _invoke(*args)
+    assert result.exit_code == 0, f"chainkg {' '.join(map(str, args))}:\n{result.output}"
+    return result
+
+
+def _picks(home: Path, perspective: str) -> Picks:
+    """A chain with local enterprises and technologies, an enterprise with relationships, a technology
+    providers provide: names whose answers have something in them."""
+    from graph.embedded import EmbeddedStore
+
+    store = EmbeddedStore.open(home)
+    operate = store.edges("OPERATES_IN", ["from", "to"])
+    part_of = store.edges("PART_OF", ["from", "to"]) if "PART_OF" in store.schema.relationships else None
+    busiest = operate["from"].value_counts().index[0]
+    chains = store.nodes("Chain", ["id", "name"])
+    chain = str(chains["name"].iloc[0])
+    if part_of is not None and len(part_of):
+        segment_chain = part_of[part_of["to"].isin(chains["id"])]
+        counts = operate["to"].map(dict(zip(segment_chain["from"], segment_chain["to"]))).value_counts()
+        if len(counts):
+            chain = str(chains.set_index("id").loc[counts.index[0], "name"])
+    provides = store.edges("PROVIDES", ["to"])
+    technology = str(provides["to"].value_counts().index[0]) if len(provides) else \
+        str(store.nodes("Technology", ["id"])["id"].iloc[0])
+    name = str(store.nodes_where("Enterprise", [busiest], ["name"])["name"].iloc[0])
+    return Picks(home, chain, str(busiest), technology, perspective, name[:2])
+
+
+@pytest.fixture(scope="module")
+def live_env(neo4j_settings):
+    """Run in a scratch folder without chainkg.local.toml; the server from the environment."""
+    previous = os.getcwd()
+    os.chdir(ROOT / "tests")
+    yield
+    os.chdir(previous)
+
+
+def _build(kind: str, base: Path, bundled_home: Path) -> tuple[Path, str]:
+    if kind == "bundled":
+        return bundled_home, "常州市"
+    home = base / "home"
+    if kind == "eto":
+        if not (ETO / "provision.csv").exists():
+            pytest.fail(f"the ETO dataset is not at {ETO}") if os.environ.get("CHAINKG_REQUIRE_TOOLS") == "1" \
+                else pytest.skip(f"the ETO dataset is not at {ETO}")
+        _ok("-q", "--home", home, "ingest", "eto", ETO, "--with-data")
+        return home, "CHN"
+    _ok("synth", "--enterprises", POOL, "--seed", 11, "--out", base / "pool")
+    _ok("-q", "--home", home, "build", "--data", DATA, "--data", base / "pool")
+    return home, "常州市"
+
+
+@pytest.fixture(scope="module", params=["bundled", "eto", "pool"])
+def loaded(request, live_env, bundled_home, tmp_path_factory) -> Picks:
+    """A data set built and loaded into the live Neo4j (each a new generation, replacing the one before)."""
+    home, perspective = _build(request.param, tmp_path_factory.mktemp(request.param), bundled_home)
+    _ok("-q", "--home", home, "neo4j", "load")
+    return _picks(home, perspective)
+
+
+#: the commands compared; ``{…}`` are filled from the data set's picks
+COMMANDS = {
+    "stats": ["stats", "--format", "json"],
+    "gaps-all": ["gaps", "--all", "--format", "json"],
+    "gaps-chain-region": ["gaps", "--chain", "{chain}", "--region", "武进区", "--format", "json"],
+    "chokepoints": ["chokepoints", "--perspective", "{perspective}", "--format", "json"],
+    "chokepoints-chain": ["chokepoints", "--perspective", "{perspective}", "--chain", "{chain}", "--format", "json"],
+    "targets": ["targets", "--chain", "{chain}", "--format", "json"],
+    "shortboard": ["shortboard", "--chain", "{chain}", "--format", "json"],
+    "shortboard-all": ["shortboard", "--all", "--format", "json"],
+    "show-enterprise": ["show", "enterprise", "{enterprise}", "--format", "json"],
+    "show-chain": ["show", "chain", "{chain}", "--format", "json"],
+    "show-technology": ["show", "technology", "{technology}", "--format", "json"],
+    "search": ["search", "enterprise", "{search}"],
+    "geomap": ["geomap", "--chain", "{chain}", "--format", "json"],
+    "dossier": ["dossier", "--chain", "{chain}", "--format", "json"],
+}
+
+
+def _filled(args: list[str], picks: Picks) -> list[str]:
+    return [a.format(**{k: getattr(picks, k) for k in ("chain", "enterprise", "technology", "perspective",
+                                                        "search")}) for a in args]
+
+
+def _first_difference(a, b, path="$") -> str:
+    if type(a) is not type(b):
+        return f"{path}: {a!r:.200} != {b!r:.200}"
+    if isinstance(a, dict):
+        for key in sorted(set(a) | set(b), key=str):
+            if key not in a or key not in b:
+                return f"{path}.{key}: only in {'neo4j' if key in a else 'embedded'}"
+            if a[key] != b[key]:
+                return _first_difference(a[key], b[key], f"{path}.{key}")
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items != {len(b)} items"
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return _first_difference(x, y, f"{path}[{i}]")
+    return f"{path}: {a!r:.300} != {b!r:.300}"
+
+
+def _answers(picks: Picks, args: list[str]) -> tuple[object, object, str, str]:
+    neo = _invoke("--store", "neo4j", *args)
+    embedded = _invoke("--store", "embedded", "--home", picks.home, *args)
+    assert neo.exit_code == embedded.exit_code, f"{args}:\nneo4j: {neo.output[-2000:]}\nembedded: {embedded.output[-2000:]}"
+    return neo, embedded, neo.stdout, embedded.stdout
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_the_json_of_both_stores_is_the_same(loaded, command):
+    args = _filled(COMMANDS[command], loaded)
+    neo, embedded, neo_out, embedded_out = _answers(loaded, args)
+    if "--format" not in args:  # a command without a JSON form: its text, line by line
+        assert neo_out == embedded_out, _first_difference(neo_out.splitlines(), embedded_out.splitlines())
+        return
+    if neo.exit_code:  # the same user error from both (an empty chain, say): the same message
+        assert neo.output == embedded.output
+        return
+    mine, theirs = json.loads(neo_out), json.loads(embedded_out)
+    assert mine.pop("store") == "neo4j" and theirs.pop("store") == "embedded"
+    assert mine == theirs, f"{command} {args}: {_first_difference(mine, theirs)}"
+
+
+def test_the_catalogue_data_of_both_stores_is_the_same(loaded, tmp_path):
+    for store, out in (("neo4j", tmp_path / "neo4j"), ("embedded", tmp_path / "embedded")):
+        home = ["--home", loaded.home] if store == "embedded" else []
+        _ok("--store", store, *home, "catalog", "--chain", loaded.chain, "--formats", "json", "--no-maps",
+            "--top", "10", "--out", out)
+    mine = sorted(p.relative_to(tmp_path / "neo4j") for p in (tmp_path / "neo4j").rglob("*.json"))
+    theirs = sorted(p.relative_to(tmp_path / "embedded") for p in (tmp_path / "embedded").rglob("*.json"))
+    assert mine == theirs and mine
+    for name in mine:
+        a = json.loads((tmp_path / "neo4j" / name).read_text(encoding="utf-8"))
+        b = json.loads((tmp_path / "embedded" / name).read_text(encoding="utf-8"))
+        for data in (a, b):
+            data.pop("store", None)
+            data.pop("generated", None)
+        assert a == b, f"{name}: {_first_difference(a, b)}"
+
+
+#: a table with more rows than this is "large": the commands below never read it whole from Neo4j
+LARGE_TABLE = 1000
+
+#: commands answered by index seeks and aggregations in the database, never a large table read whole
+BOUNDED = ["stats", "show-enterprise", "show-chain", "show-technology", "search"]
+
+
+@pytest.mark.parametrize("command", BOUNDED)
+def test_commands_read_no_large_table_whole_from_neo4j(loaded, command, monkeypatch):
+    """The statements a command sends to Neo4j, recorded: no ``.read`` of a table over LARGE_TABLE rows
+    (the enterprises, the regions, their locations …), whatever the size of the graph."""
+    import graph.neo4j_connection as connection
+    from graph.embedded import EmbeddedStore
+
+    counts = EmbeddedStore.open(loaded.home).info().counts
+    sizes = {**counts["nodes"], **counts["relationships"]}
+    sent: list[tuple[str, int]] = []
+    real = connection.Neo4jConnection._execute
+
+    def recording(self, stmt, parameters=None, *, write=False):
+        rows = real(self, stmt, parameters, write=write)
+        sent.append((stmt.name, len(rows)))
+        return rows
+
+    monkeypatch.setattr(connection.Neo4jConnection, "_execute", recording)
+    _ok("--store", "neo4j", *_filled(COMMANDS[command], loaded))
+    whole = [(name, rows) for name, rows in sent if name.endswith(".read")
+             and sizes.get(name.split("/", 1)[1].split(".", 1)[0], 0) > LARGE_TABLE]
+    assert sent and not whole, f"{command} read large tables whole: {whole}"
