@@ -375,11 +375,13 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
                                     f"卡脖子技术（得分 {item.score:.1f} ≥ {threshold:g}）")
         found.choke_sources = list(result.sources)
         found.choke_attribution = list(result.attribution)
-        caveats.append(f"技术方向取该链的卡脖子技术：queries.chokepoints 从{report.region_name}视角评分 ≥ {threshold:g} "
+        caveats.append(f"技术方向取该链的卡脖子技术：从{report.region_name}视角的卡脖子评分 ≥ {threshold:g} "
                        f"的技术（{len(chosen)} 项）")
-        sources = store.nodes("Source", ["kind"])
-        if not include_synthetic and (sources["kind"] == "synthetic").any():
-            caveats.append("卡脖子评分用图中全部数据，不排除合成（synthetic）数据")
+        sources = store.nodes("Source", ["id", "kind"])
+        synthetic = set(sources.loc[sources["kind"] == "synthetic", "id"].astype(str))
+        used = sorted({s for item in result.results for s in item.sources} & synthetic)
+        if not include_synthetic and used:
+            caveats.append(f"卡脖子评分用到了合成（非真实）数据：{'、'.join(used)}")
     else:
         key_to = keep(store.edges("KEY_TO", ["from", "to", "source"]))
         chain_techs = set(key_to.loc[isin(key_to["to"], list(seg_names)), "from"].astype(str)) & set(tech_names)
