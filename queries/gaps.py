@@ -1222,7 +1222,7 @@ def add_platforms(store: GraphStore, report: ChainGapReport, *, reader=None) -> 
         seg.platforms = [c.name for c in found.platforms]
     if any(seg.platforms for seg in report.segments):
         report.caveats.append("平台（研究院、创新中心、工业互联网平台等）单列为创新支撑，不计入本地企业数，"
-                              "不参与强弱判断；平台与环节的关系见 chainkg dossier / queries.carriers")
+                              "不参与强弱判断；平台与环节的关系见该链的七个一档案")
 
 
 def chain_gaps(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION,
