@@ -41,14 +41,8 @@ The class is assembled from one module per topic: :mod:`graph.neo4j_connection`
 (connecting, running statements, retries, errors), :mod:`graph.neo4j_loading`
 (the load plan, generations, the lock), :mod:`graph.neo4j_reads` (the
 :class:`~graph.store.GraphStore` reads) and :mod:`graph.neo4j_inputs` (the
-analyses' aggregations).
-
->>> from graph.schema import load_schema
->>> props = load_schema().label("Enterprise").properties
->>> to_neo4j(props["aliases"], ["乙整机|乙公司", ""])
-[['乙整机', '乙公司'], None]
->>> list(from_neo4j(props["aliases"], [["乙整机", "乙公司"], None]))
-['乙整机|乙公司', '']
+analyses' aggregations). ``to_neo4j`` and ``from_neo4j`` are re-exported from
+:mod:`graph.neo4j_values` (its doctest shows them) for code that imported them from here.
 """
 
 from __future__ import annotations
