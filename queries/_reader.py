@@ -42,6 +42,22 @@ class GraphReader:
     def _small(self, name: str) -> bool:
         return self._sizes.get(name, WHOLE_ROWS + 1) <= WHOLE_ROWS
 
+    def is_small(self, name: str) -> bool:
+        """Whether the label or relationship type ``name`` is read whole (at most :data:`WHOLE_ROWS` rows)."""
+        return self._small(name)
+
+    def size(self, name: str) -> int:
+        """Rows of the label or relationship type ``name`` as the build counted them (unknown: more than small)."""
+        return int(self._sizes.get(name, WHOLE_ROWS + 1))
+
+    def all_edges(self, rel: str) -> list[dict[str, Any]]:
+        """Every relationship of a small type, in table order (read once)."""
+        if not self._small(rel):
+            raise ValueError(f"{rel} has more than {WHOLE_ROWS} rows: look it up by key (edges)")
+        if (rel, "") not in self._edges:
+            self._edges[(rel, "")] = {"": self.store.edges(rel).to_dict("records")}
+        return self._edges[(rel, "")][""]
+
     def edges(self, rel: str, end: str, keys: Iterable[str]) -> list[dict[str, Any]]:
         """The relationships of ``rel`` whose ``end`` is one of ``keys``, in table order per key."""
         keys = list(dict.fromkeys(str(k) for k in keys))

@@ -133,6 +133,29 @@ def _subject(store: GraphStore, chain: str | None, segment: str | None, technolo
     return store.resolve(label, name)
 
 
+def _operators_running_platforms(reader: GraphReader, segments: set[str]) -> tuple[list[dict], list[dict]]:
+    """(RUNS rows, OPERATES_IN rows) of the enterprises that run a platform and operate in one of ``segments``.
+
+    A segment has up to hundreds of thousands of enterprises and a graph a few platform operators: when
+    RUNS is the smaller table it is read whole and only its enterprises' OPERATES_IN rows are looked up;
+    otherwise the segments' enterprises are looked up first. Both give the same rows: RUNS in table order
+    per enterprise, OPERATES_IN by enterprise and segment key.
+    """
+    if not segments:
+        return [], []
+    if reader.size("RUNS") <= reader.size("OPERATES_IN") and reader.is_small("RUNS"):
+        runners = list(dict.fromkeys(str(r["from"]) for r in reader.all_edges("RUNS")))
+        operators = [r for r in reader.edges("OPERATES_IN", "from", runners) if str(r["to"]) in segments]
+    else:
+        operators = reader.edges("OPERATES_IN", "to", sorted(segments))
+    operating = {str(r["from"]) for r in operators}
+    if not operating:
+        return [], []
+    operators = sorted(operators, key=lambda r: (str(r["from"]), str(r["to"])))  # stable: table order per pair
+    runs = reader.edges("RUNS", "from", sorted(operating))
+    return runs, operators
+
+
 def carriers(store: GraphStore, *, chain: str | None = None, segment: str | None = None,
              technology: str | None = None, region: str | None = None, reader: GraphReader | None = None) -> Carriers:
     """The parks and platforms tied to one chain, segment or technology (name, short name or key).
@@ -185,9 +208,8 @@ def carriers(store: GraphStore, *, chain: str | None = None, segment: str | None
         text = f"{reader.one('Platform', r['from'])} —WORKS_ON→ {tech_names[r['to']]}"
         tie("Platform", r["from"], CarrierLink("WORKS_ON", f"研发或服务技术 {tech_names[r['to']]}", (_fact(r, text),)))
     segment_names = reader.names("Segment", segments)
-    operators = reader.edges("OPERATES_IN", "to", segments)
-    if operators:
-        runs = reader.edges("RUNS", "from", {r["from"] for r in operators})
+    runs, operators = _operators_running_platforms(reader, segments)
+    if runs:
         by_enterprise: dict[str, list[dict]] = {}
         for r in operators:
             by_enterprise.setdefault(r["from"], []).append(r)
