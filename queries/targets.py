@@ -823,12 +823,12 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     }
     enterprises = enterprises.reset_index(drop=True)[~is_local & has_place].sort_values("id")
     # no longer operating (注销/吊销/撤销), or present in R through their group: not new targets
-    inactive = _inactive(store)
+    inactive = reach.shared.get(("inactive_enterprises",), lambda: _inactive(store))
     dead = isin(enterprises["id"], list(inactive))
     counts["inactive_excluded"] = int(dead.sum())
     inactive_as_of = max((inactive[k].as_of for k in enterprises.loc[dead, "id"].astype(str)), default=None)
     enterprises = enterprises[~dead]
-    groups = enterprise_groups(store, keep=keep)
+    groups = _shared_groups(store, keep, reach.shared)
     group_present = _present_through_group(store, groups, enterprises["id"].astype(str), local_rows, inactive)
     in_group = isin(enterprises["id"], list(group_present))
     group_matches = matches[isin(matches["enterprise"], list(group_present))].reset_index(drop=True)
@@ -935,6 +935,20 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
                         customers, roles, fit, sources, counts, synthetic, keep.include,
                         {n.key: list(n.evidence) for n in needs}, groups, group_present, group_matches,
                         inactive_as_of)
+
+
+def _shared_groups(store: GraphStore, keep: SyntheticFilter, shared: SharedWork) -> EnterpriseGroups:
+    """The store's group links (the same for every chain with the same synthetic filter), read once per
+    ``shared``; the synthetic links they drop are counted into ``keep`` on every call, as a fresh read would."""
+    def build() -> tuple[EnterpriseGroups, int]:
+        before = keep.excluded
+        groups = enterprise_groups(store, keep=keep)
+        dropped, keep.excluded = keep.excluded - before, before
+        return groups, dropped
+
+    groups, dropped = shared.get(("enterprise_groups", frozenset(keep.drop)), build)
+    keep.excluded += dropped
+    return groups
 
 
 def _inactive(store: GraphStore) -> dict[str, Any]:
