@@ -15,7 +15,7 @@ to a fast path cannot silently alter what users get.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 import pandas as pd
@@ -297,8 +297,28 @@ def _gather(store: GraphStore, *, perspective: str, chain: str | None) -> Chokep
         for r in source_table[source_table["id"].isin(used)].sort_values("id").to_dict("records")
     ]
     as_of = max([c.as_of for c in candidates], default=store.info().as_of)
+
+    # a technology named like a chain, cluster or segment (name or short name) names an industry: left out
+    industry: set[str] = set()
+    for label in ("Chain", "Cluster", "Segment"):
+        for r in store.nodes(label, ["name", "aliases"]).to_dict("records"):
+            if isinstance(r["name"], str) and r["name"].strip():
+                industry.add(r["name"].strip())
+            if isinstance(r["aliases"], str):
+                industry.update(a.strip() for a in r["aliases"].split("|") if a.strip())
+    named_like = tuple(sorted({c.name for c in candidates if c.name.strip() in industry}))
+    candidates = [c for c in candidates if c.name.strip() not in industry]
+
+    # the global market size (ETO) each technology states, for the economic term
+    sizes = {}
+    for r in store.nodes("Technology", ["id", "market_size_musd", "market_size_year"]).to_dict("records"):
+        size, year = _number(r["market_size_musd"]), _number(r["market_size_year"])
+        if size is not None and size >= 0:
+            sizes[str(r["id"])] = (size, None if year is None else int(year))
+    candidates = [replace(c, market_size_musd=sizes[c.key][0], market_size_year=sizes[c.key][1])
+                  if c.key in sizes else c for c in candidates]
     return ChokepointInputs(persp, chain_info, tuple(candidates), region_name, tuple(source_rows), as_of,
-                            aggregates)
+                            aggregates, named_like)
 
 
 def _tech_segments(store: GraphStore, keys: Iterable[str], seg_names: dict[str, str], keep) -> dict[str, list[tuple]]:

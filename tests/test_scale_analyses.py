@@ -122,6 +122,35 @@ def test_chokepoint_figures_and_rankings_equal_the_reference(graphs):
             == reference_chokepoints(memory, perspective="常州市", chain="光伏", top=top).to_dict()
 
 
+def test_industry_names_and_market_sizes_equal_the_reference(base_tables, tmp_path):
+    """A technology named like a chain, a cluster or a segment (name or short name) is left out, and the
+    market sizes a technology states (ETO) reach the figures, on both paths."""
+    from graph.tables import GraphTables
+
+    nodes = {label: frame.copy() for label, frame in base_tables.nodes.items()}
+    techs = nodes["Technology"]
+    chains, segments = nodes["Chain"], nodes["Segment"]
+    alias = next((a.split("|")[0] for a in chains["aliases"].dropna().astype(str) if a.strip()), None)
+    renamed = [str(chains["name"].iloc[0]), str(segments["name"].iloc[0]), alias or str(segments["name"].iloc[1])]
+    techs.loc[techs.index[:len(renamed)], "name"] = renamed
+    techs["market_size_musd"] = [float(10 * i) if i % 3 else None for i in range(len(techs))]
+    techs["market_size_year"] = [2020 + i % 4 if i % 2 else None for i in range(len(techs))]
+    techs["market_size_musd"] = techs["market_size_musd"].astype("Float64")
+    techs["market_size_year"] = techs["market_size_year"].astype("Int64")
+    tables = GraphTables(base_tables.schema, nodes, dict(base_tables.edges))
+    embedded, memory = _stores(tables, tmp_path / "home")
+    dropped = 0
+    for perspective in ("常州市", "CHN"):
+        for chain in CHAINS:
+            expected = reference_chokepoint_inputs(memory, perspective=perspective, chain=chain)
+            dropped += len(expected.named_like_industry)
+            assert any(c.market_size_musd is not None for c in expected.candidates) or not expected.candidates
+            for store in (embedded, memory):
+                fast = chokepoint_inputs(store, perspective=perspective, chain=chain, shared=SharedWork(store))
+                assert dataclasses.asdict(fast) == dataclasses.asdict(expected), (perspective, chain)
+    assert dropped  # the rule fired somewhere, else this test proves nothing
+
+
 def test_shared_context_is_built_once_per_perspective_and_belongs_to_one_build(graphs, base_tables,
                                                                                tmp_path_factory):
     embedded, _ = graphs
