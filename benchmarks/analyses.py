@@ -20,6 +20,7 @@ depend on the machine and its load; read ratios within one run.
 
     flock /tmp/chainkg-heavy.lock python benchmarks/analyses.py            # 100k, 300k, 1M
     python benchmarks/analyses.py --sizes 20000 --skip catalog             # quick look
+    python benchmarks/analyses.py --sizes 100000 --only targets,map,catalog  # these parts only
 
 Pools and stores are cached under ``--work`` (default ``~/.cache/chainkg-bench``).
 """
@@ -163,7 +164,7 @@ def _size(n: int, args, scale) -> dict:
         parses = [scale._child(scale._PARSE, *files)["parse_s"] for _ in range(args.repeat)]
         figures["parse_s"] = round(min(parses), 3)
         for name, words in COMMANDS.items():
-            if any(name.startswith(skip) for skip in args.skip):
+            if any(name == skip[:-1] if skip.endswith("$") else name.startswith(skip) for skip in args.skip):
                 continue
             runs = [_command(home, words, out) for _ in range(args.repeat if name in ("chokepoints", "targets", "map")
                                                              else 1)]
@@ -172,7 +173,7 @@ def _size(n: int, args, scale) -> dict:
             if name.startswith("export"):
                 path = out / ("graph.nt" if name == "export_nt" else "graph.ttl")
                 figures[name]["mb"] = round(path.stat().st_size / 1e6, 1)
-                if "import" not in args.skip:
+                if "import" not in args.skip and "import$" not in args.skip:
                     again = out / f"import-{name}"
                     imported = _command(again, ["import", "rdf", str(path)], out)
                     same = json.loads((again / "current" / "manifest.json").read_text())["digest"] == digest
@@ -180,12 +181,12 @@ def _size(n: int, args, scale) -> dict:
                     shutil.rmtree(again, ignore_errors=True)
                 path.unlink()
         for name in ("chokepoints", "targets", "map"):
-            if name in args.skip:
+            if name in args.skip or f"{name}$" in args.skip:
                 continue
             runs = [_child_json(_ANALYSIS, name, str(home), REGION, CHAIN) for _ in range(args.repeat)]
             best = min(runs, key=lambda r: r["analysis_s"])
             figures[f"{name}_analysis"] = {k: round(v, 3) for k, v in best.items()}
-        if "shared" not in args.skip:
+        if "shared" not in args.skip and "shared$" not in args.skip:
             shared = _child_json(_SHARED, str(home), REGION)
             figures["shared_per_call"] = {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()}
                                           for k, d in shared.items()}
@@ -245,7 +246,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the parse and of the one-chain commands")
     parser.add_argument("--skip", action="append", default=[],
                         help="leave out: chokepoints, targets, map, catalog, export, import, shared (repeatable)")
+    parser.add_argument("--only", default=None,
+                        help="measure only these, comma-separated (e.g. chokepoints,targets,map,catalog): "
+                             "every other part is skipped")
     args = parser.parse_args(argv)
+    if args.only:
+        wanted = {w.strip() for w in args.only.split(",") if w.strip()}
+        parts = {*COMMANDS, "import", "shared"}
+        # a command's own name means that command; a group's prefix ("export") means its commands
+        left_out = sorted(p for p in parts
+                          if not any(p == w or (w not in COMMANDS and p.startswith(f"{w}_")) for w in wanted))
+        args.skip = [*args.skip, *(f"{p}$" for p in left_out)]  # "$": this one exactly, not a prefix
     scale = _scale_module()
     args.work = args.work or scale._default_work()
     args.work.mkdir(parents=True, exist_ok=True)
