@@ -50,6 +50,13 @@ class GraphReader:
         """Rows of the label or relationship type ``name`` as the build counted them (unknown: more than small)."""
         return int(self._sizes.get(name, WHOLE_ROWS + 1))
 
+    def remember(self, key: tuple, build):
+        """``build()`` the first time ``key`` is asked for, the same answer after (for look-ups in large tables
+        that many calls repeat: the platform operators of every segment)."""
+        if ("remember", key) not in self._edges:
+            self._edges[("remember", key)] = {"": [build()]}
+        return self._edges[("remember", key)][""][0]
+
     def all_edges(self, rel: str) -> list[dict[str, Any]]:
         """Every relationship of a small type, in table order (read once)."""
         if not self._small(rel):

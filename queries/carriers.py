@@ -145,7 +145,8 @@ def _operators_running_platforms(reader: GraphReader, segments: set[str]) -> tup
         return [], []
     if reader.size("RUNS") <= reader.size("OPERATES_IN") and reader.is_small("RUNS"):
         runners = list(dict.fromkeys(str(r["from"]) for r in reader.all_edges("RUNS")))
-        operators = [r for r in reader.edges("OPERATES_IN", "from", runners) if str(r["to"]) in segments]
+        theirs = reader.remember(("OPERATES_IN of RUNS",), lambda: reader.edges("OPERATES_IN", "from", runners))
+        operators = [r for r in theirs if str(r["to"]) in segments]
     else:
         operators = reader.edges("OPERATES_IN", "to", sorted(segments))
     operating = {str(r["from"]) for r in operators}
