@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
+
 from graph.store import GraphStore
 
 __all__ = ["GraphReader", "WHOLE_ROWS"]
@@ -38,6 +40,7 @@ class GraphReader:
         self._edges: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
         self._nodes: dict[str, dict[str, dict[str, Any]]] = {}
         self._names: dict[tuple[str, str], str] = {}
+        self._name_tables: dict[str, dict[str, Any]] = {}
 
     def _small(self, name: str) -> bool:
         return self._sizes.get(name, WHOLE_ROWS + 1) <= WHOLE_ROWS
@@ -105,10 +108,16 @@ class GraphReader:
         keys = [str(k) for k in keys]
         missing = [k for k in dict.fromkeys(keys) if (label, k) not in self._names]
         if missing and self._small(label) and "name" in self.store.schema.label(label).properties:
-            table = self.all_nodes(label)
+            if label not in self._name_tables:  # the two columns only, once: not every property of every row
+                spec = self.store.schema.label(label)
+                frame = self.store.nodes(label, [spec.key, "name"])
+                self._name_tables[label] = dict(zip((str(k) for k in frame[spec.key].tolist()),
+                                                    frame["name"].tolist()))
+            table = self._name_tables[label]
             for key in missing:
-                name = table.get(key, {}).get("name")
-                self._names[(label, key)] = str(name) if name is not None and name == name and name != "" else key
+                name = table.get(key)
+                known = name is not None and not pd.isna(name) and name != ""
+                self._names[(label, key)] = str(name) if known else key
         elif missing:
             for key, name in self.store.names(label, missing).items():
                 self._names[(label, key)] = name or key
