@@ -845,7 +845,7 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     counts["candidates"] = int(len(enterprises))
 
     # regions of the candidates: display place, province, domestic
-    regions = _region_table(store, pd.unique(located["region"]))
+    regions = _region_table(store, pd.unique(located["region"]), reach.shared)
 
     # 以商招商: SUPPLIES from a candidate to an enterprise in R, with the customer's role in the chain
     sup_columns = ["from", "to", "product", "year", "share", *_EDGE]
@@ -970,13 +970,22 @@ def _present_through_group(store: GraphStore, groups: EnterpriseGroups, candidat
     return groups.present_through(candidates, local.__contains__)
 
 
-def _region_table(store: GraphStore, codes: Iterable[str]) -> pd.DataFrame:
-    """code, name, place (province + city + county names), province code, domestic — for the codes given."""
+def _region_maps(store: GraphStore) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(name, level, parent) of every region by code: the whole Region and WITHIN tables, as dictionaries."""
     regions = store.nodes("Region", ["code", "name", "level"])
     names = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
     levels = dict(zip(regions["code"].astype(str), regions["level"].astype(str)))
     within = store.edges("WITHIN", ["from", "to"])
     parent = dict(zip(within["from"].astype(str), within["to"].astype(str)))
+    return names, levels, parent
+
+
+def _region_table(store: GraphStore, codes: Iterable[str], shared: SharedWork | None = None) -> pd.DataFrame:
+    """code, name, place (province + city + county names), province code, domestic — for the codes given.
+
+    ``shared``: keep the region tree (the same for every chain) for the next call."""
+    names, levels, parent = (_region_maps(store) if shared is None
+                             else shared.get(("region_maps",), lambda: _region_maps(store)))
     rows = []
     for code in sorted(set(codes)):
         path = [code]
@@ -1577,7 +1586,7 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
                         use_chokepoints=use_chokepoints, shared=shared)
     needs, method, method_caveats = found.needs, found.method, found.caveats
     inputs = target_inputs(store, report, needs, codes, include_synthetic=report.synthetic_included, shared=shared)
-    home = _home(_region_table(store, [code]))
+    home = _home(_region_table(store, [code], shared))
     filtering = filters is not None and filters.active
     targets, total = rank_targets(inputs, region_code=code, weights=weights, top=None if filtering else top,
                                   home=home)

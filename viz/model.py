@@ -359,10 +359,8 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     breakthrough = breakthrough[breakthrough["from"].isin(techs)].sort_values(["from", "to"])
     cluster_table = store.nodes("Cluster", ["id", "name"])
     cluster_names = dict(zip(cluster_table["id"], cluster_table["name"]))
-    region_table = store.nodes("Region", ["code", "name"])
-    region_names = dict(zip(region_table["code"], region_table["name"]))
-    within = store.edges("WITHIN", ["from", "to"])
-    parent = dict(zip(within["from"], within["to"]))
+    region_names, parent = (_region_names(store) if shared is None
+                            else shared.for_store(store).get(("map_region_names",), lambda: _region_names(store)))
 
     statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, thresholds=thresholds,
                                              include_synthetic=synthetic, reports=reports)
@@ -647,6 +645,13 @@ def _bend(edge: MapEdge, nodes: dict[str, MapNode], labels: list[tuple[float, fl
         if fewest is None or count < fewest:
             best, fewest = candidate, count
     return best
+
+
+def _region_names(store: GraphStore) -> tuple[dict[str, Any], dict[str, str]]:
+    """(name by code, parent by code) of every region: the same for every map of a store (read only)."""
+    region_table = store.nodes("Region", ["code", "name"])
+    within = store.edges("WITHIN", ["from", "to"])
+    return dict(zip(region_table["code"], region_table["name"])), dict(zip(within["from"], within["to"]))
 
 
 def _ancestors(code: str | None, parent: dict[str, str]) -> list[str]:

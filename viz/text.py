@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["text_width", "wrap", "truncate", "xml_safe", "CJK_FONTS", "FONT_STACK"]
 
@@ -53,8 +54,10 @@ def _char_width(ch: str, size: float) -> float:
     return 0.62 * size
 
 
+@lru_cache(maxsize=1 << 16)
 def text_width(text: str, size: float) -> float:
-    """Estimated width in px of ``text`` at font size ``size`` (rounded to 0.1 px)."""
+    """Estimated width in px of ``text`` at font size ``size`` (rounded to 0.1 px); remembered, as the maps
+    and documents of a catalogue measure the same labels and their prefixes many times."""
     return round(sum(_char_width(ch, size) for ch in text), 1)
 
 
