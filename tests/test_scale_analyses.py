@@ -295,15 +295,19 @@ def test_tiny_graphs_answer_as_the_reference(folder, tmp_path):
 
 # -- the catalogue on worker processes -----------------------------------------------------------
 
-def test_catalogue_on_worker_processes_equals_one_process(bundled_store):
+def test_catalogue_on_worker_processes_equals_one_process(bundled_store, monkeypatch):
+    import queries.workers as workers
     from queries.catalog import region_catalog
     from queries.workers import WorkerPool
     from viz.catalog.maps import chain_images
 
     chains = ["光伏", "集成电路", "工业机器人"]
     alone = region_catalog(bundled_store, chains=chains)
+    # under pytest-xdist the main module is the worker's bootstrap (no file): a spawned process then imports
+    # no main module at all, which these module-level tasks do not need
+    monkeypatch.setattr(workers, "_spawnable", lambda: True)
     with WorkerPool(bundled_store, 2) as pool:
-        assert pool.usable(len(chains))  # pytest's main module can be imported again: processes are used
+        assert pool.usable(len(chains))  # processes are used
         together = region_catalog(bundled_store, chains=chains, workers=pool)
         images = chain_images(bundled_store, together, png=False, workers=pool)
     assert together.to_dict() == alone.to_dict()
