@@ -313,3 +313,29 @@ def test_catalogue_on_worker_processes_equals_one_process(bundled_store, monkeyp
     assert together.to_dict() == alone.to_dict()
     assert {k: v.svg for k, v in images.items()} == {k: v.svg for k, v in chain_images(
         bundled_store, alone, png=False).items()}
+
+
+# -- parks and platforms -------------------------------------------------------------------------
+
+def test_platform_operators_from_runs_equal_those_from_the_segments(graphs, monkeypatch):
+    """Platforms run by an enterprise of the segment: found from RUNS first (the small table) or from the
+    segments' OPERATES_IN rows first, the same carriers and facts."""
+    from queries._reader import GraphReader
+    from queries.carriers import carriers
+
+    embedded, memory = graphs
+    chains = sorted(memory.nodes("Chain", ["id"])["id"].astype(str))
+    segments = sorted(memory.nodes("Segment", ["id"])["id"].astype(str))
+
+    def everything(store):
+        return ([carriers(store, chain=c, region="常州市").to_dict() for c in chains]
+                + [carriers(store, segment=s).to_dict() for s in segments])
+
+    runs_first = {store: everything(store) for store in (embedded, memory)}
+    size = GraphReader.size
+    monkeypatch.setattr(GraphReader, "size", lambda self, name: 10 ** 12 if name == "RUNS" else size(self, name))
+    for store in (embedded, memory):
+        assert everything(store) == runs_first[store]
+    assert runs_first[embedded] == runs_first[memory]
+    found = [link for c in runs_first[memory] for p in c["platforms"] for link in p["links"]]
+    assert any(link["relation"] == "RUNS" for link in found) or not len(memory.edges("RUNS", ["from"]))
