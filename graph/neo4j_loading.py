@@ -360,12 +360,16 @@ class Neo4jLoading(Neo4jConnection):
             report.deleted = self.delete_generations(progress=self._say, beat=beat)
             as_of = tables.latest_as_of() if as_of is None else as_of
             report.digest = tables.digest() if digest is None else digest
+            counts = tables.counts()
+            names = [*(f"nodes/{n}" for n in counts["nodes"]), *(f"edges/{r}" for r in counts["relationships"])]
             self.run("build/begin", {"generation": report.generation, "props": {
                 "digest": report.digest,
                 "as_of": datetime.date.fromisoformat(as_of) if as_of else None,
                 "data": list(data),
                 "schema_version": tables.schema.version,
                 "tables": table_names(tables),
+                "count_names": names,
+                "count_values": [*counts["nodes"].values(), *counts["relationships"].values()],
             }}, write=True)
             for kind, batches in (("node", _node_batches(tables)), ("relationship", _relationship_batches(tables))):
                 target = report.nodes if kind == "node" else report.relationships

@@ -240,7 +240,7 @@ class EchoGraph:
         record = self.records.get(self.current or "", {})
         return [{"generation": self.current, **{k: record.get(k) for k in
                                                 ("digest", "as_of", "data", "schema_version", "tables",
-                                                 "loaded_at")}}]
+                                                 "loaded_at", "count_names", "count_values")}}]
 
     def _build_begin(self, params):
         self.records[params["generation"]] = {**params["props"], "state": "loading"}

@@ -112,6 +112,7 @@ def test_every_call_names_the_database_and_uses_managed_transactions(mini_tables
     store.nodes("Enterprise")
     store.edges("WITHIN")
     store.info()
+    store.counts()  # info() takes the counts the load recorded; `neo4j check` counts live
     assert driver.calls and {c.database for c in driver.calls} == {"chainkg-test"}
     writes = {c.name for c in driver.calls if str(c.routing).endswith("WRITE")}
     reads = {c.name for c in driver.calls if str(c.routing).endswith("READ")}
@@ -605,3 +606,15 @@ def test_gap_inputs_of_an_unknown_chain_is_a_clear_error(bundled_neo4j):
     store, _, _ = bundled_neo4j
     with pytest.raises(NotFoundError, match="no Chain"):
         gap_inputs(store, HOSTILE[1], {"320400"})
+
+
+def test_info_takes_the_counts_the_load_recorded(mini_tables):
+    """A load records each table's rows in its build record; info() reads them there instead of counting a
+    whole graph, and they equal the live counts."""
+    driver = FakeDriver(responders=EchoGraph(mini_tables.schema).responders())
+    store, _ = _store(driver)
+    store.load(mini_tables)
+    before = len(driver.calls)
+    info = store.info()
+    assert "counts" not in driver.names()[before:]
+    assert info.counts == mini_tables.counts() == store.counts()
