@@ -94,7 +94,8 @@ CURRENT_BUILD = "current"
 LOAD_LOCK = "loading"
 #: properties of the build records (the current pointer, one record per generation, the load lock)
 BUILD_PROPERTIES = ("id", "generation", "digest", "as_of", "data", "schema_version", "tables", "state",
-                    "started_at", "loaded_at", "switched_at", "host", "pid", "heartbeat", "claims")
+                    "started_at", "loaded_at", "switched_at", "host", "pid", "heartbeat", "claims",
+                    "count_names", "count_values")
 #: the property holding a node's or relationship's position in its table, so reads keep the load order
 ROW_PROPERTY = "_row"
 #: the property holding the id of the load (generation) that wrote a node

@@ -162,12 +162,16 @@ def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = 
             result.relationships[path] = _write(path, header, rows)
     path = out / "nodes" / f"{BUILD_LABEL}.csv"
     header = [f"id:ID({BUILD_LABEL})", GENERATION_PROPERTY, "generation", "state", "digest", "as_of:date",
-              "data:string[]", "schema_version:long", "tables:string[]", ":LABEL"]
+              "data:string[]", "schema_version:long", "tables:string[]", "count_names:string[]",
+              "count_values:long[]", ":LABEL"]
     as_of = tables.latest_as_of() if as_of is None else as_of
+    counts = tables.counts()  # as a Bolt load records them (build/begin): readers take them from here
+    count_names = [*(f"nodes/{n}" for n in counts["nodes"]), *(f"edges/{r}" for r in counts["relationships"])]
+    count_values = [*counts["nodes"].values(), *counts["relationships"].values()]
     result.nodes[path] = _write(path, header, [
         [generation, generation, "", "complete", tables.digest() if digest is None else digest, as_of,
          ARRAY_DELIMITER.join(data or []), str(schema.version), ARRAY_DELIMITER.join(table_names(tables)),
-         BUILD_LABEL],
-        [CURRENT_BUILD, "", generation, "", "", "", "", "", "", BUILD_LABEL],
+         ARRAY_DELIMITER.join(count_names), ARRAY_DELIMITER.join(map(str, count_values)), BUILD_LABEL],
+        [CURRENT_BUILD, "", generation, "", "", "", "", "", "", "", "", BUILD_LABEL],
     ])
     return result
