@@ -124,6 +124,7 @@ def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = 
 
     ``digest``/``as_of`` default to the tables' own, ``generation`` to a new id.
     """
+    from graph.neo4j_loading import table_counts
     from graph.neo4j_store import new_generation, table_names
 
     schema = tables.schema
@@ -165,9 +166,7 @@ def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = 
               "data:string[]", "schema_version:long", "tables:string[]", "count_names:string[]",
               "count_values:long[]", ":LABEL"]
     as_of = tables.latest_as_of() if as_of is None else as_of
-    counts = tables.counts()  # as a Bolt load records them (build/begin): readers take them from here
-    count_names = [*(f"nodes/{n}" for n in counts["nodes"]), *(f"edges/{r}" for r in counts["relationships"])]
-    count_values = [*counts["nodes"].values(), *counts["relationships"].values()]
+    count_names, count_values = table_counts(tables)  # as a Bolt load records them: readers take them from here
     result.nodes[path] = _write(path, header, [
         [generation, generation, "", "complete", tables.digest() if digest is None else digest, as_of,
          ARRAY_DELIMITER.join(data or []), str(schema.version), ARRAY_DELIMITER.join(table_names(tables)),

@@ -49,7 +49,7 @@ from graph.schema import Relationship
 from graph.store import rows_by_label_pair
 from graph.tables import GraphTables
 
-__all__ = ["Neo4jLoading", "LoadReport", "chunk_rows", "new_generation", "table_names", "HEARTBEAT_SECONDS", "STALE_SECONDS",
+__all__ = ["Neo4jLoading", "LoadReport", "chunk_rows", "table_counts", "new_generation", "table_names", "HEARTBEAT_SECONDS", "STALE_SECONDS",
            "DELETE_BATCH", "Progress"]
 
 #: a load shows it is alive this often (seconds) ...
@@ -74,6 +74,20 @@ def table_names(tables: GraphTables) -> list[str]:
             + [f"edges/{rel}" for rel in tables.schema.relationships if rel in tables.edges])
 
 
+
+
+def table_counts(tables: GraphTables) -> tuple[list[str], list[int]]:
+    """Every table of the schema (``nodes/<Label>``, ``edges/<TYPE>``) and its rows, as a load records them in
+    its build record (``count_names``, ``count_values``) for readers to take instead of counting.
+
+    >>> from graph.schema import load_schema
+    >>> names, values = table_counts(GraphTables(load_schema()))
+    >>> names[0], values[0], len(names) == len(values)
+    ('nodes/Source', 0, True)
+    """
+    counts = tables.counts()
+    return ([*(f"nodes/{n}" for n in counts["nodes"]), *(f"edges/{r}" for r in counts["relationships"])],
+            [*counts["nodes"].values(), *counts["relationships"].values()])
 
 
 @dataclass(frozen=True)
@@ -360,8 +374,7 @@ class Neo4jLoading(Neo4jConnection):
             report.deleted = self.delete_generations(progress=self._say, beat=beat)
             as_of = tables.latest_as_of() if as_of is None else as_of
             report.digest = tables.digest() if digest is None else digest
-            counts = tables.counts()
-            names = [*(f"nodes/{n}" for n in counts["nodes"]), *(f"edges/{r}" for r in counts["relationships"])]
+            names, values = table_counts(tables)
             self.run("build/begin", {"generation": report.generation, "props": {
                 "digest": report.digest,
                 "as_of": datetime.date.fromisoformat(as_of) if as_of else None,
@@ -369,7 +382,7 @@ class Neo4jLoading(Neo4jConnection):
                 "schema_version": tables.schema.version,
                 "tables": table_names(tables),
                 "count_names": names,
-                "count_values": [*counts["nodes"].values(), *counts["relationships"].values()],
+                "count_values": values,
             }}, write=True)
             for kind, batches in (("node", _node_batches(tables)), ("relationship", _relationship_batches(tables))):
                 target = report.nodes if kind == "node" else report.relationships
