@@ -33,12 +33,24 @@ class Neo4jReads(Neo4jConnection, GraphStore):
     # -- reading ----------------------------------------------------------------------------------
 
     def info(self) -> StoreInfo:
-        """The pinned generation's build: digest, as_of, data folders, and its counts (counted live)."""
+        """The pinned generation's build: digest, as_of, data folders, and its counts (as its load recorded
+        them, see build/begin; counted live for a generation loaded before chainkg recorded them)."""
         self._pinned_generation()
         build = self._build
         as_of = build.get("as_of")
         return StoreInfo("neo4j", self.location, str(build.get("digest") or ""),
-                         iso_text(as_of) if as_of is not None else "", tuple(build.get("data") or ()), self.counts())
+                         iso_text(as_of) if as_of is not None else "", tuple(build.get("data") or ()),
+                         self._recorded_counts() or self.counts())
+
+    def _recorded_counts(self) -> dict[str, dict[str, int]] | None:
+        """The pinned generation's counts from its build record, every schema name (zeros included); None
+        when the record has none."""
+        names, values = self._build.get("count_names"), self._build.get("count_values")
+        if not names or values is None or len(names) != len(values):
+            return None
+        recorded = dict(zip(names, values, strict=True))
+        return {"nodes": {label: int(recorded.get(f"nodes/{label}", 0)) for label in self.schema.labels},
+                "relationships": {rel: int(recorded.get(f"edges/{rel}", 0)) for rel in self.schema.relationships}}
 
     def _typed_when_empty(self, kind: str, name: str) -> bool:
         """Whether the build has the table (even empty): then an empty read has the schema's column types."""

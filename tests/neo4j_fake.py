@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.cypher import all_statements
+from graph.neo4j_loading import chunk_rows
 
 Responder = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
@@ -52,8 +53,8 @@ class Call:
 
 def _default_answer(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """What an empty server that accepts everything answers."""
-    if name.endswith(".load"):
-        return [{"merged": len(params["rows"])}]
+    if name.endswith((".load", ".merge")):
+        return [{"merged": len(chunk_rows(params))}]
     if name.endswith(".delete"):
         return [{"deleted": 0}]
     if name == "server":
@@ -150,6 +151,7 @@ class EchoGraph:
             "counts": self._counts, "stats/sources": self._sources}
         for label in self.schema.labels:
             out[f"nodes/{label}.load"] = lambda p, label=label: self._load_nodes(label, p)
+            out[f"nodes/{label}.merge"] = lambda p, label=label: self._load_nodes(label, p)
             out[f"nodes/{label}.read"] = lambda p, label=label: self._read_nodes(label, p)
             out[f"nodes/{label}.get"] = lambda p, label=label: self._get_node(label, p)
             out[f"nodes/{label}.delete"] = lambda p, label=label: self._delete_nodes(label, p)
@@ -177,24 +179,25 @@ class EchoGraph:
     def _load_nodes(self, label, params):
         key = self.schema.label(label).key
         table = self.nodes.setdefault(label, {})
-        for row in params["rows"]:
+        rows = chunk_rows(params)
+        for row in rows:
             node = table.setdefault(row["key"], {key: row["key"]})
-            for name, value in row["props"].items():  # SET n += props: null leaves it out
+            for name, value in row["props"].items():  # null leaves it out
                 if value is None:
                     node.pop(name, None)
                 else:
                     node[name] = value
-        return [{"merged": len(params["rows"])}]
+        return [{"merged": len(rows)}]
 
     def _load_rels(self, combo, params):
         rel, a, b = combo
         spec = self.schema.relationship(rel)
         table = self.rels.setdefault(combo, {})
         merged = 0
-        for row in params["rows"]:
+        for row in chunk_rows(params):
             if row["from"] not in self.nodes.get(a, {}) or row["to"] not in self.nodes.get(b, {}):
                 continue
-            identity = tuple(row[p] for p in spec.identity)
+            identity = tuple(row["props"][p] for p in spec.identity)
             props = table.setdefault((row["from"], row["to"], identity), dict(zip(spec.identity, identity)))
             for name, value in row["props"].items():
                 if value is None:
@@ -237,7 +240,7 @@ class EchoGraph:
         record = self.records.get(self.current or "", {})
         return [{"generation": self.current, **{k: record.get(k) for k in
                                                 ("digest", "as_of", "data", "schema_version", "tables",
-                                                 "loaded_at")}}]
+                                                 "loaded_at", "count_names", "count_values")}}]
 
     def _build_begin(self, params):
         self.records[params["generation"]] = {**params["props"], "state": "loading"}
