@@ -234,7 +234,7 @@ class Neo4jTargetInputs(Neo4jReads):
         segments = {n["key"]: list(n["segments"]) for n in needs}
         pairs = list(dict.fromkeys((e, s) for e, n in zip(matches["enterprise"], matches["need"])
                                    for s in segments.get(n, [])))
-        rows = self.run("targets/fit", {"pairs": [{"enterprise": e, "segment": s} for e, s in pairs],
+        rows = self.run("targets/fit", {"pairs": [[e, s] for e, s in pairs],
                                         "chain": chain_key, "excluded_sources": drop}) if pairs else []
         data: dict[str, list[Any]] = {c: [] for c in [*_FIT_COLUMNS, "partner_name"]}
         for r in rows:

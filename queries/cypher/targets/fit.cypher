@@ -7,7 +7,7 @@
 // enterprise is never its own partner.
 //
 // Parameters:
-//   $pairs             list of maps {enterprise, segment}, e.g. [{enterprise: 'e-c', segment: 's-part'}]
+//   $pairs             list of [Enterprise id, Segment id] pairs, e.g. [['e-c', 's-part']]
 //   $chain             the Chain's id, e.g. 'ch-demo'
 //   $excluded_sources  list of Source ids whose facts are left out, e.g. ['synthetic-demo'] (or [])
 //   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
@@ -18,8 +18,8 @@
 //          order given), then the FEEDS, SUPPLIES and OPERATES_IN in load order.
 UNWIND range(0, size($pairs) - 1) AS i
 WITH i, $pairs[i] AS pair
-MATCH (e:Enterprise {_generation: $generation, id: pair.enterprise})
-MATCH (s:Segment {_generation: $generation, id: pair.segment})
+MATCH (e:Enterprise {_generation: $generation, id: pair[0]})
+MATCH (s:Segment {_generation: $generation, id: pair[1]})
 CALL (e, s) {
   MATCH (s)-[f:FEEDS]->(n:Segment)
   WHERE NOT f.source IN $excluded_sources AND EXISTS { MATCH (n)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
