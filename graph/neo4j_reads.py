@@ -53,6 +53,12 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         self._cache[(kind, name)] = frame
         return frame[wanted]
 
+    def _cached_has(self, kind: str, name: str, columns: list[str]) -> bool:
+        """Whether a whole read of the table with all ``columns`` is at hand (then a look-up by key filters
+        it; a cached read without them would be read whole again)."""
+        cached = self._cache.get((kind, name))
+        return cached is not None and all(c in cached.columns for c in columns)
+
     def nodes(self, label: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         spec = self.schema.label(label)
         wanted = list(columns) if columns is not None else spec.columns()
@@ -100,7 +106,7 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         (``nodes/<Label>.where``), not the whole table, unless the table is already read."""
         spec = self.schema.label(label)
         wanted = list(columns) if columns is not None else spec.columns()
-        if ("nodes", label) in self._cache:
+        if self._cached_has("nodes", label, [*wanted, spec.key]):
             return super().nodes_where(label, keys, columns)
         unknown = [c for c in wanted if c not in spec.properties]
         if unknown:
@@ -119,7 +125,7 @@ class Neo4jReads(Neo4jConnection, GraphStore):
             raise ValueError(f"end must be 'from' or 'to', not {end!r}")
         spec = self.schema.relationship(rel_type)
         wanted = list(columns) if columns is not None else spec.columns()
-        if ("edges", rel_type) in self._cache:
+        if self._cached_has("edges", rel_type, [*wanted, end]):
             return super().edges_where(rel_type, end, keys, columns)
         unknown = [c for c in wanted if c not in spec.columns()]
         if unknown:
