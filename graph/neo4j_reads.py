@@ -158,7 +158,11 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         return []
 
     def region_subtree(self, code: str) -> set[str]:
-        return {str(r["code"]) for r in self.run("regions/subtree", {"code": code})} | {code}
+        """The region and every region within it; asked once per code while the generation is pinned."""
+        key = ("regions/subtree", code)
+        if key not in self._cache:
+            self._cache[key] = {str(r["code"]) for r in self.run("regions/subtree", {"code": code})} | {code}
+        return set(self._cache[key])
 
     def region_ancestors(self, code: str) -> list[str]:
         chain = [code]
