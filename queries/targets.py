@@ -50,8 +50,9 @@ are left out unless ``include_synthetic`` is true, or it is None and the chain
 itself is synthetic (as in :mod:`queries.gaps`).
 
 The work runs in two steps like the gap analysis: :func:`target_inputs`
-aggregates the graph into small tables with vectorised pandas; :func:`rank_targets`
-scores them and builds the records of the top targets only.
+aggregates the graph into small tables with vectorised pandas (a store with its own
+``target_inputs``, Neo4j, does it in the database: ``queries/cypher/targets/``);
+:func:`rank_targets` scores them and builds the records of the top targets only.
 
 >>> from queries._fixture import fixture_store
 >>> result = chain_targets(fixture_store(), chain="示例链")
@@ -686,9 +687,10 @@ def _store_target_inputs(store: GraphStore, report: ChainGapReport, needs: list[
     from ingest.importer.status import INACTIVE_STATUSES
     from queries.groups import GroupLink
 
-    answer = store.target_inputs({"key": report.chain, "name": report.chain_name}, sorted(set(region_codes)),
-                 needs=[{"key": n.key, "label": n.label, "segments": list(n.segments)} for n in needs],
-                 include_synthetic=include_synthetic, inactive_statuses=list(INACTIVE_STATUSES))
+    answer = store.target_inputs(
+        {"key": report.chain, "name": report.chain_name}, sorted(set(region_codes)),
+        needs=[{"key": n.key, "label": n.label, "segments": list(n.segments)} for n in needs],
+        include_synthetic=include_synthetic, inactive_statuses=list(INACTIVE_STATUSES))
     need_frame, need_segments = _need_frames(needs)
     links = [GroupLink(r["child"], str(r["child_name"]), r["kind"], r["parent"], str(r["parent_name"]), r["source"],
                        r["as_of"], _truth(r["verified"]), r["as_written"]) for r in answer["group_links"]]

@@ -6,8 +6,10 @@ tests/test_store_commands_live.py, built and loaded by its fixtures), and no ``.
 of a table over LARGE_TABLE rows may be among them: the enterprises, their locations,
 operations and supplies, the regions. The catalogue's targets (``catalog``, through
 ``queries.targets.chain_targets``) are held to the same rule; the catalogue's other parts
-are not this file's business. Without a server these tests skip, under
-``CHAINKG_REQUIRE_TOOLS=1`` they fail (the fixtures' ``neo4j_settings``).
+are not this file's business. The JSON of the variants is compared with the embedded
+store's as well (the default one is in tests/test_store_commands_live.py). Without a
+server these tests skip, under ``CHAINKG_REQUIRE_TOOLS=1`` they fail (the fixtures'
+``neo4j_settings``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ import pytest
 
 pytest.importorskip("neo4j", reason="the neo4j driver is not installed (pip install -e '.[test]')")
 
-from test_store_commands_live import LARGE_TABLE, _filled, _ok, live_env, loaded  # noqa: E402, F401
+from test_store_commands_live import (  # noqa: E402, F401
+    LARGE_TABLE,
+    _answers,
+    _filled,
+    _first_difference,
+    _ok,
+    live_env,
+    loaded,
+)
 
 #: targets as users ask for it: one chain, synthetic facts included, another region
 TARGETS = {
@@ -66,6 +76,20 @@ def test_targets_reads_no_large_table_whole_from_neo4j(loaded, command, monkeypa
     assert "targets/candidates" in ranking and "targets/excluded" in ranking, f"not aggregated in Cypher: {sent}"
     whole = _whole_large_reads(sent, sizes)
     assert not whole, f"{command} read large tables whole: {whole}"
+
+
+@pytest.mark.parametrize("command", [c for c in TARGETS if c != "targets"])  # that one: the live comparison
+def test_targets_json_of_both_stores_is_the_same(loaded, command):
+    """The variants exercise what the default leaves idle (synthetic suppliers and customers: 以商招商,
+    上下游配套 on the pool; another region's candidates)."""
+    import json
+
+    args = _filled(TARGETS[command], loaded)
+    neo, embedded, neo_out, embedded_out = _answers(loaded, args)
+    assert neo.exit_code == embedded.exit_code == 0, neo.output[-2000:]
+    mine, theirs = json.loads(neo_out), json.loads(embedded_out)
+    assert mine.pop("store") == "neo4j" and theirs.pop("store") == "embedded"
+    assert mine == theirs, f"{command} {args}: {_first_difference(mine, theirs)}"
 
 
 def test_the_catalogue_targets_read_no_large_table_whole_from_neo4j(loaded, monkeypatch, tmp_path):

@@ -12,11 +12,14 @@
 //          SUPPLIES, ANCHORS, LEADS, SUBSIDIARY_OF, BRANCH_OF and the chain's FEEDS),
 //          supplies (every SUPPLIES) and supplies_excluded.
 CALL () {
+  // nothing excluded: no scan
+  WITH 1 AS asked WHERE size($excluded_sources) > 0
   MATCH (a)-[r:OPERATES_IN|MASTERS|PROVIDES|LOCATED_IN|SUPPLIES|ANCHORS|LEADS|SUBSIDIARY_OF|BRANCH_OF]->()
   WHERE a._generation = $generation AND r.source IN $excluded_sources
   RETURN count(r) AS excluded
 }
 CALL () {
+  WITH 1 AS asked WHERE size($excluded_sources) > 0
   MATCH (s:Segment)-[f:FEEDS]->(t:Segment)
   WHERE s._generation = $generation AND f.source IN $excluded_sources
     AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
