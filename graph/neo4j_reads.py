@@ -65,6 +65,12 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         self._cache[(kind, name)] = frame
         return frame[wanted]
 
+    def _cached_has(self, kind: str, name: str, columns: list[str]) -> bool:
+        """Whether a whole read of the table with all ``columns`` is at hand (then a look-up by key filters
+        it; a cached read without them would be read whole again)."""
+        cached = self._cache.get((kind, name))
+        return cached is not None and all(c in cached.columns for c in columns)
+
     def nodes(self, label: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         spec = self.schema.label(label)
         wanted = list(columns) if columns is not None else spec.columns()
@@ -112,7 +118,7 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         (``nodes/<Label>.where``), not the whole table, unless the table is already read."""
         spec = self.schema.label(label)
         wanted = list(columns) if columns is not None else spec.columns()
-        if ("nodes", label) in self._cache:
+        if self._cached_has("nodes", label, [*wanted, spec.key]):
             return super().nodes_where(label, keys, columns)
         unknown = [c for c in wanted if c not in spec.properties]
         if unknown:
@@ -131,7 +137,7 @@ class Neo4jReads(Neo4jConnection, GraphStore):
             raise ValueError(f"end must be 'from' or 'to', not {end!r}")
         spec = self.schema.relationship(rel_type)
         wanted = list(columns) if columns is not None else spec.columns()
-        if ("edges", rel_type) in self._cache:
+        if self._cached_has("edges", rel_type, [*wanted, end]):
             return super().edges_where(rel_type, end, keys, columns)
         unknown = [c for c in wanted if c not in spec.columns()]
         if unknown:
@@ -164,7 +170,11 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         return []
 
     def region_subtree(self, code: str) -> set[str]:
-        return {str(r["code"]) for r in self.run("regions/subtree", {"code": code})} | {code}
+        """The region and every region within it; asked once per code while the generation is pinned."""
+        key = ("regions/subtree", code)
+        if key not in self._cache:
+            self._cache[key] = {str(r["code"]) for r in self.run("regions/subtree", {"code": code})} | {code}
+        return set(self._cache[key])
 
     def region_ancestors(self, code: str) -> list[str]:
         chain = [code]

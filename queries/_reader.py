@@ -35,12 +35,14 @@ class GraphReader:
         self.store = store
         counts = store.info().counts
         self._sizes = {**counts.get("nodes", {}), **counts.get("relationships", {})}
+        #: a store may say how many rows are worth a whole read (Neo4j: each row crosses the network)
+        self._whole_rows = int(getattr(store, "whole_read_rows", WHOLE_ROWS))
         self._edges: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
         self._nodes: dict[str, dict[str, dict[str, Any]]] = {}
         self._names: dict[tuple[str, str], str] = {}
 
     def _small(self, name: str) -> bool:
-        return self._sizes.get(name, WHOLE_ROWS + 1) <= WHOLE_ROWS
+        return self._sizes.get(name, self._whole_rows + 1) <= self._whole_rows
 
     def edges(self, rel: str, end: str, keys: Iterable[str]) -> list[dict[str, Any]]:
         """The relationships of ``rel`` whose ``end`` is one of ``keys``, in table order per key."""
