@@ -593,3 +593,12 @@ def test_groups_already_present_are_listed_apart_for_expansion_on_the_page_and_i
     # without a chain: every chain's expansions, each with its chain
     everything = client.get("/targets")
     assert 'id="expansions"' in everything.text and "新能源汽车及动力电池" in everything.text
+
+
+def test_large_pages_are_sent_compressed_when_the_browser_accepts_it(client):
+    compressed = client.get("/targets", headers={"Accept-Encoding": "gzip"})
+    assert compressed.status_code == 200 and compressed.headers.get("content-encoding") == "gzip"
+    assert "招商目标" in compressed.text  # the client undoes the compression
+    plain = client.get("/targets", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == compressed.text
+    assert plain.headers["content-security-policy"] == compressed.headers["content-security-policy"]
