@@ -30,6 +30,10 @@ __all__ = ["Neo4jReads"]
 class Neo4jReads(Neo4jConnection, GraphStore):
     """The :class:`~graph.store.GraphStore` reads, in Cypher."""
 
+    #: ``queries._reader.GraphReader`` reads a table of this store whole only up to this many rows
+    #: (each row crosses Bolt); larger ones it looks up by key (index seeks)
+    whole_read_rows = 1_000
+
     # -- reading ----------------------------------------------------------------------------------
 
     def info(self) -> StoreInfo:

@@ -56,9 +56,6 @@ def _flag(value: Any):
 class Neo4jTargetInputs(Neo4jReads):
     """The inputs of the 招商目标 ranking, aggregated in the database (``queries/cypher/targets/``)."""
 
-    #: a GraphReader reads a table of this store whole only up to this many rows (each row crosses Bolt)
-    whole_read_rows = 1000
-
     def _typed(self, kind: str, name: str, columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
         spec = self.schema.label(name) if kind == "nodes" else self.schema.relationship(name)
         return frame_from_rows(columns, rows, spec.properties, typed=True)

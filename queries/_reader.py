@@ -5,7 +5,8 @@ A :class:`GraphReader` keeps the small tables whole, as rows grouped by key
 up key by key through the store (``edges_where`` / ``nodes_where``: the
 embedded store filters its memory-mapped files, Neo4j answers with the
 per-label statements). Small means at most :data:`WHOLE_ROWS` rows, as the
-build counted them.
+build counted them, or at most the store's own ``whole_read_rows`` when it has
+one (Neo4j: a whole table crosses the network, a key look-up is an index seek).
 
 >>> from queries._fixture import fixture_store_with_carriers
 >>> reader = GraphReader(fixture_store_with_carriers())

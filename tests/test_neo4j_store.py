@@ -592,6 +592,29 @@ def test_gap_inputs_in_cypher_give_the_embedded_reports_on_mini(mini_tables, inc
                                   check_dtype=False)
 
 
+@pytest.mark.parametrize("include_synthetic", [None, True, False])
+def test_shortboard_inputs_in_cypher_give_the_embedded_tables_on_mini(mini_tables, include_synthetic):
+    """The 短板长板 table from the shortboard/* statements equals the embedded one, synthetic facts left out
+    (and counted) or kept. (That no large table is read whole is checked live: tests/test_store_commands_live.py.)"""
+    from neo4j_fake import AnalysisGraph
+    from queries.gaps import all_chain_gaps
+    from queries.shortboard import shortboard_table
+
+    driver = FakeDriver(responders=AnalysisGraph(mini_tables.schema).responders())
+    store, _ = _store(driver)
+    store.load(mini_tables, data=[str(MINI)])
+    reference = TableStore(mini_tables, data=[str(MINI)])
+    before = len(driver.calls)
+    mine = [shortboard_table(store, chain=r.chain, report=r).to_dict()
+            for r in all_chain_gaps(store, region="320400", include_synthetic=include_synthetic)]
+    theirs = [shortboard_table(reference, chain=r.chain, report=r).to_dict()
+              for r in all_chain_gaps(reference, region="320400", include_synthetic=include_synthetic)]
+    assert mine == theirs and mine
+    names = driver.names()[before:]
+    for name in ("technologies", "capable", "outside", "providers", "unplaced"):
+        assert names.count(f"shortboard/{name}") == len(mine)
+
+
 def test_gap_reports_from_cypher_match_on_the_bundled_data(bundled_neo4j):
     from queries.gaps import chain_gaps
 
