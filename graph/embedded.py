@@ -45,7 +45,7 @@ from chainkg.errors import StoreBusyError, StoreError, StoreNotBuiltError
 from graph.locks import BuildGone, claim_build, pin_build, writer_lock
 from graph.outputs import os_error_hint
 from graph.schema import Schema, load_schema
-from graph.store import EndpointIndex, GraphStore, NodeMatch, StoreInfo
+from graph.store import EndpointIndex, GraphStore, NodeMatch, RegionLinks, StoreInfo
 from graph.tables import GraphTables, KnownHashes, combine_digests, worker_count
 
 __all__ = ["EmbeddedStore", "write_embedded", "FORMAT"]
@@ -320,6 +320,7 @@ class EmbeddedStore(GraphStore):
         self._cache: dict[tuple[str, str], pd.DataFrame] = {}
         self._indexes: dict[tuple[str, str], tuple | None] = {}
         self._row_of: dict[str, dict[str, int]] = {}
+        self._region_links: RegionLinks | None = None
 
     @classmethod
     def open(cls, home: str | Path, schema: Schema | None = None) -> EmbeddedStore:
@@ -337,6 +338,12 @@ class EmbeddedStore(GraphStore):
                 time.sleep(0.01)  # a writer is swapping builds: the link points to the new one in a moment
         raise StoreError(f"{home}: the current build keeps changing under the reader",
                          hint="try again when the builds running on this store have finished")
+
+    def region_links(self) -> RegionLinks:
+        """The WITHIN tree, read once: a build's tables never change while it is open."""
+        if self._region_links is None:
+            self._region_links = super().region_links()
+        return self._region_links
 
     def close(self) -> None:
         """Release the build (a later build may remove its folder); tables already read stay usable."""

@@ -19,7 +19,7 @@ import pandas as pd
 from chainkg.errors import AmbiguousNameError, NotFoundError
 from graph.schema import Relationship, Schema
 
-__all__ = ["GraphStore", "StoreInfo", "NodeMatch", "EndpointIndex", "sorted_distinct", "is_member",
+__all__ = ["GraphStore", "StoreInfo", "NodeMatch", "RegionLinks", "EndpointIndex", "sorted_distinct", "is_member",
            "endpoint_labels", "rows_by_label_pair"]
 
 
@@ -79,6 +79,14 @@ def is_member(values, universe):
     at = np.minimum(np.searchsorted(universe, ordered), len(universe) - 1)  # sorted queries: cache-friendly
     out[order] = universe[at] == ordered
     return out
+
+
+@dataclass(frozen=True)
+class RegionLinks:
+    """The region tree along WITHIN: ``parent[code]`` and ``children[code]`` (codes as strings)."""
+
+    parent: dict[str, str]
+    children: dict[str, list[str]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -285,12 +293,20 @@ class GraphStore(ABC):
                                      hint="use the full name or the key")
         return matches[0]
 
+    def region_links(self) -> RegionLinks:
+        """The WITHIN tree as parent and children maps (read anew on each call; a store whose tables
+        cannot change caches it)."""
+        within = self.edges("WITHIN", ["from", "to"])
+        parent: dict[str, str] = {}
+        children: dict[str, list[str]] = {}
+        for child, up in zip(within["from"], within["to"]):
+            parent[child] = up
+            children.setdefault(up, []).append(child)
+        return RegionLinks(parent, children)
+
     def region_subtree(self, code: str) -> set[str]:
         """The region ``code`` and every region within it (WITHIN, transitively)."""
-        within = self.edges("WITHIN", ["from", "to"])
-        children: dict[str, list[str]] = {}
-        for child, parent in zip(within["from"], within["to"]):
-            children.setdefault(parent, []).append(child)
+        children = self.region_links().children
         found, todo = {code}, [code]
         while todo:
             for child in children.get(todo.pop(), ()):
@@ -301,8 +317,7 @@ class GraphStore(ABC):
 
     def region_ancestors(self, code: str) -> list[str]:
         """``code`` and the regions it lies within, innermost first."""
-        within = self.edges("WITHIN", ["from", "to"])
-        parent = dict(zip(within["from"], within["to"]))
+        parent = self.region_links().parent
         chain = [code]
         while chain[-1] in parent and parent[chain[-1]] not in chain:
             chain.append(parent[chain[-1]])

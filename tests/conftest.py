@@ -111,6 +111,16 @@ def neo4j_settings():
     return Settings.load(local_file=None).neo4j
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test of the live Neo4j runs on one worker when the suite runs in parallel (pytest-xdist,
+    ``--dist loadgroup``): tests there load new generations into the one server and read the current one,
+    so two of them must never interleave."""
+    live = pytest.mark.xdist_group("live-neo4j")
+    for item in items:
+        if "neo4j_settings" in getattr(item, "fixturenames", ()):
+            item.add_marker(live)
+
+
 def cli_env(**more: str) -> dict[str, str]:
     """The environment for running ``chainkg`` as a process: this one, no local settings file's effect
     (the caller chooses the working folder), plus ``more``."""

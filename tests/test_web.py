@@ -566,3 +566,39 @@ def test_synthetic_enterprises_are_marked_and_kept_out_of_real_lists(tmp_path, r
         assert not any(e["key"].startswith("syn-") for e in data["national"]["listed"])
     targets = client.get("/api/targets?top=500").json()["targets"]
     assert not any(t["synthetic"] for t in targets)
+
+
+def test_groups_already_present_are_listed_apart_for_expansion_on_the_page_and_in_excel(client, bundled_store):
+    """增资扩产 / 以商招商: an outside group with a member in the region is never a plain target; the page and the
+    Excel download list it apart, with its local member, its evidence and sources."""
+    from openpyxl import load_workbook
+
+    from queries.targets import chain_targets
+
+    key = bundled_store.resolve("Chain", "新能源汽车及动力电池").key
+    expected = chain_targets(bundled_store, chain=key).expansions
+    assert expected, "the bundled data has groups present in 常州 for this chain"
+    page = client.get(f"/targets?chain={key}")
+    assert page.status_code == 200
+    section = page.text[page.text.index('id="expansions"'):]
+    for x in expected:
+        assert x.name in section and all(name in section for _, name in x.local_members)
+    assert "宁德时代新能源科技股份有限公司" in section and "江苏时代新能源科技有限公司" in section
+    book = load_workbook(io.BytesIO(client.get(f"/targets.xlsx?chain={key}").content))
+    rows = list(book["增资扩产"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("集团企业", "本地已有成员")
+    assert {r[0] for r in rows[1:]} == {x.name for x in expected}
+    catl = next(r for r in rows[1:] if r[0] == "宁德时代新能源科技股份有限公司")
+    assert "江苏时代新能源科技有限公司" in catl[1] and "curated-public-knowledge" in catl[7] and catl[9] == "否"
+    # without a chain: every chain's expansions, each with its chain
+    everything = client.get("/targets")
+    assert 'id="expansions"' in everything.text and "新能源汽车及动力电池" in everything.text
+
+
+def test_large_pages_are_sent_compressed_when_the_browser_accepts_it(client):
+    compressed = client.get("/targets", headers={"Accept-Encoding": "gzip"})
+    assert compressed.status_code == 200 and compressed.headers.get("content-encoding") == "gzip"
+    assert "招商目标" in compressed.text  # the client undoes the compression
+    plain = client.get("/targets", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == compressed.text
+    assert plain.headers["content-security-policy"] == compressed.headers["content-security-policy"]

@@ -87,6 +87,7 @@ def create_app(store_factory: Callable[[], GraphStore], *, region: str = "常州
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
+    from starlette.middleware.gzip import GZipMiddleware
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
@@ -125,7 +126,8 @@ def create_app(store_factory: Callable[[], GraphStore], *, region: str = "常州
     routes = [Route(path, _endpoint(state, fn), methods=["GET", "HEAD"]) for path, fn in ROUTES.items()]
     routes.append(Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"))
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found, 500: server_error},
-                    middleware=[Middleware(SecurityMiddleware, token=token, refuse=refuse)])
+                    middleware=[Middleware(SecurityMiddleware, token=token, refuse=refuse),
+                                Middleware(GZipMiddleware, minimum_size=1024)])  # pages of a national pool are large
     app.state.workbench = state
     return app
 

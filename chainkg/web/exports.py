@@ -126,6 +126,8 @@ def targets_xlsx(view: dict[str, Any]) -> bytes:
     for i, (header, _) in enumerate(TARGET_COLUMNS, 1):
         sheet.column_dimensions[sheet.cell(1, i).column_letter].width = widths.get(header, 10)
     sheet.freeze_panes = "C2"
+    if view.get("expansions"):
+        _expansions_sheet(book.create_sheet("增资扩产"), view["expansions"])
     notes = book.create_sheet("说明")
     for line in _notes(view):
         notes.append([None, None])
@@ -137,6 +139,36 @@ def targets_xlsx(view: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+#: the columns of sheet 增资扩产: header, then how to take the value from an expansion row
+EXPANSION_COLUMNS = [
+    ("集团企业", lambda x: x["name"]),
+    ("本地已有成员", lambda x: "；".join(m["name"] for m in x["local_members"])),
+    ("产业链", lambda x: x["chain_name"]),
+    ("匹配环节/技术", lambda x: "；".join(x["needs"])),
+    ("建议", lambda x: x["direction"]),
+    ("理由", lambda x: x["why"]),
+    ("依据", lambda x: "；".join(x["evidence"])),
+    ("来源", lambda x: "；".join(x["sources"])),
+    ("截至", lambda x: x["as_of"]),
+    ("已核实", lambda x: "是" if x["verified"] else "否"),
+]
+
+
+def _expansions_sheet(sheet, rows: list[dict[str, Any]]) -> None:
+    """Groups already present in the region (增资扩产 / 以商招商): never plain targets, so a sheet of their own."""
+    from openpyxl.styles import Font
+
+    sheet.append([h for h, _ in EXPANSION_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([None] * len(EXPANSION_COLUMNS))
+        for cell, (_, take) in zip(sheet[sheet.max_row], EXPANSION_COLUMNS):
+            _put(cell, take(row))
+    for i, width in enumerate((30, 30, 16, 24, 16, 60, 80, 24, 12, 8), 1):
+        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = width
 
 
 def _put(cell, value: Any) -> None:

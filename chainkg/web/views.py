@@ -649,6 +649,7 @@ def targets_view(wb: Workbench, *, chain: str | None, options, top: int | None) 
             caveats.append(f"已筛选：{options.describe(names)}")
     return {
         "page": "targets",
+        "expansions": [_expansion_row(x, full) for full, _ in lists for x in full.expansions],
         "chain": {"key": keys[0], "name": lists[0][0].chain_name} if chain else None,
         "chains": [{"key": full.chain, "name": full.chain_name, "candidates": full.candidates} for full, _ in lists],
         "chain_options": wb.cached("chain_options", compute=lambda: _chain_options(wb.store)),
@@ -667,6 +668,19 @@ def _chain_options(store: GraphStore) -> list[dict[str, str]]:
     chains = store.nodes("Chain", ["id", "name"])
     return sorted(({"key": str(k), "name": str(n)} for k, n in zip(chains["id"], chains["name"])),
                   key=lambda c: c["key"])
+
+
+def _expansion_row(x, result) -> dict[str, Any]:
+    """An outside group already present in the region (增资扩产 / 以商招商), as the targets page lists it."""
+    from queries.catalog import evidence_line
+
+    return {
+        "chain": result.chain, "chain_name": result.chain_name, "key": x.key, "name": x.name,
+        "direction": x.direction, "local_members": [{"key": k, "name": n} for k, n in x.local_members],
+        "needs": list(x.needs), "why": x.why, "evidence": [evidence_line(e) for e in x.evidence],
+        "sources": sorted({e.source for e in x.evidence if e.source}),
+        "as_of": max((e.as_of for e in x.evidence if e.as_of), default=None), "verified": x.verified,
+    }
 
 
 def _target_row(t, result) -> dict[str, Any]:
