@@ -39,7 +39,7 @@ LOCAL_FILE = Path("chainkg.local.toml")
 #: the URI schemes of the Neo4j driver: bolt (one server) and neo4j (routing), +s / +ssc for TLS
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 #: rows per transaction when loading into Neo4j (benchmarks/neo4j_scale.py measured the choice)
-NEO4J_CHUNK_SIZE = 5000
+NEO4J_CHUNK_SIZE = 20_000
 #: transactions of one table in flight at once when loading into Neo4j
 NEO4J_WORKERS = 2
 #: seconds a statement keeps being retried while Neo4j is unreachable or restarting (the driver's

@@ -45,12 +45,11 @@ a statement that forgets a filter fails there.
 
 >>> stmt = statement("nodes/Enterprise.load")
 >>> stmt.parameters
-('rows', 'generation')
->>> print(stmt.body)
-UNWIND $rows AS row
-MERGE (n:Enterprise {_generation: $generation, id: row.key})
-SET n += row.props
-RETURN count(n) AS merged
+('keys', 'columns', 'generation')
+>>> print(stmt.body.splitlines()[0])
+UNWIND range(0, size($keys) - 1) AS i
+>>> print(statement("nodes/Enterprise.merge").body.splitlines()[1])
+MERGE (n:Enterprise {_generation: $generation, id: $keys[i]})
 >>> relationship_combinations(load_schema().relationship("PROVIDES"))[:2]
 [('Enterprise', 'Segment'), ('Enterprise', 'Technology')]
 """
@@ -95,7 +94,8 @@ CURRENT_BUILD = "current"
 LOAD_LOCK = "loading"
 #: properties of the build records (the current pointer, one record per generation, the load lock)
 BUILD_PROPERTIES = ("id", "generation", "digest", "as_of", "data", "schema_version", "tables", "state",
-                    "started_at", "loaded_at", "switched_at", "host", "pid", "heartbeat", "claims")
+                    "started_at", "loaded_at", "switched_at", "host", "pid", "heartbeat", "claims",
+                    "count_names", "count_values")
 #: the property holding a node's or relationship's position in its table, so reads keep the load order
 ROW_PROPERTY = "_row"
 #: the property holding the id of the load (generation) that wrote a node
@@ -206,7 +206,7 @@ def relationship_combinations(spec: Relationship) -> list[tuple[str, str]]:
 
 
 def node_statement(label: str, kind: str) -> str:
-    """Name of a generated per-label statement (``kind``: load, read, get, where, find, show, delete)."""
+    """Name of a generated per-label statement (``kind``: load, merge, read, get, where, find, show, delete)."""
     return f"nodes/{label}.{kind}"
 
 
@@ -230,10 +230,11 @@ def _example(prop_type: str) -> str:
             "list": "['甲材料', '甲公司']", "enum_list": "['专精特新']"}.get(prop_type, "'…'")
 
 
-def _props_example(props: dict, skip: tuple[str, ...] = ()) -> str:
+def _columns_example(props: dict, skip: tuple[str, ...] = ()) -> str:
+    """An example ``$columns`` map: a few properties, source, as_of and the row position, one row each."""
     shown = [p for p in props.values() if p.name not in skip][:3]
-    parts = [f"{p.name}: {_example(p.type)}" for p in shown] + ["source: 'mini'", "as_of: date('2026-01-01')",
-                                                                 f"{ROW_PROPERTY}: 0"]
+    parts = [f"{p.name}: [{_example(p.type)}]" for p in shown] + ["source: ['mini']", "as_of: [date('2026-01-01')]",
+                                                                   f"{ROW_PROPERTY}: [0]"]
     seen = []
     for part in parts:
         if part.split(":")[0] not in [s.split(":")[0] for s in seen]:
@@ -285,25 +286,54 @@ def _node_files(schema: Schema, label: Label) -> dict[str, str]:
     has_name = "name" in label.properties
     has_aliases = "aliases" in label.properties
     files = {}
+    settings = ",\n    ".join(f"n.{prop} = $columns.{prop}[i]" for prop in [*label.columns(), ROW_PROPERTY]
+                                   if prop != key)
+    columns_doc = f"""\
+//   $keys     list of the nodes' keys (`{key}`), one per row
+//          e.g. ['{_example_key(name)}']
+//   $columns  map of property name to a list of values, one per row, including
+//          `{ROW_PROPERTY}`, the row's position in its table (reads keep that order)
+//          e.g. {_columns_example(label.properties, (key,))}
+{_GENERATION_DOC}"""
+    properties = "".join(f",\n  {prop}: $columns.{prop}[i]" for prop in [*label.columns(), ROW_PROPERTY] if prop != key)
     files[node_statement(name, "load")] = f"""\
-// Load {name} nodes into a generation: merge each by (generation, key `{key}`), then set its properties.
+// Load {name} nodes into a new generation: create each with its key `{key}` and properties.
 //
-// Idempotent: a second run with the same rows leaves the graph as it was (a chunk the
-// driver retries after a lost answer changes nothing). Properties sent as null are
-// left out. Run schema/constraints first: the uniqueness constraint on
-// (_generation, {key}) makes the MERGE an index seek.
+// A load writes into a generation of its own, empty when it starts, so every node is
+// new: CREATE, not MERGE (half the work on the server: no locking index seek first).
+// The uniqueness constraint on (_generation, {key}) still guards it: a chunk that the
+// driver retries after its commit succeeded and only the answer was lost fails here,
+// and chainkg runs that chunk again with nodes/{name}.merge, which is idempotent. The
+// rows come as columns (one list per property, all of one length): far less for the
+// driver and the server to encode and decode than a map per row; every property is set
+// by name, so the plan has no Eager step. A column that is missing, and a null in one,
+// leave the property out. Run schema/constraints first.
 //
 // Parameters:
-//   $rows  list of maps {{key, props}}, one per node; props holds the properties and
-//          `{ROW_PROPERTY}`, the row's position in its table (reads keep that order)
-//          e.g. [{{key: '{_example_key(name)}', props: {_props_example(label.properties, (key,))}}}]
-{_GENERATION_DOC}
+{columns_doc}
+// Returns: merged, the number of nodes created.
+//
+{GENERATED}
+UNWIND range(0, size($keys) - 1) AS i
+CREATE (n:{name} {{{GENERATION_PROPERTY}: $generation, {key}: $keys[i]{properties}}})
+RETURN count(n) AS merged
+"""
+    files[node_statement(name, "merge")] = f"""\
+// Load {name} nodes into a generation again: merge each by (generation, key `{key}`), then set its properties.
+//
+// Idempotent: a second run with the same rows leaves the graph as it was. chainkg runs
+// it for a chunk of nodes/{name}.load that hit the uniqueness constraint (the driver
+// retried a chunk whose commit had succeeded). Same parameters as nodes/{name}.load;
+// the uniqueness constraint on (_generation, {key}) makes the MERGE an index seek.
+//
+// Parameters:
+{columns_doc}
 // Returns: merged, the number of rows merged.
 //
 {GENERATED}
-UNWIND $rows AS row
-MERGE (n:{name} {{{GENERATION_PROPERTY}: $generation, {key}: row.key}})
-SET n += row.props
+UNWIND range(0, size($keys) - 1) AS i
+MERGE (n:{name} {{{GENERATION_PROPERTY}: $generation, {key}: $keys[i]}})
+SET {settings}
 RETURN count(n) AS merged
 """
     files[node_statement(name, "read")] = f"""\
@@ -450,32 +480,39 @@ def _relationship_files(schema: Schema, spec: Relationship) -> dict[str, str]:
     for a, b in relationship_combinations(spec):
         la, lb = schema.label(a), schema.label(b)
         ka, kb = la.key, lb.key
-        identity = ", ".join(f"{p}: row.{p}" for p in spec.identity)
+        identity = ", ".join(f"{p}: $columns.{p}[i]" for p in spec.identity)
+        settings = ",\n    ".join(f"r.{prop} = $columns.{prop}[i]"
+                                   for prop in [*spec.properties, ROW_PROPERTY] if prop not in spec.identity)
+        id_doc_columns = (f" (its identity {', '.join(spec.identity)} never null: an empty text stays empty)"
+                          if spec.identity else "")
         merged = f"[r:{spec.name} {{{identity}}}]" if identity else f"[r:{spec.name}]"
-        id_doc = "".join(f", {p}" for p in spec.identity)
         id_note = (f"\n// The relationship is identified by its endpoints and {', '.join(spec.identity)}: several\n"
                    f"// {spec.name} may join the same two nodes when they differ there.") if spec.identity else ""
-        id_example = "".join(f", {p}: '…'" for p in spec.identity)
         files[relationship_statement(spec.name, a, b, "load")] = f"""\
 // Load {spec.name} relationships from {a} to {b}: match both ends by key in the generation, merge the relationship.
 //
 // {spec.description}
-// Idempotent: a second run with the same rows leaves the graph as it was. Load the
-// nodes first; a row whose end is missing merges nothing, and chainkg compares
-// `merged` with the rows it sent to report it.{id_note}
+// The rows come as columns (one list per property, all of one length), every property
+// set by name (no Eager step in the plan). Idempotent: a second run with the same rows
+// leaves the graph as it was. Load the nodes first; a row whose end is missing merges
+// nothing, and chainkg compares `merged` with the rows it sent to report it. Each end
+// is found by the index of its label's uniqueness constraint on (_generation, key).{id_note}
 //
 // Parameters:
-//   $rows  list of maps {{from, to{id_doc}, props}}: from is the {a}'s {ka}, to the {b}'s {kb}
-//          e.g. [{{from: '{_example_key(a)}', to: '{_example_key(b)}'{id_example}, props: {_props_example(spec.properties, spec.identity)}}}]
+//   $from     list of the {a}s' {ka}, one per row, e.g. ['{_example_key(a)}']
+//   $to       list of the {b}s' {kb}, one per row, e.g. ['{_example_key(b)}']
+//   $columns  map of property name to a list of values, one per row{id_doc_columns}, including
+//          `{ROW_PROPERTY}`, the row's position in its table (reads keep that order)
+//          e.g. {_columns_example(spec.properties, ())}
 {_GENERATION_DOC}
 // Returns: merged, the number of relationships merged.
 //
 {GENERATED}
-UNWIND $rows AS row
-MATCH {_anchor(la, "a", "row.from")}
-MATCH {_anchor(lb, "b", "row.to")}
+UNWIND range(0, size($from) - 1) AS i
+MATCH {_anchor(la, "a", "$from[i]")}
+MATCH {_anchor(lb, "b", "$to[i]")}
 MERGE (a)-{merged}->(b)
-SET r += row.props
+SET {settings}
 RETURN count(r) AS merged
 """
         for end, node, var, other in (("from", la, "a", "b"), ("to", lb, "b", "a")):

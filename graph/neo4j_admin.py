@@ -124,6 +124,7 @@ def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = 
 
     ``digest``/``as_of`` default to the tables' own, ``generation`` to a new id.
     """
+    from graph.neo4j_loading import table_counts
     from graph.neo4j_store import new_generation, table_names
 
     schema = tables.schema
@@ -162,12 +163,14 @@ def export_neo4j_admin(tables: GraphTables, out: str | Path, *, database: str = 
             result.relationships[path] = _write(path, header, rows)
     path = out / "nodes" / f"{BUILD_LABEL}.csv"
     header = [f"id:ID({BUILD_LABEL})", GENERATION_PROPERTY, "generation", "state", "digest", "as_of:date",
-              "data:string[]", "schema_version:long", "tables:string[]", ":LABEL"]
+              "data:string[]", "schema_version:long", "tables:string[]", "count_names:string[]",
+              "count_values:long[]", ":LABEL"]
     as_of = tables.latest_as_of() if as_of is None else as_of
+    count_names, count_values = table_counts(tables)  # as a Bolt load records them: readers take them from here
     result.nodes[path] = _write(path, header, [
         [generation, generation, "", "complete", tables.digest() if digest is None else digest, as_of,
          ARRAY_DELIMITER.join(data or []), str(schema.version), ARRAY_DELIMITER.join(table_names(tables)),
-         BUILD_LABEL],
-        [CURRENT_BUILD, "", generation, "", "", "", "", "", "", BUILD_LABEL],
+         ARRAY_DELIMITER.join(count_names), ARRAY_DELIMITER.join(map(str, count_values)), BUILD_LABEL],
+        [CURRENT_BUILD, "", generation, "", "", "", "", "", "", "", "", BUILD_LABEL],
     ])
     return result

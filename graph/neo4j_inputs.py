@@ -43,10 +43,8 @@ class Neo4jAnalysisInputs(Neo4jReads):
         from graph.dependencies import dependency_structure
 
         match = self.resolve("Region", perspective)
-        regions = self.nodes("Region", ["code", "name", "level"])
-        region_name = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
-        region_level = dict(zip(regions["code"].astype(str), regions["level"].astype(str)))
-        persp = {"code": match.key, "name": match.name, "level": region_level.get(match.key, ""),
+        level = self.nodes_where("Region", [match.key], ["level"])["level"].astype(str)
+        persp = {"code": match.key, "name": match.name, "level": level.iloc[0] if len(level) else "",
                  "subtree": frozenset(self.region_subtree(match.key)),
                  "enclosing": tuple(self.region_ancestors(match.key)[1:])}
         chain_info = None
@@ -73,6 +71,12 @@ class Neo4jAnalysisInputs(Neo4jReads):
             capable.setdefault(str(r["technology"]), []).append({
                 "key": str(r["key"]), "name": str(r["name"] or r["key"]), "via": str(r["via"]),
                 "region": None if r["region"] is None else str(r["region"])})
+
+        named = {match.key, *persp["enclosing"], *(p["unit"] for ps in providers.values() for p in ps if p["unit"]),
+                 *(p["key"] for ps in providers.values() for p in ps if p["label"] == "Region"),
+                 *(c["region"] for cs in capable.values() for c in cs if c["region"])}
+        regions = self.nodes_where("Region", sorted(named), ["code", "name"])  # only the regions the scores name
+        region_name = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
 
         needed_by: dict[tuple[str, str], set[tuple[str, str]]] = {}
         feeds_in: set[tuple[str, str]] = set()

@@ -30,15 +30,31 @@ __all__ = ["Neo4jReads"]
 class Neo4jReads(Neo4jConnection, GraphStore):
     """The :class:`~graph.store.GraphStore` reads, in Cypher."""
 
+    #: ``queries._reader.GraphReader`` reads a table of this store whole only up to this many rows
+    #: (each row crosses Bolt); larger ones it looks up by key (index seeks)
+    whole_read_rows = 1_000
+
     # -- reading ----------------------------------------------------------------------------------
 
     def info(self) -> StoreInfo:
-        """The pinned generation's build: digest, as_of, data folders, and its counts (counted live)."""
+        """The pinned generation's build: digest, as_of, data folders, and its counts (as its load recorded
+        them, see build/begin; counted live for a generation loaded before chainkg recorded them)."""
         self._pinned_generation()
         build = self._build
         as_of = build.get("as_of")
         return StoreInfo("neo4j", self.location, str(build.get("digest") or ""),
-                         iso_text(as_of) if as_of is not None else "", tuple(build.get("data") or ()), self.counts())
+                         iso_text(as_of) if as_of is not None else "", tuple(build.get("data") or ()),
+                         self._recorded_counts() or self.counts())
+
+    def _recorded_counts(self) -> dict[str, dict[str, int]] | None:
+        """The pinned generation's counts from its build record, every schema name (zeros included); None
+        when the record has none."""
+        names, values = self._build.get("count_names"), self._build.get("count_values")
+        if not names or values is None or len(names) != len(values):
+            return None
+        recorded = dict(zip(names, values, strict=True))
+        return {"nodes": {label: int(recorded.get(f"nodes/{label}", 0)) for label in self.schema.labels},
+                "relationships": {rel: int(recorded.get(f"edges/{rel}", 0)) for rel in self.schema.relationships}}
 
     def _typed_when_empty(self, kind: str, name: str) -> bool:
         """Whether the build has the table (even empty): then an empty read has the schema's column types."""
@@ -52,6 +68,12 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         frame = read(wanted)
         self._cache[(kind, name)] = frame
         return frame[wanted]
+
+    def _cached_has(self, kind: str, name: str, columns: list[str]) -> bool:
+        """Whether a whole read of the table with all ``columns`` is at hand (then a look-up by key filters
+        it; a cached read without them would be read whole again)."""
+        cached = self._cache.get((kind, name))
+        return cached is not None and all(c in cached.columns for c in columns)
 
     def nodes(self, label: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         spec = self.schema.label(label)
@@ -100,7 +122,7 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         (``nodes/<Label>.where``), not the whole table, unless the table is already read."""
         spec = self.schema.label(label)
         wanted = list(columns) if columns is not None else spec.columns()
-        if ("nodes", label) in self._cache:
+        if self._cached_has("nodes", label, [*wanted, spec.key]):
             return super().nodes_where(label, keys, columns)
         unknown = [c for c in wanted if c not in spec.properties]
         if unknown:
@@ -119,7 +141,7 @@ class Neo4jReads(Neo4jConnection, GraphStore):
             raise ValueError(f"end must be 'from' or 'to', not {end!r}")
         spec = self.schema.relationship(rel_type)
         wanted = list(columns) if columns is not None else spec.columns()
-        if ("edges", rel_type) in self._cache:
+        if self._cached_has("edges", rel_type, [*wanted, end]):
             return super().edges_where(rel_type, end, keys, columns)
         unknown = [c for c in wanted if c not in spec.columns()]
         if unknown:
@@ -152,7 +174,11 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         return []
 
     def region_subtree(self, code: str) -> set[str]:
-        return {str(r["code"]) for r in self.run("regions/subtree", {"code": code})} | {code}
+        """The region and every region within it; asked once per code while the generation is pinned."""
+        key = ("regions/subtree", code)
+        if key not in self._cache:
+            self._cache[key] = {str(r["code"]) for r in self.run("regions/subtree", {"code": code})} | {code}
+        return set(self._cache[key])
 
     def region_ancestors(self, code: str) -> list[str]:
         chain = [code]

@@ -61,8 +61,8 @@ STREAM_FORMATS = ("nt", "ttl")
 TURTLE_HEADER = "# chainkg Turtle: one predicate and object per line"
 #: about this many triples are generated and sorted together (this bounds the memory used)
 RANGE_TRIPLES = 1_000_000
-#: bytes of the IRI (after its group's prefix) that decide which range a subject falls in
-_KEY_BYTES = 48
+#: a relationship type's subjects (IRIs) are made this many at a time before they are sorted
+SUBJECT_CHUNK = 500_000
 
 Progress = Callable[[str], None]
 
@@ -241,6 +241,7 @@ class _Export:
         self.vocab = vocabulary(store.schema)
         self._node_iris: dict[str, Any] = {}
         self._start_index: dict[tuple[str, str], EndpointIndex] = {}
+        self._labels: dict[tuple[str, str], Any] = {}  # (rel, end) → the stored label of each relationship's end
 
     # node IRIs, "<…>", per label in table order
     def node_iris(self, label: str):
@@ -304,7 +305,10 @@ class _Export:
         n = len(self.store.edges(rel, ["from"])) if rows is None else len(rows)
         if not needs:
             return pa.array([labels[0]] * n, pa.large_string())
-        column = _arrow(self.store.edges(rel, [f"{end}_label"])[f"{end}_label"]).cast(pa.large_string())
+        column = self._labels.get((rel, end))
+        if column is None:
+            column = _arrow(self.store.edges(rel, [f"{end}_label"])[f"{end}_label"]).cast(pa.large_string())
+            self._labels[(rel, end)] = column
         if rows is not None:
             column = column.take(pa.array(rows, pa.int64()))
         default = getattr(spec, "default_label", None)
@@ -406,11 +410,12 @@ class _Export:
                        if group.label in spec.from_labels)
         return 1 + len(self.schema.label(group.label).properties) + starting / max(group.size, 1)
 
-    def triples(self, group: _Group, rows: np.ndarray) -> _Triples:
-        """Every triple whose subject is one of the group's ``rows`` (see :class:`_Triples`)."""
+    def triples(self, group: _Group, part: _Range) -> _Triples:
+        """Every triple whose subject is one of the range's subjects (see :class:`_Triples`)."""
         import pyarrow as pa
 
-        out = _Triples(self.subjects(group, rows))
+        rows = part.rows
+        out = _Triples(part.subjects, part.ranks)
         n = len(rows)
         take = pa.array(rows, pa.int64())
         everyone = np.arange(n, dtype=np.int64)
@@ -459,8 +464,9 @@ class _Triples:
     a predicate id in :attr:`predicates`, the object term). Subjects and predicates are not repeated per
     triple, so a range costs little more than its objects."""
 
-    def __init__(self, subjects):
+    def __init__(self, subjects, ranks: np.ndarray):
         self.subjects = subjects  # Arrow strings, "<iri>", one per subject of the range
+        self.ranks = ranks  # each subject's rank in byte order (equal subjects, equal ranks)
         self.predicates: list[str] = []
         self._at: list[np.ndarray] = []
         self._predicate: list[np.ndarray] = []
@@ -488,16 +494,29 @@ class _Triples:
         subjects = self.subjects.cast(pa.large_string())
         # lines of different subjects order by their subjects ("<…>": no term is the start of another), then
         # by predicate, then by object (an object that is the start of another is followed by " ." in its line)
-        subject_rank = _dense_ranks(subjects)
-        predicate_rank = _dense_ranks(pa.array(self.predicates, pa.large_string()))
+        predicate_rank = _dense_ranks(pa.array(self.predicates, pa.large_string())) + 1
         if type_first and f"<{_RDF}type>" in self.predicates:
-            predicate_rank[self.predicates.index(f"<{_RDF}type>")] = -1
+            predicate_rank[self.predicates.index(f"<{_RDF}type>")] = 0
         at = np.concatenate(self._at) if self._at else np.zeros(0, np.int64)
         predicate = np.concatenate(self._predicate) if self._predicate else np.zeros(0, np.int64)
         objects = pa.chunked_array(self._objects, pa.large_string()).combine_chunks()
-        keys = pa.table({"s": subject_rank[at], "p": predicate_rank[predicate], "o": objects.cast(pa.large_binary())})
-        order = pc.sort_indices(keys, sort_keys=[("s", "ascending"), ("p", "ascending"), ("o", "ascending")])
-        order = np.asarray(order.to_numpy(), dtype=np.int64)
+        self._at, self._predicate, self._objects = [], [], []
+        # subject and predicate as one integer, sorted by numpy; objects are compared only where a subject
+        # has several objects for one predicate
+        key = self.ranks[at] * (len(self.predicates) + 1) + predicate_rank[predicate]
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        tied = np.zeros(len(order), dtype=bool)
+        if len(order) > 1:
+            tied[1:] = key[1:] == key[:-1]
+            tied[:-1] |= tied[1:].copy()
+        if tied.any():
+            where = np.flatnonzero(tied)
+            rows = order[where]
+            keys = pa.table({"k": key[where], "o": objects.take(pa.array(rows)).cast(pa.large_binary())})
+            within = pc.sort_indices(keys, sort_keys=[("k", "ascending"), ("o", "ascending")])
+            order[where] = rows[np.asarray(within.to_numpy(), dtype=np.int64)]
+        del key, tied
         at, predicate, objects = at[order], predicate[order], objects.take(pa.array(order))
         if len(order) > 1:
             same = (at[1:] == at[:-1]) & (predicate[1:] == predicate[:-1])
@@ -554,49 +573,58 @@ def _constant(text: str, n: int):
     return pa.array([text], pa.large_string()).take(pa.array(np.zeros(n, dtype=np.int64)))
 
 
-def _ascending(rows: np.ndarray) -> bool:
-    return bool(len(rows) < 2 or (rows[1:] > rows[:-1]).all())
+@dataclass
+class _Range:
+    """Subjects of one group generated and sorted together: their table rows (ascending), their terms
+    (``"<iri>"``, in the order of the rows) and each one's rank in byte order within the range (equal
+    subjects, equal ranks)."""
+
+    rows: np.ndarray
+    subjects: Any
+    ranks: np.ndarray
 
 
-def _positions(rows: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    order = np.argsort(rows, kind="stable")
-    return order[np.searchsorted(rows[order], wanted)]
-
-
-def _range_keys(subjects, skip: int) -> np.ndarray:
-    """The first :data:`_KEY_BYTES` UTF-8 bytes of each subject after ``skip`` bytes, as numpy ``S`` strings
-    (zero-padded: comparing them compares those bytes as the full strings would)."""
+def _group_subjects(export: _Export, group: _Group):
+    """Every subject term of ``group`` in table order, made :data:`SUBJECT_CHUNK` rows at a time (the
+    temporaries of the string kernels stay bounded; the terms themselves are kept)."""
     import pyarrow as pa
 
-    array = subjects.cast(pa.large_binary())
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64, count=len(array) + 1, offset=array.offset * 8)
-    data = np.frombuffer(array.buffers()[2], dtype=np.uint8) if array.buffers()[2] is not None \
-        else np.zeros(0, np.uint8)
-    starts = offsets[:-1] + skip
-    lengths = np.clip(offsets[1:] - starts, 0, _KEY_BYTES)
-    index = starts[:, None] + np.arange(_KEY_BYTES)[None, :]
-    inside = np.arange(_KEY_BYTES)[None, :] < lengths[:, None]
-    out = np.zeros((len(array), _KEY_BYTES), dtype=np.uint8)
-    out[inside] = data[index[inside]]
-    return out.view(f"S{_KEY_BYTES}").ravel()
+    if group.label is not None:
+        return export.node_iris(group.label).cast(pa.large_string())
+    chunks = [export.subjects(group, np.arange(start, min(start + SUBJECT_CHUNK, group.size)))
+              for start in range(0, group.size, SUBJECT_CHUNK)]
+    return pa.concat_arrays([c.cast(pa.large_string()) for c in chunks])
 
 
-def _ranges(export: _Export, group: _Group) -> Iterator[np.ndarray]:
-    """The group's rows in ranges of about :data:`RANGE_TRIPLES` triples, ranges in subject order."""
+def _ranges(export: _Export, group: _Group) -> Iterator[_Range]:
+    """The group's subjects in ranges of about :data:`RANGE_TRIPLES` triples, ranges in subject order.
+
+    The group's subjects are sorted once (byte order); each range is a run of that order, never
+    splitting equal subjects, so the ranges can be written one after the other.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     size = max(1000, int(RANGE_TRIPLES / export.lines_per_subject(group)))
-    if group.size <= size:
-        yield np.arange(group.size)
-        return
-    keys = _range_keys(export.subjects(group), len(f"<{export.base}{group.prefix}".encode("utf-8")))
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    del keys
-    start = 0
-    while start < len(order):
-        stop = min(start + size, len(order))
-        while stop < len(order) and ordered[stop] == ordered[stop - 1]:
-            stop += 1  # subjects with the same first bytes stay together: the ranges stay in order
-        yield np.sort(order[start:stop])
+    subjects = _group_subjects(export, group)
+    binary = subjects.cast(pa.large_binary())
+    order = np.asarray(pc.sort_indices(binary).to_numpy(), dtype=np.int64)
+    start, n = 0, len(order)
+    while start < n:
+        stop = min(start + size, n)
+        while stop < n and binary[int(order[stop])] == binary[int(order[stop - 1])]:
+            stop += 1  # equal subjects stay in one range
+        picked = order[start:stop]
+        ordered = binary.take(pa.array(picked))
+        step = np.zeros(len(picked), dtype=np.int64)
+        if len(picked) > 1:
+            step[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(picked) - 1)).to_numpy(
+                zero_copy_only=False)
+        del ordered
+        rows = np.sort(picked)
+        ranks = np.empty(len(picked), dtype=np.int64)
+        ranks[np.searchsorted(rows, picked)] = np.cumsum(step)
+        yield _Range(rows, subjects.take(pa.array(rows)), ranks)
         start = stop
 
 
@@ -689,8 +717,9 @@ def write_rdf(store: GraphStore, out: BinaryIO, fmt: str, *, base: str = DEFAULT
         written += len(head)
     for group in export.groups():
         say(f"RDF: {group.prefix} ({group.size} subjects)")
-        for rows in _ranges(export, group):
-            ordered = export.triples(group, rows).sorted(type_first=turtle is not None)
+        for part in _ranges(export, group):
+            rows = part.rows
+            ordered = export.triples(group, part).sorted(type_first=turtle is not None)
             lines = turtle.lines(ordered) if turtle is not None else ordered.ntriples()
             del ordered
             triples += len(lines)

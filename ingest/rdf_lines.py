@@ -504,6 +504,7 @@ class _Collector:
         self.classless_uses: list = []  # (subject IRI, predicate IRI, offset)
         self.last_subject: bytes | None = None
         self.triples = 0
+        self.base: str | None = None  # Turtle's @base (relationship IRIs read back from the file resolve on it)
 
     def problem(self, subject: str, reason: str, fix: str, problems: _Problems | None = None) -> None:
         (problems or self.problems).add(InputProblem(self.origin, None, None, f"<{subject}>: {reason}", fix))
@@ -558,7 +559,9 @@ class _Collector:
         direct = np.flatnonzero(code == _DIRECT)
         if len(direct):
             take = pa.array(direct)
-            self.direct.append((s.take(take), arg[direct], obj.take(take), literal[direct],
+            # dictionary-encoded: a block's direct triples share few subjects (and often few objects)
+            self.direct.append((pc.dictionary_encode(s.take(take)), arg[direct], pc.dictionary_encode(obj.take(take)),
+                                literal[direct],
                                 triples.column("offset").to_numpy()[direct]))
         # a chainkg property on a subject without a chainkg class
         uses = np.flatnonzero((code == _PROPERTY) & (klass[group] < 0))
@@ -760,8 +763,9 @@ class _Collector:
         values, sources, problems = self._values(spec, "relationship", mine, triples, group, subjects, code, arg,
                                                  literal, obj)
         keep = pa.array(ok)
-        columns = {"iri": subjects.take(pa.array(mine)).filter(keep),
-                   "__start": ends["subject"][0].filter(keep), "__end": ends["object"][0].filter(keep),
+        # a relationship resource's IRI is not kept (millions of long strings): a problem reads it back
+        # from the file (see _iri_of)
+        columns = {"__start": ends["subject"][0].filter(keep), "__end": ends["object"][0].filter(keep),
                    "__start_literal": pa.array(ends["subject"][1][ok]), "__end_literal": pa.array(ends["object"][1][ok]),
                    **{k: v.filter(keep) for k, v in values.items()},
                    "__source": None if sources is None else sources.filter(keep)}
@@ -791,6 +795,7 @@ class _Collector:
                 continue
             spec = schema.label(label)
             table = _concat(parts)
+            self.nodes[label] = []  # the parts are freed as their table is made
             tables[label] = table
             node_iris.append(table["iri"])
             node_keys.append(table[spec.key])
@@ -817,6 +822,7 @@ class _Collector:
             if not parts:
                 continue
             table = _concat(parts)
+            self.edges[rel] = []
             found = self._resolve_ends(rel, table, iris, keys, labels, label_names, keyless)
             if found is None:
                 continue
@@ -835,6 +841,12 @@ class _Collector:
         if self.problems.count:
             raise BadInputError(self._listed(self.problems), hint="nothing was built: fix the resources named above")
         return self._raws(tables, edge_tables)
+
+    def _iri_of(self, table: dict, row: int) -> str:
+        """The IRI of a table's row: kept for nodes, read back from the file for relationship resources."""
+        if "iri" in table:
+            return table["iri"][row].as_py()
+        return _Subjects(self.path, table["__offsets"], self.base)[row]
 
     def _listed(self, problems: _Problems) -> list[InputProblem]:
         items = list(problems.items)
@@ -869,7 +881,7 @@ class _Collector:
         missing = np.flatnonzero(pc.and_(pc.is_valid(given), pc.is_null(found)).to_numpy(zero_copy_only=False))
         prop = self.vocab.properties["source"]
         for row in missing.tolist():
-            self.problem(table["iri"][row].as_py(),
+            self.problem(self._iri_of(table, row),
                          f"{short(prop)} <{given[row].as_py()}> is not a ckg:Source of the file",
                          "point prov:wasDerivedFrom at a resource typed ckg:Source (add it to the file)")
         table["source"] = pc.take(source_keys, found)
@@ -880,7 +892,7 @@ class _Collector:
         import pyarrow.compute as pc
 
         spec = self.schema.relationship(rel)
-        ok = np.ones(len(table["iri"]), dtype=bool)
+        ok = np.ones(len(table["__offsets"]), dtype=bool)
         rows_of = {}
         for role, end, allowed in (("subject", "__start", spec.from_labels), ("object", "__end", spec.to_labels)):
             found = pc.index_in(table[end], value_set=iris)
@@ -892,13 +904,13 @@ class _Collector:
             for row in np.flatnonzero(dangling).tolist():
                 value = table[end][row].as_py()
                 shown = repr(value) if literal[row] else f"<{value}>"
-                self.problem(table["iri"][row].as_py(), f"dangling reference: rdf:{role} {shown} is not a node of the file",
+                self.problem(self._iri_of(table, row), f"dangling reference: rdf:{role} {shown} is not a node of the file",
                              f"add the {' or '.join(allowed)} it refers to (with its rdf:type and key), or correct the IRI")
             ok &= ~dangling
             allowed_codes = [label_names.index(x) for x in allowed]
             wrong = ok & ~np.isin(labels[np.maximum(rows, 0)], allowed_codes)
             for row in np.flatnonzero(wrong).tolist():
-                self.problem(table["iri"][row].as_py(),
+                self.problem(self._iri_of(table, row),
                              f"rdf:{role} <{table[end][row].as_py()}> is a {label_names[labels[rows[row]]]}; "
                              f"{rel} needs {' or '.join(allowed)}", "correct the IRI or the relationship type")
             ok &= ~wrong
@@ -906,10 +918,10 @@ class _Collector:
         for row, items in sorted(table["__problems"].items()):
             if ok[row]:
                 for reason, fix in items:
-                    self.problem(table["iri"][row].as_py(), reason, fix)
+                    self.problem(self._iri_of(table, row), reason, fix)
         keep = pa.array(ok)
         starts, ends = rows_of["subject"][ok], rows_of["object"][ok]
-        out = {"iri": table["iri"].filter(keep)}
+        out = {}
         out["from"] = pc.take(keys, pa.array(starts))
         out["to"] = pc.take(keys, pa.array(ends))
         names = np.asarray(label_names, dtype=object)
@@ -926,21 +938,14 @@ class _Collector:
         return out, starts, ends
 
     def _check_direct(self, iris, keyless, reified: np.ndarray) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         n_rel = len(self.schema.relationships) + 1
         width = len(iris) + 1
         for subject, rel, obj, literal, offsets in self.direct:
-            s_rows = np.asarray(pc.fill_null(pc.index_in(subject, value_set=iris), -1).to_numpy(
-                zero_copy_only=False), dtype=np.int64)
-            o_rows = np.asarray(pc.fill_null(pc.index_in(obj, value_set=iris), -1).to_numpy(
-                zero_copy_only=False), dtype=np.int64)
+            s_rows, o_rows = _rows_in(subject, iris), _rows_in(obj, iris)
             o_rows[literal] = -1
             codes = s_rows * n_rel * width + rel * width + o_rows
             ok = (s_rows >= 0) & (o_rows >= 0) & is_member(codes, reified)
-            without_key = (pc.is_in(subject, value_set=keyless).to_numpy(zero_copy_only=False)
-                           | (pc.is_in(obj, value_set=keyless).to_numpy(zero_copy_only=False) & ~literal))
+            without_key = (_is_in(subject, keyless) | (_is_in(obj, keyless) & ~literal))
             for i in np.flatnonzero(~ok & ~without_key).tolist():
                 rel_name = list(self.schema.relationships)[int(rel[i])]
                 p = self.vocab.rel_properties[rel_name]
@@ -963,13 +968,16 @@ class _Collector:
         import pyarrow.compute as pc
 
         raws, subjects_of = [], {}
-        for label, table in tables.items():
+        # each table is dropped once its sorted copy is made: one table is held twice at a time, not all
+        for label in list(tables):
+            table = tables.pop(label)
             spec = self.schema.label(label)
             order = pc.sort_indices(table[spec.key].cast(pa.large_binary()))
             names = [spec.key] + [n for n in spec.properties if n != spec.key and n in table]
             raws.append(self._raw(spec.file, {n: table[n].take(order) for n in names}))
-            subjects_of[f"{self.origin}:{spec.file}"] = _Subjects(self.path, table["__offsets"][order.to_numpy()])
-        for rel, table in edge_tables.items():
+            subjects_of[f"{self.origin}:{spec.file}"] = _Subjects(self.path, table["__offsets"][order.to_numpy()], self.base)
+        for rel in list(edge_tables):
+            table = edge_tables.pop(rel)
             spec = self.schema.relationship(rel)
             sort = {"a": table["from_label"] if "from_label" in table else pa.nulls(len(table["from"]), pa.large_string()),
                     "b": table["from"],
@@ -982,7 +990,7 @@ class _Collector:
             names = ["from", "to"] + [n for n in ("from_label", "to_label") if n in table] + \
                 [n for n in spec.properties if n in table]
             raws.append(self._raw(spec.file, {n: table[n].take(order) for n in names}))
-            subjects_of[f"{self.origin}:{spec.file}"] = _Subjects(self.path, table["__offsets"][order.to_numpy()])
+            subjects_of[f"{self.origin}:{spec.file}"] = _Subjects(self.path, table["__offsets"][order.to_numpy()], self.base)
         return LineRead(raws, subjects_of, self.ignored, self.triples)
 
     def _raw(self, name: str, columns: dict) -> RawTable:
@@ -992,6 +1000,21 @@ class _Collector:
         frame = pd.DataFrame({n: pd.Series(pd.arrays.ArrowStringArray(pc.fill_null(c.cast(pa.large_string()), "")))
                               for n, c in columns.items() if n in ("from", "to") or pc.any(pc.is_valid(c)).as_py()})
         return RawTable(name, f"{self.origin}:{name}", frame, "records")
+
+
+def _rows_in(values, value_set) -> np.ndarray:
+    """For each value of a dictionary array, its position in ``value_set`` (-1: not there); each distinct
+    value is looked up once."""
+    import pyarrow.compute as pc
+
+    found = pc.fill_null(pc.index_in(values.dictionary, value_set=value_set), -1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)[values.indices.to_numpy(
+        zero_copy_only=False)]
+
+
+def _is_in(values, value_set) -> np.ndarray:
+    """Whether each value of a dictionary array is in ``value_set``."""
+    return _rows_in(values, value_set) >= 0
 
 
 def _mask(n: int, positions: np.ndarray):
@@ -1029,8 +1052,8 @@ def _concat(parts: list[_Part]) -> dict:
 class _Subjects(Sequence):
     """The IRI of each row, read back from the file when asked (row problems name their resource)."""
 
-    def __init__(self, path: Path, offsets: np.ndarray):
-        self.path, self.offsets = path, offsets
+    def __init__(self, path: Path, offsets: np.ndarray, base: str | None = None):
+        self.path, self.offsets, self.base = path, offsets, base
 
     def __len__(self) -> int:
         return len(self.offsets)
@@ -1040,7 +1063,10 @@ class _Subjects(Sequence):
             stream.seek(int(self.offsets[i]))
             line = stream.readline().decode("utf-8")
         match = re.match(r"\s*<([^>]*)>", line)
-        return match[1] if match else line.strip()
+        if not match:
+            return line.strip()
+        relative = self.base and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", match[1])
+        return self.base + match[1] if relative else match[1]
 
 
 def read_rdf_lines(path: str | Path, parser: str, *, schema: Schema | None = None,
@@ -1057,6 +1083,7 @@ def read_rdf_lines(path: str | Path, parser: str, *, schema: Schema | None = Non
     held = None  # the last subject's triples of a block: its next lines may be in the next block
     for block in _blocks(path):
         triples = lines.parse(block)
+        collector.base = lines.base
         if held is not None:
             import pyarrow as pa
 

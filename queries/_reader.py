@@ -5,7 +5,8 @@ A :class:`GraphReader` keeps the small tables whole, as rows grouped by key
 up key by key through the store (``edges_where`` / ``nodes_where``: the
 embedded store filters its memory-mapped files, Neo4j answers with the
 per-label statements). Small means at most :data:`WHOLE_ROWS` rows, as the
-build counted them.
+build counted them, or at most the store's own ``whole_read_rows`` when it has
+one (Neo4j: a whole table crosses the network, a key look-up is an index seek).
 
 >>> from queries._fixture import fixture_store_with_carriers
 >>> reader = GraphReader(fixture_store_with_carriers())
@@ -37,13 +38,15 @@ class GraphReader:
         self.store = store
         counts = store.info().counts
         self._sizes = {**counts.get("nodes", {}), **counts.get("relationships", {})}
+        #: a store may say how many rows are worth a whole read (Neo4j: each row crosses the network)
+        self._whole_rows = int(getattr(store, "whole_read_rows", WHOLE_ROWS))
         self._edges: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
         self._nodes: dict[str, dict[str, dict[str, Any]]] = {}
         self._names: dict[tuple[str, str], str] = {}
         self._name_tables: dict[str, dict[str, Any]] = {}
 
     def _small(self, name: str) -> bool:
-        return self._sizes.get(name, WHOLE_ROWS + 1) <= WHOLE_ROWS
+        return self._sizes.get(name, self._whole_rows + 1) <= self._whole_rows
 
     def is_small(self, name: str) -> bool:
         """Whether the label or relationship type ``name`` is read whole (at most :data:`WHOLE_ROWS` rows)."""

@@ -106,6 +106,9 @@ def located_enterprises(store: GraphStore, *, chain: str | None = None, segment:
     """
     if (chain is None) == (segment is None):
         raise ValueError("give exactly one of chain= and segment=")
+    own = getattr(store, "located_inputs", None)
+    if callable(own):  # a store that aggregates in its database (Neo4j)
+        return _from_store_inputs(store, own, chain=chain, segment=segment, include_synthetic=include_synthetic)
     tally = _Tally()
     segment_of = store.edges("SEGMENT_OF", ["from", "to", *_PROV])
     if chain is not None:
@@ -206,6 +209,62 @@ def located_enterprises(store: GraphStore, *, chain: str | None = None, segment:
         unlocated=unlocated, regions=regions, parents=parents, synthetic_included=keep.include,
         synthetic_excluded=keep.excluded, sources=source_rows, as_of=tally.as_of, facts_used=tally.used,
         unverified_facts=tally.unverified, segments=tuple(seg_keys))
+
+
+def _subject(store: GraphStore, chain: str | None, segment: str | None) -> tuple[str, str, str, str, list[str]]:
+    """(subject, key, name, chain key, segment keys) of a map, by key look-ups (SEGMENT_OF of one chain or segment)."""
+    if chain is not None:
+        match = store.resolve("Chain", chain)
+        links = store.edges_where("SEGMENT_OF", "to", [match.key], ["from", "to"])
+        return "chain", match.key, match.name, match.key, sorted(set(links["from"].astype(str)))
+    match = store.resolve("Segment", segment)
+    links = store.edges_where("SEGMENT_OF", "from", [match.key], ["from", "to"])
+    owners = sorted(set(links["to"].astype(str)))
+    if not owners:
+        raise NotFoundError(f"segment {match.name!r} belongs to no chain", hint="link it to its chain in segment_of.csv")
+    return "segment", match.key, match.name, owners[0], [match.key]
+
+
+def _from_store_inputs(store: GraphStore, own, *, chain: str | None, segment: str | None,
+                       include_synthetic: bool | None) -> LocatedEnterprises:
+    """:class:`LocatedEnterprises` from a store's own aggregation (``store.located_inputs``: one row per
+    enterprise of the subject with its regions and segments, the facts per source, the region hierarchy)."""
+    subject, key, subject_name, chain_key, seg_keys = _subject(store, chain, segment)
+    chain_names = store.names("Chain", [chain_key])
+    found = own(chain_key, seg_keys, include_synthetic=include_synthetic)
+    placed, memberships, unlocated = [], [], []
+    for row in found["enterprises"]:
+        name, aliases = row["name"], "|".join(row["aliases"] or [])
+        short = (aliases.split("|")[0] if aliases else name) if name is not None else row["key"]
+        designations = "|".join(row["designations"] or [])
+        memberships += [(row["key"], segment_name) for segment_name in row["segments"]]
+        placed += [(row["key"], name, short, designations, code, row["source"]) for code in row["regions"]]
+        if not row["regions"]:
+            unlocated.append(str(row["key"]))
+    columns = ["key", "name", "short_name", "designations", "region", "source"]
+    frame = pd.DataFrame({c: pd.Series([p[i] for p in placed], dtype=object) for i, c in enumerate(columns)})
+    frame = frame.drop_duplicates(["key", "region"]).sort_values(["key", "region"]).reset_index(drop=True)
+    member_frame = pd.DataFrame({"key": pd.Series([m[0] for m in memberships], dtype=object),
+                                 "segment": pd.Series([m[1] for m in memberships], dtype=object)})
+    member_frame = member_frame.sort_values(["key", "segment"]).reset_index(drop=True)
+    regions = pd.DataFrame({c: pd.Series([r[c] for r in found["regions"]], dtype="string").to_numpy(dtype=object)
+                            for c in ("code", "name", "short_name", "level")})
+    parents = {str(r["code"]): str(r["parent"]) for r in found["regions"] if r["parent"] is not None}
+    titles = {str(r["id"]): r for r in found["sources"]}
+    used = [r for r in found["facts"] if r["facts"]]
+    source_rows = tuple(
+        {"id": str(r["source"]), "facts": int(r["facts"]),
+         **{k: _text(titles.get(str(r["source"]), {}).get(k)) for k in ("title", "kind", "licence", "attribution")}}
+        for r in sorted(used, key=lambda r: str(r["source"])))
+    chain_name = chain_names[chain_key] if subject == "segment" else subject_name
+    return LocatedEnterprises(
+        subject=subject, key=key, subject_name=subject_name, chain_key=chain_key, chain_name=chain_name,
+        enterprises=frame, memberships=member_frame, unlocated=tuple(sorted(unlocated)), regions=regions,
+        parents=parents, synthetic_included=bool(found["synthetic_included"]),
+        synthetic_excluded=sum(int(r["excluded"]) for r in found["facts"]), sources=source_rows,
+        as_of=max((str(r["as_of"]) for r in used if r["as_of"]), default=""),
+        facts_used=sum(int(r["facts"]) for r in used), unverified_facts=sum(int(r["unverified"]) for r in used),
+        segments=tuple(seg_keys))
 
 
 def _text(value: Any) -> str:

@@ -146,6 +146,10 @@ class ShortboardInputs:
     the segments or their key technologies from outside the region, with
     target, key, name, label, place, share, year. ``unplaced``: technologies the
     chain's clusters must break through that are key to none of its segments.
+    ``outside``: when a store aggregates the outside enterprises itself (Neo4j),
+    per segment (domestic count, foreign count, the names of the largest
+    :data:`EXAMPLES`), and ``capable`` then holds only the local rows and the
+    masters; None: :func:`build_table` counts them from ``capable``.
     """
 
     key_to: pd.DataFrame
@@ -154,6 +158,7 @@ class ShortboardInputs:
     unplaced: pd.DataFrame
     no_master_data: int
     excluded: int
+    outside: dict[str, tuple[int, int, list[str]]] | None = None
 
 
 def shortboard_inputs(store: GraphStore, chain_key: str, region_codes: Iterable[str], *,
@@ -161,7 +166,8 @@ def shortboard_inputs(store: GraphStore, chain_key: str, region_codes: Iterable[
     """Aggregate the graph for :func:`shortboard_table`; a store with its own ``shortboard_inputs`` is asked."""
     own = getattr(store, "shortboard_inputs", None)
     if callable(own):
-        return own(chain_key, set(region_codes), include_synthetic=include_synthetic)
+        found = own(chain_key, set(region_codes), include_synthetic=include_synthetic)
+        return found if isinstance(found, ShortboardInputs) else ShortboardInputs(**found)
     return _pandas_inputs(store, chain_key, set(region_codes), include_synthetic)
 
 
@@ -363,7 +369,8 @@ def build_table(report: ChainGapReport, inputs: ShortboardInputs) -> ShortboardT
     # and listed; outside rows are counted and only the largest few named
     by_segment = capable_all.drop_duplicates(["segment", "enterprise"])
     local_by_segment = _group(by_segment[by_segment["local"].to_numpy(dtype=bool)], "segment")
-    outside_summary = _outside_summary(by_segment[~by_segment["local"].to_numpy(dtype=bool)])
+    outside_summary = inputs.outside if inputs.outside is not None else \
+        _outside_summary(by_segment[~by_segment["local"].to_numpy(dtype=bool)])
     # the technology level: MASTERS rows (few) in plain Python
     masters_by_segment = _group(capable_all[capable_all["technology"].notna().to_numpy(dtype=bool)], "segment")
     techs_by_segment = _group(inputs.key_to, "segment")

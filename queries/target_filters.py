@@ -178,6 +178,9 @@ def resolve_provinces(store: GraphStore, texts: Iterable[str]) -> tuple[str, ...
     >>> resolve_provinces(fixture_store(), ["江苏", "苏州市", "320000", "境外"])
     ('320000', 'abroad')
     """
+    texts = [str(t).strip() for t in texts if str(t).strip()]
+    if not texts:  # nothing to resolve: no need for the Region table
+        return ()
     regions = store.nodes("Region", ["code", "name", "level"] + (["short_name"] if "short_name" in
                                                                   store.schema.label("Region").properties else []))
     level = dict(zip(regions["code"].astype(str), regions["level"].astype(object)))

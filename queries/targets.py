@@ -50,8 +50,9 @@ are left out unless ``include_synthetic`` is true, or it is None and the chain
 itself is synthetic (as in :mod:`queries.gaps`).
 
 The work runs in two steps like the gap analysis: :func:`target_inputs`
-aggregates the graph into small tables with vectorised pandas; :func:`rank_targets`
-scores them and builds the records of the top targets only.
+aggregates the graph into small tables with vectorised pandas (a store with its own
+``target_inputs``, Neo4j, does it in the database: ``queries/cypher/targets/``);
+:func:`rank_targets` scores them and builds the records of the top targets only.
 
 >>> from queries._fixture import fixture_store
 >>> result = chain_targets(fixture_store(), chain="示例链")
@@ -663,7 +664,44 @@ def target_inputs(store: GraphStore, report: ChainGapReport, needs: list[Need], 
     >>> sorted(set(inputs.matches["enterprise"])), inputs.counts["excluded_local"]
     (['e-c'], 2)
     """
+    own = getattr(store, "target_inputs", None)
+    if callable(own):  # the store aggregates itself (Neo4j, in Cypher): only the needs' candidates cross over
+        return _store_target_inputs(store, report, needs, include_synthetic, region_codes)
     return _pandas_target_inputs(store, report, needs, set(region_codes), include_synthetic, shared)
+
+
+def _need_frames(needs: list[Need]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The needs (need, label, name, status, direction, choke) and their segments (need, segment) as tables."""
+    need_frame = pd.DataFrame({
+        "need": [n.key for n in needs], "label": [n.label for n in needs], "name": [n.name for n in needs],
+        "status": [n.status for n in needs], "direction": [n.direction for n in needs],
+        "choke": [n.status == CHOKE for n in needs]}, columns=["need", "label", "name", "status", "direction", "choke"])
+    need_segments = pd.DataFrame([(n.key, s) for n in needs for s in n.segments], columns=["need", "segment"])
+    return need_frame, need_segments
+
+
+def _store_target_inputs(store: GraphStore, report: ChainGapReport, needs: list[Need],
+                         include_synthetic: bool | None, region_codes: Iterable[str]) -> TargetInputs:
+    """:class:`TargetInputs` from a store's own ``target_inputs`` (plain tables and dicts: the graph layer does
+    not import the analyses), with the needs, the candidates' places and the groups added here."""
+    from ingest.importer.status import INACTIVE_STATUSES
+    from queries.groups import GroupLink
+
+    answer = store.target_inputs(
+        {"key": report.chain, "name": report.chain_name}, sorted(set(region_codes)),
+        needs=[{"key": n.key, "label": n.label, "segments": list(n.segments)} for n in needs],
+        include_synthetic=include_synthetic, inactive_statuses=list(INACTIVE_STATUSES))
+    need_frame, need_segments = _need_frames(needs)
+    links = [GroupLink(r["child"], str(r["child_name"]), r["kind"], r["parent"], str(r["parent_name"]), r["source"],
+                       r["as_of"], _truth(r["verified"]), r["as_written"]) for r in answer["group_links"]]
+    return TargetInputs(
+        {"key": report.chain, "name": report.chain_name}, {"code": report.region, "name": report.region_name},
+        need_frame, need_segments, {s.key: s.name for s in report.segments}, answer["matches"],
+        answer["enterprises"], answer["located"], _region_table(store, pd.unique(answer["located"]["region"])),
+        answer["customers"], answer["roles"], answer["fit"], answer["sources"], answer["counts"],
+        answer["synthetic"], answer["include_synthetic"], {n.key: list(n.evidence) for n in needs},
+        EnterpriseGroups(sorted(links, key=lambda link: (link.child, link.kind, link.parent))),
+        answer["group_present"], answer["group_matches"], answer["inactive_as_of"])
 
 
 _EDGE = ["source", "as_of", "verified"]
@@ -983,9 +1021,17 @@ def _region_maps(store: GraphStore) -> tuple[dict[str, str], dict[str, str], dic
 def _region_table(store: GraphStore, codes: Iterable[str], shared: SharedWork | None = None) -> pd.DataFrame:
     """code, name, place (province + city + county names), province code, domestic — for the codes given.
 
-    ``shared``: keep the region tree (the same for every chain) for the next call."""
-    names, levels, parent = (_region_maps(store) if shared is None
-                             else shared.get(("region_maps",), lambda: _region_maps(store)))
+    A store with ``region_lineage(codes)`` (Neo4j) gives the names, levels and parents of those codes and
+    the regions above them; otherwise they come from the Region and WITHIN tables, read once per
+    ``shared`` (the same for every chain) when given."""
+    codes = [str(c) for c in codes]
+    lineage = getattr(store, "region_lineage", None)
+    if callable(lineage):
+        names, levels, parent = lineage(codes)
+    elif shared is not None:
+        names, levels, parent = shared.get(("region_maps",), lambda: _region_maps(store))
+    else:
+        names, levels, parent = _region_maps(store)
     rows = []
     for code in sorted(set(codes)):
         path = [code]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.cypher import all_statements
+from graph.neo4j_loading import chunk_rows
 
 Responder = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
@@ -52,8 +53,8 @@ class Call:
 
 def _default_answer(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """What an empty server that accepts everything answers."""
-    if name.endswith(".load"):
-        return [{"merged": len(params["rows"])}]
+    if name.endswith((".load", ".merge")):
+        return [{"merged": len(chunk_rows(params))}]
     if name.endswith(".delete"):
         return [{"deleted": 0}]
     if name == "server":
@@ -150,6 +151,7 @@ class EchoGraph:
             "counts": self._counts, "stats/sources": self._sources}
         for label in self.schema.labels:
             out[f"nodes/{label}.load"] = lambda p, label=label: self._load_nodes(label, p)
+            out[f"nodes/{label}.merge"] = lambda p, label=label: self._load_nodes(label, p)
             out[f"nodes/{label}.read"] = lambda p, label=label: self._read_nodes(label, p)
             out[f"nodes/{label}.get"] = lambda p, label=label: self._get_node(label, p)
             out[f"nodes/{label}.delete"] = lambda p, label=label: self._delete_nodes(label, p)
@@ -177,24 +179,25 @@ class EchoGraph:
     def _load_nodes(self, label, params):
         key = self.schema.label(label).key
         table = self.nodes.setdefault(label, {})
-        for row in params["rows"]:
+        rows = chunk_rows(params)
+        for row in rows:
             node = table.setdefault(row["key"], {key: row["key"]})
-            for name, value in row["props"].items():  # SET n += props: null leaves it out
+            for name, value in row["props"].items():  # null leaves it out
                 if value is None:
                     node.pop(name, None)
                 else:
                     node[name] = value
-        return [{"merged": len(params["rows"])}]
+        return [{"merged": len(rows)}]
 
     def _load_rels(self, combo, params):
         rel, a, b = combo
         spec = self.schema.relationship(rel)
         table = self.rels.setdefault(combo, {})
         merged = 0
-        for row in params["rows"]:
+        for row in chunk_rows(params):
             if row["from"] not in self.nodes.get(a, {}) or row["to"] not in self.nodes.get(b, {}):
                 continue
-            identity = tuple(row[p] for p in spec.identity)
+            identity = tuple(row["props"][p] for p in spec.identity)
             props = table.setdefault((row["from"], row["to"], identity), dict(zip(spec.identity, identity)))
             for name, value in row["props"].items():
                 if value is None:
@@ -237,7 +240,7 @@ class EchoGraph:
         record = self.records.get(self.current or "", {})
         return [{"generation": self.current, **{k: record.get(k) for k in
                                                 ("digest", "as_of", "data", "schema_version", "tables",
-                                                 "loaded_at")}}]
+                                                 "loaded_at", "count_names", "count_values")}}]
 
     def _build_begin(self, params):
         self.records[params["generation"]] = {**params["props"], "state": "loading"}
@@ -319,6 +322,9 @@ class AnalysisGraph(EchoGraph):
             "chokepoints/dependencies": self._dependencies,
             "gaps/chain": self._gap_chain, "gaps/local": self._gap_local, "gaps/national": self._gap_national,
             "gaps/members": self._gap_members, "gaps/supplies": self._gap_supplies, "gaps/facts": self._gap_facts,
+            "shortboard/technologies": self._sb_technologies, "shortboard/capable": self._sb_capable,
+            "shortboard/outside": self._sb_outside, "shortboard/providers": self._sb_providers,
+            "shortboard/unplaced": self._sb_unplaced, "shortboard/excluded": self._sb_excluded,
         })
         out.update({name: self._in_generation(fn) for name, fn in more.items()})
         return out
@@ -639,6 +645,126 @@ class AnalysisGraph(EchoGraph):
                 if p.get("as_of") is not None and (row["as_of"] is None or p["as_of"] > row["as_of"]):
                     row["as_of"] = p["as_of"]
         return [out[k] for k in sorted(out)]
+
+
+    # -- shortboard/*.cypher ----------------------------------------------------------------------
+
+    def _sb_key_rels(self, chain, ex, *, kept=True):
+        """(technology, segment, props) of the KEY_TO into the chain's segments (kept ones, or dropped ones)."""
+        segs = self._chain_segments(chain)
+        return [(a, b, p) for _t, a, b, p in self.rel_list("KEY_TO")
+                if b in segs and (p.get("source") not in ex) == kept]
+
+    def _sb_masters(self, techs, ex):
+        return [(a, b) for _t, a, b, p in self.rel_list("MASTERS") if b in techs and p.get("source") not in ex]
+
+    def _sb_where(self, ent, ex):
+        """(codes of the kept locations, name of the region of the last one in load order)."""
+        rows = [(p.get("_row", 0), b) for _t, a, b, p in self.rel_list("LOCATED_IN")
+                if a == ent and p.get("source") not in ex]
+        return {b[1] for _r, b in rows}, (self.prop(max(rows)[1], "name") if rows else None)
+
+    def _sb_national(self, ent, nation, ex):
+        return any(self._within(b[1], nation) for _t, a, b, p in self.rel_list("LOCATED_IN")
+                   if a == ent and p.get("source") not in ex)
+
+    def _sb_technologies(self, params):
+        ex = set(params["excluded_sources"])
+        mastered = {b for _t, _a, b, p in self.rel_list("MASTERS") if p.get("source") not in ex}
+        return [{"technology": t[1], "segment": s[1], "name": self.prop(t, "name"), "kind": self.prop(t, "kind"),
+                 "mastered": t in mastered} for t, s, _p in self._sb_key_rels(params["chain"], ex)]
+
+    def _sb_members(self, chain, ex):
+        """(segment, technology or None, enterprise) of the enterprises operating in or mastering for each segment."""
+        ops = [(s, None, e) for _t, e, s, p in self.rel_list("OPERATES_IN")
+               if s in self._chain_segments(chain) and p.get("source") not in ex]
+        key = self._sb_key_rels(chain, ex)
+        masters = [(s, t, e) for t, s, _p in key for e, tech in self._sb_masters({t}, ex) if tech == t]
+        return {m for m in ops + masters if self.prop(m[2], "source") not in ex}
+
+    def _sb_capable(self, params):
+        ex, codes = set(params["excluded_sources"]), set(params["region_codes"])
+        out = []
+        for s, t, e in self._sb_members(params["chain"], ex):
+            where, place = self._sb_where(e, ex)
+            local = bool(where & codes)
+            if t is None and not local:
+                continue
+            out.append({"segment": s[1], "technology": None if t is None else t[1], "enterprise": e[1],
+                        "name": self.prop(e, "name"), "revenue_yi": self.prop(e, "revenue_yi"), "local": local,
+                        "national": self._sb_national(e, params["nation"], ex), "place": place})
+        return sorted(out, key=lambda r: (r["segment"], r["technology"] is None, r["technology"] or "",
+                                          r["enterprise"]))
+
+    def _sb_outside(self, params):
+        ex, codes = set(params["excluded_sources"]), set(params["region_codes"])
+        per_segment: dict = {}
+        for s, _t, e in self._sb_members(params["chain"], ex):
+            per_segment.setdefault(s, set()).add(e)
+        out = []
+        for s in sorted(per_segment, key=lambda n: n[1]):
+            rows = []
+            for e in per_segment[s]:
+                where, place = self._sb_where(e, ex)
+                if not where & codes:
+                    revenue = self.prop(e, "revenue_yi")
+                    rows.append(((1.0 if revenue is None else -revenue, self.prop(e, "name"), e[1]), place,
+                                 self._sb_national(e, params["nation"], ex)))
+            if rows:
+                rows.sort(key=lambda r: r[0])
+                out.append({"segment": s[1], "domestic": sum(1 for r in rows if r[2]),
+                            "foreign": sum(1 for r in rows if not r[2] and r[1] is not None),
+                            "examples": [{"name": r[0][1], "place": r[1]} for r in rows[:params["examples"]]]})
+        return out
+
+    def _sb_targets(self, chain, ex):
+        return self._chain_segments(chain) | {t for t, _s, _p in self._sb_key_rels(chain, ex)}
+
+    def _sb_providers(self, params):
+        ex, codes = set(params["excluded_sources"]), set(params["region_codes"])
+        targets, out = self._sb_targets(params["chain"], ex), []
+        for _t, a, b, p in self.rel_list("PROVIDES"):
+            if b not in targets or p.get("source") in ex:
+                continue
+            region = a[0] == "Region"
+            dropped = a[0] == "Enterprise" and self.prop(a, "source") in ex
+            where, place = self._sb_where(a, ex) if a[0] == "Enterprise" else (set(), None)
+            local = (a[1] in codes) if region else False if dropped else bool(where & codes)
+            if local:
+                continue
+            out.append({"target": b[1], "key": a[1], "label": "Region" if region else "Enterprise",
+                        "name": None if dropped else self.prop(a, "name"),
+                        "place": self.prop(a, "name") if region else None if dropped else place,
+                        "share": p.get("share"), "year": p.get("year"), "_row": p.get("_row", 0)})
+        out.sort(key=lambda r: (r["label"], r["target"], r["key"], r.pop("_row")))
+        return out
+
+    def _sb_unplaced(self, params):
+        ex = set(params["excluded_sources"])
+        clusters = {b for _t, a, b, _p in self.rel_list("IN_CLUSTER") if a == ("Chain", params["chain"])}
+        keyed = {a for _t, a, _b, _p in self.rel_list("KEY_TO")}
+        found = {a for _t, a, b, p in self.rel_list("BREAKTHROUGH_FOR")
+                 if b in clusters and p.get("source") not in ex and a not in keyed}
+        return [{"key": t[1], "name": self.prop(t, "name")} for t in sorted(found, key=lambda n: n[1])]
+
+    def _sb_excluded(self, params):
+        ex, chain = set(params["excluded_sources"]), params["chain"]
+        segs, key = self._chain_segments(chain), self._sb_key_rels(chain, ex)
+        techs, targets = {t for t, _s, _p in key}, self._sb_targets(chain, ex)
+        count = len(self._sb_key_rels(chain, ex, kept=False))
+        count += sum(1 for _t, _a, b, p in self.rel_list("OPERATES_IN") if b in segs and p.get("source") in ex)
+        count += sum(1 for _t, _a, b, p in self.rel_list("MASTERS") if b in techs and p.get("source") in ex)
+        count += sum(1 for _t, _a, b, p in self.rel_list("PROVIDES") if b in targets and p.get("source") in ex)
+        reached = {a for _t, a, b, p in self.rel_list("OPERATES_IN") if b in segs and p.get("source") not in ex}
+        reached |= {a for a, _b in self._sb_masters(techs, ex)}
+        reached |= {a for _t, a, b, p in self.rel_list("PROVIDES")
+                    if a[0] == "Enterprise" and b in targets and p.get("source") not in ex}
+        dropped = {e for e in reached if self.prop(e, "source") in ex}
+        count += len(dropped) + sum(1 for _t, a, _b, p in self.rel_list("LOCATED_IN")
+                                    if a in reached - dropped and p.get("source") in ex)
+        clusters = {b for _t, a, b, _p in self.rel_list("IN_CLUSTER") if a == ("Chain", chain)}
+        count += sum(1 for _t, _a, b, p in self.rel_list("BREAKTHROUGH_FOR") if b in clusters and p.get("source") in ex)
+        return [{"excluded": count}]
 
 
 def loaded_store(folder, **options):

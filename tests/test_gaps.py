@@ -635,6 +635,8 @@ def test_cli_snapshot_save_list_compare(run, mini_home):
     bad = run("--home", mini_home, "-q", "snapshot", "save", "../escape")
     assert bad.exit_code == 2 and "bad snapshot name" in bad.output
     listed = json.loads(run("--home", mini_home, "snapshot", "list", "--format", "json").output)
+    assert listed["store"] == "embedded"
+    listed = listed["snapshots"]
     assert [s["name"] for s in listed] == ["2026-01"] and listed[0]["covered"] == 2
     same = json.loads(run("--home", mini_home, "-q", "gaps", "--chain", "示例链", "--compare", "2026-01",
                           "--format", "json").output)

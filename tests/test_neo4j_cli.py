@@ -12,6 +12,7 @@ pytest.importorskip("neo4j", reason="the neo4j driver is not installed (pip inst
 from neo4j.exceptions import AuthError, ServiceUnavailable  # noqa: E402
 
 from conftest import MINI  # noqa: E402
+from graph.neo4j_loading import chunk_rows  # noqa: E402
 from graph.schema import load_schema  # noqa: E402
 from neo4j_fake import AFTER, BEFORE, SCHEMA, EchoGraph, FakeDriver  # noqa: E402
 
@@ -65,7 +66,7 @@ def test_load_takes_what_was_built_not_data(run, server, tmp_path, mini_copy):
     home = tmp_path / "changed"
     assert run("-q", "--home", home, "build", "--data", mini_copy).exit_code == 0
     assert run("-q", "--home", home, "neo4j", "load").exit_code == 0
-    regions = [r["key"] for c in server.calls if c.name == "nodes/Region.load" for r in c.parameters["rows"]]
+    regions = [r["key"] for c in server.calls if c.name == "nodes/Region.load" for r in chunk_rows(c.parameters)]
     assert "320411" in regions and len(regions) == 6
     assert "--data DIR" not in run("neo4j", "load", "--help").output and run("neo4j", "load", "--data", MINI).exit_code == 2
 

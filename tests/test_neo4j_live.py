@@ -259,14 +259,44 @@ def test_a_statement_over_the_transaction_timeout_is_stopped(neo4j_settings, min
     finally:
         store.close()
 
-    # the same through the command line: `stats` whose count statement is the slow one
+    # the same through the command line: `stats` whose per-source statement is the slow one (its counts come
+    # from the build record the load wrote)
     import graph.neo4j_connection as module
 
     real = module.statement
-    monkeypatch.setattr(module, "statement", lambda name, *a: slow if name == "counts" else real(name, *a))
+    sources = replace(slow, name="stats/sources", path=Path("queries/cypher/stats/sources.cypher"))
+    monkeypatch.setattr(module, "statement", lambda name, *a: sources if name == "stats/sources" else real(name, *a))
     monkeypatch.setenv("CHAINKG_NEO4J_TIMEOUT", "1")
     monkeypatch.chdir(ROOT / "tests")
     result = run("--store", "neo4j", "stats")
     assert result.exit_code == 2, result.output
-    assert "error: Neo4j stopped counts.cypher: it ran longer than the transaction timeout (1 s)" in result.output
+    assert "error: Neo4j stopped stats/sources.cypher: it ran longer than the transaction timeout (1 s)" in result.output
     assert "hint: raise the timeout (CHAINKG_NEO4J_TIMEOUT" in result.output and "Traceback" not in result.output
+
+
+def test_a_node_chunk_replayed_after_its_commit_meets_the_constraint_and_merges(neo4j_settings):
+    """What the loader relies on to CREATE nodes: the server's uniqueness constraint refuses a chunk that is
+    already there (as when the driver replays a committed chunk), the loader recognises that refusal, and the
+    chunk's MERGE form then changes nothing. In a scratch generation, deleted at the end."""
+    from graph.cypher import statement
+    from graph.neo4j_loading import _constraint_violation
+    from graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore.connect(neo4j_settings)
+    scratch = f"zz-test-{uuid.uuid4().hex[:8]}"
+    chunk = {"keys": ["990001", "990002"], "columns": {"name": ["甲区", "乙区"], "level": ["county", "county"],
+                                                      "source": ["mini", "mini"], "_row": [0, 1]},
+             "generation": scratch}
+    try:
+        store.create_schema()
+        assert store._execute(statement("nodes/Region.load"), chunk, write=True)[0]["merged"] == 2
+        with pytest.raises(Exception) as refused:
+            store._execute(statement("nodes/Region.load"), chunk, write=True)
+        assert _constraint_violation(refused.value), refused.value
+        assert store._execute(statement("nodes/Region.merge"), chunk, write=True)[0]["merged"] == 2
+        rows = query(neo4j_settings, "MATCH (n:Region {_generation: $g}) RETURN n.code AS code, n.name AS name "
+                                     "ORDER BY code", g=scratch)
+        assert rows == [{"code": "990001", "name": "甲区"}, {"code": "990002", "name": "乙区"}]
+    finally:
+        query(neo4j_settings, "MATCH (n {_generation: $g}) DETACH DELETE n", g=scratch)
+        store.close()

@@ -205,3 +205,34 @@ def test_streamed_import_names_the_line_of_a_syntax_error(tmp_path):
     with pytest.raises(BadInputError) as caught:
         read_rdf_lines(path, "nt")
     assert caught.value.problems[0].reason == "not UTF-8 text"
+
+
+@pytest.mark.parametrize("fmt,parser", [("nt", "nt"), ("ttl", "turtle")])
+def test_streamed_import_names_a_bad_relationship_by_its_full_iri(tmp_path, fmt, parser):
+    """Relationship resources' IRIs are not held while reading (millions of long strings at national
+    scale): a problem reads the IRI back from the file, absolute even where the Turtle wrote it relative."""
+    import re
+
+    from chainkg.errors import BadInputError
+    from ingest.rdf_lines import read_rdf_lines
+    from queries._fixture import fixture_store
+
+    base = BASES[0]
+    text = _export(fixture_store(), fmt, base).decode("utf-8")
+    if fmt == "nt":
+        line = re.search(rf"^<({re.escape(base)}relationship/LOCATED_IN/[^>]+)> <{re.escape(rdflib.RDF.object)}> "
+                         r"<[^>]+> \.$", text, flags=re.M)
+        iri = line[1]
+        bad = text.replace(line[0], f"<{iri}> <{rdflib.RDF.object}> <{base}region/999999> .")
+    else:
+        statement = re.search(r"^<(relationship/LOCATED_IN/[^>]+)> a ckg:\w+ ;\n(?:    .*\n)*?    rdf:object <[^>]+>",
+                              text, flags=re.M)
+        iri = base + statement[1]
+        bad = text.replace(statement[0], re.sub(r"rdf:object <[^>]+>$", "rdf:object <region/999999>", statement[0]))
+    path = tmp_path / f"bad.{fmt}"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(BadInputError) as caught:
+        read_rdf_lines(path, parser)
+    reasons = [p.reason for p in caught.value.problems]
+    assert f"<{iri}>: dangling reference: rdf:object <{base}region/999999> is not a node of the file" in reasons, \
+        reasons

@@ -198,19 +198,34 @@ def test_the_catalogue_data_of_both_stores_is_the_same(loaded, tmp_path):
 #: a table with more rows than this is "large": the commands below never read it whole from Neo4j
 LARGE_TABLE = 1000
 
-#: commands answered by index seeks and aggregations in the database, never a large table read whole
-BOUNDED = ["stats", "show-enterprise", "show-chain", "show-technology", "search"]
+#: commands answered by index seeks and aggregations in the database, never a large table read whole;
+#: ``{snapshots}`` is a scratch home for the snapshot commands (save, then compare and list)
+BOUNDED = {
+    "stats": ["stats"],
+    "show-enterprise": COMMANDS["show-enterprise"],
+    "show-chain": COMMANDS["show-chain"],
+    "show-technology": COMMANDS["show-technology"],
+    "search": COMMANDS["search"],
+    "shortboard": COMMANDS["shortboard"],
+    "shortboard-all": COMMANDS["shortboard-all"],
+    "snapshot-save": ["--home", "{snapshots}", "snapshot", "save", "s1"],
+    "gaps-compare": ["--home", "{snapshots}", "gaps", "--all", "--compare", "s1", "--format", "json"],
+    "snapshot-list": ["--home", "{snapshots}", "snapshot", "list", "--format", "json"],
+    "geomap": COMMANDS["geomap"],
+    "dossier": COMMANDS["dossier"],
+}
+#: commands whose own inputs are aggregated in Neo4j but that still call an analysis reading a large table
+#: whole: expected to fail until it does not (strict: the day they pass, this list must shrink)
+STILL_READING = {
+    "geomap": "its target markers come from the targets' inputs, which read WITHIN and Region whole",
+    "dossier": "its catalogue item comes from the targets' inputs, which read WITHIN and Region whole",
+}
 
 
-@pytest.mark.parametrize("command", BOUNDED)
-def test_commands_read_no_large_table_whole_from_neo4j(loaded, command, monkeypatch):
-    """The statements a command sends to Neo4j, recorded: no ``.read`` of a table over LARGE_TABLE rows
-    (the enterprises, the regions, their locations …), whatever the size of the graph."""
+def _recorded(monkeypatch) -> list[tuple[str, int]]:
+    """The statements sent to Neo4j from now on, as (name, rows returned)."""
     import graph.neo4j_connection as connection
-    from graph.embedded import EmbeddedStore
 
-    counts = EmbeddedStore.open(loaded.home).info().counts
-    sizes = {**counts["nodes"], **counts["relationships"]}
     sent: list[tuple[str, int]] = []
     real = connection.Neo4jConnection._execute
 
@@ -220,7 +235,63 @@ def test_commands_read_no_large_table_whole_from_neo4j(loaded, command, monkeypa
         return rows
 
     monkeypatch.setattr(connection.Neo4jConnection, "_execute", recording)
-    _ok("--store", "neo4j", *_filled(COMMANDS[command], loaded))
+    return sent
+
+
+@pytest.fixture(scope="module")
+def snapshots_home(loaded, tmp_path_factory) -> Path:
+    """A home holding the snapshot ``s1`` of the loaded graph, saved from Neo4j."""
+    home = tmp_path_factory.mktemp("snapshots")
+    _ok("--store", "neo4j", "--home", home, "-q", "snapshot", "save", "s0")
+    return home
+
+
+@pytest.mark.parametrize("command", [pytest.param(c, marks=pytest.mark.xfail(reason=STILL_READING[c], strict=True))
+                                     if c in STILL_READING else c for c in BOUNDED])
+def test_commands_read_no_large_table_whole_from_neo4j(loaded, snapshots_home, command, monkeypatch):
+    """The statements a command sends to Neo4j, recorded: no ``.read`` of a table over LARGE_TABLE rows
+    (the enterprises, the regions, their locations …), whatever the size of the graph."""
+    from graph.embedded import EmbeddedStore
+
+    counts = EmbeddedStore.open(loaded.home).info().counts
+    sizes = {**counts["nodes"], **counts["relationships"]}
+    if command == "snapshot-save":
+        (snapshots_home / "snapshots" / "s1.json").unlink(missing_ok=True)
+    elif not (snapshots_home / "snapshots" / "s1.json").exists():
+        _ok("--store", "neo4j", "--home", snapshots_home, "-q", "snapshot", "save", "s1")
+    sent = _recorded(monkeypatch)
+    args = _filled([a.replace("{snapshots}", str(snapshots_home)) for a in BOUNDED[command]], loaded)
+    result = _ok("--store", "neo4j", *args)
     whole = [(name, rows) for name, rows in sent if name.endswith(".read")
              and sizes.get(name.split("/", 1)[1].split(".", 1)[0], 0) > LARGE_TABLE]
+    if command == "snapshot-list":  # reads files only; its JSON names the store like every other command's
+        assert not sent and json.loads(result.stdout)["store"] == "neo4j"
+        assert [s["name"] for s in json.loads(result.stdout)["snapshots"]] == ["s0", "s1"]
+        return
     assert sent and not whole, f"{command} read large tables whole: {whole}"
+
+
+def test_snapshots_of_both_stores_are_the_same(loaded, tmp_path):
+    """``snapshot save`` from each store, then ``gaps --all --compare`` and ``snapshot list``: the same JSON."""
+    answers = {}
+    for store in ("neo4j", "embedded"):
+        home = tmp_path / store
+        if store == "embedded":  # the build itself, with a snapshots folder of its own
+            home = loaded.home
+        _ok("--store", store, "--home", home, "-q", "snapshot", "save", f"both-{store}", "--overwrite")
+        saved = json.loads((home / "snapshots" / f"both-{store}.json").read_text(encoding="utf-8"))
+        compared = json.loads(_ok("--store", store, "--home", home, "gaps", "--all", "--compare", f"both-{store}",
+                                  "--format", "json").stdout)
+        listed = json.loads(_ok("--store", store, "--home", home, "snapshot", "list", "--format", "json").stdout)
+        assert compared.pop("store") == store and listed.pop("store") == store
+        for data in (saved, compared["before"], compared["after"]):
+            for varying in ("name", "saved_at"):
+                data.pop(varying, None)
+        for varying in ("snapshot", "saved_at"):
+            compared.pop(varying, None)
+        entry = next(s for s in listed["snapshots"] if s["name"] == f"both-{store}")
+        answers[store] = (saved, compared, {k: v for k, v in entry.items() if k not in ("name", "saved_at", "path")})
+    (home / "snapshots" / "both-embedded.json").unlink()
+    mine, theirs = answers["neo4j"], answers["embedded"]
+    for what, a, b in zip(("saved", "compared", "listed"), mine, theirs):
+        assert a == b, f"snapshot {what}: {_first_difference(a, b)}"

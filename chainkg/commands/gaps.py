@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from chainkg.cli import AppContext, format_option, pass_app
-from chainkg.render import text_table, to_csv, to_json
+from chainkg.render import text_table, to_csv
 
 __all__ = ["COMMANDS", "THRESHOLD_OPTIONS"]
 
@@ -346,17 +346,18 @@ def snapshot_save(app: AppContext, name, region, thresholds_file, include_synthe
 @format_option("table", "json")
 @pass_app
 def snapshot_list(app: AppContext, fmt: str) -> None:
-    """The saved snapshots, oldest first.
+    """The saved snapshots, oldest first (JSON: ``{"snapshots": [...], "store": ...}``).
 
     \b
-    Example:
+    Examples:
       chainkg snapshot list
+      chainkg snapshot list --format json
     """
     from queries.snapshots import list_snapshots
 
     found = list_snapshots(app.settings.home)
     if fmt == "json":
-        click.echo(to_json(found))
+        click.echo(app.json({"snapshots": found}))
         return
     if not found:
         click.echo(f"no snapshots in {Path(app.settings.home) / 'snapshots'}")

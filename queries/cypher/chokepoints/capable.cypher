@@ -13,15 +13,31 @@
 // Returns: one row per technology, enterprise and kind of evidence: technology, via
 //          ('MASTERS', 'PROVIDES', 'SUPPLIES' or 'OPERATES_IN'), key, name, region (the
 //          enterprise's first location) and row (the first relationship's load order).
-MATCH (:Region {code: $perspective, _generation: $generation})<-[:WITHIN*0..]-(:Region)<-[:LOCATED_IN]-(e:Enterprise)
-WITH DISTINCT e
-WITH e, COLLECT {
+//
+// The perspective's subtree is walked once (an enterprise's first location is then looked
+// up among its codes), and the candidates' names and aliases are listed once: a supply
+// is matched by its product against that list, not against every candidate node.
+CALL () {
+  MATCH (t:Technology)
+  WHERE t._generation = $generation AND t.id IN $technologies
+  UNWIND [t.name] + coalesce(t.aliases, []) AS product
+  WITH product, t.id AS technology
+  WHERE product IS NOT NULL
+  RETURN collect({product: product, technology: technology}) AS named, collect(DISTINCT product) AS products
+}
+MATCH (:Region {code: $perspective, _generation: $generation})<-[:WITHIN*0..]-(inside:Region)
+WITH named, products, collect(DISTINCT inside) AS inside
+WITH named, products, inside, [place IN inside | place.code] AS codes
+UNWIND inside AS place
+MATCH (place)<-[:LOCATED_IN]-(e:Enterprise)
+WITH DISTINCT e, named, products, codes
+WITH e, named, products, codes, COLLECT {
           MATCH (e)-[l:LOCATED_IN]->(x:Region)
           WITH l, x ORDER BY l._row
           RETURN x.code
         }[0] AS region
-WHERE EXISTS { MATCH (:Region {code: region, _generation: $generation})-[:WITHIN*0..]->(:Region {code: $perspective}) }
-CALL (e) {
+WHERE region IN codes
+CALL (e, named, products) {
   MATCH (e)-[r:MASTERS]->(t:Technology)
   WHERE t.id IN $technologies
   RETURN t.id AS technology, 'MASTERS' AS via, r._row AS row
@@ -31,9 +47,9 @@ CALL (e) {
   RETURN t.id AS technology, 'PROVIDES' AS via, r._row AS row
   UNION
   MATCH (e)-[r:SUPPLIES]->(:Enterprise)
-  MATCH (t:Technology)
-  WHERE t._generation = $generation AND t.id IN $technologies AND (r.product = t.name OR r.product IN coalesce(t.aliases, []))
-  RETURN t.id AS technology, 'SUPPLIES' AS via, r._row AS row
+  WHERE r.product IN products
+  UNWIND [item IN named WHERE item.product = r.product | item.technology] AS technology
+  RETURN technology, 'SUPPLIES' AS via, r._row AS row
   UNION
   MATCH (e)-[:OPERATES_IN]->(:Segment)<-[k:KEY_TO]-(t:Technology)
   WHERE t.id IN $technologies

@@ -62,9 +62,10 @@ CALL () {
   RETURN source, verified, as_of, used, dropped
   UNION ALL
   // SUPPLIES into the local customers of the segments the chain's segments feed
-  MATCH (c:Chain {id: $chain, _generation: $generation})
-  MATCH (s:Segment)-[:FEEDS]->(t:Segment)
-  WHERE s._generation = $generation AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(c) } AND EXISTS { MATCH (t)-[:SEGMENT_OF]->(c) }
+  // each fed segment once (several of the chain's segments may feed it), then each of its customers once
+  MATCH (c:Chain {id: $chain, _generation: $generation})<-[:SEGMENT_OF]-(s:Segment)-[:FEEDS]->(t:Segment)
+  WHERE EXISTS { MATCH (t)-[:SEGMENT_OF]->(c) }
+  WITH DISTINCT c, t
   MATCH (customer:Enterprise)-[o:OPERATES_IN]->(t)
   WHERE NOT o.source IN $excluded_sources AND NOT customer.source IN $excluded_sources
     AND EXISTS {

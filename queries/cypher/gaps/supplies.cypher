@@ -11,16 +11,19 @@
 //   $excluded_sources  list of Source ids whose facts are left out, e.g. [] (or ['synthetic-demo'])
 //   $generation  the generation the store reads, e.g. 'g1': see graph/cypher.py
 // Returns: one row per segment that receives any: segment, received and from_local.
-MATCH (c:Chain {id: $chain, _generation: $generation})
-MATCH (s:Segment)-[:FEEDS]->(t:Segment)
-WHERE s._generation = $generation AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(c) } AND EXISTS { MATCH (t)-[:SEGMENT_OF]->(c) }
-WITH DISTINCT s, t
+//
+// Each fed segment's local customers are found once, whichever of the chain's segments feed it
+// (a customer's locations are checked once, not once per feeding segment).
+MATCH (c:Chain {id: $chain, _generation: $generation})<-[:SEGMENT_OF]-(s:Segment)-[:FEEDS]->(t:Segment)
+WHERE EXISTS { MATCH (t)-[:SEGMENT_OF]->(c) }
+WITH t, collect(DISTINCT s) AS feeders
 MATCH (customer:Enterprise)-[o:OPERATES_IN]->(t)
 WHERE NOT o.source IN $excluded_sources AND NOT customer.source IN $excluded_sources
   AND EXISTS {
     MATCH (customer)-[l:LOCATED_IN]->(r:Region)
     WHERE r.code IN $region_codes AND NOT l.source IN $excluded_sources
   }
+UNWIND feeders AS s
 WITH DISTINCT s, customer
 MATCH (supplier:Enterprise)-[r:SUPPLIES]->(customer)
 WHERE NOT r.source IN $excluded_sources AND NOT supplier.source IN $excluded_sources

@@ -1,19 +1,35 @@
-// Load Source nodes into a generation: merge each by (generation, key `id`), then set its properties.
+// Load Source nodes into a new generation: create each with its key `id` and properties.
 //
-// Idempotent: a second run with the same rows leaves the graph as it was (a chunk the
-// driver retries after a lost answer changes nothing). Properties sent as null are
-// left out. Run schema/constraints first: the uniqueness constraint on
-// (_generation, id) makes the MERGE an index seek.
+// A load writes into a generation of its own, empty when it starts, so every node is
+// new: CREATE, not MERGE (half the work on the server: no locking index seek first).
+// The uniqueness constraint on (_generation, id) still guards it: a chunk that the
+// driver retries after its commit succeeded and only the answer was lost fails here,
+// and chainkg runs that chunk again with nodes/Source.merge, which is idempotent. The
+// rows come as columns (one list per property, all of one length): far less for the
+// driver and the server to encode and decode than a map per row; every property is set
+// by name, so the plan has no Eager step. A column that is missing, and a null in one,
+// leave the property out. Run schema/constraints first.
 //
 // Parameters:
-//   $rows  list of maps {key, props}, one per node; props holds the properties and
+//   $keys     list of the nodes' keys (`id`), one per row
+//          e.g. ['mini']
+//   $columns  map of property name to a list of values, one per row, including
 //          `_row`, the row's position in its table (reads keep that order)
-//          e.g. [{key: 'mini', props: {title: '…', kind: '…', publisher: '…', source: 'mini', as_of: date('2026-01-01'), _row: 0}}]
+//          e.g. {title: ['…'], kind: ['…'], publisher: ['…'], source: ['mini'], as_of: [date('2026-01-01')], _row: [0]}
 //   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
-// Returns: merged, the number of rows merged.
+// Returns: merged, the number of nodes created.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
-UNWIND $rows AS row
-MERGE (n:Source {_generation: $generation, id: row.key})
-SET n += row.props
+UNWIND range(0, size($keys) - 1) AS i
+CREATE (n:Source {_generation: $generation, id: $keys[i],
+  title: $columns.title[i],
+  kind: $columns.kind[i],
+  publisher: $columns.publisher[i],
+  licence: $columns.licence[i],
+  attribution: $columns.attribution[i],
+  note: $columns.note[i],
+  source: $columns.source[i],
+  as_of: $columns.as_of[i],
+  verified: $columns.verified[i],
+  _row: $columns._row[i]})
 RETURN count(n) AS merged

@@ -1,20 +1,29 @@
 // Load FOCUSES_ON relationships from Park to Segment: match both ends by key in the generation, merge the relationship.
 //
 // The park focuses on the chain or segment (重点发展, 主导产业).
-// Idempotent: a second run with the same rows leaves the graph as it was. Load the
-// nodes first; a row whose end is missing merges nothing, and chainkg compares
-// `merged` with the rows it sent to report it.
+// The rows come as columns (one list per property, all of one length), every property
+// set by name (no Eager step in the plan). Idempotent: a second run with the same rows
+// leaves the graph as it was. Load the nodes first; a row whose end is missing merges
+// nothing, and chainkg compares `merged` with the rows it sent to report it. Each end
+// is found by the index of its label's uniqueness constraint on (_generation, key).
 //
 // Parameters:
-//   $rows  list of maps {from, to, props}: from is the Park's id, to the Segment's id
-//          e.g. [{from: 'k1', to: 's-mat', props: {evidence: '…', source: '…', as_of: date('2026-01-01'), _row: 0}}]
+//   $from     list of the Parks' id, one per row, e.g. ['k1']
+//   $to       list of the Segments' id, one per row, e.g. ['s-mat']
+//   $columns  map of property name to a list of values, one per row, including
+//          `_row`, the row's position in its table (reads keep that order)
+//          e.g. {evidence: ['…'], source: ['…'], as_of: [date('2026-01-01')], _row: [0]}
 //   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: merged, the number of relationships merged.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
-UNWIND $rows AS row
-MATCH (a:Park {_generation: $generation, id: row.from})
-MATCH (b:Segment {_generation: $generation, id: row.to})
+UNWIND range(0, size($from) - 1) AS i
+MATCH (a:Park {_generation: $generation, id: $from[i]})
+MATCH (b:Segment {_generation: $generation, id: $to[i]})
 MERGE (a)-[r:FOCUSES_ON]->(b)
-SET r += row.props
+SET r.evidence = $columns.evidence[i],
+    r.source = $columns.source[i],
+    r.as_of = $columns.as_of[i],
+    r.verified = $columns.verified[i],
+    r._row = $columns._row[i]
 RETURN count(r) AS merged

@@ -1,20 +1,28 @@
 // Load IN_PLAN relationships from Cluster to Plan: match both ends by key in the generation, merge the relationship.
 //
 // The plan sets up the cluster.
-// Idempotent: a second run with the same rows leaves the graph as it was. Load the
-// nodes first; a row whose end is missing merges nothing, and chainkg compares
-// `merged` with the rows it sent to report it.
+// The rows come as columns (one list per property, all of one length), every property
+// set by name (no Eager step in the plan). Idempotent: a second run with the same rows
+// leaves the graph as it was. Load the nodes first; a row whose end is missing merges
+// nothing, and chainkg compares `merged` with the rows it sent to report it. Each end
+// is found by the index of its label's uniqueness constraint on (_generation, key).
 //
 // Parameters:
-//   $rows  list of maps {from, to, props}: from is the Cluster's id, to the Plan's id
-//          e.g. [{from: 'cl-demo', to: 'plan-demo', props: {source: '…', as_of: date('2026-01-01'), verified: true, _row: 0}}]
+//   $from     list of the Clusters' id, one per row, e.g. ['cl-demo']
+//   $to       list of the Plans' id, one per row, e.g. ['plan-demo']
+//   $columns  map of property name to a list of values, one per row, including
+//          `_row`, the row's position in its table (reads keep that order)
+//          e.g. {source: ['…'], as_of: [date('2026-01-01')], verified: [true], _row: [0]}
 //   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
 // Returns: merged, the number of relationships merged.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
-UNWIND $rows AS row
-MATCH (a:Cluster {_generation: $generation, id: row.from})
-MATCH (b:Plan {_generation: $generation, id: row.to})
+UNWIND range(0, size($from) - 1) AS i
+MATCH (a:Cluster {_generation: $generation, id: $from[i]})
+MATCH (b:Plan {_generation: $generation, id: $to[i]})
 MERGE (a)-[r:IN_PLAN]->(b)
-SET r += row.props
+SET r.source = $columns.source[i],
+    r.as_of = $columns.as_of[i],
+    r.verified = $columns.verified[i],
+    r._row = $columns._row[i]
 RETURN count(r) AS merged

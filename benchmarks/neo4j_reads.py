@@ -1,0 +1,82 @@
+"""What each command asks Neo4j: the statements it sends and the rows they bring back over Bolt.
+
+Runs each command of the live comparison (tests/test_store_commands_live.py) once with
+``--store neo4j`` against the server the ``CHAINKG_NEO4J_*`` variables name, which must hold
+the build at ``--home`` (``chainkg --home HOME neo4j load``), and records every statement
+(wrapping ``Neo4jConnection._execute``): how many were sent, how many rows came back in all,
+the whole-table reads (``nodes/<Label>.read``, ``relationships/<TYPE>.read``) and those of over
+1,000 rows, and every answer of over 1,000 rows. Prints one JSON line per command. Counts, not timings: they do not depend on the machine's load.
+
+    chainkg --home /tmp/b build && chainkg --home /tmp/b neo4j load
+    python benchmarks/neo4j_reads.py --home /tmp/b --chain 新能源汽车
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+#: a whole read of more rows than this is "large" (tests/test_store_commands_live.py: LARGE_TABLE)
+LARGE_TABLE = 1000
+
+#: the commands measured; ``{chain}`` is filled from --chain, ``{snapshots}`` is a scratch home
+COMMANDS = {
+    "shortboard": ["shortboard", "--chain", "{chain}", "--format", "json"],
+    "shortboard-all": ["shortboard", "--all", "--format", "json"],
+    "geomap": ["geomap", "--chain", "{chain}", "--format", "json"],
+    "dossier": ["dossier", "--chain", "{chain}", "--format", "json"],
+    "snapshot-save": ["--home", "{snapshots}", "snapshot", "save", "s1"],
+    "gaps-compare": ["--home", "{snapshots}", "gaps", "--all", "--compare", "s1", "--format", "json"],
+    "snapshot-list": ["--home", "{snapshots}", "snapshot", "list", "--format", "json"],
+}
+
+
+def measure(args: list[str]) -> dict:
+    """Run ``chainkg --store neo4j ARGS`` in-process; the statements it sent and the rows they returned."""
+    from click.testing import CliRunner
+
+    import graph.neo4j_connection as connection
+    from chainkg.cli import cli
+
+    sent: list[tuple[str, int]] = []
+    real = connection.Neo4jConnection._execute
+
+    def recording(self, stmt, parameters=None, *, write=False):
+        rows = real(self, stmt, parameters, write=write)
+        sent.append((stmt.name, len(rows)))
+        return rows
+
+    connection.Neo4jConnection._execute = recording
+    try:
+        result = CliRunner().invoke(cli, ["--store", "neo4j", *args], catch_exceptions=False)
+    finally:
+        connection.Neo4jConnection._execute = real
+    reads = [(name, rows) for name, rows in sent if name.endswith(".read")]
+    return {"exit_code": result.exit_code, "statements": len(sent), "rows": sum(n for _, n in sent),
+            "whole_reads": len(reads), "large_whole_reads": sorted({f"{name} ({rows})" for name, rows in reads
+                                                                    if rows > LARGE_TABLE}),
+            "largest_answers": sorted({f"{name} ({rows})" for name, rows in sent if rows > LARGE_TABLE})}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", required=True, help="the build loaded into the server (for the names only)")
+    parser.add_argument("--chain", required=True, help="the chain asked about")
+    parser.add_argument("--only", action="append", help="measure only these commands (names of COMMANDS)")
+    options = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="chainkg-reads-") as scratch:
+        for name, args in COMMANDS.items():
+            if options.only and name not in options.only:
+                continue
+            filled = [a.format(chain=options.chain, snapshots=scratch) for a in args]
+            print(json.dumps({"command": name, **measure(filled)}, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()

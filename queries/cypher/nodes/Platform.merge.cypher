@@ -1,0 +1,32 @@
+// Load Platform nodes into a generation again: merge each by (generation, key `id`), then set its properties.
+//
+// Idempotent: a second run with the same rows leaves the graph as it was. chainkg runs
+// it for a chunk of nodes/Platform.load that hit the uniqueness constraint (the driver
+// retried a chunk whose commit had succeeded). Same parameters as nodes/Platform.load;
+// the uniqueness constraint on (_generation, id) makes the MERGE an index seek.
+//
+// Parameters:
+//   $keys     list of the nodes' keys (`id`), one per row
+//          e.g. ['k1']
+//   $columns  map of property name to a list of values, one per row, including
+//          `_row`, the row's position in its table (reads keep that order)
+//          e.g. {name: ['…'], aliases: [['甲材料', '甲公司']], kind: ['…'], source: ['mini'], as_of: [date('2026-01-01')], _row: [0]}
+//   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
+// Returns: merged, the number of rows merged.
+//
+// Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
+UNWIND range(0, size($keys) - 1) AS i
+MERGE (n:Platform {_generation: $generation, id: $keys[i]})
+SET n.name = $columns.name[i],
+    n.aliases = $columns.aliases[i],
+    n.kind = $columns.kind[i],
+    n.level = $columns.level[i],
+    n.status = $columns.status[i],
+    n.fields = $columns.fields[i],
+    n.description = $columns.description[i],
+    n.evidence = $columns.evidence[i],
+    n.source = $columns.source[i],
+    n.as_of = $columns.as_of[i],
+    n.verified = $columns.verified[i],
+    n._row = $columns._row[i]
+RETURN count(n) AS merged
