@@ -213,12 +213,9 @@ BOUNDED = {
     "snapshot-list": ["--home", "{snapshots}", "snapshot", "list", "--format", "json"],
     "geomap": COMMANDS["geomap"],
     "dossier": COMMANDS["dossier"],
-}
-#: commands whose own inputs are aggregated in Neo4j but that still call an analysis reading a large table
-#: whole: expected to fail until it does not (strict: the day they pass, this list must shrink)
-STILL_READING = {
-    "geomap": "its target markers come from the targets' inputs, which read WITHIN and Region whole",
-    "dossier": "its catalogue item comes from the targets' inputs, which read WITHIN and Region whole",
+    "targets": COMMANDS["targets"],
+    "catalog": ["--home", "{snapshots}", "catalog", "--chain", "{chain}", "--formats", "json,md", "--no-maps",
+                "--out", "{snapshots}/catalog"],
 }
 
 
@@ -246,8 +243,7 @@ def snapshots_home(loaded, tmp_path_factory) -> Path:
     return home
 
 
-@pytest.mark.parametrize("command", [pytest.param(c, marks=pytest.mark.xfail(reason=STILL_READING[c], strict=True))
-                                     if c in STILL_READING else c for c in BOUNDED])
+@pytest.mark.parametrize("command", list(BOUNDED))
 def test_commands_read_no_large_table_whole_from_neo4j(loaded, snapshots_home, command, monkeypatch):
     """The statements a command sends to Neo4j, recorded: no ``.read`` of a table over LARGE_TABLE rows
     (the enterprises, the regions, their locations …), whatever the size of the graph."""
