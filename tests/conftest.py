@@ -111,7 +111,9 @@ def neo4j_settings():
     return Settings.load(local_file=None).neo4j
 
 
-_LIVE_NEO4J = pytest.mark.xdist_group("live-neo4j")
+#: the parallel-run group of the tests that use the live Neo4j (a module whose tests reach the server
+#: other than through the ``neo4j_settings`` fixture argument sets ``pytestmark = LIVE_NEO4J``)
+LIVE_NEO4J = pytest.mark.xdist_group("live-neo4j")
 
 
 def pytest_itemcollected(item):
@@ -120,7 +122,7 @@ def pytest_itemcollected(item):
     so two of them must never interleave. Marked as each test is collected, before pytest-xdist reads the
     marks in its ``pytest_collection_modifyitems``."""
     if "neo4j_settings" in getattr(item, "fixturenames", ()):
-        item.add_marker(_LIVE_NEO4J)
+        item.add_marker(LIVE_NEO4J)
 
 
 def pytest_runtest_setup(item):

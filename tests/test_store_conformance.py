@@ -29,9 +29,13 @@ import pandas as pd
 import pytest
 
 from chainkg.errors import ChainkgError
-from conftest import DATA, MINI
+from conftest import DATA, LIVE_NEO4J, MINI
 from graph.memory import TableStore
 from graph.store import GraphStore
+
+#: the Neo4j half asks for the server inside a fixture (getfixturevalue), which the collection-time
+#: marking in conftest cannot see: the whole module runs in the live-Neo4j group
+pytestmark = LIVE_NEO4J
 
 DATASETS = {"mini": MINI, "bundled": DATA}
 
@@ -212,12 +216,34 @@ def case_chokepoint_inputs(store):
 
     from queries.chokepoints import chokepoint_inputs
 
+    def used_names(figures) -> dict:
+        """The figures with the region names the scores can use: those of regions named elsewhere in them
+        (a store may send only those; the embedded one keeps every region's name)."""
+        data = dataclasses.asdict(figures)
+        names = data.pop("region_names")
+        mentioned: set[str] = set()
+
+        def walk(value):
+            if isinstance(value, str):
+                mentioned.add(value)
+            elif isinstance(value, dict):
+                for k, v in value.items():
+                    if k != "subtree":  # the perspective's own regions are counted, never named
+                        walk(k)
+                        walk(v)
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                for v in value:
+                    walk(v)
+
+        walk(data)
+        data["region_names"] = {code: name for code, name in names.items() if code in mentioned}
+        return data
+
     out = {}
     for perspective in ("320400", "CHN"):
-        figures = chokepoint_inputs(store, perspective=perspective)
-        out[perspective] = dataclasses.asdict(figures)
+        out[perspective] = used_names(chokepoint_inputs(store, perspective=perspective))
     for chain in list(store.nodes("Chain", ["id"])["id"])[:6]:
-        out[f"CHN:{chain}"] = dataclasses.asdict(chokepoint_inputs(store, perspective="CHN", chain=chain))
+        out[f"CHN:{chain}"] = used_names(chokepoint_inputs(store, perspective="CHN", chain=chain))
     return out
 
 
