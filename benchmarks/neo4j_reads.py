@@ -41,22 +41,12 @@ def measure(args: list[str]) -> dict:
     """Run ``chainkg --store neo4j ARGS`` in-process; the statements it sent and the rows they returned."""
     from click.testing import CliRunner
 
-    import graph.neo4j_connection as connection
     from chainkg.cli import cli
+    from graph.neo4j_connection import recording_statements
 
-    sent: list[tuple[str, int]] = []
-    real = connection.Neo4jConnection._execute
-
-    def recording(self, stmt, parameters=None, *, write=False):
-        rows = real(self, stmt, parameters, write=write)
-        sent.append((stmt.name, len(rows)))
-        return rows
-
-    connection.Neo4jConnection._execute = recording
-    try:
+    with recording_statements() as recorded:
         result = CliRunner().invoke(cli, ["--store", "neo4j", *args], catch_exceptions=False)
-    finally:
-        connection.Neo4jConnection._execute = real
+    sent = [(s.name, s.rows) for s in recorded]
     reads = [(name, rows) for name, rows in sent if name.endswith(".read")]
     return {"exit_code": result.exit_code, "statements": len(sent), "rows": sum(n for _, n in sent),
             "whole_reads": len(reads), "large_whole_reads": sorted({f"{name} ({rows})" for name, rows in reads

@@ -12,11 +12,12 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -33,7 +34,7 @@ from chainkg.errors import (
 from graph.cypher import CypherStatement, statement
 from graph.schema import Schema, load_schema
 
-__all__ = ["Neo4jConnection", "DEFAULT_CHUNK_SIZE", "DEFAULT_WORKERS", "DEFAULT_ATTEMPTS", "DRIVER_RETRY_SECONDS",
+__all__ = ["Neo4jConnection", "SentStatement", "recording_statements", "DEFAULT_CHUNK_SIZE", "DEFAULT_WORKERS", "DEFAULT_ATTEMPTS", "DRIVER_RETRY_SECONDS",
            "MAX_PAUSE_SECONDS", "Say"]
 
 #: rows per transaction when loading: large enough to keep round trips few, small enough
@@ -51,6 +52,39 @@ DRIVER_RETRY_SECONDS = 5.0
 MAX_PAUSE_SECONDS = 8.0
 
 Say = Callable[[str], None]
+
+
+class SentStatement(NamedTuple):
+    """A statement a store sent: its name (``queries/cypher/…``), the rows it returned, its text."""
+
+    name: str
+    rows: int
+    body: str
+
+
+@contextlib.contextmanager
+def recording_statements() -> Iterator[list[SentStatement]]:
+    """Record every statement any Neo4j store sends while the block runs (tests and benchmarks that count
+    what a command asks of the server). Not thread-safe against other recorders; the statements still run.
+
+    >>> with recording_statements() as sent:
+    ...     pass
+    >>> sent
+    []
+    """
+    sent: list[SentStatement] = []
+    real = Neo4jConnection._execute
+
+    def recording(self, stmt, parameters=None, *, write=False):
+        rows = real(self, stmt, parameters, write=write)
+        sent.append(SentStatement(stmt.name, len(rows), stmt.body))
+        return rows
+
+    Neo4jConnection._execute = recording
+    try:
+        yield sent
+    finally:
+        Neo4jConnection._execute = real
 
 
 class Neo4jConnection:

@@ -235,20 +235,14 @@ def bundled_live(neo4j_settings, bundled_home):
 
 
 @pytest.mark.parametrize("chain", ["石墨烯", "特钢材料", "光伏"])
-def test_the_neo4j_store_gives_the_same_dossier(bundled_live, bundled_store, chain, monkeypatch):
+def test_the_neo4j_store_gives_the_same_dossier(bundled_live, bundled_store, chain):
     """The whole 七个一 dossier (platforms, projects, the catalogue's targets) from a live Neo4j equals the
     embedded store's, and the chain's name travels as a parameter, never in a statement's text."""
-    import graph.neo4j_connection as connection
+    from graph.neo4j_connection import recording_statements
 
-    texts: list[str] = []
-    real = connection.Neo4jConnection._execute
-
-    def recording(self, stmt, parameters=None, *, write=False):
-        texts.append(stmt.body)
-        return real(self, stmt, parameters, write=write)
-
-    monkeypatch.setattr(connection.Neo4jConnection, "_execute", recording)
-    assert chain_dossier(bundled_live, chain=chain).to_dict() == chain_dossier(bundled_store, chain=chain).to_dict()
+    with recording_statements() as sent:
+        assert chain_dossier(bundled_live, chain=chain).to_dict() == chain_dossier(bundled_store, chain=chain).to_dict()
+    texts = [s.body for s in sent]
     assert texts and all(chain not in text for text in texts)
 
 

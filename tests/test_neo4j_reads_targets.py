@@ -14,12 +14,11 @@ server these tests skip, under ``CHAINKG_REQUIRE_TOOLS=1`` they fail (the fixtur
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 
 pytest.importorskip("neo4j", reason="the neo4j driver is not installed (pip install -e '.[test]')")
 
+from graph.neo4j_connection import recording_statements  # noqa: E402
 from test_store_commands_live import (  # noqa: E402, F401
     LARGE_TABLE,
     _answers,
@@ -45,34 +44,17 @@ def _sizes(home) -> dict[str, int]:
     return {**counts["nodes"], **counts["relationships"]}
 
 
-@contextlib.contextmanager
-def _recording(monkeypatch):
-    """Record (statement name, rows) of every statement sent while the block runs."""
-    import graph.neo4j_connection as connection
-
-    sent: list[tuple[str, int]] = []
-    real = connection.Neo4jConnection._execute
-
-    def recording(self, stmt, parameters=None, *, write=False):
-        rows = real(self, stmt, parameters, write=write)
-        sent.append((stmt.name, len(rows)))
-        return rows
-
-    monkeypatch.setattr(connection.Neo4jConnection, "_execute", recording)
-    yield sent
-
-
-def _whole_large_reads(sent: list[tuple[str, int]], sizes: dict[str, int]) -> list[tuple[str, int]]:
-    return [(name, rows) for name, rows in sent if name.endswith(".read")
+def _whole_large_reads(sent: list, sizes: dict[str, int]) -> list[tuple[str, int]]:
+    return [(name, rows) for name, rows, *_ in sent if name.endswith(".read")
             and sizes.get(name.split("/", 1)[1].split(".", 1)[0], 0) > LARGE_TABLE]
 
 
 @pytest.mark.parametrize("command", list(TARGETS))
 def test_targets_reads_no_large_table_whole_from_neo4j(loaded, command, monkeypatch):
     sizes = _sizes(loaded.home)
-    with _recording(monkeypatch) as sent:
+    with recording_statements() as sent:
         _ok("--store", "neo4j", *_filled(TARGETS[command], loaded))
-    ranking = [name for name, _ in sent if name.startswith("targets/")]
+    ranking = [s.name for s in sent if s.name.startswith("targets/")]
     assert "targets/candidates" in ranking and "targets/excluded" in ranking, f"not aggregated in Cypher: {sent}"
     whole = _whole_large_reads(sent, sizes)
     assert not whole, f"{command} read large tables whole: {whole}"
@@ -97,7 +79,7 @@ def test_the_catalogue_targets_read_no_large_table_whole_from_neo4j(loaded, monk
     import queries.catalog as catalog
 
     sizes = _sizes(loaded.home)
-    inside: list[tuple[str, int]] = []
+    inside: list = []  # SentStatement
     real = catalog.chain_targets
 
     def ranking(*args, **kwargs):
@@ -108,9 +90,9 @@ def test_the_catalogue_targets_read_no_large_table_whole_from_neo4j(loaded, monk
             inside.extend(sent[start:])
 
     monkeypatch.setattr(catalog, "chain_targets", ranking)
-    with _recording(monkeypatch) as sent:
+    with recording_statements() as sent:
         _ok("--store", "neo4j", "catalog", "--chain", loaded.chain, "--formats", "json", "--no-maps", "--top", "10",
             "--out", tmp_path / "catalog")
-    assert any(name == "targets/candidates" for name, _ in inside), f"the catalogue ranked no targets: {sent}"
+    assert any(s.name == "targets/candidates" for s in inside), f"the catalogue ranked no targets: {sent}"
     whole = _whole_large_reads(inside, sizes)
     assert not whole, f"the catalogue's targets read large tables whole: {whole}"

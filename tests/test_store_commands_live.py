@@ -219,22 +219,6 @@ BOUNDED = {
 }
 
 
-def _recorded(monkeypatch) -> list[tuple[str, int]]:
-    """The statements sent to Neo4j from now on, as (name, rows returned)."""
-    import graph.neo4j_connection as connection
-
-    sent: list[tuple[str, int]] = []
-    real = connection.Neo4jConnection._execute
-
-    def recording(self, stmt, parameters=None, *, write=False):
-        rows = real(self, stmt, parameters, write=write)
-        sent.append((stmt.name, len(rows)))
-        return rows
-
-    monkeypatch.setattr(connection.Neo4jConnection, "_execute", recording)
-    return sent
-
-
 @pytest.fixture(scope="module")
 def snapshots_home(loaded, tmp_path_factory) -> Path:
     """A home holding the snapshot ``s1`` of the loaded graph, saved from Neo4j."""
@@ -244,7 +228,7 @@ def snapshots_home(loaded, tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("command", list(BOUNDED))
-def test_commands_read_no_large_table_whole_from_neo4j(loaded, snapshots_home, command, monkeypatch):
+def test_commands_read_no_large_table_whole_from_neo4j(loaded, snapshots_home, command):
     """The statements a command sends to Neo4j, recorded: no ``.read`` of a table over LARGE_TABLE rows
     (the enterprises, the regions, their locations …), whatever the size of the graph."""
     from graph.embedded import EmbeddedStore
@@ -255,10 +239,12 @@ def test_commands_read_no_large_table_whole_from_neo4j(loaded, snapshots_home, c
         (snapshots_home / "snapshots" / "s1.json").unlink(missing_ok=True)
     elif not (snapshots_home / "snapshots" / "s1.json").exists():
         _ok("--store", "neo4j", "--home", snapshots_home, "-q", "snapshot", "save", "s1")
-    sent = _recorded(monkeypatch)
+    from graph.neo4j_connection import recording_statements
+
     args = _filled([a.replace("{snapshots}", str(snapshots_home)) for a in BOUNDED[command]], loaded)
-    result = _ok("--store", "neo4j", *args)
-    whole = [(name, rows) for name, rows in sent if name.endswith(".read")
+    with recording_statements() as sent:
+        result = _ok("--store", "neo4j", *args)
+    whole = [(name, rows) for name, rows, _ in sent if name.endswith(".read")
              and sizes.get(name.split("/", 1)[1].split(".", 1)[0], 0) > LARGE_TABLE]
     if command == "snapshot-list":  # reads files only; its JSON names the store like every other command's
         assert not sent and json.loads(result.stdout)["store"] == "neo4j"
