@@ -247,7 +247,6 @@ class _Export:
     def node_iris(self, label: str):
         if label not in self._node_iris:
             import pyarrow as pa
-            import pyarrow.compute as pc
 
             spec = self.schema.label(label)
             keys = _arrow(self.store.nodes(label, [spec.key])[spec.key]).cast(pa.large_string())
@@ -702,7 +701,6 @@ def write_rdf(store: GraphStore, out: BinaryIO, fmt: str, *, base: str = DEFAULT
     :data:`RANGE_TRIPLES`, whatever the size of the graph.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if fmt not in STREAM_FORMATS:
         raise ValueError(f"unknown streamed RDF format {fmt!r}: use one of {', '.join(STREAM_FORMATS)}")

@@ -782,11 +782,10 @@ class _Collector:
 
     def finish(self) -> LineRead:
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         if self.class_problems.count:
             raise BadInputError(self._listed(self.class_problems), hint="nothing was built: fix the resources named above")
-        schema, vocab = self.schema, self.vocab
+        schema = self.schema
         # every node: its IRI, label and key
         node_iris, node_labels, node_keys = [], [], []
         tables: dict[str, dict] = {}
@@ -871,7 +870,6 @@ class _Collector:
                          "keys must be unique: give one of them another key, or merge them")
 
     def _resolve_sources(self, table: dict, source_iris, source_keys) -> None:
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         given = table.pop("__source", None)

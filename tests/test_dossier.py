@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, MINI
+from conftest import MINI
 from graph.memory import TableStore
 from queries.carriers import carriers
 from queries.dossier import EMPTY, ITEMS, chain_dossier
