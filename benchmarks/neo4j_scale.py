@@ -29,7 +29,14 @@ heavy-run lock (``/tmp/chainkg-heavy.lock``) so that two never run at once.
 
 Pools, builds and the server's state live under ``--work`` (default: a cache
 folder outside the repository); the server is stopped and its data deleted at
-the end.
+the end, unless ``--keep``: then it stays up (its ``CHAINKG_NEO4J_*`` lines on
+stderr; ``CHAINKG_NEO4J_STATE=<work>/state bash .ci/neo4j stop`` ends it), and a
+later run with ``--reuse`` times the queries again on it, without building,
+loading or importing anything, when it holds the same build as the embedded
+store under ``--work`` (``chainkg neo4j check``; otherwise it loads as usual):
+
+    python benchmarks/neo4j_scale.py --enterprises 1000000 --heap 2g --page-cache 3g --skip-bolt --keep
+    python benchmarks/neo4j_scale.py --enterprises 1000000 --heap 2g --page-cache 3g --skip-bolt --reuse --keep
 """
 
 from __future__ import annotations
@@ -98,6 +105,21 @@ class Server:
 
     def stop(self) -> None:
         self._script("stop", what=".ci/neo4j stop")
+
+    def running(self) -> bool:
+        """Whether a server runs on this state folder; if so, its settings are taken into ``env``."""
+        done = subprocess.run(["bash", str(ROOT / ".ci" / "neo4j"), "env"], capture_output=True, text=True,
+                              env=self.env, cwd=ROOT, check=False)
+        if done.returncode != 0:
+            return False
+        for line in done.stdout.splitlines():
+            key, _, value = line.removeprefix("export ").partition("=")
+            self.env[key] = shlex.split(value)[0]
+        return True
+
+    def settings_lines(self) -> str:
+        keys = ("CHAINKG_NEO4J_STATE", "CHAINKG_NEO4J_URI", "CHAINKG_NEO4J_USER", "CHAINKG_NEO4J_PASSWORD")
+        return "\n".join(f"export {key}={shlex.quote(self.env[key])}" for key in keys if key in self.env)
 
     def admin(self, args: list[str]) -> float:
         return self._script("admin", *args, what="neo4j-admin")[1]
@@ -175,10 +197,32 @@ def _busiest_enterprise(home: Path) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+def _same_build(home: Path, server: Server) -> dict | None:
+    """The server's counts when it holds the build at ``home`` (``chainkg neo4j check``), else None."""
+    done = subprocess.run([sys.executable, "-m", "chainkg", "--home", str(home), "neo4j", "check", "--format", "json"],
+                          capture_output=True, text=True, env=server.env, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        return None
+    report = json.loads(done.stdout)
+    if not report.get("same_build") or report.get("differences"):
+        return None
+    return report
+
+
 def measure(size: int, args, work: Path, server: Server, *, queries: bool) -> dict:
     pool = _pool(work, size, args.seed)
     home = work / f"home-{size}-{args.seed}"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    if args.reuse and queries:
+        server.env.update(env)
+        report = _same_build(home, server)
+        if report is not None:  # the graph a --keep run left: time the queries on it, load nothing
+            counts = {kind: sum(r["neo4j"] for r in report["counts"] if r["kind"] == kind and r["neo4j"])
+                      for kind in ("node", "relationship")}
+            out = {"enterprises": size, "nodes": counts["node"], "relationships": counts["relationship"],
+                   "reused": True}
+            _time_queries(args, home, server, env, out)
+            return out
     built = _child(_BUILD, str(home), str(ROOT / "data"), str(pool), env=env)
     nodes = sum(built["counts"]["nodes"].values())
     rels = sum(built["counts"]["relationships"].values())
@@ -268,6 +312,10 @@ def main() -> None:
     parser.add_argument("--skip-bolt", action="store_true",
                         help="leave out the Bolt load: the queries are then timed on the graph neo4j-admin imported")
     parser.add_argument("--work", type=Path, default=_default_work())
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the server running at the end (its settings on stderr) for --reuse or by hand")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the queries on the server a --keep run left, when it holds the same build")
     args = parser.parse_args()
     if args.skip_bolt and args.skip_admin:
         parser.error("--skip-bolt and --skip-admin leave nothing to load")
@@ -284,13 +332,18 @@ def main() -> None:
                            "load_average_at_start": round(os.getloadavg()[0], 1)}}
     with _heavy(max(sizes)):
         server = Server(args.work / "state", args.heap, args.page_cache)
-        server.stop()  # whatever an interrupted run left
-        try:
+        if not (args.reuse and server.running()):
+            server.stop()  # whatever an interrupted run left
             figures["server_start_s"] = round(server.start(), 1)
+        try:
             for size in sizes:
                 figures["sizes"].append(measure(size, args, args.work, server, queries=size == sizes[-1]))
         finally:
-            server.stop()
+            if args.keep:
+                print(f"the server keeps running; stop it with `CHAINKG_NEO4J_STATE={args.work / 'state'} "
+                      f"bash .ci/neo4j stop`\n{server.settings_lines()}", file=sys.stderr)
+            else:
+                server.stop()
     figures["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 1)
     print(json.dumps(figures, ensure_ascii=False))
 

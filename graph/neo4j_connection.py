@@ -55,11 +55,16 @@ Say = Callable[[str], None]
 
 
 class SentStatement(NamedTuple):
-    """A statement a store sent: its name (``queries/cypher/…``), the rows it returned, its text."""
+    """A statement a store sent: its name (``queries/cypher/…``), the rows it returned, its text, the
+    seconds the client waited for it (sending, the server's work, the rows over Bolt, decoding) and the
+    server's own milliseconds from its result summary (``result_available_after`` +
+    ``result_consumed_after``; None when the driver gave no summary)."""
 
     name: str
     rows: int
     body: str
+    client_s: float = 0.0
+    server_ms: int | None = None
 
 
 @contextlib.contextmanager
@@ -76,8 +81,13 @@ def recording_statements() -> Iterator[list[SentStatement]]:
     real = Neo4jConnection._execute
 
     def recording(self, stmt, parameters=None, *, write=False):
+        started = time.perf_counter()
         rows = real(self, stmt, parameters, write=write)
-        sent.append(SentStatement(stmt.name, len(rows), stmt.body))
+        took = time.perf_counter() - started
+        summary = getattr(self, "last_summary", None)
+        parts = [getattr(summary, name, None) for name in ("result_available_after", "result_consumed_after")]
+        server = sum(parts) if summary is not None and None not in parts else None
+        sent.append(SentStatement(stmt.name, len(rows), stmt.body, took, server))
         return rows
 
     Neo4jConnection._execute = recording
@@ -127,6 +137,8 @@ class Neo4jConnection:
         self.generation: str | None = None
         self._build: dict[str, Any] = {}
         self._pinned = False
+        #: the driver's result summary of the last statement (its server-side timings; recording_statements)
+        self.last_summary = None
 
     # -- connecting -------------------------------------------------------------------------------
 
@@ -290,7 +302,7 @@ class Neo4jConnection:
         while True:
             try:
                 self._count()
-                records, _summary, _keys = self.driver.execute_query(
+                records, self.last_summary, _keys = self.driver.execute_query(
                     query, params, database_=self.database,
                     routing_=RoutingControl.WRITE if write else RoutingControl.READ)
                 return [dict(record) for record in records]

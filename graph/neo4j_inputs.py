@@ -118,6 +118,18 @@ class Neo4jAnalysisInputs(Neo4jReads):
                 "sources": sources, "as_of": as_of, "aggregates": len(pool) - len(candidates)}
 
 
+    def gap_platforms(self, segment_keys: Iterable[str], region_codes: Iterable[str]) -> dict[str, list[str]]:
+        """The names of the local platforms tied to each segment (``queries.gaps.add_platforms``), in one
+        statement (``gaps/platforms``) instead of one ``carriers`` look-up per segment: SERVES its chain,
+        WORKS_ON a technology KEY_TO it, or RUN by an enterprise operating in it, first located within
+        ``region_codes``. Ordered as :func:`queries.carriers.carriers` lists them (name, then key)."""
+        keys = list(dict.fromkeys(str(k) for k in segment_keys))
+        found: dict[str, list[tuple[str, str]]] = {key: [] for key in keys}
+        if keys:
+            for r in self.run("gaps/platforms", {"segments": keys, "region_codes": sorted(set(region_codes))}):
+                found[str(r["segment"])].append((str(r["name"]), str(r["key"])))
+        return {key: [name for name, _ in sorted(pairs)] for key, pairs in found.items()}
+
     def gap_inputs(self, chain_key: str, region_codes: Iterable[str], *,
                    include_synthetic: bool | None = None) -> dict[str, Any]:
         """Step 1 of the gap analysis (queries/gaps.py), aggregated in the database.

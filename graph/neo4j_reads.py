@@ -177,7 +177,8 @@ class Neo4jReads(Neo4jConnection, GraphStore):
         """The region and every region within it; asked once per code while the generation is pinned."""
         key = ("regions/subtree", code)
         if key not in self._cache:
-            self._cache[key] = {str(r["code"]) for r in self.run("regions/subtree", {"code": code})} | {code}
+            rows = self.run("regions/subtree_codes", {"code": code})  # one row, one list: not a row per region
+            self._cache[key] = {str(c) for c in (rows[0]["codes"] if rows else [])} | {code}
         return set(self._cache[key])
 
     def region_ancestors(self, code: str) -> list[str]:

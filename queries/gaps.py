@@ -1213,13 +1213,19 @@ def add_platforms(store: GraphStore, report: ChainGapReport, *, reader=None) -> 
     it), shown as innovation support apart from the enterprises; one caveat says so when there are any."""
     if "Platform" not in store.schema.labels or not report.segments:
         return
-    from queries._reader import GraphReader
-    from queries.carriers import carriers
+    own = getattr(store, "gap_platforms", None)  # a store that answers every segment in one statement (Neo4j)
+    if callable(own):
+        found_names = own([seg.key for seg in report.segments], store.region_subtree(report.region))
+        for seg in report.segments:
+            seg.platforms = list(found_names.get(seg.key, []))
+    else:
+        from queries._reader import GraphReader
+        from queries.carriers import carriers
 
-    reader = reader or GraphReader(store)
-    for seg in report.segments:
-        found = carriers(store, segment=seg.key, region=report.region, reader=reader)
-        seg.platforms = [c.name for c in found.platforms]
+        reader = reader or GraphReader(store)
+        for seg in report.segments:
+            found = carriers(store, segment=seg.key, region=report.region, reader=reader)
+            seg.platforms = [c.name for c in found.platforms]
     if any(seg.platforms for seg in report.segments):
         report.caveats.append("平台（研究院、创新中心、工业互联网平台等）单列为创新支撑，不计入本地企业数，"
                               "不参与强弱判断；平台与环节的关系见该链的七个一档案")

@@ -317,6 +317,7 @@ class AnalysisGraph(EchoGraph):
                                       for label in self.schema.labels}
         more.update({
             "regions/subtree": self._subtree, "regions/ancestors": self._ancestors,
+            "regions/subtree_codes": self._subtree_codes, "gaps/platforms": self._gap_platforms,
             "chokepoints/candidates": self._candidates, "chokepoints/downstream": self._downstream,
             "chokepoints/providers": self._providers, "chokepoints/capable": self._capable,
             "chokepoints/dependencies": self._dependencies,
@@ -396,6 +397,9 @@ class AnalysisGraph(EchoGraph):
             return []
         return [{"code": n[1], "name": self.prop(n, "name"), "depth": 0}
                 for n in sorted(self.reach(root, ("WITHIN",), backwards=True, min_hops=0))]
+
+    def _subtree_codes(self, params):
+        return [{"codes": [r["code"] for r in self._subtree(params)]}]
 
     def _ancestors(self, params):
         node, out, depth = self._region(params["code"]), [], 0
@@ -537,6 +541,24 @@ class AnalysisGraph(EchoGraph):
                                "layer": self.prop(s, "layer")}
                               for s in sorted(segs, key=lambda n: (self.prop(n, "_row"), n[1]))],
                  "feeds": [{"from": a[1], "to": b[1]} for a, b, _p in self._chain_feeds(params["chain"])]}]
+
+    def _gap_platforms(self, params):
+        codes, out = set(params["region_codes"]), []
+        for key in params["segments"]:
+            seg = ("Segment", key)
+            if key not in self.nodes.get("Segment", {}):
+                continue
+            chains = {b for _t, a, b, _p in self.rel_list("SEGMENT_OF") if a == seg}
+            techs = {a for _t, a, b, _p in self.rel_list("KEY_TO") if b == seg}
+            operators = {a for _t, a, b, _p in self.rel_list("OPERATES_IN") if b == seg}
+            tied = ({a for _t, a, b, _p in self.rel_list("SERVES") if b in chains}
+                    | {a for _t, a, b, _p in self.rel_list("WORKS_ON") if b in techs}
+                    | {b for _t, a, b, _p in self.rel_list("RUNS") if a in operators})
+            for platform in sorted(tied):
+                places = [b[1] for _t, a, b, _p in self.rel_list("PLATFORM_LOCATED_IN") if a == platform]
+                if places and places[0] in codes:
+                    out.append({"segment": key, "key": platform[1], "name": self.prop(platform, "name")})
+        return sorted(out, key=lambda r: (r["segment"], r["key"]))
 
     def _roles(self, ent, chain, ex):
         clusters = {b for _t, a, b, _p in self.rel_list("IN_CLUSTER") if a == ("Chain", chain)}
