@@ -337,6 +337,23 @@ class Neo4jConnection:
         """Run the shipped statement ``name`` (see :mod:`graph.cypher`) with parameters."""
         return self._execute(statement(name), parameters, write=write)
 
+    def run_many(self, calls: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        """Run independent read statements, up to ``workers`` at once (each its own managed transaction on
+        the pinned generation, so they read the same graph); their rows by the caller's names.
+
+        ``calls`` maps a name of the caller's to (statement, parameters); the first given is sent first
+        (give the slowest first). The server runs each statement on one thread: two in flight use two
+        cores where one would leave the other idle. The first error is raised, as :meth:`run` raises it.
+        """
+        self._pinned_generation()  # pinned once, before the threads
+        if self.workers == 1 or len(calls) < 2:
+            return {key: self.run(name, params) for key, (name, params) in calls.items()}
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(calls)), thread_name_prefix="chainkg-neo4j-read") as pool:
+            futures = {key: pool.submit(self.run, name, params) for key, (name, params) in calls.items()}
+            return {key: future.result() for key, future in futures.items()}
+
     # -- server -----------------------------------------------------------------------------------
 
     def server(self) -> dict[str, str]:

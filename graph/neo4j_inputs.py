@@ -139,7 +139,8 @@ class Neo4jAnalysisInputs(Neo4jReads):
         local enterprises per segment with their roles (``gaps/local``), national counts
         and size totals per segment (``gaps/national``) and over the chain
         (``gaps/members``), supply counts (``gaps/supplies``) and the facts used per
-        source (``gaps/facts``), each one statement.
+        source (``gaps/facts``), each one statement; the last five, independent of each other, up to
+        ``workers`` at once (:meth:`run_many`).
         """
         from chainkg.errors import NotFoundError
 
@@ -166,7 +167,15 @@ class Neo4jAnalysisInputs(Neo4jReads):
         def number(value) -> float:
             return math.nan if value is None else float(value)
 
-        local_rows = self.run("gaps/local", {**params, "region_codes": local_codes})
+        # five independent aggregations over the chain's enterprises, up to `workers` in flight (the slowest first)
+        answers = self.run_many({
+            "facts": ("gaps/facts", {**params, "region_codes": local_codes}),
+            "local": ("gaps/local", {**params, "region_codes": local_codes}),
+            "national": ("gaps/national", {**params, "nation_codes": nation_codes}),
+            "members": ("gaps/members", {**params, "nation_codes": nation_codes}),
+            "supplies": ("gaps/supplies", {**params, "region_codes": local_codes}),
+        })
+        local_rows = answers["local"]
         local = pd.DataFrame({
             "segment": pd.Series([r["segment"] for r in local_rows], dtype=object),
             "enterprise": pd.Series([r["enterprise"] for r in local_rows], dtype=object),
@@ -177,7 +186,7 @@ class Neo4jAnalysisInputs(Neo4jReads):
             "key_enterprise": pd.Series([bool(r["key_enterprise"]) for r in local_rows], dtype=bool),
             "chain_leader": pd.Series([bool(r["chain_leader"]) for r in local_rows], dtype=bool),
         })
-        national_rows = self.run("gaps/national", {**params, "nation_codes": nation_codes})
+        national_rows = answers["national"]
         national = pd.DataFrame({
             "segment": pd.Series([r["segment"] for r in national_rows], dtype=object),
             "enterprises": pd.Series([int(r["enterprises"]) for r in national_rows], dtype="int64"),
@@ -186,18 +195,18 @@ class Neo4jAnalysisInputs(Neo4jReads):
             "employees": pd.Series([float(r["employees"]) for r in national_rows], dtype=float),
             "employees_known": pd.Series([int(r["employees_known"]) for r in national_rows], dtype="int64"),
         })
-        members = self.run("gaps/members", {**params, "nation_codes": nation_codes})[0]
+        members = answers["members"][0]
         national_chain = {"enterprises": int(members["enterprises"]), "revenue_yi": float(members["revenue_yi"]),
                           "revenue_known": int(members["revenue_known"]),
                           "employees": float(members["employees"]),
                           "employees_known": int(members["employees_known"])}
-        supply_rows = self.run("gaps/supplies", {**params, "region_codes": local_codes})
+        supply_rows = answers["supplies"]
         supplies = pd.DataFrame({
             "segment": pd.Series([r["segment"] for r in supply_rows], dtype=object),
             "received": pd.Series([int(r["received"]) for r in supply_rows], dtype="int64"),
             "from_local": pd.Series([int(r["from_local"]) for r in supply_rows], dtype="int64"),
         })
-        provenance = [r for r in self.run("gaps/facts", {**params, "region_codes": local_codes})]
+        provenance = list(answers["facts"])
         used = [r for r in provenance if int(r["facts"])]
         titles = dict(zip(sources["id"].astype(str), sources["title"]))
         kinds = dict(zip(sources["id"].astype(str), sources["kind"]))

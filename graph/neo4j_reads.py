@@ -188,6 +188,27 @@ class Neo4jReads(Neo4jConnection, GraphStore):
                 chain.append(str(row["code"]))
         return chain
 
+    def show_context(self, region: str | None, segments: Iterable[str]) -> dict[str, list]:
+        """What ``chainkg show`` lists beside a neighbourhood, in one statement (``show/context``): the names
+        along ``region``'s path up to the country (innermost first; None where a region has no name, or
+        ``[None]`` when the region is unknown; empty when ``region`` is None) and the chains (``{key,
+        name}``, by key) the ``segments`` are SEGMENT_OF, as :func:`queries.show.describe` lays them out."""
+        segments = list(dict.fromkeys(str(s) for s in segments))
+        rows = self.run("show/context", {"region": region, "segments": segments})
+        row = rows[0] if rows else {"regions": [], "chains": []}
+        path: list[str | None] = []
+        if region is not None:
+            codes, names = [region], {}
+            for found in row["regions"]:
+                code = str(found["code"])
+                names.setdefault(code, None if found["name"] is None else str(found["name"]))
+                if code not in codes:
+                    codes.append(code)
+            path = [names.get(code) for code in codes]
+        chains = sorted(({"key": str(c["key"]), "name": None if c["name"] is None else str(c["name"])}
+                         for c in row["chains"]), key=lambda c: c["key"])
+        return {"region_path": path, "chains": chains}
+
     def neighbourhood(self, label: str, key: str, *, limit: int = 50) -> dict[str, Any] | None:
         """A node and every relationship around it, in one statement (``nodes/<Label>.show``).
 

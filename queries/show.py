@@ -66,13 +66,22 @@ def describe(store: GraphStore, kind: str, name: str, *, limit: int = 50) -> dic
     if not located and parks:  # a project is where its park is
         located = [{"key": r["to"]} for r in store.edges_where("PARK_LOCATED_IN", "from", [parks[0]["key"]])
                    .to_dict("records")]
-    if located:
-        view["region_path"] = _region_path(store, located[0]["key"])
+    segments = [s["key"] for s in relations.get("OPERATES_IN", {}).get("out", [])] if label == "Enterprise" else []
+    region = match.key if label == "Region" else located[0]["key"] if located else None
+    context = getattr(store, "show_context", None)  # a store that answers both in one statement (Neo4j)
+    if callable(context) and (region is not None or label == "Enterprise"):
+        found_context = context(region, segments)
+        region_path, chains = found_context["region_path"], found_context["chains"]
+    else:
+        region_path = _region_path(store, region) if region is not None else None
+        chains = _chains_of_segments(store, segments) if label == "Enterprise" else None
+    if located and label != "Region":
+        view["region_path"] = region_path
     if label == "Enterprise":
-        view["chains"] = _chains_of_segments(store, [s["key"] for s in relations.get("OPERATES_IN", {}).get("out", [])])
+        view["chains"] = chains
         view["registrations"] = _registrations(store, [r["key"] for r in relations.get("HAS_REGISTRATION", {}).get("out", [])])
     if label == "Region":
-        view["region_path"] = _region_path(store, match.key)
+        view["region_path"] = region_path
     return view
 
 

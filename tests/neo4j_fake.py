@@ -9,6 +9,7 @@ so nothing can build Cypher text on the fly unnoticed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,12 +85,17 @@ class FakeDriver:
 
     def __post_init__(self):
         self._names = {s.body: s.name for s in all_statements()}
+        self._lock = threading.Lock()  # one call at a time, as the store may send several at once (run_many)
 
     def verify_connectivity(self, **_config) -> None:
         if self.connect_error is not None:
             raise self.connect_error
 
     def execute_query(self, query_, parameters_=None, routing_=None, database_=None, **kwargs):
+        with self._lock:
+            return self._answer(query_, parameters_, routing_, database_, **kwargs)
+
+    def _answer(self, query_, parameters_=None, routing_=None, database_=None, **kwargs):
         assert not kwargs, f"unexpected arguments {kwargs}"
         text = getattr(query_, "text", query_)  # a neo4j.Query (with a timeout) or the text itself
         assert text in self._names, f"not a shipped statement:\n{text}"
@@ -318,6 +324,7 @@ class AnalysisGraph(EchoGraph):
         more.update({
             "regions/subtree": self._subtree, "regions/ancestors": self._ancestors,
             "regions/subtree_codes": self._subtree_codes, "gaps/platforms": self._gap_platforms,
+            "show/context": self._show_context,
             "chokepoints/candidates": self._candidates, "chokepoints/downstream": self._downstream,
             "chokepoints/providers": self._providers, "chokepoints/capable": self._capable,
             "chokepoints/dependencies": self._dependencies,
@@ -400,6 +407,13 @@ class AnalysisGraph(EchoGraph):
 
     def _subtree_codes(self, params):
         return [{"codes": [r["code"] for r in self._subtree(params)]}]
+
+    def _show_context(self, params):
+        regions = self._ancestors({"code": params["region"]}) if params["region"] is not None else []
+        regions = [r for r in regions if self._region(r["code"]) is not None]
+        segments = {("Segment", key) for key in params["segments"]}
+        chains = sorted({b for _t, a, b, _p in self.rel_list("SEGMENT_OF") if a in segments})
+        return [{"regions": regions, "chains": [{"key": c[1], "name": self.prop(c, "name")} for c in chains]}]
 
     def _ancestors(self, params):
         node, out, depth = self._region(params["code"]), [], 0
