@@ -19,7 +19,15 @@ CALL (n) {
 }
 WITH n, direction, r, m
 ORDER BY type(r), direction, r._row
-WITH n, type(r) AS type, direction,
-     collect({label: labels(m)[0], key: CASE WHEN m:Region THEN m.code ELSE m.id END, name: CASE WHEN m:Source|MechanismItem THEN CASE WHEN m:Region THEN m.code ELSE m.id END ELSE m.name END, properties: properties(r)}) AS found
-RETURN properties(n) AS node, type, direction, size(found) AS total, found[..$limit] AS neighbours
+// the relationships and neighbours themselves are collected (no property read), and only the
+// $limit listed are read: a node with thousands of SUPPLIES reads fifty, not every one
+WITH n, type(r) AS type, direction, collect([r, m]) AS found
+WITH n, type, direction, size(found) AS total, found[..$limit] AS listed
+CALL (listed) {
+  UNWIND range(0, size(listed) - 1) AS i
+  WITH i, listed[i][0] AS r, listed[i][1] AS m
+  ORDER BY i
+  RETURN collect({label: labels(m)[0], key: CASE WHEN m:Region THEN m.code ELSE m.id END, name: CASE WHEN m:Source|MechanismItem THEN CASE WHEN m:Region THEN m.code ELSE m.id END ELSE m.name END, properties: properties(r)}) AS neighbours
+}
+RETURN properties(n) AS node, type, direction, total, neighbours
 ORDER BY type, direction
