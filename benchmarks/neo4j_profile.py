@@ -56,7 +56,8 @@ def run_once(args: list[str], *, profile: bool = False) -> dict:
         wall = time.perf_counter() - started
     if result.exit_code != 0:
         raise SystemExit(f"chainkg {' '.join(args)} exited with {result.exit_code}:\n{result.output[-2000:]}")
-    return {"wall_s": wall, "statements": list(sent), "profiler": profiler, "output_chars": len(result.output)}
+    return {"wall_s": wall, "statements": [(s.name, s.rows, t.client_s, t.server_ms) for s, t in zip(sent, sent.timings)],
+            "profiler": profiler, "output_chars": len(result.output)}
 
 
 def top_functions(profiler: cProfile.Profile, count: int) -> list[dict]:
@@ -75,10 +76,10 @@ def report(args: list[str], runs: int, top: int) -> dict:
     done = [run_once(args, profile=i == runs - 1) for i in range(runs)]
     counted = done[1:] or done
     best = min(counted, key=lambda r: r["wall_s"])
-    statements = [{"name": s.name, "rows": s.rows, "client_ms": round(s.client_s * 1000, 1),
-                   "server_ms": s.server_ms} for s in best["statements"]]
-    client = sum(s.client_s for s in best["statements"])
-    server = sum(s.server_ms or 0 for s in best["statements"])
+    statements = [{"name": name, "rows": rows, "client_ms": round(client_s * 1000, 1), "server_ms": server_ms}
+                  for name, rows, client_s, server_ms in best["statements"]]
+    client = sum(s["client_ms"] for s in statements) / 1000
+    server = sum(s["server_ms"] or 0 for s in statements)
     out = {
         "command": args, "runs": runs, "wall_s": round(best["wall_s"], 3),
         "walls_s": [round(r["wall_s"], 3) for r in done],

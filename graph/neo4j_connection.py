@@ -34,7 +34,7 @@ from chainkg.errors import (
 from graph.cypher import CypherStatement, statement
 from graph.schema import Schema, load_schema
 
-__all__ = ["Neo4jConnection", "SentStatement", "recording_statements", "DEFAULT_CHUNK_SIZE", "DEFAULT_WORKERS", "DEFAULT_ATTEMPTS", "DRIVER_RETRY_SECONDS",
+__all__ = ["Neo4jConnection", "SentStatement", "SentStatements", "StatementTiming", "recording_statements", "DEFAULT_CHUNK_SIZE", "DEFAULT_WORKERS", "DEFAULT_ATTEMPTS", "DRIVER_RETRY_SECONDS",
            "MAX_PAUSE_SECONDS", "Say"]
 
 #: rows per transaction when loading: large enough to keep round trips few, small enough
@@ -55,29 +55,44 @@ Say = Callable[[str], None]
 
 
 class SentStatement(NamedTuple):
-    """A statement a store sent: its name (``queries/cypher/…``), the rows it returned, its text, the
-    seconds the client waited for it (sending, the server's work, the rows over Bolt, decoding) and the
-    server's own milliseconds from its result summary (``result_available_after`` +
-    ``result_consumed_after``; None when the driver gave no summary)."""
+    """A statement a store sent: its name (``queries/cypher/…``), the rows it returned, its text."""
 
     name: str
     rows: int
     body: str
-    client_s: float = 0.0
-    server_ms: int | None = None
+
+
+class StatementTiming(NamedTuple):
+    """How long a sent statement took: the seconds the client waited for it (sending, the server's work,
+    the rows over Bolt, decoding) and the server's own milliseconds from its result summary
+    (``result_available_after`` + ``result_consumed_after``; None when the driver gave no summary)."""
+
+    name: str
+    client_s: float
+    server_ms: int | None
+
+
+class SentStatements(list):
+    """The :class:`SentStatement` list :func:`recording_statements` fills, with ``timings`` beside it (one
+    :class:`StatementTiming` per statement, in the same order)."""
+
+    def __init__(self):
+        super().__init__()
+        self.timings: list[StatementTiming] = []
 
 
 @contextlib.contextmanager
-def recording_statements() -> Iterator[list[SentStatement]]:
+def recording_statements() -> Iterator[SentStatements]:
     """Record every statement any Neo4j store sends while the block runs (tests and benchmarks that count
-    what a command asks of the server). Not thread-safe against other recorders; the statements still run.
+    what a command asks of the server), and how long each took (``timings``). Not thread-safe against
+    other recorders; the statements still run.
 
     >>> with recording_statements() as sent:
     ...     pass
-    >>> sent
-    []
+    >>> sent, sent.timings
+    ([], [])
     """
-    sent: list[SentStatement] = []
+    sent = SentStatements()
     real = Neo4jConnection._execute
 
     def recording(self, stmt, parameters=None, *, write=False):
@@ -87,7 +102,8 @@ def recording_statements() -> Iterator[list[SentStatement]]:
         summary = getattr(self, "last_summary", None)
         parts = [getattr(summary, name, None) for name in ("result_available_after", "result_consumed_after")]
         server = sum(parts) if summary is not None and None not in parts else None
-        sent.append(SentStatement(stmt.name, len(rows), stmt.body, took, server))
+        sent.append(SentStatement(stmt.name, len(rows), stmt.body))
+        sent.timings.append(StatementTiming(stmt.name, took, server))
         return rows
 
     Neo4jConnection._execute = recording

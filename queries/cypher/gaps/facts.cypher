@@ -34,32 +34,46 @@ CALL () {
   WITH r, r.source IN $excluded_sources AS dropped
   RETURN r.source AS source, r.verified AS verified, r.as_of AS as_of, NOT dropped AS used, dropped
   UNION ALL
-  // the chain's enterprises (those with an OPERATES_IN kept), then their locations and roles
+  // the chain's enterprises (those with an OPERATES_IN kept), then their locations and roles: three
+  // branches, not a subquery per enterprise (Community's runtime pays for each call)
   MATCH (e:Enterprise)-[o:OPERATES_IN]->(s:Segment)
   WHERE s._generation = $generation AND NOT o.source IN $excluded_sources
     AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
   WITH DISTINCT e
   WITH e, e.source IN $excluded_sources AS gone
-  CALL (e, gone) {
-    RETURN e.source AS source, e.verified AS verified, e.as_of AS as_of, NOT gone AS used, gone AS dropped
-    UNION ALL
-    MATCH (e)-[r:LOCATED_IN]->(:Region)
-    WHERE NOT gone
-    WITH r, r.source IN $excluded_sources AS lost
-    RETURN r.source AS source, r.verified AS verified, r.as_of AS as_of, NOT lost AS used, lost AS dropped
-    UNION ALL
-    MATCH (e)-[r:ANCHORS|LEADS]->(target)
-    WHERE NOT gone
-      AND EXISTS {
-        MATCH (e)-[l:LOCATED_IN]->(x:Region)
-        WHERE x.code IN $region_codes AND NOT l.source IN $excluded_sources
-      }
-      AND (EXISTS { MATCH (:Chain {id: $chain})-[:IN_CLUSTER]->(target:Cluster) }
-           OR (target:Chain AND target.id = $chain))
-    WITH r, r.source IN $excluded_sources AS lost
-    RETURN r.source AS source, r.verified AS verified, r.as_of AS as_of, NOT lost AS used, lost AS dropped
+  RETURN e.source AS source, e.verified AS verified, e.as_of AS as_of, NOT gone AS used, gone AS dropped
+  UNION ALL
+  MATCH (e:Enterprise)-[o:OPERATES_IN]->(s:Segment)
+  WHERE s._generation = $generation AND NOT o.source IN $excluded_sources
+    AND EXISTS { MATCH (s)-[:SEGMENT_OF]->(:Chain {id: $chain}) }
+  WITH DISTINCT e
+  WHERE NOT e.source IN $excluded_sources
+  MATCH (e)-[r:LOCATED_IN]->(:Region)
+  WITH r, r.source IN $excluded_sources AS lost
+  RETURN r.source AS source, r.verified AS verified, r.as_of AS as_of, NOT lost AS used, lost AS dropped
+  UNION ALL
+  // the roles (ANCHORS a cluster of the chain, LEADS the chain) found from the chain's side (few),
+  // of its local enterprises
+  MATCH (c:Chain {id: $chain, _generation: $generation})
+  CALL (c) {
+    MATCH (c)-[:IN_CLUSTER]->(target:Cluster)
+    RETURN DISTINCT target
+    UNION
+    RETURN c AS target
   }
-  RETURN source, verified, as_of, used, dropped
+  MATCH (target)<-[r:ANCHORS|LEADS]-(e:Enterprise)
+  WHERE NOT e.source IN $excluded_sources
+    AND EXISTS {
+      MATCH (e)-[o:OPERATES_IN]->(s:Segment)-[:SEGMENT_OF]->(c)
+      WHERE NOT o.source IN $excluded_sources
+    }
+    AND EXISTS {
+      MATCH (e)-[l:LOCATED_IN]->(x:Region)
+      WHERE x.code IN $region_codes AND NOT l.source IN $excluded_sources
+    }
+  WITH DISTINCT r
+  WITH r, r.source IN $excluded_sources AS lost
+  RETURN r.source AS source, r.verified AS verified, r.as_of AS as_of, NOT lost AS used, lost AS dropped
   UNION ALL
   // SUPPLIES into the local customers of the segments the chain's segments feed
   // each fed segment once (several of the chain's segments may feed it), then each of its customers once
