@@ -35,8 +35,8 @@ SCHEMA = _schema_statements()
 #: lock (who holds it, then the claim), the old generations, the new generation's build record
 BEFORE = (["build/foreign"] + ["schema/constraints"] * SCHEMA
           + ["schema/await", "build/holder", "build/claim", "build/generations", "build/begin"])
-#: after the last row: the lock still held?, the switch, the new generation pinned
-AFTER = ["build/heartbeat", "build/switch", "build/read"]
+#: after the last row: the lock still held?, the switch, the chunk markers deleted, the new generation pinned
+AFTER = ["build/heartbeat", "build/switch", "build/unmark", "build/read"]
 
 
 @dataclass
@@ -68,6 +68,8 @@ def _default_answer(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"held": 1}]
     if name in ("build/release", "build/forget"):
         return [{"released" if name.endswith("release") else "deleted": 1}]
+    if name == "build/unmark":
+        return [{"markers": 0}]
     return []
 
 
@@ -161,6 +163,7 @@ class EchoGraph:
             for a in spec.from_labels:
                 for b in spec.to_labels:
                     out[f"relationships/{rel}.{a}.{b}.load"] = lambda p, k=(rel, a, b): self._load_rels(k, p)
+                    out[f"relationships/{rel}.{a}.{b}.merge"] = lambda p, k=(rel, a, b): self._load_rels(k, p)
                     out[f"relationships/{rel}.{a}.{b}.read"] = lambda p, k=(rel, a, b): self._read_rels(k, p)
                     for end in ("from", "to"):
                         out[f"relationships/{rel}.{a}.{b}.{end}"] = lambda p, k=(rel, a, b), end=end: [

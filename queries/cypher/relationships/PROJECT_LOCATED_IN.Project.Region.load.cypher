@@ -1,9 +1,15 @@
-// Load PROJECT_LOCATED_IN relationships from Project to Region: match both ends by key in the generation, merge the relationship.
+// Load PROJECT_LOCATED_IN relationships from Project to Region into a new generation: match both ends by key, create the relationship.
 //
 // The region the project is built in.
-// The rows come as columns (one list per property, all of one length), every property
-// set by name (no Eager step in the plan). Idempotent: a second run with the same rows
-// leaves the graph as it was. Load the nodes first; a row whose end is missing merges
+// A load writes into a generation of its own, empty when it starts, so every relationship
+// is new: CREATE, not MERGE (no Expand(Into) over the ends' relationships, no merge lock).
+// The chunk first creates its marker, a :ChainkgBuild node with id $chunk, which the
+// uniqueness constraint on ChainkgBuild.id lets exist once: a chunk that the driver
+// retries after its commit succeeded (only the answer was lost) fails on it, and chainkg
+// runs that chunk again with relationships/PROJECT_LOCATED_IN.Project.Region.merge, which is idempotent.
+// The markers go with their generation (build/forget) or after the switch (build/unmark).
+// The rows come as columns (one list per property, all of one length), set as one map
+// (no Eager step in the plan). Load the nodes first; a row whose end is missing creates
 // nothing, and chainkg compares `merged` with the rows it sent to report it. Each end
 // is found by the index of its label's uniqueness constraint on (_generation, key).
 //
@@ -14,15 +20,14 @@
 //          `_row`, the row's position in its table (reads keep that order)
 //          e.g. {source: ['…'], as_of: [date('2026-01-01')], verified: [true], _row: [0]}
 //   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
-// Returns: merged, the number of relationships merged.
+//   $chunk    the chunk's marker id, unique in the database, e.g. 'g1/PROJECT_LOCATED_IN.Project.Region/0'
+// Returns: merged, the number of relationships created.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
+CREATE (chunk:ChainkgBuild {id: $chunk, _generation: $generation})
+WITH chunk
 UNWIND range(0, size($from) - 1) AS i
 MATCH (a:Project {_generation: $generation, id: $from[i]})
 MATCH (b:Region {_generation: $generation, code: $to[i]})
-MERGE (a)-[r:PROJECT_LOCATED_IN]->(b)
-SET r.source = $columns.source[i],
-    r.as_of = $columns.as_of[i],
-    r.verified = $columns.verified[i],
-    r._row = $columns._row[i]
+CREATE (a)-[r:PROJECT_LOCATED_IN {source: $columns.source[i], as_of: $columns.as_of[i], verified: $columns.verified[i], _row: $columns._row[i]}]->(b)
 RETURN count(r) AS merged
