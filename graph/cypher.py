@@ -311,12 +311,13 @@ def _node_files(schema: Schema, label: Label) -> dict[str, str]:
 //
 // Parameters:
 {columns_doc}
-// Returns: merged, the number of nodes created.
+// Returns: merged, the number of nodes created, and ids, their element ids in the order of
+// $keys (the relationship loads find their ends by them).
 //
 {GENERATED}
 UNWIND range(0, size($keys) - 1) AS i
 CREATE (n:{name} {{{GENERATION_PROPERTY}: $generation, {key}: $keys[i]{properties}}})
-RETURN count(n) AS merged
+RETURN count(n) AS merged, collect(elementId(n)) AS ids
 """
     files[node_statement(name, "merge")] = f"""\
 // Load {name} nodes into a generation again: merge each by (generation, key `{key}`), then set its properties.
@@ -328,13 +329,14 @@ RETURN count(n) AS merged
 //
 // Parameters:
 {columns_doc}
-// Returns: merged, the number of rows merged.
+// Returns: merged, the number of rows merged, and ids, the nodes' element ids in the order of
+// $keys.
 //
 {GENERATED}
 UNWIND range(0, size($keys) - 1) AS i
 MERGE (n:{name} {{{GENERATION_PROPERTY}: $generation, {key}: $keys[i]}})
 SET {settings}
-RETURN count(n) AS merged
+RETURN count(n) AS merged, collect(elementId(n)) AS ids
 """
     files[node_statement(name, "read")] = f"""\
 // Read the {name} table: every {name} node of a generation with the properties asked for.
@@ -497,32 +499,40 @@ def _relationship_files(schema: Schema, spec: Relationship) -> dict[str, str]:
 //          e.g. {_columns_example(spec.properties, ())}
 {_GENERATION_DOC}"""
         files[relationship_statement(spec.name, a, b, "load")] = f"""\
-// Load {spec.name} relationships from {a} to {b} into a new generation: match both ends by key, create the relationship.
+// Load {spec.name} relationships from {a} to {b} into a new generation: find both ends by element id, create the relationship.
 //
 // {spec.description}
 // A load writes into a generation of its own, empty when it starts, so every relationship
 // is new: CREATE, not MERGE (no Expand(Into) over the ends' relationships, no merge lock).
+// Each end is found by the element id its node load returned (a NodeByElementIdSeek:
+// no index descent and no index-entry lock, as an index seek by key in a writing
+// statement takes), then checked to carry the end's label and to be of this generation
+// (an id that another load freed and reused matches nothing).
 // The chunk first creates its marker, a :{BUILD_LABEL} node with id $chunk, which the
 // uniqueness constraint on {BUILD_LABEL}.id lets exist once: a chunk that the driver
 // retries after its commit succeeded (only the answer was lost) fails on it, and chainkg
 // runs that chunk again with relationships/{spec.name}.{a}.{b}.merge, which is idempotent.
 // The markers go with their generation (build/forget) or after the switch (build/unmark).
 // The rows come as columns (one list per property, all of one length), set as one map
-// (no Eager step in the plan). Load the nodes first; a row whose end is missing creates
-// nothing, and chainkg compares `merged` with the rows it sent to report it. Each end
-// is found by the index of its label's uniqueness constraint on (_generation, key).{id_note}
+// (no Eager step in the plan). Load the nodes first; a row whose end is missing (a null
+// id) creates nothing, and chainkg compares `merged` with the rows it sent to report it.{id_note}
 //
 // Parameters:
 {parameters_doc}
+//   $from_ids  list of the {a}s' element ids (as nodes/{a}.load returned them), one per row,
+//          e.g. ['4:5f1c…:0']
+//   $to_ids    list of the {b}s' element ids, one per row, e.g. ['4:5f1c…:1']
 //   $chunk    the chunk's marker id, unique in the database, e.g. 'g1/{spec.name}.{a}.{b}/0'
 // Returns: merged, the number of relationships created.
 //
 {GENERATED}
 CREATE (chunk:{BUILD_LABEL} {{id: $chunk, {GENERATION_PROPERTY}: $generation}})
 WITH chunk
-UNWIND range(0, size($from) - 1) AS i
-MATCH {_anchor(la, "a", "$from[i]")}
-MATCH {_anchor(lb, "b", "$to[i]")}
+UNWIND range(0, size($from_ids) - 1) AS i
+MATCH (a:{a})
+WHERE elementId(a) = $from_ids[i] AND a.{GENERATION_PROPERTY} = $generation
+MATCH (b:{b})
+WHERE elementId(b) = $to_ids[i] AND b.{GENERATION_PROPERTY} = $generation
 CREATE (a)-[r:{spec.name} {{{created}}}]->(b)
 RETURN count(r) AS merged
 """

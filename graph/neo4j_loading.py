@@ -106,6 +106,8 @@ class _Batch:
     #: constraint (the driver retried a chunk that had been committed): a node's own, or a relationship
     #: chunk's marker (``$chunk``, see :func:`chunk_marker`)
     again: str | None = None
+    #: a relationship batch's start and end labels, whose element ids the load sends (``$from_ids``/``$to_ids``)
+    ends: tuple[str, str] | None = None
 
 
 def chunk_rows(parameters: dict[str, Any]) -> list[dict[str, Any]]:
@@ -192,7 +194,35 @@ def _relationship_batches(tables: GraphTables) -> Iterator[_Batch]:
                         "columns": columns}
 
             yield _Batch(relationship_statement(rel, a, b, "load"), "relationship", rel, len(picked), chunk,
-                         again=relationship_statement(rel, a, b, "merge"))
+                         again=relationship_statement(rel, a, b, "merge"), ends=(a, b))
+
+
+class _ElementIds:
+    """The element ids of the nodes a load created, per label in table order, as their loads returned them, and
+    the lookup of relationship ends by key (one array of strings per label: about 100 bytes a node)."""
+
+    def __init__(self, tables: GraphTables):
+        self.tables = tables
+        self.ids: dict[str, Any] = {}
+        self._positions: dict[str, pd.Index] = {}
+
+    def record(self, label: str, size: int, start: int, ids: list[str]) -> None:
+        import numpy as np
+
+        if label not in self.ids:
+            self.ids[label] = np.full(size, None, dtype=object)
+        self.ids[label][start:start + len(ids)] = ids
+
+    def of(self, label: str, keys: list[str]) -> list[str | None]:
+        """The element ids of ``label``'s nodes with ``keys`` (None for a key that has no node)."""
+        if label not in self._positions:
+            spec = self.tables.schema.labels[label]
+            self._positions[label] = pd.Index(self.tables.node_table(label)[spec.key].astype(str))
+        found = self.ids.get(label)
+        if found is None:
+            return [None] * len(keys)
+        at = self._positions[label].get_indexer(keys)
+        return [found[i] if i >= 0 else None for i in at.tolist()]
 
 
 @dataclass
@@ -402,13 +432,15 @@ class Neo4jLoading(Neo4jConnection):
                 "count_names": names,
                 "count_values": values,
             }}, write=True)
+            ids = _ElementIds(tables)
             for kind, batches in (("node", _node_batches(tables)), ("relationship", _relationship_batches(tables))):
                 target = report.nodes if kind == "node" else report.relationships
                 phase = time.perf_counter()
                 for batch in batches:
                     target[batch.name] = target.get(batch.name, 0) + self._send(batch, report.generation, progress,
-                                                                                beat)
+                                                                                beat, ids)
                 setattr(report, f"{kind}_seconds", time.perf_counter() - phase)
+            del ids  # about 100 bytes a node: let them go before the switch
             beat.check()
             switched = self.run("build/switch", {"generation": report.generation}, write=True)
             # no row: the lock was lost, or the switch committed and only its answer was lost (then retried)
@@ -432,16 +464,20 @@ class Neo4jLoading(Neo4jConnection):
         report.seconds = time.perf_counter() - started
         return report
 
-    def _send(self, batch: _Batch, generation: str, progress: Progress | None, beat: _Heartbeat) -> int:
-        """Send one table in chunks, up to ``workers`` in flight; the rows merged."""
+    def _send(self, batch: _Batch, generation: str, progress: Progress | None, beat: _Heartbeat,
+              ids: _ElementIds) -> int:
+        """Send one table in chunks, up to ``workers`` in flight; the rows merged. A node chunk's element ids go
+        into ``ids``; a relationship chunk finds its ends there."""
         stmt = statement(batch.statement)
         starts = list(range(0, batch.size, self.chunk_size))
         merged = 0
 
-        def one(start: int) -> tuple[int, int]:
+        def one(start: int) -> tuple[int, int, int, list[str] | None]:
             params = {**batch.chunk(start, min(start + self.chunk_size, batch.size)), "generation": generation}
-            if batch.kind == "relationship":
+            if batch.ends is not None:
                 params["chunk"] = chunk_marker(generation, batch.statement, start)
+                params["from_ids"] = ids.of(batch.ends[0], params["from"])
+                params["to_ids"] = ids.of(batch.ends[1], params["to"])
             sent = len(params["keys"] if "keys" in params else params["from"])
             try:
                 rows = self._execute(stmt, params, write=True)
@@ -451,13 +487,20 @@ class Neo4jLoading(Neo4jConnection):
                 # the chunk's CREATE met nodes (or its marker) that are already there: the driver retried a chunk
                 # whose commit had succeeded (a transaction is all or nothing). MERGE it: idempotent
                 rows = self._execute(statement(batch.again), params, write=True)
-            return sent, int(rows[0]["merged"]) if rows else 0
+            row = rows[0] if rows else {}
+            return start, sent, int(row.get("merged", 0)), row.get("ids")
 
-        def done(sent: int, count: int) -> None:
+        def done(start: int, sent: int, count: int, created: list[str] | None) -> None:
             nonlocal merged
             if count != sent:
                 raise StoreError(f"{batch.statement}: Neo4j merged {count} of {sent} rows",
                                  hint="an endpoint is missing in the database: load again")
+            if batch.kind == "node":
+                if created is None or len(created) != sent:
+                    raise StoreError(f"{batch.statement}: Neo4j returned {len(created or ())} element ids for "
+                                     f"{sent} nodes", hint="the statement is not the one this chainkg ships: "
+                                                           "reinstall chainkg")
+                ids.record(batch.name, batch.size, start, created)
             merged += count
             if progress:
                 progress(sent)

@@ -51,10 +51,16 @@ class Call:
     timeout: float | None = None
 
 
+def _element_ids(label: str, keys: list[str]) -> list[str]:
+    """What a node load returns as its nodes' element ids (made up from the keys, as a server's are opaque)."""
+    return [f"fake:{label}:{key}" for key in keys]
+
+
 def _default_answer(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """What an empty server that accepts everything answers."""
     if name.endswith((".load", ".merge")):
-        return [{"merged": len(chunk_rows(params))}]
+        ids = {"ids": _element_ids(name.split("/")[1].split(".")[0], params["keys"])} if "keys" in params else {}
+        return [{"merged": len(chunk_rows(params)), **ids}]
     if name.endswith(".delete"):
         return [{"deleted": 0}]
     if name == "server":
@@ -190,15 +196,19 @@ class EchoGraph:
                     node.pop(name, None)
                 else:
                     node[name] = value
-        return [{"merged": len(rows)}]
+        return [{"merged": len(rows), "ids": _element_ids(label, params["keys"])}]
 
     def _load_rels(self, combo, params):
         rel, a, b = combo
         spec = self.schema.relationship(rel)
         table = self.rels.setdefault(combo, {})
         merged = 0
-        for row in chunk_rows(params):
+        # the CREATE form finds its ends by the element ids the node loads returned: a wrong one matches nothing
+        ends = list(zip(params["from_ids"], params["to_ids"], strict=True)) if "from_ids" in params else None
+        for n, row in enumerate(chunk_rows(params)):
             if row["from"] not in self.nodes.get(a, {}) or row["to"] not in self.nodes.get(b, {}):
+                continue
+            if ends is not None and ends[n] != (_element_ids(a, [row["from"]])[0], _element_ids(b, [row["to"]])[0]):
                 continue
             identity = tuple(row["props"][p] for p in spec.identity)
             props = table.setdefault((row["from"], row["to"], identity), dict(zip(spec.identity, identity)))

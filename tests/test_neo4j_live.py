@@ -303,8 +303,9 @@ def test_a_node_chunk_replayed_after_its_commit_meets_the_constraint_and_merges(
 
 
 def test_a_relationship_chunk_replayed_after_its_commit_meets_its_marker_and_merges(neo4j_settings):
-    """What the loader relies on to CREATE relationships: a chunk creates its marker (a build record with the
-    chunk's id), so the same chunk sent again (as when the driver replays a committed chunk) is refused by the
+    """What the loader relies on to CREATE relationships: the node load returns its nodes' element ids in the
+    order of the keys, a relationship chunk finds its ends by them and only in its own generation, and creates
+    its marker (a build record with the chunk's id), so the same chunk sent again (as when the driver replays a committed chunk) is refused by the
     uniqueness constraint, the loader recognises that refusal, and the chunk's MERGE form then adds nothing.
     The markers go with their generation (build/forget). In a scratch generation, deleted at the end."""
     from graph.cypher import statement
@@ -324,7 +325,9 @@ def test_a_relationship_chunk_replayed_after_its_commit_meets_its_marker_and_mer
              "RETURN count(r) AS n, collect(r._row) AS rows")
     try:
         store.create_schema()
-        store._execute(statement("nodes/Region.load"), nodes, write=True)
+        created = store._execute(statement("nodes/Region.load"), nodes, write=True)[0]["ids"]
+        element = dict(zip(nodes["keys"], created, strict=True))
+        chunk = {**chunk, "from_ids": [element[k] for k in chunk["from"]], "to_ids": [element[k] for k in chunk["to"]]}
         assert store._execute(statement(load), chunk, write=True)[0]["merged"] == 2
         with pytest.raises(Exception) as refused:
             store._execute(statement(load), chunk, write=True)
@@ -332,6 +335,13 @@ def test_a_relationship_chunk_replayed_after_its_commit_meets_its_marker_and_mer
         assert store._execute(statement(load.replace(".load", ".merge")), chunk, write=True)[0]["merged"] == 2
         rows = query(neo4j_settings, count, g=scratch)
         assert rows[0]["n"] == 2 and sorted(rows[0]["rows"]) == [0, 1]
+        ends = query(neo4j_settings, "MATCH (a:Region {_generation: $g})-[r:WITHIN]->(b) RETURN a.code AS a, "
+                                     "b.code AS b ORDER BY r._row", g=scratch)
+        assert ends == [{"a": "990002", "b": "990001"}, {"a": "990003", "b": "990001"}]
+        # an element id of a node of another generation (or another label) matches nothing
+        elsewhere = {**chunk, "generation": f"{scratch}-other", "chunk": chunk_marker(f"{scratch}-other", load, 0)}
+        assert store._execute(statement(load), elsewhere, write=True)[0]["merged"] == 0
+        query(neo4j_settings, "MATCH (m:ChainkgBuild {_generation: $g}) DELETE m", g=f"{scratch}-other")
         markers = "MATCH (m:ChainkgBuild {_generation: $g}) RETURN count(m) AS n"
         assert query(neo4j_settings, markers, g=scratch)[0]["n"] == 1
         store.run("build/forget", {"generation": scratch}, write=True)
