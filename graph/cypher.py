@@ -491,13 +491,16 @@ def _relationship_files(schema: Schema, spec: Relationship) -> dict[str, str]:
         id_note = (f"\n// The relationship is identified by its endpoints and {', '.join(spec.identity)}: several\n"
                    f"// {spec.name} may join the same two nodes when they differ there.") if spec.identity else ""
         created = ", ".join(f"{prop}: $columns.{prop}[i]" for prop in [*spec.properties, ROW_PROPERTY])
-        parameters_doc = f"""\
+        ends_doc = f"""\
 //   $from     list of the {a}s' {ka}, one per row, e.g. ['{_example_key(a)}']
 //   $to       list of the {b}s' {kb}, one per row, e.g. ['{_example_key(b)}']
+"""
+        columns_doc = f"""\
 //   $columns  map of property name to a list of values, one per row{id_doc_columns}, including
 //          `{ROW_PROPERTY}`, the row's position in its table (reads keep that order)
 //          e.g. {_columns_example(spec.properties, ())}
 {_GENERATION_DOC}"""
+        parameters_doc = ends_doc + columns_doc
         files[relationship_statement(spec.name, a, b, "load")] = f"""\
 // Load {spec.name} relationships from {a} to {b} into a new generation: find both ends by element id, create the relationship.
 //
@@ -517,11 +520,13 @@ def _relationship_files(schema: Schema, spec: Relationship) -> dict[str, str]:
 // (no Eager step in the plan). Load the nodes first; a row whose end is missing (a null
 // id) creates nothing, and chainkg compares `merged` with the rows it sent to report it.{id_note}
 //
+// chainkg also sends the ends' keys (for the MERGE form), which this statement does not read.
+//
 // Parameters:
-{parameters_doc}
 //   $from_ids  list of the {a}s' element ids (as nodes/{a}.load returned them), one per row,
 //          e.g. ['4:5f1c…:0']
 //   $to_ids    list of the {b}s' element ids, one per row, e.g. ['4:5f1c…:1']
+{columns_doc}
 //   $chunk    the chunk's marker id, unique in the database, e.g. 'g1/{spec.name}.{a}.{b}/0'
 // Returns: merged, the number of relationships created.
 //

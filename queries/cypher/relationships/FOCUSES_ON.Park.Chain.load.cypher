@@ -16,16 +16,16 @@
 // (no Eager step in the plan). Load the nodes first; a row whose end is missing (a null
 // id) creates nothing, and chainkg compares `merged` with the rows it sent to report it.
 //
+// chainkg also sends the ends' keys (for the MERGE form), which this statement does not read.
+//
 // Parameters:
-//   $from     list of the Parks' id, one per row, e.g. ['k1']
-//   $to       list of the Chains' id, one per row, e.g. ['ch-demo']
+//   $from_ids  list of the Parks' element ids (as nodes/Park.load returned them), one per row,
+//          e.g. ['4:5f1c…:0']
+//   $to_ids    list of the Chains' element ids, one per row, e.g. ['4:5f1c…:1']
 //   $columns  map of property name to a list of values, one per row, including
 //          `_row`, the row's position in its table (reads keep that order)
 //          e.g. {evidence: ['…'], source: ['…'], as_of: [date('2026-01-01')], _row: [0]}
 //   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
-//   $from_ids  list of the Parks' element ids (as nodes/Park.load returned them), one per row,
-//          e.g. ['4:5f1c…:0']
-//   $to_ids    list of the Chains' element ids, one per row, e.g. ['4:5f1c…:1']
 //   $chunk    the chunk's marker id, unique in the database, e.g. 'g1/FOCUSES_ON.Park.Chain/0'
 // Returns: merged, the number of relationships created.
 //

@@ -18,16 +18,16 @@
 // The relationship is identified by its endpoints and product: several
 // SUPPLIES may join the same two nodes when they differ there.
 //
+// chainkg also sends the ends' keys (for the MERGE form), which this statement does not read.
+//
 // Parameters:
-//   $from     list of the Enterprises' id, one per row, e.g. ['e-a']
-//   $to       list of the Enterprises' id, one per row, e.g. ['e-a']
+//   $from_ids  list of the Enterprises' element ids (as nodes/Enterprise.load returned them), one per row,
+//          e.g. ['4:5f1c…:0']
+//   $to_ids    list of the Enterprises' element ids, one per row, e.g. ['4:5f1c…:1']
 //   $columns  map of property name to a list of values, one per row (its identity product never null: an empty text stays empty), including
 //          `_row`, the row's position in its table (reads keep that order)
 //          e.g. {product: ['…'], year: [2022], share: [12.5], source: ['mini'], as_of: [date('2026-01-01')], _row: [0]}
 //   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
-//   $from_ids  list of the Enterprises' element ids (as nodes/Enterprise.load returned them), one per row,
-//          e.g. ['4:5f1c…:0']
-//   $to_ids    list of the Enterprises' element ids, one per row, e.g. ['4:5f1c…:1']
 //   $chunk    the chunk's marker id, unique in the database, e.g. 'g1/SUPPLIES.Enterprise.Enterprise/0'
 // Returns: merged, the number of relationships created.
 //
