@@ -152,12 +152,25 @@ def _memory(pids: list[int]) -> tuple[int, int]:
     return rss, pss
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of a running process so far (/proc/<pid>/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _process(args: list[str]) -> dict:
     """Run a process; its wall seconds, CPU seconds (its helpers' included) and peak memory (GB), and its
     output. Memory is sampled every 0.1 s over the process and its helpers (the sum of their RSS: pages
     shared after a fork counted once per process, so an upper bound; and the sum of their PSS), and is at
-    least the process's own peak RSS."""
+    least the process's own peak RSS. ``main_cpu_s`` is the CPU time of the process itself (its
+    helpers' apart, as last sampled): on an idle machine with a core each, the wall time cannot be
+    shorter, so under load it is the figure that says what parallel work would take."""
     peak_rss = peak_pss = 0
+    own_cpu = 0.0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         child = subprocess.Popen(args, stdout=out, stderr=err, env=_env(), cwd=ROOT)
@@ -166,6 +179,7 @@ def _process(args: list[str]) -> dict:
             if done:
                 break
             rss, pss = _memory(_tree(child.pid))
+            own_cpu = _cpu_seconds(child.pid) or own_cpu
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.1)
         wall = time.perf_counter() - t
@@ -179,6 +193,7 @@ def _process(args: list[str]) -> dict:
     return {"s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
             "peak_rss_gb": round(max(peak_rss / gb, usage.ru_maxrss / 1024 / 1024), 3),
             "peak_pss_gb": round(peak_pss / gb, 3), "own_peak_rss_gb": round(usage.ru_maxrss / 1024 / 1024, 3),
+            "main_cpu_s": round(own_cpu, 2),
             "stdout": stdout}
 
 
