@@ -661,12 +661,13 @@ class _Plan:
         return _Range(rows, self.subjects.take(pa.array(rows)), ranks)
 
 
-def _plan(export: _Export, group: _Group) -> _Plan:
-    """The group's subjects sorted and cut into ranges (see :class:`_Plan`)."""
+def _plan(export: _Export, group: _Group, processes: int = 1) -> _Plan:
+    """The group's subjects sorted and cut into ranges (see :class:`_Plan`), of about
+    :data:`RANGE_TRIPLES` triples over the ``processes`` that make them at the same time."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    size = max(1000, int(RANGE_TRIPLES / export.lines_per_subject(group)))
+    size = max(1000, int(RANGE_TRIPLES / processes / export.lines_per_subject(group)))
     subjects = _group_subjects(export, group)
     binary = subjects.cast(pa.large_binary())
     order = np.asarray(pc.sort_indices(binary).to_numpy(), dtype=np.int64)
@@ -1027,7 +1028,7 @@ def write_rdf(store: GraphStore, out: BinaryIO, fmt: str, *, base: str = DEFAULT
     output = _Output(out)
     for group in export.groups():
         say(f"RDF: {group.prefix} ({group.size} subjects)")
-        plan = _plan(export, group)
+        plan = _plan(export, group, workers)
 
         def run(i: int, group=group, plan=plan) -> _Lines:
             return _range_lines(export, group, plan, i, turtle)
