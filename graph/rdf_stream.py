@@ -41,6 +41,8 @@ U+2029 as ``\\uXXXX``.
 
 from __future__ import annotations
 
+import fcntl
+import io
 import os
 import pickle
 import re
@@ -839,10 +841,12 @@ class _Output:
         self.fd: int | None = None
         try:
             fd = out.fileno()
-            if out.seekable() and stat.S_ISREG(os.fstat(fd).st_mode):
+            # not a file opened to append (`>>`): Linux's pwrite ignores the offset there
+            if out.seekable() and stat.S_ISREG(os.fstat(fd).st_mode) and \
+                    not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
                 out.flush()
                 self.fd, self.offset = fd, out.tell()
-        except (AttributeError, OSError, ValueError):  # BytesIO, a closed or odd stream: written in order
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):  # BytesIO, …: written in order
             self.fd = None
         self.written = 0
 
@@ -880,18 +884,30 @@ class _Helpers:
         self.pipes: dict[int, tuple[int, int]] = {}  # helper → (its messages, our answers)
         self.pids: list[int] = []
         self._buffer = bytearray(1 << 22)
-        for k in range(1, workers):
-            down_read, down_write = os.pipe()
-            up_read, up_write = os.pipe()
+        try:
+            for k in range(1, workers):
+                self._start(k, run, range(k, ranges, workers))
+        except BaseException:  # a fork that failed (no memory): the helpers started so far are stopped
+            self.close()
+            raise
+
+    def _start(self, k: int, run: Callable[[int], _Lines], ranges: range) -> None:
+        down_read, down_write = os.pipe()
+        up_read, up_write = os.pipe()
+        try:
             pid = os.fork()
-            if pid == 0:  # the helper: make ranges k, k + workers, …; never returns
-                os.close(up_read)
-                os.close(down_write)
-                _serve(run, range(k, ranges, workers), up_write, down_read, output.fd)
-            os.close(up_write)
-            os.close(down_read)
-            self.pipes[k] = (up_read, down_write)
-            self.pids.append(pid)
+        except OSError:
+            for fd in (down_read, down_write, up_read, up_write):
+                os.close(fd)
+            raise
+        if pid == 0:  # the helper: make its ranges; never returns
+            os.close(up_read)
+            os.close(down_write)
+            _serve(run, ranges, up_write, down_read, self.output.fd)
+        os.close(up_write)
+        os.close(down_read)
+        self.pipes[k] = (up_read, down_write)
+        self.pids.append(pid)
 
     def mine(self, i: int) -> bool:
         return i % self.workers == 0

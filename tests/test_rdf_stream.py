@@ -271,6 +271,9 @@ def test_helper_processes_write_the_same_bytes_to_a_file_and_to_memory(fmt, base
                 assert write_rdf(store, handle, fmt, workers=workers) == counts
                 handle.write(b"after\n")
             assert path.read_bytes() == b"before\n" + alone.getvalue() + b"after\n", (name, workers)
+            with path.open("ab") as handle:  # appending (`>>`): pwrite would ignore the offsets, so in order
+                assert write_rdf(store, handle, fmt, workers=workers) == counts
+            assert path.read_bytes() == b"before\n" + alone.getvalue() + b"after\n" + alone.getvalue()
     assert _children() == before  # every helper was waited for
 
 
