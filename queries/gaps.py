@@ -1138,11 +1138,11 @@ def drop_inactive(store: GraphStore, inputs: GapInputs, region_codes: set[str], 
     """
     from ingest.importer.status import inactive_enterprises
 
-    inactive = inactive_enterprises(store)
+    seg_keys = set(inputs.segments["key"].astype(str))
+    inactive = inactive_enterprises(store, segments=sorted(seg_keys))
     if not inactive:
         return inputs
     keys = sorted(inactive)
-    seg_keys = set(inputs.segments["key"].astype(str))
     ops = store.edges_where("OPERATES_IN", "from", keys, ["from", "to", "source"])
     located = store.edges_where("LOCATED_IN", "from", keys, ["from", "to", "source"])
     sources = store.nodes("Source", ["id", "kind"])
@@ -1153,8 +1153,7 @@ def drop_inactive(store: GraphStore, inputs: GapInputs, region_codes: set[str], 
     in_chain = set(ops["from"].astype(str))
     if not in_chain:
         return inputs
-    nodes = store.nodes("Enterprise", ["id", *SIZE_COLUMNS])
-    nodes = nodes[isin(nodes["id"], sorted(in_chain))].set_index("id")
+    nodes = store.nodes_where("Enterprise", sorted(in_chain), ["id", *SIZE_COLUMNS]).set_index("id")
     sizes = {k: (_plain(nodes.loc[k, "revenue_yi"]) if k in nodes.index else None,
                  _plain(nodes.loc[k, "employees"]) if k in nodes.index else None) for k in in_chain}
 
