@@ -230,15 +230,15 @@ def test_map_members_equal_the_reference(graphs):
     segments = list(memory.nodes("Segment", ["id"])["id"].astype(str))[::3]
     techs = list(memory.nodes("Technology", ["id"])["id"].astype(str))
     sources = memory.nodes("Source", ["id", "kind"])
-    real = set(sources.loc[sources["kind"] != "synthetic", "id"].astype(str))
+    synthetic = set(sources.loc[sources["kind"] == "synthetic", "id"].astype(str))
     chains, clusters = list(memory.nodes("Chain", ["id"])["id"])[:5], list(memory.nodes("Cluster", ["id"])["id"])[:3]
     for region in ("320400", "320000", "CHN"):
         local = memory.region_subtree(region)
-        for allowed in (None, real):
-            expected = reference_map_members(memory, segments=segments, techs=techs, local=local, allowed=allowed,
+        for dropped in (set(), synthetic):
+            expected = reference_map_members(memory, segments=segments, techs=techs, local=local, dropped=dropped,
                                              chain_keys=chains, cluster_keys=clusters)
             for store in (embedded, memory):
-                found = _map_members(store, segments=segments, techs=techs, local=local, allowed=allowed,
+                found = _map_members(store, segments=segments, techs=techs, local=local, dropped=dropped,
                                      chain_keys=chains, cluster_keys=clusters)
                 for name in ("operates", "located", "ent_table"):
                     pd.testing.assert_frame_equal(getattr(found, name).reset_index(drop=True),
