@@ -454,3 +454,22 @@ def test_html_catalogue_columns_are_readable_in_chromium(tmp_path):
         longest = max(display_width(line) for line in cell["text"].split("\n")) / 2 if cell["text"] else 0
         # room for the longest line (em), up to the narrow-column width (longer texts wrap at ≥ 7 em a line)
         assert cell["chars"] >= min(longest, 7) - 0.5, cell
+
+
+def test_documents_word_caveats_for_readers_and_json_keeps_the_schema_names(written):
+    """The Word and Excel catalogue drop ``（SUPPLIES）``-style names and option hints from the
+    caveats; the JSON (for analysts) keeps them, so the same caveat can be checked against the graph."""
+    import docx
+    from openpyxl import load_workbook
+
+    technical = ("（verified=false）", "（SUPPLIES）", "（FEEDS）", "--include-synthetic", "（synthetic）")
+    document = docx.Document(str(_file(written, "docx")))
+    words = "\n".join(p.text for p in document.paragraphs)
+    book = load_workbook(_file(written, "xlsx"), read_only=True)
+    notes = "\n".join(str(c) for row in book["来源与说明"].iter_rows(values_only=True) for c in row if c)
+    data = json.loads(_file(written, "json").read_text(encoding="utf-8"))
+    dumped = json.dumps(data, ensure_ascii=False)
+    assert "未与文件核对" in words and "未与文件核对" in notes
+    for term in technical:
+        assert term not in words and term not in notes, term
+    assert "（verified=false）" in dumped and "（SUPPLIES）" in dumped
