@@ -235,7 +235,7 @@ def test_the_catalogue_data_of_both_stores_is_the_same(loaded, tmp_path):
         assert a == b, f"{name}: {_first_difference(a, b)}"
 
 
-@pytest.mark.parametrize("scope", ["chain", "chain-region", "cluster"])
+@pytest.mark.parametrize("scope", ["chain", "chain-region", "chain-synthetic", "cluster"])
 def test_the_maps_of_both_stores_are_the_same(loaded, tmp_path, scope):
     """``map`` from each store: the same SVG and the same interactive HTML, byte for byte (the model
     both are drawn from: segments, statuses, technologies, the local enterprises listed and counted)."""
@@ -249,6 +249,7 @@ def test_the_maps_of_both_stores_are_the_same(loaded, tmp_path, scope):
     if scope == "cluster" and not clusters:
         pytest.skip(f"the chain {loaded.chain} is in no cluster in this data set")
     what = {"chain": ["--chain", loaded.chain], "chain-region": ["--chain", loaded.chain, "--region", "武进区"],
+            "chain-synthetic": ["--chain", loaded.chain, "--synthetic", "--region", "江苏省"],  # the pool's companies
             "cluster": ["--cluster", clusters[0] if clusters else ""]}[scope]
     drawn = {}
     for store_name in ("neo4j", "embedded"):
