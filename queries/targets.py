@@ -473,7 +473,7 @@ def _tech_segments(store: GraphStore, keys: Iterable[str], seg_names: dict[str, 
         found = reach(technologies=sorted(todo), segments=sorted(seg_names), excluded_sources=sorted(keep.drop))
         out.update({start: [(seg, None, None, None) for seg in sorted(found.get(start, []))] for start in todo})
         return out
-    key_to = keep(store.edges("KEY_TO", ["from", "to"]))
+    key_to = keep(store.edges("KEY_TO", ["from", "to", "source"]))
     nxt: dict[str, set[str]] = {}
     for rel in ("FEEDS", "SUBTYPE_OF"):
         edges = keep(store.edges(rel))
