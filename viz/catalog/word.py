@@ -24,7 +24,7 @@ from pathlib import Path
 
 from graph.outputs import write_bytes
 from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
-from viz.catalog.maps import GEO_SECTION
+from viz.catalog.maps import GEO_SECTION, GEO_WIDTH_CM, MAP_WIDTH_CM
 from viz.catalog.common import (
     MAP_SECTION,
     chain_sections,
@@ -150,7 +150,7 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
         image = maps.get(chain.chain)
         png = getattr(image, "png", None)
         if png:
-            document.add_picture(io.BytesIO(png), width=min(width, Cm(25)))
+            document.add_picture(io.BytesIO(png), width=min(width, Cm(MAP_WIDTH_CM)))
             document.add_paragraph(_text(f"{chain.chain_name}产业链图谱"), style="Caption")
         elif image is None:
             document.add_paragraph("未生成图谱。")
@@ -159,7 +159,7 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
             document.add_heading(GEO_SECTION, level=2)
             picture = geo.get(chain.chain)
             if getattr(picture, "png", None):
-                document.add_picture(io.BytesIO(picture.png), width=min(width, Cm(22)))
+                document.add_picture(io.BytesIO(picture.png), width=min(width, Cm(GEO_WIDTH_CM)))
                 document.add_paragraph(_text(f"{chain.chain_name}产业地图：各省企业数"), style="Caption")
             elif picture is None:
                 document.add_paragraph("未生成产业地图。")
