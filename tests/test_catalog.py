@@ -454,3 +454,28 @@ def test_html_catalogue_columns_are_readable_in_chromium(tmp_path):
         longest = max(display_width(line) for line in cell["text"].split("\n")) / 2 if cell["text"] else 0
         # room for the longest line (em), up to the narrow-column width (longer texts wrap at ≥ 7 em a line)
         assert cell["chars"] >= min(longest, 7) - 0.5, cell
+
+
+def test_word_styles_looked_up_once_write_what_python_docx_writes(tmp_path, monkeypatch):
+    """The catalogue's Word paragraphs get their style ids from a per-document lookup (viz.catalog.word._styled):
+    the document XML is the one python-docx's own ``add_paragraph(text, style=…)`` writes."""
+    import zipfile
+
+    import viz.catalog.word as word
+    from queries._fixture import fixture_store_with_carriers
+    from queries.catalog import region_catalog
+    from viz.catalog import write_catalog
+
+    store = fixture_store_with_carriers()
+    catalog = region_catalog(store, chains=["ch-demo"])
+
+    def document_xml(folder) -> bytes:
+        written = write_catalog(store, catalog, folder, formats=("docx",), scope_key="ch-demo")
+        path = next(p for p in written.files if p.suffix == ".docx")
+        return zipfile.ZipFile(path).read("word/document.xml")
+
+    ours = document_xml(tmp_path / "ours")
+    monkeypatch.setattr(word, "_styled", lambda document, text="", style="List Bullet":
+                        document.add_paragraph(text, style=style))
+    assert ours == document_xml(tmp_path / "python-docx")
+    assert b'w:pStyle w:val="ListBullet"' in ours and b'w:pStyle w:val="Caption"' in ours
