@@ -16,6 +16,8 @@ import sys
 import time
 import traceback
 
+from collections.abc import Iterable
+
 import click
 
 from chainkg import __version__
@@ -84,6 +86,26 @@ _USER_OS_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.E
 
 
 class _Group(click.Group):
+    """The ``chainkg`` group: global options anywhere on the line, user errors as ``error:``/``hint:``.
+
+    Its ``commands`` complete themselves: a command module that was being imported when the CLI
+    registered the modules (it imports ``chainkg.cli``, which registers every module — a doctest run
+    of that module first is such a case) is registered as soon as anything looks at the commands.
+    """
+
+    _pending: tuple[str, ...] = ()
+
+    @property
+    def commands(self) -> dict[str, click.Command]:
+        if self._pending:
+            waiting, self._pending = self._pending, ()
+            self._pending = _register_modules(self, waiting)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Accept the group's own options (``-q``, ``--home DIR`` …) after the command too: they are moved
         before it, unless the command itself has an option of that name (then it is the command's)."""
@@ -250,13 +272,25 @@ def cli(ctx: click.Context, home: str | None, store: str | None, verbose: bool, 
     ctx.obj = AppContext(settings, verbose=verbose, quiet=quiet)
 
 
+def _register_modules(group: click.Group, names: Iterable[str]) -> tuple[str, ...]:
+    """Add the commands of the modules ``chainkg.commands.<name>``; return the names of those still
+    being imported (their ``COMMANDS`` do not exist yet), to be added when they are looked at."""
+    pending = []
+    for name in names:
+        module = importlib.import_module(f"chainkg.commands.{name}")
+        if not hasattr(module, "COMMANDS"):  # every module here defines it: still being imported
+            pending.append(name)
+            continue
+        for command in module.COMMANDS:
+            group.add_command(command)
+    return tuple(pending)
+
+
 def _register() -> None:
     import chainkg.commands as package
 
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"chainkg.commands.{info.name}")
-        for command in getattr(module, "COMMANDS", ()):
-            cli.add_command(command)
+    names = sorted(info.name for info in pkgutil.iter_modules(package.__path__))
+    cli._pending = _register_modules(cli, names)
 
 
 _register()

@@ -509,7 +509,7 @@ def region_catalog(store: GraphStore, *, region: str = DEFAULT_REGION, chains: l
         "数据截至：每条事实有自己的日期（as_of），表中“数据截至”为该行所用事实的最新日期",
     ]
     if any(not s.get("kind") or s.get("kind") == "curated-public-knowledge" for s in sources):
-        caveats.append("来源为 curated-public-knowledge 的事实是公开知识，未与文件核对（verified=false）")
+        caveats.append("来源标为公开知识整理（curated-public-knowledge）的事实未与文件核对（verified=false）")
     for s in sources:
         if s.get("attribution"):
             caveats.append(f"来源 {s['id']} 要求署名：{s['attribution']}")

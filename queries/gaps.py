@@ -1056,13 +1056,13 @@ def _caveats(report: ChainGapReport, order_method: str, region_name: str) -> lis
     if facts.get("foreign_enterprises"):
         caveats.append(f"{facts['foreign_enterprises']} 家境外企业不计入全国数")
     if facts.get("synthetic_excluded"):
-        caveats.append(f"已排除 {facts['synthetic_excluded']} 条合成（synthetic）数据；需要时用 --include-synthetic")
+        caveats.append(f"已排除 {facts['synthetic_excluded']} 条合成（synthetic）数据（需要时用 --include-synthetic）")
     if report.synthetic_included:
         caveats.append("分析包含合成（synthetic）数据，不是真实情况")
     if order_method == "layer":
-        caveats.append("该链没有 FEEDS 上下游关系，断链按环节层级（layer）判断")
+        caveats.append("该链没有上下游关系（FEEDS），断链按环节层级（layer）判断")
     elif order_method == "none" and report.segments:
-        caveats.append("该链没有 FEEDS 上下游关系，也缺少环节层级，无法判断断链")
+        caveats.append("该链没有上下游关系（FEEDS），也缺少环节层级，无法判断断链")
     if not any(seg.supply.received for seg in report.segments):
         caveats.append("没有可用的供应关系（SUPPLIES），本地配套率未知，不参与强弱判断")
     t = report.thresholds

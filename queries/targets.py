@@ -1590,7 +1590,7 @@ def _caveats(inputs: TargetInputs, targets: list[Target], method_caveats: list[s
     if unverified:
         caveats.append(f"所列目标的 {len(evidence)} 条证据中有 {unverified} 条为公开知识、未与文件核对（verified=false）")
     if counts.get("synthetic_excluded"):
-        caveats.append(f"已排除 {counts['synthetic_excluded']} 条合成（synthetic）数据；需要时用 --include-synthetic")
+        caveats.append(f"已排除 {counts['synthetic_excluded']} 条合成（synthetic）数据（需要时用 --include-synthetic）")
     if inputs.include_synthetic:
         caveats.append("分析包含合成（synthetic）数据，不是真实情况")
     if report.caveats:

@@ -479,3 +479,22 @@ def test_word_styles_looked_up_once_write_what_python_docx_writes(tmp_path, monk
                         document.add_paragraph(text, style=style))
     assert ours == document_xml(tmp_path / "python-docx")
     assert b'w:pStyle w:val="ListBullet"' in ours and b'w:pStyle w:val="Caption"' in ours
+
+
+def test_documents_word_caveats_for_readers_and_json_keeps_the_schema_names(written):
+    """The Word and Excel catalogue drop ``（SUPPLIES）``-style names and option hints from the
+    caveats; the JSON (for analysts) keeps them, so the same caveat can be checked against the graph."""
+    import docx
+    from openpyxl import load_workbook
+
+    technical = ("（verified=false）", "（SUPPLIES）", "（FEEDS）", "--include-synthetic", "（synthetic）")
+    document = docx.Document(str(_file(written, "docx")))
+    words = "\n".join(p.text for p in document.paragraphs)
+    book = load_workbook(_file(written, "xlsx"), read_only=True)
+    notes = "\n".join(str(c) for row in book["来源与说明"].iter_rows(values_only=True) for c in row if c)
+    data = json.loads(_file(written, "json").read_text(encoding="utf-8"))
+    dumped = json.dumps(data, ensure_ascii=False)
+    assert "未与文件核对" in words and "未与文件核对" in notes
+    for term in technical:
+        assert term not in words and term not in notes, term
+    assert "（verified=false）" in dumped and "（SUPPLIES）" in dumped

@@ -37,12 +37,16 @@ def _lint_available() -> str | None:
 
 needs_lint = needs_tool(_lint_available())
 
+#: one worker lints everything once (the lint of every statement is cached per process: spread over
+#: pytest-xdist's workers, each would run the whole slow node lint again)
+pytestmark = pytest.mark.xdist_group("cypher-lint")
+
 
 def lint(statements: list[dict], schema: dict | None = None) -> dict:
     """Run lint.mjs on ``[{"name", "text", "parameters"}]``; its JSON answer."""
     document = {"schema": schema or database_schema(), "statements": statements}
     done = subprocess.run(["node", str(LINT / "lint.mjs")], input=json.dumps(document, ensure_ascii=False),
-                          capture_output=True, text=True, timeout=300, check=False)
+                          capture_output=True, text=True, timeout=1200, check=False)  # a net, not a timing test
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -36,6 +36,7 @@ from typing import Any
 
 from viz.model import BAND_FONT, HEADER_H, LANE_FONT, ChainMap, source_line
 from viz.text import FONT_STACK
+from queries.wording import all_for_readers
 
 __all__ = ["render_html", "script_json", "vis_assets", "map_payload", "MAP_SCRIPT"]
 
@@ -239,7 +240,7 @@ def render_html(m: ChainMap) -> str:
     payload = map_payload(m)
     e = html.escape
     sources = "\n".join(f"<li>{e(source_line(s))}</li>" for s in m.sources)
-    caveats = "\n".join(f"<li>{e(c)}</li>" for c in m.caveats)
+    caveats = "\n".join(f"<li>{e(c)}</li>" for c in all_for_readers(m.caveats))
     chains = "、".join(e(c["name"]) for c in m.chains)
     meta = (f"区域：{e(m.region_name)}（{e(m.region)}） · 数据截至 {e(m.as_of or '未知')} · "
             "状态：补链分析 (chainkg gaps) · "

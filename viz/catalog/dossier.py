@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from viz.catalog.common import clean_text, number
+from queries.wording import all_for_readers
 
 __all__ = ["Block", "dossier_blocks", "render_dossier_markdown", "dossier_markdown", "dossier_html",
            "add_dossier_docx", "dossier_sheet_rows", "DOSSIER_SHEET", "DOSSIER_SHEET_COLUMNS", "DOSSIER_SECTION",
@@ -152,7 +153,7 @@ def dossier_blocks(dossier, *, level: int = 1, standalone: bool = True) -> list[
         out.append(Block("table", columns=("来源", "标题", "类型", "引用次数"), rows=tuple(
             {"来源": s["id"], "标题": s.get("title") or "", "类型": s.get("kind") or "", "引用次数": str(s["cited"])}
             for s in dossier.sources)))
-    out.append(Block("bullets", items=tuple(dossier.caveats)))
+    out.append(Block("bullets", items=tuple(all_for_readers(dossier.caveats))))
     return out
 
 

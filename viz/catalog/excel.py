@@ -42,6 +42,7 @@ from queries.catalog import (
 )
 from viz.catalog.common import clean_text, display_width, meta_lines, sheet_name, weights_lines
 from viz.catalog.maps import GEO_COLUMNS, GEO_SHEET
+from queries.wording import all_for_readers
 
 __all__ = ["write_xlsx", "FIXED_SHEETS", "MAX_WIDTH", "CELL_LIMIT"]
 
@@ -146,9 +147,9 @@ def write_xlsx(catalog, path: str | Path, *, distribution: Mapping[str, object] 
     last = _write_table(notes, SOURCE_COLUMNS, catalog.source_rows(), wide={"标题", "署名"})
     meta = dict(meta_lines(catalog))
     lines = [f"{catalog.title}（{catalog.scope}）", f"地区：{meta['地区']}；数据截至 {meta['数据截至']}",
-             "", "评分方法", *weights_lines(catalog), "", "说明", *catalog.caveats]
+             "", "评分方法", *weights_lines(catalog), "", "说明", *all_for_readers(catalog.caveats)]
     for chain in catalog.chains:
-        lines += ["", f"{chain.chain_name}：说明", *chain.caveats]
+        lines += ["", f"{chain.chain_name}：说明", *all_for_readers(chain.caveats)]
     for k, line in enumerate(lines, last + 2):
         cell = notes.cell(row=k, column=1)
         cell.value = _text(line)

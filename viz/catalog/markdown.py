@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
@@ -29,8 +30,12 @@ from viz.catalog.common import (
     overview_lines,
     weights_lines,
 )
+from queries.wording import all_for_readers
 
 __all__ = ["render_markdown", "md_escape"]
+
+_INLINE_SYNTAX = re.compile(r"[\[\]*_`~]")
+_LINE_START_SYNTAX = re.compile(r"(^|\n)(#)")
 
 
 def md_escape(value) -> str:
@@ -38,9 +43,19 @@ def md_escape(value) -> str:
 
     >>> md_escape("a|b <img src=x> & c\\nd")
     'a\\\\|b &lt;img src=x&gt; &amp; c<br>d'
+
+    Link, image, emphasis and code syntax in a name stays text (a company called
+    ``[点此](javascript:alert(1))`` is not a link), and so does a heading mark at the start:
+
+    >>> md_escape("[点此](javascript:x) *甲*_乙_ `丙` ~~丁~~")
+    '\\\\[点此\\\\](javascript:x) \\\\*甲\\\\*\\\\_乙\\\\_ \\\\`丙\\\\` \\\\~\\\\~丁\\\\~\\\\~'
+    >>> md_escape("# 标题")
+    '\\\\# 标题'
     """
     text = clean_text(value).replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE_SYNTAX.sub(r"\\\g<0>", text)
     text = text.replace("|", "\\|").replace("\r\n", "\n").replace("\r", "\n")
+    text = _LINE_START_SYNTAX.sub(r"\g<1>\\\g<2>", text)
     return "<br>".join(text.split("\n"))
 
 
@@ -106,13 +121,13 @@ def render_markdown(catalog, *, maps: Mapping[str, object] | None = None,
             out += ["", f"### {DOSSIER_SECTION}", ""]
             out += dossier_markdown(dossiers[chain.chain], level=3, standalone=False)[:-1]
         out += ["", "### 说明", ""]
-        out += [f"- {_text(c)}" for c in chain.caveats]
+        out += [f"- {_text(c)}" for c in all_for_readers(chain.caveats)]
         out.append("")
     out += ["## 数据来源与说明", "", "### 数据来源", ""]
     out += _table(SOURCE_COLUMNS, catalog.source_rows())
     out += ["", "### 评分方法", ""]
     out += [f"- {_text(line)}" for line in weights_lines(catalog)]
     out += ["", "### 说明", ""]
-    out += [f"- {_text(c)}" for c in catalog.caveats]
+    out += [f"- {_text(c)}" for c in all_for_readers(catalog.caveats)]
     out.append("")
     return "\n".join(out)

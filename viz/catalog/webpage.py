@@ -30,6 +30,7 @@ from viz.catalog.common import (
     overview_lines,
     weights_lines,
 )
+from queries.wording import all_for_readers
 
 __all__ = ["render_html", "h", "column_min_widths", "NARROW_COLUMN_EM", "MIN_COLUMN_EM"]
 
@@ -198,10 +199,10 @@ def render_html(catalog, *, maps: Mapping[str, object] | None = None, geo: Mappi
             from viz.catalog.dossier import DOSSIER_SECTION, dossier_html
 
             out.append(f"<h3>{h(DOSSIER_SECTION)}</h3>" + dossier_html(dossiers[chain.chain], level=3))
-        out.append("<h3>说明</h3>" + _list(chain.caveats, "caveats") + "</section>")
+        out.append("<h3>说明</h3>" + _list(all_for_readers(chain.caveats), "caveats") + "</section>")
     out.append('<section id="sources"><h2>数据来源与说明</h2><h3>数据来源</h3>')
     out.append(_table(SOURCE_COLUMNS, catalog.source_rows()))
     out.append("<h3>评分方法</h3>" + _list(weights_lines(catalog)))
-    out.append("<h3>说明</h3>" + _list(catalog.caveats, "caveats") + "</section>")
+    out.append("<h3>说明</h3>" + _list(all_for_readers(catalog.caveats), "caveats") + "</section>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

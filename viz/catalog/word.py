@@ -34,6 +34,7 @@ from viz.catalog.common import (
     overview_lines,
     weights_lines,
 )
+from queries.wording import all_for_readers
 
 __all__ = ["write_docx", "BODY_FONT", "HEADING_FONT"]
 
@@ -190,7 +191,7 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
             document.add_heading(DOSSIER_SECTION, level=2)
             add_dossier_docx(document, dossiers[chain.chain], level=2, table=_table, bullets=_bullets)
         document.add_heading("说明", level=2)
-        _bullets(document, chain.caveats)
+        _bullets(document, all_for_readers(chain.caveats))
     document.add_page_break()
     document.add_heading("数据来源与说明", level=1)
     document.add_heading("数据来源", level=2)
@@ -198,7 +199,7 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
     document.add_heading("评分方法", level=2)
     _bullets(document, weights_lines(catalog))
     document.add_heading("说明", level=2)
-    _bullets(document, catalog.caveats)
+    _bullets(document, all_for_readers(catalog.caveats))
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()  # saved in memory first: a full disk then fails in one place, with no zip left open
     document.save(buffer)

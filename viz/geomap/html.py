@@ -28,6 +28,7 @@ from viz.geomap.model import GeoArea, GeoMap
 from viz.geomap.svg import map_body, meta_line, source_lines
 from viz.html import script_json
 from viz.text import FONT_STACK
+from queries.wording import all_for_readers
 
 __all__ = ["render_html", "render_fragment", "script_tags", "script_data", "GEOMAP_SCRIPT", "GEOMAP_STYLE"]
 
@@ -259,7 +260,7 @@ def render_html(m: GeoMap) -> str:
     """The map as one self-contained, offline HTML page (text, UTF-8)."""
     e = html.escape
     sources = "\n".join(f"<li>{e(line)}</li>" for line in source_lines(m))
-    caveats = "\n".join(f"<li>{e(c)}</li>" for c in m.caveats)
+    caveats = "\n".join(f"<li>{e(c)}</li>" for c in all_for_readers(m.caveats))
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>

@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 from viz.geomap.model import GeoMap
 from viz.geomap.geometry import fmt
 from viz.text import CJK_FONTS, wrap, xml_safe
+from queries.wording import all_for_readers
 
 __all__ = ["render_svg", "map_body", "source_lines", "meta_line"]
 
@@ -239,7 +240,7 @@ def render_svg(m: GeoMap, *, fonts: Sequence[str] | None = None) -> str:
     panel, panel_bottom = _panel(m, PAD + m.width + GAP, top + 14)
     body += panel
     y = max(top + m.height, panel_bottom) + 30
-    for heading, entries in (("来源", source_lines(m)), ("说明", list(m.caveats))):
+    for heading, entries in (("来源", source_lines(m)), ("说明", all_for_readers(m.caveats))):
         body.append(_text(PAD, y, heading, FONT + 1, "#34495E", weight="600"))
         for entry in entries:
             for line in wrap("· " + entry, FONT, text_w, max_lines=4):
