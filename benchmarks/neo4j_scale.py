@@ -112,17 +112,28 @@ print(json.dumps({"s": time.perf_counter() - t, "counts": result.counts, "digest
 """
 
 _LOAD = r"""
-import json, sys
+import json, os, sys, time
 from chainkg.config import Settings
 from graph.neo4j_store import Neo4jStore
 from ingest.neo4j_load import load_neo4j
 home, chunk, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 settings = Settings.load(local_file=None).neo4j
+
+def server_cpu():  # CPU seconds of the server process (.ci/neo4j records its pid), user + system
+    with open(os.path.join(os.environ["CHAINKG_NEO4J_STATE"], "pid")) as handle:
+        pid = int(handle.read())
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+cpu, client, load = server_cpu(), time.process_time(), os.getloadavg()[0]
 result = load_neo4j(home, lambda: Neo4jStore.connect(settings, chunk_size=chunk, workers=workers))
 r = result.report
 print(json.dumps({"s": r.seconds, "node_s": r.node_seconds, "relationship_s": r.relationship_seconds,
                   "nodes": sum(r.nodes.values()), "relationships": sum(r.relationships.values()),
-                  "transactions": r.transactions, "retries": r.retries, "deleted": r.deleted}))
+                  "transactions": r.transactions, "retries": r.retries, "deleted": r.deleted,
+                  "server_cpu_s": server_cpu() - cpu, "client_cpu_s": time.process_time() - client,
+                  "load_average": [round(load, 1), round(os.getloadavg()[0], 1)]}))
 """
 
 _QUERIES = r"""
@@ -194,6 +205,13 @@ def measure(size: int, args, work: Path, server: Server, *, queries: bool) -> di
             "node_s": round(load["node_s"], 1), "relationship_s": round(load["relationship_s"], 1),
             "nodes_per_s": round(nodes / load["node_s"]), "relationships_per_s": round(rels / load["relationship_s"]),
             "transactions": load["transactions"], "retries": load["retries"], "deleted_first": load["deleted"],
+            # what bounds the rate: the server's and the loading process's CPU over the whole load (deleting an
+            # earlier generation included), as a share of one core, and the machine's load around it
+            "server_cpu_s": round(load["server_cpu_s"], 1), "client_cpu_s": round(load["client_cpu_s"], 1),
+            "server_cores_used": round(load["server_cpu_s"] / load["s"], 2),
+            "client_cores_used": round(load["client_cpu_s"] / load["s"], 2),
+            "rows_per_server_cpu_s": round((nodes + rels) / max(load["server_cpu_s"], 1e-9)),
+            "load_average": load["load_average"],
         }
         bolt["nodes_over_anchor"] = round(bolt["nodes_per_s"] / ANCHORS["nodes_per_s"], 2)
         bolt["relationships_over_anchor"] = round(bolt["relationships_per_s"] / ANCHORS["relationships_per_s"], 2)

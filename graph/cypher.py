@@ -211,7 +211,7 @@ def node_statement(label: str, kind: str) -> str:
 
 
 def relationship_statement(rel_type: str, from_label: str, to_label: str, kind: str) -> str:
-    """Name of a generated per-relationship statement (``kind``: load, read, from, to)."""
+    """Name of a generated per-relationship statement (``kind``: load, merge, read, from, to)."""
     return f"relationships/{rel_type}.{from_label}.{to_label}.{kind}"
 
 
@@ -311,12 +311,13 @@ def _node_files(schema: Schema, label: Label) -> dict[str, str]:
 //
 // Parameters:
 {columns_doc}
-// Returns: merged, the number of nodes created.
+// Returns: merged, the number of nodes created, and ids, their element ids in the order of
+// $keys (the relationship loads find their ends by them).
 //
 {GENERATED}
 UNWIND range(0, size($keys) - 1) AS i
 CREATE (n:{name} {{{GENERATION_PROPERTY}: $generation, {key}: $keys[i]{properties}}})
-RETURN count(n) AS merged
+RETURN count(n) AS merged, collect(elementId(n)) AS ids
 """
     files[node_statement(name, "merge")] = f"""\
 // Load {name} nodes into a generation again: merge each by (generation, key `{key}`), then set its properties.
@@ -328,13 +329,14 @@ RETURN count(n) AS merged
 //
 // Parameters:
 {columns_doc}
-// Returns: merged, the number of rows merged.
+// Returns: merged, the number of rows merged, and ids, the nodes' element ids in the order of
+// $keys.
 //
 {GENERATED}
 UNWIND range(0, size($keys) - 1) AS i
 MERGE (n:{name} {{{GENERATION_PROPERTY}: $generation, {key}: $keys[i]}})
 SET {settings}
-RETURN count(n) AS merged
+RETURN count(n) AS merged, collect(elementId(n)) AS ids
 """
     files[node_statement(name, "read")] = f"""\
 // Read the {name} table: every {name} node of a generation with the properties asked for.
@@ -488,23 +490,70 @@ def _relationship_files(schema: Schema, spec: Relationship) -> dict[str, str]:
         merged = f"[r:{spec.name} {{{identity}}}]" if identity else f"[r:{spec.name}]"
         id_note = (f"\n// The relationship is identified by its endpoints and {', '.join(spec.identity)}: several\n"
                    f"// {spec.name} may join the same two nodes when they differ there.") if spec.identity else ""
-        files[relationship_statement(spec.name, a, b, "load")] = f"""\
-// Load {spec.name} relationships from {a} to {b}: match both ends by key in the generation, merge the relationship.
-//
-// {spec.description}
-// The rows come as columns (one list per property, all of one length), every property
-// set by name (no Eager step in the plan). Idempotent: a second run with the same rows
-// leaves the graph as it was. Load the nodes first; a row whose end is missing merges
-// nothing, and chainkg compares `merged` with the rows it sent to report it. Each end
-// is found by the index of its label's uniqueness constraint on (_generation, key).{id_note}
-//
-// Parameters:
+        created = ", ".join(f"{prop}: $columns.{prop}[i]" for prop in [*spec.properties, ROW_PROPERTY])
+        ends_doc = f"""\
 //   $from     list of the {a}s' {ka}, one per row, e.g. ['{_example_key(a)}']
 //   $to       list of the {b}s' {kb}, one per row, e.g. ['{_example_key(b)}']
+"""
+        columns_doc = f"""\
 //   $columns  map of property name to a list of values, one per row{id_doc_columns}, including
 //          `{ROW_PROPERTY}`, the row's position in its table (reads keep that order)
 //          e.g. {_columns_example(spec.properties, ())}
-{_GENERATION_DOC}
+{_GENERATION_DOC}"""
+        parameters_doc = ends_doc + columns_doc
+        files[relationship_statement(spec.name, a, b, "load")] = f"""\
+// Load {spec.name} relationships from {a} to {b} into a new generation: find both ends by element id, create the relationship.
+//
+// {spec.description}
+// A load writes into a generation of its own, empty when it starts, so every relationship
+// is new: CREATE, not MERGE (no Expand(Into) over the ends' relationships, no merge lock).
+// Each end is found by the element id its node load returned (a NodeByElementIdSeek:
+// no index descent and no index-entry lock, as an index seek by key in a writing
+// statement takes), then checked to carry the end's label and to be of this generation
+// (an id that another load freed and reused matches nothing).
+// The chunk first creates its marker, a :{BUILD_LABEL} node with id $chunk, which the
+// uniqueness constraint on {BUILD_LABEL}.id lets exist once: a chunk that the driver
+// retries after its commit succeeded (only the answer was lost) fails on it, and chainkg
+// runs that chunk again with relationships/{spec.name}.{a}.{b}.merge, which is idempotent.
+// The markers go with their generation (build/forget) or after the switch (build/unmark).
+// The rows come as columns (one list per property, all of one length), set as one map
+// (no Eager step in the plan). Load the nodes first; a row whose end is missing (a null
+// id) creates nothing, and chainkg compares `merged` with the rows it sent to report it.{id_note}
+//
+// chainkg also sends the ends' keys (for the MERGE form), which this statement does not read.
+//
+// Parameters:
+//   $from_ids  list of the {a}s' element ids (as nodes/{a}.load returned them), one per row,
+//          e.g. ['4:5f1c…:0']
+//   $to_ids    list of the {b}s' element ids, one per row, e.g. ['4:5f1c…:1']
+{columns_doc}
+//   $chunk    the chunk's marker id, unique in the database, e.g. 'g1/{spec.name}.{a}.{b}/0'
+// Returns: merged, the number of relationships created.
+//
+{GENERATED}
+CREATE (chunk:{BUILD_LABEL} {{id: $chunk, {GENERATION_PROPERTY}: $generation}})
+WITH chunk
+UNWIND range(0, size($from_ids) - 1) AS i
+MATCH (a:{a})
+WHERE elementId(a) = $from_ids[i] AND a.{GENERATION_PROPERTY} = $generation
+MATCH (b:{b})
+WHERE elementId(b) = $to_ids[i] AND b.{GENERATION_PROPERTY} = $generation
+CREATE (a)-[r:{spec.name} {{{created}}}]->(b)
+RETURN count(r) AS merged
+"""
+        files[relationship_statement(spec.name, a, b, "merge")] = f"""\
+// Load {spec.name} relationships from {a} to {b} into a generation again: match both ends by key, merge the relationship.
+//
+// {spec.description}
+// Idempotent: a second run with the same rows leaves the graph as it was. chainkg runs it
+// for a chunk of relationships/{spec.name}.{a}.{b}.load that met its marker (the driver
+// retried a chunk whose commit had succeeded). Same parameters as the load (without
+// $chunk); every property set by name (no Eager step in the plan). A row whose end is
+// missing merges nothing. Each end is found by the index of its label's uniqueness
+// constraint on (_generation, key).{id_note}
+//
+// Parameters:
+{parameters_doc}
 // Returns: merged, the number of relationships merged.
 //
 {GENERATED}

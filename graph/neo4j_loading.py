@@ -7,10 +7,12 @@ the previous graph answering. Each node and relationship table goes in
 client-side chunks, each chunk one managed transaction, ``workers`` chunks of a
 table in flight. A chunk travels as columns (``$keys`` or ``$from``/``$to``, and
 ``$columns``: one list per property), which the driver and the server encode and
-decode about twice as fast as a map per row. Nodes are CREATEd (the generation
-is new, so they are too; the uniqueness constraint guards it, and a chunk that a
-retry finds already committed is merged instead), relationships MERGEd between
-ends found by the constraints' indexes (idempotent). One load writes at a time
+decode about twice as fast as a map per row. Nodes and relationships are CREATEd
+(the generation is new, so they are too), relationships between ends found by the
+constraints' indexes, in the order of their start nodes. A chunk that a retry finds
+already committed is merged instead: a node chunk meets the uniqueness constraint
+on (generation, key), a relationship chunk its marker (:func:`chunk_marker`), and
+is sent again with the idempotent MERGE form. One load writes at a time
 (the ``(:ChainkgBuild {id: 'loading'})`` lock with a heartbeat); it first deletes
 every generation but the current one, and refuses a database that holds nodes
 chainkg did not write unless told to load beside them. The measured figures are
@@ -34,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from chainkg.errors import Neo4jForeignDataError, StoreError
+from chainkg.errors import ChainkgError, Neo4jForeignDataError, StoreError
 from graph.cypher import (
     ROW_PROPERTY,
     node_statement,
@@ -50,7 +52,7 @@ from graph.store import rows_by_label_pair
 from graph.tables import GraphTables
 
 __all__ = ["Neo4jLoading", "LoadReport", "chunk_rows", "table_counts", "new_generation", "table_names", "HEARTBEAT_SECONDS", "STALE_SECONDS",
-           "DELETE_BATCH", "Progress"]
+           "DELETE_BATCH", "Progress", "chunk_marker"]
 
 #: a load shows it is alive this often (seconds) ...
 HEARTBEAT_SECONDS = 10.0
@@ -100,9 +102,12 @@ class _Batch:
     name: str  # label or relationship type
     size: int
     chunk: Callable[[int, int], dict[str, Any]]
-    #: the idempotent statement a node chunk is sent again with when its CREATE hit the uniqueness
-    #: constraint (the driver retried a chunk that had been committed); None for relationships (MERGE)
+    #: the idempotent statement (MERGE) a chunk is sent again with when its CREATE hit a uniqueness
+    #: constraint (the driver retried a chunk that had been committed): a node's own, or a relationship
+    #: chunk's marker (``$chunk``, see :func:`chunk_marker`)
     again: str | None = None
+    #: a relationship batch's start and end labels, whose element ids the load sends (``$from_ids``/``$to_ids``)
+    ends: tuple[str, str] | None = None
 
 
 def chunk_rows(parameters: dict[str, Any]) -> list[dict[str, Any]]:
@@ -159,6 +164,9 @@ def _identity_values(spec: Relationship, frame: pd.DataFrame) -> dict[str, list[
 
 
 def _relationship_batches(tables: GraphTables) -> Iterator[_Batch]:
+    """One batch per relationship type and pair of end labels, its rows sorted by start node (stable: rows of
+    one start node keep their order): the rows of one chunk that touch the same node follow each other, and
+    ``_row`` keeps every row's place in its table for the reads."""
     import numpy as np
 
     schema = tables.schema
@@ -169,10 +177,12 @@ def _relationship_batches(tables: GraphTables) -> Iterator[_Batch]:
         props = [c for c in spec.properties if c not in spec.identity and c in frame.columns]
         groups = rows_by_label_pair(spec, frame)
         _identity_values(spec, frame.iloc[:0])  # an identity column of the wrong kind fails before any write
+        starts = frame["from"].astype(str).to_numpy()
         for a, b in relationship_combinations(spec):
             picked = np.asarray(groups.get((a, b), ()), dtype=np.int64)
             if not len(picked):
                 continue
+            picked = picked[np.argsort(starts[picked], kind="stable")]
 
             def chunk(start: int, stop: int, frame=frame, spec=spec, props=props, picked=picked) -> dict[str, Any]:
                 at = picked[start:stop]
@@ -183,7 +193,36 @@ def _relationship_batches(tables: GraphTables) -> Iterator[_Batch]:
                 return {"from": [str(v) for v in part["from"].tolist()], "to": [str(v) for v in part["to"].tolist()],
                         "columns": columns}
 
-            yield _Batch(relationship_statement(rel, a, b, "load"), "relationship", rel, len(picked), chunk)
+            yield _Batch(relationship_statement(rel, a, b, "load"), "relationship", rel, len(picked), chunk,
+                         again=relationship_statement(rel, a, b, "merge"), ends=(a, b))
+
+
+class _ElementIds:
+    """The element ids of the nodes a load created, per label in table order, as their loads returned them, and
+    the lookup of relationship ends by key (one array of strings per label: about 100 bytes a node)."""
+
+    def __init__(self, tables: GraphTables):
+        self.tables = tables
+        self.ids: dict[str, Any] = {}
+        self._positions: dict[str, pd.Index] = {}
+
+    def record(self, label: str, size: int, start: int, ids: list[str]) -> None:
+        import numpy as np
+
+        if label not in self.ids:
+            self.ids[label] = np.full(size, None, dtype=object)
+        self.ids[label][start:start + len(ids)] = ids
+
+    def of(self, label: str, keys: list[str]) -> list[str | None]:
+        """The element ids of ``label``'s nodes with ``keys`` (None for a key that has no node)."""
+        if label not in self._positions:
+            spec = self.tables.schema.labels[label]
+            self._positions[label] = pd.Index(self.tables.node_table(label)[spec.key].astype(str))
+        found = self.ids.get(label)
+        if found is None:
+            return [None] * len(keys)
+        at = self._positions[label].get_indexer(keys)
+        return [found[i] if i >= 0 else None for i in at.tolist()]
 
 
 @dataclass
@@ -203,6 +242,15 @@ class LoadReport:
     digest: str = ""
     generation: str = ""
     foreign: list[dict[str, Any]] = field(default_factory=list)
+
+
+def chunk_marker(generation: str, statement_name: str, start: int) -> str:
+    """The id of the marker a relationship chunk creates (``$chunk``): unique per generation, statement and first row.
+
+    >>> chunk_marker("g1", "relationships/SUPPLIES.Enterprise.Enterprise.load", 20000)
+    'g1/relationships/SUPPLIES.Enterprise.Enterprise.load/20000'
+    """
+    return f"{generation}/{statement_name}/{start}"
 
 
 def new_generation() -> str:
@@ -384,13 +432,15 @@ class Neo4jLoading(Neo4jConnection):
                 "count_names": names,
                 "count_values": values,
             }}, write=True)
+            ids = _ElementIds(tables)
             for kind, batches in (("node", _node_batches(tables)), ("relationship", _relationship_batches(tables))):
                 target = report.nodes if kind == "node" else report.relationships
                 phase = time.perf_counter()
                 for batch in batches:
                     target[batch.name] = target.get(batch.name, 0) + self._send(batch, report.generation, progress,
-                                                                                beat)
+                                                                                beat, ids)
                 setattr(report, f"{kind}_seconds", time.perf_counter() - phase)
+            del ids  # about 100 bytes a node: let them go before the switch
             beat.check()
             switched = self.run("build/switch", {"generation": report.generation}, write=True)
             # no row: the lock was lost, or the switch committed and only its answer was lost (then retried)
@@ -404,36 +454,53 @@ class Neo4jLoading(Neo4jConnection):
             except Exception:  # noqa: BLE001 - the original error matters more
                 pass
             raise
+        try:  # the chunk markers only guard the load; the next load's build/forget deletes them otherwise
+            self.run("build/unmark", {"generation": report.generation}, write=True)
+        except ChainkgError:
+            pass
         self.pin()
         report.transactions = self.transactions - transactions
         report.retries = self.retries - retries
         report.seconds = time.perf_counter() - started
         return report
 
-    def _send(self, batch: _Batch, generation: str, progress: Progress | None, beat: _Heartbeat) -> int:
-        """Send one table in chunks, up to ``workers`` in flight; the rows merged."""
+    def _send(self, batch: _Batch, generation: str, progress: Progress | None, beat: _Heartbeat,
+              ids: _ElementIds) -> int:
+        """Send one table in chunks, up to ``workers`` in flight; the rows merged. A node chunk's element ids go
+        into ``ids``; a relationship chunk finds its ends there."""
         stmt = statement(batch.statement)
         starts = list(range(0, batch.size, self.chunk_size))
         merged = 0
 
-        def one(start: int) -> tuple[int, int]:
+        def one(start: int) -> tuple[int, int, int, list[str] | None]:
             params = {**batch.chunk(start, min(start + self.chunk_size, batch.size)), "generation": generation}
+            if batch.ends is not None:
+                params["chunk"] = chunk_marker(generation, batch.statement, start)
+                params["from_ids"] = ids.of(batch.ends[0], params["from"])
+                params["to_ids"] = ids.of(batch.ends[1], params["to"])
             sent = len(params["keys"] if "keys" in params else params["from"])
             try:
                 rows = self._execute(stmt, params, write=True)
             except Exception as error:  # noqa: BLE001 - re-raised unless it is the one case below
                 if batch.again is None or not _constraint_violation(error):
                     raise
-                # the chunk's CREATE met nodes that are already there: the driver retried a chunk whose commit
-                # had succeeded (a transaction is all or nothing). MERGE it: idempotent
+                # the chunk's CREATE met nodes (or its marker) that are already there: the driver retried a chunk
+                # whose commit had succeeded (a transaction is all or nothing). MERGE it: idempotent
                 rows = self._execute(statement(batch.again), params, write=True)
-            return sent, int(rows[0]["merged"]) if rows else 0
+            row = rows[0] if rows else {}
+            return start, sent, int(row.get("merged", 0)), row.get("ids")
 
-        def done(sent: int, count: int) -> None:
+        def done(start: int, sent: int, count: int, created: list[str] | None) -> None:
             nonlocal merged
             if count != sent:
                 raise StoreError(f"{batch.statement}: Neo4j merged {count} of {sent} rows",
                                  hint="an endpoint is missing in the database: load again")
+            if batch.kind == "node":
+                if created is None or len(created) != sent:
+                    raise StoreError(f"{batch.statement}: Neo4j returned {len(created or ())} element ids for "
+                                     f"{sent} nodes", hint="the statement is not the one this chainkg ships: "
+                                                           "reinstall chainkg")
+                ids.record(batch.name, batch.size, start, created)
             merged += count
             if progress:
                 progress(sent)

@@ -35,8 +35,8 @@ SCHEMA = _schema_statements()
 #: lock (who holds it, then the claim), the old generations, the new generation's build record
 BEFORE = (["build/foreign"] + ["schema/constraints"] * SCHEMA
           + ["schema/await", "build/holder", "build/claim", "build/generations", "build/begin"])
-#: after the last row: the lock still held?, the switch, the new generation pinned
-AFTER = ["build/heartbeat", "build/switch", "build/read"]
+#: after the last row: the lock still held?, the switch, the chunk markers deleted, the new generation pinned
+AFTER = ["build/heartbeat", "build/switch", "build/unmark", "build/read"]
 
 
 @dataclass
@@ -51,10 +51,16 @@ class Call:
     timeout: float | None = None
 
 
+def _element_ids(label: str, keys: list[str]) -> list[str]:
+    """What a node load returns as its nodes' element ids (made up from the keys, as a server's are opaque)."""
+    return [f"fake:{label}:{key}" for key in keys]
+
+
 def _default_answer(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """What an empty server that accepts everything answers."""
     if name.endswith((".load", ".merge")):
-        return [{"merged": len(chunk_rows(params))}]
+        ids = {"ids": _element_ids(name.split("/")[1].split(".")[0], params["keys"])} if "keys" in params else {}
+        return [{"merged": len(chunk_rows(params)), **ids}]
     if name.endswith(".delete"):
         return [{"deleted": 0}]
     if name == "server":
@@ -68,6 +74,8 @@ def _default_answer(name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"held": 1}]
     if name in ("build/release", "build/forget"):
         return [{"released" if name.endswith("release") else "deleted": 1}]
+    if name == "build/unmark":
+        return [{"markers": 0}]
     return []
 
 
@@ -161,6 +169,7 @@ class EchoGraph:
             for a in spec.from_labels:
                 for b in spec.to_labels:
                     out[f"relationships/{rel}.{a}.{b}.load"] = lambda p, k=(rel, a, b): self._load_rels(k, p)
+                    out[f"relationships/{rel}.{a}.{b}.merge"] = lambda p, k=(rel, a, b): self._load_rels(k, p)
                     out[f"relationships/{rel}.{a}.{b}.read"] = lambda p, k=(rel, a, b): self._read_rels(k, p)
                     for end in ("from", "to"):
                         out[f"relationships/{rel}.{a}.{b}.{end}"] = lambda p, k=(rel, a, b), end=end: [
@@ -187,15 +196,19 @@ class EchoGraph:
                     node.pop(name, None)
                 else:
                     node[name] = value
-        return [{"merged": len(rows)}]
+        return [{"merged": len(rows), "ids": _element_ids(label, params["keys"])}]
 
     def _load_rels(self, combo, params):
         rel, a, b = combo
         spec = self.schema.relationship(rel)
         table = self.rels.setdefault(combo, {})
         merged = 0
-        for row in chunk_rows(params):
+        # the CREATE form finds its ends by the element ids the node loads returned: a wrong one matches nothing
+        ends = list(zip(params["from_ids"], params["to_ids"], strict=True)) if "from_ids" in params else None
+        for n, row in enumerate(chunk_rows(params)):
             if row["from"] not in self.nodes.get(a, {}) or row["to"] not in self.nodes.get(b, {}):
+                continue
+            if ends is not None and ends[n] != (_element_ids(a, [row["from"]])[0], _element_ids(b, [row["to"]])[0]):
                 continue
             identity = tuple(row["props"][p] for p in spec.identity)
             props = table.setdefault((row["from"], row["to"], identity), dict(zip(spec.identity, identity)))

@@ -300,3 +300,52 @@ def test_a_node_chunk_replayed_after_its_commit_meets_the_constraint_and_merges(
     finally:
         query(neo4j_settings, "MATCH (n {_generation: $g}) DETACH DELETE n", g=scratch)
         store.close()
+
+
+def test_a_relationship_chunk_replayed_after_its_commit_meets_its_marker_and_merges(neo4j_settings):
+    """What the loader relies on to CREATE relationships: the node load returns its nodes' element ids in the
+    order of the keys, a relationship chunk finds its ends by them and only in its own generation, and creates
+    its marker (a build record with the chunk's id), so the same chunk sent again (as when the driver replays a committed chunk) is refused by the
+    uniqueness constraint, the loader recognises that refusal, and the chunk's MERGE form then adds nothing.
+    The markers go with their generation (build/forget). In a scratch generation, deleted at the end."""
+    from graph.cypher import statement
+    from graph.neo4j_loading import _constraint_violation, chunk_marker
+    from graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore.connect(neo4j_settings)
+    scratch = f"zz-test-{uuid.uuid4().hex[:8]}"
+    nodes = {"keys": ["990001", "990002", "990003"],
+             "columns": {"name": ["甲区", "乙区", "丙区"], "level": ["county"] * 3, "source": ["mini"] * 3,
+                         "_row": [0, 1, 2]}, "generation": scratch}
+    load = "relationships/WITHIN.Region.Region.load"
+    chunk = {"from": ["990002", "990003"], "to": ["990001", "990001"],
+             "columns": {"source": ["mini", "mini"], "_row": [0, 1]}, "generation": scratch,
+             "chunk": chunk_marker(scratch, load, 0)}
+    count = ("MATCH (:Region {_generation: $g})-[r:WITHIN]->(:Region {_generation: $g}) "
+             "RETURN count(r) AS n, collect(r._row) AS rows")
+    try:
+        store.create_schema()
+        created = store._execute(statement("nodes/Region.load"), nodes, write=True)[0]["ids"]
+        element = dict(zip(nodes["keys"], created, strict=True))
+        chunk = {**chunk, "from_ids": [element[k] for k in chunk["from"]], "to_ids": [element[k] for k in chunk["to"]]}
+        assert store._execute(statement(load), chunk, write=True)[0]["merged"] == 2
+        with pytest.raises(Exception) as refused:
+            store._execute(statement(load), chunk, write=True)
+        assert _constraint_violation(refused.value), refused.value
+        assert store._execute(statement(load.replace(".load", ".merge")), chunk, write=True)[0]["merged"] == 2
+        rows = query(neo4j_settings, count, g=scratch)
+        assert rows[0]["n"] == 2 and sorted(rows[0]["rows"]) == [0, 1]
+        ends = query(neo4j_settings, "MATCH (a:Region {_generation: $g})-[r:WITHIN]->(b) RETURN a.code AS a, "
+                                     "b.code AS b ORDER BY r._row", g=scratch)
+        assert ends == [{"a": "990002", "b": "990001"}, {"a": "990003", "b": "990001"}]
+        # an element id of a node of another generation (or another label) matches nothing
+        elsewhere = {**chunk, "generation": f"{scratch}-other", "chunk": chunk_marker(f"{scratch}-other", load, 0)}
+        assert store._execute(statement(load), elsewhere, write=True)[0]["merged"] == 0
+        query(neo4j_settings, "MATCH (m:ChainkgBuild {_generation: $g}) DELETE m", g=f"{scratch}-other")
+        markers = "MATCH (m:ChainkgBuild {_generation: $g}) RETURN count(m) AS n"
+        assert query(neo4j_settings, markers, g=scratch)[0]["n"] == 1
+        store.run("build/forget", {"generation": scratch}, write=True)
+        assert query(neo4j_settings, markers, g=scratch)[0]["n"] == 0
+    finally:
+        query(neo4j_settings, "MATCH (n {_generation: $g}) DETACH DELETE n", g=scratch)
+        store.close()

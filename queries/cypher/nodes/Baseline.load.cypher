@@ -17,7 +17,8 @@
 //          `_row`, the row's position in its table (reads keep that order)
 //          e.g. {name: ['…'], segment: ['…'], industry_code: ['…'], source: ['mini'], as_of: [date('2026-01-01')], _row: [0]}
 //   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
-// Returns: merged, the number of nodes created.
+// Returns: merged, the number of nodes created, and ids, their element ids in the order of
+// $keys (the relationship loads find their ends by them).
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
 UNWIND range(0, size($keys) - 1) AS i
@@ -35,4 +36,4 @@ CREATE (n:Baseline {_generation: $generation, id: $keys[i],
   as_of: $columns.as_of[i],
   verified: $columns.verified[i],
   _row: $columns._row[i]})
-RETURN count(n) AS merged
+RETURN count(n) AS merged, collect(elementId(n)) AS ids

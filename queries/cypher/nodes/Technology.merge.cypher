@@ -12,7 +12,8 @@
 //          `_row`, the row's position in its table (reads keep that order)
 //          e.g. {name: ['…'], aliases: [['甲材料', '甲公司']], kind: ['…'], source: ['mini'], as_of: [date('2026-01-01')], _row: [0]}
 //   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
-// Returns: merged, the number of rows merged.
+// Returns: merged, the number of rows merged, and ids, the nodes' element ids in the order of
+// $keys.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
 UNWIND range(0, size($keys) - 1) AS i
@@ -27,4 +28,4 @@ SET n.name = $columns.name[i],
     n.as_of = $columns.as_of[i],
     n.verified = $columns.verified[i],
     n._row = $columns._row[i]
-RETURN count(n) AS merged
+RETURN count(n) AS merged, collect(elementId(n)) AS ids

@@ -1,32 +1,41 @@
-// Load OPERATES_IN relationships from Enterprise to Segment: match both ends by key in the generation, merge the relationship.
+// Load OPERATES_IN relationships from Enterprise to Segment into a new generation: find both ends by element id, create the relationship.
 //
 // The enterprise makes the segment's products (main products).
-// The rows come as columns (one list per property, all of one length), every property
-// set by name (no Eager step in the plan). Idempotent: a second run with the same rows
-// leaves the graph as it was. Load the nodes first; a row whose end is missing merges
-// nothing, and chainkg compares `merged` with the rows it sent to report it. Each end
-// is found by the index of its label's uniqueness constraint on (_generation, key).
+// A load writes into a generation of its own, empty when it starts, so every relationship
+// is new: CREATE, not MERGE (no Expand(Into) over the ends' relationships, no merge lock).
+// Each end is found by the element id its node load returned (a NodeByElementIdSeek:
+// no index descent and no index-entry lock, as an index seek by key in a writing
+// statement takes), then checked to carry the end's label and to be of this generation
+// (an id that another load freed and reused matches nothing).
+// The chunk first creates its marker, a :ChainkgBuild node with id $chunk, which the
+// uniqueness constraint on ChainkgBuild.id lets exist once: a chunk that the driver
+// retries after its commit succeeded (only the answer was lost) fails on it, and chainkg
+// runs that chunk again with relationships/OPERATES_IN.Enterprise.Segment.merge, which is idempotent.
+// The markers go with their generation (build/forget) or after the switch (build/unmark).
+// The rows come as columns (one list per property, all of one length), set as one map
+// (no Eager step in the plan). Load the nodes first; a row whose end is missing (a null
+// id) creates nothing, and chainkg compares `merged` with the rows it sent to report it.
+//
+// chainkg also sends the ends' keys (for the MERGE form), which this statement does not read.
 //
 // Parameters:
-//   $from     list of the Enterprises' id, one per row, e.g. ['e-a']
-//   $to       list of the Segments' id, one per row, e.g. ['s-mat']
+//   $from_ids  list of the Enterprises' element ids (as nodes/Enterprise.load returned them), one per row,
+//          e.g. ['4:5f1c…:0']
+//   $to_ids    list of the Segments' element ids, one per row, e.g. ['4:5f1c…:1']
 //   $columns  map of property name to a list of values, one per row, including
 //          `_row`, the row's position in its table (reads keep that order)
 //          e.g. {products: ['…'], main: [true], confidence: [12.5], source: ['mini'], as_of: [date('2026-01-01')], _row: [0]}
 //   $generation  the generation (load) to read or write, e.g. 'g1': see graph/cypher.py
-// Returns: merged, the number of relationships merged.
+//   $chunk    the chunk's marker id, unique in the database, e.g. 'g1/OPERATES_IN.Enterprise.Segment/0'
+// Returns: merged, the number of relationships created.
 //
 // Generated from graph/schema.yaml by `python -m graph.cypher --write`: do not edit by hand.
-UNWIND range(0, size($from) - 1) AS i
-MATCH (a:Enterprise {_generation: $generation, id: $from[i]})
-MATCH (b:Segment {_generation: $generation, id: $to[i]})
-MERGE (a)-[r:OPERATES_IN]->(b)
-SET r.products = $columns.products[i],
-    r.main = $columns.main[i],
-    r.confidence = $columns.confidence[i],
-    r.evidence = $columns.evidence[i],
-    r.source = $columns.source[i],
-    r.as_of = $columns.as_of[i],
-    r.verified = $columns.verified[i],
-    r._row = $columns._row[i]
+CREATE (chunk:ChainkgBuild {id: $chunk, _generation: $generation})
+WITH chunk
+UNWIND range(0, size($from_ids) - 1) AS i
+MATCH (a:Enterprise)
+WHERE elementId(a) = $from_ids[i] AND a._generation = $generation
+MATCH (b:Segment)
+WHERE elementId(b) = $to_ids[i] AND b._generation = $generation
+CREATE (a)-[r:OPERATES_IN {products: $columns.products[i], main: $columns.main[i], confidence: $columns.confidence[i], evidence: $columns.evidence[i], source: $columns.source[i], as_of: $columns.as_of[i], verified: $columns.verified[i], _row: $columns._row[i]}]->(b)
 RETURN count(r) AS merged
