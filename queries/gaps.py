@@ -1225,8 +1225,12 @@ def add_platforms(store: GraphStore, report: ChainGapReport, *, reader=None) -> 
 
 
 def chain_gaps(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION,
-               thresholds: GapThresholds | None = None, include_synthetic: bool | None = None) -> ChainGapReport:
+               thresholds: GapThresholds | None = None, include_synthetic: bool | None = None,
+               reader=None) -> ChainGapReport:
     """The gap analysis of ``chain`` (name, short name or key) in ``region`` (code, name or short name).
+
+    ``reader``: a :class:`queries._reader.GraphReader` to share with other analyses of the run
+    (``SharedWork.reader()``: the small tables are then read once, not once per chain).
 
     >>> from queries._fixture import fixture_store
     >>> seg = chain_gaps(fixture_store(), chain="ch-demo", region="常州市").segment("整机")
@@ -1241,7 +1245,7 @@ def chain_gaps(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION,
     chain_key = store.resolve("Chain", chain).key
     code, name = resolve_region(store, region)
     return _analyse(store, chain_key, code, name, store.region_subtree(code), thresholds, include_synthetic,
-                    store.info())
+                    store.info(), reader=reader)
 
 
 def cluster_gaps(store: GraphStore, *, cluster: str, region: str = DEFAULT_REGION,

@@ -1457,13 +1457,12 @@ def _add_carriers(store: GraphStore, targets: list[Target], needs: list[Need], r
                   shared: SharedWork) -> None:
     """Name on each target the local parks it could land in and the platforms it could use (queries.carriers),
     for what it is matched to, as a 0-point reason with the facts; and write its one-line ``why``."""
-    from queries._reader import GraphReader
     from queries.carriers import carriers
 
     if not targets:
         return
     by_need = {n.key: n for n in needs}
-    reader = shared.get(("graph_reader",), lambda: GraphReader(store))
+    reader = shared.reader()
     found: dict[str, Any] = {}
     has_carriers = any(label in store.schema.labels for label in ("Park", "Platform"))
     for t in targets:
@@ -1632,12 +1631,12 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
     >>> [(r.signal, r.points, r.text) for r in result.targets[0].reasons[:2]]
     [('上下游配套', 8, '从上游环节「部件」企业丙示例部件有限公司采购'), ('能力匹配', 10, '在缺链环节「整机」主营')]
     """
+    shared = shared_for(store, shared)
     if report is None:
         report = chain_gaps(store, chain=chain, region=region, thresholds=thresholds,
-                            include_synthetic=include_synthetic)
+                            include_synthetic=include_synthetic, reader=shared.reader())
     code, region_name = report.region, report.region_name
     codes = store.region_subtree(code)
-    shared = shared_for(store, shared)
     found = chain_needs(store, report, codes, include_synthetic=report.synthetic_included, choke_score=choke_score,
                         use_chokepoints=use_chokepoints, shared=shared)
     needs, method, method_caveats = found.needs, found.method, found.caveats

@@ -221,6 +221,23 @@ def test_chain_targets_equal_the_reference_end_to_end(graphs, monkeypatch):
         assert a == b, case
 
 
+def test_gap_analyses_with_the_runs_one_reader_equal_those_with_their_own(graphs):
+    """chain_gaps with one GraphReader shared by every chain and region of a run (SharedWork.reader(), as
+    targets, maps and the catalogue pass it) reports what a fresh reader per call reports."""
+    from queries.gaps import chain_gaps
+
+    embedded, memory = graphs
+    cases = [("集成电路", "常州市", None), ("光伏", "常州市", True), ("光伏", "320412", None), ("动力电池", "江苏省", True),
+             ("集成电路", "常州市", None)]
+    for store in (embedded, memory):
+        reader = SharedWork(store).reader()
+        shared = [dataclasses.asdict(chain_gaps(store, chain=c, region=r, include_synthetic=i, reader=reader))
+                  for c, r, i in cases]
+        own = [dataclasses.asdict(chain_gaps(store, chain=c, region=r, include_synthetic=i)) for c, r, i in cases]
+        assert shared == own
+        assert any(seg["platforms"] for report in own for seg in report["segments"])  # platforms are looked up
+
+
 # -- maps ----------------------------------------------------------------------------------------
 
 def test_map_members_equal_the_reference(graphs):

@@ -367,7 +367,8 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
                                 else shared.for_store(store).get(("map_region_names",), lambda: _region_names(store)))
 
     statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, thresholds=thresholds,
-                                             include_synthetic=synthetic, reports=reports)
+                                             include_synthetic=synthetic, reports=reports,
+                                             reader=None if shared is None else shared.for_store(store).reader())
     chokes, choke_caveats = choke_flags(store, technologies=techs, region=region_code, chains=chain_keys,
                                         threshold=choke_score, shared=shared)
 
