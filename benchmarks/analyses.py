@@ -11,8 +11,9 @@ measures, side by side in one run:
   included: what "≤ 1 s after the process starts" measures);
 - a web server's view: the same library calls repeated for several chains with one
   :class:`queries.shared.SharedWork` kept between them (the median and the slowest);
-- the RDF export (nt, ttl) and the import of each export (time, peak memory, size,
-  and that the imported graph has the build's digest).
+- the RDF export (nt, ttl) and the import of each export (time, peak memory of the
+  process and its helper processes together, size, and that the imported graph has
+  the build's digest).
 
 Prints ONE JSON line (figures per size, budgets, ratios, growth from the smallest
 size to the largest) and exits 1 when a budget is missed. Not a test: timings
@@ -119,12 +120,68 @@ def _env() -> dict:
     return dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux: /proc/<pid>/task/*/children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    todo += [int(child) for child in handle.read().split()]
+        except OSError:  # ended meanwhile
+            pass
+    return found
+
+
+def _memory(pids: list[int]) -> tuple[int, int]:
+    """Resident and proportional set sizes (bytes) summed over ``pids``: RSS counts a page shared by
+    two processes (a forked helper's inherited tables) twice, PSS shares it out."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return rss, pss
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of a running process so far (/proc/<pid>/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _process(args: list[str]) -> dict:
-    """Run a process; its wall seconds, CPU seconds and own peak memory (GB), and its output."""
+    """Run a process; its wall seconds, CPU seconds (its helpers' included) and peak memory (GB), and its
+    output. Memory is sampled every 0.1 s over the process and its helpers (the sum of their RSS: pages
+    shared after a fork counted once per process, so an upper bound; and the sum of their PSS), and is at
+    least the process's own peak RSS. ``main_cpu_s`` is the CPU time of the process itself (its
+    helpers' apart, as last sampled): on an idle machine with a core each, the wall time cannot be
+    shorter, so under load it is the figure that says what parallel work would take."""
+    peak_rss = peak_pss = 0
+    own_cpu = 0.0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         child = subprocess.Popen(args, stdout=out, stderr=err, env=_env(), cwd=ROOT)
-        _, status, usage = os.wait4(child.pid, 0)
+        while True:
+            done, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if done:
+                break
+            rss, pss = _memory(_tree(child.pid))
+            own_cpu = _cpu_seconds(child.pid) or own_cpu
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.1)
         wall = time.perf_counter() - t
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -132,8 +189,12 @@ def _process(args: list[str]) -> dict:
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(args[:6])} … failed ({child.returncode}):\n{stderr[-3000:]}")
+    gb = 1024 ** 3
     return {"s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
-            "peak_rss_gb": round(usage.ru_maxrss / 1024 / 1024, 3), "stdout": stdout}
+            "peak_rss_gb": round(max(peak_rss / gb, usage.ru_maxrss / 1024 / 1024), 3),
+            "peak_pss_gb": round(peak_pss / gb, 3), "own_peak_rss_gb": round(usage.ru_maxrss / 1024 / 1024, 3),
+            "main_cpu_s": round(own_cpu, 2),
+            "stdout": stdout}
 
 
 def _command(home: Path, words: list[str], out: Path) -> dict:

@@ -8,7 +8,9 @@ the whole-table reads (``nodes/<Label>.read``, ``relationships/<TYPE>.read``) an
 1,000 rows, and every answer of over 1,000 rows. Prints one JSON line per command. Counts, not timings: they do not depend on the machine's load.
 
     chainkg --home /tmp/b build && chainkg --home /tmp/b neo4j load
-    python benchmarks/neo4j_reads.py --home /tmp/b --chain 新能源汽车
+    python benchmarks/neo4j_reads.py --home /tmp/b --chain 新能源汽车 > after.jsonl
+    # before → after: the same script run from a checkout of the earlier commit, then
+    python benchmarks/neo4j_reads.py --home /tmp/b --chain 新能源汽车 --before before.jsonl
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ COMMANDS = {
     "snapshot-save": ["--home", "{snapshots}", "snapshot", "save", "s1"],
     "gaps-compare": ["--home", "{snapshots}", "gaps", "--all", "--compare", "s1", "--format", "json"],
     "snapshot-list": ["--home", "{snapshots}", "snapshot", "list", "--format", "json"],
+    "map": ["map", "--chain", "{chain}", "--svg", "{snapshots}/map.svg", "--out", "{snapshots}/map.html"],
+    "targets-province": ["targets", "--chain", "{chain}", "--province", "浙江", "--province", "江苏", "--format",
+                         "json"],
+    "gaps": ["gaps", "--chain", "{chain}", "--format", "json"],
 }
 
 
@@ -54,18 +60,50 @@ def measure(args: list[str]) -> dict:
             "largest_answers": sorted({f"{name} ({rows})" for name, rows in sent if rows > LARGE_TABLE})}
 
 
+def table(before: list[dict], after: list[dict]) -> str:
+    """A Markdown table of two runs, command by command: statements, rows and whole reads (large ones in
+    brackets), before → after.
+
+    >>> row = {"command": "map", "statements": 9, "rows": 40, "whole_reads": 3, "large_whole_reads": ["x (2000)"]}
+    >>> print(table([row], [{**row, "statements": 7, "large_whole_reads": []}]).splitlines()[2])
+    | map | 9 → 7 | 40 → 40 | 3 (1 large) → 3 (0 large) |
+    """
+    lines = ["| command | statements | rows over Bolt | whole-table reads (over 1,000 rows) |",
+             "| --- | --- | --- | --- |"]
+    earlier = {r["command"]: r for r in before}
+    for now in after:
+        then = earlier.get(now["command"])
+        if then is None:
+            continue
+
+        def reads(r: dict) -> str:
+            return f"{r['whole_reads']} ({len(r['large_whole_reads'])} large)"
+
+        lines.append(f"| {now['command']} | {then['statements']} → {now['statements']} | "
+                     f"{then['rows']:,} → {now['rows']:,} | {reads(then)} → {reads(now)} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", required=True, help="the build loaded into the server (for the names only)")
     parser.add_argument("--chain", required=True, help="the chain asked about")
     parser.add_argument("--only", action="append", help="measure only these commands (names of COMMANDS)")
+    parser.add_argument("--before", type=Path, help="the JSON lines of an earlier run (another commit): print a "
+                                                    "Markdown table of before → after at the end")
     options = parser.parse_args(argv)
+    measured = []
     with tempfile.TemporaryDirectory(prefix="chainkg-reads-") as scratch:
         for name, args in COMMANDS.items():
             if options.only and name not in options.only:
                 continue
             filled = [a.format(chain=options.chain, snapshots=scratch) for a in args]
-            print(json.dumps({"command": name, **measure(filled)}, ensure_ascii=False), flush=True)
+            measured.append({"command": name, **measure(filled)})
+            print(json.dumps(measured[-1], ensure_ascii=False), flush=True)
+    if options.before is not None:
+        before = [json.loads(line) for line in options.before.read_text(encoding="utf-8").splitlines()
+                  if line.startswith("{")]
+        print(table(before, measured))
 
 
 if __name__ == "__main__":

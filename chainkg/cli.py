@@ -88,15 +88,19 @@ _USER_OS_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.E
 class _Group(click.Group):
     """The ``chainkg`` group: global options anywhere on the line, user errors as ``error:``/``hint:``.
 
-    Its ``commands`` complete themselves: a command module that was being imported when the CLI
-    registered the modules (it imports ``chainkg.cli``, which registers every module — a doctest run
-    of that module first is such a case) is registered as soon as anything looks at the commands.
+    Its ``commands`` are the modules of :mod:`chainkg.commands`, registered the first time anything
+    looks at them, not when this module is imported: a command module imports ``chainkg.cli`` (and
+    some import each other), so registering at import time would import the others while the first
+    is half-made (``import chainkg.commands.maps`` alone, or a doctest run of one module, failed so).
+    A module still being imported then (it has no ``COMMANDS`` yet) is registered at the next look.
     """
 
-    _pending: tuple[str, ...] = ()
+    _pending: tuple[str, ...] | None = None  # None: not looked at yet
 
     @property
     def commands(self) -> dict[str, click.Command]:
+        if self._pending is None:
+            self._pending = _command_modules()
         if self._pending:
             waiting, self._pending = self._pending, ()
             self._pending = _register_modules(self, waiting)
@@ -286,14 +290,10 @@ def _register_modules(group: click.Group, names: Iterable[str]) -> tuple[str, ..
     return tuple(pending)
 
 
-def _register() -> None:
+def _command_modules() -> tuple[str, ...]:
     import chainkg.commands as package
 
-    names = sorted(info.name for info in pkgutil.iter_modules(package.__path__))
-    cli._pending = _register_modules(cli, names)
-
-
-_register()
+    return tuple(sorted(info.name for info in pkgutil.iter_modules(package.__path__)))
 
 
 def main(argv: list[str] | None = None) -> None:

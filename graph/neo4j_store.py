@@ -41,9 +41,11 @@ The class is assembled from one module per topic: :mod:`graph.neo4j_connection`
 (connecting, running statements, retries, errors), :mod:`graph.neo4j_loading`
 (the load plan, generations, the lock), :mod:`graph.neo4j_reads` (the
 :class:`~graph.store.GraphStore` reads), :mod:`graph.neo4j_inputs` (the
-analyses' aggregations), :mod:`graph.neo4j_target_inputs` (the 招商目标 ranking's) and
-:mod:`graph.neo4j_report_inputs` (the report commands'). ``to_neo4j`` and ``from_neo4j`` are re-exported from
-:mod:`graph.neo4j_values` (its doctest shows them) for code that imported them from here.
+analyses' aggregations), :mod:`graph.neo4j_target_inputs` (the 招商目标 ranking's),
+:mod:`graph.neo4j_report_inputs` (the report commands'), :mod:`graph.neo4j_map_inputs` (the chain
+map's) and :mod:`graph.neo4j_lookups` (inactive registrations, regions by name). ``to_neo4j`` and
+``from_neo4j`` are re-exported from :mod:`graph.neo4j_values` (its doctest shows them) for code that
+imported them from here.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ from typing import Any
 from graph.neo4j_connection import DEFAULT_CHUNK_SIZE, DEFAULT_WORKERS
 from graph.neo4j_inputs import Neo4jAnalysisInputs
 from graph.neo4j_loading import LoadReport, Neo4jLoading, new_generation, table_names
+from graph.neo4j_lookups import Neo4jLookups
+from graph.neo4j_map_inputs import Neo4jMapInputs
 from graph.neo4j_report_inputs import Neo4jReportInputs
 from graph.neo4j_target_inputs import Neo4jTargetInputs
 from graph.neo4j_values import from_neo4j, to_neo4j
@@ -62,7 +66,8 @@ __all__ = ["Neo4jStore", "LoadReport", "to_neo4j", "from_neo4j", "compare_counts
            "DEFAULT_CHUNK_SIZE", "DEFAULT_WORKERS"]
 
 
-class Neo4jStore(Neo4jLoading, Neo4jAnalysisInputs, Neo4jTargetInputs, Neo4jReportInputs):
+class Neo4jStore(Neo4jLoading, Neo4jAnalysisInputs, Neo4jTargetInputs, Neo4jReportInputs, Neo4jMapInputs,
+                 Neo4jLookups):
     """A chain graph held in Neo4j: the :class:`~graph.store.GraphStore` interface answered by a Neo4j 5 server.
 
     ``driver`` is a ``neo4j.Driver`` (or anything with its ``execute_query``,

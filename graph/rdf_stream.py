@@ -41,8 +41,15 @@ U+2029 as ``\\uXXXX``.
 
 from __future__ import annotations
 
+import fcntl
+import io
+import os
+import pickle
 import re
-from collections.abc import Callable, Iterator
+import signal
+import stat
+import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -52,8 +59,8 @@ from chainkg.errors import ChainkgError, StoreError
 from graph.ontology import DEFAULT_BASE, PREFIXES, XSD_OF_TYPE, iri_segment, vocabulary
 from graph.store import EndpointIndex, GraphStore
 
-__all__ = ["STREAM_FORMATS", "RdfCounts", "BaseIriError", "write_rdf", "escape_literal", "escape_line_ends",
-           "check_base"]
+__all__ = ["STREAM_FORMATS", "RdfCounts", "BaseIriError", "ExportWorkerError", "write_rdf", "export_workers",
+           "escape_literal", "escape_line_ends", "check_base"]
 
 #: the formats written as a stream
 STREAM_FORMATS = ("nt", "ttl")
@@ -242,6 +249,7 @@ class _Export:
         self._node_iris: dict[str, Any] = {}
         self._start_index: dict[tuple[str, str], EndpointIndex] = {}
         self._labels: dict[tuple[str, str], Any] = {}  # (rel, end) → the stored label of each relationship's end
+        self._end_rows: dict[tuple[str, str, str], np.ndarray] = {}  # (rel, end, label) → rows (see end_rows)
 
     # node IRIs, "<…>", per label in table order
     def node_iris(self, label: str):
@@ -319,6 +327,12 @@ class _Export:
 
     def end_rows(self, rel: str, end: str, label: str):
         """For each relationship of ``rel``, the row of its ``end`` in the ``label`` table (-1: another label)."""
+        key = (rel, end, label)
+        if key not in self._end_rows:
+            self._end_rows[key] = self._find_end_rows(rel, end, label)
+        return self._end_rows[key]
+
+    def _find_end_rows(self, rel: str, end: str, label: str):
         spec = self.schema.relationship(rel)
         labels = spec.from_labels if end == "from" else spec.to_labels
         if len(labels) == 1:
@@ -400,6 +414,24 @@ class _Export:
             parts.append(_segments(pc.fill_null(texts, empty)))
         return _join(f"<{self.base}relationship/{rel}/",
                                            _join(*parts, "/"), ">", "")
+
+    def prepare(self, group: _Group) -> None:
+        """Read and compute what every range of ``group`` uses (node IRIs, endpoint rows and labels, the
+        index of relationships by start), so that helper processes forked now inherit it instead of each
+        computing it again."""
+        rels = [group.rel] if group.rel is not None else [
+            rel for rel, spec in self.schema.relationships.items()
+            if group.label in spec.from_labels and len(self.store.edges(rel, ["from"]))]
+        for rel in rels:
+            spec = self.schema.relationship(rel)
+            if group.label is not None:
+                self.starts(rel, group.label)
+            ends = ("to",) if group.rel is None else ("from", "to")
+            for end in ends:
+                self.endpoint_labels(rel, end)
+                for label in (spec.from_labels if end == "from" else spec.to_labels):
+                    self.node_iris(label)
+                    self.end_rows(rel, end, label)
 
     def lines_per_subject(self, group: _Group) -> float:
         """About how many triples a subject of ``group`` has (for the size of the ranges)."""
@@ -595,26 +627,31 @@ def _group_subjects(export: _Export, group: _Group):
     return pa.concat_arrays([c.cast(pa.large_string()) for c in chunks])
 
 
-def _ranges(export: _Export, group: _Group) -> Iterator[_Range]:
-    """The group's subjects in ranges of about :data:`RANGE_TRIPLES` triples, ranges in subject order.
+@dataclass
+class _Plan:
+    """A group's subjects in byte order, cut into ranges of about :data:`RANGE_TRIPLES` triples.
 
-    The group's subjects are sorted once (byte order); each range is a run of that order, never
-    splitting equal subjects, so the ranges can be written one after the other.
+    The group's subjects are sorted once; each range is a run of that order, never splitting equal
+    subjects, so the ranges can be made independently (here or in a helper process) and written one
+    after the other.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    size = max(1000, int(RANGE_TRIPLES / export.lines_per_subject(group)))
-    subjects = _group_subjects(export, group)
-    binary = subjects.cast(pa.large_binary())
-    order = np.asarray(pc.sort_indices(binary).to_numpy(), dtype=np.int64)
-    start, n = 0, len(order)
-    while start < n:
-        stop = min(start + size, n)
-        while stop < n and binary[int(order[stop])] == binary[int(order[stop - 1])]:
-            stop += 1  # equal subjects stay in one range
-        picked = order[start:stop]
-        ordered = binary.take(pa.array(picked))
+    subjects: Any  # Arrow strings, "<iri>", in table order
+    binary: Any  # the same as large_binary (byte order)
+    order: np.ndarray  # table rows in byte order of their subjects
+    bounds: list[tuple[int, int]]  # each range as [start, stop) of :attr:`order`
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+    def range(self, i: int) -> _Range:
+        """The ``i``-th range: its rows ascending, their subjects and ranks."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        start, stop = self.bounds[i]
+        picked = self.order[start:stop]
+        ordered = self.binary.take(pa.array(picked))
         step = np.zeros(len(picked), dtype=np.int64)
         if len(picked) > 1:
             step[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(picked) - 1)).to_numpy(
@@ -623,8 +660,27 @@ def _ranges(export: _Export, group: _Group) -> Iterator[_Range]:
         rows = np.sort(picked)
         ranks = np.empty(len(picked), dtype=np.int64)
         ranks[np.searchsorted(rows, picked)] = np.cumsum(step)
-        yield _Range(rows, subjects.take(pa.array(rows)), ranks)
+        return _Range(rows, self.subjects.take(pa.array(rows)), ranks)
+
+
+def _plan(export: _Export, group: _Group, processes: int = 1) -> _Plan:
+    """The group's subjects sorted and cut into ranges (see :class:`_Plan`), of about
+    :data:`RANGE_TRIPLES` triples over the ``processes`` that make them at the same time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    size = max(1000, int(RANGE_TRIPLES / processes / export.lines_per_subject(group)))
+    subjects = _group_subjects(export, group)
+    binary = subjects.cast(pa.large_binary())
+    order = np.asarray(pc.sort_indices(binary).to_numpy(), dtype=np.int64)
+    bounds, start, n = [], 0, len(order)
+    while start < n:
+        stop = min(start + size, n)
+        while stop < n and binary[int(order[stop])] == binary[int(order[stop - 1])]:
+            stop += 1  # equal subjects stay in one range
+        bounds.append((start, stop))
         start = stop
+    return _Plan(subjects, binary, order, bounds)
 
 
 class _Turtle:
@@ -691,44 +747,323 @@ class _Turtle:
         return _join(head, predicate, obj, end, " ")
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """One range's lines as bytes (a view into an Arrow buffer) and what they hold."""
+
+    data: memoryview  # empty when a helper's bytes went straight to the output
+    triples: int
+    subjects: int
+    size: int  # bytes
+
+
+def _range_lines(export: _Export, group: _Group, plan: _Plan, i: int, turtle: _Turtle | None) -> _Lines:
+    """The sorted lines (N-Triples, or Turtle when ``turtle``) of the ``i``-th range of ``plan``."""
+    import pyarrow as pa
+
+    part = plan.range(i)
+    ordered = export.triples(group, part).sorted(type_first=turtle is not None)
+    lines = turtle.lines(ordered) if turtle is not None else ordered.ntriples()
+    del ordered
+    if not len(lines):
+        return _Lines(memoryview(b""), 0, len(part.rows), 0)
+    data = lines.cast(pa.large_binary())
+    offsets = np.frombuffer(data.buffers()[1], dtype=np.int64, count=len(data) + 1, offset=data.offset * 8)
+    body = memoryview(data.buffers()[2])[offsets[0]:offsets[-1]]
+    return _Lines(body, len(lines), len(part.rows), len(body))
+
+
+class ExportWorkerError(ChainkgError):
+    """A helper process of the RDF export failed."""
+
+    hint = "run the export again with --workers 1 (one process); if memory ran out, close other programs"
+
+
+#: a helper's message: kind, bytes, triples, subjects
+_FRAME = struct.Struct("<qqqq")
+_READY, _DONE, _FAILED = 0, 1, 2  # a range's lines are made / every range is written / an error follows
+#: this process's answer to _READY: the offset at which the helper writes the range into the output file
+#: itself, or _THROUGH_PIPE (the output is not a file: the bytes come through the pipe)
+_OFFSET = struct.Struct("<q")
+_THROUGH_PIPE = -1
+
+
+def _write_all(fd: int, data) -> None:
+    view = memoryview(data).cast("B")
+    while len(view):
+        view = view[os.write(fd, view[:1 << 24]):]
+
+
+def _pwrite_all(fd: int, data, offset: int) -> None:
+    view = memoryview(data).cast("B")
+    while len(view):
+        done = os.pwrite(fd, view[:1 << 24], offset)
+        view, offset = view[done:], offset + done
+
+
+def _read_exactly(fd: int, n: int, into: bytearray | None = None) -> memoryview:
+    buffer = bytearray(n) if into is None else into
+    view, got = memoryview(buffer)[:n], 0
+    while got < n:
+        read = os.readv(fd, [view[got:]])
+        if not read:
+            raise EOFError
+        got += read
+    return view
+
+
+def _forkable(store: GraphStore) -> bool:
+    """Whether a forked copy of this process may read ``store``: tables in memory or memory-mapped files,
+    not a server connection (a socket cannot be shared by two processes)."""
+    from graph.embedded import EmbeddedStore
+    from graph.memory import TableStore
+
+    return hasattr(os, "fork") and isinstance(store, (EmbeddedStore, TableStore))
+
+
+def export_workers() -> int:
+    """Processes making a group's lines by default: two where this process may use two cores or more
+    (each one holds one range, :data:`RANGE_TRIPLES` triples, so memory grows with their number), else one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return 2 if cores >= 2 else 1
+
+
+class _Output:
+    """Where the lines go: a regular file is written at offsets (``os.pwrite``), so that a helper can
+    write its range itself while the others are being made; anything else (a pipe, standard output,
+    memory) through ``write``, in order."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.fd: int | None = None
+        try:
+            fd = out.fileno()
+            # not a file opened to append (`>>`): Linux's pwrite ignores the offset there
+            if out.seekable() and stat.S_ISREG(os.fstat(fd).st_mode) and \
+                    not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
+                out.flush()
+                self.fd, self.offset = fd, out.tell()
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):  # BytesIO, …: written in order
+            self.fd = None
+        self.written = 0
+
+    def write(self, data) -> None:
+        if self.fd is None:
+            self.out.write(data)
+        else:
+            _pwrite_all(self.fd, data, self.offset + self.written)
+        self.written += len(data)
+
+    def reserve(self, size: int) -> int:
+        """The offset of the next ``size`` bytes, which a helper writes (a file only)."""
+        offset = self.offset + self.written
+        self.written += size
+        return offset
+
+    def close(self) -> None:
+        if self.fd is not None:
+            self.out.seek(self.offset + self.written)
+
+
+class _Helpers:
+    """Forked processes making the lines of some ranges of one group while this one makes the others.
+
+    Range ``i`` is made by process ``i % workers`` (0: this one). A helper that has made a range says
+    so (:data:`_FRAME`, with its size) and waits for this process, which takes the ranges in order, to
+    answer with the range's offset in the output file; it writes the range there itself and makes its
+    next one. When the output is not a file, the bytes come through the pipe instead. A helper inherits
+    the group's sorted subjects and every table read so far (copy-on-write: pages are shared until
+    written), so nothing is computed twice.
+    """
+
+    def __init__(self, run: Callable[[int], _Lines], ranges: int, workers: int, output: _Output):
+        self.workers, self.output = workers, output
+        self.pipes: dict[int, tuple[int, int]] = {}  # helper → (its messages, our answers)
+        self.pids: list[int] = []
+        self._buffer = bytearray(1 << 22)
+        try:
+            for k in range(1, workers):
+                self._start(k, run, range(k, ranges, workers))
+        except BaseException:  # a fork that failed (no memory): the helpers started so far are stopped
+            self.close()
+            raise
+
+    def _start(self, k: int, run: Callable[[int], _Lines], ranges: range) -> None:
+        down_read, down_write = os.pipe()
+        up_read, up_write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (down_read, down_write, up_read, up_write):
+                os.close(fd)
+            raise
+        if pid == 0:  # the helper: make its ranges; never returns
+            os.close(up_read)
+            os.close(down_write)
+            _serve(run, ranges, up_write, down_read, self.output.fd)
+        os.close(up_write)
+        os.close(down_read)
+        self.pipes[k] = (up_read, down_write)
+        self.pids.append(pid)
+
+    def mine(self, i: int) -> bool:
+        return i % self.workers == 0
+
+    def _message(self, fd: int, expected: int) -> tuple[int, int, int]:
+        try:
+            kind, size, triples, subjects = _FRAME.unpack(_read_exactly(fd, _FRAME.size))
+            if kind == _FAILED:
+                raise _helper_error(bytes(_read_exactly(fd, size)))
+        except EOFError:
+            raise ExportWorkerError(f"a helper process of the RDF export ended early ({self._status()})") from None
+        if kind != expected:
+            raise ExportWorkerError(f"a helper process of the RDF export sent message {kind}, not {expected}")
+        return size, triples, subjects
+
+    def take(self, i: int) -> _Lines:
+        """Range ``i`` (a helper's) into the output; its counts (``data`` left empty)."""
+        up, down = self.pipes[i % self.workers]
+        size, triples, subjects = self._message(up, _READY)
+        if self.output.fd is not None:
+            _write_all(down, _OFFSET.pack(self.output.reserve(size)))
+            return _Lines(memoryview(b""), triples, subjects, size)
+        _write_all(down, _OFFSET.pack(_THROUGH_PIPE))
+        left = size
+        try:
+            while left:
+                chunk = _read_exactly(up, min(left, len(self._buffer)), self._buffer)
+                self.output.write(chunk)
+                left -= len(chunk)
+        except EOFError:
+            raise ExportWorkerError(f"a helper process of the RDF export ended early ({self._status()})") from None
+        return _Lines(memoryview(b""), triples, subjects, size)
+
+    def finish(self) -> None:
+        """Wait until every helper has written its last range (its errors are raised here)."""
+        for up, _down in self.pipes.values():
+            self._message(up, _DONE)
+
+    def _status(self) -> str:
+        codes = []
+        for pid in self.pids:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                code = os.waitstatus_to_exitcode(status)
+                codes.append(f"killed by signal {-code}" if code < 0 else f"exit code {code}")
+                self.pids = [p for p in self.pids if p != pid]
+        return ", ".join(codes) or "still running"
+
+    def close(self) -> None:
+        for up, down in self.pipes.values():
+            os.close(up)
+            os.close(down)
+        for pid in self.pids:  # a helper still running (this process failed first) is stopped
+            try:
+                if not os.waitpid(pid, os.WNOHANG)[0]:
+                    os.kill(pid, signal.SIGTERM)
+                    os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        self.pipes, self.pids = {}, []
+
+    def __enter__(self) -> _Helpers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _serve(run: Callable[[int], _Lines], ranges: range, up: int, down: int, out: int | None) -> None:
+    """A helper's life: make each range, say so, write it where told; an error as a _FAILED message."""
+    code = 0
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the helpers
+        for i in ranges:
+            lines = run(i)
+            _write_all(up, _FRAME.pack(_READY, len(lines.data), lines.triples, lines.subjects))
+            (offset,) = _OFFSET.unpack(_read_exactly(down, _OFFSET.size))
+            if offset == _THROUGH_PIPE:
+                _write_all(up, lines.data)
+            else:
+                _pwrite_all(out, lines.data, offset)
+            del lines
+        _write_all(up, _FRAME.pack(_DONE, 0, 0, 0))
+    except (BrokenPipeError, EOFError):  # the parent stopped listening (it failed first): nothing to tell
+        code = 1
+    except BaseException as exc:  # noqa: BLE001 — every failure goes to the parent, which raises it
+        code = 1
+        try:
+            message = pickle.dumps((exc, getattr(exc, "hint", None)))
+        except Exception:  # noqa: BLE001 — an exception that cannot be pickled goes as its text
+            message = pickle.dumps((RuntimeError(f"{type(exc).__name__}: {exc}"), None))
+        try:
+            _write_all(up, _FRAME.pack(_FAILED, len(message), 0, 0))
+            _write_all(up, message)
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
+
+
+def _helper_error(message: bytes) -> BaseException:
+    exc, hint = pickle.loads(message)
+    if hint is not None and isinstance(exc, ChainkgError):
+        exc.hint = hint
+    return exc
+
+
 def write_rdf(store: GraphStore, out: BinaryIO, fmt: str, *, base: str = DEFAULT_BASE,
-              progress: Progress | None = None) -> RdfCounts:
+              progress: Progress | None = None, workers: int | None = None) -> RdfCounts:
     """Write every node and relationship of ``store`` to the binary stream ``out`` as ``nt`` or ``ttl``.
 
     The triples are those of :func:`graph.rdf.store_to_graph`; N-Triples are sorted
     and unique, byte for byte what ``sorted_ntriples(store_to_graph(store))`` gives
     (where rdflib writes a literal correctly). Memory stays bounded by
-    :data:`RANGE_TRIPLES`, whatever the size of the graph.
-    """
-    import pyarrow as pa
+    :data:`RANGE_TRIPLES` per process, whatever the size of the graph.
 
+    ``workers`` processes make the lines (default :func:`export_workers`): this one and forked
+    helpers, one range each at a time; the bytes are the same whatever their number. A store
+    behind a server connection is written by this process alone.
+    """
     if fmt not in STREAM_FORMATS:
         raise ValueError(f"unknown streamed RDF format {fmt!r}: use one of {', '.join(STREAM_FORMATS)}")
     check_base(base)
     say = progress or (lambda _m: None)
+    workers = export_workers() if workers is None else max(1, workers)
+    if not _forkable(store):
+        workers = 1
     export = _Export(store, base)
     turtle = _Turtle(base) if fmt == "ttl" else None
-    written = triples = subjects = 0
+    triples = subjects = 0
     if turtle is not None:
-        head = turtle.header().encode("utf-8")
-        out.write(head)
-        written += len(head)
+        out.write(turtle.header().encode("utf-8"))
+    output = _Output(out)
     for group in export.groups():
         say(f"RDF: {group.prefix} ({group.size} subjects)")
-        for part in _ranges(export, group):
-            rows = part.rows
-            ordered = export.triples(group, part).sorted(type_first=turtle is not None)
-            lines = turtle.lines(ordered) if turtle is not None else ordered.ntriples()
-            del ordered
-            triples += len(lines)
-            subjects += len(rows)
-            if len(lines):
-                data = lines.cast(pa.large_binary())
-                body = data.buffers()[2]
-                offsets = np.frombuffer(data.buffers()[1], dtype=np.int64, count=len(data) + 1,
-                                        offset=data.offset * 8)
-                chunk = memoryview(body)[offsets[0]:offsets[-1]]
-                out.write(chunk)
-                written += len(chunk)
+        plan = _plan(export, group, workers)
+
+        def run(i: int, group=group, plan=plan) -> _Lines:
+            return _range_lines(export, group, plan, i, turtle)
+
+        helpers = min(workers, len(plan))
+        if helpers > 1:
+            export.prepare(group)  # read and computed once, before the helpers are forked
+        with _Helpers(run, len(plan), helpers, output) as pool:
+            for i in range(len(plan)):
+                if pool.mine(i):
+                    lines = run(i)
+                    output.write(lines.data)
+                else:
+                    lines = pool.take(i)
+                triples += lines.triples
+                subjects += lines.subjects
+                del lines
+            pool.finish()
+    output.close()
     say(f"RDF: {triples} triples")
-    return RdfCounts(triples, subjects, written)
+    header = len(turtle.header().encode("utf-8")) if turtle is not None else 0
+    return RdfCounts(triples, subjects, header + output.written)

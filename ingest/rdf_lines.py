@@ -1024,7 +1024,11 @@ def _mask(n: int, positions: np.ndarray):
 
 
 def _concat(parts: list[_Part]) -> dict:
-    """One table from the parts of several blocks (columns missing from a part are nulls there)."""
+    """One table from the parts of several blocks (columns missing from a part are nulls there).
+
+    Each column is taken out of the parts as it is joined, so the table is never held twice (the
+    3 M relationship resources of the 1M pool's SUPPLIES were, at the end of the import's read).
+    """
     import pyarrow as pa
 
     names = list(dict.fromkeys(n for part in parts for n in part.columns))
@@ -1032,12 +1036,14 @@ def _concat(parts: list[_Part]) -> dict:
     for name in names:
         chunks = []
         for part in parts:
-            column = part.columns.get(name)
+            column = part.columns.pop(name, None)
             if column is None:
                 column = pa.nulls(len(part.offsets), pa.bool_() if name.endswith("_literal") else pa.large_string())
             chunks.append(column)
-        out[name] = pa.concat_arrays([c.cast(pa.bool_() if name.endswith("_literal") else pa.large_string())
-                                      for c in chunks])
+        kind = pa.bool_() if name.endswith("_literal") else pa.large_string()
+        chunks = [c.cast(kind) for c in chunks]
+        out[name] = pa.concat_arrays(chunks) if chunks else pa.array([], kind)
+        del chunks
     out["__problems"] = {}
     start = 0
     for part in parts:

@@ -425,7 +425,8 @@ def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
     """
     if report is None:
         report = chain_gaps(store, chain=chain, region=region, thresholds=thresholds,
-                            include_synthetic=include_synthetic)
+                            include_synthetic=include_synthetic,
+                            reader=None if shared is None else shared.for_store(store).reader())
     table = shortboard_table(store, chain=report.chain, report=report)
     result = chain_targets(store, chain=report.chain, report=report, top=top, weights=weights, choke_score=choke_score,
                            shared=shared)
@@ -461,7 +462,8 @@ class _ChainOptions:
 def _chain_part(store: GraphStore, shared: SharedWork, task: tuple[str, _ChainOptions]) -> ChainCatalog:
     """One chain's sections (run by :func:`queries.workers.per_chain`, perhaps in another process)."""
     key, o = task
-    report = chain_gaps(store, chain=key, region=o.region, thresholds=o.thresholds, include_synthetic=o.include_synthetic)
+    report = chain_gaps(store, chain=key, region=o.region, thresholds=o.thresholds, include_synthetic=o.include_synthetic,
+                        reader=shared.reader())
     return chain_catalog(store, chain=key, report=report, top=o.top, weights=o.weights, choke_score=o.choke_score,
                          _sources=o.titles, shared=shared)
 

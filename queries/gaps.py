@@ -1138,11 +1138,11 @@ def drop_inactive(store: GraphStore, inputs: GapInputs, region_codes: set[str], 
     """
     from ingest.importer.status import inactive_enterprises
 
-    inactive = inactive_enterprises(store)
+    seg_keys = set(inputs.segments["key"].astype(str))
+    inactive = inactive_enterprises(store, segments=sorted(seg_keys))
     if not inactive:
         return inputs
     keys = sorted(inactive)
-    seg_keys = set(inputs.segments["key"].astype(str))
     ops = store.edges_where("OPERATES_IN", "from", keys, ["from", "to", "source"])
     located = store.edges_where("LOCATED_IN", "from", keys, ["from", "to", "source"])
     sources = store.nodes("Source", ["id", "kind"])
@@ -1153,8 +1153,7 @@ def drop_inactive(store: GraphStore, inputs: GapInputs, region_codes: set[str], 
     in_chain = set(ops["from"].astype(str))
     if not in_chain:
         return inputs
-    nodes = store.nodes("Enterprise", ["id", *SIZE_COLUMNS])
-    nodes = nodes[isin(nodes["id"], sorted(in_chain))].set_index("id")
+    nodes = store.nodes_where("Enterprise", sorted(in_chain), ["id", *SIZE_COLUMNS]).set_index("id")
     sizes = {k: (_plain(nodes.loc[k, "revenue_yi"]) if k in nodes.index else None,
                  _plain(nodes.loc[k, "employees"]) if k in nodes.index else None) for k in in_chain}
 
@@ -1232,8 +1231,12 @@ def add_platforms(store: GraphStore, report: ChainGapReport, *, reader=None) -> 
 
 
 def chain_gaps(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION,
-               thresholds: GapThresholds | None = None, include_synthetic: bool | None = None) -> ChainGapReport:
+               thresholds: GapThresholds | None = None, include_synthetic: bool | None = None,
+               reader=None) -> ChainGapReport:
     """The gap analysis of ``chain`` (name, short name or key) in ``region`` (code, name or short name).
+
+    ``reader``: a :class:`queries._reader.GraphReader` to share with other analyses of the run
+    (``SharedWork.reader()``: the small tables are then read once, not once per chain).
 
     >>> from queries._fixture import fixture_store
     >>> seg = chain_gaps(fixture_store(), chain="ch-demo", region="常州市").segment("整机")
@@ -1248,7 +1251,7 @@ def chain_gaps(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION,
     chain_key = store.resolve("Chain", chain).key
     code, name = resolve_region(store, region)
     return _analyse(store, chain_key, code, name, store.region_subtree(code), thresholds, include_synthetic,
-                    store.info())
+                    store.info(), reader=reader)
 
 
 def cluster_gaps(store: GraphStore, *, cluster: str, region: str = DEFAULT_REGION,

@@ -19,6 +19,8 @@ rebuilt graph is never answered from old figures.
 (42, 42)
 >>> shared.for_store(store) is shared
 True
+>>> shared.reader() is shared.reader()  # one GraphReader per run
+True
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ class SharedWork:
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
         return value
+
+    def reader(self):
+        """The run's one :class:`queries._reader.GraphReader` (small tables read once for every chain and
+        analysis: the gap analysis' platforms, the targets' carriers, the maps)."""
+        from queries._reader import GraphReader
+
+        return self.get(("graph_reader",), lambda: GraphReader(self.store))
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -181,6 +181,9 @@ def resolve_provinces(store: GraphStore, texts: Iterable[str]) -> tuple[str, ...
     texts = [str(t).strip() for t in texts if str(t).strip()]
     if not texts:  # nothing to resolve: no need for the Region table
         return ()
+    named = getattr(store, "regions_named", None)
+    if callable(named):  # a store that looks the names up itself (Neo4j: regions/named)
+        return _provinces_named(texts, named([t for t in texts if t not in (ABROAD, "境外", "国外")]))
     regions = store.nodes("Region", ["code", "name", "level"] + (["short_name"] if "short_name" in
                                                                   store.schema.label("Region").properties else []))
     level = dict(zip(regions["code"].astype(str), regions["level"].astype(object)))
@@ -200,6 +203,28 @@ def resolve_provinces(store: GraphStore, texts: Iterable[str]) -> tuple[str, ...
         codes = [text] if text in level else by_name.get(text) or \
             by_name.get(text + "省") or by_name.get(text + "市") or []
         provinces = {p for p in (_province_of(store, c, level) for c in codes) if p}
+        if not provinces:
+            raise NotFoundError(f"no province or region named {text!r}",
+                                hint="use a province name (浙江省、浙江) or code (330000), or 境外")
+        out.extend(sorted(provinces))
+    return tuple(dict.fromkeys(out))
+
+
+def _provinces_named(texts: list[str], named: dict[str, list[dict[str, Any]]]) -> tuple[str, ...]:
+    """:func:`resolve_provinces` from a store's look-up of the texts (``regions_named``): a code first, else the
+    best kind of name match (as written, then with 省, then with 市), each region's province.
+
+    >>> _provinces_named(["浙江", "境外"], {"浙江": [{"code": "330000", "rank": 2, "province": "330000"}]})
+    ('330000', 'abroad')
+    """
+    out: list[str] = []
+    for text in texts:
+        if text in (ABROAD, "境外", "国外"):
+            out.append(ABROAD)
+            continue
+        hits = named.get(text, [])
+        best = min((h["rank"] for h in hits), default=None)
+        provinces = {h["province"] for h in hits if h["rank"] == best and h["province"]}
         if not provinces:
             raise NotFoundError(f"no province or region named {text!r}",
                                 hint="use a province name (浙江省、浙江) or code (330000), or 境外")

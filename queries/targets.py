@@ -458,7 +458,7 @@ def _tech_segments(store: GraphStore, keys: Iterable[str], seg_names: dict[str, 
     """Chain segments each technology serves: its KEY_TO segments (with the fact); failing those, the segments
     reached downstream along FEEDS, SUBTYPE_OF (to the broader kind) and KEY_TO (without a single fact)."""
     keys = set(keys)
-    key_to = keep(store.edges("KEY_TO", ["from", "to", "source", "as_of", "verified"]))
+    key_to = keep(store.edges_where("KEY_TO", "from", sorted(keys), ["from", "to", "source", "as_of", "verified"]))
     direct: dict[str, list[tuple]] = {}
     for tech, seg, src, as_of, verified in zip(key_to["from"], key_to["to"], key_to["source"], key_to["as_of"],
                                                key_to["verified"]):
@@ -467,6 +467,13 @@ def _tech_segments(store: GraphStore, keys: Iterable[str], seg_names: dict[str, 
     todo = keys - set(direct)
     if not todo:
         return {k: sorted(v) for k, v in direct.items()}
+    out = {k: sorted(v) for k, v in direct.items()}
+    reach = getattr(store, "technology_reach", None)
+    if callable(reach):  # a store that searches the graph itself (Neo4j: targets/reach)
+        found = reach(technologies=sorted(todo), segments=sorted(seg_names), excluded_sources=sorted(keep.drop))
+        out.update({start: [(seg, None, None, None) for seg in sorted(found.get(start, []))] for start in todo})
+        return out
+    key_to = keep(store.edges("KEY_TO", ["from", "to", "source"]))
     nxt: dict[str, set[str]] = {}
     for rel in ("FEEDS", "SUBTYPE_OF"):
         edges = keep(store.edges(rel))
@@ -476,7 +483,6 @@ def _tech_segments(store: GraphStore, keys: Iterable[str], seg_names: dict[str, 
                 nxt.setdefault(str(a), set()).add(str(b))
     for tech, seg in zip(key_to["from"], key_to["to"]):
         nxt.setdefault(str(tech), set()).add(str(seg))
-    out = {k: sorted(v) for k, v in direct.items()}
     for start in sorted(todo):
         found: set[str] = set()
         seen, stack = {start}, [start]
@@ -527,8 +533,10 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
     caveats: list[str] = []
     codes = set(region_codes)
     keep = _filter(store, report.chain, include_synthetic)
-    techs = keep(store.nodes("Technology", ["id", "name", "source"]))
-    tech_names = dict(zip(techs["id"].astype(str), techs["name"].astype(str)))
+
+    def names_of(keys) -> dict[str, str]:  # the technologies asked about only, looked up by key
+        techs = keep(store.nodes_where("Technology", sorted({str(k) for k in keys}), ["id", "name", "source"]))
+        return dict(zip(techs["id"].astype(str), techs["name"].astype(str)))
 
     chosen: dict[str, tuple[str, float | None, str]] = {}
     found = NeedSet([], "key-technologies", caveats)
@@ -536,6 +544,7 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
         found.method = "queries.chokepoints"
         result = chokepoints(store, perspective=report.region, chain=report.chain, shared=shared)
         found.chokepoints = []
+        tech_names = names_of(item.key for item in result.results)
         for item in result.results:
             row = asdict(item)
             row["choke"] = item.score >= threshold
@@ -553,8 +562,9 @@ def chain_needs(store: GraphStore, report: ChainGapReport, region_codes: Iterabl
         if not include_synthetic and used:  # say so only when the scores rest on synthetic facts
             caveats.append(f"卡脖子评分用到了合成（非真实）数据：{'、'.join(used)}")
     else:
-        key_to = keep(store.edges("KEY_TO", ["from", "to", "source"]))
-        chain_techs = set(key_to.loc[isin(key_to["to"], list(seg_names)), "from"].astype(str)) & set(tech_names)
+        key_to = keep(store.edges_where("KEY_TO", "to", sorted(seg_names), ["from", "to", "source"]))
+        tech_names = names_of(key_to["from"])
+        chain_techs = set(key_to["from"].astype(str)) & set(tech_names)
         reach = _Reach(store, keep, shared_for(store, shared))
         masters, rows = reach.edges("MASTERS", "to", reach.node_rows("Technology", chain_techs), ["to"])
         local = np.isin(reach.other_end("MASTERS", "from", rows), reach.local_enterprises(codes))
@@ -1447,13 +1457,12 @@ def _add_carriers(store: GraphStore, targets: list[Target], needs: list[Need], r
                   shared: SharedWork) -> None:
     """Name on each target the local parks it could land in and the platforms it could use (queries.carriers),
     for what it is matched to, as a 0-point reason with the facts; and write its one-line ``why``."""
-    from queries._reader import GraphReader
     from queries.carriers import carriers
 
     if not targets:
         return
     by_need = {n.key: n for n in needs}
-    reader = shared.get(("graph_reader",), lambda: GraphReader(store))
+    reader = shared.reader()
     found: dict[str, Any] = {}
     has_carriers = any(label in store.schema.labels for label in ("Park", "Platform"))
     for t in targets:
@@ -1622,12 +1631,12 @@ def chain_targets(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
     >>> [(r.signal, r.points, r.text) for r in result.targets[0].reasons[:2]]
     [('上下游配套', 8, '从上游环节「部件」企业丙示例部件有限公司采购'), ('能力匹配', 10, '在缺链环节「整机」主营')]
     """
+    shared = shared_for(store, shared)
     if report is None:
         report = chain_gaps(store, chain=chain, region=region, thresholds=thresholds,
-                            include_synthetic=include_synthetic)
+                            include_synthetic=include_synthetic, reader=shared.reader())
     code, region_name = report.region, report.region_name
     codes = store.region_subtree(code)
-    shared = shared_for(store, shared)
     found = chain_needs(store, report, codes, include_synthetic=report.synthetic_included, choke_score=choke_score,
                         use_chokepoints=use_chokepoints, shared=shared)
     needs, method, method_caveats = found.needs, found.method, found.caveats

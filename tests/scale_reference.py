@@ -76,23 +76,24 @@ def chokepoints(store, *, perspective, chain=None, top=None):
     return score_chokepoints(_gather(store, perspective=perspective, chain=chain), top=top)
 
 
-def reference_map_members(store: GraphStore, *, segments, techs, local: set[str], allowed: set[str] | None,
+def reference_map_members(store: GraphStore, *, segments, techs, local: set[str], dropped: set[str],
                           chain_keys, cluster_keys) -> dict:
-    """operates, located, ent_table (frames), excluded, leaders, anchored, masters_count of ``chain_map``."""
+    """operates, located, ent_table (frames), excluded, leaders, anchored, masters_count of ``chain_map``;
+    ``dropped``: the (synthetic) sources whose facts are left out."""
     located = store.edges("LOCATED_IN", ["from", "to", "source", "as_of", "verified"])
     operates = store.edges("OPERATES_IN")
     operates = operates[operates["to"].isin(segments)]
     excluded = 0
-    if allowed is not None:
-        excluded = int((~operates["source"].isin(allowed)).sum())
-        operates = operates[operates["source"].isin(allowed)]
-        located = located[located["source"].isin(allowed)]
+    if dropped:
+        excluded = int(operates["source"].isin(dropped).sum())
+        operates = operates[~operates["source"].isin(dropped)]
+        located = located[~located["source"].isin(dropped)]
     located = located[located["to"].isin(local) & located["from"].isin(set(operates["from"]))]
     ent_table = store.nodes("Enterprise")
     ent_table = ent_table[ent_table["id"].isin(set(located["from"]))]
-    if allowed is not None:
-        excluded += int((~ent_table["source"].isin(allowed)).sum())
-        ent_table = ent_table[ent_table["source"].isin(allowed)]
+    if dropped:
+        excluded += int(ent_table["source"].isin(dropped).sum())
+        ent_table = ent_table[~ent_table["source"].isin(dropped)]
     local_ids = set(ent_table["id"])
     operates = operates[operates["from"].isin(local_ids)].drop_duplicates(["from", "to"]).sort_values(["to", "from"])
     located = located[located["from"].isin(local_ids)].sort_values(["from", "to"])
@@ -102,8 +103,8 @@ def reference_map_members(store: GraphStore, *, segments, techs, local: set[str]
     anchored = set(anchors.loc[anchors["to"].isin(cluster_keys), "from"])
     masters = store.edges("MASTERS", ["from", "to"])
     all_located = store.edges("LOCATED_IN", ["from", "to", "source"])
-    if allowed is not None:
-        all_located = all_located[all_located["source"].isin(allowed)]
+    if dropped:
+        all_located = all_located[~all_located["source"].isin(dropped)]
     all_local = set(all_located.loc[all_located["to"].isin(local), "from"])
     masters_local = masters[masters["from"].isin(all_local) & masters["to"].isin(techs)]
     masters_count = masters_local.drop_duplicates().groupby("to").size()

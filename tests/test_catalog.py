@@ -456,6 +456,31 @@ def test_html_catalogue_columns_are_readable_in_chromium(tmp_path):
         assert cell["chars"] >= min(longest, 7) - 0.5, cell
 
 
+def test_word_styles_looked_up_once_write_what_python_docx_writes(tmp_path, monkeypatch):
+    """The catalogue's Word paragraphs get their style ids from a per-document lookup (viz.catalog.word._styled):
+    the document XML is the one python-docx's own ``add_paragraph(text, style=…)`` writes."""
+    import zipfile
+
+    import viz.catalog.word as word
+    from queries._fixture import fixture_store_with_carriers
+    from queries.catalog import region_catalog
+    from viz.catalog import write_catalog
+
+    store = fixture_store_with_carriers()
+    catalog = region_catalog(store, chains=["ch-demo"])
+
+    def document_xml(folder) -> bytes:
+        written = write_catalog(store, catalog, folder, formats=("docx",), scope_key="ch-demo")
+        path = next(p for p in written.files if p.suffix == ".docx")
+        return zipfile.ZipFile(path).read("word/document.xml")
+
+    ours = document_xml(tmp_path / "ours")
+    monkeypatch.setattr(word, "_styled", lambda document, text="", style="List Bullet":
+                        document.add_paragraph(text, style=style))
+    assert ours == document_xml(tmp_path / "python-docx")
+    assert b'w:pStyle w:val="ListBullet"' in ours and b'w:pStyle w:val="Caption"' in ours
+
+
 def test_documents_word_caveats_for_readers_and_json_keeps_the_schema_names(written):
     """The Word and Excel catalogue drop ``（SUPPLIES）``-style names and option hints from the
     caveats; the JSON (for analysts) keeps them, so the same caveat can be checked against the graph."""

@@ -1,5 +1,9 @@
 """The 招商目标 ranking on Neo4j reads no large table whole: its inputs are aggregated in the database.
 
+Also the look-ups around it, each compared with the embedded store's answer: the chain segments a
+technology serves downstream (``targets/reach``), ``--province`` (``regions/named``, not the Region
+table) and the inactive enterprises the gap report leaves out (``registrations/inactive``).
+
 The statements ``targets`` sends to a live Neo4j are recorded (name and rows) on the
 bundled data, the ETO dataset and the 20,000-enterprise pool (the data sets of
 tests/test_store_commands_live.py, built and loaded by its fixtures), and no ``.read``
@@ -96,3 +100,100 @@ def test_the_catalogue_targets_read_no_large_table_whole_from_neo4j(loaded, monk
     assert any(s.name == "targets/candidates" for s in inside), f"the catalogue ranked no targets: {sent}"
     whole = _whole_large_reads(inside, sizes)
     assert not whole, f"the catalogue's targets read large tables whole: {whole}"
+
+
+# -- the look-ups the ranking, the filters and the gap report make, in Cypher ------------------------------
+
+@pytest.fixture()
+def both_stores(loaded, neo4j_settings):
+    """The loaded data set's embedded build and the live Neo4j holding it."""
+    from graph.embedded import EmbeddedStore
+    from graph.neo4j_store import Neo4jStore
+
+    neo = Neo4jStore.connect(neo4j_settings)
+    try:
+        yield EmbeddedStore.open(loaded.home), neo
+    finally:
+        neo.close()
+
+
+def test_technologies_reach_the_same_chain_segments_from_both_stores(both_stores):
+    """``targets/reach`` (a shortest-path search in the database) against the Python walk over whole tables:
+    every technology of the data set, for every chain's segments, with and without the synthetic facts."""
+    from queries.gaps import SyntheticFilter
+    from queries.targets import _tech_segments
+
+    embedded, neo = both_stores
+    technologies = list(embedded.nodes("Technology", ["id"])["id"].astype(str))
+    segment_of = embedded.edges("SEGMENT_OF", ["from", "to"])
+    names = dict(zip(*[embedded.nodes("Segment", ["id", "name"])[c].astype(str) for c in ("id", "name")]))
+    sources = embedded.nodes("Source", ["id", "title", "kind"])
+    reached = 0
+    for chain in sorted(set(segment_of["to"].astype(str))):
+        seg_names = {s: names.get(s, s) for s in segment_of.loc[segment_of["to"] == chain, "from"].astype(str)}
+        for include in (False, True):
+            mine = _tech_segments(neo, technologies, seg_names, SyntheticFilter(sources, "", include))
+            theirs = _tech_segments(embedded, technologies, seg_names, SyntheticFilter(sources, "", include))
+            assert mine == theirs, chain
+            reached += sum(1 for rows in mine.values() for r in rows if r[1] is None)
+    # every data set here holds the bundled data: technologies that serve a chain only through a broader kind
+    # (SUBTYPE_OF) or, in ETO, through the inputs they feed
+    assert reached, "no technology reached a segment downstream: the search was not exercised"
+
+
+PROVINCE_TEXTS = ["浙江", "浙江省", "苏州市", "苏州", "330000", "境外", "上海", "武进区", "常州", "江苏", "北京市"]
+
+
+def test_provinces_resolve_the_same_from_both_stores_without_the_region_table(both_stores):
+    from chainkg.errors import NotFoundError
+    from queries.target_filters import resolve_provinces
+
+    embedded, neo = both_stores
+    for text in [*PROVINCE_TEXTS, "CHN", "火星", "虚构省"]:
+        answers = []
+        for store in (embedded, neo):
+            try:
+                answers.append(resolve_provinces(store, [text]))
+            except NotFoundError as error:
+                answers.append(str(error))
+        assert answers[0] == answers[1], text
+    with recording_statements() as sent:
+        assert resolve_provinces(neo, PROVINCE_TEXTS) == resolve_provinces(embedded, PROVINCE_TEXTS)
+    assert [s.name for s in sent] == ["regions/named"]
+
+
+def test_targets_by_province_read_no_large_table_whole_and_answer_the_same(loaded):
+    import json
+
+    sizes = _sizes(loaded.home)
+    args = _filled(["targets", "--chain", "{chain}", "--province", "浙江", "--province", "江苏", "--province", "境外",
+                    "--format", "json"], loaded)
+    with recording_statements() as sent:
+        _ok("--store", "neo4j", *args)
+    whole = _whole_large_reads(sent, sizes)
+    assert not whole, f"targets --province read large tables whole: {whole}"
+    assert "regions/named" in [s.name for s in sent]
+    neo, embedded, neo_out, embedded_out = _answers(loaded, args)
+    mine, theirs = json.loads(neo_out), json.loads(embedded_out)
+    assert mine.pop("store") == "neo4j" and theirs.pop("store") == "embedded"
+    assert mine == theirs, _first_difference(mine, theirs)
+
+
+def test_inactive_enterprises_are_the_same_from_both_stores(both_stores):
+    """``registrations/inactive`` (the latest registration of the segments' enterprises) against the pandas
+    reading of the whole Registration and HAS_REGISTRATION tables."""
+    from ingest.importer.status import inactive_enterprises
+
+    embedded, neo = both_stores
+    segment_of = embedded.edges("SEGMENT_OF", ["from", "to"])
+    everything = inactive_enterprises(embedded)
+    for chain in sorted(set(segment_of["to"].astype(str))):
+        segments = sorted(segment_of.loc[segment_of["to"] == chain, "from"].astype(str))
+        with recording_statements() as sent:
+            mine = inactive_enterprises(neo, segments=segments)
+        assert mine == inactive_enterprises(embedded, segments=segments), chain
+        assert set(mine) <= set(everything)
+        assert not [s.name for s in sent if s.name.endswith(".read")]
+    if embedded.info().counts["nodes"].get("Registration", 0) > LARGE_TABLE:  # the fictitious registry
+        assert sum(1 for s in everything.values() if s.status == "注销") and \
+            sum(1 for s in everything.values() if s.status == "吊销")

@@ -236,3 +236,81 @@ def test_streamed_import_names_a_bad_relationship_by_its_full_iri(tmp_path, fmt,
     reasons = [p.reason for p in caught.value.problems]
     assert f"<{iri}>: dangling reference: rdf:object <{base}region/999999> is not a node of the file" in reasons, \
         reasons
+
+
+def _children() -> set[int]:
+    """This process's child processes still alive or not yet waited for."""
+    import os
+    from pathlib import Path
+
+    found = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["nt", "ttl"])
+def test_helper_processes_write_the_same_bytes_to_a_file_and_to_memory(fmt, base_tables, bundled_store, tmp_path,
+                                                                       monkeypatch):
+    """Ranges made by forked helpers (written at their offsets in a file, or through a pipe otherwise)
+    give the bytes one process gives, whatever the number of processes and the range size."""
+    monkeypatch.setattr(rdf_stream, "RANGE_TRIPLES", 3_000)  # many ranges per group: every helper gets some
+    stores = [("bundled-embedded", bundled_store),
+              ("awkward-1", TableStore(load_tables([DATA], records=awkward_tables(base_tables, 1))))]
+    before = _children()
+    for name, store in stores:
+        alone = io.BytesIO()
+        counts = write_rdf(store, alone, fmt, workers=1)  # equal to rdflib's: the tests above
+        for workers in (2, 3):
+            memory = io.BytesIO()
+            assert write_rdf(store, memory, fmt, workers=workers) == counts
+            assert memory.getvalue() == alone.getvalue(), (name, workers)
+            path = tmp_path / f"{name}-{workers}.{fmt}"
+            with path.open("wb") as handle:
+                handle.write(b"before\n")  # the export starts where the stream is and leaves it at its end
+                assert write_rdf(store, handle, fmt, workers=workers) == counts
+                handle.write(b"after\n")
+            assert path.read_bytes() == b"before\n" + alone.getvalue() + b"after\n", (name, workers)
+            with path.open("ab") as handle:  # appending (`>>`): pwrite would ignore the offsets, so in order
+                assert write_rdf(store, handle, fmt, workers=workers) == counts
+            assert path.read_bytes() == b"before\n" + alone.getvalue() + b"after\n" + alone.getvalue()
+    assert _children() == before  # every helper was waited for
+
+
+def test_a_failing_helper_is_raised_in_the_exporting_process_and_stopped(bundled_store, monkeypatch, tmp_path, run,
+                                                                        bundled_home):
+    import os
+
+    from chainkg.errors import StoreError
+
+    monkeypatch.setattr(rdf_stream, "RANGE_TRIPLES", 3_000)
+    parent, make = os.getpid(), rdf_stream._range_lines
+
+    def failing(export, group, plan, i, turtle):
+        if os.getpid() != parent:
+            raise StoreError("a table could not be read", hint="build again")
+        return make(export, group, plan, i, turtle)
+
+    monkeypatch.setattr(rdf_stream, "_range_lines", failing)
+    before = _children()
+    with pytest.raises(StoreError, match="could not be read") as raised:
+        write_rdf(bundled_store, io.BytesIO(), "nt", workers=2)
+    assert raised.value.hint == "build again"
+    assert _children() == before
+
+    def killed(export, group, plan, i, turtle):  # a helper that dies without a word (the kernel's OOM killer)
+        if os.getpid() != parent:
+            os._exit(137)
+        return make(export, group, plan, i, turtle)
+
+    monkeypatch.setattr(rdf_stream, "_range_lines", killed)
+    with pytest.raises(rdf_stream.ExportWorkerError, match="ended early"):
+        write_rdf(bundled_store, io.BytesIO(), "ttl", workers=2)
+    assert _children() == before
+    # through the command: exit 2, a hint, no traceback, and the previous file is kept
+    out = tmp_path / "g.nt"
+    out.write_bytes(b"previous\n")
+    result = run("--home", bundled_home, "export", "rdf", "--format", "nt", "--out", out, "--workers", "2")
+    assert result.exit_code == 2 and "ended early" in result.output and "--workers 1" in result.output
+    assert "Traceback" not in result.output and out.read_bytes() == b"previous\n"
+    assert _children() == before

@@ -221,6 +221,23 @@ def test_chain_targets_equal_the_reference_end_to_end(graphs, monkeypatch):
         assert a == b, case
 
 
+def test_gap_analyses_with_the_runs_one_reader_equal_those_with_their_own(graphs):
+    """chain_gaps with one GraphReader shared by every chain and region of a run (SharedWork.reader(), as
+    targets, maps and the catalogue pass it) reports what a fresh reader per call reports."""
+    from queries.gaps import chain_gaps
+
+    embedded, memory = graphs
+    cases = [("集成电路", "常州市", None), ("光伏", "常州市", True), ("光伏", "320412", None), ("动力电池", "江苏省", True),
+             ("集成电路", "常州市", None)]
+    for store in (embedded, memory):
+        reader = SharedWork(store).reader()
+        shared = [dataclasses.asdict(chain_gaps(store, chain=c, region=r, include_synthetic=i, reader=reader))
+                  for c, r, i in cases]
+        own = [dataclasses.asdict(chain_gaps(store, chain=c, region=r, include_synthetic=i)) for c, r, i in cases]
+        assert shared == own
+        assert any(seg["platforms"] for report in own for seg in report["segments"])  # platforms are looked up
+
+
 # -- maps ----------------------------------------------------------------------------------------
 
 def test_map_members_equal_the_reference(graphs):
@@ -230,15 +247,15 @@ def test_map_members_equal_the_reference(graphs):
     segments = list(memory.nodes("Segment", ["id"])["id"].astype(str))[::3]
     techs = list(memory.nodes("Technology", ["id"])["id"].astype(str))
     sources = memory.nodes("Source", ["id", "kind"])
-    real = set(sources.loc[sources["kind"] != "synthetic", "id"].astype(str))
+    synthetic = set(sources.loc[sources["kind"] == "synthetic", "id"].astype(str))
     chains, clusters = list(memory.nodes("Chain", ["id"])["id"])[:5], list(memory.nodes("Cluster", ["id"])["id"])[:3]
     for region in ("320400", "320000", "CHN"):
         local = memory.region_subtree(region)
-        for allowed in (None, real):
-            expected = reference_map_members(memory, segments=segments, techs=techs, local=local, allowed=allowed,
+        for dropped in (set(), synthetic):
+            expected = reference_map_members(memory, segments=segments, techs=techs, local=local, dropped=dropped,
                                              chain_keys=chains, cluster_keys=clusters)
             for store in (embedded, memory):
-                found = _map_members(store, segments=segments, techs=techs, local=local, allowed=allowed,
+                found = _map_members(store, segments=segments, techs=techs, local=local, dropped=dropped,
                                      chain_keys=chains, cluster_keys=clusters)
                 for name in ("operates", "located", "ent_table"):
                     pd.testing.assert_frame_equal(getattr(found, name).reset_index(drop=True),

@@ -1,8 +1,10 @@
 """One behaviour, two stores: every command's JSON from a live Neo4j equals the embedded store's.
 
 For each data set — the bundled data, the ETO Chip Explorer data layered on it
-(``chainkg ingest eto … --with-data``) and a 20,000-enterprise synthetic pool
-(``chainkg synth``) — the build is loaded into the live server (``chainkg neo4j
+(``chainkg ingest eto … --with-data``), a 20,000-enterprise synthetic pool
+(``chainkg synth``) and two layered registry imports of fictitious companies, 1,200
+registrations with 注销 / 吊销 among them, some revived by the later one (``chainkg import
+enterprises``) — the build is loaded into the live server (``chainkg neo4j
 load``), then each command runs once with ``--store neo4j`` and once on the
 embedded build, and the two outputs must be identical apart from the top-level
 ``store`` field (``embedded`` or ``neo4j``), which must name the store. The
@@ -101,12 +103,50 @@ def _build(kind: str, base: Path, bundled_home: Path) -> tuple[Path, str]:
                 else pytest.skip(f"the ETO dataset is not at {ETO}")
         _ok("-q", "--home", home, "ingest", "eto", ETO, "--with-data")
         return home, "CHN"
+    if kind == "registrations":
+        first = _registrations_export(base / "registry-2026-11.csv", range(REGISTRATIONS), revived=False)
+        later = _registrations_export(base / "registry-2026-12.csv", range(0, REGISTRATIONS, 4), revived=True)
+        _ok("-q", "import", "enterprises", first, "--out", base / "registry-1", "--source", "fictitious-registry-1",
+            "--as-of", "2026-11-30", "--data", DATA)
+        _ok("-q", "import", "enterprises", later, "--out", base / "registry-2", "--source", "fictitious-registry-2",
+            "--as-of", "2026-12-01", "--data", DATA, "--data", base / "registry-1")
+        _ok("-q", "--home", home, "build", "--data", DATA, "--data", base / "registry-1", "--data", base / "registry-2")
+        return home, "常州市"
     _ok("synth", "--enterprises", POOL, "--seed", 11, "--out", base / "pool")
     _ok("-q", "--home", home, "build", "--data", DATA, "--data", base / "pool")
     return home, "常州市"
 
 
-@pytest.fixture(scope="module", params=["bundled", "eto", "pool"])
+#: rows of the fictitious registry export (more than LARGE_TABLE registrations: the guard must see them)
+REGISTRATIONS = 1_200
+_SCOPES = ("一般项目：光伏设备及元器件制造；光伏组件的研发、生产；太阳能发电技术服务",
+           "一般项目：电池制造；锂离子电池、动力电池包的研发、生产与销售；新能源汽车零部件制造",
+           "一般项目：液压动力机械及元件制造；液压动力机械及元件销售；机械零件、零部件加工",
+           "一般项目：工业机器人制造；工业机器人销售；智能机器人的研发")
+_PLACES = (("江苏省", "常州市", "武进区"), ("江苏省", "常州市", "新北区"), ("江苏省", "常州市", "金坛区"),
+           ("浙江省", "杭州市", "余杭区"), ("江苏省", "苏州市", "昆山市"))
+_STATUSES = ("注销", "吊销，未注销", "存续", "存续", "在业")
+
+
+def _registrations_export(path: Path, rows, *, revived: bool) -> Path:
+    """A registry export of obviously fictitious companies (虚构测试…号), a fifth 注销 and a fifth 吊销; the
+    ``revived`` one, dated later, says 存续 for half of those it lists and 注销 for the rest (the latest
+    registration decides)."""
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["企业名称", "登记状态", "注册资本", "成立日期", "所属省份", "所属城市", "所属区县", "参保人数",
+                      "企业地址", "经营范围"])
+        for i in rows:
+            place = _PLACES[i % len(_PLACES)]
+            status = ("存续" if i % 8 == 0 else "注销") if revived else _STATUSES[(i // 5) % len(_STATUSES)]
+            out.writerow([f"{place[1][:2]}虚构测试{i:04d}号科技有限公司", status, f"{100 + i}万元人民币", "2018-03-01",
+                          *place, 10 + i % 90, f"{''.join(place)}虚构路{i}号", _SCOPES[i % len(_SCOPES)]])
+    return path
+
+
+@pytest.fixture(scope="module", params=["bundled", "eto", "pool", "registrations"])
 def loaded(request, live_env, bundled_home, tmp_path_factory) -> Picks:
     """A data set built and loaded into the live Neo4j (each a new generation, replacing the one before)."""
     home, perspective = _build(request.param, tmp_path_factory.mktemp(request.param), bundled_home)
@@ -195,6 +235,33 @@ def test_the_catalogue_data_of_both_stores_is_the_same(loaded, tmp_path):
         assert a == b, f"{name}: {_first_difference(a, b)}"
 
 
+@pytest.mark.parametrize("scope", ["chain", "chain-region", "chain-synthetic", "cluster"])
+def test_the_maps_of_both_stores_are_the_same(loaded, tmp_path, scope):
+    """``map`` from each store: the same SVG and the same interactive HTML, byte for byte (the model
+    both are drawn from: segments, statuses, technologies, the local enterprises listed and counted)."""
+    from graph.embedded import EmbeddedStore
+
+    store = EmbeddedStore.open(loaded.home)
+    chains = store.nodes("Chain", ["id", "name"])
+    key = str(chains.loc[chains["name"] == loaded.chain, "id"].iloc[0])
+    in_cluster = store.edges("IN_CLUSTER", ["from", "to"])
+    clusters = sorted(in_cluster.loc[in_cluster["from"] == key, "to"].astype(str))
+    if scope == "cluster" and not clusters:
+        pytest.skip(f"the chain {loaded.chain} is in no cluster in this data set")
+    what = {"chain": ["--chain", loaded.chain], "chain-region": ["--chain", loaded.chain, "--region", "武进区"],
+            "chain-synthetic": ["--chain", loaded.chain, "--synthetic", "--region", "江苏省"],  # the pool's companies
+            "cluster": ["--cluster", clusters[0] if clusters else ""]}[scope]
+    drawn = {}
+    for store_name in ("neo4j", "embedded"):
+        home = ["--home", loaded.home] if store_name == "embedded" else []
+        svg, html = tmp_path / f"{store_name}.svg", tmp_path / f"{store_name}.html"
+        _ok("--store", store_name, *home, "map", *what, "--enterprises", "8", "--svg", svg, "--out", html)
+        drawn[store_name] = (svg.read_text(encoding="utf-8"), html.read_text(encoding="utf-8"))
+    assert '"kind":"segment"' in drawn["embedded"][1], "the map has no segment"
+    assert drawn["neo4j"][0] == drawn["embedded"][0], "the SVG maps differ"
+    assert drawn["neo4j"][1] == drawn["embedded"][1], "the HTML maps differ"
+
+
 #: a table with more rows than this is "large": the commands below never read it whole from Neo4j
 LARGE_TABLE = 1000
 
@@ -216,6 +283,9 @@ BOUNDED = {
     "targets": COMMANDS["targets"],
     "catalog": ["--home", "{snapshots}", "catalog", "--chain", "{chain}", "--formats", "json,md", "--no-maps",
                 "--out", "{snapshots}/catalog"],
+    "map": ["map", "--chain", "{chain}", "--svg", "{snapshots}/map.svg", "--out", "{snapshots}/map.html"],
+    "catalog-every-format": ["--home", "{snapshots}", "catalog", "--chain", "{chain}", "--formats",
+                             "xlsx,docx,html,md,json", "--top", "10", "--out", "{snapshots}/catalog-all"],
 }
 
 

@@ -298,7 +298,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     source_title = dict(zip(source_table["id"], source_table["title"]))
     if synthetic is None:
         synthetic = any(source_kind.get(s) == "synthetic" for s in chain_rows["source"])
-    allowed = None if synthetic else {s for s, k in source_kind.items() if k != "synthetic"}
+    dropped = set() if synthetic else {s for s, k in source_kind.items() if k == "synthetic"}
 
     # segments, one lane per chain (a segment shared by two chains sits in the first lane)
     segment_of = store.edges("SEGMENT_OF")
@@ -337,7 +337,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
 
     # local enterprises
     local = store.region_subtree(region_code)
-    found = _map_members(store, segments=segments, techs=techs, local=local, allowed=allowed, chain_keys=chain_keys,
+    found = _map_members(store, segments=segments, techs=techs, local=local, dropped=dropped, chain_keys=chain_keys,
                          cluster_keys=cluster_keys)
     operates, located, ent_table = found.operates, found.located, found.ent_table
     excluded, leaders, anchored, masters_count = found.excluded, found.leaders, found.anchored, found.masters_count
@@ -359,11 +359,16 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     breakthrough = breakthrough[breakthrough["from"].isin(techs)].sort_values(["from", "to"])
     cluster_table = store.nodes("Cluster", ["id", "name"])
     cluster_names = dict(zip(cluster_table["id"], cluster_table["name"]))
-    region_names, parent = (_region_names(store) if shared is None
-                            else shared.for_store(store).get(("map_region_names",), lambda: _region_names(store)))
+    lineage = getattr(store, "region_lineage", None)
+    if callable(lineage):  # a store that looks the regions up (Neo4j): only the local enterprises' ones
+        region_names, _levels, parent = lineage(set(ent_region.values()))
+    else:
+        region_names, parent = (_region_names(store) if shared is None
+                                else shared.for_store(store).get(("map_region_names",), lambda: _region_names(store)))
 
     statuses, status_info = segment_statuses(store, chains=chain_keys, region=region_code, thresholds=thresholds,
-                                             include_synthetic=synthetic, reports=reports)
+                                             include_synthetic=synthetic, reports=reports,
+                                             reader=None if shared is None else shared.for_store(store).reader())
     chokes, choke_caveats = choke_flags(store, technologies=techs, region=region_code, chains=chain_keys,
                                         threshold=choke_score, shared=shared)
 
@@ -675,14 +680,23 @@ class _Members:
     masters_count: pd.Series  # per technology, how many local enterprises master it
 
 
-def _map_members(store: GraphStore, *, segments, techs, local: set[str], allowed: set[str] | None, chain_keys,
+def _map_members(store: GraphStore, *, segments, techs, local: set[str], dropped: set[str], chain_keys,
                  cluster_keys) -> _Members:
     """The enterprises of ``local`` (region codes) operating in ``segments`` and mastering ``techs`` (keys).
 
-    Reached through the store's endpoint index: the segments' OPERATES_IN rows, the region's LOCATED_IN
+    A store with its own ``map_members`` (Neo4j: ``queries/cypher/map/``) is asked. Otherwise reached
+    through the store's endpoint index: the segments' OPERATES_IN rows, the region's LOCATED_IN
     rows, the technologies' MASTERS rows and their masters' locations; the whole Enterprise table and the
-    whole relationship tables are never read. ``allowed``: the sources whose facts count (None: all).
+    whole relationship tables are never read. ``dropped``: the sources whose facts are left out (synthetic
+    data not asked for; empty: none).
     """
+    own = getattr(store, "map_members", None)
+    if callable(own):
+        found = own(segments=segments, technologies=techs, region_codes=local, excluded_sources=dropped,
+                    chains=chain_keys, clusters=cluster_keys)
+        return _Members(found["operates"], found["located"], found["enterprises"], found["excluded"],
+                        found["leaders"], found["anchored"], pd.Series(found["masters"], dtype="int64"))
+
     def node_rows(label: str, keys) -> np.ndarray:
         keys = [str(k) for k in keys]
         column = arrow_column(store.nodes(label, [store.schema.label(label).key]).iloc[:, 0])
@@ -690,7 +704,7 @@ def _map_members(store: GraphStore, *, segments, techs, local: set[str], allowed
         return sorted_distinct(rows[rows >= 0])
 
     def allowed_rows(frame: pd.DataFrame) -> np.ndarray:
-        return isin(frame["source"], allowed) if allowed is not None else np.ones(len(frame), dtype=bool)
+        return ~isin(frame["source"], dropped) if dropped else np.ones(len(frame), dtype=bool)
 
     op_from, op_to = store.endpoint_index("OPERATES_IN", "from"), store.endpoint_index("OPERATES_IN", "to")
     op_rows = op_to.relationships_of(node_rows("Segment", segments))
@@ -722,7 +736,7 @@ def _map_members(store: GraphStore, *, segments, techs, local: set[str], allowed
     ms_ents = np.asarray(store.endpoint_index("MASTERS", "from").rows[ms_rows], dtype=np.int64)
     their_rows = loc_from.relationships_of(ms_ents)
     their_rows = their_rows[np.isin(np.asarray(loc_to.rows[their_rows], dtype=np.int64), local_regions)]
-    if allowed is not None and len(their_rows):
+    if dropped and len(their_rows):
         their_rows = their_rows[allowed_rows(store.edges_at("LOCATED_IN", their_rows, ["source"]))]
     masters = store.edges_at("MASTERS", ms_rows, ["from", "to"])
     masters = masters[np.isin(ms_ents, np.asarray(loc_from.rows[their_rows], dtype=np.int64))]

@@ -73,8 +73,8 @@ class StatusInfo:
 
 
 def segment_statuses(store: GraphStore, *, chains: Iterable[str], region: str, thresholds=None,
-                     include_synthetic: bool | None = None, reports: Mapping[str, ChainGapReport] | None = None
-                     ) -> tuple[dict[str, SegmentStatus], StatusInfo]:
+                     include_synthetic: bool | None = None, reports: Mapping[str, ChainGapReport] | None = None,
+                     reader=None) -> tuple[dict[str, SegmentStatus], StatusInfo]:
     """Each segment's status, keyed by segment key, from ``queries.gaps.chain_gaps``.
 
     ``chains`` are chain keys, ``region`` a region code, ``thresholds`` a
@@ -82,7 +82,8 @@ def segment_statuses(store: GraphStore, *, chains: Iterable[str], region: str, t
     analysis runs once per chain; a segment shared by several chains keeps the
     first chain's judgement. ``reports``: analyses already made for this region
     and these thresholds, by chain key (the catalogue's); a chain's report is
-    used instead of a new analysis when its synthetic setting is ``include_synthetic``.
+    used instead of a new analysis when its synthetic setting is ``include_synthetic``. ``reader``: the run's
+    :class:`queries._reader.GraphReader` for the new analyses (``SharedWork.reader()``).
     """
     out: dict[str, SegmentStatus] = {}
     used: dict[str, Any] = {}
@@ -91,7 +92,7 @@ def segment_statuses(store: GraphStore, *, chains: Iterable[str], region: str, t
         report = (reports or {}).get(chain)
         if report is None or report.synthetic_included != include_synthetic:
             report = chain_gaps(store, chain=chain, region=region, thresholds=thresholds,
-                                include_synthetic=include_synthetic)
+                                include_synthetic=include_synthetic, reader=reader)
         used = asdict(report.thresholds)
         caveats += [c for c in report.caveats if c not in caveats]
         for seg in report.segments:

@@ -21,10 +21,15 @@ An analysis calls it once and drops the keys it returns, then reports them::
 >>> tables.edges["HAS_REGISTRATION"] = pd.DataFrame({"from": ["ent-a", "ent-a"], "to": ["r1", "r2"]})
 >>> inactive_enterprises(TableStore(tables))
 {'ent-a': InactiveStatus(status='吊销', as_written='吊销，未注销', source='qcc-2026', as_of='2026-11-30')}
+>>> tables.edges["OPERATES_IN"] = pd.DataFrame({"from": ["ent-a"], "to": ["seg-x"]})
+>>> store = TableStore(tables)
+>>> list(inactive_enterprises(store, segments=["seg-x"])), inactive_enterprises(store, segments=["seg-y"])
+(['ent-a'], {})
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph.store import GraphStore
@@ -45,10 +50,20 @@ class InactiveStatus:
     as_of: str
 
 
-def inactive_enterprises(store: GraphStore) -> dict[str, InactiveStatus]:
-    """Enterprise key → why it is inactive, for every enterprise whose latest registration is 注销/吊销/撤销."""
+def inactive_enterprises(store: GraphStore, *, segments: Iterable[str] | None = None) -> dict[str, InactiveStatus]:
+    """Enterprise key → why it is inactive, for every enterprise whose latest registration is 注销/吊销/撤销
+    (only those operating in ``segments``, when given: what an analysis of a chain touches).
+
+    A store that looks them up itself (Neo4j: ``registrations/inactive``, the segments' enterprises only)
+    is asked when ``segments`` are given; otherwise the Registration and HAS_REGISTRATION tables are read
+    (memory-mapped in the embedded store).
+    """
     if "Registration" not in store.schema.labels:
         return {}
+    own = getattr(store, "inactive_registrations", None)
+    if segments is not None and callable(own):
+        return {r["key"]: InactiveStatus(r["status"], r["as_written"], r["source"], r["as_of"])
+                for r in own(segments=segments, statuses=INACTIVE_STATUSES)}
     records = store.nodes("Registration", ["id", "status", "status_as_written", "source", "as_of"])
     links = store.edges("HAS_REGISTRATION", ["from", "to"])
     if records.empty or links.empty:
@@ -63,4 +78,8 @@ def inactive_enterprises(store: GraphStore) -> dict[str, InactiveStatus]:
         if status in INACTIVE_STATUSES:
             found[str(key)] = InactiveStatus(str(status), "" if written is None or written != written else str(written),
                                              str(source), str(as_of))
+    if segments is not None and found:
+        operating = store.edges_where("OPERATES_IN", "to", sorted({str(s) for s in segments}), ["from"])
+        keep = set(operating["from"].astype(str))
+        found = {k: v for k, v in found.items() if k in keep}
     return found

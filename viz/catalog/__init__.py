@@ -155,6 +155,7 @@ def chain_dossiers(store: GraphStore, catalog) -> dict:
     from queries._reader import GraphReader
     from queries.dossier import chain_dossier
 
-    reader = GraphReader(store)  # the small tables are read once for every chain
+    shared = getattr(catalog, "shared", None)  # the run's reader, when the catalogue kept one
+    reader = shared.for_store(store).reader() if shared is not None else GraphReader(store)
     return {c.chain: chain_dossier(store, chain=c.chain, region=catalog.region, catalog=c, reader=reader)
             for c in catalog.chains}

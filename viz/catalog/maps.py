@@ -25,7 +25,12 @@ from graph.store import GraphStore
 from viz import chain_map, render_svg
 from viz.png import png_support, render_png
 
-__all__ = ["MapImage", "chain_images", "GeoImage", "geo_images", "GEO_SECTION", "GEO_SHEET", "GEO_COLUMNS",
+#: the width (cm) at which the Word catalogue places a chain map and a 产业地图 (at most: the page's text width when
+#: narrower); their PNGs are drawn for viz.png.PRINT_DPI (300 dpi) at that width, no bigger
+MAP_WIDTH_CM = 25.0
+GEO_WIDTH_CM = 22.0
+
+__all__ = ["MAP_WIDTH_CM", "GEO_WIDTH_CM", "MapImage", "chain_images", "GeoImage", "geo_images", "GEO_SECTION", "GEO_SHEET", "GEO_COLUMNS",
            "GEO_MISSING_NOTE", "png_missing_note", "setup_hints"]
 
 
@@ -80,7 +85,7 @@ def _draw(store: GraphStore, shared, task: _MapTask) -> MapImage:
     m = chain_map(store, chain=task.chain, region=task.region, enterprises=task.enterprises, synthetic=task.synthetic,
                   choke_score=task.choke_score, thresholds=task.thresholds, reports={task.chain: task.report},
                   shared=shared)
-    picture = render_png(m, font=task.font) if task.font is not None else None
+    picture = render_png(m, font=task.font, placed_cm=MAP_WIDTH_CM) if task.font is not None else None
     return MapImage(task.chain, render_svg(m), picture, task.notes)
 
 
@@ -151,7 +156,7 @@ def _draw_geo(store: GraphStore, shared, task: _GeoTask) -> GeoImage:
             for a in sorted(m.areas, key=lambda a: (-a.count, a.code)) if a.count or a.targets]
     rows += [{"产业链": task.chain_name, "地区": g.name, "代码": g.code, "企业数": g.count, "招商目标数": 0,
               "说明": g.reason, "数据截至": m.as_of} for g in m.unmapped]
-    picture = geo_png(m, font=task.font) if task.font is not None else None
+    picture = geo_png(m, font=task.font, placed_cm=GEO_WIDTH_CM) if task.font is not None else None
     return GeoImage(task.chain, geo_svg(m), picture, tuple(rows), task.notes)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from graph.outputs import write_bytes
 from queries.catalog import SOURCE_COLUMNS, SUMMARY_COLUMNS
-from viz.catalog.maps import GEO_SECTION
+from viz.catalog.maps import GEO_SECTION, GEO_WIDTH_CM, MAP_WIDTH_CM
 from viz.catalog.common import (
     MAP_SECTION,
     chain_sections,
@@ -113,9 +113,23 @@ def _table(document, columns: Sequence[str], rows: Iterable[Mapping[str, object]
     return table
 
 
+def _styled(document, text: str = "", style: str = "List Bullet"):
+    """``document.add_paragraph(text, style=style)``, the same XML, with the style's id looked up once per
+    document: python-docx looks the name up, and the default style, in every call (most of a catalogue's
+    Word time went to it)."""
+    ids = document.__dict__.setdefault("_chainkg_style_ids", {})
+    if style not in ids:
+        found = document.styles[style]
+        ids[style] = None if found == document.styles.default(found.type) else found.style_id
+    paragraph = document.add_paragraph(text)
+    if ids[style] is not None:
+        paragraph._p.style = ids[style]  # what python-docx's paragraph.style setter writes
+    return paragraph
+
+
 def _bullets(document, items: Iterable[str]) -> None:
     for item in items:
-        document.add_paragraph(_text(item), style="List Bullet")
+        _styled(document, _text(item))
 
 
 def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None = None,
@@ -144,15 +158,15 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
         document.add_heading(_text(chain.chain_name), level=1)
         document.add_heading("概况", level=2)
         for label, text in overview_lines(chain):
-            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph = _styled(document)
             paragraph.add_run(_text(label) + "：").bold = True
             paragraph.add_run(_text(text))
         document.add_heading(MAP_SECTION, level=2)
         image = maps.get(chain.chain)
         png = getattr(image, "png", None)
         if png:
-            document.add_picture(io.BytesIO(png), width=min(width, Cm(25)))
-            document.add_paragraph(_text(f"{chain.chain_name}产业链图谱"), style="Caption")
+            document.add_picture(io.BytesIO(png), width=min(width, Cm(MAP_WIDTH_CM)))
+            _styled(document, _text(f"{chain.chain_name}产业链图谱"), "Caption")
         elif image is None:
             document.add_paragraph("未生成图谱。")
         _bullets(document, getattr(image, "notes", ()) or ())
@@ -160,8 +174,8 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
             document.add_heading(GEO_SECTION, level=2)
             picture = geo.get(chain.chain)
             if getattr(picture, "png", None):
-                document.add_picture(io.BytesIO(picture.png), width=min(width, Cm(22)))
-                document.add_paragraph(_text(f"{chain.chain_name}产业地图：各省企业数"), style="Caption")
+                document.add_picture(io.BytesIO(picture.png), width=min(width, Cm(GEO_WIDTH_CM)))
+                _styled(document, _text(f"{chain.chain_name}产业地图：各省企业数"), "Caption")
             elif picture is None:
                 document.add_paragraph("未生成产业地图。")
             _bullets(document, getattr(picture, "notes", ()) or ())
