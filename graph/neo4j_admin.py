@@ -94,7 +94,8 @@ class AdminExport:
         """
         args = ["neo4j-admin", "database", "import", "full", self.database,
                 f"--delimiter={DELIMITER}", f"--array-delimiter={ARRAY_DELIMITER}", f"--quote={QUOTE}",
-                "--multiline-fields=true", "--ignore-empty-strings=true", "--overwrite-destination=true"]
+                "--multiline-fields=true", "--ignore-empty-strings=true", "--overwrite-destination=true",
+                f"--report-file={self.folder / 'import.report'}"]  # not import.report in whatever folder it runs in
         args += [f"--nodes={path}" for path in self.nodes]
         args += [f"--relationships={path}" for path in self.relationships]
         return args

@@ -123,6 +123,7 @@ def test_the_printed_command_names_every_file_and_the_csv_dialect(run, tmp_path)
     for option in ("--delimiter=,", "--array-delimiter=|", '--quote="', "--multiline-fields=true",
                    "--ignore-empty-strings=true"):
         assert option in args
+    assert f"--report-file={out / 'import.report'}" in args  # its report beside the files, not in the cwd
     named = {Path(a.split("=", 1)[1]) for a in args if a.startswith(("--nodes=", "--relationships="))}
     written = set((out / "nodes").glob("*.csv")) | set((out / "relationships").glob("*.csv"))
     assert named == written and len(written) == 7 + 7
