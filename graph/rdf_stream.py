@@ -56,7 +56,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from chainkg.errors import ChainkgError, StoreError
-from graph.ontology import DEFAULT_BASE, PREFIXES, XSD_OF_TYPE, iri_segment, vocabulary
+from graph.ontology import DEFAULT_BASE, PREFIXES, iri_segment, vocabulary
 from graph.store import EndpointIndex, GraphStore
 
 __all__ = ["STREAM_FORMATS", "RdfCounts", "BaseIriError", "ExportWorkerError", "write_rdf", "export_workers",

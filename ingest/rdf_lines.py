@@ -50,7 +50,6 @@ from graph.ontology import NS, PREFIXES, Vocabulary, short, vocabulary
 from graph.schema import Schema, load_schema
 from graph.store import is_member
 from ingest.readers import RawTable
-from ingest.validate import STRING
 
 __all__ = ["NotStreamable", "LineRead", "streamable", "read_rdf_lines", "BLOCK_BYTES"]
 
@@ -72,7 +71,7 @@ _TTL = (rf'^(?:<(?P<s>{_IRI})>|(?P<sn>{_PNAME}))?[ \t]+(?:(?P<a>a)|<(?P<p>{_IRI}
         rf'(?:<(?P<o>{_IRI})>|(?P<on>{_PNAME})|"(?P<lit>{_LITERAL})"'
         rf'(?:\^\^(?:<(?P<dt>{_IRI})>|(?P<dtn>{_PNAME}))|@(?P<lang>{_LANG}))?)[ \t]*(?P<end>[;.])'
         r"[ \t]*\x{0D}?\x{0A}?$")
-_BLANK = rf"^[ \t]*(?:#[^\x{{0A}}]*)?\x{{0D}}?\x{{0A}}?$"
+_BLANK = r"^[ \t]*(?:#[^\x{0A}]*)?\x{0D}?\x{0A}?$"
 _ESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([tbnrf"\'\\]))')
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _FORMAT_NAMES = {"nt": "N-Triples", "turtle": "Turtle"}

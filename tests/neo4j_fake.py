@@ -335,7 +335,7 @@ class AnalysisGraph(EchoGraph):
         more: dict[str, Responder] = {f"nodes/{label}.find": lambda p, label=label: self._find(label, p)
                                       for label in self.schema.labels}
         more.update({
-            "regions/subtree": self._subtree, "regions/ancestors": self._ancestors,
+            "regions/ancestors": self._ancestors,
             "regions/subtree_codes": self._subtree_codes, "gaps/platforms": self._gap_platforms,
             "show/context": self._show_context,
             "chokepoints/candidates": self._candidates, "chokepoints/downstream": self._downstream,

@@ -148,8 +148,6 @@ def _draw_geo(store: GraphStore, shared, task: _GeoTask) -> GeoImage:
         m = geo_map(store, chain=task.chain, perspective=task.region, targets=task.targets,
                     target_keys=list(task.target_keys), include_synthetic=task.synthetic)
     except BoundaryDataMissing:
-        from viz.geomap.boundaries import map_rules
-
         return GeoImage(task.chain, None, None, (), (GEO_MISSING_NOTE,))
     rows = [{"产业链": task.chain_name, "地区": a.name, "代码": a.code, "企业数": a.count,
              "招商目标数": len(a.targets), "说明": "" if a.in_graph else "图中无此地区", "数据截至": m.as_of}
