@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 from viz.curves import cubic_controls, curved_via, entry_parameter, split_bezier
 from viz.model import BAND_FONT, HEADER_H, LANE_FONT, ChainMap, MapEdge, MapNode, source_line
 from viz.text import CJK_FONTS, text_width, wrap, xml_safe
+from queries.wording import all_for_readers
 
 __all__ = ["render_svg"]
 
@@ -175,7 +176,7 @@ def render_svg(m: ChainMap, *, fonts: Sequence[str] | None = None) -> str:
 
     y = top + max(m.height, HEADER_H + 20) + 28
     foot = [("来源", [source_line(s) for s in m.sources]),
-            ("说明", list(m.caveats))]
+            ("说明", all_for_readers(m.caveats))]
     for heading, entries in foot:
         body.append(_text(PAD, y, heading, FOOT_FONT + 1, "#34495E", weight="600"))
         for entry in entries:
