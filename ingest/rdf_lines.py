@@ -467,11 +467,52 @@ class _Terms:
 
 @dataclass
 class _Part:
-    """Rows of one table read from one block: the columns as Arrow arrays, plus where each row came from."""
+    """Rows of one table read from one block: the columns as Arrow arrays, plus where each row came from.
+
+    A column whose values repeat (sources, dates, flags, the start of a block's relationships) is held
+    dictionary-encoded: the parts of every block are held until the whole file is read.
+    """
 
     columns: dict
     offsets: np.ndarray  # byte offset of the first line of each row's subject
     problems: dict = field(default_factory=dict)  # row → [(reason, fix)] kept until the row's ends resolve
+
+    def __post_init__(self):
+        self.columns = {name: _compact(column) for name, column in self.columns.items()}
+
+
+def _compact(column):
+    """A string column dictionary-encoded when that holds it in less memory (its values repeat); others as given.
+
+    >>> import pyarrow as pa
+    >>> _compact(pa.array(["2026-12-02"] * 4, pa.large_string())).type
+    DictionaryType(dictionary<values=large_string, indices=int32, ordered=0>)
+    >>> _compact(pa.array(["a", "b"], pa.large_string())).type
+    DataType(large_string)
+    """
+    import pyarrow as pa
+
+    if column is None or not pa.types.is_large_string(column.type) or len(column) < 2:
+        return column
+    encoded = column.dictionary_encode()
+    return encoded if encoded.nbytes < column.nbytes // 2 else column
+
+
+def _plain(column):
+    """A column as plain large strings (dictionary-encoded ones decoded)."""
+    import pyarrow as pa
+
+    return column.cast(pa.large_string()) if pa.types.is_dictionary(column.type) else column
+
+
+@dataclass
+class _Direct:
+    """A block's direct triples (``<s> ckg:supplies <o>``), checked against the relationship resources at the end."""
+
+    subjects: object  # dictionary-encoded IRIs (a block's direct triples share few subjects)
+    types: np.ndarray  # the relationship type's position in the schema (int16)
+    objects: object  # dictionary-encoded IRIs or literal texts
+    literal: np.ndarray  # the object is a literal
 
 
 @dataclass
@@ -499,7 +540,7 @@ class _Collector:
         self.nodes: dict[str, list[_Part]] = {label: [] for label in schema.labels}
         self.edges: dict[str, list[_Part]] = {rel: [] for rel in schema.relationships}
         self.keyless: list[str] = []
-        self.direct: list = []  # (subject IRIs, relationship type positions, objects, object is literal, offsets)
+        self.direct: list[_Direct] = []
         self.classless_uses: list = []  # (subject IRI, predicate IRI, offset)
         self.last_subject: bytes | None = None
         self.triples = 0
@@ -559,9 +600,8 @@ class _Collector:
         if len(direct):
             take = pa.array(direct)
             # dictionary-encoded: a block's direct triples share few subjects (and often few objects)
-            self.direct.append((pc.dictionary_encode(s.take(take)), arg[direct], pc.dictionary_encode(obj.take(take)),
-                                literal[direct],
-                                triples.column("offset").to_numpy()[direct]))
+            self.direct.append(_Direct(pc.dictionary_encode(s.take(take)), arg[direct].astype(np.int16),
+                                       pc.dictionary_encode(obj.take(take)), literal[direct]))
         # a chainkg property on a subject without a chainkg class
         uses = np.flatnonzero((code == _PROPERTY) & (klass[group] < 0))
         if len(uses):
@@ -869,13 +909,15 @@ class _Collector:
                          "keys must be unique: give one of them another key, or merge them")
 
     def _resolve_sources(self, table: dict, source_iris, source_keys) -> None:
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         given = table.pop("__source", None)
         if given is None:
             return
-        found = pc.index_in(given, value_set=source_iris)
-        missing = np.flatnonzero(pc.and_(pc.is_valid(given), pc.is_null(found)).to_numpy(zero_copy_only=False))
+        rows = _rows_in(given, source_iris)
+        found = pa.array(rows, mask=rows < 0)
+        missing = np.flatnonzero(pc.is_valid(given).to_numpy(zero_copy_only=False) & (rows < 0))
         prop = self.vocab.properties["source"]
         for row in missing.tolist():
             self.problem(self._iri_of(table, row),
@@ -892,10 +934,9 @@ class _Collector:
         ok = np.ones(len(table["__offsets"]), dtype=bool)
         rows_of = {}
         for role, end, allowed in (("subject", "__start", spec.from_labels), ("object", "__end", spec.to_labels)):
-            found = pc.index_in(table[end], value_set=iris)
-            rows = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+            rows = _rows_in(table[end], iris)
             literal = table[f"{end}_literal"].to_numpy(zero_copy_only=False)
-            without_key = pc.is_in(table[end], value_set=keyless).to_numpy(zero_copy_only=False) & ~literal
+            without_key = _is_in(table[end], keyless) & ~literal
             ok &= ~without_key  # reported above: the node has no key
             dangling = ok & ((rows < 0) | literal)
             for row in np.flatnonzero(dangling).tolist():
@@ -937,7 +978,8 @@ class _Collector:
     def _check_direct(self, iris, keyless, reified: np.ndarray) -> None:
         n_rel = len(self.schema.relationships) + 1
         width = len(iris) + 1
-        for subject, rel, obj, literal, offsets in self.direct:
+        for subject, rel, obj, literal in ((d.subjects, d.types.astype(np.int64), d.objects, d.literal)
+                                           for d in self.direct):
             s_rows, o_rows = _rows_in(subject, iris), _rows_in(obj, iris)
             o_rows[literal] = -1
             codes = s_rows * n_rel * width + rel * width + o_rows
@@ -969,7 +1011,7 @@ class _Collector:
         for label in list(tables):
             table = tables.pop(label)
             spec = self.schema.label(label)
-            order = pc.sort_indices(table[spec.key].cast(pa.large_binary()))
+            order = pc.sort_indices(_plain(table[spec.key]).cast(pa.large_binary()))
             names = [spec.key] + [n for n in spec.properties if n != spec.key and n in table]
             raws.append(self._raw(spec.file, {n: table[n].take(order) for n in names}))
             subjects_of[f"{self.origin}:{spec.file}"] = _Subjects(self.path, table["__offsets"][order.to_numpy()], self.base)
@@ -982,7 +1024,7 @@ class _Collector:
                     "d": table["to"]}
             for i, name in enumerate(spec.identity):
                 sort[f"e{i}"] = pc.fill_null(table[name], "") if name in table else pa.array([""] * len(table["from"]))
-            keys = pa.table({k: v.cast(pa.large_binary()) for k, v in sort.items()})
+            keys = pa.table({k: _plain(v).cast(pa.large_binary()) for k, v in sort.items()})
             order = pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in keys.column_names])
             names = ["from", "to"] + [n for n in ("from_label", "to_label") if n in table] + \
                 [n for n in spec.properties if n in table]
@@ -1000,13 +1042,26 @@ class _Collector:
 
 
 def _rows_in(values, value_set) -> np.ndarray:
-    """For each value of a dictionary array, its position in ``value_set`` (-1: not there); each distinct
-    value is looked up once."""
+    """For each value, its position in ``value_set`` (-1: not there, or null); a dictionary array's distinct
+    values are looked up once.
+
+    >>> import pyarrow as pa
+    >>> found = pa.array(["b", "z"], pa.large_string())
+    >>> _rows_in(pa.array(["a", "b", None, "b"]).dictionary_encode(), found).tolist()
+    [-1, 0, -1, 0]
+    >>> _rows_in(pa.array(["z", None]), found).tolist()
+    [1, -1]
+    """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    found = pc.fill_null(pc.index_in(values.dictionary, value_set=value_set), -1)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)[values.indices.to_numpy(
-        zero_copy_only=False)]
+    if not pa.types.is_dictionary(values.type):
+        found = pc.fill_null(pc.index_in(values, value_set=value_set), -1)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+    found = np.append(np.asarray(pc.fill_null(pc.index_in(values.dictionary, value_set=value_set), -1)
+                                 .to_numpy(zero_copy_only=False), dtype=np.int64), -1)
+    indices = pc.fill_null(values.indices, len(values.dictionary)).to_numpy(zero_copy_only=False)
+    return found[indices]
 
 
 def _is_in(values, value_set) -> np.ndarray:
@@ -1040,8 +1095,12 @@ def _concat(parts: list[_Part]) -> dict:
                 column = pa.nulls(len(part.offsets), pa.bool_() if name.endswith("_literal") else pa.large_string())
             chunks.append(column)
         kind = pa.bool_() if name.endswith("_literal") else pa.large_string()
-        chunks = [c.cast(kind) for c in chunks]
-        out[name] = pa.concat_arrays(chunks) if chunks else pa.array([], kind)
+        if any(pa.types.is_dictionary(c.type) for c in chunks):  # stays encoded: one dictionary for all blocks
+            chunks = [c if pa.types.is_dictionary(c.type) else c.cast(kind).dictionary_encode() for c in chunks]
+            out[name] = pa.chunked_array(chunks).unify_dictionaries().combine_chunks()
+        else:
+            chunks = [c.cast(kind) for c in chunks]
+            out[name] = pa.concat_arrays(chunks) if chunks else pa.array([], kind)
         del chunks
     out["__problems"] = {}
     start = 0
