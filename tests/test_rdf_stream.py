@@ -314,3 +314,22 @@ def test_a_failing_helper_is_raised_in_the_exporting_process_and_stopped(bundled
     assert result.exit_code == 2 and "ended early" in result.output and "--workers 1" in result.output
     assert "Traceback" not in result.output and out.read_bytes() == b"previous\n"
     assert _children() == before
+
+
+def test_parts_join_whether_their_columns_are_dictionary_encoded_or_not():
+    """Blocks hold repeating columns dictionary-encoded (ingest.rdf_lines._Part); a table's join keeps the
+    values and their order, whatever each block chose, and a column a block lacks is null there."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ingest.rdf_lines import _concat, _Part
+
+    repeating = _Part({"as_of": pa.array(["2026-12-02"] * 4, pa.large_string()),
+                       "name": pa.array(["甲", "乙", "丙", "丁"], pa.large_string())}, np.arange(4))
+    distinct = _Part({"as_of": pa.array(["2025-01-01", None], pa.large_string())}, np.arange(4, 6))
+    assert pa.types.is_dictionary(repeating.columns["as_of"].type)
+    assert not pa.types.is_dictionary(distinct.columns["as_of"].type)
+    table = _concat([repeating, distinct])
+    assert table["as_of"].cast(pa.large_string()).to_pylist() == ["2026-12-02"] * 4 + ["2025-01-01", None]
+    assert table["name"].to_pylist() == ["甲", "乙", "丙", "丁", None, None]
+    assert table["__offsets"].tolist() == list(range(6))
