@@ -337,6 +337,8 @@ class _Lines:
 
         lines = block.lines
         directive = pc.starts_with(lines, "@").to_numpy(zero_copy_only=False)
+        if self.started and not directive.any():  # the body of the file: nothing to read here
+            return lines, block
         statement = ~directive & ~pc.match_substring_regex(lines, _BLANK).to_numpy(zero_copy_only=False)
         if directive.any():
             if self.started or (statement.any() and np.flatnonzero(statement)[0] < np.flatnonzero(directive)[-1]):
@@ -374,7 +376,15 @@ class _Lines:
         return pa.array(expanded, pa.large_string()).take(encoded.indices)
 
     def _resolve(self, iris):
-        """Relative IRI references against @base (path references only; others are NotStreamable)."""
+        """Relative IRI references against @base (path references only; others are NotStreamable). A block's
+        IRIs repeat (relationship ends, sources, the empty term of a continued statement): each distinct one
+        is resolved once."""
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(iris)
+        return self._resolve_distinct(encoded.dictionary).take(encoded.indices)
+
+    def _resolve_distinct(self, iris):
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -560,14 +570,18 @@ class _Collector:
         self.triples += n
         s = triples.column("s").combine_chunks()
         # subjects must come together: in the byte order of their terms "<iri>" (sorted N-Triples, and
-        # chainkg's Turtle, are in this order)
-        sb = pc.binary_join_element_wise(s, pa.scalar(">", pa.large_string()), pa.scalar("", pa.large_string())
+        # chainkg's Turtle, are in this order); compared where the subject changes
+        new = np.ones(n, dtype=bool)
+        if n > 1:
+            new[1:] = pc.not_equal(s.slice(1), s.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+        sb = pc.binary_join_element_wise(s.take(pa.array(np.flatnonzero(new))), pa.scalar(">", pa.large_string()), pa.scalar("", pa.large_string())
                                          ).cast(pa.large_binary())
-        if n > 1 and pc.any(pc.less(sb.slice(1), sb.slice(0, n - 1))).as_py():
+        g = len(sb)
+        if g > 1 and pc.any(pc.less_equal(sb.slice(1), sb.slice(0, g - 1))).as_py():
             raise NotStreamable("its subjects out of order")
         if self.last_subject is not None and sb[0].as_py() < self.last_subject:
             raise NotStreamable("its subjects out of order")
-        self.last_subject = sb[n - 1].as_py()
+        self.last_subject = sb[g - 1].as_py()
         ontology = pc.starts_with(s, NS).to_numpy(zero_copy_only=False)  # the ontology's own terms travel along
         if ontology.any():
             triples = triples.filter(pa.array(~ontology))
@@ -976,10 +990,16 @@ class _Collector:
         return out, starts, ends
 
     def _check_direct(self, iris, keyless, reified: np.ndarray) -> None:
+        import pyarrow as pa
+
         n_rel = len(self.schema.relationships) + 1
         width = len(iris) + 1
-        for subject, rel, obj, literal in ((d.subjects, d.types.astype(np.int64), d.objects, d.literal)
-                                           for d in self.direct):
+        if self.direct:  # the blocks' triples as one (each lookup hashes the node IRIs once)
+            subject = pa.chunked_array([d.subjects for d in self.direct]).unify_dictionaries().combine_chunks()
+            obj = pa.chunked_array([d.objects for d in self.direct]).unify_dictionaries().combine_chunks()
+            rel = np.concatenate([d.types for d in self.direct]).astype(np.int64)
+            literal = np.concatenate([d.literal for d in self.direct])
+            self.direct = []
             s_rows, o_rows = _rows_in(subject, iris), _rows_in(obj, iris)
             o_rows[literal] = -1
             codes = s_rows * n_rel * width + rel * width + o_rows
