@@ -55,6 +55,8 @@ __all__ = ["NotStreamable", "LineRead", "streamable", "read_rdf_lines", "BLOCK_B
 
 #: bytes of the file parsed at a time
 BLOCK_BYTES = 32 << 20
+#: blocks parsed at the same time (threads; Arrow's string kernels release the GIL)
+PARSE_THREADS = 2
 #: problems kept (a file can be wrong in millions of places; the first ones tell what to fix)
 MAX_PROBLEMS = 2_000
 
@@ -268,6 +270,22 @@ def _fields(lines, pattern: str, *, turtle: bool) -> dict:
     return {name: out[name].cast(pa.large_string()) for name in names}
 
 
+@dataclass(frozen=True)
+class _Statements:
+    """How a block of Turtle lines begins and ends: with a subject (a new statement), with ";" (open)."""
+
+    opens_with_subject: bool
+    ends_open: bool
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A block's triples as :meth:`_Lines.parse_alone` made them (Turtle: continued subjects still null)."""
+
+    triples: object  # Arrow table
+    statements: _Statements | None  # Turtle only
+
+
 class _Lines:
     """Parses blocks of lines into triples: s, p, o (IRI or literal text), literal, dt, lang, line, offset."""
 
@@ -296,6 +314,13 @@ class _Lines:
         raise NotStreamable(f"line {number}")
 
     def parse(self, block: _Block):
+        """The block's triples, in file order (:meth:`parse_alone`, then :meth:`carry`)."""
+        return self.carry(self.parse_alone(block))
+
+    def parse_alone(self, block: _Block) -> _Parsed:
+        """The block's triples, all but what continues from the block before it (a Turtle statement's
+        subject). Once the Turtle header is read (:attr:`started`; N-Triples have none) blocks may be parsed
+        at the same time, on threads: Arrow's kernels run without the GIL."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -316,17 +341,37 @@ class _Lines:
             numbers = np.arange(len(valid)) + block.first_line
             starts = block.starts
         columns = _fields(lines, pattern, turtle=self.parser == "turtle")
+        statements = None
         if self.parser == "turtle":
-            columns = self._turtle_terms(columns, numbers)
+            columns, statements = self._turtle_terms(columns)
         literal = pc.equal(columns["o"], "")
         obj = pc.if_else(literal, _decoded(columns["lit"]), columns["o"])
         none = pa.scalar(None, pa.large_string())
-        return pa.table({
+        return _Parsed(pa.table({
             "s": columns["s"], "p": columns["p"], "o": obj, "literal": literal,
             "dt": pc.if_else(pc.equal(columns["dt"], ""), none, columns["dt"]),
             "lang": pc.if_else(pc.equal(columns["lang"], ""), none, columns["lang"]),
             "line": pa.array(numbers, pa.int64()), "offset": pa.array(starts, pa.int64()),
-        })
+        }), statements)
+
+    def carry(self, parsed: _Parsed):
+        """The triples of a block parsed by :meth:`parse_alone`, with the Turtle statement the block before
+        left open carried in (blocks must come here in file order)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        triples, statements = parsed.triples, parsed.statements
+        if statements is None or not triples.num_rows:
+            return triples
+        if statements.opens_with_subject == self.statement_open:  # a subject starts each statement, only there
+            raise NotStreamable("a statement that is not one predicate and object per line")
+        self.statement_open = statements.ends_open
+        n = triples.num_rows
+        carried = pa.concat_arrays([pa.array([self.subject], pa.large_string()),
+                                    triples.column("s").combine_chunks().cast(pa.large_string())])
+        subject = pc.fill_null_forward(carried).slice(1)
+        self.subject = subject[n - 1].as_py()
+        return triples.set_column(0, "s", subject)
 
     # Turtle (chainkg's layout only)
     def _turtle_header(self, block: _Block):
@@ -402,7 +447,9 @@ class _Lines:
                                              pa.scalar("", pa.large_string()))
         return pc.if_else(relative, joined, iris)
 
-    def _turtle_terms(self, columns: dict, numbers: np.ndarray) -> dict:
+    def _turtle_terms(self, columns: dict) -> tuple[dict, _Statements | None]:
+        """The terms of a block's lines; a line that continues a statement has a null subject (filled in by
+        :meth:`carry`)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -414,23 +461,16 @@ class _Lines:
         ends = columns["end"].to_numpy(zero_copy_only=False)
         subject = term("s", "sn")
         has = pc.not_equal(subject, "").to_numpy(zero_copy_only=False)
-        # a subject starts each statement, and only there
-        opened = np.empty(n, dtype=bool)
-        if n:
-            opened[0] = self.statement_open
-            opened[1:] = ends[:-1] == ";"
-        if (has & opened).any() or (~has & ~opened).any():
+        # a subject starts each statement, and only there (the first line: see carry)
+        opened = ends[:-1] == ";"
+        if (has[1:] & opened).any() or (~has[1:] & ~opened).any():
             raise NotStreamable("a statement that is not one predicate and object per line")
-        if n:
-            self.statement_open = ends[-1] == ";"
-            carried = pa.concat_arrays([pa.array([self.subject], pa.large_string()),
-                                        pc.if_else(pa.array(has), subject, pa.scalar(None, pa.large_string()))])
-            subject = pc.fill_null_forward(carried).slice(1)
-            self.subject = subject[n - 1].as_py()
+        statements = _Statements(bool(has[0]), bool(ends[-1] == ";")) if n else None
+        subject = pc.if_else(pa.array(has), subject, pa.scalar(None, pa.large_string()))
         predicate = pc.if_else(pc.equal(columns["a"], "a"), pa.scalar(f"{_RDF}type", pa.large_string()),
                                term("p", "pn"))
         return {"s": subject.cast(pa.large_string()), "p": predicate.cast(pa.large_string()), "o": term("o", "on"),
-                "lit": columns["lit"], "dt": term("dt", "dtn"), "lang": columns["lang"]}
+                "lit": columns["lit"], "dt": term("dt", "dtn"), "lang": columns["lang"]}, statements
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1151,6 +1191,33 @@ class _Subjects(Sequence):
         return self.base + match[1] if relative else match[1]
 
 
+def _parsed(lines: _Lines, blocks: Iterator[_Block], *, threads: int | None = None) -> Iterator:
+    """Each block's triples, in file order, parsed ``threads`` blocks at a time (:data:`PARSE_THREADS`) once
+    the Turtle header is read; at most ``threads`` blocks wait parsed ahead of the one being read."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads = PARSE_THREADS if threads is None else threads
+    if threads < 2:
+        for block in blocks:
+            yield lines.parse(block)
+        return
+    pending: deque = deque()
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="chainkg-rdf-parse")
+    try:
+        for block in blocks:
+            if lines.parser == "turtle" and not lines.started:  # the header sets the prefixes: alone, first
+                yield lines.parse(block)
+                continue
+            pending.append(pool.submit(lines.parse_alone, block))
+            if len(pending) > threads:
+                yield lines.carry(pending.popleft().result())
+        while pending:
+            yield lines.carry(pending.popleft().result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def read_rdf_lines(path: str | Path, parser: str, *, schema: Schema | None = None,
                    progress: Callable[[str], None] | None = None) -> LineRead:
     """Read an N-Triples file, or a Turtle file chainkg wrote, as a stream (see the module docstring).
@@ -1163,8 +1230,7 @@ def read_rdf_lines(path: str | Path, parser: str, *, schema: Schema | None = Non
     lines = _Lines(path, parser)
     collector = _Collector(path, schema)
     held = None  # the last subject's triples of a block: its next lines may be in the next block
-    for block in _blocks(path):
-        triples = lines.parse(block)
+    for triples in _parsed(lines, _blocks(path)):
         collector.base = lines.base
         if held is not None:
             import pyarrow as pa

@@ -158,11 +158,12 @@ def _same_raws(lines, expected: dict) -> None:
         pd.testing.assert_frame_equal(mine, frame[list(mine.columns)], obj=name)
 
 
-@pytest.mark.parametrize("fmt,parser", [("nt", "nt"), ("ttl", "turtle")])
-def test_streamed_import_reads_the_tables_rdflib_reads(base_tables, tmp_path, monkeypatch, fmt, parser):
+@pytest.mark.parametrize("fmt,parser,threads", [("nt", "nt", 2), ("ttl", "turtle", 2), ("ttl", "turtle", 1)])
+def test_streamed_import_reads_the_tables_rdflib_reads(base_tables, tmp_path, monkeypatch, fmt, parser, threads):
     import ingest.rdf_lines as rdf_lines
 
     monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", 20_000)  # subjects and statements across block ends
+    monkeypatch.setattr(rdf_lines, "PARSE_THREADS", threads)  # blocks parsed at the same time, or one by one
     stores = list(_stores(base_tables)) + [("hostile", _hostile_store())]
     for name, store in stores:
         path = tmp_path / f"{name}.{fmt}"
