@@ -16,10 +16,13 @@ True
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from viz.model import ChainMap
 from viz.svg import render_svg
@@ -97,15 +100,21 @@ def print_scale(svg_width: float, placed_cm: float, *, dpi: int = PRINT_DPI) -> 
     return math.ceil(placed_cm / 2.54 * dpi - 1e-9) / max(svg_width, 1.0)  # whole pixels, never under ``dpi``
 
 
-def svg_to_png(svg: str, *, scale: float = 2.0, placed_cm: float | None = None) -> bytes:
+def svg_to_png(svg: str, *, scale: float = 2.0, placed_cm: float | None = None,
+               beneath: Callable[[Any], None] | None = None) -> bytes:
     """An SVG of ours (``width``/``height`` in px on its root) as PNG at ``scale``, capped at :data:`MAX_PIXELS`.
 
     ``placed_cm``: the width at which a document places the picture (Word's catalogue); the picture is then
     drawn for :data:`PRINT_DPI` at that width (:func:`print_scale`) instead of at ``scale``: no pixel more than
     print needs, and never fewer.
+
+    The picture is drawn on a white page (our SVGs all have one): a size that is not a whole number of pixels
+    at ``scale`` would otherwise leave the last row or column half transparent, and a PNG with any transparent
+    pixel takes the slow encoder (:func:`encode_png`). ``beneath``: a function that draws on the cairo context,
+    in the SVG's own coordinates, before cairosvg draws the SVG over it (the 产业地图 draws its areas so,
+    :mod:`viz.geomap.png`).
     """
     from cairosvg.parser import Tree
-    from cairosvg.surface import PNGSurface
 
     width = float(svg.split('width="', 1)[1].split('"', 1)[0])
     height = float(svg.split('height="', 1)[1].split('"', 1)[0])
@@ -113,11 +122,45 @@ def svg_to_png(svg: str, *, scale: float = 2.0, placed_cm: float | None = None) 
         scale = print_scale(width, placed_cm)
     scale = min(scale, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
     # drawn as cairosvg.svg2png draws it; the pixels then encoded by encode_png (same pixels, less time)
-    surface = PNGSurface(Tree(bytestring=svg.encode("utf-8")), None, 96, scale=scale)
+    surface = _surface_class()(Tree(bytestring=svg.encode("utf-8")), scale=scale, beneath=beneath)
     try:
         return encode_png(surface.cairo)
     finally:
         surface.finish()
+
+
+@functools.lru_cache(maxsize=1)
+def _surface_class():
+    """cairosvg's PNG surface with a white page under the picture and a hook to draw beneath the SVG.
+
+    Both use the places cairosvg's own surfaces extend (``_create_surface`` makes the cairo surface,
+    ``set_context_size`` sets up the SVG's coordinates just before the SVG is drawn);
+    tests/test_png_pictures.py checks the pixels against cairosvg's own rendering.
+    """
+    from cairosvg.surface import PNGSurface
+
+    class WhitePageSurface(PNGSurface):
+        def __init__(self, tree, *, scale: float, beneath=None):
+            self._beneath = beneath
+            super().__init__(tree, None, 96, scale=scale)
+
+        def _create_surface(self, width, height):
+            import cairocffi
+
+            surface, width, height = super()._create_surface(width, height)
+            context = cairocffi.Context(surface)
+            context.set_source_rgb(1, 1, 1)
+            context.paint()
+            return surface, width, height
+
+        def set_context_size(self, *args):
+            super().set_context_size(*args)
+            if self._beneath is not None:
+                self.context.save()
+                self._beneath(self.context)
+                self.context.restore()
+
+    return WhitePageSurface
 
 
 def encode_png(surface) -> bytes:
