@@ -147,7 +147,7 @@ def _legend_html(m: ChainMap) -> str:
                  f"{item.border};color:{item.font_color}")
         out.append(f'<span class="item"><span class="swatch" style="{html.escape(style)}">'
                    f'{html.escape(item.sample)}</span>{html.escape(item.label)}</span>')
-    out.append('<span class="item"><span class="line feeds"></span>上游供给下游 (FEEDS)</span>')
+    out.append('<span class="item"><span class="line feeds"></span>上游供给下游</span>')
     out.append('<span class="item"><span class="line key"></span>关键技术也用于其他环节</span>')
     return "\n      ".join(out)
 
@@ -267,7 +267,7 @@ def render_html(m: ChainMap) -> str:
     caveats = "\n".join(f"<li>{e(c)}</li>" for c in all_for_readers(m.caveats))
     chains = "、".join(e(c["name"]) for c in m.chains)
     meta = (f"区域：{e(m.region_name)}（{e(m.region)}） · 数据截至 {e(m.as_of or '未知')} · "
-            "状态：补链分析 (chainkg gaps) · "
+            "状态：补链分析 · "
             f"{m.counts.get('segments', 0)} 个环节，{m.counts.get('technologies', 0)} 项关键技术，"
             f"本地企业 {m.counts.get('local_enterprises', 0)} 家")
     if m.scope == "cluster":
