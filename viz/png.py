@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import functools
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,8 @@ MAX_PIXELS = 40_000_000
 #: pixels per inch of a picture a document places at a known width (print quality; viz.catalog's Word pictures)
 PRINT_DPI = 300
 #: zlib level of the PNGs (1 fastest … 9 smallest; cairo's own writer uses the default, 6): the pixels are the same.
-#: 6 keeps a Word catalogue the size it was (level 3 saved ~0.05 s a picture and made it ~20 % larger)
+#: With no row filter (see encode_png), on the 42 pictures of a 100k-enterprise catalogue: level 6 took half the
+#: time of Pillow's level 6 and wrote 22 % fewer bytes; level 1 a quarter of the time and 5 % fewer bytes.
 PNG_COMPRESS_LEVEL = 6
 
 
@@ -166,10 +169,12 @@ def _surface_class():
 def encode_png(surface) -> bytes:
     """A cairo ARGB32 image surface as PNG bytes: the pixels cairo's own ``write_to_png`` writes, faster.
 
-    cairo's writer spends more time compressing than drawing a map takes (zlib's default level and every
-    filter tried per row). An opaque picture (ours have a background) is written as RGB, as cairo does, by
-    Pillow (a dependency of cairosvg) at :data:`PNG_COMPRESS_LEVEL`; anything else (transparent pixels, whose
-    un-premultiplied colours cairo rounds its own way, or a big-endian machine) by cairo itself.
+    cairo's writer (and Pillow's) spends more time compressing than drawing a map takes: it tries every row
+    filter on every row. Our pictures are flat colours on white, which compress best unfiltered, so an opaque
+    picture (ours have a white page) is written here as RGB, as cairo does, each row with filter 0 (none),
+    deflated at :data:`PNG_COMPRESS_LEVEL`: about half the time and a fifth fewer bytes than Pillow's
+    encoder. Anything else (transparent pixels, whose un-premultiplied colours cairo rounds its own way, or a
+    big-endian machine) is written by cairo itself.
 
     >>> import cairocffi, io
     >>> from PIL import Image
@@ -188,14 +193,20 @@ def encode_png(surface) -> bytes:
     width, height, stride = surface.get_width(), surface.get_height(), surface.get_stride()
     data = surface.get_data()
     if width and height and sys.byteorder == "little" and surface.get_format() == 0:  # 0: FORMAT_ARGB32
-        alpha = np.frombuffer(data, dtype=np.uint8).reshape(height, stride)[:, 3:width * 4:4]
-        if int(alpha.min()) == 255:
-            from PIL import Image
-
-            image = Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)  # a decoded copy
-            out = io.BytesIO()
-            image.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL)
-            return out.getvalue()
+        pixels = np.frombuffer(data, dtype=np.uint8).reshape(height, stride)[:, :width * 4].reshape(height, width, 4)
+        if int(pixels[..., 3].min()) == 255:  # opaque: premultiplied colours are the colours
+            rows = np.zeros((height, 1 + width * 3), dtype=np.uint8)  # column 0: each row's filter byte, 0
+            rows[:, 1:].reshape(height, width, 3)[...] = pixels[..., 2::-1]  # BGRA in memory → RGB
+            return _png_file(width, height, zlib.compress(rows.data, PNG_COMPRESS_LEVEL))
     out = io.BytesIO()
     surface.write_to_png(out)
     return out.getvalue()
+
+
+def _png_file(width: int, height: int, idat: bytes) -> bytes:
+    """A PNG file of 8-bit RGB rows already filtered and deflated (``idat``): signature, IHDR, IDAT, IEND."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, colour type 2 (RGB), no interlace
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
