@@ -1,6 +1,6 @@
 """The 产业地图 as PNG: its SVG drawn by cairosvg with an installed CJK font (see :mod:`viz.png`).
 
-The areas (the provinces' or prefectures' outlines, nine tenths of the SVG's text) are the same shapes on every
+The areas (the provinces' or prefectures' outlines, about four fifths of the SVG's text) are the same shapes on every
 chain's map; only their fills differ. cairosvg would parse each outline again for every map, so this module
 draws the map's background and its areas itself with cairo, beneath the rest of the SVG, from outlines parsed
 once per process (:func:`outline`), exactly as cairosvg draws the same SVG elements: same coordinates, fills,
