@@ -3,8 +3,9 @@
 The analyses write their caveats for both audiences at once: plain Chinese, with the
 technical name of what they speak of in full-width parentheses — a relationship type
 (``（SUPPLIES）``), a property or threshold (``（verified=false）``, ``（strong_min_lq）``),
-a source id (``（curated-public-knowledge）``) or the command-line option that changes the
-answer (``（需要时用 --include-synthetic）``). JSON and the terminal keep those names: an
+a source id (``（curated-public-knowledge）``), the command that made the figure
+(``（chainkg gaps）``) or the command-line option that changes the answer
+(``（需要时用 --include-synthetic）``). JSON and the terminal keep those names: an
 analyst can query or set them. A catalogue in Word, Excel, HTML or Markdown and the web
 workbench's pages are read by 招商 officers, for whom they are noise; :func:`for_readers`
 drops exactly those parentheticals and nothing else.
@@ -34,7 +35,9 @@ __all__ = ["for_readers", "all_for_readers"]
 # One identifier (schema name, property, threshold, source id), optionally "=value": no spaces, no
 # CJK — a reader's parenthetical (a count, a unit, a stock code with its exchange) has one of those.
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_.-]*(?:=[A-Za-z0-9_.-]+)?"
-_TECHNICAL = re.compile(r"（(?:" + _IDENTIFIER + r"|[^（）]*?--[a-z][a-z0-9-]*[^（）]*)）")
+# … or a chainkg command (``chainkg gaps``, ``chainkg chokepoints --top 20``): ASCII words after "chainkg "
+_COMMAND = r"chainkg(?: [A-Za-z0-9_.=/-]+)+"
+_TECHNICAL = re.compile(r"（(?:" + _IDENTIFIER + "|" + _COMMAND + r"|[^（）]*?--[a-z][a-z0-9-]*[^（）]*)）")
 
 
 def for_readers(caveat: str) -> str:
@@ -44,6 +47,8 @@ def for_readers(caveat: str) -> str:
     '该链没有上下游关系，断链按环节层级判断'
     >>> for_readers("来源标为公开知识整理（curated-public-knowledge）的事实未与文件核对")
     '来源标为公开知识整理的事实未与文件核对'
+    >>> for_readers("状态：补链分析（chainkg gaps）的判定")
+    '状态：补链分析的判定'
     """
     return _TECHNICAL.sub("", str(caveat))
 

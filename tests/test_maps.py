@@ -18,6 +18,7 @@ from graph.records import EdgeRecord, NodeRecord
 from graph.schema import load_schema
 from ingest.load import load_tables, raw_tables_from_records
 from viz import chain_map, map_html, render_html, render_svg
+from viz.html import script_json
 from viz.layout import segment_columns
 from viz.model import MAX_NODES, STATUS_COLOURS, STYLE
 
@@ -302,6 +303,7 @@ def test_synthetic_data_stays_out_of_a_real_chain_unless_asked():
 
 def test_statuses_reasons_and_figures_come_from_the_gap_analysis(battery):
     from queries.gaps import chain_gaps
+    from queries.wording import for_readers
 
     from queries.gaps import GapThresholds
 
@@ -316,7 +318,7 @@ def test_statuses_reasons_and_figures_come_from_the_gap_analysis(battery):
         assert node.status == gap.status and node.fill == STATUS_COLOURS[gap.status][0], gap.key
         assert node.label.endswith(f"{gap.status} · {gap.local_count} 家")
         assert f"全国企业数：{gap.national_count}" in node.title
-        assert all(reason in node.title for reason in gap.reasons)
+        assert all(for_readers(reason) in node.title for reason in gap.reasons)  # worded for readers
         if gap.lq_count.value is not None:
             assert f"区位熵 LQ（按企业数）：{gap.lq_count.value:.2f}" in node.title
         assert ("断链：是" in node.title) == gap.broken_link
@@ -325,7 +327,46 @@ def test_statuses_reasons_and_figures_come_from_the_gap_analysis(battery):
     assert seg["s-cell"].status == "强链" and "区位熵 LQ（按企业数）：1.11" in seg["s-cell"].title
     assert seg["s-anode"].status == "缺链" and seg["s-ore"].status == "弱链"
     assert [i.label for i in m.legend[:3]] == ["缺链", "弱链", "强链"]
-    assert m.thresholds["strong_min_local"] == 3 and any("strong_min_local = 3" in c for c in m.caveats)
+    assert any("（strong_min_local）" in r for s in report.segments for r in s.reasons)
+    assert not any("strong_min_local" in node.title for node in seg.values())
+    assert m.thresholds["strong_min_local"] == 3 and any("strong_min_local=3" in c for c in m.caveats)
+
+
+# schema names, settings and commands that the caveats name for analysts and readers must not see
+_TECHNICAL_WORDS = re.compile(r"[A-Za-z]+_[A-Za-z_]+|chainkg|verified|synthetic|segments|\(|\)")
+
+
+def test_caveats_name_schema_terms_for_analysts_and_word_them_for_readers():
+    """JSON and the terminal keep what the caveats are about (LOCATED_IN, the command, each threshold's name
+    and value, verified=false, synthetic); the map's own pages and pictures show them in plain words only."""
+    from queries.gaps import GapThresholds
+    from queries.wording import all_for_readers
+    from viz.status import THRESHOLD_WORDS
+
+    from dataclasses import replace
+
+    records = [replace(r, properties={**r.properties, "verified": False})
+               if isinstance(r, NodeRecord) and r.key == "e-2" else r
+               for r in battery_records(synthetic_enterprise=True)]  # one fact not checked against a document
+    m = chain_map(store_of(records), chain="ch-bat", enterprises=5)
+    caveats = "\n".join(m.caveats)
+    for name in ("LOCATED_IN", "chainkg gaps", "chainkg chokepoints", "strong_min_local=3", "strong_min_lq=1.0",
+                 "size_measure=revenue_yi", "合成（synthetic）", "verified=false"):
+        assert name in caveats, name
+    assert set(THRESHOLD_WORDS) == set(GapThresholds.names()) == set(m.thresholds)  # every threshold in words
+    readers = all_for_readers(m.caveats)
+    assert len(readers) == len(m.caveats)
+    for caveat in readers:  # the map's own (the analyses' caveats, quoted after "补链分析：" …, are theirs)
+        assert caveat.startswith(("补链分析：", "卡脖子分析：")) or not _TECHNICAL_WORDS.search(caveat), caveat
+    text = "\n".join(readers)
+    for words in ("本地 = 常州市及其下辖区县，按企业所在地。", "补链分析的判定", "强链：本地企业至少 3 家，",
+                  "卡脖子分析以常州市为视角", "规模按营收计", "已排除 1 条合成数据", "尚未经文件核实。"):
+        assert words in text, words
+    page, svg = render_html(m), render_svg(m)
+    for document in (page, svg):
+        assert "strong_min_local" not in document and "LOCATED_IN" not in document and "chainkg gaps" not in document
+        assert "上游供给下游" in document and "(FEEDS)" not in document  # the legend
+        assert "强链：本地企业至少 3 家" in document
 
 
 def test_gap_thresholds_change_the_statuses(battery):
@@ -432,6 +473,53 @@ def test_svg_parses_and_shows_every_segment(fixture, request):
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG_NS}text"))
     for legend in ("缺链", "弱链", "强链", "关键技术", "卡脖子技术"):
         assert legend in texts
+
+
+def _pyvis_data(m):
+    """The nodes, edges and options pyvis's Network assembles for ``m`` (what viz.html called before)."""
+    from pyvis.network import Network
+
+    from viz.html import _vis_data
+
+    ours_nodes, ours_edges, options = _vis_data(m)
+    net = Network(directed=True, cdn_resources="in_line")
+    for node in ours_nodes:
+        node = dict(node)
+        net.add_node(node.pop("id"), label=node.pop("label"), shape=node.pop("shape"), **node)
+    for edge in ours_edges:
+        edge = dict(edge)
+        net.add_edge(edge.pop("from"), edge.pop("to"), **edge)
+    net.options = options
+    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
+    return nodes, edges, json.loads(options_json)
+
+
+@pytest.mark.parametrize("fixture, scope", [("battery", {"chain": "ch-bat"}), ("hostile", {"cluster": "cl-ev"}),
+                                            ("large", {"chain": "ch-bat", "enterprises": 1000})])
+def test_vis_data_is_what_pyvis_assembles(fixture, scope, request):
+    """viz.html builds vis-network's nodes and edges itself (so that a map does not import pyvis, which
+    imports IPython): the same dicts as pyvis's Network.add_node / add_edge make of them."""
+    from viz.html import _vis_data
+
+    m = chain_map(request.getfixturevalue(fixture), **scope)
+    ours = _vis_data(m)
+    assert len(ours[0]) == len({n.id for n in m.nodes}) > 10 and len(ours[1]) == len(m.edges) > 5
+    assert script_json(list(ours)) == script_json(list(_pyvis_data(m)))
+
+
+def test_a_map_imports_neither_pyvis_nor_ipython(tmp_path):
+    """pyvis imports IPython, networkx, jinja2 and jsonpickle when imported; the map needs only the
+    vis-network files it ships."""
+    import sys
+
+    code = ("import sys; from queries._fixture import fixture_store; from viz import chain_map, render_html; "
+            "page = render_html(chain_map(fixture_store(), chain='示例链')); "
+            "assert 'vis-network' in page and 'new vis.Network' in page, 'no vis-network in the page'; "
+            "print(sorted(m for m in ('pyvis', 'IPython', 'jsonpickle') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_svg_and_html_draw_the_same_boxes(battery):

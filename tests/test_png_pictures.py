@@ -32,6 +32,19 @@ def _cairo_png(svg: str, scale: float) -> bytes:
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
 
 
+def _same_picture_on_a_white_page(ours, theirs) -> None:
+    """``ours`` has ``theirs``' pixels wherever cairosvg drew opaque ones; elsewhere (a last row or column
+    that the SVG covers only in part, the size not being a whole number of pixels) ours is opaque white."""
+    import numpy as np
+
+    assert ours.shape == theirs.shape and ours.shape[0] > 100
+    opaque = theirs[..., 3] == 255
+    assert (ours[opaque] == theirs[opaque]).all()
+    assert (ours[~opaque] == 255).all()
+    rows, columns = np.nonzero(~opaque)
+    assert ((rows == ours.shape[0] - 1) | (columns == ours.shape[1] - 1)).all()
+
+
 @needs_tool(_png_missing())
 @pytest.mark.parametrize("scale", [1.0, 1.37])
 def test_chain_map_png_has_cairos_pixels(scale):
@@ -43,9 +56,51 @@ def test_chain_map_png_has_cairos_pixels(scale):
     font, why = png_support()
     assert font, why
     svg = render_svg(chain_map(fixture_store_with_carriers(), chain="ch-demo"), fonts=[font])
-    ours, theirs = _pixels(svg_to_png(svg, scale=scale)), _pixels(_cairo_png(svg, scale))
-    assert ours.shape == theirs.shape and ours.shape[0] > 100
-    assert (ours == theirs).all()
+    _same_picture_on_a_white_page(_pixels(svg_to_png(svg, scale=scale)), _pixels(_cairo_png(svg, scale)))
+
+
+@needs_tool(_png_missing())
+@pytest.mark.parametrize("scale", [1.0, 2.0179])
+def test_geomap_png_draws_its_areas_beneath_with_cairosvgs_pixels(scale):
+    """The 产业地图's PNG draws background and areas itself (viz.geomap.png), the rest by cairosvg: the
+    picture is the one cairosvg draws from the whole SVG, pixel for pixel, for every chain drawn in turn."""
+    from queries._fixture import fixture_store_with_carriers
+    from viz.geomap import geo_map, render_png, render_svg
+    from viz.png import png_support
+
+    font, why = png_support()
+    assert font, why
+    store = fixture_store_with_carriers()
+    for chain, targets in (("ch-demo", 5), ("ch-demo", 0)):  # the second reuses the parsed outlines
+        m = geo_map(store, chain=chain, targets=targets)
+        assert any(a.count for a in m.areas) and sum(1 for a in m.areas if a.path) >= 30
+        _same_picture_on_a_white_page(_pixels(render_png(m, font=font, scale=scale)),
+                                      _pixels(_cairo_png(render_svg(m, fonts=[font]), scale)))
+
+
+def test_geomap_svg_without_what_lies_beneath():
+    from queries._fixture import fixture_store
+    from viz.geomap import geo_map, render_svg
+
+    m = geo_map(fixture_store(), chain="示例链", targets=0)
+    whole, rest = render_svg(m), render_svg(m, beneath=False)
+    assert whole.count('class="area"') >= 34 and 'id="inset-area-' in whole
+    assert 'id="area-' not in rest and 'fill="#F7FAFD"' not in rest and 'id="inset-area-' in rest
+    assert rest.count("<text") == whole.count("<text") and 'id="marks"' in rest
+
+
+@needs_tool(_png_missing())
+def test_a_picture_of_fractional_size_is_opaque_rgb():
+    """A size that is not a whole number of pixels leaves no half-transparent edge (which would send the
+    picture to cairo's slower writer, as RGBA)."""
+    from viz.png import svg_to_png
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="201.5" height="150.6" viewBox="0 0 201.5 150.6">'
+           '<rect x="0" y="0" width="201.5" height="150.6" fill="#FFFFFF"/>'
+           '<rect x="10" y="10" width="30" height="20" fill="#C0392B"/></svg>')
+    data = svg_to_png(svg, scale=1.0)
+    assert data[25] == 2  # IHDR colour type: RGB
+    _same_picture_on_a_white_page(_pixels(data), _pixels(_cairo_png(svg, 1.0)))
 
 
 @needs_tool(_png_missing())

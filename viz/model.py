@@ -37,9 +37,11 @@ from graph.store import GraphStore, sorted_distinct
 from queries._arrow import arrow_column, key_rows
 from queries.gaps import DEFAULT_REGION, isin
 from queries.shared import SharedWork
+from queries.wording import for_readers
 from viz.curves import bezier_point, cubic_controls, curved_via
 from viz.layout import BAND_NAMES, BANDS, segment_columns
-from viz.status import CHOKE_SCORE, STATUSES, ChokeFlag, SegmentStatus, StatusInfo, choke_flags, segment_statuses
+from viz.status import (CHOKE_SCORE, STATUSES, ChokeFlag, SegmentStatus, StatusInfo, choke_flags, segment_statuses,
+                         thresholds_caveat)
 from viz.text import text_width, truncate, wrap
 
 __all__ = [
@@ -570,7 +572,7 @@ def chain_map(store: GraphStore, *, chain: str | None = None, cluster: str | Non
     for status_name in STATUSES:
         counts[status_name] = sum(1 for n in nodes if n.kind == "segment" and n.status == status_name)
     if not segments:
-        caveats = caveats + ("该产业链在数据中尚无环节 (segments)。",)
+        caveats = caveats + ("该产业链在数据中尚无环节（SEGMENT_OF）。",)
     return ChainMap(
         title=title, scope=scope, key=key, name=name, region=region_code, region_name=region_name,
         as_of=facts.as_of, sources=sources, caveats=caveats,
@@ -793,7 +795,7 @@ def _segment_title(row: dict[str, Any], status: SegmentStatus, chains: list[str]
         lines.append(f"{label}：{value}")
     if status.reasons:
         lines.append("原因：")
-        lines += [f"· {r}" for r in status.reasons]
+        lines += [f"· {for_readers(r)}" for r in status.reasons]  # a tooltip is read, not queried
     if techs:
         lines.append("关键技术：" + "、".join(_s(t["name"]) for t in techs))
     if _s(row.get("description")):
@@ -812,7 +814,7 @@ def _tech_title(row: dict[str, Any], flag: ChokeFlag, segments: list[str], clust
     if flag.score is not None:
         verdict = "是" if flag.choke else "否"
         lines.append(f"卡脖子：{verdict}（得分 {flag.score:.1f}，标注阈值 {threshold:g}）")
-        lines += [f"· {r}" for r in flag.reasons]
+        lines += [f"· {for_readers(r)}" for r in flag.reasons]
     if _s(row.get("description")):
         lines.append(_s(row["description"]))
     lines.append(_source_line(row))
@@ -860,13 +862,15 @@ def _caveats(region_name: str, info: StatusInfo, aggregated: bool, shown: int, m
              facts: _Facts, excluded: int, kinds: set, statuses: dict[str, SegmentStatus],
              local_counts: dict[str, int], segments: dict, choke_score: float,
              choke_caveats: tuple[str, ...]) -> tuple[str, ...]:
-    out = [f"本地 = {region_name}及其下辖区县（企业的 LOCATED_IN）。环节方框中的“N 家”是本地企业数，方框宽度随之增加。"]
+    # full-width parentheses around schema names, settings and commands: for analysts (JSON, terminal);
+    # documents for readers drop them (queries.wording.for_readers)
+    out = [f"本地 = {region_name}及其下辖区县，按企业所在地（LOCATED_IN）。环节方框中的“N 家”是本地企业数，方框宽度随之增加。"]
     if info.thresholds:
-        out.append("缺链 / 弱链 / 强链：补链分析 (chainkg gaps) 的判定，阈值 "
-                   + "，".join(f"{k} = {v}" for k, v in info.thresholds.items()) + "；各环节的原因见提示。")
+        out.append("缺链 / 弱链 / 强链：补链分析（chainkg gaps）的判定，各环节的原因见提示。")
+        out.append(thresholds_caveat(info.thresholds))
     out += [f"补链分析：{c}" for c in info.caveats]
     if choke_caveats:  # the analysis ran (the map has technologies)
-        out.append(f"▲ 卡脖子技术：卡脖子分析 (chainkg chokepoints，视角 {region_name}) "
+        out.append(f"▲ 卡脖子技术：卡脖子分析（chainkg chokepoints）以{region_name}为视角，"
                    f"得分 ≥ {choke_score:g} 的关键技术；"
                    "得分 = 100 × 依赖广度 B × 供应集中度 C × 本方缺位 A，各技术的得分与理由见提示。")
         out += [f"卡脖子分析：{c}" for c in choke_caveats]
@@ -875,11 +879,11 @@ def _caveats(region_name: str, info: StatusInfo, aggregated: bool, shown: int, m
     if node_count > max_nodes:
         out.append(f"即使只保留计数节点，图中仍有 {node_count} 个节点，交互图可能较慢。")
     if facts.unverified:
-        out.append(f"图中 {facts.unverified} 条事实来自公开信息、尚未经文件核实 (verified = false)。")
+        out.append(f"图中 {facts.unverified} 条事实来自公开信息、尚未经文件核实（verified=false）。")
     if excluded:
-        out.append(f"已排除 {excluded} 条合成 (synthetic) 数据。")
+        out.append(f"已排除 {excluded} 条合成（synthetic）数据。")
     if "synthetic" in kinds:
-        out.append("本图含合成 (synthetic) 数据，仅供测试与演示。")
+        out.append("本图含合成（synthetic）数据，仅供测试与演示。")
     differ = sorted(s for s in segments if statuses[s].local_count != local_counts[s])
     if differ:
         out.append(f"{len(differ)} 个环节的补链分析本地企业数与图中列出的企业数不同（见各环节提示）。")

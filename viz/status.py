@@ -37,6 +37,8 @@ __all__ = [
     "StatusInfo",
     "segment_statuses",
     "choke_flags",
+    "THRESHOLD_WORDS",
+    "thresholds_caveat",
 ]
 
 #: a technology whose choke-point score (0–100, queries.chokepoints) reaches this is marked ▲ on the map;
@@ -70,6 +72,43 @@ class StatusInfo:
 
     caveats: tuple[str, ...] = ()
     thresholds: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: how a map's caveat words each gap threshold (queries.gaps.GapThresholds) for readers, the value in place of
+#: ``{}``; the threshold's name and value follow in full-width parentheses for analysts (JSON, terminal), which
+#: queries.wording.for_readers drops. ``size_measure`` is named by what it measures (queries.gaps.SIZE_MEASURES).
+THRESHOLD_WORDS = {
+    "missing_max_local": "缺链：本地企业不超过 {} 家",
+    "strong_min_local": "强链：本地企业至少 {} 家",
+    "strong_min_lq": "区位熵（按企业数）至少 {}",
+    "strong_min_lq_size": "可计算时区位熵（按规模）也至少 {}",
+    "size_measure": "规模按{}计",
+    "strong_min_supply_ratio": "有供应关系时本地配套率至少 {}",
+    "lq_min_reference": "无全国基准时，区外同链企业不少于 {} 家",
+    "lq_max_local_share": "且区内占比不超过 {} 才计算区位熵",
+    "lq_tie_margin": "区位熵与阈值相差不足 {} 时不作判定",
+}
+
+
+def thresholds_caveat(thresholds: Mapping[str, Any]) -> str:
+    """The gap thresholds a map used, in words, each followed by its name and value for analysts.
+
+    >>> from queries.wording import for_readers
+    >>> text = thresholds_caveat({"strong_min_local": 3, "strong_min_lq": 1.0, "size_measure": "employees"})
+    >>> text
+    '判定阈值：强链：本地企业至少 3 家（strong_min_local=3），区位熵（按企业数）至少 1（strong_min_lq=1.0），规模按从业人数计（size_measure=employees）。'
+    >>> for_readers(text)
+    '判定阈值：强链：本地企业至少 3 家，区位熵（按企业数）至少 1，规模按从业人数计。'
+    """
+    from queries.gaps import SIZE_MEASURES
+
+    parts = []
+    for name, value in thresholds.items():
+        shown = SIZE_MEASURES.get(value, value) if name == "size_measure" else (
+            f"{value:g}" if isinstance(value, float) else value)
+        words = THRESHOLD_WORDS.get(name, name + " = {}")  # a threshold added to GapThresholds without words
+        parts.append(words.format(shown) + f"（{name}={value}）")
+    return "判定阈值：" + "，".join(parts) + "。"
 
 
 def segment_statuses(store: GraphStore, *, chains: Iterable[str], region: str, thresholds=None,

@@ -105,7 +105,7 @@ def _legend(m: ChainMap, width: float, top: float) -> tuple[list[str], float]:
             _text(sw / 2, 0, item.sample, 12, item.font_color, anchor="middle"),
             _text(sw + 6, 0, item.label, LEGEND_FONT, "#1F2D3A"),
         ]))
-    for label, colour, dash, marker in (("上游供给下游 (FEEDS)", "#7B8A97", "", "feeds"),
+    for label, colour, dash, marker in (("上游供给下游", "#7B8A97", "", "feeds"),
                                         ("关键技术也用于其他环节", "#5B7DB1", ' stroke-dasharray="5 4"', "key")):
         w = 40 + 6 + text_width(label, LEGEND_FONT) + 18
         items.append((w, [
@@ -136,7 +136,7 @@ def render_svg(m: ChainMap, *, fonts: Sequence[str] | None = None) -> str:
     y = PAD + TITLE_FONT
     body.append(_text(PAD, y, m.title, TITLE_FONT, "#1F2D3A", weight="600"))
     meta = (f"区域：{m.region_name}（{m.region}） · 数据截至 {m.as_of or '未知'} · "
-            "状态：补链分析 (chainkg gaps)")
+            "状态：补链分析")
     for line in wrap(meta, META_FONT, text_w, max_lines=3):
         y += META_FONT * 1.7
         body.append(_text(PAD, y, line, META_FONT, "#5D6D7E"))

@@ -28,7 +28,7 @@ from viz.geomap.geometry import fmt
 from viz.text import CJK_FONTS, wrap, xml_safe
 from queries.wording import all_for_readers
 
-__all__ = ["render_svg", "map_body", "source_lines", "meta_line"]
+__all__ = ["render_svg", "map_body", "map_origin", "source_lines", "meta_line"]
 
 PAD = 24
 PANEL_W = 300
@@ -77,26 +77,38 @@ def _area_title(a) -> str:
     return text
 
 
-def map_body(m: GeoMap, *, interactive: bool = False) -> str:
+#: how the areas are drawn (the SVG's attributes; viz.geomap.png draws them the same way with cairo)
+AREA_STROKE_WIDTH = 0.7
+PERSPECTIVE_STROKE_WIDTH = 2.2
+#: the map's own background and its frame's stroke width
+MAP_BACKGROUND = "#F7FAFD"
+MAP_FRAME_WIDTH = 0.6
+
+
+def map_body(m: GeoMap, *, interactive: bool = False, areas: bool = True) -> str:
     """The map itself (areas, labels, marks, inset) as an SVG ``<g>``; the HTML page reuses it.
 
-    ``interactive`` adds ``tabindex`` and ``role`` so that areas take keyboard focus.
+    ``interactive`` adds ``tabindex`` and ``role`` so that areas take keyboard focus. ``areas=False`` leaves
+    the areas' group empty (their shapes, the perspective's outline): the PNG draws those itself beneath the
+    rest (:mod:`viz.geomap.png`).
     """
     colours = m.colours
     focus = ' tabindex="0" role="button"' if interactive else ""
     out = ['<g id="map" class="map">',
            f'<clipPath id="map-clip"><rect x="0" y="0" width="{fmt(m.width)}" height="{fmt(m.height)}"/></clipPath>',
            '<g id="areas" clip-path="url(#map-clip)">']
-    for a in m.areas:
+    for a in m.areas if areas else ():
         if not a.path:
             continue
         out.append(f'<path id="area-{_t(a.code)}" class="area" data-code={_a(a.code)} d="{a.path}" '
-                   f'fill="{a.fill}" fill-rule="evenodd" stroke="{colours["border"]}" stroke-width="0.7" '
+                   f'fill="{a.fill}" fill-rule="evenodd" stroke="{colours["border"]}" '
+                   f'stroke-width="{fmt(AREA_STROKE_WIDTH)}" '
                    f'stroke-linejoin="round"{focus}><title>{_t(_area_title(a))}</title></path>')
-    for a in m.areas:  # on top of the neighbours' borders
+    for a in m.areas if areas else ():  # on top of the neighbours' borders
         if a.perspective and a.path:
             out.append(f'<path id="perspective-outline" d="{a.path}" fill="none" stroke="{colours["perspective"]}" '
-                       'stroke-width="2.2" stroke-linejoin="round" pointer-events="none"/>')
+                       f'stroke-width="{fmt(PERSPECTIVE_STROKE_WIDTH)}" stroke-linejoin="round" '
+                       'pointer-events="none"/>')
     out.append("</g>")
     if m.sea_path:
         out.append(f'<path id="ten-dash-line-main" class="sea-line" d="{m.sea_path}" fill="none" '
@@ -219,11 +231,33 @@ def _panel(m: GeoMap, x: float, y: float) -> tuple[list[str], float]:
     return out, y
 
 
-def render_svg(m: GeoMap, *, fonts: Sequence[str] | None = None) -> str:
-    """The 产业地图 as SVG text (UTF-8); ``fonts`` go first in the font-family list (the PNG passes its font)."""
+def map_origin(m: GeoMap) -> tuple[float, float]:
+    """Where :func:`render_svg` places the map's top left corner (px): below the title and the meta lines.
+
+    >>> from queries._fixture import fixture_store
+    >>> from viz.geomap.model import geo_map
+    >>> m = geo_map(fixture_store(), chain="示例链", targets=0)
+    >>> f'translate({fmt(map_origin(m)[0])},{fmt(map_origin(m)[1])})' in render_svg(m)
+    True
+    """
+    lines = wrap(meta_line(m), META_FONT, _page_width(m) - 2 * PAD, max_lines=3)
+    return PAD, PAD + TITLE_FONT + len(lines) * META_FONT * 1.7 + 14
+
+
+def _page_width(m: GeoMap) -> float:
+    return PAD + m.width + GAP + PANEL_W + PAD
+
+
+def render_svg(m: GeoMap, *, fonts: Sequence[str] | None = None, beneath: bool = True) -> str:
+    """The 产业地图 as SVG text (UTF-8); ``fonts`` go first in the font-family list (the PNG passes its font).
+
+    ``beneath=False`` leaves out what lies beneath everything else: the white page, the map's background and
+    its areas (:func:`map_body` with ``areas=False``), for a renderer that has drawn those already
+    (:mod:`viz.geomap.png`, which draws them with cairo, reusing the areas' outlines from map to map).
+    """
     families = list(fonts or ()) + [f for f in CJK_FONTS if f not in (fonts or ())]
     font_family = ", ".join(f"'{f}'" for f in families) + ", sans-serif"
-    width = PAD + m.width + GAP + PANEL_W + PAD
+    width = _page_width(m)
     text_w = width - 2 * PAD
     body: list[str] = []
     y = PAD + TITLE_FONT
@@ -233,9 +267,10 @@ def render_svg(m: GeoMap, *, fonts: Sequence[str] | None = None) -> str:
         body.append(_text(PAD, y, line, META_FONT, "#5D6D7E"))
     top = y + 14
     body.append(f'<g transform="translate({fmt(PAD)},{fmt(top)})">')
-    body.append(f'<rect x="0" y="0" width="{fmt(m.width)}" height="{fmt(m.height)}" fill="#F7FAFD" '
-                f'stroke="{m.colours["outline"]}" stroke-width="0.6"/>')
-    body.append(map_body(m))
+    if beneath:
+        body.append(f'<rect x="0" y="0" width="{fmt(m.width)}" height="{fmt(m.height)}" fill="{MAP_BACKGROUND}" '
+                    f'stroke="{m.colours["outline"]}" stroke-width="{fmt(MAP_FRAME_WIDTH)}"/>')
+    body.append(map_body(m, areas=beneath))
     body.append("</g>")
     panel, panel_bottom = _panel(m, PAD + m.width + GAP, top + 14)
     body += panel
@@ -252,7 +287,7 @@ def render_svg(m: GeoMap, *, fonts: Sequence[str] | None = None) -> str:
             f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{fmt(width)}" height="{fmt(height)}" '
             f'viewBox="0 0 {fmt(width)} {fmt(height)}" font-family={_a(font_family)}>\n'
             f'<title>{_t(m.title + " · " + m.view_name)}</title>\n'
-            f'<rect x="0" y="0" width="{fmt(width)}" height="{fmt(height)}" fill="#FFFFFF"/>\n'
+            + (f'<rect x="0" y="0" width="{fmt(width)}" height="{fmt(height)}" fill="#FFFFFF"/>\n' if beneath else "")
             + "\n".join(body) + "\n</svg>\n")
 
 
