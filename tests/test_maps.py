@@ -18,7 +18,6 @@ from graph.records import EdgeRecord, NodeRecord
 from graph.schema import load_schema
 from ingest.load import load_tables, raw_tables_from_records
 from viz import chain_map, map_html, render_html, render_svg
-from viz.html import script_json
 from viz.layout import segment_columns
 from viz.model import MAX_NODES, STATUS_COLOURS, STYLE
 
@@ -473,53 +472,6 @@ def test_svg_parses_and_shows_every_segment(fixture, request):
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG_NS}text"))
     for legend in ("缺链", "弱链", "强链", "关键技术", "卡脖子技术"):
         assert legend in texts
-
-
-def _pyvis_data(m):
-    """The nodes, edges and options pyvis's Network assembles for ``m`` (what viz.html called before)."""
-    from pyvis.network import Network
-
-    from viz.html import _vis_data
-
-    ours_nodes, ours_edges, options = _vis_data(m)
-    net = Network(directed=True, cdn_resources="in_line")
-    for node in ours_nodes:
-        node = dict(node)
-        net.add_node(node.pop("id"), label=node.pop("label"), shape=node.pop("shape"), **node)
-    for edge in ours_edges:
-        edge = dict(edge)
-        net.add_edge(edge.pop("from"), edge.pop("to"), **edge)
-    net.options = options
-    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
-    return nodes, edges, json.loads(options_json)
-
-
-@pytest.mark.parametrize("fixture, scope", [("battery", {"chain": "ch-bat"}), ("hostile", {"cluster": "cl-ev"}),
-                                            ("large", {"chain": "ch-bat", "enterprises": 1000})])
-def test_vis_data_is_what_pyvis_assembles(fixture, scope, request):
-    """viz.html builds vis-network's nodes and edges itself (so that a map does not import pyvis, which
-    imports IPython): the same dicts as pyvis's Network.add_node / add_edge make of them."""
-    from viz.html import _vis_data
-
-    m = chain_map(request.getfixturevalue(fixture), **scope)
-    ours = _vis_data(m)
-    assert len(ours[0]) == len({n.id for n in m.nodes}) > 10 and len(ours[1]) == len(m.edges) > 5
-    assert script_json(list(ours)) == script_json(list(_pyvis_data(m)))
-
-
-def test_a_map_imports_neither_pyvis_nor_ipython(tmp_path):
-    """pyvis imports IPython, networkx, jinja2 and jsonpickle when imported; the map needs only the
-    vis-network files it ships."""
-    import sys
-
-    code = ("import sys; from queries._fixture import fixture_store; from viz import chain_map, render_html; "
-            "page = render_html(chain_map(fixture_store(), chain='示例链')); "
-            "assert 'vis-network' in page and 'new vis.Network' in page, 'no vis-network in the page'; "
-            "print(sorted(m for m in ('pyvis', 'IPython', 'jsonpickle') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                          cwd=Path(__file__).resolve().parents[1])
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
 
 
 def test_svg_and_html_draw_the_same_boxes(battery):

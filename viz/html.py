@@ -58,11 +58,10 @@ def script_json(data: Any) -> str:
 
 @functools.lru_cache(maxsize=1)
 def vis_assets() -> tuple[str, str]:
-    """The vis-network JavaScript and CSS that pyvis ships, made safe to inline.
+    """The vis-network JavaScript and CSS that pyvis ships, made safe to inline."""
+    import pyvis
 
-    The files are found without importing pyvis (see :func:`_vis_data`).
-    """
-    folder = _pyvis_folder() / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    folder = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
     js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
     css = (folder / "vis-network.css").read_text(encoding="utf-8")
     for scheme in ("http://", "https://"):
@@ -74,34 +73,14 @@ def vis_assets() -> tuple[str, str]:
     return js, css
 
 
-def _pyvis_folder() -> Path:
-    """The installed pyvis package's folder, found without running its ``__init__`` (which imports IPython)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("pyvis")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("pyvis is not installed: it ships the vis-network files the map inlines "
-                                  "(pip install pyvis)", name="pyvis")
-    return Path(next(iter(spec.submodule_search_locations))).resolve()
-
-
 def _vis_data(m: ChainMap) -> tuple[list[dict], list[dict], dict]:
-    """Nodes, edges and options for vis-network, as pyvis's ``Network.add_node`` / ``add_edge`` assemble them.
+    """Nodes, edges and options for vis-network, assembled with pyvis."""
+    from pyvis.network import Network
 
-    Written here rather than called: ``import pyvis`` imports IPython, networkx, jinja2 and jsonpickle
-    (0.1 s or more of every ``chainkg map``) for what is, for a map like ours, a dict per node and per edge:
-    pyvis's node is its keyword options plus ``id``, ``label`` (the id when empty) and ``shape``, a repeated id
-    is ignored; its directed edge is its options plus ``from`` and ``to``, both existing nodes (``arrows``: ours
-    always set them). tests/test_maps.py compares the result with pyvis's own for every map of the fixtures.
-    """
-    nodes: list[dict] = []
-    ids: set = set()
+    net = Network(directed=True, cdn_resources="in_line")
     for n in m.nodes:
-        if n.id in ids:
-            continue
-        ids.add(n.id)
-        nodes.append(dict(
-            id=n.id, label=n.label or n.id, shape="box", title=n.title, x=n.x, y=n.y, fixed=True, physics=False,
+        net.add_node(
+            n.id, label=n.label, shape="box", title=n.title, x=n.x, y=n.y, fixed=True, physics=False,
             color={"background": n.fill, "border": n.border,
                    "highlight": {"background": n.fill, "border": "#1B2631"},
                    "hover": {"background": n.fill, "border": "#1B2631"}},
@@ -114,8 +93,7 @@ def _vis_data(m: ChainMap) -> tuple[list[dict], list[dict], dict]:
             heightConstraint={"minimum": n.height - 2 * _MARGIN_Y, "valign": "middle"},
             margin={"top": _MARGIN_Y, "bottom": _MARGIN_Y, "left": _MARGIN_X, "right": _MARGIN_X},
             kind=n.kind, status=n.status or "", choke=n.choke,
-        ))
-    edges: list[dict] = []
+        )
     for e in m.edges:
         smooth = {"enabled": True, "type": e.curve, "roundness": e.roundness, "forceDirection": "horizontal"}
         if e.kind == "feeds":
@@ -125,11 +103,8 @@ def _vis_data(m: ChainMap) -> tuple[list[dict], list[dict], dict]:
             style = {"width": 1.2, "dashes": [5, 4],
                      "color": {"color": "#5B7DB1", "highlight": "#1F3A60", "hover": "#1F3A60"},
                      "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}}
-        if e.source not in ids or e.target not in ids:
-            raise ValueError(f"map edge {e.id!r} joins a node that is not on the map ({e.source!r} → {e.target!r})")
-        edges.append({"from": e.source, "to": e.target, "id": e.id, "title": e.title, "kind": e.kind,
-                      "smooth": smooth, **style})
-    options = {
+        net.add_edge(e.source, e.target, id=e.id, title=e.title, kind=e.kind, smooth=smooth, **style)
+    net.options = {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False, "randomSeed": 1},
         "interaction": {"hover": True, "tooltipDelay": 120, "dragNodes": False, "hideEdgesOnDrag": False,
@@ -137,7 +112,8 @@ def _vis_data(m: ChainMap) -> tuple[list[dict], list[dict], dict]:
         "nodes": {"shape": "box", "font": {"face": FONT_STACK}},
         "edges": {"selectionWidth": 1},
     }
-    return nodes, edges, options
+    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    return nodes, edges, json.loads(options)
 
 
 def _legend_html(m: ChainMap) -> str:
