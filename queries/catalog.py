@@ -52,6 +52,7 @@ from queries.shared import SharedWork, shared_for
 from queries.workers import per_chain
 from queries.shortboard import ShortboardTable, shortboard_table
 from queries.targets import CHOKE_SCORE, GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
+from queries.wording import all_for_readers, for_readers
 
 __all__ = [
     "TARGET_COLUMNS",
@@ -128,9 +129,10 @@ class ShortboardLine:
     reasons: list[str]
 
     def cells(self) -> dict[str, str]:
+        """The row under :data:`SHORTBOARD_COLUMNS`, worded for readers (:func:`queries.wording.for_readers`)."""
         return {"环节": self.name, "位置": POSITIONS.get(self.position, self.position), "状态": self.status,
                 "短板/长板": self.mark, "关键技术": "、".join(self.technologies), "本地企业": "、".join(self.local),
-                "外地可招引": "、".join(self.outside), "理由": "\n".join(self.reasons)}
+                "外地可招引": "、".join(self.outside), "理由": "\n".join(for_readers(r) for r in self.reasons)}
 
 
 @dataclass
@@ -147,8 +149,9 @@ class DirectionLine:
     examples: list[str]
 
     def cells(self) -> dict[str, Any]:
+        """The row under :data:`DIRECTION_COLUMNS`, worded for readers."""
         return {"环节/技术": self.name, "类型": "环节" if self.label == "Segment" else "技术", "现状": self.status,
-                "招商方向": self.direction, "依据": self.why, "目标企业数": self.targets,
+                "招商方向": self.direction, "依据": for_readers(self.why), "目标企业数": self.targets,
                 "首选目标": "、".join(self.examples)}
 
 
@@ -184,10 +187,10 @@ class TargetRow:
     caveats: list[str]
 
     def cells(self) -> dict[str, str]:
-        """The row under :data:`TARGET_COLUMNS`; multi-line cells use newlines."""
+        """The row under :data:`TARGET_COLUMNS`, worded for readers; multi-line cells use newlines."""
         return {"产业链": self.chain_name, "环节": self.segments, "招商方向": self.directions, "目标企业": self.name,
-                "所在地": self.place, "资质标签": self.labels, "推荐理由": "\n".join(self.reasons),
-                "证据来源": "\n".join(self.evidence), "数据截至": self.as_of or ""}
+                "所在地": self.place, "资质标签": self.labels, "推荐理由": "\n".join(map(for_readers, self.reasons)),
+                "证据来源": "\n".join(all_for_readers(self.evidence)), "数据截至": self.as_of or ""}
 
 
 @dataclass
@@ -202,8 +205,9 @@ class ChokeLine:
     flags: list[str]
 
     def cells(self) -> dict[str, Any]:
+        """The row under :data:`CHOKE_COLUMNS`, worded for readers."""
         return {"技术": self.name, "得分": self.score, "卡脖子": "是" if self.choke else "否",
-                "依据": "\n".join(self.reasons), "标记": "、".join(self.flags)}
+                "依据": "\n".join(map(for_readers, self.reasons)), "标记": "、".join(map(for_readers, self.flags))}
 
 
 @dataclass
