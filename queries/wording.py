@@ -163,6 +163,8 @@ def _patterns() -> dict[str, re.Pattern]:
         alternatives(terms.settings)
     # the names a document must not show: relationship types, settings, snake_case properties, labels
     technical = [*terms.relationships, *terms.settings, *(p for p in terms.properties if "_" in p)]
+    bare = r"(?<![A-Za-z0-9_])(?:" + alternatives([*terms.relationships, *terms.settings, *terms.labels]) + \
+        r")(?![A-Za-z0-9_])"
     return {
         "rel_fact": re.compile(r"^(?P<subject>.+?) (?:—(?P<out>" + rels + r")→|←(?P<in>" + rels + r")—) (?P<rest>.*)$",
                                re.S),
@@ -173,9 +175,10 @@ def _patterns() -> dict[str, re.Pattern]:
         "compared": re.compile(r"([≥≤<>]) (\d[\d.,]*\s*(?:%|家|个|次)?)（(" + settings + r")）"),
         "listed_setting": re.compile(r"[，、,]\s*(?:" + settings + r")(?=）)"),
         "technical": re.compile(r"(?<![A-Za-z0-9_])(?:" + alternatives(technical) + r")(?![A-Za-z0-9_])"),
-        "bare": re.compile(r"(?P<before>\s?)(?<![A-Za-z0-9_])(?P<term>"
-                           + alternatives([*terms.relationships, *terms.settings, *terms.labels])
-                           + r")(?![A-Za-z0-9_])(?P<after>\s?)"),
+        # one name or several joined by / 、 ，(FEEDS / KEY_TO), standing as a word
+        "bare": re.compile(r"(?P<before>\s?)(?<![A-Za-z0-9_])(?P<terms>(?:" + bare + r")(?:\s*[/、,，]\s*(?:" + bare
+                           + r"))*)(?![A-Za-z0-9_])(?P<after>\s?)"),
+        "bare_one": re.compile(bare),
     }
 
 
@@ -220,13 +223,14 @@ def _fact_for_readers(line: str, terms: ReaderTerms) -> str | None:
 
 
 def _bare(found: re.Match, terms: ReaderTerms) -> str:
-    """A schema term or setting standing in Chinese text, by its Chinese name (ASCII neighbours: left alone)."""
-    text, start, end = found.string, found.start("term"), found.end("term")
+    """Schema terms or settings standing in Chinese text, by their Chinese names (ASCII neighbours: left alone)."""
+    text, start, end = found.string, found.start("terms"), found.end("terms")
     before = text[:start].rstrip()
     after = text[end:].lstrip()
     if (before and not _WIDE.match(before[-1])) or (after and not _WIDE.match(after[0])):
         return found.group()
-    return terms.display_name(found["term"]) or found.group()
+    names = _patterns()["bare_one"].findall(found["terms"])
+    return "、".join(terms.display_name(n) or n for n in names)
 
 
 def _names_only_technical(parenthetical: str, terms: ReaderTerms) -> bool:
@@ -262,6 +266,8 @@ def for_readers(text: str) -> str:
     '该链没有上下游关系，断链按环节层级判断'
     >>> for_readers("可在 Baseline 表（data/baselines.csv）填入全国统计数")
     '可在全国基准表填入全国统计数'
+    >>> for_readers("依赖广度只计图中记录的 FEEDS / SUBTYPE_OF 关系")
+    '依赖广度只计图中记录的供给下游环节、是一种关系'
     >>> for_readers("主营功率器件（IGBT）")
     '主营功率器件（IGBT）'
     >>> for_readers("区位熵（按企业数）1.20 ≥ 1.00")
