@@ -52,7 +52,7 @@ from queries.shared import SharedWork, shared_for
 from queries.workers import per_chain
 from queries.shortboard import ShortboardTable, shortboard_table
 from queries.targets import CHOKE_SCORE, GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
-from queries.wording import all_for_readers, for_readers
+from queries.wording import all_for_readers, display_name, for_readers
 
 __all__ = [
     "TARGET_COLUMNS",
@@ -207,7 +207,8 @@ class ChokeLine:
     def cells(self) -> dict[str, Any]:
         """The row under :data:`CHOKE_COLUMNS`, worded for readers."""
         return {"技术": self.name, "得分": self.score, "卡脖子": "是" if self.choke else "否",
-                "依据": "\n".join(map(for_readers, self.reasons)), "标记": "、".join(map(for_readers, self.flags))}
+                "依据": "\n".join(map(for_readers, self.reasons)),
+                "标记": "、".join(display_name(f) or f for f in self.flags)}
 
 
 @dataclass

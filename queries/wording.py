@@ -13,7 +13,7 @@ Chinese.
 One place names every term (:func:`reader_terms`): relationship types, labels and properties
 take the Chinese name the ontology gives each schema term (``zh`` in
 ``graph/ontology/terms.yaml``, which must describe every term of ``graph/schema.yaml``), the
-settings theirs from ``queries/setting_names.yaml``.
+settings and the choke-point flags theirs from ``queries/reader_names.yaml``.
 
 Evidence keeps its facts (names, products, figures, the source and date) with Chinese words:
 
@@ -56,11 +56,11 @@ from pathlib import Path
 
 from chainkg.errors import SchemaError
 
-__all__ = ["SETTINGS_PATH", "Setting", "ReaderTerms", "reader_terms", "display_name", "for_readers",
+__all__ = ["NAMES_PATH", "Setting", "ReaderTerms", "reader_terms", "display_name", "for_readers",
            "all_for_readers"]
 
-#: the Chinese names of the analyses' settings (thresholds)
-SETTINGS_PATH = Path(__file__).with_name("setting_names.yaml")
+#: the Chinese names of the analyses' settings (thresholds) and flags
+NAMES_PATH = Path(__file__).with_name("reader_names.yaml")
 
 # One identifier (schema name, property, threshold, source id), optionally "=value": no spaces, no
 # CJK — a reader's parenthetical (a count, a unit, a stock code with its exchange) has one of those.
@@ -92,9 +92,11 @@ class ReaderTerms:
     #: properties whose values are lists written with "|"
     list_properties: frozenset[str]
     settings: Mapping[str, Setting]
+    #: the choke-point flags (标记), flag → Chinese name
+    flags: Mapping[str, str]
 
     def display_name(self, term: str) -> str | None:
-        """The Chinese name of a relationship type, label, property or setting; None for an unknown term.
+        """The Chinese name of a relationship type, label, property, setting or flag; None for an unknown term.
 
         >>> terms = reader_terms()
         >>> terms.display_name("OPERATES_IN"), terms.display_name("missing_max_local"), terms.display_name("x")
@@ -104,25 +106,32 @@ class ReaderTerms:
             if term in table:
                 return table[term]
         setting = self.settings.get(term)
-        return setting.zh if setting else None
+        return setting.zh if setting else self.flags.get(term)
 
 
-def _read_settings(path: Path) -> dict[str, Setting]:
+def _read_names(path: Path) -> tuple[dict[str, Setting], dict[str, str]]:
+    """The settings and flags of ``path`` (see queries/reader_names.yaml); a malformed file is a SchemaError."""
     import yaml
 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise SchemaError(f"{path}: not valid YAML: {error}") from None
-    if not isinstance(raw, dict) or set(raw) != {"settings"} or not isinstance(raw["settings"], dict):
-        raise SchemaError(f"{path}: needs exactly one section, settings")
-    out = {}
+    if not isinstance(raw, dict) or set(raw) != {"settings", "flags"} or not all(isinstance(v, dict)
+                                                                                for v in raw.values()):
+        raise SchemaError(f"{path}: needs exactly two sections, settings and flags")
+    settings = {}
     for name, spec in raw["settings"].items():
         if not isinstance(spec, dict) or set(spec) - {"zh", "threshold"} or not str(spec.get("zh") or "").strip():
             raise SchemaError(f"{path}: settings.{name}: needs `zh` (and optionally `threshold`), nothing else")
         zh = str(spec["zh"]).strip()
-        out[str(name)] = Setting(str(name), zh, str(spec.get("threshold") or zh).strip())
-    return out
+        settings[str(name)] = Setting(str(name), zh, str(spec.get("threshold") or zh).strip())
+    flags = {}
+    for name, zh in raw["flags"].items():
+        if not isinstance(zh, str) or not zh.strip():
+            raise SchemaError(f"{path}: flags.{name}: needs its Chinese name")
+        flags[str(name)] = zh.strip()
+    return settings, flags
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +141,7 @@ def reader_terms() -> ReaderTerms:
 
     vocab = vocabulary()
     schema = vocab.schema
+    settings, flags = _read_names(NAMES_PATH)
     lists = frozenset(name for spec in [*schema.labels.values(), *schema.relationships.values()]
                       for name, prop in spec.properties.items() if prop.type in ("list", "enum_list"))
     return ReaderTerms(
@@ -139,7 +149,8 @@ def reader_terms() -> ReaderTerms:
         labels={name: vocab.terms["classes"][name].zh for name in schema.labels},
         properties={name: term.zh for name, term in vocab.terms["properties"].items()},
         list_properties=lists,
-        settings=_read_settings(SETTINGS_PATH),
+        settings=settings,
+        flags=flags,
     )
 
 

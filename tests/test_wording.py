@@ -17,7 +17,7 @@ from graph.schema import load_schema
 from queries.catalog import evidence_line
 from queries.gaps import GapThresholds, chain_gaps
 from queries.targets import chain_targets
-from queries.wording import SETTINGS_PATH, _read_settings, all_for_readers, display_name, for_readers, reader_terms
+from queries.wording import NAMES_PATH, _read_names, all_for_readers, display_name, for_readers, reader_terms
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -54,23 +54,35 @@ def test_every_label_and_property_has_a_chinese_name():
 def test_every_gap_threshold_has_a_setting_name_and_none_is_stale():
     settings = reader_terms().settings
     thresholds = {f.name for f in fields(GapThresholds)}
-    assert thresholds <= set(settings), f"name these in {SETTINGS_PATH.name}: {sorted(thresholds - set(settings))}"
+    assert thresholds <= set(settings), f"name these in {NAMES_PATH.name}: {sorted(thresholds - set(settings))}"
     assert set(settings) <= thresholds, f"no such setting: {sorted(set(settings) - thresholds)}"
     for setting in settings.values():
         assert CJK.search(setting.zh) and CJK.search(setting.threshold), setting
 
 
+def test_every_choke_point_flag_has_a_name():
+    """The flags queries/chokepoints.py can set (the 标记 column) all have a Chinese name, and none is stale."""
+    import queries.chokepoints as module
+    from pathlib import Path
+
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    set_there = set(re.findall(r'flags(?:\.append\(|=\[)"([a-z-]+)"', source)) | set(module._EVIDENCE_FLAGS.values())
+    assert len(set_there) >= 8
+    assert set_there == set(reader_terms().flags)
+
+
 @pytest.mark.parametrize("text", [
-    "settings: {x: {zh: ''}}",
-    "settings: {x: {zh: 名, other: 1}}",
-    "other: {}",
+    "settings: {x: {zh: ''}}\nflags: {}",
+    "settings: {x: {zh: 名, other: 1}}\nflags: {}",
+    "settings: {}\nflags: {a: ''}",
+    "settings: {}",
     "settings: [",
 ])
-def test_the_settings_file_is_checked(tmp_path, text):
+def test_the_names_file_is_checked(tmp_path, text):
     path = tmp_path / "names.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SchemaError):
-        _read_settings(path)
+        _read_names(path)
 
 
 @pytest.mark.parametrize("line, expected", [
