@@ -38,6 +38,16 @@ Word, HTML and Markdown.
 ['示例链', '部件（示例控制技术）', '补链', '丙示例部件有限公司', '江苏省苏州市']
 >>> row.cells()["推荐理由"].splitlines()[0]
 '【以商招商 +30】已向常州市企业供货：乙示例整机有限公司〔重点企业〕（部件）'
+
+The data (and the JSON) keep the schema's names; :meth:`~TargetRow.cells` and the other rows' cells,
+which the documents show, word them for readers (:mod:`queries.wording`):
+
+>>> chain.shortboard[1].reasons[0]
+'环节状态为缺链：本地企业 0 家 ≤ 缺链阈值 0 家（missing_max_local）'
+>>> chain.shortboard[1].cells()["理由"].splitlines()[0]
+'环节状态为缺链：本地企业 0 家 ≤ 缺链阈值 0 家'
+>>> row.evidence[-1], row.cells()["证据来源"].splitlines()[-1]
+('丙示例部件有限公司 —LOCATED_IN→ 苏州市〔synthetic，2026-01-01〕', '丙示例部件有限公司 —位于→ 苏州市〔synthetic，2026-01-01〕')
 """
 
 from __future__ import annotations
