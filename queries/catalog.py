@@ -38,6 +38,16 @@ Word, HTML and Markdown.
 ['示例链', '部件（示例控制技术）', '补链', '丙示例部件有限公司', '江苏省苏州市']
 >>> row.cells()["推荐理由"].splitlines()[0]
 '【以商招商 +30】已向常州市企业供货：乙示例整机有限公司〔重点企业〕（部件）'
+
+The data (and the JSON) keep the schema's names; :meth:`~TargetRow.cells` and the other rows' cells,
+which the documents show, word them for readers (:mod:`queries.wording`):
+
+>>> chain.shortboard[1].reasons[0]
+'环节状态为缺链：本地企业 0 家 ≤ 缺链阈值 0 家（missing_max_local）'
+>>> chain.shortboard[1].cells()["理由"].splitlines()[0]
+'环节状态为缺链：本地企业 0 家 ≤ 缺链阈值 0 家'
+>>> row.evidence[-1], row.cells()["证据来源"].splitlines()[-1]
+('丙示例部件有限公司 —LOCATED_IN→ 苏州市〔synthetic，2026-01-01〕', '丙示例部件有限公司 —位于→ 苏州市〔synthetic，2026-01-01〕')
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ from queries.shared import SharedWork, shared_for
 from queries.workers import per_chain
 from queries.shortboard import ShortboardTable, shortboard_table
 from queries.targets import CHOKE_SCORE, GAP_CAVEAT_PREFIX, SIGNALS, Target, TargetList, TargetWeights, chain_targets
+from queries.wording import all_for_readers, display_name, for_readers
 
 __all__ = [
     "TARGET_COLUMNS",
@@ -128,9 +139,10 @@ class ShortboardLine:
     reasons: list[str]
 
     def cells(self) -> dict[str, str]:
+        """The row under :data:`SHORTBOARD_COLUMNS`, worded for readers (:func:`queries.wording.for_readers`)."""
         return {"环节": self.name, "位置": POSITIONS.get(self.position, self.position), "状态": self.status,
                 "短板/长板": self.mark, "关键技术": "、".join(self.technologies), "本地企业": "、".join(self.local),
-                "外地可招引": "、".join(self.outside), "理由": "\n".join(self.reasons)}
+                "外地可招引": "、".join(self.outside), "理由": "\n".join(for_readers(r) for r in self.reasons)}
 
 
 @dataclass
@@ -147,8 +159,9 @@ class DirectionLine:
     examples: list[str]
 
     def cells(self) -> dict[str, Any]:
+        """The row under :data:`DIRECTION_COLUMNS`, worded for readers."""
         return {"环节/技术": self.name, "类型": "环节" if self.label == "Segment" else "技术", "现状": self.status,
-                "招商方向": self.direction, "依据": self.why, "目标企业数": self.targets,
+                "招商方向": self.direction, "依据": for_readers(self.why), "目标企业数": self.targets,
                 "首选目标": "、".join(self.examples)}
 
 
@@ -184,10 +197,10 @@ class TargetRow:
     caveats: list[str]
 
     def cells(self) -> dict[str, str]:
-        """The row under :data:`TARGET_COLUMNS`; multi-line cells use newlines."""
+        """The row under :data:`TARGET_COLUMNS`, worded for readers; multi-line cells use newlines."""
         return {"产业链": self.chain_name, "环节": self.segments, "招商方向": self.directions, "目标企业": self.name,
-                "所在地": self.place, "资质标签": self.labels, "推荐理由": "\n".join(self.reasons),
-                "证据来源": "\n".join(self.evidence), "数据截至": self.as_of or ""}
+                "所在地": self.place, "资质标签": self.labels, "推荐理由": "\n".join(map(for_readers, self.reasons)),
+                "证据来源": "\n".join(all_for_readers(self.evidence)), "数据截至": self.as_of or ""}
 
 
 @dataclass
@@ -202,8 +215,10 @@ class ChokeLine:
     flags: list[str]
 
     def cells(self) -> dict[str, Any]:
+        """The row under :data:`CHOKE_COLUMNS`, worded for readers."""
         return {"技术": self.name, "得分": self.score, "卡脖子": "是" if self.choke else "否",
-                "依据": "\n".join(self.reasons), "标记": "、".join(self.flags)}
+                "依据": "\n".join(map(for_readers, self.reasons)),
+                "标记": "、".join(display_name(f) or f for f in self.flags)}
 
 
 @dataclass

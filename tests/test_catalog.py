@@ -498,3 +498,84 @@ def test_documents_word_caveats_for_readers_and_json_keeps_the_schema_names(writ
     for term in technical:
         assert term not in words and term not in notes, term
     assert "（verified=false）" in dumped and "（SUPPLIES）" in dumped
+
+
+# -- reader wording: evidence and 依据 in Chinese, JSON in the schema's names ------------------------------------
+
+def _xlsx_texts(path) -> dict[str, list[dict[str, str]]]:
+    """Sheet → rows as {header: text}; the sources table of 来源与说明 (titles as the sources write them) left out."""
+    from openpyxl import load_workbook
+
+    out = {}
+    for ws in load_workbook(path, read_only=True).worksheets:
+        rows = [[("" if v is None else str(v)) for v in row] for row in ws.iter_rows(values_only=True)]
+        header = rows[0] if rows else []
+        if ws.title == "来源与说明":  # the sources table, then one line per cell of column A
+            rows = [[r[0]] for r in rows[1:] if r and not any(r[1:])]
+            header = ["说明"]
+        else:
+            rows = rows[1:]
+        out[ws.title] = [dict(zip(header, r)) for r in rows]
+    return out
+
+
+def _docx_texts(path) -> list[str]:
+    """Every paragraph and table cell of a Word file; the sources table (来源, 标题, …) left out."""
+    import docx
+
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        if [c.text for c in table.rows[0].cells][:2] == ["来源", "标题"]:
+            continue
+        texts += [c.text for row in table.rows for c in row.cells]
+    return texts
+
+
+def test_documents_word_evidence_and_reasons_for_readers(written):
+    """Word and Excel read back: the 短板长板 依据, the target evidence and the notes name no relationship type,
+    setting or schema property; the evidence keeps its facts (names, products, figures); the JSON keeps the
+    schema's names, as `chainkg show` checks them."""
+    from test_wording import names_left
+
+    sheets = _xlsx_texts(_file(written, "xlsx"))
+    words = _docx_texts(_file(written, "docx"))
+    for where, text in [*((f"xlsx {name}", "\n".join(v for row in rows for v in row.values()))
+                          for name, rows in sheets.items()), ("docx", "\n".join(words))]:
+        assert not names_left(text), (where, names_left(text))
+
+    board = {row["环节"]: row["理由"] for row in sheets["短板长板"] if row["产业链"] == "测试链"}
+    assert board["部件"].startswith("环节状态为缺链：本地企业 0 家 ≤ 缺链阈值 0 家\n")
+    assert board["材料"] == "环节状态为弱链：本地企业 1 家 < 强链所需 3 家"
+    evidence = {row["目标企业"]: row["证据来源"].split("\n") for row in sheets["测试链"]}
+    assert "苏州部件有限公司 —经营环节→ 部件（经营产品：主要产品，主营）〔fx-public，2026-03-02，未核实〕" \
+        in evidence["苏州部件有限公司"]
+    assert "苏州部件有限公司 —供货给→ 常州整机有限公司（产品：部件，年份：2025）〔fx-public，2026-03-02，未核实〕" \
+        in evidence["苏州部件有限公司"]
+    assert "杭州部件有限公司，营业收入（亿元）：150〔fx-public，2026-03-02，未核实〕" in evidence["杭州部件有限公司"]
+    assert "杭州服务有限公司 —经营环节→ 服务（经营产品：主要产品，非主营）〔fx-public，2026-03-02，未核实〕" \
+        in evidence["杭州服务有限公司"]
+    assert any("苏州部件有限公司 —经营环节→ 部件（经营产品：主要产品，主营）" in w for w in words)
+    assert any("本地企业 0 家 ≤ 缺链阈值 0 家" in w for w in words)
+
+    data = json.loads(_file(written, "json").read_text(encoding="utf-8"))
+    dumped = json.dumps(data, ensure_ascii=False)
+    assert "（missing_max_local）" in dumped and "—OPERATES_IN→ 部件（products=主要产品，main=true）" in dumped
+
+
+def test_bundled_documents_name_no_schema_terms(bundled_catalog):
+    """The bundled catalogue (21 chains, every section) read back from Word and Excel: no relationship type,
+    setting or schema property left outside the sources table, and evidence lines still name both ends."""
+    from test_wording import names_left
+
+    out, _ = bundled_catalog
+    sheets = _xlsx_texts(out / "catalog-320400-all.xlsx")
+    words = _docx_texts(out / "catalog-320400-all.docx")
+    texts = [v for rows in sheets.values() for row in rows for v in row.values()] + words
+    left = sorted({n for t in texts for n in names_left(t)})
+    assert not left, left
+    lines = [line for rows in sheets.values() for row in rows for line in row.get("证据来源", "").split("\n") if line]
+    arrows = [line for line in lines if "→" in line or "←" in line]
+    assert len(arrows) > 100
+    assert all(re.match(r"^\S.* (—[^—→]+→|←[^←—]+—) \S.*〔[^〔〕]+〕$", line) for line in arrows), \
+        [line for line in arrows if not re.match(r"^\S.* (—[^—→]+→|←[^←—]+—) \S.*〔[^〔〕]+〕$", line)][:3]

@@ -139,6 +139,39 @@ def test_developer_terms_are_caught():
         assert DEV_TERMS.search(text) is None, text
 
 
+def _visible(html: str) -> str:
+    """The text a reader sees, without scripts (data for the map) and tags, entities decoded; lists and tables of
+    sources are left out too (their titles are quoted as the sources give them)."""
+    import html as html_module
+
+    text = re.sub(r"<script\b[^>]*>.*?</script>|<ul class=\"sources\">.*?</ul>"
+                  r"|<table[^>]*>\s*<thead><tr><th>来源</th><th>标题</th>.*?</table>", "", html, flags=re.S)
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def test_pages_and_exports_word_evidence_and_reasons_for_readers(client, bundled_store):
+    """Chain, segment, enterprise, dossier and target pages and the CSV/Excel exports name no relationship type,
+    setting or schema property (依据, reasons, evidence, headings); the JSON API keeps them for analysts."""
+    from test_wording import names_left
+
+    urls = ["/targets", "/targets?chain=chain-ic"]
+    for label, prefix in (("Chain", "chains"), ("Segment", "segments"), ("Enterprise", "enterprises")):
+        urls += [f"/{prefix}/{k}" for k in _keys(bundled_store, label)[:80]]  # the first 80 of each kind
+    urls += [f"/chains/{k}/dossier" for k in _keys(bundled_store, "Chain")]
+    evidence = 0
+    for url in urls:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        text = _visible(page.text)
+        assert not names_left(text), (url, names_left(text))
+        evidence += len(re.findall(r" —[^—→\s]+→ ", text))
+    assert evidence > 100
+    rows = list(csv.reader(io.StringIO(client.get("/targets.csv?chain=chain-ic&top=500").content.decode("utf-8-sig"))))
+    cells = "\n".join(c for row in rows if row[:1] != ["来源"] for c in row)  # source titles as the sources give them
+    assert "—经营环节→" in cells and not names_left(cells), names_left(cells)
+    assert "—OPERATES_IN→" in client.get("/api/targets?chain=chain-ic").text
+
+
 # ------------------------------------------------------------------------------------------- 产业地图 and 七个一
 def test_every_chain_has_its_geomap_and_dossier_tabs(client, bundled_store):
     for key in _keys(bundled_store, "Chain"):

@@ -54,6 +54,8 @@ TARGET_COLUMNS = (
     ("推荐理由", "reasons"), ("证据", "evidence"), ("来源", "sources"), ("数据截至", "as_of"),
     ("已核实", "verified"), ("合成数据", "synthetic"), ("说明", "caveats"),
 )
+#: list cells written for readers (:func:`queries.wording.for_readers`)
+_READER_LISTS = ("evidence", "caveats")
 
 
 def neutralise(value: Any) -> Any:
@@ -64,11 +66,15 @@ def neutralise(value: Any) -> Any:
 
 
 def _cell(row: dict[str, Any], key: str) -> Any:
+    from queries.wording import all_for_readers, for_readers
+
     value = row["signals"].get(key) if key in row.get("signals", {}) else row.get(key)
     if key == "segments":
         return "；".join(s["name"] for s in value)
     if key == "reasons":
-        return "；".join(f"{r['signal']}+{r['points']} {r['text']}" for r in value)
+        return "；".join(f"{r['signal']}+{r['points']} {for_readers(r['text'])}" for r in value)
+    if key in _READER_LISTS:  # worded for readers: the JSON export keeps the schema's names
+        return "；".join(all_for_readers(str(v) for v in value))
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (list, tuple)):
@@ -81,6 +87,8 @@ def _rows(view: dict[str, Any]) -> list[list[Any]]:
 
 
 def _notes(view: dict[str, Any]) -> list[list[str]]:
+    from queries.wording import all_for_readers
+
     filters = view["filters"]
     scope = view["chain"]["name"] if view["chain"] else "全部产业链"
     lines = [["招商目标清单", f"{view['region']['name']} · {scope}"],
@@ -90,7 +98,7 @@ def _notes(view: dict[str, Any]) -> list[list[str]]:
              ["条数", f"{view['counts']['listed']}（符合筛选 {view['counts']['matching']}，候选 "
                      f"{view['counts']['candidates']}）"]]
     lines += [["来源", f"{s['id']}：{s.get('title') or ''}"] for s in view["sources"]]
-    lines += [["说明", c] for c in view["caveats"]]
+    lines += [["说明", c] for c in all_for_readers(view["caveats"])]
     return lines
 
 

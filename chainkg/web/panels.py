@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chainkg.web.views import Workbench
 
 __all__ = ["geomap_view", "geomap_model", "geomap_fragment", "geomap_script_data", "dossier_view", "dossier_result",
-           "relation_words", "GEOMAP_TARGETS",
+           "GEOMAP_TARGETS",
            "GEOMAP_LISTED", "SCOPE_WORDS"]
 
 #: targets marked on a workbench map, and enterprises listed per area (the rest are counted)
@@ -194,22 +194,6 @@ def dossier_result(wb: Workbench, key: str):
                      compute=lambda: chain_dossier(wb.store, chain=key, region=wb.region_code))
 
 
-def relation_words(text: str) -> str:
-    """``甲 —ANCHORS→ 乙`` → ``甲 —是重点企业于→ 乙``: relationship types in the ontology's Chinese words.
-
-    The words are data (graph/ontology/terms.yaml, the ontology's Chinese labels).
-
-    >>> relation_words("碳元科技 —OPERATES_IN→ 导热膜〔curated，2026-11-22〕")
-    '碳元科技 —经营环节→ 导热膜〔curated，2026-11-22〕'
-    """
-    import re
-
-    from graph.ontology import vocabulary
-
-    words = {name: term.zh for name, term in vocabulary().terms["relationships"].items() if term.zh}
-    return re.sub(r"—([A-Z][A-Z_]*)→", lambda m: f"—{words.get(m.group(1), m.group(1))}→", text)
-
-
 def dossier_view(wb: Workbench, key: str) -> dict[str, Any]:
     """What the 七个一 tab shows: the dossier's items laid out as blocks, and ``chainkg dossier --format json``."""
     from chainkg.web.views import _meta, plain
@@ -220,7 +204,7 @@ def dossier_view(wb: Workbench, key: str) -> dict[str, Any]:
         dossier = dossier_result(wb, key)
         blocks = [{"kind": b.kind, "text": b.text, "level": b.level, "items": list(b.items),
                    "columns": list(b.columns), "style": b.style,
-                   "rows": [{c: relation_words(v) if isinstance(v, str) else v for c, v in r.items()} for r in b.rows]}
+                   "rows": [dict(r) for r in b.rows]}  # worded for readers by dossier_blocks
                   for b in dossier_blocks(dossier, level=1, standalone=True)[1:]]  # the page has the title
         items = [{"number": i.number, "key": i.key, "title": i.title, "state": i.state} for i in dossier.items]
         data = {"chain": {"id": key, "name": dossier.chain_name}, "dossier": plain(dossier), "items": items,

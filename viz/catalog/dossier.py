@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from viz.catalog.common import clean_text, number
-from queries.wording import all_for_readers
+from queries.wording import all_for_readers, for_readers
 
 __all__ = ["Block", "dossier_blocks", "render_dossier_markdown", "dossier_markdown", "dossier_html",
            "add_dossier_docx", "dossier_sheet_rows", "DOSSIER_SHEET", "DOSSIER_SHEET_COLUMNS", "DOSSIER_SECTION",
@@ -97,9 +97,9 @@ def _entry_rows(entries, name_column: str) -> tuple[tuple[str, ...], tuple[dict,
     columns = (name_column, *keys, *(("依据",) if with_facts else ()))
     rows = []
     for entry in entries:
-        row = {name_column: entry.name, **{k: cell_text(entry.details.get(k)) for k in keys}}
+        row = {name_column: entry.name, **{k: for_readers(cell_text(entry.details.get(k))) for k in keys}}
         if with_facts:
-            row["依据"] = "\n".join(fact_line(f) for f in entry.facts)
+            row["依据"] = "\n".join(for_readers(fact_line(f)) for f in entry.facts)
         rows.append(row)
     return columns, tuple(rows)
 
@@ -123,10 +123,10 @@ def dossier_blocks(dossier, *, level: int = 1, standalone: bool = True) -> list[
     for item in dossier.items:
         out.append(Block("heading", _item_title(item), level + 1))
         if item.empty:
-            out.append(Block("para", f"空：{item.empty_reason}", style="empty"))
+            out.append(Block("para", f"空：{for_readers(item.empty_reason or '')}", style="empty"))
         if item.summary:
-            out.append(Block("para", "；".join(f"{k}：{cell_text(v)}" for k, v in item.summary.items()
-                                               if v not in (None, "", {}))))
+            out.append(Block("para", for_readers("；".join(f"{k}：{cell_text(v)}" for k, v in item.summary.items()
+                                                           if v not in (None, "", {})))))
         if item.statements:
             out.append(Block("para", "文件所述："))
             out.append(Block("table", columns=_STATEMENT_COLUMNS, rows=tuple(
@@ -135,7 +135,7 @@ def dossier_blocks(dossier, *, level: int = 1, standalone: bool = True) -> list[
         if item.state == "图谱分析" and not standalone:  # the catalogue shows these analyses in full above
             out.append(Block("para", "详见本目录该链的“短板长板”“招商方向”“目标企业”各节。"))
             if item.notes:
-                out.append(Block("bullets", items=tuple(item.notes[:1])))
+                out.append(Block("bullets", items=tuple(all_for_readers(item.notes[:1]))))
             continue
         if item.entries:
             columns, rows = _entry_rows(item.entries, _NAME_COLUMN.get(item.key, "名称"))
@@ -147,7 +147,7 @@ def dossier_blocks(dossier, *, level: int = 1, standalone: bool = True) -> list[
         elif item.related:
             out.append(Block("para", f"另见（{item.related_note or ''}）：{'、'.join(e.name for e in item.related)}"))
         if item.notes:
-            out.append(Block("bullets", items=tuple(item.notes)))
+            out.append(Block("bullets", items=tuple(all_for_readers(item.notes))))
     if standalone:
         out.append(Block("heading", "数据来源与说明", level + 1))
         out.append(Block("table", columns=("来源", "标题", "类型", "引用次数"), rows=tuple(
@@ -242,18 +242,19 @@ def dossier_sheet_rows(dossiers: Iterable[Any]) -> list[dict[str, str]]:
         for item in d.items:
             base = {"产业链": d.chain_name, "事项": _item_title(item).split("（")[0], "状态": item.state}
             if item.empty:
-                rows.append({**base, "类型": "空", "内容": item.empty_reason or "", "数据截至": d.as_of or ""})
+                rows.append({**base, "类型": "空", "内容": for_readers(item.empty_reason or ""), "数据截至": d.as_of or ""})
             if item.summary:
-                rows.append({**base, "类型": "概要", "内容": "；".join(f"{k}：{cell_text(v)}" for k, v in item.summary.items()
-                                                                    if v not in (None, "", {}))})
+                rows.append({**base, "类型": "概要", "内容": for_readers("；".join(
+                    f"{k}：{cell_text(v)}" for k, v in item.summary.items() if v not in (None, "", {})))})
             for s in item.statements:
                 rows.append({**base, "类型": "文件所述", "内容": s.quote, "依据": "；".join(
                     x for x in (s.status, s.scope) if x), "来源": s.source, "数据截至": s.as_of or ""})
             for e in item.entries:
-                details = "；".join(f"{k}：{cell_text(v)}" for k, v in e.details.items() if v not in (None, "") and k != "本地")
+                details = for_readers("；".join(f"{k}：{cell_text(v)}" for k, v in e.details.items()
+                                                if v not in (None, "") and k != "本地"))
                 rows.append({**base, "类型": "图谱" if item.state != "图谱分析" else "分析",
                              "内容": e.name + (f"（{details}）" if details else ""),
-                             "依据": "\n".join(fact_line(f) for f in e.facts),
+                             "依据": "\n".join(for_readers(fact_line(f)) for f in e.facts),
                              "来源": "、".join(dict.fromkeys(f.source for f in e.facts)),
                              "数据截至": max((f.as_of for f in e.facts if f.as_of), default="")})
     return rows
