@@ -152,15 +152,44 @@ def _disk_bytes(folder: Path) -> int:
     return total
 
 
+def read_position(pids: list[int], path: Path) -> int | None:
+    """How far into ``path`` the processes ``pids`` have read (the largest offset of a descriptor open on it,
+    from /proc/<pid>/fdinfo), or None when none has it open.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile() as f:
+    ...     _ = f.write(b"abcdef"); f.flush(); _ = f.seek(4)
+    ...     read_position([os.getpid()], Path(f.name))
+    4
+    """
+    target, found = os.path.realpath(path), None
+    for pid in pids:
+        try:
+            descriptors = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in descriptors:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") != target:
+                    continue
+                with open(f"/proc/{pid}/fdinfo/{fd}") as handle:
+                    position = int(handle.readline().split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            found = max(found or 0, position)
+    return found
+
+
 def _load() -> tuple:
     return tuple(round(x, 2) for x in os.getloadavg())
 
 
 def guarded(step: str, args: list[str], *, limits: Limits, work: Path, disk_start: int,
-            stdout_to_count: bool = False) -> tuple[StepResult, str]:
+            stdout_to_count: bool = False, reads: Path | None = None) -> tuple[StepResult, str]:
     """Run ``args`` with ``nice -n 10`` in its own process group under the watchdog.
 
-    Returns the step's figures and its stdout (empty when it was only counted).
+    Returns the step's figures and its stdout (empty when it was only counted). When the step is
+    stopped and ``reads`` is the file it reads, its note says how far into the file it had got.
 
     >>> result, out = guarded("echo", [sys.executable, "-c", "print('hi')"], limits=Limits(),
     ...                       work=Path(tempfile.gettempdir()), disk_start=0)
@@ -196,7 +225,7 @@ def guarded(step: str, args: list[str], *, limits: Limits, work: Path, disk_star
             if available < limits.min_available_gb or pss / GB > limits.max_tree_gb:
                 why = f"memory at {pss / GB:.1f} GB (MemAvailable {available:.1f} GB)"
             elif elapsed > limits.max_s:
-                why = f"time > {limits.max_s / 60:.0f} min"
+                why = f"time > {limits.max_s / 60:g} min" if limits.max_s >= 60 else f"time > {limits.max_s:g} s"
             elif elapsed - last_disk > 5:
                 last_disk = elapsed
                 grown = (_disk_bytes(work) - disk_start) / GB
@@ -204,6 +233,10 @@ def guarded(step: str, args: list[str], *, limits: Limits, work: Path, disk_star
                     why = f"disk at {grown:.1f} GB"
             if why:
                 result.broke = why
+                position = read_position(_tree(child.pid), reads) if reads is not None else None
+                if position is not None:
+                    size = os.path.getsize(reads)
+                    result.note = f"stopped {position / 1e9:.2f} GB into {size / 1e9:.2f} GB ({position / size:.0%})"
                 os.killpg(child.pid, signal.SIGKILL)  # the step's own process group only
                 _, status, usage = os.wait4(child.pid, 0)
                 break
@@ -252,7 +285,8 @@ def _plan(work: Path, pool: Path, home: Path, data: Path, n: int, seed: int) -> 
                              "--formats", "xlsx,docx,html,md"), {}),
         "export_nt": (_chainkg(home, "export", "rdf", "--format", "nt", "--out", "-"), {"count": True}),
         "export_ttl": (_chainkg(home, "export", "rdf", "--format", "ttl", "--out", str(out / "graph.ttl")), {}),
-        "import_ttl": (_chainkg(work / "imported", "import", "rdf", str(out / "graph.ttl")), {}),
+        "import_ttl": (_chainkg(work / "imported", "import", "rdf", str(out / "graph.ttl")),
+                       {"reads": out / "graph.ttl"}),
     }
 
 
@@ -301,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         words, how = _plan(work, pool, home, data, args.enterprises, args.seed)[step]  # after synth: its files
         result, stdout = guarded(step, words, limits=limits, work=work, disk_start=disk_start,
-                                 stdout_to_count=how.get("count", False))
+                                 stdout_to_count=how.get("count", False), reads=how.get("reads"))
         if step == "synth" and not result.broke:
             (pool / ".complete").write_text("ok\n")
         if step == "parse" and not result.broke:

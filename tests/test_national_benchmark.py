@@ -44,7 +44,7 @@ def test_a_failing_step_is_recorded_with_its_exit_code_and_last_error_line(natio
 
 def test_a_step_over_its_time_is_stopped(national, tmp_path):
     result, _ = _run(national, tmp_path, "import time; time.sleep(600)", max_s=0.5)
-    assert result.broke == "time > 0 min"
+    assert result.broke == "time > 0.5 s"
     assert result.s < 600
 
 
@@ -80,3 +80,13 @@ def test_a_step_without_its_input_is_skipped_not_run(national, tmp_path, capsys)
     assert line["steps"]["stats"]["broke"] == "skipped: no store"
     assert line["steps"]["import_ttl"]["broke"] == "skipped: no Turtle file"
     assert code == 0  # nothing ran, nothing broke
+
+
+def test_a_stopped_step_says_how_far_into_its_input_it_had_read(national, tmp_path):
+    data = tmp_path / "graph.ttl"
+    data.write_bytes(b"x" * 4000)
+    code = f"import time; f = open({str(data)!r}, 'rb', buffering=0); f.read(1000); time.sleep(600)"
+    result, _ = national.guarded("step", [sys.executable, "-c", code], limits=national.Limits(max_s=1.0),
+                                 work=tmp_path, disk_start=0, reads=data)
+    assert result.broke == "time > 1 s"
+    assert result.note.endswith("(25%)")
