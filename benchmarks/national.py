@@ -301,6 +301,18 @@ def _needs(step: str, work: Path, pool: Path, home: Path) -> str:
     return ""
 
 
+def _remove_outputs(out: Path) -> None:
+    """Remove what the steps wrote into ``out``, the half-written files of a stopped step included
+    (a process killed by the watchdog cannot remove its own temporary file)."""
+    import shutil
+
+    for path in out.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--enterprises", type=int, default=6_000_000)
@@ -312,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-tree-gb", type=float, default=16.0)
     parser.add_argument("--max-minutes", type=float, default=20.0)
     parser.add_argument("--max-disk-gb", type=float, default=40.0)
+    parser.add_argument("--keep-files", action="store_true",
+                        help="keep the outputs (map, catalogue, Turtle file) in WORK/out; by default they are "
+                             "removed at the end (the 6M Turtle is 16 GB); the pool and the store are always kept")
     args = parser.parse_args(argv)
     wanted = [s.strip() for s in args.only.split(",")] if args.only else list(STEPS)
     unknown = [s for s in wanted if s not in STEPS]
@@ -353,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
             log.write(json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **asdict(result)},
                                  ensure_ascii=False) + "\n")
         print(f"{step}: {result.s} s, PSS {result.peak_pss_gb} GB, {result.broke or 'ok'}", file=sys.stderr)
+    if not args.keep_files:
+        _remove_outputs(work / "out")
     counts = None
     if (home / "current" / "manifest.json").exists():
         counts = json.loads((home / "current" / "manifest.json").read_text())["counts"]

@@ -72,6 +72,14 @@ def test_a_small_run_records_every_step_and_the_import_gives_the_build(national,
     assert line["parse_s"] > 0 and line["relationships"] > 300
     logged = [json.loads(row)["step"] for row in (tmp_path / "national.jsonl").read_text().splitlines()]
     assert logged == list(line["steps"])
+    assert list((tmp_path / "out").iterdir()) == []  # the Turtle file removed, the pool and the store kept
+    assert (tmp_path / "store" / "current" / "manifest.json").exists()
+
+
+def test_outputs_are_kept_when_asked(national, tmp_path, capsys):
+    code = national.main(["--enterprises", "300", "--work", str(tmp_path), "--only", "synth,build,map",
+                          "--keep-files"])
+    assert code == 0 and (tmp_path / "out" / "map.html").exists()
 
 
 def test_a_step_without_its_input_is_skipped_not_run(national, tmp_path, capsys):
