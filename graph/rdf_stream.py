@@ -14,8 +14,10 @@ direct triple plus its reified resource), without an rdflib ``Graph``:
   the sort works subject range by subject range: the subjects of one group
   (a label, or a relationship type) are split into ranges by the first bytes
   of their IRIs, each range's lines are generated and sorted in memory, and the
-  ranges are written one after the other. Memory is bounded by the range size,
-  not by the graph;
+  ranges are written one after the other. The lines in memory are bounded by the
+  range size, not by the graph; what grows with the graph is each group's sorted
+  subject IRIs (its plan) and the node IRIs kept for the whole export (at 6M
+  enterprises about 6 GB at the largest group: docs/scale.md, "6M stretch");
 - **Turtle** is the same sorted stream, one statement per subject
   (``<enterprise/e-a> a ckg:Enterprise ;`` then one ``predicate object`` per
   line), with ``@base`` and the ``ckg:``, ``rdf:``, ``xsd:``, ``prov:`` prefixes.
@@ -1022,8 +1024,9 @@ def write_rdf(store: GraphStore, out: BinaryIO, fmt: str, *, base: str = DEFAULT
 
     The triples are those of :func:`graph.rdf.store_to_graph`; N-Triples are sorted
     and unique, byte for byte what ``sorted_ntriples(store_to_graph(store))`` gives
-    (where rdflib writes a literal correctly). Memory stays bounded by
-    :data:`RANGE_TRIPLES` per process, whatever the size of the graph.
+    (where rdflib writes a literal correctly). The lines held are bounded by
+    :data:`RANGE_TRIPLES` per process; a group's sorted subject IRIs and the node IRIs
+    grow with the graph (see the module docstring).
 
     ``workers`` processes make the lines (default :func:`export_workers`): this one and forked
     helpers, one range each at a time; the bytes are the same whatever their number. A store
