@@ -36,6 +36,7 @@ least ``MemAvailable`` seen, load average, ``broke``) and appends each step's li
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import signal
@@ -105,19 +106,16 @@ def mem_available_gb() -> float:
     raise OSError("no MemAvailable in /proc/meminfo")
 
 
-def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux: /proc/<pid>/task/*/children)."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as handle:
-                    todo += [int(child) for child in handle.read().split()]
-        except OSError:  # ended meanwhile
-            pass
-    return found
+def _analyses_module():
+    """benchmarks/analyses.py, for the helpers the two benchmarks share."""
+    spec = importlib.util.spec_from_file_location("analyses_benchmark", ROOT / "benchmarks" / "analyses.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: ``pid`` and its descendants (Linux: /proc/<pid>/task/*/children), as benchmarks/analyses.py finds them
+_tree = _analyses_module()._tree
 
 
 def _memory(pids: list[int]) -> tuple[int, int, int]:
