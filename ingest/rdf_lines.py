@@ -53,9 +53,10 @@ from ingest.readers import RawTable
 
 __all__ = ["NotStreamable", "LineRead", "streamable", "read_rdf_lines", "BLOCK_BYTES"]
 
-#: bytes of the file parsed at a time
-BLOCK_BYTES = 32 << 20
-#: blocks parsed at the same time (threads; Arrow's string kernels release the GIL)
+#: bytes of the file parsed at a time (8 MiB: a block's columns stay in the allocator's reused memory; at
+#: 32 MiB every column was fresh pages, a quarter of the import's time spent in the kernel faulting them in)
+BLOCK_BYTES = 8 << 20
+#: blocks parsed at the same time (threads; the tokenizer and Arrow's kernels release the GIL)
 PARSE_THREADS = 2
 #: problems kept (a file can be wrong in millions of places; the first ones tell what to fix)
 MAX_PROBLEMS = 2_000
@@ -184,103 +185,21 @@ def _decoded(texts):
     return _by_distinct(texts, has, _unescape)
 
 
-def _fields(lines, pattern: str, *, turtle: bool) -> dict:
-    """The named groups of ``pattern`` (the line regex, every line matches it) for each line.
-
-    ``extract_regex`` is an order of magnitude slower than matching, so the lines in the form chainkg
-    writes (single spaces, "<s> <p> o ." or "    p o ;") are cut with plain string kernels; the others
-    are extracted.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    names = re.findall(r"\(\?P<(\w+)>", pattern)
-    empty = pa.scalar("", pa.large_string())
-    if not len(lines):
-        return {name: pa.array([], pa.large_string()) for name in names}
-
-    def piece(parts, i):  # the i-th piece, "" when there are fewer
-        enough = pc.fill_null(pc.greater(pc.list_value_length(parts), i), False)
-        if pc.all(enough).as_py():
-            return pc.fill_null(pc.list_element(parts, i), empty)
-        found = pc.list_element(parts.filter(enough), i)
-        return pc.fill_null(pc.replace_with_mask(pa.nulls(len(parts), pa.large_string()), enough,
-                                                 found.cast(pa.large_string())), empty)
-
-    def ends(text, suffix):
-        return pc.fill_null(pc.ends_with(text, suffix), False)
-
-    def starts(text, prefix):
-        return pc.fill_null(pc.starts_with(text, prefix), False)
-
-    def iri(term):
-        return pc.and_(starts(term, "<"), ends(term, ">"))
-
-    out = {name: None for name in names}
-    if turtle:
-        more = starts(lines, "    ")
-        body = pc.if_else(more, pc.utf8_slice_codeunits(lines, 4), lines)
-        first = pc.split_pattern(body, " ", max_splits=2)
-        rest_first = pc.split_pattern(pc.if_else(more, body, empty), " ", max_splits=1)
-        subject = pc.if_else(more, empty, piece(first, 0))
-        predicate = pc.if_else(more, piece(rest_first, 0), piece(first, 1))
-        rest = pc.if_else(more, piece(rest_first, 1), piece(first, 2))
-        line_end = pc.or_(ends(rest, " ;\n"), ends(rest, " .\n"))
-        term = pc.utf8_slice_codeunits(rest, 0, -3)
-        out["end"] = pc.utf8_slice_codeunits(rest, -2, -1)
-        subject_iri = iri(subject)
-        out["s"] = pc.if_else(subject_iri, pc.utf8_slice_codeunits(subject, 1, -1), empty)
-        out["sn"] = pc.if_else(pc.or_(subject_iri, pc.equal(subject, "")), empty, subject)
-        out["a"] = pc.if_else(pc.equal(predicate, "a"), pa.scalar("a", pa.large_string()), empty)
-        predicate_iri = iri(predicate)
-        out["p"] = pc.if_else(predicate_iri, pc.utf8_slice_codeunits(predicate, 1, -1), empty)
-        out["pn"] = pc.if_else(pc.or_(predicate_iri, pc.equal(predicate, "a")), empty, predicate)
-        canonical = pc.and_(line_end, pc.not_equal(predicate, ""))
-    else:
-        parts = pc.split_pattern(lines, " ", max_splits=2)
-        subject, predicate, rest = piece(parts, 0), piece(parts, 1), piece(parts, 2)
-        canonical = pc.and_(pc.and_(iri(subject), iri(predicate)), pc.or_(ends(rest, " .\n"), ends(rest, " .")))
-        term = pc.if_else(ends(rest, "\n"), pc.utf8_slice_codeunits(rest, 0, -3), pc.utf8_slice_codeunits(rest, 0, -2))
-        out["s"] = pc.utf8_slice_codeunits(subject, 1, -1)
-        out["p"] = pc.utf8_slice_codeunits(predicate, 1, -1)
-    literal = starts(term, '"')
-    object_iri = iri(term)
-    out["o"] = pc.if_else(object_iri, pc.utf8_slice_codeunits(term, 1, -1), empty)
-    if turtle:
-        out["on"] = pc.if_else(pc.or_(object_iri, literal), empty, term)
-    # a literal: "text", "text"^^<datatype> (or ^^prefix:name), "text"@lang; its closing quote is the last "
-    halves = pc.split_pattern(pc.if_else(literal, term, empty), '"', max_splits=1, reverse=True)
-    head, suffix = piece(halves, 0), piece(halves, 1)
-    out["lit"] = pc.if_else(literal, pc.utf8_slice_codeunits(head, 1), empty)
-    typed = starts(suffix, "^^")
-    datatype = pc.utf8_slice_codeunits(suffix, 2)
-    out["dt"] = pc.if_else(pc.and_(typed, iri(datatype)), pc.utf8_slice_codeunits(datatype, 1, -1), empty)
-    if turtle:
-        out["dtn"] = pc.if_else(pc.and_(typed, pc.invert(iri(datatype))), datatype, empty)
-    out["lang"] = pc.if_else(starts(suffix, "@"), pc.utf8_slice_codeunits(suffix, 1), empty)
-    canonical = pc.and_(canonical, pc.or_(pc.or_(literal, object_iri), pa.scalar(turtle)))
-    odd = np.flatnonzero(~canonical.to_numpy(zero_copy_only=False))
-    if len(odd):  # other spacing, comments, CRLF …: the regex says
-        found = pc.extract_regex(lines.take(pa.array(odd)), pattern)
-        mask = np.zeros(len(lines), dtype=bool)
-        mask[odd] = True
-        for name in names:
-            out[name] = pc.replace_with_mask(out[name].cast(pa.large_string()), pa.array(mask),
-                                             found.field(name).cast(pa.large_string()))
-    return {name: out[name].cast(pa.large_string()) for name in names}
-
-
 @dataclass(frozen=True)
 class _Statements:
-    """How a block of Turtle lines begins and ends: with a subject (a new statement), with ";" (open)."""
+    """How a block of Turtle lines begins and ends: with a subject (a new statement), with ";" (open); and
+    the subject of each statement, with the lines where they start."""
 
     opens_with_subject: bool
     ends_open: bool
+    subjects: object  # Arrow strings: the subject of each statement begun in the block, in order
+    starts: np.ndarray  # bool per line: a statement (and its subject) starts there
 
 
 @dataclass(frozen=True)
 class _Parsed:
-    """A block's triples as :meth:`_Lines.parse_alone` made them (Turtle: continued subjects still null)."""
+    """A block's triples as :meth:`_Lines.parse_alone` made them (Turtle: subjects still null, see
+    :attr:`_Statements.subjects`)."""
 
     triples: object  # Arrow table
     statements: _Statements | None  # Turtle only
@@ -324,23 +243,36 @@ class _Lines:
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        from ingest.rdf_cut import cut_lines  # numba: imported when a file is read
+
         lines = block.lines
         if self.parser == "turtle":
             lines, block = self._turtle_header(block)
-        pattern = _NT if self.parser == "nt" else _TTL
-        valid = pc.match_substring_regex(lines, pattern).to_numpy(zero_copy_only=False)
-        if not valid.all():
-            blank = pc.match_substring_regex(lines, _BLANK).to_numpy(zero_copy_only=False)
-            bad = np.flatnonzero(~valid & ~blank)
-            if len(bad):
-                self.syntax_error(lines[int(bad[0])].as_py(), block.first_line + int(bad[0]))
-            lines = pc.filter(lines, pa.array(valid))
-            numbers = np.flatnonzero(valid) + block.first_line
-            starts = block.starts[valid]
-        else:
-            numbers = np.arange(len(valid)) + block.first_line
-            starts = block.starts
-        columns = _fields(lines, pattern, turtle=self.parser == "turtle")
+        cut = cut_lines(lines, turtle=self.parser == "turtle")
+        columns = cut.fields
+        numbers = np.arange(len(lines)) + block.first_line
+        starts = block.starts
+        odd = np.flatnonzero(cut.odd)
+        if len(odd):  # other spacing, comments, CRLF, blank lines …, or not valid: the regex says
+            pattern = _NT if self.parser == "nt" else _TTL
+            odd_lines = lines.take(pa.array(odd))
+            valid = pc.match_substring_regex(odd_lines, pattern).to_numpy(zero_copy_only=False)
+            if not valid.all():
+                blank = pc.match_substring_regex(odd_lines, _BLANK).to_numpy(zero_copy_only=False)
+                bad = odd[~valid & ~blank]
+                if len(bad):
+                    self.syntax_error(lines[int(bad[0])].as_py(), block.first_line + int(bad[0]))
+            found = pc.extract_regex(odd_lines.filter(pa.array(valid)), pattern)
+            extracted = np.zeros(len(lines), dtype=bool)
+            extracted[odd[valid]] = True
+            for name in columns:
+                columns[name] = pc.replace_with_mask(columns[name], pa.array(extracted),
+                                                     found.field(name).cast(pa.large_string()))
+            if not valid.all():
+                keep = np.ones(len(lines), dtype=bool)
+                keep[odd[~valid]] = False
+                columns = {name: column.filter(pa.array(keep)) for name, column in columns.items()}
+                numbers, starts = numbers[keep], starts[keep]
         statements = None
         if self.parser == "turtle":
             columns, statements = self._turtle_terms(columns)
@@ -358,7 +290,6 @@ class _Lines:
         """The triples of a block parsed by :meth:`parse_alone`, with the Turtle statement the block before
         left open carried in (blocks must come here in file order)."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         triples, statements = parsed.triples, parsed.statements
         if statements is None or not triples.num_rows:
@@ -366,11 +297,10 @@ class _Lines:
         if statements.opens_with_subject == self.statement_open:  # a subject starts each statement, only there
             raise NotStreamable("a statement that is not one predicate and object per line")
         self.statement_open = statements.ends_open
-        n = triples.num_rows
-        carried = pa.concat_arrays([pa.array([self.subject], pa.large_string()),
-                                    triples.column("s").combine_chunks().cast(pa.large_string())])
-        subject = pc.fill_null_forward(carried).slice(1)
-        self.subject = subject[n - 1].as_py()
+        # each line's statement: 0 the one carried in from the block before, then the block's own
+        heads = pa.concat_arrays([pa.array([self.subject], pa.large_string()), statements.subjects])
+        subject = heads.take(pa.array(np.cumsum(statements.starts)))
+        self.subject = heads[len(heads) - 1].as_py()
         return triples.set_column(0, "s", subject)
 
     # Turtle (chainkg's layout only)
@@ -420,16 +350,8 @@ class _Lines:
             expanded.append(self.prefixes[prefix] + local)
         return pa.array(expanded, pa.large_string()).take(encoded.indices)
 
-    def _resolve(self, iris):
-        """Relative IRI references against @base (path references only; others are NotStreamable). A block's
-        IRIs repeat (relationship ends, sources, the empty term of a continued statement): each distinct one
-        is resolved once."""
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(iris)
-        return self._resolve_distinct(encoded.dictionary).take(encoded.indices)
-
     def _resolve_distinct(self, iris):
+        """Relative IRI references against @base (path references only; others are NotStreamable)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -448,29 +370,48 @@ class _Lines:
         return pc.if_else(relative, joined, iris)
 
     def _turtle_terms(self, columns: dict) -> tuple[dict, _Statements | None]:
-        """The terms of a block's lines; a line that continues a statement has a null subject (filled in by
-        :meth:`carry`)."""
+        """The terms of a block's lines; the subjects come apart, one per statement (:meth:`carry` gives
+        each line its own)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        def term(iri, name):
-            return pc.if_else(pc.not_equal(columns[name], ""), self._expand(columns[name]),
-                              self._resolve(columns[iri])).cast(pa.large_string())
-
         n = len(columns["s"])
-        ends = columns["end"].to_numpy(zero_copy_only=False)
-        subject = term("s", "sn")
-        has = pc.not_equal(subject, "").to_numpy(zero_copy_only=False)
+        ends = pc.equal(columns["end"], ";").to_numpy(zero_copy_only=False)  # the line leaves its statement open
+        has = pc.or_(pc.not_equal(columns["s"], ""), pc.not_equal(columns["sn"], "")).to_numpy(zero_copy_only=False)
         # a subject starts each statement, and only there (the first line: see carry)
-        opened = ends[:-1] == ";"
+        opened = ends[:-1]
         if (has[1:] & opened).any() or (~has[1:] & ~opened).any():
             raise NotStreamable("a statement that is not one predicate and object per line")
-        statements = _Statements(bool(has[0]), bool(ends[-1] == ";")) if n else None
-        subject = pc.if_else(pa.array(has), subject, pa.scalar(None, pa.large_string()))
-        predicate = pc.if_else(pc.equal(columns["a"], "a"), pa.scalar(f"{_RDF}type", pa.large_string()),
-                               term("p", "pn"))
-        return {"s": subject.cast(pa.large_string()), "p": predicate.cast(pa.large_string()), "o": term("o", "on"),
-                "lit": columns["lit"], "dt": term("dt", "dtn"), "lang": columns["lang"]}, statements
+        heads = pa.array(np.flatnonzero(has))
+        subjects = self._term(columns["sn"].take(heads), columns["s"].take(heads)).dictionary_decode()
+        statements = _Statements(bool(has[0]), bool(ends[-1]), subjects, has) if n else None
+        is_a = pc.equal(columns["a"], "a").to_numpy(zero_copy_only=False)
+        return {"s": pa.nulls(n, pa.large_string()), "p": self._term(columns["pn"], columns["p"], is_a=is_a),
+                "o": self._term(columns["on"], columns["o"]).dictionary_decode(), "lit": columns["lit"],
+                "dt": self._term(columns["dtn"], columns["dt"]).dictionary_decode(), "lang": columns["lang"]}, statements
+
+    def _term(self, names, iris, *, is_a: np.ndarray | None = None):
+        """One column of full IRIs from a term written as a prefixed name (``names``) or as an IRI reference
+        (``iris``), "" where neither; ``is_a``: the lines whose predicate is "a" (rdf:type). Dictionary-
+        encoded: each distinct name is expanded, and each distinct reference resolved, once."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(names)
+        values = [self._expand(encoded.dictionary)]
+        indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+        size = len(encoded.dictionary)
+        rows = np.flatnonzero(pc.not_equal(iris, "").to_numpy(zero_copy_only=False))
+        if len(rows):
+            referenced = pc.dictionary_encode(iris.take(pa.array(rows)))
+            values.append(self._resolve_distinct(referenced.dictionary))
+            indices[rows] = referenced.indices.to_numpy(zero_copy_only=False) + size
+            size += len(referenced.dictionary)
+        if is_a is not None and is_a.any():
+            values.append(pa.array([f"{_RDF}type"], pa.large_string()))
+            indices[is_a] = size
+        return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()),
+                                              pa.concat_arrays([v.cast(pa.large_string()) for v in values]))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -504,10 +445,15 @@ class _Terms:
         self.class_iris = [vocab.classes[label] for label in self.labels] + [vocab.rel_classes[r] for r in self.rels]
 
     def predicates(self, p):
-        """(code, argument) per predicate IRI (argument: the property or relationship type's position)."""
+        """(code, argument) per predicate IRI (argument: the property or relationship type's position); a
+        dictionary-encoded column is looked up once per distinct predicate."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        if pa.types.is_dictionary(p.type):
+            codes, args = self.predicates(p.dictionary)
+            positions = p.indices.to_numpy(zero_copy_only=False)
+            return codes[positions], args[positions]
         found = pc.index_in(p, value_set=pa.array(self.predicate_iris, pa.large_string()))
         found = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
         ckg = pc.starts_with(p, NS).to_numpy(zero_copy_only=False)

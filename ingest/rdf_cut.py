@@ -1,0 +1,297 @@
+"""Lines of N-Triples, or of the Turtle chainkg writes, cut into their terms in one compiled pass.
+
+A block of lines is one Arrow string array: one buffer of bytes and where each line starts. A line in
+the form chainkg writes — terms apart by one space, no tab, comment or carriage return; Turtle's lines
+``<s> p o ;`` and ``    p o .`` — is read byte by byte by a small tokenizer compiled with numba (no
+compiler needed at install time; it runs without the GIL, so blocks are cut on threads). It checks each
+byte as the line's regex would (the characters of an IRI, a prefixed name, a language tag; a literal's
+escapes) and notes where each term begins and ends; the terms of every line are then copied out in one
+more pass, into Arrow strings. A line in any other form, or with a character the grammar does not allow,
+comes back ``odd``, its terms empty: the caller matches it against the line's regex (valid RDF in
+another layout, or a syntax error to report).
+
+>>> import pyarrow as pa
+>>> lines = pa.array(['<a> <b> "x y"@en .\\n', '<a> <b> <c> .\\n', '<a>  <b> <c> .\\n'], pa.large_string())
+>>> cut = cut_lines(lines, turtle=False)
+>>> cut.fields["lit"].to_pylist(), cut.fields["lang"].to_pylist(), cut.fields["o"].to_pylist()
+(['x y', '', ''], ['en', '', ''], ['', 'c', ''])
+>>> cut.odd.tolist()  # two spaces after the subject: for the regex
+[False, False, True]
+>>> ttl = pa.array(['<e/1> a ckg:Enterprise ;\\n', '    ckg:asOf "2026-01-01"^^xsd:date .\\n'], pa.large_string())
+>>> cut = cut_lines(ttl, turtle=True)
+>>> cut.fields["s"].to_pylist(), cut.fields["a"].to_pylist(), cut.fields["pn"].to_pylist()
+(['e/1', ''], ['a', ''], ['', 'ckg:asOf'])
+>>> cut.fields["on"].to_pylist(), cut.fields["lit"].to_pylist(), cut.fields["dtn"].to_pylist()
+(['ckg:Enterprise', ''], ['', '2026-01-01'], ['', 'xsd:date'])
+>>> cut.fields["end"].to_pylist(), cut.odd.tolist()
+([';', '.'], [False, False])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import numpy as np
+from numba import njit
+
+__all__ = ["CutLines", "NT_FIELDS", "TTL_FIELDS", "cut_lines"]
+
+#: the terms of an N-Triples line (the named groups of its regex)
+NT_FIELDS = ("s", "p", "o", "lit", "dt", "lang")
+#: the terms of a line of chainkg's Turtle: subject (IRI or prefixed name; none on a line that continues a
+#: statement), predicate ("a", IRI or prefixed name), object (IRI, prefixed name or literal), end (";" or ".")
+TTL_FIELDS = ("s", "sn", "a", "p", "pn", "o", "on", "lit", "dt", "dtn", "lang", "end")
+
+
+@dataclass(frozen=True)
+class CutLines:
+    """The terms of each line (Arrow large strings, "" where a line has no such term) and which lines are
+    ``odd``: not in the canonical form (or not valid), their terms left "" for the caller's regex."""
+
+    fields: dict
+    odd: np.ndarray
+
+
+def _byte_classes() -> np.ndarray:
+    """Per byte value: bit 1 allowed in an IRI, 2 starts a prefixed name's prefix, 4 continues a name,
+    8 starts a name's local part, 16 a letter, 32 a letter or digit."""
+    classes = np.zeros(256, dtype=np.uint8)
+    for value in range(256):
+        char = chr(value)
+        if value > 0x20 and char not in '<>"{}|^`\\':
+            classes[value] |= 1
+        ascii_letter = char.isascii() and char.isalpha()
+        ascii_digit = char.isascii() and char.isdigit()
+        if ascii_letter:
+            classes[value] |= 2 | 16
+        if ascii_letter or ascii_digit or char in "_-":
+            classes[value] |= 4
+        if ascii_letter or char == "_":
+            classes[value] |= 8
+        if ascii_letter or ascii_digit:
+            classes[value] |= 32
+    return classes
+
+
+_IRI_CHAR, _PREFIX_START, _NAME_CHAR, _LOCAL_START, _LETTER, _ALNUM = 1, 2, 4, 8, 16, 32
+_CLASSES = _byte_classes()
+_SPACE, _QUOTE, _LT, _GT, _BACKSLASH, _CARET, _AT, _COLON, _NL, _CR = (ord(c) for c in ' "<>\\^@:\n\r')
+
+
+@njit(nogil=True, cache=True)
+def iri(data, begin, end):
+    """[begin, end) is "<…>" with IRI characters between."""
+    if end - begin < 3 or data[begin] != _LT or data[end - 1] != _GT:
+        return False
+    for j in range(begin + 1, end - 1):
+        if not _CLASSES[data[j]] & _IRI_CHAR:
+            return False
+    return True
+
+@njit(nogil=True, cache=True)
+def pname(data, begin, end):
+    """[begin, end) is prefix:local as the line regex has it."""
+    if end - begin < 3 or not _CLASSES[data[begin]] & _PREFIX_START:
+        return False
+    j = begin + 1
+    while j < end and _CLASSES[data[j]] & _NAME_CHAR:
+        j += 1
+    if j >= end - 1 or data[j] != _COLON or not _CLASSES[data[j + 1]] & _LOCAL_START:
+        return False
+    for k in range(j + 2, end):
+        if not _CLASSES[data[k]] & _NAME_CHAR:
+            return False
+    return True
+
+@njit(nogil=True, cache=True)
+def lang(data, begin, end):
+    """[begin, end) is a language tag: letters, then "-" and letters or digits, each part not empty."""
+    if begin >= end:
+        return False
+    j = begin
+    while j < end and _CLASSES[data[j]] & _LETTER:
+        j += 1
+    if j == begin:
+        return False
+    while j < end:
+        if data[j] != 45:  # "-"
+            return False
+        k = j + 1
+        while k < end and _CLASSES[data[k]] & _ALNUM:
+            k += 1
+        if k == j + 1:
+            return False
+        j = k
+    return True
+
+@njit(nogil=True, cache=True)
+def next_space(data, begin, end):
+    j = begin
+    while j < end and data[j] != _SPACE:
+        j += 1
+    return j
+
+@njit(nogil=True, cache=True)
+def literal(data, begin, end, turtle, row, at):
+    """The object [begin, end) as a literal: text, then "", ^^<dt> (or ^^name in Turtle), @lang.
+    Writes the bounds of lit, dt, (dtn,) lang from column ``at``."""
+    j = begin + 1
+    while j < end:
+        c = data[j]
+        if c == _QUOTE:
+            break
+        if c == _BACKSLASH:
+            if j + 1 >= end or data[j + 1] == _NL or data[j + 1] == _CR:
+                return False
+            j += 2
+            continue
+        if c == _NL or c == _CR:
+            return False
+        j += 1
+    if j >= end:
+        return False
+    close = j
+    row[at], row[at + 1] = begin + 1, close
+    rest = close + 1
+    if rest == end:
+        return True
+    if data[rest] == _AT:
+        if not lang(data, rest + 1, end):
+            return False
+        k = at + 6 if turtle else at + 4
+        row[k], row[k + 1] = rest + 1, end
+        return True
+    if end - rest < 3 or data[rest] != _CARET or data[rest + 1] != _CARET:
+        return False
+    if iri(data, rest + 2, end):
+        row[at + 2], row[at + 3] = rest + 3, end - 1
+        return True
+    if turtle and pname(data, rest + 2, end):
+        row[at + 4], row[at + 5] = rest + 2, end
+        return True
+    return False
+
+@njit(nogil=True, cache=True)
+def line(data, start, stop, turtle, row):
+    """Cut one line into ``row`` (begin, end per field); False when it is not in the canonical form."""
+    for k in range(len(row)):
+        row[k] = start
+    stop_ = stop
+    if stop_ > start and data[stop_ - 1] == _NL:
+        stop_ -= 1
+    if stop_ - start < 2 or data[stop_ - 2] != _SPACE:
+        return False
+    term_end = stop_ - 2
+    last = data[stop_ - 1]
+    position = start
+    if turtle:
+        if last != 46 and last != 59:  # "." ";"
+            return False
+        row[22], row[23] = stop_ - 1, stop_  # end
+        if stop_ - start > 4 and data[start] == _SPACE and data[start + 1] == _SPACE and \
+                data[start + 2] == _SPACE and data[start + 3] == _SPACE:
+            position = start + 4
+        else:
+            token = next_space(data, position, term_end)
+            if iri(data, position, token):
+                row[0], row[1] = position + 1, token - 1
+            elif pname(data, position, token):
+                row[2], row[3] = position, token
+            else:
+                return False
+            position = token + 1
+        token = next_space(data, position, term_end)
+        if token == position + 1 and data[position] == 97:  # "a"
+            row[4], row[5] = position, token
+        elif iri(data, position, token):
+            row[6], row[7] = position + 1, token - 1
+        elif pname(data, position, token):
+            row[8], row[9] = position, token
+        else:
+            return False
+        position = token + 1
+        at_o, at_lit = 10, 14
+    else:
+        if last != 46:
+            return False
+        for k in range(2):
+            token = next_space(data, position, term_end)
+            if not iri(data, position, token):
+                return False
+            row[2 * k], row[2 * k + 1] = position + 1, token - 1
+            position = token + 1
+        at_o, at_lit = 4, 6
+    if position >= term_end:
+        return False
+    first = data[position]
+    if first == _QUOTE:
+        return literal(data, position, term_end, turtle, row, at_lit)
+    if iri(data, position, term_end):
+        row[at_o], row[at_o + 1] = position + 1, term_end - 1
+        return True
+    if turtle and pname(data, position, term_end):
+        row[at_o + 2], row[at_o + 3] = position, term_end
+        return True
+    return False
+
+@njit(nogil=True, cache=True)
+def cut(data, offsets, turtle, bounds, odd):
+    for i in range(len(offsets) - 1):
+        if not line(data, offsets[i], offsets[i + 1], turtle, bounds[i]):
+            odd[i] = True
+            for k in range(bounds.shape[1]):
+                bounds[i, k] = offsets[i]
+
+@njit(nogil=True, cache=True)
+def layout(bounds, offsets):
+    """Where each field's text goes in one buffer, field after field: offsets[f] are field f's Arrow offsets
+    (read line by line, as the bounds are laid out); the buffer's size."""
+    fields, n = bounds.shape[1] // 2, bounds.shape[0]
+    position = offsets[:, 0]
+    position[:] = 0
+    for i in range(n):
+        for f in range(fields):
+            position[f] += bounds[i, 2 * f + 1] - bounds[i, 2 * f]
+    total = 0
+    for f in range(fields):
+        size = position[f]
+        position[f] = total
+        total += size
+    for i in range(n):
+        for f in range(fields):
+            offsets[f, i + 1] = offsets[f, i] + bounds[i, 2 * f + 1] - bounds[i, 2 * f]
+    return total
+
+
+@njit(nogil=True, cache=True)
+def gather(data, bounds, offsets, out):
+    """Copy field f of line i (data[bounds[i, 2f]:bounds[i, 2f + 1]]) to out[offsets[f, i]:]."""
+    for i in range(bounds.shape[0]):
+        for f in range(bounds.shape[1] // 2):
+            b, o = bounds[i, 2 * f], offsets[f, i]
+            for j in range(bounds[i, 2 * f + 1] - b):
+                out[o + j] = data[b + j]
+
+
+def cut_lines(lines, *, turtle: bool) -> CutLines:
+    """The terms of each line of ``lines`` (Arrow strings)."""
+    import pyarrow as pa
+
+    names = TTL_FIELDS if turtle else NT_FIELDS
+    n = len(lines)
+    if not n:
+        return CutLines({name: pa.array([], pa.large_string()) for name in names}, np.zeros(0, dtype=bool))
+    if lines.type != pa.large_string():
+        lines = lines.cast(pa.large_string())
+    _, offsets, buffer = lines.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int64)[lines.offset:lines.offset + n + 1]
+    data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(1, dtype=np.uint8)
+    bounds = np.empty((n, 2 * len(names)), dtype=np.int64)
+    odd = np.zeros(n, dtype=bool)
+    cut(data, offsets, turtle, bounds, odd)
+    field_offsets = np.empty((len(names), n + 1), dtype=np.int64)
+    out = np.empty(max(layout(bounds, field_offsets), 1), dtype=np.uint8)
+    gather(data, bounds, field_offsets, out)
+    shared = pa.py_buffer(out)
+    fields = {name: pa.LargeStringArray.from_buffers(n, pa.py_buffer(field_offsets[f]), shared)
+              for f, name in enumerate(names)}
+    return CutLines(fields, odd)
