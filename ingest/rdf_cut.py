@@ -78,29 +78,36 @@ _SPACE, _QUOTE, _LT, _GT, _BACKSLASH, _CARET, _AT, _COLON, _NL, _CR = (ord(c) fo
 
 
 @njit(nogil=True, cache=True)
-def iri(data, begin, end):
-    """[begin, end) is "<…>" with IRI characters between."""
-    if end - begin < 3 or data[begin] != _LT or data[end - 1] != _GT:
-        return False
-    for j in range(begin + 1, end - 1):
-        if not _CLASSES[data[j]] & _IRI_CHAR:
-            return False
-    return True
+def iri_end(data, begin, limit):
+    """Just past the IRI "<…>" that starts at ``begin`` (IRI characters between), -1 when there is none."""
+    if begin >= limit or data[begin] != _LT:
+        return -1
+    j = begin + 1
+    while j < limit:
+        c = data[j]
+        if c == _GT:
+            return j + 1 if j > begin + 1 else -1
+        if not _CLASSES[c] & _IRI_CHAR:
+            return -1
+        j += 1
+    return -1
+
 
 @njit(nogil=True, cache=True)
-def pname(data, begin, end):
-    """[begin, end) is prefix:local as the line regex has it."""
-    if end - begin < 3 or not _CLASSES[data[begin]] & _PREFIX_START:
-        return False
+def pname_end(data, begin, limit):
+    """Just past the prefixed name (prefix:local, as the line regex has it) at ``begin``, -1 when none."""
+    if begin >= limit or not _CLASSES[data[begin]] & _PREFIX_START:
+        return -1
     j = begin + 1
-    while j < end and _CLASSES[data[j]] & _NAME_CHAR:
+    while j < limit and _CLASSES[data[j]] & _NAME_CHAR:
         j += 1
-    if j >= end - 1 or data[j] != _COLON or not _CLASSES[data[j + 1]] & _LOCAL_START:
-        return False
-    for k in range(j + 2, end):
-        if not _CLASSES[data[k]] & _NAME_CHAR:
-            return False
-    return True
+    if j + 1 >= limit or data[j] != _COLON or not _CLASSES[data[j + 1]] & _LOCAL_START:
+        return -1
+    j += 2
+    while j < limit and _CLASSES[data[j]] & _NAME_CHAR:
+        j += 1
+    return j
+
 
 @njit(nogil=True, cache=True)
 def lang(data, begin, end):
@@ -122,13 +129,6 @@ def lang(data, begin, end):
             return False
         j = k
     return True
-
-@njit(nogil=True, cache=True)
-def next_space(data, begin, end):
-    j = begin
-    while j < end and data[j] != _SPACE:
-        j += 1
-    return j
 
 @njit(nogil=True, cache=True)
 def literal(data, begin, end, turtle, row, at):
@@ -162,10 +162,10 @@ def literal(data, begin, end, turtle, row, at):
         return True
     if end - rest < 3 or data[rest] != _CARET or data[rest + 1] != _CARET:
         return False
-    if iri(data, rest + 2, end):
+    if iri_end(data, rest + 2, end) == end:
         row[at + 2], row[at + 3] = rest + 3, end - 1
         return True
-    if turtle and pname(data, rest + 2, end):
+    if turtle and pname_end(data, rest + 2, end) == end:
         row[at + 4], row[at + 5] = rest + 2, end
         return True
     return False
@@ -191,22 +191,25 @@ def line(data, start, stop, turtle, row):
                 data[start + 2] == _SPACE and data[start + 3] == _SPACE:
             position = start + 4
         else:
-            token = next_space(data, position, term_end)
-            if iri(data, position, token):
+            if data[position] == _LT:
+                token = iri_end(data, position, term_end)
                 row[0], row[1] = position + 1, token - 1
-            elif pname(data, position, token):
-                row[2], row[3] = position, token
             else:
+                token = pname_end(data, position, term_end)
+                row[2], row[3] = position, token
+            if token < 0 or data[token] != _SPACE:
                 return False
             position = token + 1
-        token = next_space(data, position, term_end)
-        if token == position + 1 and data[position] == 97:  # "a"
+        if data[position] == 97 and data[position + 1] == _SPACE:  # "a"
+            token = position + 1
             row[4], row[5] = position, token
-        elif iri(data, position, token):
+        elif data[position] == _LT:
+            token = iri_end(data, position, term_end)
             row[6], row[7] = position + 1, token - 1
-        elif pname(data, position, token):
-            row[8], row[9] = position, token
         else:
+            token = pname_end(data, position, term_end)
+            row[8], row[9] = position, token
+        if token < 0 or data[token] != _SPACE:
             return False
         position = token + 1
         at_o, at_lit = 10, 14
@@ -214,8 +217,8 @@ def line(data, start, stop, turtle, row):
         if last != 46:
             return False
         for k in range(2):
-            token = next_space(data, position, term_end)
-            if not iri(data, position, token):
+            token = iri_end(data, position, term_end)
+            if token < 0 or data[token] != _SPACE:
                 return False
             row[2 * k], row[2 * k + 1] = position + 1, token - 1
             position = token + 1
@@ -225,13 +228,16 @@ def line(data, start, stop, turtle, row):
     first = data[position]
     if first == _QUOTE:
         return literal(data, position, term_end, turtle, row, at_lit)
-    if iri(data, position, term_end):
+    if first == _LT:
+        if iri_end(data, position, term_end) != term_end:
+            return False
         row[at_o], row[at_o + 1] = position + 1, term_end - 1
         return True
-    if turtle and pname(data, position, term_end):
+    if turtle and pname_end(data, position, term_end) == term_end:
         row[at_o + 2], row[at_o + 3] = position, term_end
         return True
     return False
+
 
 @njit(nogil=True, cache=True)
 def cut(data, offsets, turtle, bounds, odd):

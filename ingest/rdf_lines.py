@@ -119,43 +119,68 @@ class _Block:
     starts: np.ndarray  # byte offset of each line in the file
 
 
-def _blocks(path: Path) -> Iterator[_Block]:
-    import pyarrow as pa
+@dataclass(frozen=True)
+class _Chunk:
+    """Whole lines of the file as read (:func:`_chunks`); :meth:`block` splits them (on a parse thread)."""
 
-    line_number, offset = 1, 0
+    path: Path
+    data: memoryview
+    first_line: int
+    offset: int  # of its first byte in the file
+
+    def block(self) -> _Block:
+        """The lines as Arrow strings (each checked to be UTF-8)."""
+        import pyarrow as pa
+
+        raw = np.frombuffer(self.data, dtype=np.uint8)
+        ends = np.flatnonzero(raw == 10) + 1
+        size = len(self.data)
+        bounds = np.concatenate(([0], ends if len(ends) and ends[-1] == size else
+                                 np.concatenate((ends, [size])))).astype(np.int64)
+        lines = pa.LargeStringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds.tobytes()),
+                                                 pa.py_buffer(self.data))
+        try:
+            lines.validate(full=True)
+        except pa.ArrowInvalid:
+            for number, line in enumerate(bytes(self.data).split(b"\n"), self.first_line):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise BadInputError([InputProblem(str(self.path), number, None, "not UTF-8 text",
+                                                      "RDF files are UTF-8: save the file as UTF-8")]) from None
+        return _Block(lines, self.first_line, self.offset + bounds[:-1])
+
+
+def _chunks(path: Path) -> Iterator[_Chunk]:
+    """The file in pieces of about :data:`BLOCK_BYTES`, each whole lines, with where they start. Each is
+    read into a buffer of its own (it lives on while a thread parses it), after the line the piece before
+    left unfinished."""
+    line_number, offset, rest = 1, 0, b""
     with open(path, "rb") as stream:
-        rest = b""
         while True:
-            data = stream.read(BLOCK_BYTES)
-            if offset == 0 and not rest and data.startswith(b"\xef\xbb\xbf"):
-                data, offset = data[3:], 3  # a byte order mark
-            buffer = rest + data
-            if not buffer:
-                return
-            cut = buffer.rfind(b"\n") + 1 if data else len(buffer)
-            if cut == 0:  # no line end in the whole block: keep reading
-                rest = buffer
+            buffer = bytearray(len(rest) + BLOCK_BYTES)
+            buffer[:len(rest)] = rest
+            read = stream.readinto(memoryview(buffer)[len(rest):])
+            size = len(rest) + read
+            start = 0
+            if offset == 0 and buffer.startswith(b"\xef\xbb\xbf"):
+                start = offset = 3  # a byte order mark
+            if size == start:
+                if not read:
+                    return
+                rest = b""
                 continue
-            block, rest = buffer[:cut], buffer[cut:]
-            raw = np.frombuffer(block, dtype=np.uint8)
-            ends = np.flatnonzero(raw == 10) + 1
-            bounds = np.concatenate(([0], ends if len(ends) and ends[-1] == len(block) else
-                                     np.concatenate((ends, [len(block)])))).astype(np.int64)
-            lines = pa.LargeStringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds.tobytes()),
-                                                     pa.py_buffer(block))
-            try:
-                lines.validate(full=True)
-            except pa.ArrowInvalid:
-                for number, line in enumerate(block.split(b"\n"), line_number):
-                    try:
-                        line.decode("utf-8")
-                    except UnicodeDecodeError:
-                        raise BadInputError([InputProblem(str(path), number, None, "not UTF-8 text",
-                                                          "RDF files are UTF-8: save the file as UTF-8")]) from None
-            yield _Block(lines, line_number, offset + bounds[:-1])
-            line_number += len(bounds) - 1
-            offset += len(block)
-            if not data:
+            cut = buffer.rfind(b"\n", start, size) + 1 if read else size
+            if cut == 0:  # no line end in the whole block: keep reading
+                rest = bytes(buffer[start:size])
+                continue
+            rest = bytes(buffer[cut:size])
+            data = memoryview(buffer)[start:cut]
+            ends = np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+            yield _Chunk(path, data, line_number, offset)
+            line_number += ends + (0 if data[-1] == 10 else 1)
+            offset += len(data)
+            if not read:
                 return
 
 
@@ -232,19 +257,20 @@ class _Lines:
                                 hint="nothing was built") from None
         raise NotStreamable(f"line {number}")
 
-    def parse(self, block: _Block):
+    def parse(self, chunk: _Chunk):
         """The block's triples, in file order (:meth:`parse_alone`, then :meth:`carry`)."""
-        return self.carry(self.parse_alone(block))
+        return self.carry(self.parse_alone(chunk))
 
-    def parse_alone(self, block: _Block) -> _Parsed:
+    def parse_alone(self, chunk: _Chunk) -> _Parsed:
         """The block's triples, all but what continues from the block before it (a Turtle statement's
         subject). Once the Turtle header is read (:attr:`started`; N-Triples have none) blocks may be parsed
-        at the same time, on threads: Arrow's kernels run without the GIL."""
+        at the same time, on threads: the tokenizer and Arrow's kernels run without the GIL."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         from ingest.rdf_cut import cut_lines  # numba: imported when a file is read
 
+        block = chunk.block()
         lines = block.lines
         if self.parser == "turtle":
             lines, block = self._turtle_header(block)
@@ -1137,7 +1163,7 @@ class _Subjects(Sequence):
         return self.base + match[1] if relative else match[1]
 
 
-def _parsed(lines: _Lines, blocks: Iterator[_Block], *, threads: int | None = None) -> Iterator:
+def _parsed(lines: _Lines, blocks: Iterator[_Chunk], *, threads: int | None = None) -> Iterator:
     """Each block's triples, in file order, parsed ``threads`` blocks at a time (:data:`PARSE_THREADS`) once
     the Turtle header is read; at most ``threads`` blocks wait parsed ahead of the one being read."""
     from collections import deque
@@ -1176,7 +1202,7 @@ def read_rdf_lines(path: str | Path, parser: str, *, schema: Schema | None = Non
     lines = _Lines(path, parser)
     collector = _Collector(path, schema)
     held = None  # the last subject's triples of a block: its next lines may be in the next block
-    for triples in _parsed(lines, _blocks(path)):
+    for triples in _parsed(lines, _chunks(path)):
         collector.base = lines.base
         if held is not None:
             import pyarrow as pa

@@ -1,0 +1,159 @@
+"""The compiled line tokenizer against the line regexes: a line it cuts is one the regex matches, cut the
+same way; anything else it leaves to the regex. And the file is read in whole lines at any block size."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+import ingest.rdf_lines as rdf_lines
+from ingest.rdf_cut import NT_FIELDS, TTL_FIELDS, cut_lines
+
+NT_LINES = [
+    '<http://x/a> <http://x/b> <http://x/c> .\n',
+    '<http://x/a> <http://x/b> "plain" .\n',
+    '<http://x/a> <http://x/b> "with spaces > and <, {braces} | carets ^^ @at" .\n',
+    '<http://x/a> <http://x/b> "escaped \\" quote and \\\\ backslash \\u00e9" .\n',
+    '<http://x/a> <http://x/b> "2026-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .\n',
+    '<http://x/a> <http://x/b> "texte"@fr-CA .\n',
+    '<http://x/企业/甲> <http://x/b> "常州 市" .\n',
+    '<http://x/a> <http://x/b> "" .\n',
+    '<http://x/a> <http://x/b> <http://x/c> .',  # the file's last line, no line end
+    # other layouts: valid, for the regex
+    '<http://x/a>  <http://x/b> <http://x/c> .\n',
+    '<http://x/a>\t<http://x/b> <http://x/c> .\n',
+    '<http://x/a> <http://x/b> <http://x/c>.\n',
+    '<http://x/a><http://x/b><http://x/c> .\n',
+    '<http://x/a> <http://x/b> <http://x/c> . # a comment\n',
+    '<http://x/a> <http://x/b> "x" . # "quoted" .\n',
+    '<http://x/a> <http://x/b> <http://x/c> .\r\n',
+    '   <http://x/a> <http://x/b> <http://x/c> .\n',
+    # not valid
+    '<http://x/a b> <http://x/b> <http://x/c> .\n',
+    '<http://x/a> <http://x/b> "unclosed .\n',
+    '<http://x/a> <http://x/b> "x"@ .\n',
+    '<http://x/a> <http://x/b> "x"@-en .\n',
+    '<http://x/a> <http://x/b> "x"^^xsd:date .\n',
+    '<http://x/a> <http://x/b> "x" "y" .\n',
+    '<http://x/a> <http://x/b> <> .\n',
+    '<http://x/a> <http://x/b> <http://x/{c}> .\n',
+    '<http://x/a> <http://x/b> ex:c .\n',
+    '<http://x/a> <http://x/b> "a"b" .\n',
+    '<http://x/a> <http://x/b> .\n',
+    '\n',
+    '# a comment\n',
+]
+
+TTL_LINES = [
+    '<enterprise/syn-1> a ckg:Enterprise ;\n',
+    '    prov:wasDerivedFrom <source/synthetic> ;\n',
+    '    ckg:name "合成企业1号（虚构）" ;\n',
+    '    ckg:asOf "2026-01-01"^^xsd:date ;\n',
+    '    ckg:revenueYi "0.075"^^<http://www.w3.org/2001/XMLSchema#decimal> ;\n',
+    '    ckg:label "x > y; z ."@zh-Hans .\n',
+    '    <http://x/p> ckg:Class .\n',
+    'ckg:Thing a <http://x/Class> .\n',
+    '<chain/a> ckg:aliases "工程机械|农业机械" .',
+    # other layouts
+    '  ckg:name "x" ;\n',
+    '     ckg:name "x" ;\n',
+    '    ckg:name  "x" ;\n',
+    '    ckg:name "x";\n',
+    '    ckg:name "x" ; # comment\n',
+    '\tckg:name "x" ;\n',
+    '<enterprise/syn-1> a ckg:Enterprise ;\r\n',
+    '@prefix ckg: <https://w3id.org/chainkg/ontology#> .\n',
+    # not valid
+    '    ckg:name "x" ,\n',
+    '    ckg: "x" ;\n',
+    '    1ckg:name "x" ;\n',
+    '    ckg:na.me "x" ;\n',
+    '    ckg:name "x"^^ ;\n',
+    '    ckg:name "x"^^<> ;\n',
+    '    ckg:name x ;\n',
+    '<a b> a ckg:Enterprise ;\n',
+    '    aa ckg:X ;\n',
+]
+
+
+def _check(texts: list[str], *, turtle: bool) -> np.ndarray:
+    """Every line cut is matched by the regex and cut as it cuts; returns which lines were odd."""
+    pattern = rdf_lines._TTL if turtle else rdf_lines._NT
+    names = TTL_FIELDS if turtle else NT_FIELDS
+    lines = pa.array(texts, pa.large_string())
+    cut = cut_lines(lines, turtle=turtle)
+    valid = pc.match_substring_regex(lines, pattern).to_numpy(zero_copy_only=False)
+    taken = np.flatnonzero(~cut.odd)
+    assert valid[taken].all(), [texts[i] for i in taken if not valid[i]]
+    found = pc.extract_regex(lines.take(pa.array(taken)), pattern)
+    for name in names:
+        expected = found.field(name).cast(pa.large_string()).to_pylist()
+        assert cut.fields[name].take(pa.array(taken)).to_pylist() == expected, name
+        assert all(value == "" for value in cut.fields[name].filter(pa.array(cut.odd)).to_pylist())
+    return cut.odd
+
+
+@pytest.mark.parametrize("turtle", [False, True])
+def test_the_tokenizer_cuts_what_the_regex_matches_and_leaves_the_rest(turtle):
+    texts = TTL_LINES if turtle else NT_LINES
+    odd = _check(texts, turtle=turtle)
+    canonical = texts.index('<http://x/a>  <http://x/b> <http://x/c> .\n' if not turtle else '  ckg:name "x" ;\n')
+    assert not odd[:canonical].any()  # the form chainkg writes, with every kind of term
+    assert odd[canonical:].all()  # other layouts and what is not valid: for the regex
+
+
+@pytest.mark.parametrize("turtle", [False, True])
+def test_the_tokenizer_agrees_with_the_regex_on_mutated_lines(turtle):
+    """Lines of the form chainkg writes with a character changed, added or dropped: whatever the tokenizer
+    cuts, the regex matches and cuts the same way."""
+    rng = random.Random(19)
+    seeds = [t for t in (TTL_LINES if turtle else NT_LINES)[:9]]
+    alphabet = ' \t"<>\\^@:;.#{}|`-_aZ9é\r'
+    texts = []
+    for _ in range(3000):
+        line = list(rng.choice(seeds))
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(line))
+            action = rng.random()
+            if action < 0.4:
+                line[at] = rng.choice(alphabet)
+            elif action < 0.8:
+                line.insert(at, rng.choice(alphabet))
+            else:
+                del line[at]
+        texts.append("".join(line))
+    odd = _check(texts, turtle=turtle)
+    assert 0 < odd.sum() < len(texts)
+
+
+def test_the_tokenizer_reads_lines_inside_a_larger_buffer():
+    """Lines sliced out of a bigger array (an offset into the buffers) are cut where they are."""
+    lines = pa.array(NT_LINES[:9] * 3, pa.large_string()).slice(4, 10)
+    cut = cut_lines(lines, turtle=False)
+    assert not cut.odd.any()
+    assert cut.fields["s"].to_pylist() == ["http://x/a"] * 2 + ["http://x/企业/甲"] + ["http://x/a"] * 7
+
+
+def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch):
+    rng = random.Random(7)
+    path = tmp_path / "lines.nt"
+    for trial in range(200):
+        bom = rng.random() < 0.3
+        lines = ["x" * rng.randint(0, 40) + "中" * rng.randint(0, 2) for _ in range(rng.randint(0, 30))]
+        text = "\n".join(lines) + ("\n" if rng.random() < 0.5 else "")
+        raw = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+        path.write_bytes(raw)
+        monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", rng.randint(1, 50))
+        got, numbers, starts = [], [], []
+        for chunk in rdf_lines._chunks(path):
+            block = chunk.block()
+            got += block.lines.to_pylist()
+            numbers += range(block.first_line, block.first_line + len(block.lines))
+            starts += block.starts.tolist()
+        assert got == text.splitlines(keepends=True), trial
+        assert numbers == list(range(1, len(got) + 1)), trial
+        assert [raw[s:s + len(line.encode())].decode() for s, line in zip(starts, got)] == got, trial
