@@ -1163,6 +1163,52 @@ class _Subjects(Sequence):
         return self.base + match[1] if relative else match[1]
 
 
+def _read_ahead(chunks: Iterator[_Chunk], ahead: int) -> Iterator[_Chunk]:
+    """The chunks, read on a thread of their own (reading releases the GIL), at most ``ahead`` waiting.
+
+    >>> list(_read_ahead(iter(range(5)), 2))
+    [0, 1, 2, 3, 4]
+    """
+    import queue
+    import threading
+
+    waiting: queue.Queue = queue.Queue(ahead)
+    stop = threading.Event()
+    end = object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if not put(chunk):
+                    return
+            put(end)
+        except BaseException as error:  # raised where the chunks are used
+            put(error)
+
+    reader = threading.Thread(target=read, name="chainkg-rdf-read", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = waiting.get()
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
 def _parsed(lines: _Lines, blocks: Iterator[_Chunk], *, threads: int | None = None) -> Iterator:
     """Each block's triples, in file order, parsed ``threads`` blocks at a time (:data:`PARSE_THREADS`) once
     the Turtle header is read; at most ``threads`` blocks wait parsed ahead of the one being read."""
@@ -1177,7 +1223,7 @@ def _parsed(lines: _Lines, blocks: Iterator[_Chunk], *, threads: int | None = No
     pending: deque = deque()
     pool = ThreadPoolExecutor(threads, thread_name_prefix="chainkg-rdf-parse")
     try:
-        for block in blocks:
+        for block in _read_ahead(blocks, threads):
             if lines.parser == "turtle" and not lines.started:  # the header sets the prefixes: alone, first
                 yield lines.parse(block)
                 continue

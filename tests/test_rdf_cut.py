@@ -157,3 +157,16 @@ def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch
         assert got == text.splitlines(keepends=True), trial
         assert numbers == list(range(1, len(got) + 1)), trial
         assert [raw[s:s + len(line.encode())].decode() for s, line in zip(starts, got)] == got, trial
+
+
+def test_reading_ahead_raises_the_readers_error_and_stops_when_left():
+    def failing():
+        yield 1
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        list(rdf_lines._read_ahead(failing(), 2))
+    endless = rdf_lines._read_ahead(iter(range(10**9)), 2)
+    assert next(endless) == 0
+    endless.close()  # the reading thread stops (or this would not return)
+    assert not [t for t in __import__("threading").enumerate() if t.name == "chainkg-rdf-read"]
