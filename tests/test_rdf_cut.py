@@ -4,6 +4,7 @@ same way; anything else it leaves to the regex. And the file is read in whole li
 from __future__ import annotations
 
 import random
+import threading
 
 import numpy as np
 import pyarrow as pa
@@ -169,4 +170,4 @@ def test_reading_ahead_raises_the_readers_error_and_stops_when_left():
     endless = rdf_lines._read_ahead(iter(range(10**9)), 2)
     assert next(endless) == 0
     endless.close()  # the reading thread stops (or this would not return)
-    assert not [t for t in __import__("threading").enumerate() if t.name == "chainkg-rdf-read"]
+    assert not [t for t in threading.enumerate() if t.name == "chainkg-rdf-read"]
