@@ -240,42 +240,33 @@ def line(data, start, stop, turtle, row):
 
 
 @njit(nogil=True, cache=True)
-def cut(data, offsets, turtle, bounds, odd):
+def cut(data, offsets, turtle, bounds, odd, sizes):
+    """Cut every line (:func:`line`); ``sizes``: the bytes of each field over all lines."""
+    fields = bounds.shape[1] // 2
     for i in range(len(offsets) - 1):
-        if not line(data, offsets[i], offsets[i + 1], turtle, bounds[i]):
+        row = bounds[i]
+        if not line(data, offsets[i], offsets[i + 1], turtle, row):
             odd[i] = True
             for k in range(bounds.shape[1]):
-                bounds[i, k] = offsets[i]
-
-@njit(nogil=True, cache=True)
-def layout(bounds, offsets):
-    """Where each field's text goes in one buffer, field after field: offsets[f] are field f's Arrow offsets
-    (read line by line, as the bounds are laid out); the buffer's size."""
-    fields, n = bounds.shape[1] // 2, bounds.shape[0]
-    position = offsets[:, 0]
-    position[:] = 0
-    for i in range(n):
+                row[k] = offsets[i]
         for f in range(fields):
-            position[f] += bounds[i, 2 * f + 1] - bounds[i, 2 * f]
-    total = 0
-    for f in range(fields):
-        size = position[f]
-        position[f] = total
-        total += size
-    for i in range(n):
-        for f in range(fields):
-            offsets[f, i + 1] = offsets[f, i] + bounds[i, 2 * f + 1] - bounds[i, 2 * f]
-    return total
+            sizes[f] += row[2 * f + 1] - row[2 * f]
 
 
 @njit(nogil=True, cache=True)
-def gather(data, bounds, offsets, out):
-    """Copy field f of line i (data[bounds[i, 2f]:bounds[i, 2f + 1]]) to out[offsets[f, i]:]."""
-    for i in range(bounds.shape[0]):
-        for f in range(bounds.shape[1] // 2):
-            b, o = bounds[i, 2 * f], offsets[f, i]
-            for j in range(bounds[i, 2 * f + 1] - b):
+def gather(data, bounds, position, offsets, out):
+    """Copy field f of every line, in order, to ``out`` from ``position[f]`` on, writing its Arrow offsets
+    to ``offsets[f]``."""
+    n, fields = bounds.shape[0], bounds.shape[1] // 2
+    for i in range(n):
+        for f in range(fields):
+            b, e, o = bounds[i, 2 * f], bounds[i, 2 * f + 1], position[f]
+            offsets[f, i] = o
+            for j in range(e - b):
                 out[o + j] = data[b + j]
+            position[f] = o + e - b
+    for f in range(fields):
+        offsets[f, n] = position[f]
 
 
 def cut_lines(lines, *, turtle: bool) -> CutLines:
@@ -293,10 +284,13 @@ def cut_lines(lines, *, turtle: bool) -> CutLines:
     data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(1, dtype=np.uint8)
     bounds = np.empty((n, 2 * len(names)), dtype=np.int64)
     odd = np.zeros(n, dtype=bool)
-    cut(data, offsets, turtle, bounds, odd)
+    sizes = np.zeros(len(names), dtype=np.int64)
+    cut(data, offsets, turtle, bounds, odd, sizes)
+    # one buffer, field after field
+    position = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     field_offsets = np.empty((len(names), n + 1), dtype=np.int64)
-    out = np.empty(max(layout(bounds, field_offsets), 1), dtype=np.uint8)
-    gather(data, bounds, field_offsets, out)
+    out = np.empty(max(int(sizes.sum()), 1), dtype=np.uint8)
+    gather(data, bounds, position, field_offsets, out)
     shared = pa.py_buffer(out)
     fields = {name: pa.LargeStringArray.from_buffers(n, pa.py_buffer(field_offsets[f]), shared)
               for f, name in enumerate(names)}
