@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from conftest import DATA
+from frozen_tables import FrozenTableStore
 from graph.embedded import EmbeddedStore, write_embedded
-from graph.memory import TableStore
 from graph.store import EndpointIndex
 from queries.chokepoints import chokepoint_context, chokepoint_inputs, chokepoints, score_chokepoints
 from queries.shared import SharedWork
@@ -43,8 +43,9 @@ def base_tables():
 
 
 def _stores(tables, home):
+    """(embedded store, in-memory store) of ``tables``, which no test changes afterwards."""
     write_embedded(tables, home)
-    return EmbeddedStore.open(home), TableStore(tables)
+    return EmbeddedStore.open(home), FrozenTableStore(tables)
 
 
 @pytest.fixture(scope="module", params=["bundled", "awkward-1", "awkward-2", "synth-5"])
