@@ -14,7 +14,7 @@ import pytest
 import rdflib
 
 import graph.rdf_stream as rdf_stream
-from conftest import DATA
+from conftest import DATA, one_worker
 from graph.memory import TableStore
 from graph.rdf import sorted_ntriples, store_to_graph
 from graph.rdf_stream import BaseIriError, check_base, escape_literal, write_rdf
@@ -26,6 +26,10 @@ from scale_graphs import awkward_tables
 BASES = ["https://w3id.org/chainkg/id/", "http://example.org/kg#"]
 #: every character a literal may not hold raw, or that str.splitlines() takes for a line end
 HOSTILE = "行一\u2028行二\u2029\x0b\x0c\x85\x1c\x1d\x1e\x1f\x7f\x01\x00\x9f\t尾\"引\\斜\r\n末"
+
+#: the graphs and rdflib's reference triples (the slow part) are computed once per worker: one worker runs
+#: the module
+pytestmark = one_worker("test_rdf_stream")
 
 
 @pytest.fixture(scope="module")

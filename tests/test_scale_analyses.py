@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import DATA
+from conftest import DATA, one_worker
 from frozen_tables import FrozenTableStore
 from graph.embedded import EmbeddedStore, write_embedded
 from graph.store import EndpointIndex
@@ -33,6 +33,9 @@ from scale_reference import (
 
 PERSPECTIVES = ("常州市", "CHN", "320412", "JPN")
 CHAINS = (None, "集成电路", "光伏")
+
+#: the four graphs (written embedded, held in memory) are built once per worker: one worker runs the module
+pytestmark = one_worker("test_scale_analyses")
 
 
 @pytest.fixture(scope="module")
