@@ -30,7 +30,7 @@ import pytest
 
 from chainkg.errors import ChainkgError
 from conftest import DATA, LIVE_NEO4J, MINI
-from graph.memory import TableStore
+from frozen_tables import FrozenTableStore
 from graph.store import GraphStore
 
 #: the Neo4j half asks for the server inside a fixture (getfixturevalue), which the collection-time
@@ -53,7 +53,7 @@ def dataset(request):
 
 @pytest.fixture(scope="module")
 def reference(dataset) -> GraphStore:
-    return TableStore(dataset[2], data=[str(dataset[1])])
+    return FrozenTableStore(dataset[2], data=[str(dataset[1])])  # TableStore, its digest computed once
 
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=LIVE_NEO4J)])
