@@ -48,6 +48,25 @@ def bundled_home(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def session_builds(tmp_path_factory):
+    """Build something several modules use the same way once per test process, not once per module.
+
+    ``session_builds(key, make)`` calls ``make(folder)`` (``folder``: a new temporary folder) the first time
+    ``key`` is asked for and returns that result every time. Only for things no test changes (or changes
+    and puts back). A fixture imported into a second module is a second fixture with its own cache, even
+    at session scope: this one lives here, once.
+    """
+    made: dict = {}
+
+    def build(key, make):
+        if key not in made:
+            made[key] = make(tmp_path_factory.mktemp("session-build"))
+        return made[key]
+
+    return build
+
+
+@pytest.fixture(scope="session")
 def bundled_store(bundled_home):
     from graph.embedded import EmbeddedStore
 
@@ -109,6 +128,18 @@ def neo4j_settings():
             pytest.fail(f"{missing} (CHAINKG_REQUIRE_TOOLS=1: a test that needs Neo4j may not skip)")
         pytest.skip(missing)
     return Settings.load(local_file=None).neo4j
+
+
+def one_worker(module: str):
+    """The mark that runs all of a module's tests on one worker when the suite runs in parallel (pytest-xdist,
+    ``--dist loadgroup``): ``pytestmark = one_worker("test_web")``.
+
+    For a module whose module-scoped fixtures and caches (a built graph, a web app's pages, rdflib's
+    reference triples) cost more than its tests' own work: spread over two workers, each would build them.
+    pytest-xdist hands out groups before single tests (most tests first), so a group never starts last and
+    the single tests fill in around the groups.
+    """
+    return pytest.mark.xdist_group(f"module:{module}")
 
 
 #: the parallel-run group of the tests that use the live Neo4j (a module whose tests reach the server

@@ -820,9 +820,9 @@ def loaded_store(folder, **options):
     """A Neo4j store over an :class:`AnalysisGraph` fake, loaded with the tables of ``folder``.
 
     Returns ``(store, driver, reference)``: the reference is the same tables in memory
-    (:class:`graph.memory.TableStore`), for comparing answers.
+    (:class:`graph.memory.TableStore`, its digest computed once: ``frozen_tables``), for comparing answers.
     """
-    from graph.memory import TableStore
+    from frozen_tables import FrozenTableStore
     from graph.neo4j_store import Neo4jStore
     from ingest.load import load_tables
 
@@ -830,4 +830,4 @@ def loaded_store(folder, **options):
     driver = FakeDriver(responders=AnalysisGraph(tables.schema).responders())
     store = Neo4jStore(driver, database="chainkg-test", sleep=lambda seconds: None, **options)
     store.load(tables, data=[str(folder)])
-    return store, driver, TableStore(tables, data=[str(folder)])
+    return store, driver, FrozenTableStore(tables, data=[str(folder)])

@@ -14,7 +14,7 @@ import pytest
 import rdflib
 
 import graph.rdf_stream as rdf_stream
-from conftest import DATA
+from conftest import DATA, one_worker
 from graph.memory import TableStore
 from graph.rdf import sorted_ntriples, store_to_graph
 from graph.rdf_stream import BaseIriError, check_base, escape_literal, write_rdf
@@ -27,19 +27,37 @@ BASES = ["https://w3id.org/chainkg/id/", "http://example.org/kg#"]
 #: every character a literal may not hold raw, or that str.splitlines() takes for a line end
 HOSTILE = "行一\u2028行二\u2029\x0b\x0c\x85\x1c\x1d\x1e\x1f\x7f\x01\x00\x9f\t尾\"引\\斜\r\n末"
 
+#: the graphs and rdflib's reference triples (the slow part) are computed once per worker: one worker runs
+#: the module
+pytestmark = one_worker("test_rdf_stream")
+
 
 @pytest.fixture(scope="module")
 def base_tables():
     return load_tables([DATA])
 
 
-def _stores(base_tables):
+@pytest.fixture(scope="module")
+def stores(base_tables) -> list[tuple[str, TableStore]]:
+    """The graphs every export is checked on, built once for the module (read-only: nothing writes to them)."""
     from queries._fixture import fixture_store
 
-    yield "fixture", fixture_store()
-    yield "bundled", TableStore(base_tables)
-    for seed in (1, 2):
-        yield f"awkward-{seed}", TableStore(load_tables([DATA], records=awkward_tables(base_tables, seed)))
+    built = [("fixture", fixture_store()), ("bundled", TableStore(base_tables))]
+    built += [(f"awkward-{seed}", TableStore(load_tables([DATA], records=awkward_tables(base_tables, seed))))
+              for seed in (1, 2)]
+    return built
+
+
+#: rdflib's sorted N-Triples of each (graph, base): the reference, the same for every range size and format
+_REFERENCES: dict[tuple[str, str], bytes] = {}
+
+
+def _reference(name: str, store, base: str) -> bytes:
+    """``sorted_ntriples(store_to_graph(store, base=base))``, computed once per graph and base (it is the
+    slow rdflib path, and the N-Triples and Turtle tests compare with the same bytes)."""
+    if (name, base) not in _REFERENCES:
+        _REFERENCES[name, base] = sorted_ntriples(store_to_graph(store, base=base))
+    return _REFERENCES[name, base]
 
 
 def _hostile_store() -> TableStore:
@@ -65,22 +83,21 @@ def _export(store, fmt: str, base: str = BASES[0]) -> bytes:
 
 
 @pytest.mark.parametrize("range_triples", [1_000_000, 2_000])
-def test_streamed_ntriples_equal_rdflib_sorted_byte_for_byte(base_tables, monkeypatch, range_triples):
+def test_streamed_ntriples_equal_rdflib_sorted_byte_for_byte(stores, monkeypatch, range_triples):
     monkeypatch.setattr(rdf_stream, "RANGE_TRIPLES", range_triples)  # small ranges: many sorts, one order
-    for name, store in _stores(base_tables):
+    for name, store in stores:
         for base in BASES:
-            expected = sorted_ntriples(store_to_graph(store, base=base))
-            assert _export(store, "nt", base) == expected, (name, base)
+            assert _export(store, "nt", base) == _reference(name, store, base), (name, base)
 
 
-def test_streamed_turtle_parses_to_the_same_triples(base_tables, monkeypatch):
+def test_streamed_turtle_parses_to_the_same_triples(stores, monkeypatch):
     monkeypatch.setattr(rdf_stream, "RANGE_TRIPLES", 5_000)
-    for name, store in _stores(base_tables):
+    for name, store in stores:
         for base in BASES:
             data = _export(store, "ttl", base)
             assert data.startswith(rdf_stream.TURTLE_HEADER.encode()), name
             parsed = rdflib.Graph().parse(data=data.decode("utf-8"), format="turtle")
-            assert sorted_ntriples(parsed) == sorted_ntriples(store_to_graph(store, base=base)), (name, base)
+            assert sorted_ntriples(parsed) == _reference(name, store, base), (name, base)
             body = [line for line in data.decode("utf-8").split("\n")
                     if line and not line.startswith(("#", "@"))]
             assert all(line.endswith((" ;", " .")) for line in body)  # one predicate and object per line
@@ -140,11 +157,22 @@ def test_cli_streams_the_same_bytes_to_a_file_and_to_stdout(run, bundled_home, b
 
 # -- the streamed import (ingest/rdf_lines.py) ----------------------------------------------------
 
+#: rdflib's tables of each file read, by the file's bytes and name (the Turtle read with one or two
+#: parsing threads is the same file: rdflib reads it once)
+_RDFLIB_RAWS: dict[tuple[bytes, str], dict] = {}
+
+
 def _raws_by_rdflib(path):
+    import hashlib
+
     from ingest.rdf import parse_rdf, records_from_graph
 
-    read = records_from_graph(parse_rdf(path), origin=str(path))
-    return {raw.name: raw.frame for raw in raw_tables_from_records(read.records, load_schema(), str(path))}
+    key = (hashlib.sha256(path.read_bytes()).digest(), path.name)
+    if key not in _RDFLIB_RAWS:
+        read = records_from_graph(parse_rdf(path), origin=str(path))
+        _RDFLIB_RAWS[key] = {raw.name: raw.frame for raw in raw_tables_from_records(read.records, load_schema(),
+                                                                                    str(path))}
+    return {name: frame.copy() for name, frame in _RDFLIB_RAWS[key].items()}
 
 
 def _same_raws(lines, expected: dict) -> None:
@@ -159,13 +187,12 @@ def _same_raws(lines, expected: dict) -> None:
 
 
 @pytest.mark.parametrize("fmt,parser,threads", [("nt", "nt", 2), ("ttl", "turtle", 2), ("ttl", "turtle", 1)])
-def test_streamed_import_reads_the_tables_rdflib_reads(base_tables, tmp_path, monkeypatch, fmt, parser, threads):
+def test_streamed_import_reads_the_tables_rdflib_reads(stores, tmp_path, monkeypatch, fmt, parser, threads):
     import ingest.rdf_lines as rdf_lines
 
     monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", 20_000)  # subjects and statements across block ends
     monkeypatch.setattr(rdf_lines, "PARSE_THREADS", threads)  # blocks parsed at the same time, or one by one
-    stores = list(_stores(base_tables)) + [("hostile", _hostile_store())]
-    for name, store in stores:
+    for name, store in [*stores, ("hostile", _hostile_store())]:
         path = tmp_path / f"{name}.{fmt}"
         path.write_bytes(_export(store, fmt))
         lines = rdf_lines.read_rdf_lines(path, parser)

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import DATA
+from conftest import DATA, one_worker
+from frozen_tables import FrozenTableStore
 from graph.embedded import EmbeddedStore, write_embedded
-from graph.memory import TableStore
 from graph.store import EndpointIndex
 from queries.chokepoints import chokepoint_context, chokepoint_inputs, chokepoints, score_chokepoints
 from queries.shared import SharedWork
@@ -34,6 +34,9 @@ from scale_reference import (
 PERSPECTIVES = ("常州市", "CHN", "320412", "JPN")
 CHAINS = (None, "集成电路", "光伏")
 
+#: the four graphs (written embedded, held in memory) are built once per worker: one worker runs the module
+pytestmark = one_worker("test_scale_analyses")
+
 
 @pytest.fixture(scope="module")
 def base_tables():
@@ -43,8 +46,9 @@ def base_tables():
 
 
 def _stores(tables, home):
+    """(embedded store, in-memory store) of ``tables``, which no test changes afterwards."""
     write_embedded(tables, home)
-    return EmbeddedStore.open(home), TableStore(tables)
+    return EmbeddedStore.open(home), FrozenTableStore(tables)
 
 
 @pytest.fixture(scope="module", params=["bundled", "awkward-1", "awkward-2", "synth-5"])

@@ -147,9 +147,14 @@ def _registrations_export(path: Path, rows, *, revived: bool) -> Path:
 
 
 @pytest.fixture(scope="module", params=["bundled", "eto", "pool", "registrations"])
-def loaded(request, live_env, bundled_home, tmp_path_factory) -> Picks:
-    """A data set built and loaded into the live Neo4j (each a new generation, replacing the one before)."""
-    home, perspective = _build(request.param, tmp_path_factory.mktemp(request.param), bundled_home)
+def loaded(request, live_env, bundled_home, session_builds) -> Picks:
+    """A data set built and loaded into the live Neo4j (each a new generation, replacing the one before).
+
+    The load is each module's own; the build is made once per test process and shared with
+    tests/test_neo4j_reads_targets.py, which loads the same data sets (a test may add a snapshot to a
+    build's home but removes it, and changes nothing else there)."""
+    kind = request.param
+    home, perspective = session_builds(("live data set", kind), lambda folder: _build(kind, folder, bundled_home))
     _ok("-q", "--home", home, "neo4j", "load")
     return _picks(home, perspective)
 

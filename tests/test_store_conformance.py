@@ -30,12 +30,12 @@ import pytest
 
 from chainkg.errors import ChainkgError
 from conftest import DATA, LIVE_NEO4J, MINI
-from graph.memory import TableStore
+from frozen_tables import FrozenTableStore
 from graph.store import GraphStore
 
 #: the Neo4j half asks for the server inside a fixture (getfixturevalue), which the collection-time
-#: marking in conftest cannot see: the whole module runs in the live-Neo4j group
-pytestmark = LIVE_NEO4J
+#: marking in conftest cannot see: its parameter carries the live-Neo4j group's mark (NEO4J, below),
+#: and the embedded half runs on any worker
 
 DATASETS = {"mini": MINI, "bundled": DATA}
 
@@ -53,10 +53,25 @@ def dataset(request):
 
 @pytest.fixture(scope="module")
 def reference(dataset) -> GraphStore:
-    return TableStore(dataset[2], data=[str(dataset[1])])
+    return FrozenTableStore(dataset[2], data=[str(dataset[1])])  # TableStore, its digest computed once
 
 
-@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+#: the live server's parameter: its tests join the live-Neo4j group (a test that parametrises ``store``
+#: itself names it with this mark too)
+NEO4J = pytest.param("neo4j", marks=LIVE_NEO4J)
+
+
+@pytest.fixture(autouse=True)
+def _neo4j_tests_are_in_the_live_group(request):
+    """A test given the Neo4j store without the NEO4J mark would load into the one server beside the live
+    group's tests: refuse it."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("store") == "neo4j":
+        assert request.node.get_closest_marker("xdist_group") is not None, \
+            "parametrise `store` with NEO4J (the live-Neo4j group's mark), not the bare 'neo4j'"
+
+
+@pytest.fixture(scope="module", params=["embedded", NEO4J])
 def store(request, dataset, tmp_path_factory):
     name, folder, tables = dataset
     if request.param == "embedded":
@@ -296,7 +311,7 @@ def test_store_answers_like_the_reference(case, store, reference):
     assert case(store) == case(reference)
 
 
-@pytest.mark.parametrize("store", ["neo4j"], indirect=True)
+@pytest.mark.parametrize("store", [NEO4J], indirect=True)
 def test_neighbourhood_statement_matches_describe(store, reference):
     """Neo4j answers `show` in one statement (nodes/<Label>.show): the same relations as describe()."""
     from queries.show import KINDS, describe

@@ -21,6 +21,10 @@ pytest.importorskip("httpx")
 from starlette.testclient import TestClient  # noqa: E402
 
 from chainkg.web.app import ROUTES, create_app  # noqa: E402
+from conftest import one_worker  # noqa: E402
+
+#: the app's page caches and the hostile store are built once per worker: one worker runs the module
+pytestmark = one_worker("test_web")
 
 LOCAL = "http://127.0.0.1"
 #: text that must never reach a page: developer messages, template errors

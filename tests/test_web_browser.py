@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import needs_tool
+from conftest import needs_tool, one_worker
 from test_web import HOSTILE_IMG, HOSTILE_SCRIPT, hostile_home  # noqa: F401  (a fixture, shared)
 
 
@@ -33,7 +33,8 @@ def _missing() -> str | None:
     return None
 
 
-pytestmark = needs_tool(_missing())
+#: the hostile store, its server and the browser are started once per worker: one worker runs the module
+pytestmark = [needs_tool(_missing()), one_worker("test_web_browser")]
 
 
 def _free_port() -> int:
@@ -73,16 +74,24 @@ def shots(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def page(tmp_path):
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium for the module; each test gets a new context of its own (``page``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=shutil.which("chromium"),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True,
-                                      locale="zh-CN")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a new browser context (its own cookies, storage and downloads), closed after the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="zh-CN")
+    try:
         page = context.new_page()
         page.problems = []  # console errors, page errors, dialogs, requests elsewhere
         page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
@@ -92,7 +101,8 @@ def page(tmp_path):
         page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
                 else page.problems.append(f"request elsewhere: {r.url}"))
         yield page
-        browser.close()
+    finally:
+        context.close()
 
 
 def _map_drawn(page) -> int:
