@@ -302,6 +302,8 @@ class _Lines:
         statements = None
         if self.parser == "turtle":
             columns, statements = self._turtle_terms(columns)
+        else:  # a few predicates: looked up once each (:meth:`_Terms.predicates`), encoded here on a thread
+            columns["p"] = pc.dictionary_encode(columns["p"])
         literal = pc.equal(columns["o"], "")
         obj = pc.if_else(literal, _decoded(columns["lit"]), columns["o"])
         none = pa.scalar(None, pa.large_string())
@@ -594,16 +596,19 @@ class _Collector:
         if self.last_subject is not None and sb[0].as_py() < self.last_subject:
             raise NotStreamable("its subjects out of order")
         self.last_subject = sb[g - 1].as_py()
-        ontology = pc.starts_with(s, NS).to_numpy(zero_copy_only=False)  # the ontology's own terms travel along
+        # the ontology's own terms travel along (looked at where the subject changes)
+        ontology = pc.starts_with(s.take(pa.array(np.flatnonzero(new))), NS).to_numpy(zero_copy_only=False)
+        change = new
         if ontology.any():
+            ontology = ontology[np.cumsum(new) - 1]
             triples = triples.filter(pa.array(~ontology))
             s = triples.column("s").combine_chunks()
             n = triples.num_rows
             if not n:
                 return
-        change = np.ones(n, dtype=bool)
-        if n > 1:
-            change[1:] = pc.not_equal(s.slice(1), s.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+            change = np.ones(n, dtype=bool)
+            if n > 1:
+                change[1:] = pc.not_equal(s.slice(1), s.slice(0, n - 1)).to_numpy(zero_copy_only=False)
         group = np.cumsum(change) - 1  # the subject of each triple, 0..g-1
         heads = np.flatnonzero(change)
         subjects = s.take(pa.array(heads))
