@@ -110,6 +110,19 @@ def pname_end(data, begin, limit):
 
 
 @njit(nogil=True, cache=True)
+def iri_or_name(data, begin, limit, row, at):
+    """The IRI (its bounds to row[at:at + 2]) or prefixed name (to row[at + 2:at + 4]) at ``begin``: just
+    past it, -1 when there is neither."""
+    if data[begin] == _LT:
+        end = iri_end(data, begin, limit)
+        row[at], row[at + 1] = begin + 1, end - 1
+    else:
+        end = pname_end(data, begin, limit)
+        row[at + 2], row[at + 3] = begin, end
+    return end
+
+
+@njit(nogil=True, cache=True)
 def lang(data, begin, end):
     """[begin, end) is a language tag: letters, then "-" and letters or digits, each part not empty."""
     if begin >= end:
@@ -191,24 +204,17 @@ def line(data, start, stop, turtle, row):
                 data[start + 2] == _SPACE and data[start + 3] == _SPACE:
             position = start + 4
         else:
-            if data[position] == _LT:
-                token = iri_end(data, position, term_end)
-                row[0], row[1] = position + 1, token - 1
-            else:
-                token = pname_end(data, position, term_end)
-                row[2], row[3] = position, token
+            token = iri_or_name(data, position, term_end, row, 0)  # s, sn
             if token < 0 or data[token] != _SPACE:
                 return False
             position = token + 1
+        if position >= term_end:
+            return False
         if data[position] == 97 and data[position + 1] == _SPACE:  # "a"
             token = position + 1
             row[4], row[5] = position, token
-        elif data[position] == _LT:
-            token = iri_end(data, position, term_end)
-            row[6], row[7] = position + 1, token - 1
         else:
-            token = pname_end(data, position, term_end)
-            row[8], row[9] = position, token
+            token = iri_or_name(data, position, term_end, row, 6)  # p, pn
         if token < 0 or data[token] != _SPACE:
             return False
         position = token + 1
@@ -228,15 +234,9 @@ def line(data, start, stop, turtle, row):
     first = data[position]
     if first == _QUOTE:
         return literal(data, position, term_end, turtle, row, at_lit)
-    if first == _LT:
-        if iri_end(data, position, term_end) != term_end:
-            return False
-        row[at_o], row[at_o + 1] = position + 1, term_end - 1
-        return True
-    if turtle and pname_end(data, position, term_end) == term_end:
-        row[at_o + 2], row[at_o + 3] = position, term_end
-        return True
-    return False
+    if not turtle and first != _LT:
+        return False
+    return iri_or_name(data, position, term_end, row, at_o) == term_end  # o (on)
 
 
 @njit(nogil=True, cache=True)
