@@ -4,10 +4,12 @@ rdflib holds a parsed graph in memory (gigabytes for a national pool), so
 ``chainkg import rdf`` reads these files as a stream instead and never builds
 an rdflib ``Graph``:
 
-- the file is read in blocks of lines; each block is parsed with one Arrow
-  regular expression per line form (N-Triples: ``<s> <p> <o> .`` or a literal
-  with its datatype or language; chainkg's Turtle: :data:`graph.rdf_stream.TURTLE_HEADER`
-  first, then a statement per subject with one predicate and object per line);
+- the file is read in blocks of lines; each block's lines are cut into their
+  terms by a compiled tokenizer (:mod:`ingest.rdf_cut`) where they are in the
+  form chainkg writes (N-Triples: ``<s> <p> <o> .`` or a literal with its
+  datatype or language; chainkg's Turtle: :data:`graph.rdf_stream.TURTLE_HEADER`
+  first, then a statement per subject with one predicate and object per line),
+  and by the line form's Arrow regular expression where they are not;
   escapes are decoded once per distinct literal that has them;
 - the triples of one subject must be together (true of any sorted N-Triples
   file, which is what ``chainkg export rdf`` writes, and of chainkg's Turtle);
