@@ -135,20 +135,26 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _memory(pids: list[int]) -> tuple[int, int]:
-    """Resident and proportional set sizes (bytes) summed over ``pids``: RSS counts a page shared by
-    two processes (a forked helper's inherited tables) twice, PSS shares it out."""
-    rss = pss = 0
+def _smaps(pids: list[int], fields: tuple[str, ...]) -> list[int]:
+    """The ``fields`` of /proc/<pid>/smaps_rollup (``"Rss"``, ``"Pss"``, ``"Pss_Anon"`` …) in bytes, each summed
+    over ``pids`` (a process that has ended counts nothing)."""
+    sums = dict.fromkeys(fields, 0)
     for pid in pids:
         try:
             with open(f"/proc/{pid}/smaps_rollup") as handle:
                 for line in handle:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1]) * 1024
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1]) * 1024
+                    name, _, rest = line.partition(":")
+                    if name in sums:
+                        sums[name] += int(rest.split()[0]) * 1024
         except OSError:
             pass
+    return [sums[name] for name in fields]
+
+
+def _memory(pids: list[int]) -> tuple[int, int]:
+    """Resident and proportional set sizes (bytes) summed over ``pids``: RSS counts a page shared by
+    two processes (a forked helper's inherited tables) twice, PSS shares it out."""
+    rss, pss = _smaps(pids, ("Rss", "Pss"))
     return rss, pss
 
 

@@ -114,27 +114,16 @@ def _analyses_module():
     return module
 
 
+_ANALYSES = _analyses_module()
 #: ``pid`` and its descendants (Linux: /proc/<pid>/task/*/children), as benchmarks/analyses.py finds them
-_tree = _analyses_module()._tree
+_tree = _ANALYSES._tree
 
 
 def _memory(pids: list[int]) -> tuple[int, int, int]:
     """(RSS, PSS, anonymous PSS) in bytes summed over ``pids``. RSS and PSS include the pages of the
     memory-mapped store files the process has touched (page cache the kernel can drop); the anonymous
     PSS is the memory only the processes hold."""
-    rss = pss = anon = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as handle:
-                for line in handle:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1]) * 1024
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1]) * 1024
-                    elif line.startswith("Pss_Anon:"):
-                        anon += int(line.split()[1]) * 1024
-        except OSError:
-            pass
+    rss, pss, anon = _ANALYSES._smaps(pids, ("Rss", "Pss", "Pss_Anon"))
     return rss, pss, anon
 
 
