@@ -124,6 +124,12 @@ def _centre_lat(polygon) -> float:
     return float(lat.min() + lat.max()) / 2
 
 
+def _extent(polygon) -> float:
+    """The area of the box around a polygon's outer ring."""
+    ring = polygon[0]
+    return float(np.ptp(ring[:, 0]) * np.ptp(ring[:, 1]))
+
+
 def _project(frame: Frame, ring: np.ndarray) -> np.ndarray:
     x, y = frame.project(ring[:, 0], ring[:, 1])
     return np.column_stack([x, y])
@@ -177,12 +183,14 @@ def _compute(view: str) -> ViewGeometry:
     cut = float(inset_rules["cut_latitude"])
     with_inset = national or any(_centre_lat(p) < cut for polys in rings.values() for p in polys)
 
-    def southern(polys, polygon) -> bool:
-        """In the inset: south of the cut, or part of an area whose main body is (三沙市 as a whole)."""
-        body = max(polys, key=lambda p: float(np.ptp(p[0][:, 0]) * np.ptp(p[0][:, 1])))
-        return _centre_lat(polygon) < cut or _centre_lat(body) < cut
+    # an area's main body: its polygon of the largest extent (found once per area: 广东 has 1,900 polygons)
+    southern_body = {code: bool(polys) and _centre_lat(max(polys, key=_extent)) < cut for code, polys in rings.items()}
 
-    main = {code: [p for p in polys if not with_inset or not southern(polys, p)] for code, polys in rings.items()}
+    def southern(code, polygon) -> bool:
+        """In the inset: south of the cut, or part of an area whose main body is (三沙市 as a whole)."""
+        return southern_body[code] or _centre_lat(polygon) < cut
+
+    main = {code: [p for p in polys if not with_inset or not southern(code, p)] for code, polys in rings.items()}
     outer = np.vstack([p[0] for polys in main.values() for p in polys] or [p[0] for polys in rings.values()
                                                                            for p in polys])
     meridian = (float(proj["national_central_meridian"]) if national
@@ -229,8 +237,8 @@ def _compute(view: str) -> ViewGeometry:
             return {(x, y) for x, y in marks if left <= x <= left + inset_w and top <= y <= top + inset_h}
 
         for code in codes:
-            coast = [p for p in rings[code] if not southern(rings[code], p)]
-            sea = [p for p in rings[code] if southern(rings[code], p)]
+            coast = [p for p in rings[code] if not southern(code, p)]
+            sea = [p for p in rings[code] if southern(code, p)]
             path_rings, marks, _ = _shape(box, coast, tolerance, min_mark, keep=inside)
             sea_rings, sea_marks, _ = _shape(box, sea, tolerance, min_mark, keep=inside)
             islands |= in_box(sea_marks)  # 南海诸岛 too small to draw: one mark each, never dropped
