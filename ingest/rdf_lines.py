@@ -38,8 +38,9 @@ not valid RDF is reported with its line number.
 
 from __future__ import annotations
 
+import copy
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ from graph.ontology import NS, PREFIXES, Vocabulary, short, vocabulary
 from graph.schema import Schema, load_schema
 from graph.store import is_member
 from ingest.readers import RawTable
+from ingest.string_index import StringIndex
 
 __all__ = ["NotStreamable", "LineRead", "streamable", "read_rdf_lines", "BLOCK_BYTES"]
 
@@ -551,6 +553,11 @@ class _Problems:
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(problem)
 
+    def extend(self, other: "_Problems") -> None:
+        """Another block's problems after these (the first :data:`MAX_PROBLEMS` kept, all counted)."""
+        self.items += other.items[:max(MAX_PROBLEMS - len(self.items), 0)]
+        self.count += other.count
+
 
 class _Collector:
     """Pivots subject-grouped triples into table rows and checks them (see the module docstring)."""
@@ -560,17 +567,49 @@ class _Collector:
         self.schema = schema
         self.vocab = vocabulary(schema)
         self.terms = _Terms(schema, self.vocab)
+        self.base: str | None = None  # Turtle's @base (relationship IRIs read back from the file resolve on it)
+        self._fresh()
+
+    def _fresh(self) -> None:
+        """Nothing read yet: what :meth:`add` gathers."""
         self.class_problems = _Problems()
         self.problems = _Problems()
         self.ignored: Counter = Counter()
-        self.nodes: dict[str, list[_Part]] = {label: [] for label in schema.labels}
-        self.edges: dict[str, list[_Part]] = {rel: [] for rel in schema.relationships}
+        self.nodes: dict[str, list[_Part]] = {label: [] for label in self.schema.labels}
+        self.edges: dict[str, list[_Part]] = {rel: [] for rel in self.schema.relationships}
         self.keyless: list[str] = []
         self.direct: list[_Direct] = []
         self.classless_uses: list = []  # (subject IRI, predicate IRI, offset)
+        self.first_subject: bytes | None = None
         self.last_subject: bytes | None = None
         self.triples = 0
-        self.base: str | None = None  # Turtle's @base (relationship IRIs read back from the file resolve on it)
+
+    def pivot(self, triples) -> "_Collector":
+        """:meth:`add` on a collector of its own that shares this one's schema and terms: blocks are pivoted
+        on threads (the work is in Arrow's and numpy's kernels, which release the GIL), then
+        :meth:`merge`-d in file order, so that rows and problems come in the order :meth:`add` gives them."""
+        part = copy.copy(self)
+        part._fresh()
+        part.add(triples)
+        return part
+
+    def merge(self, part: "_Collector") -> None:
+        """Take what :meth:`pivot` read from the next block."""
+        if part.first_subject is not None:
+            if self.last_subject is not None and part.first_subject < self.last_subject:
+                raise NotStreamable("its subjects out of order")
+            self.first_subject = self.first_subject or part.first_subject
+            self.last_subject = part.last_subject
+        self.triples += part.triples
+        self.class_problems.extend(part.class_problems)
+        self.problems.extend(part.problems)
+        self.ignored.update(part.ignored)
+        for mine, theirs in ((self.nodes, part.nodes), (self.edges, part.edges)):
+            for name, parts in theirs.items():
+                mine[name] += parts
+        self.keyless += part.keyless
+        self.direct += part.direct
+        self.classless_uses += part.classless_uses
 
     def problem(self, subject: str, reason: str, fix: str, problems: _Problems | None = None) -> None:
         (problems or self.problems).add(InputProblem(self.origin, None, None, f"<{subject}>: {reason}", fix))
@@ -597,6 +636,8 @@ class _Collector:
             raise NotStreamable("its subjects out of order")
         if self.last_subject is not None and sb[0].as_py() < self.last_subject:
             raise NotStreamable("its subjects out of order")
+        if self.first_subject is None:
+            self.first_subject = sb[0].as_py()
         self.last_subject = sb[g - 1].as_py()
         # the ontology's own terms travel along (looked at where the subject changes)
         ontology = pc.starts_with(s.take(pa.array(np.flatnonzero(new))), NS).to_numpy(zero_copy_only=False)
@@ -887,6 +928,7 @@ class _Collector:
         source_keys = keys.filter(pa.array(labels == source_position))
         for label, table in tables.items():
             self._resolve_sources(table, source_iris, source_keys)
+        nodes = StringIndex(iris)  # hashed once: the ends of every relationship type are looked up in it
         edge_tables = {}
         reified = []
         for rel, parts in self.edges.items():
@@ -894,7 +936,7 @@ class _Collector:
                 continue
             table = _concat(parts)
             self.edges[rel] = []
-            found = self._resolve_ends(rel, table, iris, keys, labels, label_names, keyless)
+            found = self._resolve_ends(rel, table, nodes, keys, labels, label_names, keyless)
             if found is None:
                 continue
             table, starts, end_rows = found
@@ -902,7 +944,7 @@ class _Collector:
             edge_tables[rel] = table
             reified.append(starts * (len(schema.relationships) + 1) * (len(iris) + 1)
                            + list(schema.relationships).index(rel) * (len(iris) + 1) + end_rows)
-        self._check_direct(iris, keyless, np.concatenate(reified) if reified else np.zeros(0, np.int64))
+        self._check_direct(nodes, keyless, np.concatenate(reified) if reified else np.zeros(0, np.int64))
         for subject, predicate, offset in self.classless_uses:
             self.problem(subject, f"uses {short(predicate)} but has no chainkg class",
                          "add an rdf:type (e.g. ckg:Enterprise)")
@@ -958,7 +1000,7 @@ class _Collector:
                          "point prov:wasDerivedFrom at a resource typed ckg:Source (add it to the file)")
         table["source"] = pc.take(source_keys, found)
 
-    def _resolve_ends(self, rel, table, iris, keys, labels, label_names, keyless):
+    def _resolve_ends(self, rel, table, nodes: StringIndex, keys, labels, label_names, keyless):
         """The relationship rows whose two ends are nodes of the allowed labels, with their keys."""
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -966,7 +1008,7 @@ class _Collector:
         spec = self.schema.relationship(rel)
         ok = np.ones(len(table["__offsets"]), dtype=bool)
         rows_of = {}
-        found = dict(zip(("__start", "__end"), _rows_in_each([table["__start"], table["__end"]], iris)))
+        found = {end: nodes.rows(table[end]) for end in ("__start", "__end")}
         for role, end, allowed in (("subject", "__start", spec.from_labels), ("object", "__end", spec.to_labels)):
             rows = found[end]
             literal = table[f"{end}_literal"].to_numpy(zero_copy_only=False)
@@ -1009,18 +1051,18 @@ class _Collector:
         out["__offsets"] = table["__offsets"][ok]
         return out, starts, ends
 
-    def _check_direct(self, iris, keyless, reified: np.ndarray) -> None:
+    def _check_direct(self, nodes: StringIndex, keyless, reified: np.ndarray) -> None:
         import pyarrow as pa
 
         n_rel = len(self.schema.relationships) + 1
-        width = len(iris) + 1
-        if self.direct:  # the blocks' triples as one (each lookup hashes the node IRIs once)
+        width = len(nodes) + 1
+        if self.direct:  # the blocks' triples as one
             subject = pa.chunked_array([d.subjects for d in self.direct]).unify_dictionaries().combine_chunks()
             obj = pa.chunked_array([d.objects for d in self.direct]).unify_dictionaries().combine_chunks()
             rel = np.concatenate([d.types for d in self.direct]).astype(np.int64)
             literal = np.concatenate([d.literal for d in self.direct])
             self.direct = []
-            s_rows, o_rows = _rows_in_each([subject, obj], iris)
+            s_rows, o_rows = nodes.rows(subject), nodes.rows(obj)
             o_rows[literal] = -1
             codes = s_rows * n_rel * width + rel * width + o_rows
             ok = (s_rows >= 0) & (o_rows >= 0) & is_member(codes, reified)
@@ -1102,31 +1144,6 @@ def _rows_in(values, value_set) -> np.ndarray:
                                  .to_numpy(zero_copy_only=False), dtype=np.int64), -1)
     indices = pc.fill_null(values.indices, len(values.dictionary)).to_numpy(zero_copy_only=False)
     return found[indices]
-
-
-def _rows_in_each(arrays: list, value_set) -> list[np.ndarray]:
-    """:func:`_rows_in` of several arrays with one lookup: ``value_set`` (a million node IRIs at national
-    scale) is hashed once, not once per array.
-
-    >>> import pyarrow as pa
-    >>> found = pa.array(["b", "z"], pa.large_string())
-    >>> [r.tolist() for r in _rows_in_each([pa.array(["z", "a"]).dictionary_encode(), pa.array(["b"])], found)]
-    [[1, -1], [0]]
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    looked_up = [a.dictionary if pa.types.is_dictionary(a.type) else a for a in arrays]
-    rows = _rows_in(pa.concat_arrays([a.cast(pa.large_string()) for a in looked_up]), value_set) \
-        if looked_up else np.zeros(0, np.int64)
-    out, at = [], 0
-    for array, values in zip(arrays, looked_up):
-        mine, at = rows[at:at + len(values)], at + len(values)
-        if pa.types.is_dictionary(array.type):
-            indices = pc.fill_null(array.indices, len(values)).to_numpy(zero_copy_only=False)
-            mine = np.append(mine, -1)[indices]
-        out.append(mine)
-    return out
 
 
 def _is_in(values, value_set) -> np.ndarray:
@@ -1245,7 +1262,6 @@ def _read_ahead(chunks: Iterator[_Chunk], ahead: int) -> Iterator[_Chunk]:
 def _parsed(lines: _Lines, blocks: Iterator[_Chunk], *, threads: int | None = None) -> Iterator:
     """Each block's triples, in file order, parsed ``threads`` blocks at a time (:data:`PARSE_THREADS`) once
     the Turtle header is read; at most ``threads`` blocks wait parsed ahead of the one being read."""
-    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
     threads = PARSE_THREADS if threads is None else threads
@@ -1275,29 +1291,49 @@ def read_rdf_lines(path: str | Path, parser: str, *, schema: Schema | None = Non
 
     Raises :class:`NotStreamable` when the file needs rdflib, :class:`BadInputError` for what is wrong.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from concurrent.futures import ThreadPoolExecutor
+
     path = Path(path)
     schema = schema or load_schema()
     say = progress or (lambda _m: None)
     lines = _Lines(path, parser)
     collector = _Collector(path, schema)
+    threads = PARSE_THREADS
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="chainkg-rdf-pivot") if threads > 1 else None
+    pending: deque = deque()  # blocks being pivoted, merged in file order
+
+    def pivot(triples) -> None:
+        if pool is None:
+            collector.add(triples)
+            return
+        pending.append(pool.submit(collector.pivot, triples))
+        while len(pending) > threads:
+            collector.merge(pending.popleft().result())
+
     held = None  # the last subject's triples of a block: its next lines may be in the next block
-    for triples in _parsed(lines, _chunks(path)):
-        collector.base = lines.base
+    try:
+        for triples in _parsed(lines, _chunks(path)):
+            collector.base = lines.base
+            if held is not None:
+                triples = pa.concat_tables([held, triples])
+            n = triples.num_rows
+            if n:
+                s = triples.column("s")
+                last = s[n - 1].as_py()
+                other = pc.not_equal(s, last)
+                cut = int(np.flatnonzero(other.to_numpy(zero_copy_only=False))[-1] + 1) \
+                    if pc.any(other).as_py() else 0
+                pivot(triples.slice(0, cut))
+                held = triples.slice(cut)
+            say(f"read {collector.triples} triples")
         if held is not None:
-            import pyarrow as pa
-
-            triples = pa.concat_tables([held, triples])
-        n = triples.num_rows
-        if n:
-            s = triples.column("s")
-            last = s[n - 1].as_py()
-            import pyarrow.compute as pc
-
-            cut = int(np.flatnonzero(pc.not_equal(s, last).to_numpy(zero_copy_only=False))[-1] + 1) \
-                if pc.any(pc.not_equal(s, last)).as_py() else 0
-            collector.add(triples.slice(0, cut))
-            held = triples.slice(cut)
-        say(f"read {collector.triples} triples")
-    if held is not None:
-        collector.add(held)
+            pivot(held)
+        if pool is not None:
+            while pending:
+                collector.merge(pending.popleft().result())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return collector.finish()
