@@ -623,7 +623,8 @@ class _Collector:
         if not n:
             return
         self.triples += n
-        s = triples.column("s").combine_chunks()
+        triples = triples.combine_chunks()  # a block and the subject held from the one before: copied once
+        s = _array(triples, "s")
         # subjects must come together: in the byte order of their terms "<iri>" (sorted N-Triples, and
         # chainkg's Turtle, are in this order); compared where the subject changes
         new = np.ones(n, dtype=bool)
@@ -645,7 +646,7 @@ class _Collector:
         if ontology.any():
             ontology = ontology[np.cumsum(new) - 1]
             triples = triples.filter(pa.array(~ontology))
-            s = triples.column("s").combine_chunks()
+            s = _array(triples, "s")
             n = triples.num_rows
             if not n:
                 return
@@ -656,9 +657,9 @@ class _Collector:
         heads = np.flatnonzero(change)
         subjects = s.take(pa.array(heads))
         offsets = triples.column("offset").to_numpy()[heads]
-        code, arg = self.terms.predicates(triples.column("p").combine_chunks())
+        code, arg = self.terms.predicates(_array(triples, "p"))
         literal = triples.column("literal").to_numpy()
-        obj = triples.column("o").combine_chunks()
+        obj = _array(triples, "o")
         klass = self._classes(triples, group, subjects, code, literal, obj)
         n_labels = len(self.terms.labels)
         for position, label in enumerate(self.terms.labels):
@@ -680,13 +681,13 @@ class _Collector:
         uses = np.flatnonzero((code == _PROPERTY) & (klass[group] < 0))
         if len(uses):
             pairs = pd.DataFrame({"s": s.take(pa.array(uses)).to_pylist(),
-                                  "p": triples.column("p").combine_chunks().take(pa.array(uses)).to_pylist(),
+                                  "p": _array(triples, "p").take(pa.array(uses)).to_pylist(),
                                   "offset": triples.column("offset").to_numpy()[uses]}).drop_duplicates(["s", "p"])
             self.classless_uses += list(pairs.itertuples(index=False, name=None))
         foreign = code == _FOREIGN
         counted = foreign & (klass[group] >= 0)
         if counted.any():
-            names = triples.column("p").combine_chunks().filter(pa.array(counted))
+            names = _array(triples, "p").filter(pa.array(counted))
             for item in pc.value_counts(names).to_pylist():
                 self.ignored[short(item["values"])] += int(item["counts"])
 
@@ -703,8 +704,8 @@ class _Collector:
         found = pc.index_in(objects, value_set=pa.array(self.terms.class_iris, pa.large_string()))
         found = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
         ckg = pc.starts_with(objects, NS).to_numpy(zero_copy_only=False)
-        choices = "use one of " + ", ".join(short(c) for c in self.terms.class_iris)
         for t in np.flatnonzero((found < 0) & ckg).tolist():
+            choices = "use one of " + ", ".join(short(c) for c in self.terms.class_iris)
             iri, subject = objects[t].as_py(), subjects[int(group[typed[t]])].as_py()
             if iri in (NS + "Node", NS + "Relationship"):
                 self.problem(subject, f"{short(iri)} is abstract: a resource needs its own class", choices,
@@ -760,13 +761,10 @@ class _Collector:
                 for r in picked.tolist():
                     problems.append((int(at[r]), f"{short(prop)} is not a property of {spec.name}", fix))
                 continue
-            where = at[picked]
-            first = np.ones(len(picked), dtype=bool)  # the first value of each subject counts
-            order = np.argsort(where, kind="stable")
-            sorted_where = where[order]
+            where = at[picked]  # in order: a subject's triples are together, the subjects in file order
             repeat = np.zeros(len(picked), dtype=bool)
-            repeat[order[1:]] = sorted_where[1:] == sorted_where[:-1]
-            first &= ~repeat
+            repeat[1:] = where[1:] == where[:-1]
+            first = ~repeat  # the first value of each subject counts
             for r in picked[repeat].tolist():
                 problems.append((int(at[r]), f"{short(prop)} has several values",
                                  "keep one value (lists are one literal, joined by |)"))
@@ -774,12 +772,10 @@ class _Collector:
             objects = obj.take(take)
             is_literal = literal[rows[picked[first]]]
             if name == "source":
-                for r, lit in zip(picked[first].tolist(), is_literal.tolist()):
-                    if lit:
-                        problems.append((int(at[r]), f"{short(prop)} {repr(obj[int(rows[r])].as_py())} is not a "
-                                                     "ckg:Source of the file",
-                                         "point prov:wasDerivedFrom at a resource typed ckg:Source (add it to the "
-                                         "file)"))
+                for r in picked[first][is_literal].tolist():
+                    problems.append((int(at[r]), f"{short(prop)} {repr(obj[int(rows[r])].as_py())} is not a "
+                                                 "ckg:Source of the file",
+                                     "point prov:wasDerivedFrom at a resource typed ckg:Source (add it to the file)"))
                 column = pa.nulls(len(mine), pa.large_string())
                 ok = ~is_literal
                 column = pc.replace_with_mask(column, _mask(len(mine), where[first][ok]),
@@ -792,8 +788,8 @@ class _Collector:
                                  "write the value as a literal"))
                 ok[i] = False
             expected = vocab.datatypes[name]
-            dt = triples.column("dt").combine_chunks().take(take)
-            lang = triples.column("lang").combine_chunks().take(take)
+            dt = _array(triples, "dt").take(take)
+            lang = _array(triples, "lang").take(take)
             datatype_ok = pc.fill_null(pc.equal(dt, expected), False).to_numpy(zero_copy_only=False)
             plain = (pc.is_null(dt).to_numpy(zero_copy_only=False) & pc.is_null(lang).to_numpy(zero_copy_only=False))
             tagged = pc.is_valid(lang).to_numpy(zero_copy_only=False) & (expected == _XSD + "string")
@@ -1144,6 +1140,13 @@ def _rows_in(values, value_set) -> np.ndarray:
                                  .to_numpy(zero_copy_only=False), dtype=np.int64), -1)
     indices = pc.fill_null(values.indices, len(values.dictionary)).to_numpy(zero_copy_only=False)
     return found[indices]
+
+
+def _array(table, name: str):
+    """A column as one array: not copied when it is one chunk (``ChunkedArray.combine_chunks`` copies even
+    then; ``Table.combine_chunks`` does not)."""
+    column = table.column(name)
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _is_in(values, value_set) -> np.ndarray:
