@@ -155,10 +155,47 @@ class _Chunk:
         return _Block(lines, self.first_line, self.offset + bounds[:-1])
 
 
-def _chunks(path: Path) -> Iterator[_Chunk]:
+def _subject_start(buffer: bytearray, start: int, cut: int, parser: str | None) -> int:
+    """Where, in ``buffer[start:cut]`` (whole lines), the lines of the last subject begin (N-Triples: the
+    lines that start with its term; chainkg's Turtle: its statement's first line, the lines after it start
+    with spaces); ``cut`` when that is not clear (one subject fills it all, a line in another layout).
+
+    >>> text = bytearray(b'<a> <p> "1" .\\n<b> <p> "2" .\\n<b> <q> "3" .\\n')
+    >>> _subject_start(text, 0, len(text), "nt"), _subject_start(text, 14, len(text), "nt")
+    (14, 42)
+    >>> ttl = bytearray(b'<a> a x:T ;\\n    x:p "1" .\\n<b> a x:T ;\\n    x:p "2" .\\n')
+    >>> _subject_start(ttl, 0, len(ttl), "turtle")
+    26
+    """
+    if parser not in ("nt", "turtle") or cut <= start:
+        return cut
+
+    def line_before(line: int) -> int:
+        found = buffer.rfind(b"\n", start, line - 1)
+        return start if found < 0 else found + 1
+
+    line = line_before(cut)
+    if parser == "turtle":
+        while buffer[line] == 0x20 and line > start:  # a line that continues a statement
+            line = line_before(line)
+        return line if line > start and buffer[line] != 0x20 else cut
+    end = buffer.find(b"> ", line, cut)
+    if buffer[line] != 0x3C or end < 0:  # not "<subject> …"
+        return cut
+    subject = bytes(buffer[line:end + 2])
+    while line > start:
+        before = line_before(line)
+        if not buffer.startswith(subject, before):
+            return line
+        line = before
+    return cut
+
+
+def _chunks(path: Path, parser: str | None = None) -> Iterator[_Chunk]:
     """The file in pieces of about :data:`BLOCK_BYTES`, each whole lines, with where they start. Each is
-    read into a buffer of its own (it lives on while a thread parses it), after the line the piece before
-    left unfinished."""
+    read into a buffer of its own (it lives on while a thread parses it), after the lines the piece before
+    left: an unfinished line, and (given the ``parser``) the lines of its last subject, so that most pieces
+    hold whole subjects (:func:`read_rdf_lines` then pivots each piece as it is, not copied onto the next)."""
     line_number, offset, rest = 1, 0, b""
     with open(path, "rb") as stream:
         while True:
@@ -178,6 +215,8 @@ def _chunks(path: Path) -> Iterator[_Chunk]:
             if cut == 0:  # no line end in the whole block: keep reading
                 rest = bytes(buffer[start:size])
                 continue
+            if read:
+                cut = _subject_start(buffer, start, cut, parser)
             rest = bytes(buffer[cut:size])
             data = memoryview(buffer)[start:cut]
             ends = np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10)
@@ -1315,21 +1354,25 @@ def read_rdf_lines(path: str | Path, parser: str, *, schema: Schema | None = Non
         while len(pending) > threads:
             collector.merge(pending.popleft().result())
 
-    held = None  # the last subject's triples of a block: its next lines may be in the next block
+    held = None  # the triples read last: their last subject may go on in the next block
     try:
-        for triples in _parsed(lines, _chunks(path)):
+        for triples in _parsed(lines, _chunks(path, parser)):
             collector.base = lines.base
+            if not triples.num_rows:
+                continue
             if held is not None:
-                triples = pa.concat_tables([held, triples])
-            n = triples.num_rows
-            if n:
-                s = triples.column("s")
-                last = s[n - 1].as_py()
-                other = pc.not_equal(s, last)
-                cut = int(np.flatnonzero(other.to_numpy(zero_copy_only=False))[-1] + 1) \
-                    if pc.any(other).as_py() else 0
-                pivot(triples.slice(0, cut))
-                held = triples.slice(cut)
+                s = held.column("s")
+                last = s[len(s) - 1].as_py()
+                if triples.column("s")[0].as_py() != last:  # the usual case: blocks are cut between subjects
+                    pivot(held)
+                else:  # the subject goes on: its triples so far go with the next block's
+                    other = pc.not_equal(s, last)
+                    cut = int(np.flatnonzero(other.to_numpy(zero_copy_only=False))[-1] + 1) \
+                        if pc.any(other).as_py() else 0
+                    if cut:
+                        pivot(held.slice(0, cut))
+                    triples = pa.concat_tables([held.slice(cut), triples])
+            held = triples
             say(f"read {collector.triples} triples")
         if held is not None:
             pivot(held)

@@ -160,6 +160,48 @@ def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch
         assert [raw[s:s + len(line.encode())].decode() for s, line in zip(starts, got)] == got, trial
 
 
+@pytest.mark.parametrize("parser", ["nt", "turtle"])
+def test_blocks_end_between_subjects(tmp_path, monkeypatch, parser):
+    """Given the format, a block ends where a subject's lines (Turtle: a statement) begin, unless one subject
+    fills it; the lines, their numbers and offsets are the same as cut anywhere."""
+    rng = random.Random(11)
+    path = tmp_path / f"subjects.{parser}"
+    for trial in range(100):
+        lines = []
+        for subject in range(rng.randint(1, 12)):
+            term = f"<http://x/{subject:03d}{'中' * rng.randint(0, 3)}>"
+            for k in range(rng.randint(1, 6)):
+                if parser == "nt":
+                    lines.append(f'{term} <http://x/p{k}> "{"v" * rng.randint(0, 20)}" .\n')
+                else:
+                    start = f"{term} " if k == 0 else "    "
+                    lines.append(f'{start}<http://x/p{k}> "{"v" * rng.randint(0, 20)}" {";" if k < 5 else "."}\n')
+        if parser == "turtle":  # the statement's last line ends it
+            lines = [line.replace(" ;\n", " .\n") if i + 1 == len(lines) or not lines[i + 1].startswith(" ")
+                     else line for i, line in enumerate(lines)]
+        raw = "".join(lines).encode("utf-8")
+        path.write_bytes(raw)
+        monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", rng.randint(1, 300))
+        blocks = [chunk.block() for chunk in rdf_lines._chunks(path, parser)]
+        got = [line for block in blocks for line in block.lines.to_pylist()]
+        assert got == lines, trial
+        assert [n for b in blocks for n in range(b.first_line, b.first_line + len(b.lines))] == \
+            list(range(1, len(lines) + 1)), trial
+        assert [s for b in blocks for s in b.starts.tolist()] == \
+            [len("".join(lines[:i]).encode()) for i in range(len(lines))], trial
+
+        def subject(line: str) -> str:
+            return line.split(" ", 1)[0]
+        for block, after in zip(blocks, blocks[1:]):
+            last, first = block.lines.to_pylist()[-1], after.lines.to_pylist()[0]
+            if parser == "nt":
+                one_subject = len({subject(x) for x in block.lines.to_pylist()}) == 1
+                assert subject(last) != subject(first) or one_subject, trial
+            else:
+                statements = sum(not x.startswith(" ") for x in block.lines.to_pylist())
+                assert not first.startswith(" ") or statements <= 1, trial
+
+
 def test_reading_ahead_raises_the_readers_error_and_stops_when_left():
     def failing():
         yield 1

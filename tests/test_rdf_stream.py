@@ -186,12 +186,16 @@ def _same_raws(lines, expected: dict) -> None:
         pd.testing.assert_frame_equal(mine, frame[list(mine.columns)], obj=name)
 
 
-@pytest.mark.parametrize("fmt,parser,threads", [("nt", "nt", 2), ("ttl", "turtle", 2), ("ttl", "turtle", 1)])
-def test_streamed_import_reads_the_tables_rdflib_reads(stores, tmp_path, monkeypatch, fmt, parser, threads):
+@pytest.mark.parametrize("fmt,parser,threads,between_subjects", [
+    ("nt", "nt", 2, True), ("nt", "nt", 2, False), ("ttl", "turtle", 2, True), ("ttl", "turtle", 1, False)])
+def test_streamed_import_reads_the_tables_rdflib_reads(stores, tmp_path, monkeypatch, fmt, parser, threads,
+                                                       between_subjects):
     import ingest.rdf_lines as rdf_lines
 
-    monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", 20_000)  # subjects and statements across block ends
+    monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", 20_000)  # many blocks
     monkeypatch.setattr(rdf_lines, "PARSE_THREADS", threads)  # blocks parsed at the same time, or one by one
+    if not between_subjects:  # blocks cut at any line: subjects and statements go on across block ends
+        monkeypatch.setattr(rdf_lines, "_subject_start", lambda buffer, start, cut, parser: cut)
     for name, store in [*stores, ("hostile", _hostile_store())]:
         path = tmp_path / f"{name}.{fmt}"
         path.write_bytes(_export(store, fmt))
