@@ -653,6 +653,14 @@ class _Collector:
     def problem(self, subject: str, reason: str, fix: str, problems: _Problems | None = None) -> None:
         (problems or self.problems).add(InputProblem(self.origin, None, None, f"<{subject}>: {reason}", fix))
 
+    def _room(self, rows: np.ndarray) -> list:
+        """Of ``rows``, each to be reported as one problem, those that are still kept
+        (:data:`MAX_PROBLEMS`); the others are counted, not worded: a file wrong in millions of places is
+        told so in seconds (wording every problem of a cut-off 1M file took minutes)."""
+        room = max(MAX_PROBLEMS - len(self.problems.items), 0)
+        self.problems.count += max(len(rows) - room, 0)
+        return rows[:room].tolist()
+
     def add(self, triples) -> None:
         """Take the triples of whole subjects (a subject's triples never span two calls)."""
         import pyarrow as pa
@@ -980,7 +988,8 @@ class _Collector:
             reified.append(starts * (len(schema.relationships) + 1) * (len(iris) + 1)
                            + list(schema.relationships).index(rel) * (len(iris) + 1) + end_rows)
         self._check_direct(nodes, keyless, np.concatenate(reified) if reified else np.zeros(0, np.int64))
-        for subject, predicate, offset in self.classless_uses:
+        for k in self._room(np.arange(len(self.classless_uses))):
+            subject, predicate, _offset = self.classless_uses[k]
             self.problem(subject, f"uses {short(predicate)} but has no chainkg class",
                          "add an rdf:type (e.g. ckg:Enterprise)")
         if not len(iris) and not self.problems.count:
@@ -1012,7 +1021,7 @@ class _Collector:
             return
         first = frame.drop_duplicates(["label", "key"], keep="first")
         owner = dict(zip(zip(first["label"], first["key"]), first.index))
-        for row in np.flatnonzero(again).tolist():
+        for row in self._room(np.flatnonzero(again)):
             label, key = int(labels[row]), frame["key"].iat[row]
             key_prop = self.vocab.properties[self.schema.label(label_names[label]).key]
             self.problem(iris[row].as_py(), f"has the same {short(key_prop)} {key!r} as <{iris[owner[(label, key)]].as_py()}>",
@@ -1029,7 +1038,7 @@ class _Collector:
         found = pa.array(rows, mask=rows < 0)
         missing = np.flatnonzero(pc.is_valid(given).to_numpy(zero_copy_only=False) & (rows < 0))
         prop = self.vocab.properties["source"]
-        for row in missing.tolist():
+        for row in self._room(missing):
             self.problem(self._iri_of(table, row),
                          f"{short(prop)} <{given[row].as_py()}> is not a ckg:Source of the file",
                          "point prov:wasDerivedFrom at a resource typed ckg:Source (add it to the file)")
@@ -1050,7 +1059,7 @@ class _Collector:
             without_key = _is_in(table[end], keyless) & ~literal
             ok &= ~without_key  # reported above: the node has no key
             dangling = ok & ((rows < 0) | literal)
-            for row in np.flatnonzero(dangling).tolist():
+            for row in self._room(np.flatnonzero(dangling)):
                 value = table[end][row].as_py()
                 shown = repr(value) if literal[row] else f"<{value}>"
                 self.problem(self._iri_of(table, row), f"dangling reference: rdf:{role} {shown} is not a node of the file",
@@ -1058,7 +1067,7 @@ class _Collector:
             ok &= ~dangling
             allowed_codes = [label_names.index(x) for x in allowed]
             wrong = ok & ~np.isin(labels[np.maximum(rows, 0)], allowed_codes)
-            for row in np.flatnonzero(wrong).tolist():
+            for row in self._room(np.flatnonzero(wrong)):
                 self.problem(self._iri_of(table, row),
                              f"rdf:{role} <{table[end][row].as_py()}> is a {label_names[labels[rows[row]]]}; "
                              f"{rel} needs {' or '.join(allowed)}", "correct the IRI or the relationship type")
@@ -1102,7 +1111,7 @@ class _Collector:
             codes = s_rows * n_rel * width + rel * width + o_rows
             ok = (s_rows >= 0) & (o_rows >= 0) & is_member(codes, reified)
             without_key = (_is_in(subject, keyless) | (_is_in(obj, keyless) & ~literal))
-            for i in np.flatnonzero(~ok & ~without_key).tolist():
+            for i in self._room(np.flatnonzero(~ok & ~without_key)):
                 rel_name = list(self.schema.relationships)[int(rel[i])]
                 p = self.vocab.rel_properties[rel_name]
                 value = obj[i].as_py()

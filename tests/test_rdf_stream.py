@@ -365,3 +365,27 @@ def test_parts_join_whether_their_columns_are_dictionary_encoded_or_not():
     assert table["as_of"].cast(pa.large_string()).to_pylist() == ["2026-12-02"] * 4 + ["2025-01-01", None]
     assert table["name"].to_pylist() == ["甲", "乙", "丙", "丁", None, None]
     assert table["__offsets"].tolist() == list(range(6))
+
+
+def test_a_file_wrong_in_many_places_lists_the_first_problems_and_counts_the_rest(base_tables, tmp_path,
+                                                                                  monkeypatch):
+    """Problems past MAX_PROBLEMS are counted, not worded: the same first problems and the same count."""
+    import ingest.rdf_lines as rdf_lines
+    from chainkg.errors import BadInputError
+
+    lines = _export(TableStore(base_tables), "nt").decode("utf-8").splitlines(keepends=True)
+    path = tmp_path / "no-enterprises.nt"  # every relationship to an enterprise dangles
+    path.write_text("".join(line for line in lines if "/id/enterprise/" not in line.split(" ", 1)[0]),
+                    encoding="utf-8")
+
+    def problems(cap: int) -> list:
+        monkeypatch.setattr(rdf_lines, "MAX_PROBLEMS", cap)
+        with pytest.raises(BadInputError) as error:
+            rdf_lines.read_rdf_lines(path, "nt")
+        return [(p.reason, p.fix) for p in error.value.problems]
+
+    every = problems(10**9)
+    assert len(every) > 40
+    few = problems(7)
+    assert few[:7] == every[:7]
+    assert few[7][0] == f"… and {len(every) - 7} more problems of this kind"
