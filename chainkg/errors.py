@@ -85,10 +85,18 @@ class BadInputError(ChainkgError):
     #: how many problems the message lists before it summarises the rest
     shown = 20
 
-    def __init__(self, problems: list[InputProblem], *, hint: str | None = None):
+    def __init__(self, problems: list[InputProblem], *, hint: str | None = None, more: int = 0):
+        """``more``: problems found beyond those listed (counted, not kept: a file can be wrong in millions
+        of places).
+
+        >>> error = BadInputError([InputProblem("a.csv", 2, "name", "empty")] * 25, more=1000)
+        >>> str(error).splitlines()[-1]
+        '… and 1005 more problems'
+        """
         self.problems = list(problems)
+        self.more = more
         lines = [str(p) for p in self.problems[: self.shown]]
-        rest = len(self.problems) - self.shown
+        rest = max(len(self.problems) - self.shown, 0) + more
         if rest > 0:
             lines.append(f"… and {rest} more problems")
         super().__init__("\n".join(lines), hint=hint)

@@ -940,7 +940,7 @@ class _Collector:
         import pyarrow as pa
 
         if self.class_problems.count:
-            raise BadInputError(self._listed(self.class_problems), hint="nothing was built: fix the resources named above")
+            raise self._error(self.class_problems)
         schema = self.schema
         # every node: its IRI, label and key
         node_iris, node_labels, node_keys = [], [], []
@@ -996,7 +996,7 @@ class _Collector:
             self.problems.add(InputProblem(self.origin, None, None, "the file holds no chainkg nodes",
                                            "export one with `chainkg export rdf --out FILE`; see docs/rdf.md"))
         if self.problems.count:
-            raise BadInputError(self._listed(self.problems), hint="nothing was built: fix the resources named above")
+            raise self._error(self.problems)
         return self._raws(tables, edge_tables)
 
     def _iri_of(self, table: dict, row: int) -> str:
@@ -1005,12 +1005,11 @@ class _Collector:
             return table["iri"][row].as_py()
         return _Subjects(self.path, table["__offsets"], self.base)[row]
 
-    def _listed(self, problems: _Problems) -> list[InputProblem]:
-        items = list(problems.items)
-        if problems.count > len(items):
-            items.append(InputProblem(self.origin, None, None,
-                                      f"… and {problems.count - len(items)} more problems of this kind", None))
-        return items
+    @staticmethod
+    def _error(problems: _Problems) -> BadInputError:
+        """The problems kept, and how many more were found (the message counts them all)."""
+        return BadInputError(problems.items, hint="nothing was built: fix the resources named above",
+                             more=problems.count - len(problems.items))
 
     def _duplicate_keys(self, iris, keys, labels, label_names) -> None:
         if not len(iris):
