@@ -119,8 +119,7 @@ def streamable(path: str | Path, parser: str) -> bool:
 @dataclass
 class _Block:
     lines: object  # Arrow large strings, each with its line end
-    first_line: int  # 1-based number of the first line
-    starts: np.ndarray  # byte offset of each line in the file
+    starts: np.ndarray  # byte offset of each line in the file (its number: :func:`_line_number`)
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,6 @@ class _Chunk:
 
     path: Path
     data: memoryview
-    first_line: int
     offset: int  # of its first byte in the file
 
     def block(self) -> _Block:
@@ -146,13 +144,35 @@ class _Chunk:
         try:
             lines.validate(full=True)
         except pa.ArrowInvalid:
-            for number, line in enumerate(bytes(self.data).split(b"\n"), self.first_line):
+            for line, start in zip(bytes(self.data).split(b"\n"), bounds[:-1]):
                 try:
                     line.decode("utf-8")
                 except UnicodeDecodeError:
+                    number = _line_number(self.path, self.offset + int(start))
                     raise BadInputError([InputProblem(str(self.path), number, None, "not UTF-8 text",
                                                       "RDF files are UTF-8: save the file as UTF-8")]) from None
-        return _Block(lines, self.first_line, self.offset + bounds[:-1])
+        return _Block(lines, self.offset + bounds[:-1])
+
+
+def _line_number(path: Path, offset: int) -> int:
+    """The number (from 1) of the line that starts at byte ``offset``: the file's line ends before it,
+    counted when a problem needs one (the reader does not count lines as it goes).
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "three.nt"
+    >>> _ = path.write_bytes(b"a\\nbb\\n\\ncc\\n")
+    >>> [_line_number(path, offset) for offset in (0, 2, 5, 6)]
+    [1, 2, 3, 4]
+    """
+    lines, left = 1, offset
+    with open(path, "rb") as stream:
+        while left > 0:
+            piece = stream.read(min(left, BLOCK_BYTES))
+            if not piece:
+                break
+            lines += piece.count(b"\n")
+            left -= len(piece)
+    return lines
 
 
 def _subject_start(buffer: bytearray, start: int, cut: int, parser: str | None) -> int:
@@ -196,7 +216,7 @@ def _chunks(path: Path, parser: str | None = None) -> Iterator[_Chunk]:
     read into a buffer of its own (it lives on while a thread parses it), after the lines the piece before
     left: an unfinished line, and (given the ``parser``) the lines of its last subject, so that most pieces
     hold whole subjects (:func:`read_rdf_lines` then pivots each piece as it is, not copied onto the next)."""
-    line_number, offset, rest = 1, 0, b""
+    offset, rest = 0, b""
     with open(path, "rb") as stream:
         while True:
             buffer = bytearray(len(rest) + BLOCK_BYTES)
@@ -219,9 +239,7 @@ def _chunks(path: Path, parser: str | None = None) -> Iterator[_Chunk]:
                 cut = _subject_start(buffer, start, cut, parser)
             rest = bytes(buffer[cut:size])
             data = memoryview(buffer)[start:cut]
-            ends = np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-            yield _Chunk(path, data, line_number, offset)
-            line_number += ends + (0 if data[-1] == 10 else 1)
+            yield _Chunk(path, data, offset)
             offset += len(data)
             if not read:
                 return
@@ -274,7 +292,8 @@ class _Parsed:
 
 
 class _Lines:
-    """Parses blocks of lines into triples: s, p, o (IRI or literal text), literal, dt, lang, line, offset."""
+    """Parses blocks of lines into triples: s, p, o (IRI or literal text), literal, dt, lang, offset (of the
+    line in the file)."""
 
     def __init__(self, path: Path, parser: str):
         self.path, self.parser = path, parser
@@ -319,7 +338,6 @@ class _Lines:
             lines, block = self._turtle_header(block)
         cut = cut_lines(lines, turtle=self.parser == "turtle")
         columns = cut.fields
-        numbers = np.arange(len(lines)) + block.first_line
         starts = block.starts
         odd = np.flatnonzero(cut.odd)
         if len(odd):  # other spacing, comments, CRLF, blank lines …, or not valid: the regex says
@@ -330,7 +348,7 @@ class _Lines:
                 blank = pc.match_substring_regex(odd_lines, _BLANK).to_numpy(zero_copy_only=False)
                 bad = odd[~valid & ~blank]
                 if len(bad):
-                    self.syntax_error(lines[int(bad[0])].as_py(), block.first_line + int(bad[0]))
+                    self.syntax_error(lines[int(bad[0])].as_py(), _line_number(self.path, int(starts[bad[0]])))
             found = pc.extract_regex(odd_lines.filter(pa.array(valid)), pattern)
             extracted = np.zeros(len(lines), dtype=bool)
             extracted[odd[valid]] = True
@@ -341,7 +359,7 @@ class _Lines:
                 keep = np.ones(len(lines), dtype=bool)
                 keep[odd[~valid]] = False
                 columns = {name: column.filter(pa.array(keep)) for name, column in columns.items()}
-                numbers, starts = numbers[keep], starts[keep]
+                starts = starts[keep]
         statements = None
         if self.parser == "turtle":
             columns, statements = self._turtle_terms(columns)
@@ -354,7 +372,7 @@ class _Lines:
             "s": columns["s"], "p": columns["p"], "o": obj, "literal": literal,
             "dt": pc.if_else(pc.equal(columns["dt"], ""), none, columns["dt"]),
             "lang": pc.if_else(pc.equal(columns["lang"], ""), none, columns["lang"]),
-            "line": pa.array(numbers, pa.int64()), "offset": pa.array(starts, pa.int64()),
+            "offset": pa.array(starts, pa.int64()),
         }), statements)
 
     def carry(self, parsed: _Parsed):

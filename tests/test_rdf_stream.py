@@ -237,6 +237,25 @@ def test_streamed_import_names_the_line_of_a_syntax_error(tmp_path):
     with pytest.raises(BadInputError) as caught:
         read_rdf_lines(path, "nt")
     assert caught.value.problems[0].reason == "not UTF-8 text"
+    assert caught.value.problems[0].row == 1
+
+
+def test_line_numbers_of_problems_in_later_blocks(tmp_path, monkeypatch):
+    """Lines are not counted as the file is read: a problem's line number is found from its byte offset."""
+    import ingest.rdf_lines as rdf_lines
+    from chainkg.errors import BadInputError
+
+    monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", 64)  # the problem far from the first block
+    good = [f"<http://x/{i:03d}> <http://x/b> \"{'值' * (i % 5)}\" .\n".encode() for i in range(40)]
+    for bad, reason in ((b"<http://x/zz> <http://x/b> oops .\n", "not valid N-Triples"),
+                        (b"<http://x/zz> <http://x/b> \"\xff\" .\n", "not UTF-8 text")):
+        lines = good[:30] + [b"\n", bad] + good[30:]
+        path = tmp_path / "late.nt"
+        path.write_bytes(b"\xef\xbb\xbf" + b"".join(lines))
+        with pytest.raises(BadInputError) as caught:
+            rdf_lines.read_rdf_lines(path, "nt")
+        problem = caught.value.problems[0]
+        assert (problem.row, problem.reason.startswith(reason)) == (32, True), problem
 
 
 @pytest.mark.parametrize("fmt,parser", [("nt", "nt"), ("ttl", "turtle")])
