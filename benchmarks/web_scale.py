@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import fcntl
 import json
-import os
 import socket
 import statistics
 import subprocess
