@@ -510,11 +510,9 @@ def _remove_enterprise(src: Path, dst: Path, key: str) -> None:
             kept.to_csv(path, index=False, lineterminator="\n")
 
 
-def test_bundled_snapshot_compare_after_removing_a_local_enterprise(run, tmp_path, bundled_home):
-    home = tmp_path / "home"  # a copy of the session's build of data/ (its build and `current` only)
-    shutil.copytree(bundled_home, home, symlinks=True,
-                    ignore=lambda folder, names: [] if Path(folder) != bundled_home else
-                    [n for n in names if n not in ("builds", "current")])
+def test_bundled_snapshot_compare_after_removing_a_local_enterprise(run, tmp_path, bundled_store):
+    home = tmp_path / "home"
+    assert run("--home", home, "-q", "build", "--data", DATA).exit_code == 0
     saved = run("--home", home, "-q", "snapshot", "save", "before")
     assert saved.exit_code == 0, saved.output
     before = json.loads((home / "snapshots" / "before.json").read_text(encoding="utf-8"))
