@@ -382,11 +382,13 @@ def test_statuses_match_the_gap_analysis_on_the_bundled_data(request):
     if not (DATA / "chains.csv").exists():
         pytest.skip("data/ holds no chains yet")
     from queries.gaps import chain_gaps
+    from queries.shared import SharedWork
 
     store = request.getfixturevalue("bundled_store")
+    shared = SharedWork(store)  # the region's choke-point figures once (the map still runs its own gap analysis)
     for key in store.nodes("Chain", ["id"])["id"]:
         report = chain_gaps(store, chain=key, region="320400")
-        seg = segment_nodes(chain_map(store, chain=key, enterprises=0))
+        seg = segment_nodes(chain_map(store, chain=key, enterprises=0, shared=shared))
         assert {s.key: (s.status, s.local_count) for s in report.segments} == \
             {k: (n.status, int(n.label.rsplit("· ", 1)[1].split(" ")[0])) for k, n in seg.items()}
 
@@ -669,13 +671,16 @@ def test_cli_unwritable_output_is_a_user_error(run, home, tmp_path):
 def test_every_bundled_chain_maps(request):
     if not (DATA / "chains.csv").exists():
         pytest.skip("data/ holds no chains yet")
+    from queries.shared import SharedWork
+
     store = request.getfixturevalue("bundled_store")
     chains = store.nodes("Chain", ["id"])["id"].tolist()
     segments_of = store.edges("SEGMENT_OF", ["from", "to"])
     names = dict(zip(store.nodes("Segment", ["id", "name"])["id"], store.nodes("Segment", ["id", "name"])["name"]))
     assert chains
+    shared = SharedWork(store)  # the region's choke-point figures once for every chain, as the catalogue does
     for key in chains:
-        m = chain_map(store, chain=key)
+        m = chain_map(store, chain=key, shared=shared)
         page, svg = render_html(m), render_svg(m)
         assert "http://" not in page and "https://" not in page
         groups = svg_groups(svg)

@@ -9,7 +9,6 @@ import json
 import re
 import shutil
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -197,7 +196,7 @@ def test_geomap_views_regions_and_provenance(client):
     data = client.get("/api/chains/chain-pv/geomap").json()
     assert data["map"]["scope"] == "全国" and data["as_of"] and data["sources"] and data["caveats"]
     jiangsu = next(a for a in data["areas"] if a["code"] == "320000")
-    assert jiangsu["count"] >= 1 and f"/chains/chain-pv/geomap?region=320000" in text  # drill down
+    assert jiangsu["count"] >= 1 and "/chains/chain-pv/geomap?region=320000" in text  # drill down
     province = client.get("/api/chains/chain-pv/geomap?region=江苏省").json()
     assert province["map"]["scope"] == "省" and province["map"]["view"] == "320000"
     assert sum(a["count"] for a in province["areas"]) >= jiangsu["count"]
@@ -463,7 +462,6 @@ def test_downloads_cannot_escape_their_folder(client, tmp_path):
 @pytest.fixture(scope="module")
 def hostile_home(tmp_path_factory, bundled_store):
     """The bundled data plus enterprises with hostile names: outside targets for 集成电路 and one local firm."""
-    from graph.embedded import EmbeddedStore
     from ingest.build import build
     from queries.snapshots import save_snapshot, snapshot_data
 
@@ -583,6 +581,46 @@ def test_warm_up_computes_the_overview_and_every_chains_targets_once(bundled_sto
     assert client.get("/").status_code == 200 and client.get("/targets").status_code == 200
     assert client.get("/targets").status_code == 200
     assert cache.computed - computed <= 6  # pages only render what the warm-up computed (and keep the answer)
+
+
+def test_a_chain_page_runs_its_gap_analysis_once_and_the_regions_choke_point_figures_once(bundled_store, monkeypatch):
+    """A chain page's map reuses the page's gap analysis, and the region's choke-point figures are gathered once
+    for every page of the build (queries.shared.SharedWork), not once per analysis and page: the answers stay
+    those of the library's own calls, which share nothing."""
+    import queries.chokepoints as choke
+    import queries.gaps as gaps
+    from chainkg.web.views import plain
+    from queries.targets import chain_targets
+
+    analysed, contexts = [], []
+    real_analyse, real_context = gaps._analyse, choke.ChokepointContext.__init__
+    monkeypatch.setattr(gaps, "_analyse", lambda store, key, *rest, **kw: analysed.append(key) or
+                        real_analyse(store, key, *rest, **kw))
+    monkeypatch.setattr(choke.ChokepointContext, "__init__", lambda self, *a, **kw: contexts.append(a[1].key) or
+                        real_context(self, *a, **kw))
+    client = _client(bundled_store)
+    for key in ("chain-ic", "chain-pv"):
+        page = client.get(f"/chains/{key}")
+        assert page.status_code == 200 and 'id="map-data"' in page.text, key
+    assert analysed == ["chain-ic", "chain-pv"]  # the map drew the page's analysis
+    assert contexts == ["320400"]  # one perspective for both pages: the targets', the map's and the table's
+    data = client.get("/api/chains/chain-pv").json()
+    monkeypatch.undo()
+    assert data["chokepoints"] == plain(choke.chokepoints(bundled_store, perspective="320400", chain="chain-pv",
+                                                          top=20))
+    assert data["targets"] == plain(chain_targets(bundled_store, chain="chain-pv", region="320400", top=20))
+
+
+def test_the_analysis_cache_keeps_pinned_values_for_one_build():
+    from chainkg.web.stores import AnalysisCache
+
+    cache = AnalysisCache(max_entries=1)
+    made = cache.pinned(("digest-a", "work"), object)
+    for n in range(3):  # the bound drops values, never pinned ones
+        cache.get(("digest-a", n), lambda: n)
+    assert cache.pinned(("digest-a", "work"), object) is made
+    cache.get(("digest-b", 0), lambda: 0)  # a new build: the old build's pinned values go too
+    assert cache.pinned(("digest-a", "work"), object) is not made
 
 
 def test_synthetic_enterprises_are_marked_and_kept_out_of_real_lists(tmp_path, run):

@@ -190,8 +190,8 @@ def dossier_result(wb: Workbench, key: str):
     from queries.dossier import chain_dossier
 
     wb.node("Chain", key)
-    return wb.cached("dossier", key, wb.region_code,
-                     compute=lambda: chain_dossier(wb.store, chain=key, region=wb.region_code))
+    return wb.cached("dossier", key, wb.region_code, compute=lambda: wb.with_shared(
+        lambda work: chain_dossier(wb.store, chain=key, region=wb.region_code, reader=work.reader())))
 
 
 def dossier_view(wb: Workbench, key: str) -> dict[str, Any]:

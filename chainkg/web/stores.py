@@ -96,6 +96,7 @@ class AnalysisCache:
         self.max_entries = max_entries
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._locks: dict[Hashable, threading.Lock] = {}
+        self._pinned: dict[Hashable, Any] = {}
         self._guard = threading.Lock()
         self._digest: object = None
         self.computed = 0
@@ -107,9 +108,7 @@ class AnalysisCache:
         others, so memory holds the analyses of one build only.
         """
         with self._guard:
-            if key[0] != self._digest:
-                self._digest = key[0]
-                self._values.clear()
+            self._build(key[0])
             if key in self._values:
                 self._values.move_to_end(key)
                 return self._values[key]
@@ -130,6 +129,27 @@ class AnalysisCache:
                     self._values.popitem(last=False)
             return value
 
+    def pinned(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """The value for ``key`` made once by ``make()`` (quick: no analysis) and kept, outside the
+        ``max_entries`` bound, until a key of another build arrives (``key[0]``: the digest, as in :meth:`get`).
+
+        For what every analysis of the build reads (its :class:`queries.shared.SharedWork`): a value
+        dropped by the bound would be made again, and all it had gathered computed again.
+        """
+        with self._guard:
+            self._build(key[0])
+            if key not in self._pinned:
+                self._pinned[key] = make()
+            return self._pinned[key]
+
+    def _build(self, digest: object) -> None:
+        """Drop every value of another build (the caller holds ``_guard``)."""
+        if digest != self._digest:
+            self._digest = digest
+            self._values.clear()
+            self._pinned.clear()
+
     def clear(self) -> None:
         with self._guard:
             self._values.clear()
+            self._pinned.clear()

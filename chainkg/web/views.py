@@ -78,11 +78,30 @@ class Workbench:
         return self.cache.get((self.digest, *key), compute)
 
     # ---------------------------------------------------------------- analyses, once per build
+    def with_shared(self, run):
+        """``run(work)`` with the build's :class:`queries.shared.SharedWork`, one analysis at a time.
+
+        The work the analyses of one build have in common (the region's choke-point figures, its
+        enterprises, the small tables) is gathered once for every page, as a catalogue does for its
+        chains, instead of once per analysis and page. A SharedWork is not made for threads, so the
+        analyses that use it run one at a time (the work is Python and pandas: threads would wait on
+        each other anyway). ``run`` calls library functions only: never :meth:`cached` (a request
+        holding an analysis' lock may be waiting for this one), so every argument is computed first.
+        """
+        import threading
+
+        from queries.shared import SharedWork
+
+        work, lock = self.cache.pinned((self.digest, "shared_work"),
+                                       lambda: (SharedWork(self.store), threading.RLock()))
+        with lock:
+            return run(work.for_store(self.store))
+
     def gaps(self, chain: str):
         from queries.gaps import chain_gaps
 
-        return self.cached("gaps", chain, self.region_code,
-                           compute=lambda: chain_gaps(self.store, chain=chain, region=self.region_code))
+        return self.cached("gaps", chain, self.region_code, compute=lambda: self.with_shared(
+            lambda work: chain_gaps(self.store, chain=chain, region=self.region_code, reader=work.reader())))
 
     def all_gaps(self) -> list:
         from queries.gaps import all_chain_gaps
@@ -96,8 +115,11 @@ class Workbench:
     def targets(self, chain: str, top: int | None = None):
         from queries.targets import chain_targets
 
-        return self.cached("targets", chain, self.region_code, top, compute=lambda: chain_targets(
-            self.store, chain=chain, region=self.region_code, top=top, report=self.gaps(chain)))
+        def compute():
+            report = self.gaps(chain)
+            return self.with_shared(lambda work: chain_targets(self.store, chain=chain, region=self.region_code, top=top,
+                                                           report=report, shared=work))
+        return self.cached("targets", chain, self.region_code, top, compute=compute)
 
     def shortboard(self, chain: str):
         from queries.shortboard import shortboard_table
@@ -108,14 +130,17 @@ class Workbench:
     def chokepoints(self, perspective: str, chain: str | None, top: int | None):
         from queries.chokepoints import chokepoints
 
-        return self.cached("chokepoints", perspective, chain, top,
-                           compute=lambda: chokepoints(self.store, perspective=perspective, chain=chain, top=top))
+        return self.cached("chokepoints", perspective, chain, top, compute=lambda: self.with_shared(
+            lambda work: chokepoints(self.store, perspective=perspective, chain=chain, top=top, shared=work)))
 
     def chain_map(self, chain: str):
         from viz import chain_map
 
-        return self.cached("map", chain, self.region_code,
-                           compute=lambda: chain_map(self.store, chain=chain, region=self.region_code))
+        def compute():
+            report = self.gaps(chain)  # the chain page's own analysis, not a second one for the map
+            return self.with_shared(lambda work: chain_map(self.store, chain=chain, region=self.region_code,
+                                                       reports={chain: report}, shared=work))
+        return self.cached("map", chain, self.region_code, compute=compute)
 
     def stats(self) -> dict:
         from queries.stats import graph_stats
