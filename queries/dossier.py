@@ -470,13 +470,16 @@ def _sources(reader: GraphReader, cited: list[str]) -> list[dict[str, Any]]:
 
 def chain_dossier(store: GraphStore, *, chain: str, region: str | None = None, top: int = DOSSIER_TOP,
                   catalog=None, include_synthetic: bool | None = None,
-                  reader: GraphReader | None = None) -> ChainDossier:
+                  reader: GraphReader | None = None, report=None, shared=None) -> ChainDossier:
     """The dossier of ``chain`` (name, short name or key) in ``region`` (code, name or short name; default 常州市).
 
     ``catalog``: the chain's :class:`queries.catalog.ChainCatalog` when the caller has one (the
     catalogue does: its 短板长板 section is reused), else it is made here with the ``top`` targets and the
     短板长板 table with :func:`queries.shortboard.shortboard_table`. ``reader``: a
-    :class:`queries._reader.GraphReader` shared by the dossiers of many chains.
+    :class:`queries._reader.GraphReader` shared by the dossiers of many chains. Without ``catalog``:
+    ``report``, the chain's :class:`queries.gaps.ChainGapReport` in ``region`` when the caller has made it
+    (not made again), and ``shared``, a :class:`queries.shared.SharedWork` for the targets (the work the
+    region's chains have in common, as the catalogue and the web workbench keep it).
     """
     from queries.catalog import chain_catalog
     from queries.gaps import DEFAULT_REGION, chain_gaps
@@ -484,8 +487,12 @@ def chain_dossier(store: GraphStore, *, chain: str, region: str | None = None, t
 
     ctx = _Context(store, chain, region or DEFAULT_REGION, reader or GraphReader(store))
     if catalog is None:
-        report = chain_gaps(store, chain=ctx.chain.key, region=ctx.region, include_synthetic=include_synthetic)
-        catalog = chain_catalog(store, chain=ctx.chain.key, report=report, top=top)
+        if report is None:
+            report = chain_gaps(store, chain=ctx.chain.key, region=ctx.region, include_synthetic=include_synthetic)
+        elif (report.chain, report.region) != (ctx.chain.key, ctx.region):
+            raise ValueError(f"the gap report is of {report.chain} in {report.region}, "
+                             f"not of {ctx.chain.key} in {ctx.region}")
+        catalog = chain_catalog(store, chain=ctx.chain.key, report=report, top=top, shared=shared)
         table = _shortboard_rows(shortboard_table(store, chain=ctx.chain.key, report=report))
     else:
         table = _catalog_shortboard_rows(catalog)

@@ -83,6 +83,26 @@ def test_the_analyses_are_summarised_from_the_catalogue_and_the_shortboard_table
     assert any("不是城市正式" in n for n in item.notes) and any("不是城市正式" in c for c in graphene.caveats)
 
 
+def test_a_gap_report_and_shared_work_given_give_the_same_dossier_without_a_second_analysis(bundled_store, graphene,
+                                                                                          monkeypatch):
+    """The web workbench passes the chain page's gap analysis and the build's SharedWork: the same dossier, and
+    the gap analysis is not run again; a report of another chain is refused."""
+    import queries.gaps as gaps
+    from queries.gaps import chain_gaps
+    from queries.shared import SharedWork
+
+    report = chain_gaps(bundled_store, chain="石墨烯")
+    analysed = []
+    real_analyse = gaps._analyse
+    monkeypatch.setattr(gaps, "_analyse", lambda store, key, *rest, **kw: analysed.append(key) or
+                        real_analyse(store, key, *rest, **kw))
+    work = SharedWork(bundled_store)
+    given = chain_dossier(bundled_store, chain="石墨烯", report=report, shared=work, reader=work.reader())
+    assert analysed == [] and given == graphene
+    with pytest.raises(ValueError, match="not of"):
+        chain_dossier(bundled_store, chain="光伏", report=report)
+
+
 def _with_projects(tmp_path: Path) -> Path:
     """The mini data set with a park, a platform, a key project, a 龙头骨干企业 and a 七个一 statement."""
     folder = tmp_path / "data"

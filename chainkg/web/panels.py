@@ -190,8 +190,12 @@ def dossier_result(wb: Workbench, key: str):
     from queries.dossier import chain_dossier
 
     wb.node("Chain", key)
-    return wb.cached("dossier", key, wb.region_code, compute=lambda: wb.with_shared(
-        lambda work: chain_dossier(wb.store, chain=key, region=wb.region_code, reader=work.reader())))
+
+    def compute():
+        report = wb.gaps(key)  # the chain page's own analysis (made before the shared work's lock is taken)
+        return wb.with_shared(lambda work: chain_dossier(wb.store, chain=key, region=wb.region_code,
+                                                         reader=work.reader(), report=report, shared=work))
+    return wb.cached("dossier", key, wb.region_code, compute=compute)
 
 
 def dossier_view(wb: Workbench, key: str) -> dict[str, Any]:
