@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import targets_fixture as fx
-from conftest import needs_tool
+from conftest import needs_tool, one_worker
 from queries.catalog import DEFAULT_TOP, SUMMARY_COLUMNS, TARGET_COLUMNS, region_catalog
 from viz.catalog import FORMATS, parse_formats, write_catalog
 from viz.catalog.common import display_width
@@ -276,6 +276,11 @@ def test_cli_on_a_hostile_fixture(run, tmp_path):
 # --------------------------------------------------------------------------- the bundled data, end to end
 
 
+#: the tests that read the bundled catalogue run on one worker: spread over two, each wrote it (one
+#: catalogue of 21 chains in five formats, with maps: the slow part of this module)
+BUNDLED_CATALOG = one_worker("test_catalog:bundled_catalog")
+
+
 @pytest.fixture(scope="module")
 def bundled_catalog(bundled_home, tmp_path_factory):
     from click.testing import CliRunner
@@ -289,6 +294,7 @@ def bundled_catalog(bundled_home, tmp_path_factory):
     return out, result.output
 
 
+@BUNDLED_CATALOG
 def test_bundled_catalog_writes_every_format(bundled_catalog):
     out, output = bundled_catalog
     names = sorted(p.name for p in out.iterdir() if p.is_file())
@@ -296,6 +302,7 @@ def test_bundled_catalog_writes_every_format(bundled_catalog):
     assert "21 chains" in output
 
 
+@BUNDLED_CATALOG
 def test_bundled_targets_have_reasons_sources_and_are_outside_changzhou(bundled_catalog, bundled_store):
     import pandas as pd
 
@@ -321,13 +328,14 @@ def test_bundled_targets_have_reasons_sources_and_are_outside_changzhou(bundled_
     assert keys and all(places[k] and not places[k] & local for k in keys)
 
 
+@BUNDLED_CATALOG
 def test_bundled_html_has_no_network_resource(bundled_catalog):
     out, _ = bundled_catalog
     page = (out / "catalog-320400-all.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and not NETWORK.search(page) and "<script" not in page.lower()
 
 
-def test_bundled_reasons_can_be_checked_with_show(bundled_catalog, bundled_home, run):
+def test_bundled_reasons_can_be_checked_with_show(bundled_home, run):
     """The top target of every chain: each evidence fact is in `chainkg show <kind> <subject> --format json`."""
     from queries.show import KINDS
     from queries.targets import chain_targets
@@ -563,6 +571,7 @@ def test_documents_word_evidence_and_reasons_for_readers(written):
     assert "（missing_max_local）" in dumped and "—OPERATES_IN→ 部件（products=主要产品，main=true）" in dumped
 
 
+@BUNDLED_CATALOG
 def test_bundled_documents_name_no_schema_terms(bundled_catalog):
     """The bundled catalogue (21 chains, every section) read back from Word and Excel: no relationship type,
     setting or schema property left outside the sources table, and evidence lines still name both ends."""
