@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -109,16 +110,17 @@ def live_neo4j_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def neo4j_settings():
     """The live Neo4j's settings from the environment (``CHAINKG_NEO4J_*``, as for the CLI).
 
     ``.ci/run`` starts a server with ``.ci/neo4j start`` and exports them. Without them a
     test that needs the server is skipped, but under ``CHAINKG_REQUIRE_TOOLS=1`` (CI) it
     fails: a server that cannot start is a failure, not a skip. One server serves a whole
-    run: tests may load into it and replace chainkg's graph there (every load is a new
-    generation, so a test never sees another's half-written graph), but none may depend
-    on what an earlier test loaded, and none leaves nodes chainkg did not write.
+    live group (below): tests may load into it and replace chainkg's graph there (every
+    load is a new generation, so a test never sees another's half-written graph), but none
+    may depend on what an earlier test loaded, and none leaves nodes chainkg did not write.
+    Module-scoped: a worker that runs both live groups switches servers between modules.
     """
     from chainkg.config import Settings
 
@@ -146,21 +148,65 @@ def one_worker(module: str):
 #: other than through the ``neo4j_settings`` fixture argument sets ``pytestmark = LIVE_NEO4J``)
 LIVE_NEO4J = pytest.mark.xdist_group("live-neo4j")
 
+#: A second server (``.ci/run`` starts one): its settings under these names, for the tests only. With it,
+#: the live tests of SECOND_SERVER_MODULES form a second group that runs beside the first on the second
+#: server; without it every live test runs in the one group on the one server.
+SECOND_SERVER = {"CHAINKG_NEO4J_URI": "CHAINKG_NEO4J_SECOND_URI", "CHAINKG_NEO4J_USER": "CHAINKG_NEO4J_SECOND_USER",
+                 "CHAINKG_NEO4J_PASSWORD": "CHAINKG_NEO4J_SECOND_PASSWORD"}
+
+#: the modules whose live tests use the second server: about half of the live work (measured with
+#: ``--durations``). Modules that share builds through ``session_builds`` (test_store_commands_live,
+#: test_neo4j_reads_targets) stay in one group, where each build is made once.
+SECOND_SERVER_MODULES = frozenset({"test_neo4j_live", "test_store_conformance", "test_dossier"})
+
+LIVE_NEO4J_SECOND = pytest.mark.xdist_group("live-neo4j-second")
+
+
+def _second_server() -> bool:
+    return bool(os.environ.get(SECOND_SERVER["CHAINKG_NEO4J_URI"]))
+
+
+def _live_group(item) -> str | None:
+    """The live group of ``item`` ("live-neo4j", "live-neo4j-second") or None (not a live test)."""
+    names = {m.args[0] if m.args else m.kwargs.get("name") for m in item.iter_markers("xdist_group")}
+    if "live-neo4j-second" in names:
+        return "live-neo4j-second"
+    return "live-neo4j" if "live-neo4j" in names else None
+
 
 def pytest_itemcollected(item):
     """Every test of the live Neo4j runs on one worker when the suite runs in parallel (pytest-xdist,
     ``--dist loadgroup``): tests there load new generations into the one server and read the current one,
     so two of them must never interleave. Marked as each test is collected, before pytest-xdist reads the
-    marks in its ``pytest_collection_modifyitems``."""
-    if "neo4j_settings" in getattr(item, "fixturenames", ()):
+    marks in its ``pytest_collection_modifyitems``. With a second server, the tests of SECOND_SERVER_MODULES
+    are the group of that server instead (their own mark only: pytest-xdist joins an item's group names)."""
+    if "neo4j_settings" in getattr(item, "fixturenames", ()) and _live_group(item) is None:
         item.add_marker(LIVE_NEO4J)
+    if _live_group(item) and _second_server() and item.path.stem in SECOND_SERVER_MODULES:
+        for node in item.listchain():
+            node.own_markers[:] = [m for m in node.own_markers
+                                   if not (m.name == "xdist_group" and m.args[:1] == ("live-neo4j",))]
+        item.add_marker(LIVE_NEO4J_SECOND)
 
 
+#: the first server's settings as the run began (the environment is switched to the second's for its group)
+_FIRST_SERVER = {name: os.environ.get(name) for name in SECOND_SERVER}
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """Refuse to run a live-Neo4j test on a parallel worker that did not get the whole group (a pytest
-    that pytest-xdist cannot group: its tests would load into the one server at the same time)."""
-    import os
-
+    """Point ``CHAINKG_NEO4J_*`` at the server of the item's group before any of its fixtures is set up (the
+    CLI in-process and in processes reads them there); refuse to run a live-Neo4j test on a parallel worker
+    that did not get the whole group (a pytest that pytest-xdist cannot group: its tests would load into the
+    one server at the same time)."""
+    if _second_server():
+        second = _live_group(item) == "live-neo4j-second"
+        for name, other in SECOND_SERVER.items():
+            value = os.environ.get(other) if second else _FIRST_SERVER[name]
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     if (os.environ.get("PYTEST_XDIST_WORKER") and item.config.getvalue("loadgroup")
             and item.get_closest_marker("xdist_group") is not None and "@" not in item.nodeid):
         pytest.fail("pytest-xdist did not group the live-Neo4j tests (a pytest it does not support?): "

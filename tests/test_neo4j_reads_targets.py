@@ -54,28 +54,29 @@ def _whole_large_reads(sent: list, sizes: dict[str, int]) -> list[tuple[str, int
 
 
 @pytest.mark.parametrize("command", list(TARGETS))
-def test_targets_reads_no_large_table_whole_from_neo4j(loaded, command, monkeypatch):
+def test_targets_reads_no_large_table_whole_from_neo4j(loaded, command):
+    """The ranking aggregated in Cypher, no large table read whole; and the JSON of the variants, from that same
+    run, equals the embedded store's (the default one's: tests/test_store_commands_live.py). The variants
+    exercise what the default leaves idle (synthetic suppliers and customers: 以商招商, 上下游配套 on the pool;
+    another region's candidates)."""
+    import json
+
     sizes = _sizes(loaded.home)
-    with recording_statements() as sent:
-        _ok("--store", "neo4j", *_filled(TARGETS[command], loaded))
+    args = _filled(TARGETS[command], loaded)
+    if command == "targets":
+        with recording_statements() as sent:
+            _ok("--store", "neo4j", *args)
+    else:
+        neo, embedded, neo_out, embedded_out, sent = _answers(loaded, args)
+        assert neo.exit_code == embedded.exit_code == 0, neo.output[-2000:]
     ranking = [s.name for s in sent if s.name.startswith("targets/")]
     assert "targets/candidates" in ranking and "targets/excluded" in ranking, f"not aggregated in Cypher: {sent}"
     whole = _whole_large_reads(sent, sizes)
     assert not whole, f"{command} read large tables whole: {whole}"
-
-
-@pytest.mark.parametrize("command", [c for c in TARGETS if c != "targets"])  # that one: the live comparison
-def test_targets_json_of_both_stores_is_the_same(loaded, command):
-    """The variants exercise what the default leaves idle (synthetic suppliers and customers: 以商招商,
-    上下游配套 on the pool; another region's candidates)."""
-    import json
-
-    args = _filled(TARGETS[command], loaded)
-    neo, embedded, neo_out, embedded_out = _answers(loaded, args)
-    assert neo.exit_code == embedded.exit_code == 0, neo.output[-2000:]
-    mine, theirs = json.loads(neo_out), json.loads(embedded_out)
-    assert mine.pop("store") == "neo4j" and theirs.pop("store") == "embedded"
-    assert mine == theirs, f"{command} {args}: {_first_difference(mine, theirs)}"
+    if command != "targets":
+        mine, theirs = json.loads(neo_out), json.loads(embedded_out)
+        assert mine.pop("store") == "neo4j" and theirs.pop("store") == "embedded"
+        assert mine == theirs, f"{command} {args}: {_first_difference(mine, theirs)}"
 
 
 def test_the_catalogue_targets_read_no_large_table_whole_from_neo4j(loaded, monkeypatch, tmp_path):
@@ -168,12 +169,11 @@ def test_targets_by_province_read_no_large_table_whole_and_answer_the_same(loade
     sizes = _sizes(loaded.home)
     args = _filled(["targets", "--chain", "{chain}", "--province", "浙江", "--province", "江苏", "--province", "境外",
                     "--format", "json"], loaded)
-    with recording_statements() as sent:
-        _ok("--store", "neo4j", *args)
+    neo, embedded, neo_out, embedded_out, sent = _answers(loaded, args)  # the Neo4j run's statements recorded
+    assert neo.exit_code == embedded.exit_code == 0, neo.output[-2000:]
     whole = _whole_large_reads(sent, sizes)
     assert not whole, f"targets --province read large tables whole: {whole}"
     assert "regions/named" in [s.name for s in sent]
-    neo, embedded, neo_out, embedded_out = _answers(loaded, args)
     mine, theirs = json.loads(neo_out), json.loads(embedded_out)
     assert mine.pop("store") == "neo4j" and theirs.pop("store") == "embedded"
     assert mine == theirs, _first_difference(mine, theirs)

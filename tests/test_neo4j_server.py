@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, cli_env, needs_tool
+from conftest import DATA, ROOT, cli_env, needs_tool, one_worker
 
 SCRIPT = ROOT / ".ci" / "neo4j"
 LINE = re.compile(r"^export (CHAINKG_NEO4J_(?:URI|USER|PASSWORD))=(\S+)$")
@@ -117,13 +117,20 @@ def test_start_stop_and_a_killed_server(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory):
-    """A server of this module's own (the restart test stops and starts it)."""
+def own_server_state(tmp_path_factory):
+    """The state folder of a server of this module's own, stopped when the module ends."""
     state = tmp_path_factory.mktemp("restart") / "state"
-    started = server("start", state)
-    assert started.returncode == 0, started.stderr
-    yield state, settings_of(started.stdout)
+    yield state
     server("stop", state)
+
+
+@pytest.fixture
+def own_server(own_server_state):
+    """That server, running: started for the first test that uses it, and again only after a test killed it
+    (a start while it runs prints the same settings and starts nothing)."""
+    started = server("start", own_server_state)
+    assert started.returncode == 0, started.stderr
+    return own_server_state, settings_of(started.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +173,12 @@ def _wait_until_flowing(load: subprocess.Popen, env: dict) -> None:
     raise AssertionError(f"the load ended before the server could be restarted: {load.communicate()}")
 
 
+#: the tests of the module's own server, on one worker when the suite runs in parallel: spread over two, each
+#: would start a server and build the pool (own_server, pool_home)
+OWN_SERVER = one_worker("test_neo4j_server")
+
+
+@OWN_SERVER
 def test_a_server_restarting_mid_load_is_retried_and_the_load_completes(own_server, pool_home):
     state, found = own_server
     env = cli_env(**found, CHAINKG_NEO4J_RETRY="120")
@@ -186,6 +199,7 @@ def test_a_server_restarting_mid_load_is_retried_and_the_load_completes(own_serv
     assert neo == embedded
 
 
+@OWN_SERVER
 def test_a_server_gone_for_good_mid_load_is_a_clear_error(own_server, pool_home):
     state, found = own_server
     env = cli_env(**found, CHAINKG_NEO4J_RETRY="3")
@@ -195,10 +209,7 @@ def test_a_server_gone_for_good_mid_load_is_a_clear_error(own_server, pool_home)
         os.kill(_pid(state), signal.SIGKILL)  # gone, not coming back
         out, err = load.communicate(timeout=300)
     finally:
-        load.kill()
-        back = server("start", state)  # for whoever uses the module's server next
-        assert back.returncode == 0, back.stderr
-        found.update(settings_of(back.stdout))
+        load.kill()  # the server stays down: the next test that uses it starts it (own_server)
     assert load.returncode == 2, err
     assert "error: cannot reach Neo4j at bolt://127.0.0.1:" in err and "hint:" in err
     assert "Traceback" not in err and found["CHAINKG_NEO4J_PASSWORD"] not in err + out

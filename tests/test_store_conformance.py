@@ -71,7 +71,10 @@ def _neo4j_tests_are_in_the_live_group(request):
             "parametrise `store` with NEO4J (the live-Neo4j group's mark), not the bare 'neo4j'"
 
 
-@pytest.fixture(scope="module", params=["embedded", NEO4J])
+#: NEO4J first: pytest groups tests by a module fixture's parameter index, so test_neighbourhood_statement_matches_describe
+#: (``store`` parametrised with [NEO4J] alone, index 0) runs beside the other Neo4j tests of its data set and
+#: uses their loaded store, instead of loading the data set a second time after the embedded half
+@pytest.fixture(scope="module", params=[NEO4J, "embedded"])
 def store(request, dataset, tmp_path_factory):
     name, folder, tables = dataset
     if request.param == "embedded":
