@@ -232,8 +232,6 @@ def pytest_xdist_auto_num_workers(config) -> int:
     long groups (``one_worker``, the live Neo4j) also overlap better with more workers. pytest-xdist's own
     ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when it is set.
     """
-    import os
-
     chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "").strip()
     if chosen.isdigit():
         return int(chosen)
