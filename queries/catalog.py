@@ -239,6 +239,8 @@ class ChainCatalog:
     synthetic_included: bool = False
     #: the gap analysis the sections rest on (the maps reuse it); not a dataclass field, so the data leaves it out
     gap_report = None
+    #: the 短板长板 table the shortboard lines come from (the dossier reuses it); likewise not a field
+    shortboard_table = None
 
     @property
     def chain(self) -> str:
@@ -460,6 +462,7 @@ def chain_catalog(store: GraphStore, *, chain: str, region: str = DEFAULT_REGION
         sources=_merge_sources(report.sources, result.sources, titles=titles), caveats=caveats, as_of=as_of,
         synthetic_included=report.synthetic_included)
     part.gap_report = report
+    part.shortboard_table = table
     return part
 
 

@@ -483,7 +483,6 @@ def chain_dossier(store: GraphStore, *, chain: str, region: str | None = None, t
     """
     from queries.catalog import chain_catalog
     from queries.gaps import DEFAULT_REGION, chain_gaps
-    from queries.shortboard import shortboard_table
 
     ctx = _Context(store, chain, region or DEFAULT_REGION, reader or GraphReader(store))
     if catalog is None:
@@ -493,7 +492,7 @@ def chain_dossier(store: GraphStore, *, chain: str, region: str | None = None, t
             raise ValueError(f"the gap report is of {report.chain} in {report.region}, "
                              f"not of {ctx.chain.key} in {ctx.region}")
         catalog = chain_catalog(store, chain=ctx.chain.key, report=report, top=top, shared=shared)
-        table = _shortboard_rows(shortboard_table(store, chain=ctx.chain.key, report=report))
+        table = _shortboard_rows(catalog.shortboard_table)  # the catalogue's own, not made a second time
     else:
         table = _catalog_shortboard_rows(catalog)
     statements = _statements(ctx)
