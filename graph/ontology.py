@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from chainkg.errors import SchemaError
-from graph.schema import Relationship, Schema, load_schema
+from graph.schema import Relationship, Schema, load_schema, read_yaml
 
 __all__ = [
     "ONTOLOGY_IRI",
@@ -243,12 +243,7 @@ class Vocabulary:
 
 
 def _read_terms(path: Path) -> dict[str, dict[str, Term]]:
-    import yaml
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise SchemaError(f"{path}: not valid YAML: {error}") from None
+    raw = read_yaml(path)
     if not isinstance(raw, dict) or set(raw) != {"classes", "relationships", "properties"}:
         raise SchemaError(f"{path}: needs exactly the sections classes, relationships, properties")
     out: dict[str, dict[str, Term]] = {}

@@ -33,6 +33,7 @@ __all__ = [
     "Relationship",
     "Schema",
     "load_schema",
+    "read_yaml",
     "SCHEMA_PATH",
 ]
 
@@ -271,11 +272,32 @@ def _file(where: str, spec: dict, seen: set[str]) -> str:
 @lru_cache(maxsize=4)
 def load_schema(path: str | Path = SCHEMA_PATH) -> Schema:
     """Load and validate the schema declaration."""
+    return parse_schema(read_yaml(path))
+
+
+def read_yaml(path: str | Path) -> Any:
+    r"""The YAML document of ``path``; a file that is not YAML is a :class:`SchemaError` naming it.
+
+    Read with libyaml's safe loader when PyYAML has it: the same result as
+    ``yaml.safe_load`` in a tenth of the time, which the first analysis of a
+    process pays for every vocabulary file it reads.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     good, bad = Path(folder, "good.yaml"), Path(folder, "bad.yaml")
+    ...     _ = good.write_text("terms:\n  链主: chain leader\n", encoding="utf-8")
+    ...     _ = bad.write_text("terms: [unclosed\n", encoding="utf-8")
+    ...     print(read_yaml(good))
+    ...     try:
+    ...         read_yaml(bad)
+    ...     except SchemaError as error:
+    ...         print(str(error).startswith(str(bad) + ": not valid YAML"))
+    {'terms': {'链主': 'chain leader'}}
+    True
+    """
     import yaml
 
     try:
-        # libyaml's loader when present: the same result, a tenth of the start-up time
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         raise SchemaError(f"{path}: not valid YAML: {error}") from None
-    return parse_schema(raw)

@@ -55,6 +55,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from chainkg.errors import SchemaError
+from graph.schema import read_yaml
 
 __all__ = ["NAMES_PATH", "Setting", "ReaderTerms", "reader_terms", "display_name", "for_readers",
            "all_for_readers"]
@@ -113,12 +114,7 @@ class ReaderTerms:
 
 def _read_names(path: Path) -> tuple[dict[str, Setting], dict[str, str]]:
     """The settings and flags of ``path`` (see queries/reader_names.yaml); a malformed file is a SchemaError."""
-    import yaml
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise SchemaError(f"{path}: not valid YAML: {error}") from None
+    raw = read_yaml(path)
     if not isinstance(raw, dict) or set(raw) != {"settings", "flags"} or not all(isinstance(v, dict)
                                                                                 for v in raw.values()):
         raise SchemaError(f"{path}: needs exactly two sections, settings and flags")

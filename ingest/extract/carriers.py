@@ -53,6 +53,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from graph.schema import read_yaml
+
 __all__ = ["Vocabulary", "vocabulary", "CarrierName", "ProjectName", "find_names", "find_projects", "label_kind",
            "carrier_kind", "VOCABULARY_PATH"]
 
@@ -92,9 +94,7 @@ class Vocabulary:
 @lru_cache(maxsize=2)
 def vocabulary(path: str | Path = VOCABULARY_PATH) -> Vocabulary:
     """The vocabulary of ``carriers.yaml``."""
-    import yaml
-
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     endings = [(e, "Platform", k) for e, k in raw["platform_endings"].items()]
     endings += [(e, "Park", k) for e, k in raw["park_endings"].items()]
     by_length = sorted(endings, key=lambda item: -len(item[0]))

@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.schema import read_yaml
 from ingest.extract.facts import RELATIONS, CandidateFact
 from ingest.extract.normalize import clean_name
 
@@ -150,9 +151,7 @@ def gold_facts(gold: dict) -> GoldFacts:
 
 def load_gold(path: str | Path) -> GoldFacts:
     """Read a gold YAML file."""
-    import yaml
-
-    return gold_facts(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return gold_facts(read_yaml(path))
 
 
 def _predicted(facts: Iterable[CandidateFact], min_confidence: float, documents: Iterable[str]) -> set[tuple]:
