@@ -161,8 +161,8 @@ def _loading(env: dict) -> str | None:
     yet (asked through the driver), else None."""
     import neo4j
 
-    with neo4j.GraphDatabase.driver(env["CHAINKG_NEO4J_URI"],
-                                    auth=("neo4j", env["CHAINKG_NEO4J_PASSWORD"])) as driver:
+    with neo4j.GraphDatabase.driver(env["CHAINKG_NEO4J_URI"], auth=("neo4j", env["CHAINKG_NEO4J_PASSWORD"]),
+                                    notifications_min_severity="OFF") as driver:
         rows = driver.execute_query(
             "MATCH (l:ChainkgBuild {id: 'loading'}) WHERE l.generation IS NOT NULL "
             "AND NOT EXISTS { MATCH (:ChainkgBuild {id: 'current', generation: l.generation}) } "
