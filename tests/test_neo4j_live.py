@@ -25,9 +25,9 @@ from conftest import DATA, ROOT, cli_env
 
 pytest.importorskip("neo4j", reason="the neo4j driver is not installed (pip install -e '.[test]')")
 
-#: enterprises in the synthetic pool the loads that are interrupted send (with small chunks, so that
-#: a load lasts long enough to be caught midway)
-POOL = 5000
+#: enterprises in the synthetic pool the loads that are interrupted send, with small chunks (100 rows), so that
+#: a load is caught midway: 2,000 give some 45 chunks of SUPPLIES, and the load is looked at only while stopped
+POOL = 2000
 
 #: commands whose answers must not change while a load runs, is killed, or fails
 READS = [
@@ -79,7 +79,7 @@ def reads(*, env: dict | None = None) -> dict[tuple, str]:
 
 @pytest.fixture(scope="module")
 def pool_home(tmp_path_factory) -> Path:
-    """The bundled data with a synthetic pool of 5,000 enterprises layered on it, built."""
+    """The bundled data with a synthetic pool of POOL enterprises layered on it, built."""
     base = tmp_path_factory.mktemp("pool")
     chainkg("synth", "--enterprises", POOL, "--seed", 7, "--out", base / "pool", check=True)
     chainkg("-q", "--home", base / "home", "build", "--data", DATA, "--data", base / "pool", check=True)
@@ -134,13 +134,27 @@ def test_a_killed_load_leaves_the_previous_graph_answering(neo4j_settings, bundl
     try:
         loading = None
         deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and load.poll() is None:  # midway: nodes in, relationships coming
-            rows = query(neo4j_settings, "MATCH (l:ChainkgBuild {id: 'loading'}) RETURN l.generation AS g")
-            loading = rows[0]["g"] if rows else None
-            if loading and query(neo4j_settings, "MATCH (:Enterprise {_generation: $g})-[r:SUPPLIES]->() "
-                                                 "RETURN count(r) > 0 AS going", g=loading)[0]["going"]:
-                break
-            time.sleep(0.2)
+        # midway: nodes in, relationships coming. Once the OPERATES_IN just before SUPPLIES are going, the load is
+        # looked at only while it is stopped (SIGSTOP) and runs a tenth of a second between looks, so it is killed
+        # as it was seen, before its last SUPPLIES chunk
+        near = False
+        with driver_for(neo4j_settings) as driver:
+            def count(rel: str, generation: str) -> int:
+                return driver.execute_query(f"MATCH (:Enterprise {{_generation: $g}})-[r:{rel}]->() RETURN count(r) AS n",
+                                            {"g": generation}, database_=neo4j_settings.database).records[0]["n"]
+
+            while time.monotonic() < deadline and load.poll() is None:
+                if near:
+                    os.kill(load.pid, signal.SIGSTOP)
+                rows = driver.execute_query("MATCH (l:ChainkgBuild {id: 'loading'}) RETURN l.generation AS g",
+                                            database_=neo4j_settings.database).records
+                loading = rows[0]["g"] if rows else None
+                if loading and near and count("SUPPLIES", loading):
+                    break
+                near = near or bool(loading and count("OPERATES_IN", loading))
+                if near:
+                    os.kill(load.pid, signal.SIGCONT)
+                time.sleep(0.1)
         assert load.poll() is None, "the load ended before it could be killed midway"
         os.kill(load.pid, signal.SIGKILL)
     finally:

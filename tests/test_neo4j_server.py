@@ -1,7 +1,7 @@
 """``.ci/neo4j``, the local Neo4j of tests, CI and development, and a server that restarts mid-command.
 
-Each test starts servers of its own (``CHAINKG_NEO4J_STATE`` points at a state
-folder in the test's temporary folder), beside the one the rest of the suite
+The tests share a server of the module's own (``CHAINKG_NEO4J_STATE`` points at a state
+folder in a temporary folder), beside the one the rest of the suite
 uses. They need Java and Maven (``.ci/system-deps``) and, for the first build,
 Maven Central; without Java or Maven they skip, and fail under
 ``CHAINKG_REQUIRE_TOOLS=1``.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, cli_env, needs_tool, one_worker
+from conftest import ROOT, cli_env, needs_tool, one_worker
 
 SCRIPT = ROOT / ".ci" / "neo4j"
 LINE = re.compile(r"^export (CHAINKG_NEO4J_(?:URI|USER|PASSWORD))=(\S+)$")
@@ -75,84 +75,100 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def test_start_stop_and_a_killed_server(tmp_path):
-    state = tmp_path / "state"
-    first = server("start", state)
-    assert first.returncode == 0, first.stderr
+class ModuleServer:
+    """The one server of this module's own (its state in ``state``): every test here uses it, so that the module
+    starts three JVMs in file order (the first start, the restart mid-load, the start after a kill) instead of
+    a server per test. ``first`` is what the first start printed; ``settings``, ``lines``, ``pid`` and ``home`` are
+    the running (or last killed) server's."""
+
+    def __init__(self, state: Path):
+        self.state = state
+        self.first: subprocess.CompletedProcess | None = None
+        self.settings: dict[str, str] = {}
+        self.lines = ""
+        self.pid = 0
+        self.home = Path()
+
+    def running(self) -> bool:
+        return bool(self.pid) and _alive(self.pid) and server("status", self.state).returncode == 0
+
+    def start(self) -> subprocess.CompletedProcess:
+        started = server("start", self.state)
+        assert started.returncode == 0, started.stderr
+        if self.first is None:
+            self.first = started
+        self.settings, self.lines = settings_of(started.stdout), started.stdout
+        self.pid, self.home = _pid(self.state), Path((self.state / "home").read_text().strip())
+        return started
+
+    def ensure_running(self) -> "ModuleServer":
+        """Running: started for the first test that uses it, and again only after a test killed it."""
+        if not self.running():
+            self.start()
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: a crash; the state folder keeps what the dead server left."""
+        os.kill(self.pid, signal.SIGKILL)
+        while _alive(self.pid):
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory):
+    """The module's server (its first start happens here), stopped when the module ends."""
+    own = ModuleServer(tmp_path_factory.mktemp("own-server") / "state")
+    own.start()
+    yield own
+    server("stop", own.state)
+
+
+@pytest.fixture
+def own_server(module_server):
+    return module_server.ensure_running()
+
+
+#: the tests of the module's own server, on one worker when the suite runs in parallel: spread over two, each
+#: would start a server (module_server)
+OWN_SERVER = one_worker("test_neo4j_server")
+
+
+@OWN_SERVER
+def test_a_first_start_and_a_second_start_while_it_runs(own_server):
+    first, state = own_server.first, own_server.state
     found = settings_of(first.stdout)
     assert re.fullmatch(r"bolt://127\.0\.0\.1:\d+", found["CHAINKG_NEO4J_URI"])
     assert found["CHAINKG_NEO4J_USER"] == "neo4j" and len(found["CHAINKG_NEO4J_PASSWORD"]) >= 16
     assert oct((state / "password").stat().st_mode)[-3:] == "600" and oct(state.stat().st_mode)[-3:] == "700"
-    pid, home = _pid(state), Path((state / "home").read_text().strip())
-    try:
-        # the password is on no command line
-        assert found["CHAINKG_NEO4J_PASSWORD"] not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-        again = server("start", state)  # a second start while it runs: the same lines, the same server
-        assert again.returncode == 0 and again.stdout == first.stdout and _pid(state) == pid
+    found, pid = own_server.settings, own_server.pid
+    # the password is on no command line
+    assert found["CHAINKG_NEO4J_PASSWORD"] not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    again = server("start", state)  # a second start while it runs: the same lines, the same server
+    assert again.returncode == 0 and again.stdout == own_server.lines and _pid(state) == pid
 
-        # Bolt answers a query with those credentials (the driver, not chainkg)
-        import neo4j
-
-        with neo4j.GraphDatabase.driver(found["CHAINKG_NEO4J_URI"],
-                                        auth=("neo4j", found["CHAINKG_NEO4J_PASSWORD"])) as driver:
-            assert driver.execute_query("RETURN 1 AS one").records[0]["one"] == 1
-            version = driver.execute_query("CALL dbms.components() YIELD versions RETURN versions[0] AS v")
-            assert version.records[0]["v"].startswith("5.26.")
-
-        os.kill(pid, signal.SIGKILL)  # a crashed server never blocks the next start
-        while _alive(pid):
-            time.sleep(0.1)
-        assert server("status", state).returncode == 1
-        third = server("start", state)
-        assert third.returncode == 0, third.stderr
-        assert settings_of(third.stdout) != found and not home.exists()  # a new server, the old data gone
-        assert "removing what a server that is no longer running left behind" in third.stderr
-        pid, home = _pid(state), Path((state / "home").read_text().strip())
-        assert server("status", state).returncode == 0
-    finally:
-        stopped = server("stop", state)
-    assert stopped.returncode == 0 and stopped.stdout == "" and not _alive(pid) and not home.exists()
-    assert not (state / "password").exists()
-    assert server("stop", state).returncode == 0  # idempotent
-
-
-@pytest.fixture(scope="module")
-def own_server_state(tmp_path_factory):
-    """The state folder of a server of this module's own, stopped when the module ends."""
-    state = tmp_path_factory.mktemp("restart") / "state"
-    yield state
-    server("stop", state)
-
-
-@pytest.fixture
-def own_server(own_server_state):
-    """That server, running: started for the first test that uses it, and again only after a test killed it
-    (a start while it runs prints the same settings and starts nothing)."""
-    started = server("start", own_server_state)
-    assert started.returncode == 0, started.stderr
-    return own_server_state, settings_of(started.stdout)
-
-
-@pytest.fixture(scope="module")
-def pool_home(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("pool")
-    env = cli_env()
-    assert chainkg("synth", "--enterprises", 5000, "--seed", 7, "--out", base / "pool", env=env).returncode == 0
-    done = chainkg("-q", "--home", base / "home", "build", "--data", DATA, "--data", base / "pool", env=env)
-    assert done.returncode == 0, done.stderr
-    return base / "home"
-
-
-def _rows_flowing(env: dict) -> bool:
-    """Whether a load is sending relationships (asked through the driver)."""
+    # Bolt answers a query with those credentials (the driver, not chainkg)
     import neo4j
 
-    with neo4j.GraphDatabase.driver(env["CHAINKG_NEO4J_URI"],
-                                    auth=("neo4j", env["CHAINKG_NEO4J_PASSWORD"])) as driver:
+    with neo4j.GraphDatabase.driver(found["CHAINKG_NEO4J_URI"],
+                                    auth=("neo4j", found["CHAINKG_NEO4J_PASSWORD"])) as driver:
+        assert driver.execute_query("RETURN 1 AS one").records[0]["one"] == 1
+        version = driver.execute_query("CALL dbms.components() YIELD versions RETURN versions[0] AS v")
+        assert version.records[0]["v"].startswith("5.26.")
+
+
+def _loading(env: dict) -> str | None:
+    """The generation a load is writing while it has begun sending relationships and has not switched to it
+    yet (asked through the driver), else None."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(env["CHAINKG_NEO4J_URI"], auth=("neo4j", env["CHAINKG_NEO4J_PASSWORD"]),
+                                    notifications_min_severity="OFF") as driver:
         rows = driver.execute_query(
             "MATCH (l:ChainkgBuild {id: 'loading'}) WHERE l.generation IS NOT NULL "
-            "RETURN COUNT { MATCH (:Enterprise {_generation: l.generation})-[:SUPPLIES]->() } AS n").records
-    return bool(rows) and rows[0]["n"] > 0
+            "AND NOT EXISTS { MATCH (:ChainkgBuild {id: 'current', generation: l.generation}) } "
+            "RETURN l.generation AS g, "
+            "COUNT { MATCH (:Enterprise {_generation: l.generation})-[:OPERATES_IN]->() } AS n").records
+    return rows[0]["g"] if rows and rows[0]["n"] > 0 else None
 
 
 def _start_load(home: Path, env: dict) -> subprocess.Popen:
@@ -161,55 +177,89 @@ def _start_load(home: Path, env: dict) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _wait_until_flowing(load: subprocess.Popen, env: dict) -> None:
+def _stop_mid_load(load: subprocess.Popen, env: dict) -> None:
+    """Return with the load stopped (SIGSTOP) midway: relationships sent, the switch not made. The load is only
+    looked at while it is stopped, and runs a tenth of a second between looks, so it cannot finish unseen:
+    after its first OPERATES_IN chunk of the bundled data some 40 chunks of 100 rows remain (WITHIN alone: 33)."""
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and load.poll() is None:
+        os.kill(load.pid, signal.SIGSTOP)
         try:
-            if _rows_flowing(env):
+            if _loading(env):
                 return
         except Exception:  # noqa: BLE001 - not up yet
             pass
-        time.sleep(0.2)
-    raise AssertionError(f"the load ended before the server could be restarted: {load.communicate()}")
-
-
-#: the tests of the module's own server, on one worker when the suite runs in parallel: spread over two, each
-#: would start a server and build the pool (own_server, pool_home)
-OWN_SERVER = one_worker("test_neo4j_server")
+        os.kill(load.pid, signal.SIGCONT)
+        time.sleep(0.1)
+    raise AssertionError(f"the load ended before it could be stopped midway: {load.communicate()}")
 
 
 @OWN_SERVER
-def test_a_server_restarting_mid_load_is_retried_and_the_load_completes(own_server, pool_home):
-    state, found = own_server
+def test_a_server_restarting_mid_load_is_retried_and_the_load_completes(own_server, bundled_home):
+    state, found = own_server.state, own_server.settings
     env = cli_env(**found, CHAINKG_NEO4J_RETRY="120")
-    load = _start_load(pool_home, env)
+    load = _start_load(bundled_home, env)
     try:
-        _wait_until_flowing(load, env)
-        restarted = server("restart", state)
-        assert restarted.returncode == 0, restarted.stderr
-        assert settings_of(restarted.stdout) == found  # same port and password
+        _stop_mid_load(load, env)
+        restarting = subprocess.Popen(["bash", str(SCRIPT), "restart"], stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True,
+                                      env={**os.environ, "CHAINKG_NEO4J_STATE": str(state),
+                                           "CHAINKG_NEO4J_HEAP": "512m", "CHAINKG_NEO4J_PAGECACHE": "64m"})
+        try:
+            while _alive(own_server.pid):  # the old server is gone: the load goes on while the new one starts
+                assert restarting.poll() is None, restarting.communicate()
+                time.sleep(0.05)
+        finally:
+            os.kill(load.pid, signal.SIGCONT)
+        out, err = restarting.communicate(timeout=900)
+        assert restarting.returncode == 0, err
+        assert settings_of(out) == found  # same port and password
+        own_server.pid = _pid(state)
         out, err = load.communicate(timeout=900)
     finally:
         load.kill()
     assert load.returncode == 0, err
     assert re.search(r"Neo4j: \S+ failed \(\w+\), retrying in", err) and " retried" in out  # it said so
     neo = json.loads(chainkg("--store", "neo4j", "stats", "--format", "json", env=env).stdout)
-    embedded = json.loads(chainkg("--home", pool_home, "stats", "--format", "json", env=env).stdout)
+    embedded = json.loads(chainkg("--home", bundled_home, "stats", "--format", "json", env=env).stdout)
     assert neo.pop("store") == "neo4j" and embedded.pop("store") == "embedded"  # the store that answered
     assert neo == embedded
 
 
 @OWN_SERVER
-def test_a_server_gone_for_good_mid_load_is_a_clear_error(own_server, pool_home):
-    state, found = own_server
+def test_a_server_gone_for_good_mid_load_is_a_clear_error(own_server, bundled_home):
+    found = own_server.settings
     env = cli_env(**found, CHAINKG_NEO4J_RETRY="3")
-    load = _start_load(pool_home, env)
+    load = _start_load(bundled_home, env)
     try:
-        _wait_until_flowing(load, env)
-        os.kill(_pid(state), signal.SIGKILL)  # gone, not coming back
+        _stop_mid_load(load, env)
+        own_server.kill()  # gone, not coming back
+        os.kill(load.pid, signal.SIGCONT)
         out, err = load.communicate(timeout=300)
     finally:
-        load.kill()  # the server stays down: the next test that uses it starts it (own_server)
+        load.kill()  # the server stays down: the next test restarts it (own_server) or starts after the kill
     assert load.returncode == 2, err
     assert "error: cannot reach Neo4j at bolt://127.0.0.1:" in err and "hint:" in err
     assert "Traceback" not in err and found["CHAINKG_NEO4J_PASSWORD"] not in err + out
+
+
+@OWN_SERVER
+def test_a_killed_server_never_blocks_the_next_start_and_stop_deletes_it(module_server):
+    """After a crash (the test before killed the server mid-load; run alone, this test kills it) the next start
+    removes what the dead server left and starts a new one; stop stops it and deletes its data, twice."""
+    own = module_server
+    if own.running():
+        own.kill()
+    found, home = own.settings, own.home
+    assert server("status", own.state).returncode == 1
+    third = own.start()
+    assert own.settings != found and not home.exists()  # a new server, the old data gone
+    assert "removing what a server that is no longer running left behind" in third.stderr
+    pid, home = own.pid, own.home
+    try:
+        assert server("status", own.state).returncode == 0
+    finally:
+        stopped = server("stop", own.state)
+    assert stopped.returncode == 0 and stopped.stdout == "" and not _alive(pid) and not home.exists()
+    assert not (own.state / "password").exists()
+    assert server("stop", own.state).returncode == 0  # idempotent
