@@ -139,9 +139,12 @@ def test_a_killed_load_leaves_the_previous_graph_answering(neo4j_settings, bundl
         # as it was seen, before its last SUPPLIES chunk
         near = False
         with driver_for(neo4j_settings) as driver:
+            counting = {"SUPPLIES": "MATCH (:Enterprise {_generation: $g})-[r:SUPPLIES]->() RETURN count(r) AS n",
+                        "OPERATES_IN": "MATCH (:Enterprise {_generation: $g})-[r:OPERATES_IN]->() RETURN count(r) AS n"}
+
             def count(rel: str, generation: str) -> int:
-                return driver.execute_query(f"MATCH (:Enterprise {{_generation: $g}})-[r:{rel}]->() RETURN count(r) AS n",
-                                            {"g": generation}, database_=neo4j_settings.database).records[0]["n"]
+                return driver.execute_query(counting[rel], {"g": generation},
+                                            database_=neo4j_settings.database).records[0]["n"]
 
             while time.monotonic() < deadline and load.poll() is None:
                 if near:
