@@ -368,12 +368,23 @@ class AnalysisGraph(EchoGraph):
     def prop(self, node, name):
         return self.nodes.get(node[0], {}).get(node[1], {}).get(name)
 
+    def steps(self, types: tuple[str, ...], backwards: bool) -> dict:
+        """Node → the nodes one relationship of ``types`` away (kept beside :meth:`rel_list`'s cache, whose stamp
+        clears both when the graph changes)."""
+        rels = self.rel_list(*types)
+        cache = self.__dict__["_rel_cache"]
+        key = ("steps", types, backwards)
+        if key not in cache:
+            step: dict = {}
+            for _t, a, b, _p in rels:
+                x, y = (b, a) if backwards else (a, b)
+                step.setdefault(x, []).append(y)
+            cache[key] = step
+        return cache[key]
+
     def reach(self, start, types, *, backwards=False, min_hops=1):
         """Nodes reached from ``start`` along ``types`` (1.. hops; 0.. with min_hops=0)."""
-        step: dict = {}
-        for _t, a, b, _p in self.rel_list(*types):
-            x, y = (b, a) if backwards else (a, b)
-            step.setdefault(x, []).append(y)
+        step = self.steps(tuple(types), backwards)
         seen, todo = ({start} if min_hops == 0 else set()), [start]
         visited = {start}
         while todo:
