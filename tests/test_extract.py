@@ -19,10 +19,14 @@ import pytest
 pytest.importorskip("spacy", reason="chainkg extract needs spaCy: pip install -e '.[extract]'")
 pytest.importorskip("jieba", reason="chainkg extract needs jieba: pip install -e '.[extract]'")
 
-from conftest import FIXTURES, MINI, ROOT  # noqa: E402
+from conftest import FIXTURES, MINI, ROOT, one_worker  # noqa: E402
 from ingest.extract import Gazetteer, extract_files, extract_text, read_document  # noqa: E402
 from ingest.extract.evaluate import format_scores, load_gold, score, score_properties  # noqa: E402
 from ingest.extract.gazetteer import Entry  # noqa: E402
+
+#: the spaCy/jieba pipeline (built once per process: most of a first extraction) and the seeds' and genre texts'
+#: extractions (module fixtures) are made once: one worker runs the module
+pytestmark = one_worker("test_extract")
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_FILES = ("000_e5d676fd73d92b64.txt", "001_187e8aaf9b784ebe.txt")
