@@ -19,10 +19,14 @@ import pytest
 pytest.importorskip("spacy", reason="chainkg extract needs spaCy: pip install -e '.[extract]'")
 pytest.importorskip("jieba", reason="chainkg extract needs jieba: pip install -e '.[extract]'")
 
-from conftest import FIXTURES, MINI, ROOT  # noqa: E402
+from conftest import FIXTURES, MINI, ROOT, one_worker  # noqa: E402
 from ingest.extract import Gazetteer, extract_files, extract_text, read_document  # noqa: E402
 from ingest.extract.evaluate import format_scores, load_gold, score, score_properties  # noqa: E402
 from ingest.extract.gazetteer import Entry  # noqa: E402
+
+#: the spaCy/jieba pipeline (built once per process: most of a first extraction) and the seeds' and genre texts'
+#: extractions (module fixtures) are made once: one worker runs the module
+pytestmark = one_worker("test_extract")
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_FILES = ("000_e5d676fd73d92b64.txt", "001_187e8aaf9b784ebe.txt")
@@ -598,6 +602,24 @@ def test_other_cities_clusters_do_not_link_to_changzhou_ones(bundled_names):
     group = next(f.group for f in result.facts if f.group.name == "高端装备")
     assert group.key is None and group.new and group.match == "other-region"
     assert group.candidates == ("cz-high-end-equipment",)
+
+
+def test_region_prefixes_are_stripped_as_by_trying_every_region_name_in_turn(bundled_names):
+    """The gazetteer strips region names from the front of a name through an index (thousands of region
+    names: trying each in turn took seconds per gazetteer): the same forms as the loop over every name."""
+    from ingest.extract.gazetteer import _strip_in_order, _strip_prefixes
+
+    prefixes = bundled_names._prefixes
+    assert len(prefixes.ordered) > 1000
+    regions = prefixes.ordered
+    rng = random.Random(18)
+    names = [e.name for e in bundled_names.entries]
+    names += ["".join(rng.choice(regions) for _ in range(rng.randint(0, 3))) +
+              "".join(rng.choice("市省县区江苏常州恒立科技") for _ in range(rng.randint(0, 4))) for _ in range(300)]
+    names += ["常州市", "常州市常州", "江苏省江苏常州市武进区恒立液压", "常州常州市恒立"]
+    for name in names:
+        assert _strip_prefixes(name, prefixes) == _strip_in_order(name, regions), name
+    assert _strip_prefixes("江苏省恒立液压", prefixes) == "恒立液压"
 
 
 def test_applying_the_seeds_to_the_bundled_data_adds_nothing(run, tmp_path, bundled_names):

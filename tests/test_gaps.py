@@ -406,6 +406,11 @@ def test_compare_gap_opened_and_closed():
 # --------------------------------------------------------------------------- the bundled Changzhou data
 
 
+#: the tests that read every bundled chain's `chainkg gaps` answer (bundled_json: 21 CLI runs) on one worker,
+#: which runs them once, not once on each worker these tests happen to land on
+BUNDLED_JSON = pytest.mark.xdist_group("test_gaps-bundled-json")
+
+
 @pytest.fixture(scope="module")
 def bundled_json(bundled_home):
     """`chainkg gaps --chain NAME --format json` for every chain of the bundled data."""
@@ -424,6 +429,7 @@ def bundled_json(bundled_home):
     return out
 
 
+@BUNDLED_JSON
 def test_bundled_every_chain_every_segment_has_a_status_with_reasons(bundled_json, bundled_store):
     assert len(bundled_json) == len(bundled_store.nodes("Chain"))
     segment_of = bundled_store.edges("SEGMENT_OF", ["from", "to"])
@@ -438,6 +444,7 @@ def test_bundled_every_chain_every_segment_has_a_status_with_reasons(bundled_jso
             assert report[field], (key, field)
 
 
+@BUNDLED_JSON
 def test_bundled_figures_are_consistent_with_the_counts(bundled_json):
     for key, report in bundled_json.items():
         t = report["thresholds"]
@@ -475,6 +482,7 @@ def test_bundled_figures_are_consistent_with_the_counts(bundled_json):
                 assert any("<" in r for r in s["reasons"])
 
 
+@BUNDLED_JSON
 def test_bundled_key_enterprises_are_anchors_of_the_cluster(bundled_json, bundled_store):
     anchors = bundled_store.edges("ANCHORS", ["from", "to"])
     in_cluster = bundled_store.edges("IN_CLUSTER", ["from", "to"])

@@ -378,17 +378,34 @@ def test_gap_thresholds_change_the_statuses(battery):
     assert seg["s-ore"].status == "强链" and m.thresholds["strong_min_local"] == 1
 
 
-def test_statuses_match_the_gap_analysis_on_the_bundled_data(request):
+#: the two tests over every bundled chain's map share the maps (bundled_maps): one worker makes them once
+BUNDLED_MAPS = pytest.mark.xdist_group("test_maps-bundled")
+
+
+@pytest.fixture(scope="module")
+def bundled_maps(request):
+    """The map of every chain of the bundled data (default cards), made once for the tests that check them all.
+
+    One queries.shared.SharedWork for all (the region's choke-point figures once, as the catalogue does); each
+    map still runs its own gap analysis (no reports=), so the statuses are compared with an independent one.
+    """
     if not (DATA / "chains.csv").exists():
         pytest.skip("data/ holds no chains yet")
-    from queries.gaps import chain_gaps
     from queries.shared import SharedWork
 
     store = request.getfixturevalue("bundled_store")
-    shared = SharedWork(store)  # the region's choke-point figures once (the map still runs its own gap analysis)
-    for key in store.nodes("Chain", ["id"])["id"]:
-        report = chain_gaps(store, chain=key, region="320400")
-        seg = segment_nodes(chain_map(store, chain=key, enterprises=0, shared=shared))
+    shared = SharedWork(store)
+    return {key: chain_map(store, chain=key, shared=shared) for key in store.nodes("Chain", ["id"])["id"].tolist()}
+
+
+@BUNDLED_MAPS
+def test_statuses_match_the_gap_analysis_on_the_bundled_data(bundled_maps, bundled_store):
+    from queries.gaps import chain_gaps
+
+    assert set(bundled_maps) == set(bundled_store.nodes("Chain", ["id"])["id"])
+    for key, m in bundled_maps.items():
+        report = chain_gaps(bundled_store, chain=key, region="320400")
+        seg = segment_nodes(m)  # a card's enterprises do not change its count (test_zero_enterprises_hides_them)
         assert {s.key: (s.status, s.local_count) for s in report.segments} == \
             {k: (n.status, int(n.label.rsplit("· ", 1)[1].split(" ")[0])) for k, n in seg.items()}
 
@@ -668,19 +685,15 @@ def test_cli_unwritable_output_is_a_user_error(run, home, tmp_path):
 # --- the bundled data -------------------------------------------------------------------------------------
 
 
-def test_every_bundled_chain_maps(request):
-    if not (DATA / "chains.csv").exists():
-        pytest.skip("data/ holds no chains yet")
-    from queries.shared import SharedWork
-
-    store = request.getfixturevalue("bundled_store")
+@BUNDLED_MAPS
+def test_every_bundled_chain_maps(bundled_maps, bundled_store):
+    store = bundled_store
     chains = store.nodes("Chain", ["id"])["id"].tolist()
     segments_of = store.edges("SEGMENT_OF", ["from", "to"])
     names = dict(zip(store.nodes("Segment", ["id", "name"])["id"], store.nodes("Segment", ["id", "name"])["name"]))
-    assert chains
-    shared = SharedWork(store)  # the region's choke-point figures once for every chain, as the catalogue does
+    assert chains and sorted(bundled_maps) == sorted(chains)
     for key in chains:
-        m = chain_map(store, chain=key, shared=shared)
+        m = bundled_maps[key]
         page, svg = render_html(m), render_svg(m)
         assert "http://" not in page and "https://" not in page
         groups = svg_groups(svg)

@@ -86,7 +86,59 @@ class Link:
     candidates: tuple[str, ...] = ()
 
 
+class _Prefixes:
+    """Region names to strip from the front of a name, in the order :func:`_strip_prefixes` tries them
+    (longest first), indexed so that a name is matched against the few prefixes of its own length.
+
+    Made once per gazetteer: a graph names thousands of regions, and a name is checked against each
+    length once, not against every region name.
+    """
+
+    def __init__(self, names: Iterable[str]):
+        self.ordered = sorted({r for r in names if r}, key=len, reverse=True)
+        self.position = {name: i for i, name in enumerate(self.ordered)}
+        self.lengths = sorted({len(name) for name in self.ordered}, reverse=True)
+
+    def __iter__(self):
+        return iter(self.ordered)
+
+
 def _strip_prefixes(name: str, prefixes: Iterable[str]) -> str:
+    """``name`` without the prefixes at its front (in passes over ``prefixes`` in their order, each stripping
+    the prefixes it meets, until a pass strips nothing), leaving at least two characters.
+
+    >>> _strip_prefixes("江苏省常州市恒立液压", _Prefixes(["江苏", "江苏省", "常州市"]))
+    '恒立液压'
+    >>> _strip_prefixes("常州市恒立", _Prefixes(["常州", "常州市"])), _strip_prefixes("常州市恒立", ["常州", "常州市"])
+    ('恒立', '市恒立')
+    >>> _strip_prefixes("常州市", _Prefixes(["常州"]))
+    '常州市'
+    """
+    if not isinstance(prefixes, _Prefixes):
+        return _strip_in_order(name, list(prefixes))
+    position, lengths = prefixes.position, prefixes.lengths
+    changed = True
+    while changed:
+        changed = False
+        at = 0  # the next prefix a pass would try: one stripped is passed, as the loop over the list does
+        while True:
+            found = None
+            for length in lengths:  # the first prefix from `at` on that fits: one candidate per length
+                if len(name) - length < 2:
+                    continue
+                i = position.get(name[:length])
+                if i is not None and i >= at and (found is None or i < found):
+                    found = i
+            if found is None:
+                break
+            name = name[len(prefixes.ordered[found]):]
+            at = found + 1
+            changed = True
+    return name
+
+
+def _strip_in_order(name: str, prefixes: list[str]) -> str:
+    """:func:`_strip_prefixes` by trying every prefix in turn (any list, repeated names too)."""
     changed = True
     while changed:
         changed = False
@@ -109,7 +161,8 @@ def variants(label: str, name: str, regions: Iterable[str] = ()) -> set[str]:
     out = {clean}
     bare = _BRACKETED.sub("", clean).strip() or clean
     out.add(bare)
-    regions = sorted({r for r in regions if r}, key=len, reverse=True)
+    if not isinstance(regions, _Prefixes):  # a gazetteer passes its own, made once
+        regions = _Prefixes(regions)
     if label == "Enterprise":
         for form in list(out):
             for legal in _LEGAL_FORMS:
@@ -141,6 +194,7 @@ class Gazetteer:
         names = {r for r in [*regions, *self.region_codes] if r}
         names |= {r[:-1] for r in names if len(r) >= 3 and r[-1] in "省市区县"}  # 常州市 → 常州
         self.regions = tuple(sorted(names))
+        self._prefixes = _Prefixes(self.regions)  # what variants() strips, indexed once
         self.origin = origin
         self._exact: dict[tuple[str, str], dict[str, str]] = {}  # (label, surface) → {key: "name"/"alias"}
         self._derived: dict[tuple[str, str], set[str]] = {}
@@ -153,7 +207,7 @@ class Gazetteer:
                     slot = self._exact.setdefault((entry.label, surface), {})
                     if slot.get(entry.key) != "name":
                         slot[entry.key] = how
-                for form in variants(entry.label, surface, self.regions):
+                for form in variants(entry.label, surface, self._prefixes):
                     self._derived.setdefault((entry.label, form), set()).add(entry.key)
 
     def __len__(self) -> int:
@@ -253,10 +307,11 @@ class Gazetteer:
         if found:
             how = "name" if "name" in exact.values() else "alias"
         else:
-            for form in variants(label, name, self.regions):
+            forms = variants(label, name, self._prefixes)
+            for form in forms:
                 found |= set(self._exact.get((label, form), {}))
             if not found:
-                for form in variants(label, name, self.regions):
+                for form in forms:
                     found |= self._derived.get((label, form), set())
             how = "derived"
         if not found:
