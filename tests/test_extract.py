@@ -9,9 +9,12 @@ fictional cities and enterprises.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -604,22 +607,44 @@ def test_other_cities_clusters_do_not_link_to_changzhou_ones(bundled_names):
     assert group.candidates == ("cz-high-end-equipment",)
 
 
-def test_region_prefixes_are_stripped_as_by_trying_every_region_name_in_turn(bundled_names):
+def _strip_longest_by_trying_every_name(name: str, regions: list[str]) -> str:
+    """The reference: try every region name, strip the longest one at the front, again until none fits."""
+    while True:
+        fits = [r for r in regions if name.startswith(r) and len(name) - len(r) >= 2]
+        if not fits:
+            return name
+        name = name[len(max(fits, key=len)):]
+
+
+def test_region_prefixes_are_stripped_longest_first_as_by_trying_every_region_name(bundled_names):
     """The gazetteer strips region names from the front of a name through an index (thousands of region
-    names: trying each in turn took seconds per gazetteer): the same forms as the loop over every name."""
-    from ingest.extract.gazetteer import _strip_in_order, _strip_prefixes
+    names: trying each in turn took seconds per gazetteer), the longest each time: 江苏省常州市武进区 goes
+    whole, never 常州 leaving 市 behind (which, with names of one length tried in set order, had
+    depended on the process's hash seed)."""
+    from ingest.extract.gazetteer import _strip_prefixes
 
     prefixes = bundled_names._prefixes
-    assert len(prefixes.ordered) > 1000
-    regions = prefixes.ordered
+    regions = list(prefixes)
+    assert len(regions) > 1000 and {"江苏省", "江苏", "常州市", "常州", "武进区", "武进"} <= set(regions)
     rng = random.Random(18)
     names = [e.name for e in bundled_names.entries]
     names += ["".join(rng.choice(regions) for _ in range(rng.randint(0, 3))) +
               "".join(rng.choice("市省县区江苏常州恒立科技") for _ in range(rng.randint(0, 4))) for _ in range(300)]
     names += ["常州市", "常州市常州", "江苏省江苏常州市武进区恒立液压", "常州常州市恒立"]
     for name in names:
-        assert _strip_prefixes(name, prefixes) == _strip_in_order(name, regions), name
-    assert _strip_prefixes("江苏省恒立液压", prefixes) == "恒立液压"
+        assert _strip_prefixes(name, prefixes) == _strip_longest_by_trying_every_name(name, regions), name
+    assert _strip_prefixes("江苏省常州市武进区恒立液压", prefixes) == "恒立液压"
+
+
+def test_derived_forms_do_not_depend_on_the_hash_seed():
+    """The same gazetteer forms in processes with other string hashes (the regions come as a set)."""
+    script = ("from ingest.extract.gazetteer import variants;"
+              "regions = {'江苏', '江苏省', '常州', '常州市', '武进', '武进区', '新北', '新北区', '天宁', '天宁区'};"
+              "print(sorted(variants('Enterprise', '江苏省常州市武进区恒立液压股份有限公司', regions)))")
+    answers = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
+    assert len(answers) == 1, answers
+    assert "'恒立液压'" in answers.pop()
 
 
 def test_applying_the_seeds_to_the_bundled_data_adds_nothing(run, tmp_path, bundled_names):

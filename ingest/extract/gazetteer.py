@@ -87,65 +87,46 @@ class Link:
 
 
 class _Prefixes:
-    """Region names to strip from the front of a name, in the order :func:`_strip_prefixes` tries them
-    (longest first), indexed so that a name is matched against the few prefixes of its own length.
+    """Region names to strip from the front of a name, indexed by length (longest first), so that a name is
+    matched against one candidate per length rather than against every region name.
 
-    Made once per gazetteer: a graph names thousands of regions, and a name is checked against each
-    length once, not against every region name.
+    Made once per gazetteer: a graph names thousands of regions.
     """
 
     def __init__(self, names: Iterable[str]):
-        self.ordered = sorted({r for r in names if r}, key=len, reverse=True)
-        self.position = {name: i for i, name in enumerate(self.ordered)}
-        self.lengths = sorted({len(name) for name in self.ordered}, reverse=True)
+        self.names = frozenset(r for r in names if r)
+        self.lengths = sorted({len(name) for name in self.names}, reverse=True)
 
     def __iter__(self):
-        return iter(self.ordered)
+        return iter(sorted(self.names, key=lambda name: (-len(name), name)))
 
 
 def _strip_prefixes(name: str, prefixes: Iterable[str]) -> str:
-    """``name`` without the prefixes at its front (in passes over ``prefixes`` in their order, each stripping
-    the prefixes it meets, until a pass strips nothing), leaving at least two characters.
+    """``name`` without the region names at its front: the longest one that is there, again and again, as
+    long as at least two characters are left.
 
-    >>> _strip_prefixes("江苏省常州市恒立液压", _Prefixes(["江苏", "江苏省", "常州市"]))
+    The longest first, so that 常州市 goes whole rather than 常州 leaving 市 behind; the answer does
+    not depend on the order the names come in.
+
+    >>> regions = _Prefixes(["江苏", "江苏省", "常州", "常州市", "武进", "武进区"])
+    >>> _strip_prefixes("江苏省常州市武进区恒立液压", regions)
     '恒立液压'
-    >>> _strip_prefixes("常州市恒立", _Prefixes(["常州", "常州市"])), _strip_prefixes("常州市恒立", ["常州", "常州市"])
-    ('恒立', '市恒立')
-    >>> _strip_prefixes("常州市", _Prefixes(["常州"]))
+    >>> _strip_prefixes("常州市恒立", ["常州", "常州市"]), _strip_prefixes("常州市恒立", ["常州市", "常州"])
+    ('恒立', '恒立')
+    >>> _strip_prefixes("常州市", regions)
     '常州市'
     """
     if not isinstance(prefixes, _Prefixes):
-        return _strip_in_order(name, list(prefixes))
-    position, lengths = prefixes.position, prefixes.lengths
-    changed = True
-    while changed:
-        changed = False
-        at = 0  # the next prefix a pass would try: one stripped is passed, as the loop over the list does
-        while True:
-            found = None
-            for length in lengths:  # the first prefix from `at` on that fits: one candidate per length
-                if len(name) - length < 2:
-                    continue
-                i = position.get(name[:length])
-                if i is not None and i >= at and (found is None or i < found):
-                    found = i
-            if found is None:
+        prefixes = _Prefixes(prefixes)
+    names, lengths = prefixes.names, prefixes.lengths
+    stripped = True
+    while stripped:
+        stripped = False
+        for length in lengths:
+            if len(name) - length >= 2 and name[:length] in names:
+                name = name[length:]
+                stripped = True
                 break
-            name = name[len(prefixes.ordered[found]):]
-            at = found + 1
-            changed = True
-    return name
-
-
-def _strip_in_order(name: str, prefixes: list[str]) -> str:
-    """:func:`_strip_prefixes` by trying every prefix in turn (any list, repeated names too)."""
-    changed = True
-    while changed:
-        changed = False
-        for prefix in prefixes:
-            if name.startswith(prefix) and len(name) - len(prefix) >= 2:
-                name = name[len(prefix):]
-                changed = True
     return name
 
 
