@@ -234,6 +234,8 @@ class LoadReport:
     relationships: dict[str, int] = field(default_factory=dict)
     transactions: int = 0
     retries: int = 0
+    #: relationship chunks acknowledged but not found in the database at the end, and sent again
+    resent: int = 0
     deleted: int = 0
     seconds: float = 0.0
     #: seconds spent sending the nodes, and the relationships
@@ -433,13 +435,17 @@ class Neo4jLoading(Neo4jConnection):
                 "count_values": values,
             }}, write=True)
             ids = _ElementIds(tables)
+            sent: list[_Batch] = []
             for kind, batches in (("node", _node_batches(tables)), ("relationship", _relationship_batches(tables))):
                 target = report.nodes if kind == "node" else report.relationships
                 phase = time.perf_counter()
                 for batch in batches:
                     target[batch.name] = target.get(batch.name, 0) + self._send(batch, report.generation, progress,
                                                                                 beat, ids)
+                    sent.append(batch)
                 setattr(report, f"{kind}_seconds", time.perf_counter() - phase)
+            report.resent = self._resend_lost_chunks([b for b in sent if b.ends is not None], report.generation,
+                                                     beat, ids)
             del ids  # about 100 bytes a node: let them go before the switch
             beat.check()
             switched = self.run("build/switch", {"generation": report.generation}, write=True)
@@ -464,31 +470,64 @@ class Neo4jLoading(Neo4jConnection):
         report.seconds = time.perf_counter() - started
         return report
 
+    def _resend_lost_chunks(self, batches: list[_Batch], generation: str, beat: _Heartbeat,
+                            ids: _ElementIds) -> int:
+        """Send again the relationship chunks that were acknowledged but whose markers are not in the database;
+        how many. A second loss is an error: the load then changes nothing readers see."""
+        expected = {chunk_marker(generation, batch.statement, start): (batch, start)
+                    for batch in batches for start in range(0, batch.size, self.chunk_size)}
+        resent = 0
+        for attempt in (1, 2):
+            present = {row["id"] for row in self.run("build/chunks", {"generation": generation})}
+            lost = [where for marker, where in expected.items() if marker not in present]
+            if not lost:
+                return resent
+            if attempt == 2:
+                raise StoreError(f"Neo4j acknowledged {len(lost)} chunk{'s' if len(lost) != 1 else ''} of "
+                                 f"relationships that {'are' if len(lost) != 1 else 'is'} not in the database, twice (the first: {lost[0][0].statement} from row {lost[0][1]})",
+                                 hint="the server is losing commits: check its log, then run `chainkg neo4j load` "
+                                      "again; nothing of this load is visible")
+            self._say(f"Neo4j: {len(lost)} chunk{'s' if len(lost) != 1 else ''} of relationships acknowledged but "
+                      f"not in the database (a commit the server answered without making it): sending again")
+            for batch, start in lost:
+                _, sent, count, _ = self._send_chunk(batch, start, generation, ids)
+                if count != sent:
+                    raise StoreError(f"{batch.statement}: Neo4j merged {count} of {sent} rows",
+                                     hint="an endpoint is missing in the database: load again")
+                beat.maybe()
+            resent += len(lost)
+        return resent
+
+    def _send_chunk(self, batch: _Batch, start: int, generation: str,
+                    ids: _ElementIds) -> tuple[int, int, int, list[str] | None]:
+        """Send rows ``start:start + chunk_size`` of ``batch`` in one transaction: ``(start, rows sent, rows
+        merged, the nodes' element ids)``."""
+        params = {**batch.chunk(start, min(start + self.chunk_size, batch.size)), "generation": generation}
+        if batch.ends is not None:
+            params["chunk"] = chunk_marker(generation, batch.statement, start)
+            params["from_ids"] = ids.of(batch.ends[0], params["from"])
+            params["to_ids"] = ids.of(batch.ends[1], params["to"])
+        sent = len(params["keys"] if "keys" in params else params["from"])
+        try:
+            rows = self._execute(statement(batch.statement), params, write=True)
+        except Exception as error:  # noqa: BLE001 - re-raised unless it is the one case below
+            if batch.again is None or not _constraint_violation(error):
+                raise
+            # the chunk's CREATE met nodes (or its marker) that are already there: the driver retried a chunk
+            # whose commit had succeeded (a transaction is all or nothing). MERGE it: idempotent
+            rows = self._execute(statement(batch.again), params, write=True)
+        row = rows[0] if rows else {}
+        return start, sent, int(row.get("merged", 0)), row.get("ids")
+
     def _send(self, batch: _Batch, generation: str, progress: Progress | None, beat: _Heartbeat,
               ids: _ElementIds) -> int:
         """Send one table in chunks, up to ``workers`` in flight; the rows merged. A node chunk's element ids go
         into ``ids``; a relationship chunk finds its ends there."""
-        stmt = statement(batch.statement)
         starts = list(range(0, batch.size, self.chunk_size))
         merged = 0
 
         def one(start: int) -> tuple[int, int, int, list[str] | None]:
-            params = {**batch.chunk(start, min(start + self.chunk_size, batch.size)), "generation": generation}
-            if batch.ends is not None:
-                params["chunk"] = chunk_marker(generation, batch.statement, start)
-                params["from_ids"] = ids.of(batch.ends[0], params["from"])
-                params["to_ids"] = ids.of(batch.ends[1], params["to"])
-            sent = len(params["keys"] if "keys" in params else params["from"])
-            try:
-                rows = self._execute(stmt, params, write=True)
-            except Exception as error:  # noqa: BLE001 - re-raised unless it is the one case below
-                if batch.again is None or not _constraint_violation(error):
-                    raise
-                # the chunk's CREATE met nodes (or its marker) that are already there: the driver retried a chunk
-                # whose commit had succeeded (a transaction is all or nothing). MERGE it: idempotent
-                rows = self._execute(statement(batch.again), params, write=True)
-            row = rows[0] if rows else {}
-            return start, sent, int(row.get("merged", 0)), row.get("ids")
+            return self._send_chunk(batch, start, generation, ids)
 
         def done(start: int, sent: int, count: int, created: list[str] | None) -> None:
             nonlocal merged

@@ -36,8 +36,9 @@ SCHEMA = _schema_statements()
 #: lock (who holds it, then the claim), the old generations, the new generation's build record
 BEFORE = (["build/foreign"] + ["schema/constraints"] * SCHEMA
           + ["schema/await", "build/holder", "build/claim", "build/generations", "build/begin"])
-#: after the last row: the lock still held?, the switch, the chunk markers deleted, the new generation pinned
-AFTER = ["build/heartbeat", "build/switch", "build/unmark", "build/read"]
+#: after the last row: the relationship chunks' markers (all there?), the lock still held?, the switch, the chunk
+#: markers deleted, the new generation pinned
+AFTER = ["build/chunks", "build/heartbeat", "build/switch", "build/unmark", "build/read"]
 
 
 @dataclass
@@ -115,7 +116,12 @@ class FakeDriver:
             if pending:
                 raise pending.pop(0)
         responder = self.responders.get(name)
-        records = responder(params) if responder else _default_answer(name, params)
+        if responder:
+            records = responder(params)
+        elif name == "build/chunks":  # every chunk sent was committed: the markers the relationship chunks made
+            records = [{"id": marker} for marker in sorted(self.markers(params["generation"]))]
+        else:
+            records = _default_answer(name, params)
         return records, None, list(records[0]) if records else []
 
     def close(self) -> None:
@@ -123,6 +129,11 @@ class FakeDriver:
 
     def names(self) -> list[str]:
         return [c.name for c in self.calls]
+
+    def markers(self, generation: str) -> set[str]:
+        """The chunk markers (``$chunk``) of the relationship chunks sent for ``generation``."""
+        return {c.parameters["chunk"] for c in self.calls
+                if "chunk" in c.parameters and c.parameters.get("generation") == generation}
 
 
 class EchoGraph:

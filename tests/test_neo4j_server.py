@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shlex
 import shutil
@@ -38,10 +39,15 @@ def _tools_missing() -> str | None:
 pytestmark = needs_tool(_tools_missing())
 
 
+#: JVM options the module's servers start with (CHAINKG_NEO4J_JAVA_OPTS): CI's quick compiler, and a property
+#: that shows they reach the JVM's command line
+JAVA_OPTS = ("-XX:TieredStopAtLevel=1", "-Dchainkg.test.server=module")
+
+
 def server(command: str, state: Path, *args: str, timeout: float = 900, **env: str) -> subprocess.CompletedProcess:
     """``bash .ci/neo4j <command>`` for the server whose state is in ``state``."""
     environ = {**os.environ, "CHAINKG_NEO4J_STATE": str(state), "CHAINKG_NEO4J_HEAP": "512m",
-               "CHAINKG_NEO4J_PAGECACHE": "64m", **env}
+               "CHAINKG_NEO4J_PAGECACHE": "64m", "CHAINKG_NEO4J_JAVA_OPTS": " ".join(JAVA_OPTS), **env}
     return subprocess.run(["bash", str(SCRIPT), command, *args], capture_output=True, text=True, env=environ,
                           timeout=timeout, check=False)
 
@@ -141,8 +147,10 @@ def test_a_first_start_and_a_second_start_while_it_runs(own_server):
     assert found["CHAINKG_NEO4J_USER"] == "neo4j" and len(found["CHAINKG_NEO4J_PASSWORD"]) >= 16
     assert oct((state / "password").stat().st_mode)[-3:] == "600" and oct(state.stat().st_mode)[-3:] == "700"
     found, pid = own_server.settings, own_server.pid
-    # the password is on no command line
-    assert found["CHAINKG_NEO4J_PASSWORD"] not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    # the password is on no command line; CHAINKG_NEO4J_JAVA_OPTS is, each option a word of its own
+    command_line = Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    assert found["CHAINKG_NEO4J_PASSWORD"] not in command_line
+    assert set(JAVA_OPTS) <= set(command_line.split("\0"))
     again = server("start", state)  # a second start while it runs: the same lines, the same server
     assert again.returncode == 0 and again.stdout == own_server.lines and _pid(state) == pid
 
@@ -156,19 +164,20 @@ def test_a_first_start_and_a_second_start_while_it_runs(own_server):
         assert version.records[0]["v"].startswith("5.26.")
 
 
-def _loading(env: dict) -> str | None:
-    """The generation a load is writing while it has begun sending relationships and has not switched to it
-    yet (asked through the driver), else None."""
+def _look(env: dict) -> tuple[bool, bool]:
+    """Whether a load has claimed a new generation (its constraints and indexes are in place, so a look never waits
+    on the schema lock of a stopped load), and whether it has begun sending relationships (asked through the
+    driver, with a server-side timeout: a look that waits fails rather than hangs)."""
     import neo4j
 
     with neo4j.GraphDatabase.driver(env["CHAINKG_NEO4J_URI"], auth=("neo4j", env["CHAINKG_NEO4J_PASSWORD"]),
                                     notifications_min_severity="OFF") as driver:
-        rows = driver.execute_query(
+        rows = driver.execute_query(neo4j.Query(
             "MATCH (l:ChainkgBuild {id: 'loading'}) WHERE l.generation IS NOT NULL "
             "AND NOT EXISTS { MATCH (:ChainkgBuild {id: 'current', generation: l.generation}) } "
-            "RETURN l.generation AS g, "
-            "COUNT { MATCH (:Enterprise {_generation: l.generation})-[:OPERATES_IN]->() } AS n").records
-    return rows[0]["g"] if rows and rows[0]["n"] > 0 else None
+            "RETURN COUNT { MATCH (:Enterprise {_generation: l.generation})-[:OPERATES_IN]->() } AS n",
+            timeout=60)).records
+    return bool(rows), bool(rows) and rows[0]["n"] > 0
 
 
 def _start_load(home: Path, env: dict) -> subprocess.Popen:
@@ -177,19 +186,50 @@ def _start_load(home: Path, env: dict) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _stop_mid_load(load: subprocess.Popen, env: dict) -> None:
-    """Return with the load stopped (SIGSTOP) midway: relationships sent, the switch not made. The load is only
-    looked at while it is stopped, and runs a tenth of a second between looks, so it cannot finish unseen:
-    after its first OPERATES_IN chunk of the bundled data some 40 chunks of 100 rows remain (WITHIN alone: 33)."""
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline and load.poll() is None:
-        os.kill(load.pid, signal.SIGSTOP)
-        try:
-            if _loading(env):
-                return
-        except Exception:  # noqa: BLE001 - not up yet
-            pass
+def _load_transaction_open(env: dict) -> bool:
+    """Whether a transaction other than this look's own is open on the server (the load's, between its statement
+    and its commit)."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(env["CHAINKG_NEO4J_URI"], auth=("neo4j", env["CHAINKG_NEO4J_PASSWORD"]),
+                                    notifications_min_severity="OFF") as driver:
+        rows = driver.execute_query(neo4j.Query("SHOW TRANSACTIONS YIELD currentQuery AS q RETURN q", timeout=60))
+    return any(not row["q"].startswith("SHOW TRANSACTIONS") for row in rows.records)
+
+
+def _stop_with_a_transaction_open(load: subprocess.Popen, env: dict) -> None:
+    """From a load stopped midway (:func:`_stop_mid_load`), let it run in short random steps until it is stopped
+    with a transaction open: the hardest moment for the server to go away (a commit the load has not sent yet)."""
+    rng = random.Random(7)
+    for _ in range(2000):
+        if _load_transaction_open(env):
+            return
         os.kill(load.pid, signal.SIGCONT)
+        time.sleep(rng.random() * 0.05)
+        os.kill(load.pid, signal.SIGSTOP)
+        assert load.poll() is None, "the load ended before it was caught with a transaction open"
+    raise AssertionError("the load was never caught with a transaction open")
+
+
+def _stop_mid_load(load: subprocess.Popen, env: dict) -> None:
+    """Return with the load stopped (SIGSTOP) midway: relationships sent, the switch not made. Once it has claimed
+    its generation (its schema transactions done) the load is only looked at while it is stopped, and runs a tenth
+    of a second between looks, so it cannot finish unseen: after its first OPERATES_IN chunk of the bundled data
+    some 40 chunks of 100 rows remain (WITHIN alone: 33)."""
+    deadline = time.monotonic() + 600
+    claimed = False
+    while time.monotonic() < deadline and load.poll() is None:
+        if claimed:
+            os.kill(load.pid, signal.SIGSTOP)
+        try:
+            seen, flowing = _look(env)
+        except Exception:  # noqa: BLE001 - not up yet
+            seen = flowing = False
+        if claimed and flowing:
+            return
+        if claimed:
+            os.kill(load.pid, signal.SIGCONT)
+        claimed = claimed or seen
         time.sleep(0.1)
     raise AssertionError(f"the load ended before it could be stopped midway: {load.communicate()}")
 
@@ -201,10 +241,12 @@ def test_a_server_restarting_mid_load_is_retried_and_the_load_completes(own_serv
     load = _start_load(bundled_home, env)
     try:
         _stop_mid_load(load, env)
+        _stop_with_a_transaction_open(load, env)
         restarting = subprocess.Popen(["bash", str(SCRIPT), "restart"], stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, text=True,
                                       env={**os.environ, "CHAINKG_NEO4J_STATE": str(state),
-                                           "CHAINKG_NEO4J_HEAP": "512m", "CHAINKG_NEO4J_PAGECACHE": "64m"})
+                                           "CHAINKG_NEO4J_HEAP": "512m", "CHAINKG_NEO4J_PAGECACHE": "64m",
+                                           "CHAINKG_NEO4J_JAVA_OPTS": " ".join(JAVA_OPTS)})
         try:
             while _alive(own_server.pid):  # the old server is gone: the load goes on while the new one starts
                 assert restarting.poll() is None, restarting.communicate()

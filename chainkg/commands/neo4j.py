@@ -83,6 +83,7 @@ def load(app: AppContext, force: bool, chunk_size: int, workers: int, schema_onl
     nodes, rels = sum(report.nodes.values()), sum(report.relationships.values())
     deleted = f", {report.deleted} nodes of earlier generations deleted first" if report.deleted else ""
     retries = f", {report.retries} retried" if report.retries else ""
+    retries += f", {report.resent} chunk{'s' if report.resent != 1 else ''} sent again" if report.resent else ""
     beside = (f"; {sum(r['nodes'] for r in report.foreign)} nodes chainkg did not write left as they are"
               if report.foreign else "")
     click.echo(f"loaded {nodes} nodes and {rels} relationships into {result.location} as generation "
