@@ -59,7 +59,7 @@ __all__ = ["reference_chokepoint_inputs", "reference_chain_needs", "reference_ta
 
 
 def reference_chokepoint_inputs(store: GraphStore, *, perspective: str, chain: str | None = None) -> ChokepointInputs:
-    return _gather(store, perspective=perspective, chain=chain)
+    return _gathered(store, perspective=perspective, chain=chain)
 
 
 def reference_chain_needs(store, report, region_codes, *, include_synthetic=None, choke_score=None,
@@ -73,7 +73,30 @@ def reference_target_inputs(store, report, needs, region_codes, *, include_synth
 
 
 def chokepoints(store, *, perspective, chain=None, top=None):
-    return score_chokepoints(_gather(store, perspective=perspective, chain=chain), top=top)
+    return score_chokepoints(_gathered(store, perspective=perspective, chain=chain), top=top)
+
+
+#: id(store) → (a weak reference to the store, {(perspective key, chain key): figures}): the reference figures
+#: of each store, perspective and chain, gathered once. The choke-point tests ask for them, and so do the
+#: reference targets (each region and chain, with and without synthetic facts, which the figures do not
+#: depend on): the same whole-table pass over the same store, four times over on a test run without this
+_GATHERED: dict[int, tuple] = {}
+
+
+def _gathered(store: GraphStore, *, perspective: str, chain: str | None) -> ChokepointInputs:
+    """``_gather(store, perspective=…, chain=…)``, computed once per store and the region and chain the names
+    resolve to (``_gather`` depends on nothing else: it resolves both itself). The figures are a frozen
+    dataclass nobody changes; a store no longer alive drops its entries."""
+    import weakref
+
+    region = store.resolve("Region", perspective).key
+    key = (region, None if chain is None else store.resolve("Chain", chain).key)
+    held = _GATHERED.get(id(store))
+    if held is None or held[0]() is not store:
+        held = _GATHERED[id(store)] = (weakref.ref(store), {})
+    if key not in held[1]:
+        held[1][key] = _gather(store, perspective=perspective, chain=chain)
+    return held[1][key]
 
 
 def reference_map_members(store: GraphStore, *, segments, techs, local: set[str], dropped: set[str],
