@@ -39,8 +39,8 @@ def _tools_missing() -> str | None:
 pytestmark = needs_tool(_tools_missing())
 
 
-#: JVM options the module's servers start with (CHAINKG_NEO4J_JAVA_OPTS): CI's quick compiler, and a property
-#: that shows they reach the JVM's command line
+#: JVM options the module's servers start with (CHAINKG_NEO4J_JAVA_OPTS): the quick compiler only, which halves
+#: a short-lived server's CPU (docs/neo4j.md), and a property that shows they reach the JVM's command line
 JAVA_OPTS = ("-XX:TieredStopAtLevel=1", "-Dchainkg.test.server=module")
 
 
