@@ -483,8 +483,10 @@ class Neo4jLoading(Neo4jConnection):
             if not lost:
                 return resent
             if attempt == 2:
-                raise StoreError(f"Neo4j acknowledged {len(lost)} chunk{'s' if len(lost) != 1 else ''} of "
-                                 f"relationships that {'are' if len(lost) != 1 else 'is'} not in the database, twice (the first: {lost[0][0].statement} from row {lost[0][1]})",
+                many = len(lost) != 1
+                raise StoreError(f"Neo4j acknowledged {len(lost)} chunk{'s' if many else ''} of relationships that "
+                                 f"{'are' if many else 'is'} not in the database, twice (the first: "
+                                 f"{lost[0][0].statement} from row {lost[0][1]})",
                                  hint="the server is losing commits: check its log, then run `chainkg neo4j load` "
                                       "again; nothing of this load is visible")
             self._say(f"Neo4j: {len(lost)} chunk{'s' if len(lost) != 1 else ''} of relationships acknowledged but "
