@@ -246,6 +246,13 @@ class LoadReport:
     foreign: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _check_merged(batch: _Batch, sent: int, count: int) -> None:
+    """A chunk whose statement merged fewer rows than it was sent is an error (an end was not found)."""
+    if count != sent:
+        raise StoreError(f"{batch.statement}: Neo4j merged {count} of {sent} rows",
+                         hint="an endpoint is missing in the database: load again")
+
+
 def chunk_marker(generation: str, statement_name: str, start: int) -> str:
     """The id of the marker a relationship chunk creates (``$chunk``): unique per generation, statement and first row.
 
@@ -493,9 +500,7 @@ class Neo4jLoading(Neo4jConnection):
                       f"not in the database (a commit the server answered without making it): sending again")
             for batch, start in lost:
                 _, sent, count, _ = self._send_chunk(batch, start, generation, ids)
-                if count != sent:
-                    raise StoreError(f"{batch.statement}: Neo4j merged {count} of {sent} rows",
-                                     hint="an endpoint is missing in the database: load again")
+                _check_merged(batch, sent, count)
                 beat.maybe()
             resent += len(lost)
         return resent
@@ -533,9 +538,7 @@ class Neo4jLoading(Neo4jConnection):
 
         def done(start: int, sent: int, count: int, created: list[str] | None) -> None:
             nonlocal merged
-            if count != sent:
-                raise StoreError(f"{batch.statement}: Neo4j merged {count} of {sent} rows",
-                                 hint="an endpoint is missing in the database: load again")
+            _check_merged(batch, sent, count)
             if batch.kind == "node":
                 if created is None or len(created) != sent:
                     raise StoreError(f"{batch.statement}: Neo4j returned {len(created or ())} element ids for "

@@ -71,6 +71,7 @@ def _shape(text: str, names: re.Pattern) -> str:
     return names.sub("X", code)
 
 
+@lru_cache(maxsize=1)
 def statements_to_lint() -> tuple[list[CypherStatement], dict[str, str]]:
     """Every hand-written statement, and one generated statement of each shape.
 
