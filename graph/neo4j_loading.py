@@ -12,7 +12,10 @@ decode about twice as fast as a map per row. Nodes and relationships are CREATEd
 constraints' indexes, in the order of their start nodes. A chunk that a retry finds
 already committed is merged instead: a node chunk meets the uniqueness constraint
 on (generation, key), a relationship chunk its marker (:func:`chunk_marker`), and
-is sent again with the idempotent MERGE form. One load writes at a time
+is sent again with the idempotent MERGE form. A chunk whose commit was acknowledged but
+not made (a server that went away in between) is found and sent again: node chunks by
+counting each chunk's nodes before any relationship is sent, relationship chunks by
+their markers before the switch. One load writes at a time
 (the ``(:ChainkgBuild {id: 'loading'})`` lock with a heartbeat); it first deletes
 every generation but the current one, and refuses a database that holds nodes
 chainkg did not write unless told to load beside them. The measured figures are
@@ -31,7 +34,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -234,7 +237,7 @@ class LoadReport:
     relationships: dict[str, int] = field(default_factory=dict)
     transactions: int = 0
     retries: int = 0
-    #: relationship chunks acknowledged but not found in the database at the end, and sent again
+    #: node and relationship chunks acknowledged but not found in the database, and sent again
     resent: int = 0
     deleted: int = 0
     seconds: float = 0.0
@@ -442,17 +445,19 @@ class Neo4jLoading(Neo4jConnection):
                 "count_values": values,
             }}, write=True)
             ids = _ElementIds(tables)
-            sent: list[_Batch] = []
             for kind, batches in (("node", _node_batches(tables)), ("relationship", _relationship_batches(tables))):
                 target = report.nodes if kind == "node" else report.relationships
                 phase = time.perf_counter()
+                sent: list[_Batch] = []
                 for batch in batches:
                     target[batch.name] = target.get(batch.name, 0) + self._send(batch, report.generation, progress,
                                                                                 beat, ids)
                     sent.append(batch)
+                # before any relationship finds its ends by the element ids the node chunks returned
+                lost = (self._lost_node_chunks if kind == "node" else self._lost_relationship_chunks)(sent,
+                                                                                                     report.generation)
+                report.resent += self._resend_lost_chunks(kind, lost, report.generation, beat, ids)
                 setattr(report, f"{kind}_seconds", time.perf_counter() - phase)
-            report.resent = self._resend_lost_chunks([b for b in sent if b.ends is not None], report.generation,
-                                                     beat, ids)
             del ids  # about 100 bytes a node: let them go before the switch
             beat.check()
             switched = self.run("build/switch", {"generation": report.generation}, write=True)
@@ -477,32 +482,61 @@ class Neo4jLoading(Neo4jConnection):
         report.seconds = time.perf_counter() - started
         return report
 
-    def _resend_lost_chunks(self, batches: list[_Batch], generation: str, beat: _Heartbeat,
-                            ids: _ElementIds) -> int:
-        """Send again the relationship chunks that were acknowledged but whose markers are not in the database;
-        how many. A second loss is an error: the load then changes nothing readers see."""
+    def _lost_relationship_chunks(self, batches: list[_Batch], generation: str) -> Callable[[], list[tuple[_Batch, int]]]:
+        """What tells the relationship chunks acknowledged but not in the database: their markers are missing."""
         expected = {chunk_marker(generation, batch.statement, start): (batch, start)
                     for batch in batches for start in range(0, batch.size, self.chunk_size)}
-        resent = 0
-        for attempt in (1, 2):
+
+        def lost() -> list[tuple[_Batch, int]]:
             present = {row["id"] for row in self.run("build/chunks", {"generation": generation})}
-            lost = [where for marker, where in expected.items() if marker not in present]
-            if not lost:
+            return [where for marker, where in expected.items() if marker not in present]
+
+        return lost
+
+    def _lost_node_chunks(self, batches: list[_Batch], generation: str) -> Callable[[], list[tuple[_Batch, int]]]:
+        """What tells the node chunks acknowledged but not (wholly) in the database: their rows' nodes are missing."""
+        by_label = {batch.name: batch for batch in batches}
+
+        def lost() -> list[tuple[_Batch, int]]:
+            present: dict[tuple[str, int], int] = {}
+            for row in self.run("build/nodes", {"generation": generation, "chunk_size": self.chunk_size}):
+                for label in row["labels"]:
+                    if label in by_label:
+                        present[label, int(row["chunk"])] = int(row["nodes"])
+            return [(batch, start) for batch in batches for start in range(0, batch.size, self.chunk_size)
+                    if present.get((batch.name, start // self.chunk_size), 0)
+                    < min(self.chunk_size, batch.size - start)]
+
+        return lost
+
+    def _resend_lost_chunks(self, kind: str, lost: Callable[[], list[tuple[_Batch, int]]], generation: str,
+                            beat: _Heartbeat, ids: _ElementIds) -> int:
+        """Send again the chunks of ``kind`` that were acknowledged but are not in the database (``lost()`` finds
+        them); how many. A second loss is an error: the load then changes nothing readers see."""
+        resent = 0
+        what = "nodes" if kind == "node" else "relationships"
+        for attempt in (1, 2):
+            missing = lost()
+            if not missing:
                 return resent
+            many = len(missing) != 1
             if attempt == 2:
-                many = len(lost) != 1
-                raise StoreError(f"Neo4j acknowledged {len(lost)} chunk{'s' if many else ''} of relationships that "
+                raise StoreError(f"Neo4j acknowledged {len(missing)} chunk{'s' if many else ''} of {what} that "
                                  f"{'are' if many else 'is'} not in the database, twice (the first: "
-                                 f"{lost[0][0].statement} from row {lost[0][1]})",
+                                 f"{missing[0][0].statement} from row {missing[0][1]})",
                                  hint="the server is losing commits: check its log, then run `chainkg neo4j load` "
                                       "again; nothing of this load is visible")
-            self._say(f"Neo4j: {len(lost)} chunk{'s' if len(lost) != 1 else ''} of relationships acknowledged but "
-                      f"not in the database (a commit the server answered without making it): sending again")
-            for batch, start in lost:
-                _, sent, count, _ = self._send_chunk(batch, start, generation, ids)
+            self._say(f"Neo4j: {len(missing)} chunk{'s' if many else ''} of {what} acknowledged but not in the "
+                      f"database (a commit the server answered without making it): sending again")
+            for batch, start in missing:
+                # a node chunk goes in its MERGE form: idempotent, should part of it be there after all
+                again = batch if batch.kind != "node" or batch.again is None else replace(batch, statement=batch.again)
+                _, sent, count, created = self._send_chunk(again, start, generation, ids)
                 _check_merged(batch, sent, count)
+                if batch.kind == "node":
+                    self._record_ids(batch, start, sent, created, ids)
                 beat.maybe()
-            resent += len(lost)
+            resent += len(missing)
         return resent
 
     def _send_chunk(self, batch: _Batch, start: int, generation: str,
@@ -526,6 +560,15 @@ class Neo4jLoading(Neo4jConnection):
         row = rows[0] if rows else {}
         return start, sent, int(row.get("merged", 0)), row.get("ids")
 
+    @staticmethod
+    def _record_ids(batch: _Batch, start: int, sent: int, created: list[str] | None, ids: _ElementIds) -> None:
+        """Keep the element ids a node chunk returned, for the relationships that end at its nodes."""
+        if created is None or len(created) != sent:
+            raise StoreError(f"{batch.statement}: Neo4j returned {len(created or ())} element ids for "
+                             f"{sent} nodes", hint="the statement is not the one this chainkg ships: "
+                                                   "reinstall chainkg")
+        ids.record(batch.name, batch.size, start, created)
+
     def _send(self, batch: _Batch, generation: str, progress: Progress | None, beat: _Heartbeat,
               ids: _ElementIds) -> int:
         """Send one table in chunks, up to ``workers`` in flight; the rows merged. A node chunk's element ids go
@@ -540,11 +583,7 @@ class Neo4jLoading(Neo4jConnection):
             nonlocal merged
             _check_merged(batch, sent, count)
             if batch.kind == "node":
-                if created is None or len(created) != sent:
-                    raise StoreError(f"{batch.statement}: Neo4j returned {len(created or ())} element ids for "
-                                     f"{sent} nodes", hint="the statement is not the one this chainkg ships: "
-                                                           "reinstall chainkg")
-                ids.record(batch.name, batch.size, start, created)
+                self._record_ids(batch, start, sent, created, ids)
             merged += count
             if progress:
                 progress(sent)

@@ -36,6 +36,8 @@ SCHEMA = _schema_statements()
 #: lock (who holds it, then the claim), the old generations, the new generation's build record
 BEFORE = (["build/foreign"] + ["schema/constraints"] * SCHEMA
           + ["schema/await", "build/holder", "build/claim", "build/generations", "build/begin"])
+#: after the last node row, before the first relationship: which node chunks are in the database
+BETWEEN = ["build/nodes"]
 #: after the last row: the relationship chunks' markers (all there?), the lock still held?, the switch, the chunk
 #: markers deleted, the new generation pinned
 AFTER = ["build/chunks", "build/heartbeat", "build/switch", "build/unmark", "build/read"]
@@ -120,6 +122,8 @@ class FakeDriver:
             records = responder(params)
         elif name == "build/chunks":  # every chunk sent was committed: the markers the relationship chunks made
             records = [{"id": marker} for marker in sorted(self.markers(params["generation"]))]
+        elif name == "build/nodes":  # ... and the nodes the node chunks made
+            records = self.node_chunks(params["generation"], params["chunk_size"])
         else:
             records = _default_answer(name, params)
         return records, None, list(records[0]) if records else []
@@ -129,6 +133,17 @@ class FakeDriver:
 
     def names(self) -> list[str]:
         return [c.name for c in self.calls]
+
+    def node_chunks(self, generation: str, chunk_size: int) -> list[dict[str, Any]]:
+        """What ``build/nodes`` answers when every node chunk sent for ``generation`` was committed."""
+        found: dict[tuple[str, int], set] = {}
+        for c in self.calls:
+            if c.name.startswith("nodes/") and "keys" in c.parameters and c.parameters.get("generation") == generation:
+                label = c.name.split("/")[1].split(".")[0]
+                for row in c.parameters["columns"]["_row"]:
+                    found.setdefault((label, row // chunk_size), set()).add(row)
+        return [{"labels": [label], "chunk": chunk, "nodes": len(rows)}
+                for (label, chunk), rows in sorted(found.items(), key=lambda item: item[0][1])]
 
     def markers(self, generation: str) -> set[str]:
         """The chunk markers (``$chunk``) of the relationship chunks sent for ``generation``."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -14,7 +13,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable  # noqa: E402
 from conftest import MINI  # noqa: E402
 from graph.neo4j_loading import chunk_rows  # noqa: E402
 from graph.schema import load_schema  # noqa: E402
-from neo4j_fake import AFTER, BEFORE, SCHEMA, EchoGraph, FakeDriver  # noqa: E402
+from neo4j_fake import AFTER, BEFORE, BETWEEN, SCHEMA, EchoGraph, FakeDriver  # noqa: E402
 
 
 @pytest.fixture
@@ -51,7 +50,7 @@ def test_load_sends_the_current_build_and_reports(run, server, mini_home):
     assert result.exit_code == 0, result.output
     # the statements around the rows + 10 node chunks + 11 relationship chunks (tests/test_neo4j_store.py)
     assert "loaded 14 nodes and 17 relationships into bolt://localhost:7687 database chains as generation" \
-        in result.output and f"in {len(BEFORE) + 21 + len(AFTER)} transactions" in result.output
+        in result.output and f"in {len(BEFORE) + 21 + len(BETWEEN) + len(AFTER)} transactions" in result.output
     assert server.seen == [("bolt://localhost:7687", ("neo4j", "secret"))]
     assert {c.database for c in server.calls} == {"chains"} and server.closed
     begin = next(c for c in server.calls if c.name == "build/begin")
