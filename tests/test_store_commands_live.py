@@ -173,7 +173,9 @@ def loaded(request, live_env, bundled_home, session_builds) -> Picks:
 #: the commands compared; ``{…}`` are filled from the data set's picks
 COMMANDS = {
     "stats": ["stats", "--format", "json"],
-    "gaps-all": ["gaps", "--all", "--format", "json"],
+    # (``gaps --all``: every chain's gap report, is compared as the data ``snapshot save`` keeps, the reports of the
+    # same all_chain_gaps call with their 短板长板 marks: test_snapshots_of_both_stores_are_the_same; the --all
+    # envelope, its summary, sources and caveats, is made from those reports without the store)
     "gaps-chain-region": ["gaps", "--chain", "{chain}", "--region", "武进区", "--format", "json"],
     "chokepoints": ["chokepoints", "--perspective", "{perspective}", "--format", "json"],
     "chokepoints-chain": ["chokepoints", "--perspective", "{perspective}", "--chain", "{chain}", "--format", "json"],
