@@ -155,8 +155,7 @@ SECOND_SERVER = {"CHAINKG_NEO4J_URI": "CHAINKG_NEO4J_SECOND_URI", "CHAINKG_NEO4J
                  "CHAINKG_NEO4J_PASSWORD": "CHAINKG_NEO4J_SECOND_PASSWORD"}
 
 #: the modules whose live tests use the second server: about half of the live work (measured with
-#: ``--durations``). Modules that share builds through ``session_builds`` (test_store_commands_live,
-#: test_neo4j_reads_targets) stay in one group, where each build is made once.
+#: ``--durations``). test_store_commands_live (its four data sets, each built and loaded once) stays in the first.
 SECOND_SERVER_MODULES = frozenset({"test_neo4j_live", "test_store_conformance", "test_dossier"})
 
 LIVE_NEO4J_SECOND = pytest.mark.xdist_group("live-neo4j-second")

@@ -1,5 +1,10 @@
 """The chain dossier (七个一): the library, `chainkg dossier`, the catalogue section, the parks and platforms
-of a chain or segment (queries/carriers.py), and the same answers from the Neo4j store (through the fake)."""
+of a chain or segment (queries/carriers.py).
+
+The same dossiers from a live Neo4j are compared elsewhere, on loads those files make anyway:
+tests/test_store_conformance.py (case_dossiers: 石墨烯, 特钢材料 and 大数据 of the bundled data, against the
+reference tables, beside an unfinished generation) and tests/test_store_commands_live.py (``dossier --chain`` by
+name on four data sets, the chain's name never in a statement's text)."""
 
 from __future__ import annotations
 
@@ -234,36 +239,6 @@ def test_the_catalogue_has_a_dossier_section_in_every_format(bundled_store, tmp_
     assert "七个一（产业链档案）" in text and "4. 重点项目（空）" in text
     data = json.loads(by_ext[".json"].read_text(encoding="utf-8"))
     assert data["dossiers"][0]["chain"] == "chain-graphene"
-
-
-# -- the Neo4j store answers the dossier (through the recording fake) ------------------------------------------------
-
-@pytest.fixture(scope="module")
-def bundled_live(neo4j_settings, bundled_home):
-    """The bundled build loaded into the live Neo4j (``.ci/run`` starts one; ``neo4j_settings`` skips or, in
-    CI, fails without it), and a store reading it."""
-    from click.testing import CliRunner
-
-    from chainkg.cli import cli
-    from graph.neo4j_store import Neo4jStore
-
-    loaded = CliRunner().invoke(cli, ["-q", "--home", str(bundled_home), "neo4j", "load"])
-    assert loaded.exit_code == 0, loaded.output
-    store = Neo4jStore.connect(neo4j_settings)
-    yield store
-    store.close()
-
-
-@pytest.mark.parametrize("chain", ["石墨烯", "特钢材料", "光伏"])
-def test_the_neo4j_store_gives_the_same_dossier(bundled_live, bundled_store, chain):
-    """The whole 七个一 dossier (platforms, projects, the catalogue's targets) from a live Neo4j equals the
-    embedded store's, and the chain's name travels as a parameter, never in a statement's text."""
-    from graph.neo4j_connection import recording_statements
-
-    with recording_statements() as sent:
-        assert chain_dossier(bundled_live, chain=chain).to_dict() == chain_dossier(bundled_store, chain=chain).to_dict()
-    texts = [s.body for s in sent]
-    assert texts and all(chain not in text for text in texts)
 
 
 def test_show_project_and_search_platforms(run, tmp_path):
