@@ -646,6 +646,9 @@ def test_cli_snapshot_save_list_compare(run, mini_home):
     assert listed["store"] == "embedded"
     listed = listed["snapshots"]
     assert [s["name"] for s in listed] == ["2026-01"] and listed[0]["covered"] == 2
+    assert run("--home", mini_home, "-q", "snapshot", "save", "2025-12").exit_code == 0  # saved later, named earlier
+    again = json.loads(run("--home", mini_home, "snapshot", "list", "--format", "json").output)["snapshots"]
+    assert [s["name"] for s in again] == ["2025-12", "2026-01"]  # in the order of their names
     same = json.loads(run("--home", mini_home, "-q", "gaps", "--chain", "示例链", "--compare", "2026-01",
                           "--format", "json").output)
     assert same["summary"]["left"] == 0 and same["chains"][0]["change"] == "unchanged"
