@@ -165,3 +165,43 @@ def test_word_pictures_are_at_least_300_dpi_where_word_places_them(tmp_path):
     assert len(widths) == len(placed_inches)
     for pixels, inches in zip(widths, placed_inches):
         assert 300 * inches <= pixels < 300 * inches + 1
+
+
+@needs_tool(_png_missing())
+def test_pictures_drawn_later_are_the_pictures_drawn_at_once():
+    """The catalogue draws Word's PNGs after the maps (viz.catalog.maps.PendingPictures, on the workers while
+    the other formats are written): each is the PNG the map's own drawing makes, whatever order they are read in."""
+    from queries._fixture import fixture_store_with_carriers
+    from queries.catalog import region_catalog
+    from viz.catalog.maps import PendingPictures, chain_images, geo_images
+
+    store = fixture_store_with_carriers()
+    catalog = region_catalog(store, chains=["ch-demo"])
+    now = [chain_images(store, catalog), geo_images(store, catalog)]
+    later = [chain_images(store, catalog, later=True), geo_images(store, catalog, later=True)]
+    assert all(image.png is None and image.job is not None for group in later for image in group.values())
+    assert [{k: v.svg for k, v in g.items()} for g in later] == [{k: v.svg for k, v in g.items()} for g in now]
+    pictures = PendingPictures(store, later)
+    geo_first = pictures.pending(1)["ch-demo"].png  # read out of order: the map's picture is drawn first
+    assert geo_first == now[1]["ch-demo"].png and pictures.pending(0)["ch-demo"].png == now[0]["ch-demo"].png
+    assert pictures.pending(1)["ch-demo"].rows == now[1]["ch-demo"].rows
+    drawn = pictures.drawn()
+    assert drawn == now and all(image.job is None for group in drawn for image in group.values())
+
+
+@needs_tool(_png_missing())
+def test_word_catalogue_places_the_pictures_drawn_meanwhile(tmp_path):
+    """Word is written last, with the pictures drawn while the other formats were written: its media are the
+    returned maps' PNGs, map before 产业地图."""
+    from queries._fixture import fixture_store_with_carriers
+    from queries.catalog import region_catalog
+    from viz.catalog import write_catalog
+
+    store = fixture_store_with_carriers()
+    written = write_catalog(store, region_catalog(store, chains=["ch-demo"]), tmp_path, formats=("docx", "md"),
+                            scope_key="ch-demo")
+    assert [p.suffix for p in written.files][:1] == [".docx"]  # still listed in the formats' order
+    path = next(p for p in written.files if p.suffix == ".docx")
+    with zipfile.ZipFile(path) as package:
+        media = [package.read(n) for n in sorted(n for n in package.namelist() if n.startswith("word/media/"))]
+    assert media == [written.maps["ch-demo"].png, written.geo["ch-demo"].png]

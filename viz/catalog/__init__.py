@@ -35,7 +35,7 @@ from chainkg.errors import ChainkgError
 from graph.outputs import write_text
 from graph.store import GraphStore
 from viz.catalog.common import file_stem
-from viz.catalog.maps import MapImage, chain_images, geo_images, setup_hints
+from viz.catalog.maps import MapImage, PendingPictures, chain_images, geo_images, setup_hints
 
 __all__ = ["FORMATS", "DEFAULT_FORMATS", "FormatError", "WrittenCatalog", "write_catalog", "parse_formats",
            "chain_dossiers"]
@@ -97,34 +97,43 @@ def write_catalog(store: GraphStore, catalog, out_dir: str | Path, *, formats: I
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(catalog.region, scope_key)
-    images = {}
+    docx = "docx" in formats
+    images, geo = {}, {}
     if maps and any(f in _MAP_FORMATS for f in formats):
-        images = chain_images(store, catalog, png="docx" in formats, workers=workers)
-    geo = {}
+        images = chain_images(store, catalog, png=docx, workers=workers, later=True)
     if maps and any(f in ("xlsx", *_MAP_FORMATS) for f in formats):
-        geo = geo_images(store, catalog, png="docx" in formats, workers=workers)
-    notes: list[str] = []
-    for image in [*images.values(), *geo.values()]:
-        for note in image.notes:
-            if note not in notes:
-                notes.append(note)
-    files: list[Path] = []
-    extra = {"dossiers": chain_dossiers(store, catalog)} if dossiers else {}
-    if "xlsx" in formats:
-        files.append(write_xlsx(catalog, out / f"{stem}.xlsx", distribution=geo if maps else None, **extra))
-    if "docx" in formats:
-        files.append(write_docx(catalog, out / f"{stem}.docx", maps=images, geo=geo if maps else None, **extra))
-    if "html" in formats:
-        path = out / f"{stem}.html"
-        write_text(path, render_html(catalog, maps=images, geo=geo if maps else None, **extra))
-        files.append(path)
-    if "md" in formats:
-        links = _svg_files(out, catalog.region, images, "", files)
-        geo_links = _svg_files(out, catalog.region, geo, "-geo", files)
-        path = out / f"{stem}.md"
-        write_text(path, render_markdown(catalog, maps=images, map_links=links, geo=geo if maps else None,
-                                         geo_links=geo_links, **extra))
-        files.append(path)
+        geo = geo_images(store, catalog, png=docx, workers=workers, later=True)
+    # the PNGs for Word are drawn on the workers while the other formats are written here (PendingPictures)
+    pictures = PendingPictures(store, [images, geo], workers=workers)
+    try:
+        notes: list[str] = []
+        for image in [*images.values(), *geo.values()]:
+            for note in image.notes:
+                if note not in notes:
+                    notes.append(note)
+        written: dict[str, list[Path]] = {}
+        extra = {"dossiers": chain_dossiers(store, catalog)} if dossiers else {}
+        if "xlsx" in formats:
+            written["xlsx"] = [write_xlsx(catalog, out / f"{stem}.xlsx", distribution=geo if maps else None, **extra)]
+        if "html" in formats:
+            path = out / f"{stem}.html"
+            write_text(path, render_html(catalog, maps=images, geo=geo if maps else None, **extra))
+            written["html"] = [path]
+        if "md" in formats:
+            written["md"] = []
+            links = _svg_files(out, catalog.region, images, "", written["md"])
+            geo_links = _svg_files(out, catalog.region, geo, "-geo", written["md"])
+            path = out / f"{stem}.md"
+            write_text(path, render_markdown(catalog, maps=images, map_links=links, geo=geo if maps else None,
+                                             geo_links=geo_links, **extra))
+            written["md"].append(path)
+        if docx:  # last: its pictures are the ones drawn meanwhile
+            written["docx"] = [write_docx(catalog, out / f"{stem}.docx", maps=pictures.pending(0),
+                                          geo=pictures.pending(1) if maps else None, **extra)]
+        images, geo = pictures.drawn()
+    finally:
+        pictures.close()
+    files = [path for f in ("xlsx", "docx", "html", "md") for path in written.get(f, [])]
     if "json" in formats:
         path = out / f"{stem}.json"
         data = catalog.to_dict()
