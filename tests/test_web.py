@@ -379,11 +379,16 @@ def test_only_get_and_head_are_served(client):
     assert client.options("/api/gaps?chain=chain-ic").status_code == 405
 
 
-def test_serving_never_changes_the_store(bundled_store, tmp_path):
-    from ingest.build import build
+def _bundled_copy(bundled_home, home):
+    """A home of its own holding the session's build of the bundled data (``build([DATA], home)`` made it: the
+    same files as building DATA again into ``home``, without a second build); ``current`` stays relative."""
+    shutil.copytree(bundled_home, home, symlinks=True)
+    assert (home / "current").resolve().parent == (home / "builds").resolve()
+    return home
 
-    home = tmp_path / "home"
-    build([DATA], home)
+
+def test_serving_never_changes_the_store(bundled_home, tmp_path):
+    home = _bundled_copy(bundled_home, tmp_path / "home")
 
     def listing():
         return sorted((str(p.relative_to(home)), p.stat().st_size, p.stat().st_mtime_ns)
@@ -553,12 +558,11 @@ def test_the_overview_shows_what_changed_since_the_last_snapshot(hostile_client)
     assert "动态表" in hostile_client.get("/").text
 
 
-def test_a_rebuild_while_serving_is_picked_up_and_never_mixed(tmp_path):
+def test_a_rebuild_while_serving_is_picked_up_and_never_mixed(bundled_home, tmp_path):
     from chainkg.web.stores import CurrentStore
     from ingest.build import build
 
-    home = tmp_path / "home"
-    build([DATA], home)
+    home = _bundled_copy(bundled_home, tmp_path / "home")
     factory = CurrentStore(home)
     client = TestClient(create_app(factory, home=home, cache_dir=tmp_path / "cache"), base_url=LOCAL)
     first = client.get("/api/overview").json()["graph"]["digest"]
