@@ -636,6 +636,36 @@ def test_the_analysis_cache_keeps_pinned_values_for_one_build():
     assert cache.pinned(("digest-a", "work"), object) is not made
 
 
+def test_the_analysis_cache_drops_quick_pages_before_costly_analyses():
+    """Browsing many node pages (each quick to render again) must not push out the chain analyses that take
+    seconds; a costly value goes only when every value kept is costly, and the bound always holds."""
+    from chainkg.web.stores import AnalysisCache
+
+    now = [0.0]
+
+    def taking(seconds, value):
+        def compute():
+            now[0] += seconds
+            return value
+        return compute
+
+    cache = AnalysisCache(max_entries=3, costly_seconds=1.0, clock=lambda: now[0])
+    cache.get(("d", "gaps", "a"), taking(3.0, "A"))
+    cache.get(("d", "gaps", "b"), taking(1.0, "B"))  # as costly as the bound says
+    for n in range(50):
+        cache.get(("d", "page", n), taking(0.01, n))
+    assert cache.keys() == [("d", "gaps", "a"), ("d", "gaps", "b"), ("d", "page", 49)]
+    computed = cache.computed
+    assert cache.get(("d", "gaps", "a"), taking(3.0, "again")) == "A" and cache.computed == computed
+    cache.get(("d", "gaps", "c"), taking(2.0, "C"))  # the quick page goes first
+    assert cache.keys() == [("d", "gaps", "b"), ("d", "gaps", "a"), ("d", "gaps", "c")]
+    cache.get(("d", "gaps", "e"), taking(2.0, "E"))  # all costly: the least recently used goes
+    assert cache.keys() == [("d", "gaps", "a"), ("d", "gaps", "c"), ("d", "gaps", "e")]
+    cache.get(("d2", "page", 0), taking(0.01, 0))  # another build: nothing of the old one is kept, costly or not
+    cache.get(("d2", "page", 1), taking(0.01, 1))
+    assert cache.keys() == [("d2", "page", 0), ("d2", "page", 1)]
+
+
 def test_synthetic_enterprises_are_marked_and_kept_out_of_real_lists(tmp_path, run):
     from chainkg.web.stores import CurrentStore
 

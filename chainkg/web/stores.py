@@ -90,11 +90,33 @@ def store_factory(settings: Settings) -> Callable[[], GraphStore]:
 
 
 class AnalysisCache:
-    """Results of analyses by key (digest first), at most ``max_entries``, least recently used dropped."""
+    """Results of analyses by key (digest first), at most ``max_entries``; over the bound, the least recently
+    used value that was quick to compute goes first.
 
-    def __init__(self, max_entries: int = 256):
+    A value whose ``compute()`` took ``costly_seconds`` or more (a chain's gap analysis, its targets, the
+    overview of every chain) is dropped only when every value kept is as costly: browsing the hundreds of
+    node pages, each quick to render again, does not push out the analyses that take seconds. ``clock``
+    measures the computations (``time.perf_counter``).
+
+    >>> ticks = iter([0.0, 2.0, 2.0, 2.1, 2.1, 2.2])  # the analysis takes 2 s, each page 0.1 s
+    >>> cache = AnalysisCache(max_entries=2, clock=lambda: next(ticks))
+    >>> cache.get(("d", "gaps"), lambda: "report")
+    'report'
+    >>> cache.get(("d", "page", 1), lambda: "<p>1</p>"), cache.get(("d", "page", 2), lambda: "<p>2</p>")
+    ('<p>1</p>', '<p>2</p>')
+    >>> cache.keys()  # over the bound: the quick page went, the older analysis stays
+    [('d', 'gaps'), ('d', 'page', 2)]
+    """
+
+    def __init__(self, max_entries: int = 256, *, costly_seconds: float = 0.5,
+                 clock: Callable[[], float] | None = None):
+        import time
+
         self.max_entries = max_entries
+        self.costly_seconds = costly_seconds
+        self._clock = clock or time.perf_counter
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._costly: set[Hashable] = set()
         self._locks: dict[Hashable, threading.Lock] = {}
         self._pinned: dict[Hashable, Any] = {}
         self._guard = threading.Lock()
@@ -117,17 +139,35 @@ class AnalysisCache:
             with self._guard:
                 if key in self._values:
                     return self._values[key]
+            started = self._clock()
             value = compute()  # an exception leaves nothing behind: the next request tries again
+            seconds = self._clock() - started
             with self._guard:
                 self.computed += 1
                 if key[0] != self._digest:  # a newer build arrived meanwhile: serve, do not keep
                     self._locks.pop(key, None)
                     return value
                 self._values[key] = value
+                if seconds >= self.costly_seconds:
+                    self._costly.add(key)
                 self._locks.pop(key, None)
-                while len(self._values) > self.max_entries:
-                    self._values.popitem(last=False)
+                self._bound()
             return value
+
+    def _bound(self) -> None:
+        """Drop values over ``max_entries``: the least recently used quick one, a costly one only when all
+        are (the caller holds ``_guard``)."""
+        while len(self._values) > self.max_entries:
+            drop = next((k for k in self._values if k not in self._costly), None)
+            if drop is None:
+                drop = next(iter(self._values))
+            del self._values[drop]
+            self._costly.discard(drop)
+
+    def keys(self) -> list:
+        """The keys of the values kept, least recently used first."""
+        with self._guard:
+            return list(self._values)
 
     def pinned(self, key: tuple, make: Callable[[], Any]) -> Any:
         """The value for ``key`` made once by ``make()`` (quick: no analysis) and kept, outside the
@@ -147,9 +187,11 @@ class AnalysisCache:
         if digest != self._digest:
             self._digest = digest
             self._values.clear()
+            self._costly.clear()
             self._pinned.clear()
 
     def clear(self) -> None:
         with self._guard:
             self._values.clear()
+            self._costly.clear()
             self._pinned.clear()
