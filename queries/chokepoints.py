@@ -68,8 +68,8 @@ Structural measures (reported, not scored): on the dependency graph read as
 substitutes), ``unavoidable_for`` counts the upstream nodes whose every path
 to a final product runs through the candidate (its subtree in the
 post-dominator tree), and ``cut_vertex`` tells whether removing it splits
-the graph (an articulation point). Both are computed with networkx on the
-dependency subgraph only (FEEDS, KEY_TO, SUBTYPE_OF).
+the graph (an articulation point). Both are computed on the dependency
+subgraph only (FEEDS, KEY_TO, SUBTYPE_OF), by graph/dependencies.py.
 
 >>> from queries._fixture import fixture_store
 >>> result = chokepoints(fixture_store(), perspective="常州市")
