@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -97,6 +97,8 @@ class ReaderTerms:
     settings: Mapping[str, Setting]
     #: the choke-point flags (标记), flag → Chinese name
     flags: Mapping[str, str]
+    #: the Chinese words of the schema's English enum values, property → value → word
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def display_name(self, term: str) -> str | None:
         """The Chinese name of a relationship type, label, property, setting or flag; None for an unknown term.
@@ -111,13 +113,24 @@ class ReaderTerms:
         setting = self.settings.get(term)
         return setting.zh if setting else self.flags.get(term)
 
+    def value_name(self, prop: str, value) -> str | None:
+        """The Chinese word for an enum value of property ``prop``; None when it has none (a Chinese value, a
+        code such as an exchange's, or no enum).
 
-def _read_names(path: Path) -> tuple[dict[str, Setting], dict[str, str]]:
-    """The settings and flags of ``path`` (see queries/reader_names.yaml); a malformed file is a SchemaError."""
+        >>> terms = reader_terms()
+        >>> terms.value_name("position", "upstream"), terms.value_name("kind", "material"), terms.value_name("exchange", "SSE")
+        ('上游', '材料', None)
+        """
+        return self.values.get(prop, {}).get(str(value))
+
+
+def _read_names(path: Path) -> tuple[dict[str, Setting], dict[str, str], dict[str, dict[str, str]]]:
+    """The settings, flags and enum values' words of ``path`` (see queries/reader_names.yaml); a malformed file is
+    a SchemaError."""
     raw = read_yaml(path)
-    if not isinstance(raw, dict) or set(raw) != {"settings", "flags"} or not all(isinstance(v, dict)
-                                                                                for v in raw.values()):
-        raise SchemaError(f"{path}: needs exactly two sections, settings and flags")
+    if not isinstance(raw, dict) or set(raw) != {"settings", "flags", "values"} or not all(
+            isinstance(v, dict) for v in raw.values()):
+        raise SchemaError(f"{path}: needs exactly three sections, settings, flags and values")
     settings = {}
     for name, spec in raw["settings"].items():
         if not isinstance(spec, dict) or set(spec) - {"zh", "threshold"} or not str(spec.get("zh") or "").strip():
@@ -129,7 +142,12 @@ def _read_names(path: Path) -> tuple[dict[str, Setting], dict[str, str]]:
         if not isinstance(zh, str) or not zh.strip():
             raise SchemaError(f"{path}: flags.{name}: needs its Chinese name")
         flags[str(name)] = zh.strip()
-    return settings, flags
+    values: dict[str, dict[str, str]] = {}
+    for prop, words in raw["values"].items():
+        if not isinstance(words, dict) or not all(isinstance(w, str) and w.strip() for w in words.values()):
+            raise SchemaError(f"{path}: values.{prop}: needs a Chinese word per value")
+        values[str(prop)] = {str(v): w.strip() for v, w in words.items()}
+    return settings, flags, values
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +157,7 @@ def reader_terms() -> ReaderTerms:
 
     vocab = vocabulary()
     schema = vocab.schema
-    settings, flags = _read_names(NAMES_PATH)
+    settings, flags, values = _read_names(NAMES_PATH)
     lists = frozenset(name for spec in [*schema.labels.values(), *schema.relationships.values()]
                       for name, prop in spec.properties.items() if prop.type in ("list", "enum_list"))
     return ReaderTerms(
@@ -149,6 +167,7 @@ def reader_terms() -> ReaderTerms:
         list_properties=lists,
         settings=settings,
         flags=flags,
+        values=values,
     )
 
 

@@ -624,6 +624,14 @@ def test_a_chain_page_runs_its_gap_analysis_once_and_the_regions_choke_point_fig
     assert data["targets"] == plain(chain_targets(bundled_store, chain="chain-pv", region="320400", top=20))
 
 
+def test_node_pages_word_english_enum_values_in_chinese(client):
+    """A technology's kind is stored as ``product``; its page says 产品 (queries/reader_names.yaml), its JSON keeps
+    the stored value."""
+    page = client.get("/technologies/tech-igbt").text
+    assert "<dt>类别</dt><dd>产品</dd>" in page and ">product<" not in page
+    assert client.get("/api/technologies/tech-igbt").json()["node"]["kind"] == "product"
+
+
 def test_the_analysis_cache_keeps_pinned_values_for_one_build():
     from chainkg.web.stores import AnalysisCache
 

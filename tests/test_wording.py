@@ -72,11 +72,13 @@ def test_every_choke_point_flag_has_a_name():
 
 
 @pytest.mark.parametrize("text", [
-    "settings: {x: {zh: ''}}\nflags: {}",
-    "settings: {x: {zh: 名, other: 1}}\nflags: {}",
-    "settings: {}\nflags: {a: ''}",
+    "settings: {x: {zh: ''}}\nflags: {}\nvalues: {}",
+    "settings: {x: {zh: 名, other: 1}}\nflags: {}\nvalues: {}",
+    "settings: {}\nflags: {a: ''}\nvalues: {}",
     "settings: {}",
     "settings: [",
+    "settings: {}\nflags: {}",
+    "settings: {}\nflags: {}\nvalues: {kind: {tool: ''}}",
 ])
 def test_the_names_file_is_checked(tmp_path, text):
     path = tmp_path / "names.yaml"
@@ -164,3 +166,21 @@ def test_gap_reasons_name_thresholds_in_chinese_and_keep_their_figures():
 ])
 def test_threshold_and_caveat_wording(reason, expected):
     assert for_readers(reason) == expected
+
+
+def test_every_english_enum_value_has_a_chinese_word():
+    """Pages for readers show the word (the web's node pages): every enum value of the schema written in
+    English words has one, and every word is for a value the schema has."""
+    from graph.schema import load_schema
+
+    schema = load_schema()
+    terms = reader_terms()
+    enums: dict[str, set[str]] = {}
+    for spec in [*schema.labels.values(), *schema.relationships.values()]:
+        for name, prop in spec.properties.items():
+            if prop.type in ("enum", "enum_list"):
+                enums.setdefault(name, set()).update(str(v) for v in prop.values)
+    english = {(p, v) for p, values in enums.items() for v in values if v.islower() and v.isascii()}
+    assert english and not {(p, v) for p, v in english if not terms.value_name(p, v)}
+    assert {(p, v) for p, words in terms.values.items() for v in words} <= {(p, v) for p, vs in enums.items()
+                                                                          for v in vs}

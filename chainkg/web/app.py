@@ -44,11 +44,12 @@ def _templates():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from starlette.templating import Jinja2Templates
 
-    from queries.wording import display_name, for_readers
+    from queries.wording import display_name, for_readers, reader_terms
 
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(pct=_pct, num=_num, readers=for_readers, term=lambda t: display_name(str(t)) or str(t),
+                       word=lambda v, prop: reader_terms().value_name(str(prop), v) or v,
                        status_class=lambda s: _STATUS_CLASS.get(s or "", "none"),
                        verified=lambda v: "已核实" if v is True else ("未核实" if v is False else "未注明"),
                        listing=lambda v: "、".join(str(x) for x in v) if isinstance(v, (list, tuple)) else
