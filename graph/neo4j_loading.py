@@ -482,7 +482,8 @@ class Neo4jLoading(Neo4jConnection):
         report.seconds = time.perf_counter() - started
         return report
 
-    def _lost_relationship_chunks(self, batches: list[_Batch], generation: str) -> Callable[[], list[tuple[_Batch, int]]]:
+    def _lost_relationship_chunks(self, batches: list[_Batch],
+                                  generation: str) -> Callable[[], list[tuple[_Batch, int]]]:
         """What tells the relationship chunks acknowledged but not in the database: their markers are missing."""
         expected = {chunk_marker(generation, batch.statement, start): (batch, start)
                     for batch in batches for start in range(0, batch.size, self.chunk_size)}

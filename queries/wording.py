@@ -118,8 +118,8 @@ class ReaderTerms:
         code such as an exchange's, or no enum).
 
         >>> terms = reader_terms()
-        >>> terms.value_name("position", "upstream"), terms.value_name("kind", "material"), terms.value_name("exchange", "SSE")
-        ('上游', '材料', None)
+        >>> [terms.value_name(*pair) for pair in [("position", "upstream"), ("kind", "material"), ("exchange", "SSE")]]
+        ['上游', '材料', None]
         """
         return self.values.get(prop, {}).get(str(value))
 
