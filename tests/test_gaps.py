@@ -647,8 +647,12 @@ def test_cli_snapshot_save_list_compare(run, mini_home):
     listed = listed["snapshots"]
     assert [s["name"] for s in listed] == ["2026-01"] and listed[0]["covered"] == 2
     assert run("--home", mini_home, "-q", "snapshot", "save", "2025-12").exit_code == 0  # saved later, named earlier
+    later = mini_home / "snapshots" / "2025-12.json"  # saved_at has whole seconds: make "later" certain
+    data = json.loads(later.read_text(encoding="utf-8"))
+    data["saved_at"] = "2999-01-01T00:00:00+00:00"
+    later.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     again = json.loads(run("--home", mini_home, "snapshot", "list", "--format", "json").output)["snapshots"]
-    assert [s["name"] for s in again] == ["2025-12", "2026-01"]  # in the order of their names
+    assert [s["name"] for s in again] == ["2026-01", "2025-12"]  # oldest first, whatever their names
     same = json.loads(run("--home", mini_home, "-q", "gaps", "--chain", "示例链", "--compare", "2026-01",
                           "--format", "json").output)
     assert same["summary"]["left"] == 0 and same["chains"][0]["change"] == "unchanged"
