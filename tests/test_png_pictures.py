@@ -205,3 +205,60 @@ def test_word_catalogue_places_the_pictures_drawn_meanwhile(tmp_path):
     with zipfile.ZipFile(path) as package:
         media = [package.read(n) for n in sorted(n for n in package.namelist() if n.startswith("word/media/"))]
     assert media == [written.maps["ch-demo"].png, written.geo["ch-demo"].png]
+
+
+_TEXTS_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="420" height="230" font-family="{font}">
+<rect width="420" height="230" fill="#fff"/>
+<text x="10.3" y="20.7" font-size="13" fill="#333">左对齐 Start aligned</text>
+<text x="210.15" y="50.2" font-size="14.5" fill="#1F4E79" text-anchor="middle" font-weight="bold">居中 粗体 middle</text>
+<text x="410.6" y="80.9" font-size="11pt" fill="#7B8794" text-anchor="end" font-weight="700">右对齐 end 700</text>
+<text x="12" y="110" font-size="12" fill="red" fill-opacity="0.5">半透明 half</text>
+<g transform="translate(3.3 0)"><text x="20" y="140" font-size="12" fill="#060">组内 in a group</text></g>
+<text x="20" y="170" font-size="15" fill="#fff" stroke="#000" stroke-width="1">描边 stroked</text>
+<text x="20" y="200" font-size="12" fill="#333">分<tspan fill="#c00">段</tspan>tspan</text>
+<text x="220" y="200" font-size="12" fill="#333" dx="3" letter-spacing="2">dx 间距</text>
+</svg>"""
+
+
+@needs_tool(_png_missing())
+@pytest.mark.parametrize("scale", [1.0, 2.0179, 3.37])
+def test_plain_texts_are_drawn_in_one_pass_with_cairosvgs_pixels(scale, monkeypatch):
+    """Plain texts (viz.png_text) are drawn by us, the rest by cairosvg; the picture is cairosvg's, pixel for pixel."""
+    import viz.png_text
+    from viz.png import png_support, svg_to_png
+
+    font, why = png_support()
+    svg = _TEXTS_SVG.format(font=font)
+    drawn = []
+    real = viz.png_text.draw_plain_text
+    monkeypatch.setattr(viz.png_text, "draw_plain_text", lambda surface, node: (drawn.append(node.text),
+                                                                                 real(surface, node)))
+    import viz.png
+
+    viz.png._surface_class.cache_clear()
+    try:
+        ours = _pixels(svg_to_png(svg, scale=scale))
+    finally:
+        viz.png._surface_class.cache_clear()
+    assert drawn == ["左对齐 Start aligned", "居中 粗体 middle", "右对齐 end 700", "半透明 half", "组内 in a group"]
+    _same_picture_on_a_white_page(ours, _pixels(_cairo_png(svg, scale)))
+
+
+@needs_tool(_png_missing())
+def test_chain_map_labels_take_the_one_pass_path():
+    from queries._fixture import fixture_store_with_carriers
+    from viz import chain_map
+    from viz.png import png_support
+    from viz.png_text import is_plain_text
+    from viz.svg import render_svg
+    from cairosvg.parser import Tree
+
+    font, _ = png_support()
+    tree = Tree(bytestring=render_svg(chain_map(fixture_store_with_carriers(), chain="ch-demo"),
+                                      fonts=[font]).encode("utf-8"))
+    texts, todo = [], [tree]
+    while todo:
+        node = todo.pop()
+        texts += [node] if node.tag == "text" else []
+        todo += node.children
+    assert len(texts) > 20 and all(is_plain_text(t) for t in texts)

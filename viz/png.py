@@ -135,13 +135,16 @@ def svg_to_png(svg: str, *, scale: float = 2.0, placed_cm: float | None = None,
 
 @functools.lru_cache(maxsize=1)
 def _surface_class():
-    """cairosvg's PNG surface with a white page under the picture and a hook to draw beneath the SVG.
+    """cairosvg's PNG surface with a white page under the picture, a hook to draw beneath the SVG, and plain
+    texts drawn in one call (:mod:`viz.png_text`).
 
     Both use the places cairosvg's own surfaces extend (``_create_surface`` makes the cairo surface,
     ``set_context_size`` sets up the SVG's coordinates just before the SVG is drawn);
     tests/test_png_pictures.py checks the pixels against cairosvg's own rendering.
     """
     from cairosvg.surface import PNGSurface
+
+    from viz.png_text import draw_plain_text, is_plain_text
 
     class WhitePageSurface(PNGSurface):
         def __init__(self, tree, *, scale: float, beneath=None):
@@ -156,6 +159,12 @@ def _surface_class():
             context.set_source_rgb(1, 1, 1)
             context.paint()
             return surface, width, height
+
+        def draw(self, node):
+            if is_plain_text(node):  # one cairo call instead of cairosvg's two letter-by-letter passes
+                draw_plain_text(self, node)
+            else:
+                super().draw(node)
 
         def set_context_size(self, *args):
             super().set_context_size(*args)
