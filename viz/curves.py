@@ -66,14 +66,31 @@ def _inside(p: Point, box: tuple[float, float, float, float]) -> bool:
     return abs(p[0] - cx) <= w / 2 and abs(p[1] - cy) <= h / 2
 
 
+def _last_outside_sample(points: list[Point], box: tuple[float, float, float, float], steps: int) -> float:
+    """The largest ``i / steps`` (0 when none) at which the curve is outside ``box``: :func:`bezier_point` and
+    :func:`_inside` at every sample at once, with numpy's float64 doing the very same operations in the same
+    order, so the same bits.
+
+    >>> _last_outside_sample([(0, 0), (10, 0)], (10, 0, 4, 4), 10)  # the box covers x from 8 to 12
+    0.7
+    """
+    import numpy as np
+
+    t = np.arange(steps + 1) / steps
+    xs = [np.full_like(t, p[0]) for p in points]
+    ys = [np.full_like(t, p[1]) for p in points]
+    while len(xs) > 1:
+        xs = [(1 - t) * p + t * q for p, q in zip(xs, xs[1:])]
+        ys = [(1 - t) * p + t * q for p, q in zip(ys, ys[1:])]
+    cx, cy, w, h = box
+    outside = np.flatnonzero(~((np.abs(xs[0] - cx) <= w / 2) & (np.abs(ys[0] - cy) <= h / 2)))
+    return float(t[outside[-1]]) if len(outside) else 0.0
+
+
 def entry_parameter(points: list[Point], box: tuple[float, float, float, float]) -> float:
     """The largest ``t`` at which the curve is still outside ``box`` (centre x, centre y, width, height)."""
     steps = 200
-    last_outside = 0.0
-    for i in range(steps + 1):
-        t = i / steps
-        if not _inside(bezier_point(points, t), box):
-            last_outside = t
+    last_outside = _last_outside_sample(points, box, steps)
     lo, hi = last_outside, min(1.0, last_outside + 1 / steps)
     for _ in range(30):
         mid = (lo + hi) / 2
