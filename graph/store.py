@@ -299,7 +299,7 @@ class GraphStore(ABC):
         within = self.edges("WITHIN", ["from", "to"])
         parent: dict[str, str] = {}
         children: dict[str, list[str]] = {}
-        for child, up in zip(within["from"], within["to"]):
+        for child, up in zip(within["from"].tolist(), within["to"].tolist()):
             parent[child] = up
             children.setdefault(up, []).append(child)
         return RegionLinks(parent, children)

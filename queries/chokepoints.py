@@ -537,11 +537,12 @@ class ChokepointContext:
         self.store = store
         self.deps: _Dependencies = shared.get(("chokepoints", "dependencies"), lambda: _Dependencies(store))
         regions = store.nodes("Region", ["code", "name", "level"])
-        self.region_name = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
-        self._region_level = dict(zip(regions["code"].astype(str), regions["level"].astype(str)))
+        codes = regions["code"].astype(str).tolist()  # lists: iterating an Arrow-backed column costs ~15 times more
+        self.region_name = dict(zip(codes, regions["name"].astype(str).tolist()))
+        self._region_level = dict(zip(codes, regions["level"].astype(str).tolist()))
         self._region_codes = np.asarray(regions["code"].astype(str).to_numpy(), dtype=object)
         within = store.edges("WITHIN", ["from", "to"])
-        self._parent = dict(zip(within["from"].astype(str), within["to"].astype(str)))
+        self._parent = dict(zip(within["from"].astype(str).tolist(), within["to"].astype(str).tolist()))
         self.perspective = Perspective(match.key, match.name, self._region_level.get(match.key, ""),
                                        frozenset(store.region_subtree(match.key)), tuple(self._ancestors(match.key)[1:]))
         self._in_subtree = np.fromiter((c in self.perspective.subtree for c in self._region_codes), dtype=bool,

@@ -240,7 +240,7 @@ def _pandas_inputs(store: GraphStore, chain_key: str, region_codes: set[str],
     if synthetic.any():
         located, loc_at = located.where(~synthetic), loc_at[~synthetic]
     regions = store.nodes("Region", ["code", "name"])
-    region_names = dict(zip(regions["code"], regions["name"]))
+    region_names = dict(zip(regions["code"].tolist(), regions["name"].tolist()))
     nation = store.region_subtree(NATION)
     loc_to = located.strings("to")
     ent_local = np.zeros(n_ent, dtype=bool)

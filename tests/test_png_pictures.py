@@ -262,3 +262,15 @@ def test_chain_map_labels_take_the_one_pass_path():
         texts += [node] if node.tag == "text" else []
         todo += node.children
     assert len(texts) > 20 and all(is_plain_text(t) for t in texts)
+
+
+def test_the_cjk_font_found_is_kept_and_none_found_is_looked_for_again(monkeypatch):
+    import viz.png
+
+    looked = []
+    answers = iter([None, "Noto Sans CJK SC"])
+    monkeypatch.setattr(viz.png, "_FOUND", [])
+    monkeypatch.setattr(viz.png, "_look_for_cjk_font", lambda: looked.append(1) or next(answers))
+    assert viz.png.find_cjk_font() is None
+    assert [viz.png.find_cjk_font() for _ in range(3)] == ["Noto Sans CJK SC"] * 3
+    assert len(looked) == 2  # once without a font, once finding it; not again

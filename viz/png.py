@@ -50,8 +50,25 @@ PRINT_DPI = 300
 PNG_COMPRESS_LEVEL = 3
 
 
+#: the font found by :func:`find_cjk_font` in this process (a font found stays installed; none found is looked
+#: for again, so a font installed meanwhile is seen by a running web server)
+_FOUND: list[str] = []
+
+
 def find_cjk_font() -> str | None:
-    """The family name of an installed font that covers Chinese, best first; None when there is none."""
+    """The family name of an installed font that covers Chinese, best first; None when there is none.
+
+    ``fc-list`` takes about half a second: the font found is kept for the process (a catalogue asks twice).
+    """
+    if _FOUND:
+        return _FOUND[0]
+    found = _look_for_cjk_font()
+    if found is not None:
+        _FOUND.append(found)
+    return found
+
+
+def _look_for_cjk_font() -> str | None:
     families: set[str] = set()
     fc_list = shutil.which("fc-list")
     if fc_list:
