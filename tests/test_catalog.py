@@ -588,3 +588,47 @@ def test_bundled_documents_name_no_schema_terms(bundled_catalog):
     assert len(arrows) > 100
     assert all(re.match(r"^\S.* (—[^—→]+→|←[^←—]+—) \S.*〔[^〔〕]+〕$", line) for line in arrows), \
         [line for line in arrows if not re.match(r"^\S.* (—[^—→]+→|←[^←—]+—) \S.*〔[^〔〕]+〕$", line)][:3]
+
+
+def _python_docx_table(document, columns, rows, *, size=8.5):
+    """What viz.catalog.word._table wrote before it copied rows: python-docx's own calls, cell by cell."""
+    from docx.shared import Pt
+
+    from viz.catalog.word import _repeat_header, _text
+
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = document.styles["Table Grid"]
+    _repeat_header(table.rows[0])
+    for cell, name in zip(table.rows[0].cells, columns):
+        run = cell.paragraphs[0].add_run(name)
+        run.bold = True
+        run.font.size = Pt(size)
+    for row in rows:
+        for cell, name in zip(table.add_row().cells, columns):
+            paragraph = cell.paragraphs[0]
+            for k, line in enumerate(_text(row.get(name)).split("\n")):
+                if k:
+                    paragraph = cell.add_paragraph()
+                paragraph.add_run(line).font.size = Pt(size)
+    return table
+
+
+@pytest.mark.parametrize("rows", [
+    [],
+    [{"名称": "甲公司", "得分": 62, "理由": "以商招商 +30\n上下游配套 +12"}],
+    [{"名称": " 前后有空格 ", "得分": 1.5, "理由": "制表\t符"}, {"名称": "", "理由": "\n\n三行"},
+     {"得分": None, "理由": "=SUM(A1)"}, {"名称": "第四行", "得分": 0, "理由": "a\r\nb"}],
+])
+def test_word_tables_write_what_python_docx_writes(rows):
+    """viz.catalog.word._table copies one empty row and one run's properties: the XML is python-docx's own."""
+    import docx
+    from lxml import etree
+
+    from viz.catalog.word import _table
+
+    columns = ("名称", "得分", "理由")
+    ours, theirs = docx.Document(), docx.Document()
+    _table(ours, columns, rows, size=8.5)
+    _python_docx_table(theirs, columns, rows, size=8.5)
+    assert etree.tostring(ours.element.body) == etree.tostring(theirs.element.body)
+    assert len(ours.tables[0].rows) == 1 + len(rows)
