@@ -632,3 +632,33 @@ def test_word_tables_write_what_python_docx_writes(rows):
     _python_docx_table(theirs, columns, rows, size=8.5)
     assert etree.tostring(ours.element.body) == etree.tostring(theirs.element.body)
     assert len(ours.tables[0].rows) == 1 + len(rows)
+
+
+def test_xlsx_tables_copy_the_wrapped_style_as_openpyxl_would_set_it(tmp_path):
+    """viz.catalog.excel._write_table copies the first data cell's style instead of setting the alignment on every
+    cell: the sheet and style XML are those of setting it on every cell."""
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    from viz.catalog.excel import _write_table
+
+    rows = [{"名称": "甲", "得分": 62, "理由": "以商招商 +30\n上下游配套 +12"}, {"名称": "=SUM(A1)", "得分": None},
+            {"名称": "乙", "得分": 1.5, "理由": ""}]
+
+    def sheet_xml(set_each: bool) -> tuple[bytes, bytes]:
+        book = Workbook()
+        _write_table(book.active, ("名称", "得分", "理由"), rows)
+        if set_each:
+            for line in book.active.iter_rows(min_row=2):
+                for cell in line:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        path = tmp_path / f"{set_each}.xlsx"
+        book.save(path)
+        with zipfile.ZipFile(path) as z:
+            return z.read("xl/worksheets/sheet1.xml"), z.read("xl/styles.xml")
+
+    ours = sheet_xml(False)
+    assert ours == sheet_xml(True)
+    assert b'wrapText="1"' in ours[1]

@@ -68,6 +68,8 @@ def _text(value) -> str | int | float | None:
 
 
 def _write_table(ws, columns: Sequence[str], rows: Iterable[Mapping[str, object]], *, wide: set[str] = frozenset()):
+    from copy import copy
+
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -79,6 +81,7 @@ def _write_table(ws, columns: Sequence[str], rows: Iterable[Mapping[str, object]
         cell = ws.cell(row=1, column=j, value=name)
         cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
     n = 1
+    wrapped = None  # the style of a cell whose alignment is ``wrap``, copied (openpyxl looks it up on every set)
     for i, row in enumerate(rows, 2):
         n = i
         for j, name in enumerate(columns, 1):
@@ -91,7 +94,11 @@ def _write_table(ws, columns: Sequence[str], rows: Iterable[Mapping[str, object]
                 widths[j - 1] = max(widths[j - 1], longest)
             elif value is not None:
                 widths[j - 1] = max(widths[j - 1], len(str(value)))
-            cell.alignment = wrap
+            if wrapped is None:
+                cell.alignment = wrap
+                wrapped = copy(cell._style)
+            else:
+                cell._style = copy(wrapped)
     for j, name in enumerate(columns, 1):
         cap = MAX_WIDTH if name in wide else _NARROW
         ws.column_dimensions[get_column_letter(j)].width = min(widths[j - 1], cap) + 2
