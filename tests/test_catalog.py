@@ -465,8 +465,9 @@ def test_html_catalogue_columns_are_readable_in_chromium(tmp_path):
 
 
 def test_word_styles_looked_up_once_write_what_python_docx_writes(tmp_path, monkeypatch):
-    """The catalogue's Word paragraphs get their style ids from a per-document lookup (viz.catalog.word._styled):
-    the document XML is the one python-docx's own ``add_paragraph(text, style=…)`` writes."""
+    """The catalogue's Word paragraphs and headings get their style ids from a per-document lookup
+    (viz.catalog.word._styled, _heading): the document XML is the one python-docx's own
+    ``add_paragraph(text, style=…)`` and ``add_heading(text, level)`` write."""
     import zipfile
 
     import viz.catalog.word as word
@@ -485,8 +486,10 @@ def test_word_styles_looked_up_once_write_what_python_docx_writes(tmp_path, monk
     ours = document_xml(tmp_path / "ours")
     monkeypatch.setattr(word, "_styled", lambda document, text="", style="List Bullet":
                         document.add_paragraph(text, style=style))
+    monkeypatch.setattr(word, "_heading", lambda document, text, level: document.add_heading(text, level))
     assert ours == document_xml(tmp_path / "python-docx")
     assert b'w:pStyle w:val="ListBullet"' in ours and b'w:pStyle w:val="Caption"' in ours
+    assert b'w:pStyle w:val="Title"' in ours and b'w:pStyle w:val="Heading3"' in ours  # the dossier's headings
 
 
 def test_documents_word_caveats_for_readers_and_json_keeps_the_schema_names(written):

@@ -218,11 +218,12 @@ def dossier_html(dossier, *, level: int = 1, standalone: bool = False) -> str:
 
 # -- Word and Excel -------------------------------------------------------------------------------------------------
 
-def add_dossier_docx(document, dossier, *, level: int = 2, table=None, bullets=None) -> None:
-    """Append the dossier to a python-docx ``document``; ``table`` and ``bullets`` are the catalogue's helpers."""
+def add_dossier_docx(document, dossier, *, level: int = 2, table=None, bullets=None, heading=None) -> None:
+    """Append the dossier to a python-docx ``document``; ``table``, ``bullets`` and ``heading`` are the catalogue's
+    helpers (``heading(document, text, level)`` writes what ``document.add_heading`` writes)."""
     for block in dossier_blocks(dossier, level=level, standalone=False):
         if block.kind == "heading":
-            document.add_heading(clean_text(block.text), level=min(block.level, 9))
+            (heading or _add_heading)(document, clean_text(block.text), min(block.level, 9))
         elif block.kind == "para":
             document.add_paragraph(clean_text(block.text))
         elif block.kind == "bullets":
@@ -233,6 +234,10 @@ def add_dossier_docx(document, dossier, *, level: int = 2, table=None, bullets=N
                     document.add_paragraph(clean_text(item), style="List Bullet")
         elif table is not None:
             table(document, block.columns, block.rows, size=7.5)
+
+
+def _add_heading(document, text: str, level: int):
+    return document.add_heading(text, level=level)
 
 
 def dossier_sheet_rows(dossiers: Iterable[Any]) -> list[dict[str, str]]:

@@ -149,6 +149,12 @@ def _styled(document, text: str = "", style: str = "List Bullet"):
     return paragraph
 
 
+def _heading(document, text: str, level: int):
+    """``document.add_heading(text, level)``: the same XML, through :func:`_styled` (python-docx looks the heading
+    style up by name in every call)."""
+    return _styled(document, text, "Title" if level == 0 else f"Heading {level}")
+
+
 def _bullets(document, items: Iterable[str]) -> None:
     for item in items:
         _styled(document, _text(item))
@@ -169,21 +175,21 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
     _landscape(document)
     document.core_properties.title = clean_text(catalog.title)
     document.core_properties.author = "chainkg"
-    document.add_heading(_text(catalog.title), level=0)
+    _heading(document, _text(catalog.title), 0)
     for label, text in meta_lines(catalog):
         document.add_paragraph(_text(f"{label}：{text}"))
-    document.add_heading("总览", level=1)
+    _heading(document, "总览", 1)
     _table(document, SUMMARY_COLUMNS, catalog.summary_rows())
     width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
     for chain in catalog.chains:
         document.add_page_break()
-        document.add_heading(_text(chain.chain_name), level=1)
-        document.add_heading("概况", level=2)
+        _heading(document, _text(chain.chain_name), 1)
+        _heading(document, "概况", 2)
         for label, text in overview_lines(chain):
             paragraph = _styled(document)
             paragraph.add_run(_text(label) + "：").bold = True
             paragraph.add_run(_text(text))
-        document.add_heading(MAP_SECTION, level=2)
+        _heading(document, MAP_SECTION, 2)
         image = maps.get(chain.chain)
         png = getattr(image, "png", None)
         if png:
@@ -193,7 +199,7 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
             document.add_paragraph("未生成图谱。")
         _bullets(document, getattr(image, "notes", ()) or ())
         if geo is not None:
-            document.add_heading(GEO_SECTION, level=2)
+            _heading(document, GEO_SECTION, 2)
             picture = geo.get(chain.chain)
             if getattr(picture, "png", None):
                 document.add_picture(io.BytesIO(picture.png), width=min(width, Cm(GEO_WIDTH_CM)))
@@ -202,7 +208,7 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
                 document.add_paragraph("未生成产业地图。")
             _bullets(document, getattr(picture, "notes", ()) or ())
         for title, columns, rows, empty in chain_sections(chain):
-            document.add_heading(title, level=2)
+            _heading(document, title, 2)
             if rows or empty is None:
                 _table(document, columns, rows, size=7.5 if title == "目标企业" else 8.5)
             else:
@@ -210,17 +216,18 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
         if dossiers and chain.chain in dossiers:
             from viz.catalog.dossier import DOSSIER_SECTION, add_dossier_docx
 
-            document.add_heading(DOSSIER_SECTION, level=2)
-            add_dossier_docx(document, dossiers[chain.chain], level=2, table=_table, bullets=_bullets)
-        document.add_heading("说明", level=2)
+            _heading(document, DOSSIER_SECTION, 2)
+            add_dossier_docx(document, dossiers[chain.chain], level=2, table=_table, bullets=_bullets,
+                             heading=_heading)
+        _heading(document, "说明", 2)
         _bullets(document, all_for_readers(chain.caveats))
     document.add_page_break()
-    document.add_heading("数据来源与说明", level=1)
-    document.add_heading("数据来源", level=2)
+    _heading(document, "数据来源与说明", 1)
+    _heading(document, "数据来源", 2)
     _table(document, SOURCE_COLUMNS, catalog.source_rows())
-    document.add_heading("评分方法", level=2)
+    _heading(document, "评分方法", 2)
     _bullets(document, weights_lines(catalog))
-    document.add_heading("说明", level=2)
+    _heading(document, "说明", 2)
     _bullets(document, all_for_readers(catalog.caveats))
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()  # saved in memory first: a full disk then fails in one place, with no zip left open
