@@ -898,7 +898,8 @@ def _pandas_target_inputs(store: GraphStore, report: ChainGapReport, needs: list
     inactive_as_of = max((inactive[k].as_of for k in enterprises.loc[dead, "id"].astype(str)), default=None)
     enterprises = enterprises[~dead]
     groups = _shared_groups(store, keep, reach.shared)
-    group_present = _present_through_group(store, groups, enterprises["id"].astype(str), local_rows, inactive)
+    group_present = _present_through_group(store, groups, enterprises["id"].astype(str), local_rows, inactive,
+                                           shared=reach.shared)
     in_group = isin(enterprises["id"], list(group_present))
     group_matches = matches[isin(matches["enterprise"], list(group_present))].reset_index(drop=True)
     counts["group_present"] = int(in_group.sum())
@@ -1028,14 +1029,23 @@ def _inactive(store: GraphStore) -> dict[str, Any]:
 
 
 def _present_through_group(store: GraphStore, groups: EnterpriseGroups, candidates: Iterable[str],
-                           local_rows: np.ndarray, inactive: dict[str, Any]) -> dict[str, list[str]]:
-    """The candidates whose group has an operating member located in the region → those members."""
+                           local_rows: np.ndarray, inactive: dict[str, Any],
+                           shared: SharedWork | None = None) -> dict[str, list[str]]:
+    """The candidates whose group has an operating member located in the region → those members.
+
+    The Enterprise rows of the groups' members are looked up once per ``shared`` (the same for every chain).
+    """
     if not groups.links:
         return {}
-    linked = sorted({link.child for link in groups.links} | {link.parent for link in groups.links})
-    rows = key_rows(arrow_column(store.nodes("Enterprise", ["id"])["id"]), linked)
-    local = {k for k, r in zip(linked, rows) if r >= 0 and k not in inactive} \
-        & {k for k, r in zip(linked, rows) if r >= 0 and bool(np.isin(r, local_rows))}
+
+    linked = tuple(sorted({link.child for link in groups.links} | {link.parent for link in groups.links}))
+
+    def member_rows() -> np.ndarray:
+        return key_rows(arrow_column(store.nodes("Enterprise", ["id"])["id"]), linked)
+
+    rows = shared.get(("group_member_rows", linked), member_rows) if shared is not None else member_rows()
+    here = np.isin(rows, local_rows) & (rows >= 0)
+    local = {k for k, r in zip(linked, here.tolist()) if r and k not in inactive}
     return groups.present_through(candidates, local.__contains__)
 
 
