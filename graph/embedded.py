@@ -321,6 +321,7 @@ class EmbeddedStore(GraphStore):
         self._indexes: dict[tuple[str, str], tuple | None] = {}
         self._row_of: dict[str, dict[str, int]] = {}
         self._region_links: RegionLinks | None = None
+        self._subtrees: dict[str, frozenset[str]] = {}
 
     @classmethod
     def open(cls, home: str | Path, schema: Schema | None = None) -> EmbeddedStore:
@@ -344,6 +345,13 @@ class EmbeddedStore(GraphStore):
         if self._region_links is None:
             self._region_links = super().region_links()
         return self._region_links
+
+    def region_subtree(self, code: str) -> set[str]:
+        """The region ``code`` and every region within it, walked once per code (a new set each call)."""
+        found = self._subtrees.get(code)
+        if found is None:
+            found = self._subtrees[code] = frozenset(super().region_subtree(code))
+        return set(found)
 
     def close(self) -> None:
         """Release the build (a later build may remove its folder); tables already read stay usable."""

@@ -508,7 +508,7 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
                                     dtype=bool, count=len(local_keys)),
     })
 
-    supplies = _supply_counts(store, feeds, seg_keys, ids, at, seg_code, ent_local, keep, used)
+    supplies = _supply_counts(store, feeds, seg_keys, ids, chain_rows, at, seg_code, ent_local, keep, used)
     facts["synthetic_excluded"] = keep.excluded
     facts["facts_used"] = used.used
     facts["unverified_facts"] = used.unverified
@@ -530,13 +530,14 @@ def _pandas_gap_inputs(store: GraphStore, chain_key: str, region_codes: set[str]
 SIZE_COLUMNS = ("revenue_yi", "employees")
 
 
-def _supply_counts(store: GraphStore, feeds: pd.DataFrame, seg_keys: np.ndarray, ids, at: np.ndarray,
-                   seg_code: np.ndarray, ent_local: np.ndarray, keep, used: _Provenance) -> pd.DataFrame:
+def _supply_counts(store: GraphStore, feeds: pd.DataFrame, seg_keys: np.ndarray, ids, ent_rows: np.ndarray,
+                   at: np.ndarray, seg_code: np.ndarray, ent_local: np.ndarray, keep, used: _Provenance) -> pd.DataFrame:
     """Per supplying segment S: SUPPLIES edges into local enterprises of the segments S FEEDS directly,
     from enterprises operating in S (received), and how many come from local suppliers (from_local).
 
-    Enterprises are positions in ``ids``, segments positions in ``seg_keys``; ``at`` / ``seg_code`` are
-    the (enterprise, segment) pairs of OPERATES_IN.
+    Enterprises are positions in ``ids`` (their rows of the Enterprise table: ``ent_rows``), segments
+    positions in ``seg_keys``; ``at`` / ``seg_code`` are the (enterprise, segment) pairs of OPERATES_IN.
+    The SUPPLIES into the customers are found through the store's endpoint index, not by their keys.
     """
     empty = pd.DataFrame({"segment": pd.Series([], dtype=object), "received": pd.Series([], dtype="int64"),
                           "from_local": pd.Series([], dtype="int64")})
@@ -554,8 +555,8 @@ def _supply_counts(store: GraphStore, feeds: pd.DataFrame, seg_keys: np.ndarray,
     local_members = pd.DataFrame({"to": seg_code[local_pair], "customer": at[local_pair]})
     customers = pd.DataFrame({"segment": feed_from, "to": feed_to}).merge(local_members, on="to")
     customers = customers[["segment", "customer"]].drop_duplicates()
-    local_ids = ids.take(pd.unique(customers["customer"]))
-    supplies = keep(ArrowTable.select(supplies, mask=isin(supplies["to"], local_ids)))
+    into = store.endpoint_index("SUPPLIES", "to").relationships_of(ent_rows[pd.unique(customers["customer"])])
+    supplies = keep(ArrowTable.select(supplies, rows=into))  # table order, as a filter of the whole table gives
     if not len(supplies):
         return empty
     edges = pd.DataFrame({"supplier": positions(supplies["from"], ids), "customer": positions(supplies["to"], ids),

@@ -266,3 +266,17 @@ def test_the_index_order_is_the_stable_argsort(size, nodes):
     rows = np.random.default_rng(size).integers(0, nodes, size).astype(np.int32)
     assert _stable_order(rows).tolist() == np.argsort(rows, kind="stable").tolist()
     assert _stable_order(np.sort(rows)).tolist() == list(range(size))
+
+
+def test_embedded_region_subtree_is_walked_once_and_handed_out_as_a_new_set(bundled_store):
+    """EmbeddedStore keeps each region's subtree (a catalogue asks for the nation's 128 times); what it hands
+    out is the walk's answer, and a caller changing it changes nothing for the next."""
+    from graph.store import GraphStore
+
+    walked = GraphStore.region_subtree(bundled_store, "320400")
+    first = bundled_store.region_subtree("320400")
+    assert first == walked and "320412" in first and len(first) > 1
+    first.add("not-a-region")
+    first.discard("320400")
+    assert bundled_store.region_subtree("320400") == walked
+    assert bundled_store.region_subtree("320400") is not bundled_store.region_subtree("320400")
