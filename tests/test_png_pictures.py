@@ -274,3 +274,25 @@ def test_the_cjk_font_found_is_kept_and_none_found_is_looked_for_again(monkeypat
     assert viz.png.find_cjk_font() is None
     assert [viz.png.find_cjk_font() for _ in range(3)] == ["Noto Sans CJK SC"] * 3
     assert len(looked) == 2  # once without a font, once finding it; not again
+
+
+@needs_tool(_png_missing())
+def test_pngs_deflated_by_zlib_ng_or_the_standard_library_hold_the_same_pixels(monkeypatch):
+    """viz.png deflates with zlib-ng when it is installed (it is a dependency) and with the standard library's
+    zlib where its wheel is missing: other bytes, the same pixels."""
+    import sys
+    import zlib
+
+    from queries._fixture import fixture_store_with_carriers
+    from viz import chain_map
+    from viz.png import deflate_module, png_support, svg_to_png
+    from viz.svg import render_svg
+
+    font, _ = png_support()
+    svg = render_svg(chain_map(fixture_store_with_carriers(), chain="ch-demo"), fonts=[font])
+    assert deflate_module().__name__.endswith("zlib_ng")
+    fast = svg_to_png(svg, scale=1.3)
+    monkeypatch.setitem(sys.modules, "zlib_ng", None)  # as if it were not installed
+    assert deflate_module() is zlib
+    plain = svg_to_png(svg, scale=1.3)
+    assert fast != plain and (_pixels(fast) == _pixels(plain)).all()

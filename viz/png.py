@@ -31,7 +31,7 @@ from viz.svg import render_svg
 from viz.text import CJK_FONTS
 
 __all__ = ["find_cjk_font", "png_support", "render_png", "svg_to_png", "encode_png", "print_scale", "PRINT_DPI",
-           "PNG_COMPRESS_LEVEL"]
+           "PNG_COMPRESS_LEVEL", "deflate_module"]
 
 #: font files of Debian packages, for systems without fc-list
 _FONT_FILES = {
@@ -48,6 +48,20 @@ PRINT_DPI = 300
 #: level 3 deflates in 0.45 of level 6's time (levels 1 and 2 are no faster, 4 and 5 are as slow as 6) and
 #: writes 16 % more bytes; level 6 wrote 22 % fewer bytes than Pillow's level 6 in half its time.
 PNG_COMPRESS_LEVEL = 3
+
+
+def deflate_module():
+    """zlib-ng's zlib (the same deflate format, at level 3 2.6 times as fast as the standard library's on
+    twelve 1M-catalogue pictures, 3 % fewer bytes), else the standard library's ``zlib``.
+
+    >>> deflate_module().decompress(deflate_module().compress(b"chainkg" * 9, PNG_COMPRESS_LEVEL))[:7]
+    b'chainkg'
+    """
+    try:
+        from zlib_ng import zlib_ng
+    except ImportError:  # a platform without its wheel: the standard library writes the same pixels, slower
+        return zlib
+    return zlib_ng
 
 
 #: the font found by :func:`find_cjk_font` in this process (a font found stays installed; none found is looked
@@ -230,7 +244,7 @@ def encode_png(surface) -> bytes:
 
 def _deflated_rows(data, width: int, height: int, stride: int, band: int = 64) -> bytes:
     """The rows of an opaque ARGB32 picture (``data``, BGRA in memory) as PNG's RGB rows with filter 0 (none),
-    deflated at :data:`PNG_COMPRESS_LEVEL`.
+    deflated at :data:`PNG_COMPRESS_LEVEL` (by :func:`deflate_module`).
 
     A band of ``band`` rows at a time: Pillow's unpacker turns BGRA into RGB (in C, about twice as fast as
     numpy's strided copy) into one reused buffer after each row's filter byte, which zlib deflates while it
@@ -241,7 +255,7 @@ def _deflated_rows(data, width: int, height: int, stride: int, band: int = 64) -
 
     rows = np.zeros((min(band, height), 1 + width * 3), dtype=np.uint8)  # column 0: each row's filter byte, 0
     pixels = memoryview(data)
-    deflate = zlib.compressobj(PNG_COMPRESS_LEVEL)
+    deflate = deflate_module().compressobj(PNG_COMPRESS_LEVEL)
     out = []
     for top in range(0, height, band):
         n = min(band, height - top)
