@@ -134,8 +134,9 @@ class _Chunk:
         """The lines as Arrow strings (each checked to be UTF-8)."""
         import pyarrow as pa
 
-        raw = np.frombuffer(self.data, dtype=np.uint8)
-        ends = np.flatnonzero(raw == 10) + 1
+        from ingest.rdf_cut import line_ends  # numba: imported when a file is read
+
+        ends = line_ends(self.data)
         size = len(self.data)
         bounds = np.concatenate(([0], ends if len(ends) and ends[-1] == size else
                                  np.concatenate((ends, [size])))).astype(np.int64)
