@@ -33,7 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-__all__ = ["CutLines", "NT_FIELDS", "TTL_FIELDS", "cut_lines", "line_ends"]
+__all__ = ["CutLines", "NT_FIELDS", "TTL_FIELDS", "cut_lines", "line_ends", "iri_kinds", "EMPTY", "ABSOLUTE", "RELATIVE",
+           "ODD"]
 
 #: the terms of an N-Triples line (the named groups of its regex)
 NT_FIELDS = ("s", "p", "o", "lit", "dt", "lang")
@@ -380,3 +381,63 @@ def cut_lines(lines, *, turtle: bool) -> CutLines:
     fields = {name: pa.LargeStringArray.from_buffers(n, pa.py_buffer(field_offsets[f]), shared)
               for f, name in enumerate(names)}
     return CutLines(fields, odd)
+
+
+#: what :func:`iri_kinds` tells of an IRI reference
+EMPTY, ABSOLUTE, RELATIVE, ODD = 0, 1, 2, 3
+_SLASH, _DOT = ord("/"), ord(".")
+
+
+@njit(nogil=True, cache=True)
+def kinds_of(data, offsets, out):
+    """:func:`iri_kinds` of each string ``data[offsets[i]:offsets[i + 1]]``."""
+    for i in range(len(offsets) - 1):
+        begin, end = offsets[i], offsets[i + 1]
+        if begin == end:
+            out[i] = EMPTY
+            continue
+        j = begin
+        if _CLASSES[byte(data, j)] & _LETTER:  # a scheme: a letter, then letters, digits, "+", "-", "." up to ":"
+            j += 1
+            while j < end and (_CLASSES[byte(data, j)] & _ALNUM or byte(data, j) == 43 or byte(data, j) == 45
+                               or byte(data, j) == _DOT):
+                j += 1
+            if j < end and byte(data, j) == _COLON:
+                out[i] = ABSOLUTE
+                continue
+        first = byte(data, begin)
+        odd = first == _SLASH or first == 63 or first == 35 or first == _DOT  # "/", "?", "#", "."
+        j = begin
+        while not odd and j < end:  # "/." or "/.." as a whole segment
+            if byte(data, j) == _SLASH and j + 1 < end and byte(data, j + 1) == _DOT:
+                k = j + 2
+                if k < end and byte(data, k) == _DOT:
+                    k += 1
+                odd = k == end or byte(data, k) == _SLASH
+            j += 1
+        out[i] = ODD if odd else RELATIVE
+
+
+def iri_kinds(iris) -> np.ndarray:
+    """Per IRI reference (Arrow strings): :data:`EMPTY`; :data:`ABSOLUTE` (it begins with a scheme,
+    ``[A-Za-z][A-Za-z0-9+.-]*:``); :data:`RELATIVE`, a path relative to the base; or :data:`ODD`, a relative
+    reference of another kind (it begins with "/", "?", "#" or ".", or has a segment "." or "..") — as int8.
+
+    >>> import pyarrow as pa
+    >>> iris = ["", "http://x/a", "urn:x", "enterprise/syn-1", "a/./b", "a/..", "/a", "x.y+z-1:w", "1a:b", "a/.b"]
+    >>> iri_kinds(pa.array(iris, pa.large_string())).tolist()
+    [0, 1, 1, 2, 3, 3, 3, 1, 2, 2]
+    """
+    import pyarrow as pa
+
+    n = len(iris)
+    out = np.zeros(n, dtype=np.int8)
+    if not n:
+        return out
+    if iris.type != pa.large_string():
+        iris = iris.cast(pa.large_string())
+    _, offsets, buffer = iris.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int64)[iris.offset:iris.offset + n + 1]
+    data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(1, dtype=np.uint8)
+    kinds_of(data, offsets, out)
+    return out

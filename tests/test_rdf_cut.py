@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pytest
 
 import ingest.rdf_lines as rdf_lines
-from ingest.rdf_cut import NT_FIELDS, TTL_FIELDS, cut_lines, line_ends
+from ingest.rdf_cut import ABSOLUTE, EMPTY, NT_FIELDS, ODD, RELATIVE, TTL_FIELDS, cut_lines, iri_kinds, line_ends
 
 NT_LINES = [
     '<http://x/a> <http://x/b> <http://x/c> .\n',
@@ -182,6 +182,22 @@ def test_line_ends_are_found_word_by_word_as_byte_by_byte():
         data = memoryview(bytearray(b"\n" * shift + body))[shift:]  # the buffer at any alignment
         expected = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10) + 1
         assert line_ends(data).tolist() == expected.tolist(), trial
+
+
+def test_iri_kinds_are_what_the_regexes_say():
+    """Turtle's IRI references told apart in one compiled pass, as the regexes the reader used tell them: absolute
+    (a scheme), relative to the base, or relative in another way (a path from the root, a query, a fragment, a
+    "." or ".." segment), on random strings of the characters that matter, inside a larger buffer."""
+    rng = random.Random(31)
+    alphabet = list("aZ9+-.:/?#") + ["..", "/.", "/..", "企"]
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 8))) for _ in range(20000)]
+    iris = pa.array(["pad"] + texts, pa.large_string()).slice(1)
+    absolute = pc.match_substring_regex(iris, r"^[A-Za-z][A-Za-z0-9+.-]*:").to_numpy(zero_copy_only=False)
+    odd = pc.match_substring_regex(iris, r"^[/?#.]|/\.\.?(?:/|$)").to_numpy(zero_copy_only=False)
+    empty = np.array([t == "" for t in texts])
+    expected = np.where(empty, EMPTY, np.where(absolute, ABSOLUTE, np.where(odd, ODD, RELATIVE)))
+    assert iri_kinds(iris).tolist() == expected.tolist()
+    assert {EMPTY, ABSOLUTE, RELATIVE, ODD} == set(expected.tolist())
 
 
 def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch):
