@@ -134,8 +134,9 @@ class _Chunk:
         """The lines as Arrow strings (each checked to be UTF-8)."""
         import pyarrow as pa
 
-        raw = np.frombuffer(self.data, dtype=np.uint8)
-        ends = np.flatnonzero(raw == 10) + 1
+        from ingest.rdf_cut import line_ends  # numba: imported when a file is read
+
+        ends = line_ends(self.data)
         size = len(self.data)
         bounds = np.concatenate(([0], ends if len(ends) and ends[-1] == size else
                                  np.concatenate((ends, [size])))).astype(np.int64)
@@ -444,19 +445,20 @@ class _Lines:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        nonempty = pc.not_equal(iris, "")
-        absolute = pc.match_substring_regex(iris, r"^[A-Za-z][A-Za-z0-9+.-]*:")
-        relative = pc.and_(nonempty, pc.invert(absolute))
-        if not pc.any(relative).as_py():
+        from ingest.rdf_cut import ODD, RELATIVE, iri_kinds  # numba: imported when a file is read
+
+        # one compiled pass, as the regexes ^[A-Za-z][A-Za-z0-9+.-]*: (absolute) and ^[/?#.]|/\.\.?(?:/|$) (odd)
+        kinds = iri_kinds(iris)
+        relative = kinds >= RELATIVE
+        if not relative.any():
             return iris
         if self.base is None or not self.base.endswith("/"):
             raise NotStreamable("relative IRIs")
-        odd = pc.and_(relative, pc.match_substring_regex(iris, r"^[/?#.]|/\.\.?(?:/|$)"))
-        if pc.any(odd).as_py():
+        if (kinds == ODD).any():
             raise NotStreamable("a relative IRI outside the base's path")
         joined = pc.binary_join_element_wise(pa.scalar(self.base, pa.large_string()), iris,
                                              pa.scalar("", pa.large_string()))
-        return pc.if_else(relative, joined, iris)
+        return pc.if_else(pa.array(relative), joined, iris)
 
     def _turtle_terms(self, columns: dict) -> tuple[dict, _Statements | None]:
         """The terms of a block's lines; the subjects come apart, one per statement (:meth:`carry` gives

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pytest
 
 import ingest.rdf_lines as rdf_lines
-from ingest.rdf_cut import NT_FIELDS, TTL_FIELDS, cut_lines
+from ingest.rdf_cut import ABSOLUTE, EMPTY, NT_FIELDS, ODD, RELATIVE, TTL_FIELDS, cut_lines, iri_kinds, line_ends
 
 NT_LINES = [
     '<http://x/a> <http://x/b> <http://x/c> .\n',
@@ -131,12 +131,73 @@ def test_the_tokenizer_agrees_with_the_regex_on_mutated_lines(turtle):
     assert 0 < odd.sum() < len(texts)
 
 
+def test_a_repeated_subject_is_compared_not_checked_again_and_cut_the_same():
+    """N-Triples: a line that begins with the subject term (and its space) of the line before, when that line was
+    cut, has the same subject (compared, not checked byte by byte again). Subjects that begin alike, differ in
+    their last byte or in the space after them, or repeat an odd line's: each line is still cut as the regex
+    cuts it, and the same subject in a run of lines is the same value on each."""
+    rng = random.Random(23)
+    subjects = ["<http://x/a>", "<http://x/ab>", "<http://x/a>", "<http://x/b>", "<http://x/a b>", "<http://x/企>",
+                "<http://x/企业>", "<>", "<http://x/aa>", "<http://x/a>\t", "<http://x/a>  ", "<http://x/a>>"]
+    ends = ['<http://x/p> <http://x/o> .\n', '<http://x/p> "v" .\n', '<http://x/p> .\n', '.\n', '\n', '',
+            '<http://x/p> "v"']
+    for trial in range(300):
+        texts = []
+        for _ in range(rng.randint(1, 30)):
+            subject = rng.choice(subjects)
+            space = "" if subject.endswith(("\t", "  ")) else " "
+            texts.append(subject + space + rng.choice(ends))
+        odd = _check(texts, turtle=False)
+        cut = cut_lines(pa.array(texts, pa.large_string()), turtle=False)
+        for i, text in enumerate(texts):
+            if not odd[i]:
+                assert "<" + cut.fields["s"][i].as_py() + "> " == text[:text.index(">") + 2], (trial, i)
+    # a run of one subject over many lines, with the subject long enough to be compared 16 bytes at a time
+    long = "<http://x/" + "长" * 40 + "/relationship/SUPPLIES/syn-0645272/syn-0595546>"
+    texts = [f'{long} <http://x/p{k}> "{k}" .\n' for k in range(50)] + [f'{long[:-1]}x> <http://x/p> "y" .\n',
+                                                                         f'{long[:-2]}> <http://x/p> "z" .\n']
+    assert not _check(texts, turtle=False).any()
+    cut = cut_lines(pa.array(texts, pa.large_string()), turtle=False)
+    assert cut.fields["s"].to_pylist() == [long[1:-1]] * 50 + [long[1:-1] + "x", long[1:-2]]
+
+
 def test_the_tokenizer_reads_lines_inside_a_larger_buffer():
     """Lines sliced out of a bigger array (an offset into the buffers) are cut where they are."""
     lines = pa.array(NT_LINES[:9] * 3, pa.large_string()).slice(4, 10)
     cut = cut_lines(lines, turtle=False)
     assert not cut.odd.any()
     assert cut.fields["s"].to_pylist() == ["http://x/a"] * 2 + ["http://x/企业/甲"] + ["http://x/a"] * 7
+
+
+def test_line_ends_are_found_word_by_word_as_byte_by_byte():
+    """The line ends found 8 bytes at a time are those numpy finds byte by byte: at every alignment of the
+    buffer, from empty to a few hundred bytes, with no, few or only line ends (more than the first guess of
+    room: found again), with bytes that differ from a line end in one bit, and UTF-8."""
+    rng = random.Random(29)
+    alphabet = [b"\n", b"\x0b", b"\x08", b"\x8a", b"\x0a\x0a", b"a", "中".encode()]
+    for trial in range(2000):
+        weights = [rng.random() for _ in alphabet]
+        body = b"".join(rng.choices(alphabet, weights, k=rng.randint(0, 300)))
+        shift = rng.randrange(16)
+        data = memoryview(bytearray(b"\n" * shift + body))[shift:]  # the buffer at any alignment
+        expected = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10) + 1
+        assert line_ends(data).tolist() == expected.tolist(), trial
+
+
+def test_iri_kinds_are_what_the_regexes_say():
+    """Turtle's IRI references told apart in one compiled pass, as the regexes the reader used tell them: absolute
+    (a scheme), relative to the base, or relative in another way (a path from the root, a query, a fragment, a
+    "." or ".." segment), on random strings of the characters that matter, inside a larger buffer."""
+    rng = random.Random(31)
+    alphabet = list("aZ9+-.:/?#") + ["..", "/.", "/..", "企"]
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 8))) for _ in range(20000)]
+    iris = pa.array(["pad"] + texts, pa.large_string()).slice(1)
+    absolute = pc.match_substring_regex(iris, r"^[A-Za-z][A-Za-z0-9+.-]*:").to_numpy(zero_copy_only=False)
+    odd = pc.match_substring_regex(iris, r"^[/?#.]|/\.\.?(?:/|$)").to_numpy(zero_copy_only=False)
+    empty = np.array([t == "" for t in texts])
+    expected = np.where(empty, EMPTY, np.where(absolute, ABSOLUTE, np.where(odd, ODD, RELATIVE)))
+    assert iri_kinds(iris).tolist() == expected.tolist()
+    assert {EMPTY, ABSOLUTE, RELATIVE, ODD} == set(expected.tolist())
 
 
 def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch):

@@ -278,6 +278,28 @@ def test_streamed_import_falls_back_to_rdflib_outside_its_forms(tmp_path):
         assert load_rdf_tables(path).digest() == store.info().digest, name
 
 
+def test_turtle_references_resolve_against_the_base_or_are_left_to_rdflib(tmp_path):
+    """A relative IRI reference is joined to @base; absolute ones stay; one outside the base's path ("/x", "?q",
+    "#f", "a/../b"), or any relative one without a base ending in "/", is for rdflib (NotStreamable)."""
+    import pyarrow as pa
+
+    from ingest.rdf_lines import NotStreamable, _Lines
+
+    lines = _Lines(tmp_path / "g.ttl", "turtle")
+    iris = pa.array(["enterprise/syn-1", "", "http://x/a", "source/s.txt", "urn:x:y"], pa.large_string())
+    with pytest.raises(NotStreamable, match="relative IRIs"):
+        lines._resolve_distinct(iris)
+    lines.base = "https://w3id.org/chainkg/id/"
+    assert lines._resolve_distinct(iris).to_pylist() == [
+        "https://w3id.org/chainkg/id/enterprise/syn-1", "", "http://x/a", "https://w3id.org/chainkg/id/source/s.txt",
+        "urn:x:y"]
+    absolute = pa.array(["http://x/a", ""], pa.large_string())
+    assert lines._resolve_distinct(absolute) is absolute
+    for odd in ("/enterprise/syn-1", "?q", "#f", "a/../b", "a/.", "./a"):
+        with pytest.raises(NotStreamable, match="outside the base"):
+            lines._resolve_distinct(pa.array(["enterprise/syn-1", odd], pa.large_string()))
+
+
 def test_streamed_import_names_the_line_of_a_syntax_error(tmp_path):
     from chainkg.errors import BadInputError
     from ingest.rdf_lines import read_rdf_lines
