@@ -371,10 +371,15 @@ def _children() -> set[int]:
     import os
     from pathlib import Path
 
-    found = set()
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        found |= {int(pid) for pid in (task / "children").read_text().split()}
-    return found
+    for _ in range(10):  # a thread that ends while it is read hands its children on: read them all again
+        found: set[int] = set()
+        try:
+            for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+                found |= {int(pid) for pid in (task / "children").read_text().split()}
+        except FileNotFoundError:
+            continue
+        return found
+    raise AssertionError("this process's threads kept ending while their children were read")
 
 
 @pytest.mark.parametrize("fmt", ["nt", "ttl"])
