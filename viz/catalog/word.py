@@ -230,7 +230,48 @@ def write_docx(catalog, path: str | Path, *, maps: Mapping[str, object] | None =
     _heading(document, "说明", 2)
     _bullets(document, all_for_readers(catalog.caveats))
     path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()  # saved in memory first: a full disk then fails in one place, with no zip left open
-    document.save(buffer)
-    write_bytes(path, buffer.getvalue())  # checked target, atomic
+    # saved in memory first: a full disk then fails in one place, with no zip left open
+    write_bytes(path, docx_bytes(document))  # checked target, atomic
     return path
+
+
+#: parts that are compressed already: stored in the zip, not deflated again
+_COMPRESSED_MEDIA = (".png", ".jpg", ".jpeg", ".gif")
+
+
+class _MediaStoredZip:
+    """The zip writer python-docx saves through (``write(pack_uri, blob)``, ``close()``), with the pictures
+    stored: deflating a 1M catalogue's 42 PNGs again took a second of the Word file's 1.2 s save for 10 % of
+    their bytes."""
+
+    def __init__(self, stream):
+        from zipfile import ZIP_DEFLATED, ZipFile
+
+        self._zip = ZipFile(stream, "w", compression=ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob) -> None:
+        from zipfile import ZIP_DEFLATED, ZIP_STORED
+
+        stored = pack_uri.membername.lower().endswith(_COMPRESSED_MEDIA)
+        self._zip.writestr(pack_uri.membername, blob, compress_type=ZIP_STORED if stored else ZIP_DEFLATED)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def docx_bytes(document) -> bytes:
+    """``document.save``'s package, as bytes, with its pictures stored instead of deflated (the same parts in
+    the same order; tests/test_catalog.py compares them with python-docx's own save)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    buffer = io.BytesIO()
+    writer = _MediaStoredZip(buffer)
+    PackageWriter._write_content_types_stream(writer, parts)  # what PackageWriter.write does, with our writer
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    return buffer.getvalue()
