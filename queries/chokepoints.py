@@ -541,8 +541,7 @@ class ChokepointContext:
         self.region_name = dict(zip(codes, regions["name"].astype(str).tolist()))
         self._region_level = dict(zip(codes, regions["level"].astype(str).tolist()))
         self._region_codes = np.asarray(regions["code"].astype(str).to_numpy(), dtype=object)
-        within = store.edges("WITHIN", ["from", "to"])
-        self._parent = dict(zip(within["from"].astype(str).tolist(), within["to"].astype(str).tolist()))
+        self._parent = store.region_links().parent  # read only
         self.perspective = Perspective(match.key, match.name, self._region_level.get(match.key, ""),
                                        frozenset(store.region_subtree(match.key)), tuple(self._ancestors(match.key)[1:]))
         self._in_subtree = np.fromiter((c in self.perspective.subtree for c in self._region_codes), dtype=bool,

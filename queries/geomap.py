@@ -196,8 +196,7 @@ def located_enterprises(store: GraphStore, *, chain: str | None = None, segment:
 
     regions = store.nodes("Region", ["code", "name", "short_name", "level"])
     regions = pd.DataFrame({c: regions[c].to_numpy(dtype=object) for c in regions.columns})
-    within = store.edges("WITHIN", ["from", "to"])
-    parents = dict(zip(within["from"].astype(str).tolist(), within["to"].astype(str).tolist()))
+    parents = dict(store.region_links().parent)
 
     titles = {str(r["id"]): r for r in sources.to_dict("records")}
     source_rows = tuple(

@@ -1055,9 +1055,7 @@ def _region_maps(store: GraphStore) -> tuple[dict[str, str], dict[str, str], dic
     codes = regions["code"].astype(str).tolist()  # lists: iterating an Arrow-backed column costs ~15 times more
     names = dict(zip(codes, regions["name"].astype(str).tolist()))
     levels = dict(zip(codes, regions["level"].astype(str).tolist()))
-    within = store.edges("WITHIN", ["from", "to"])
-    parent = dict(zip(within["from"].astype(str).tolist(), within["to"].astype(str).tolist()))
-    return names, levels, parent
+    return names, levels, dict(store.region_links().parent)
 
 
 def _region_table(store: GraphStore, codes: Iterable[str], shared: SharedWork | None = None) -> pd.DataFrame:

@@ -657,9 +657,7 @@ def _bend(edge: MapEdge, nodes: dict[str, MapNode], labels: list[tuple[float, fl
 def _region_names(store: GraphStore) -> tuple[dict[str, Any], dict[str, str]]:
     """(name by code, parent by code) of every region: the same for every map of a store (read only)."""
     region_table = store.nodes("Region", ["code", "name"])
-    within = store.edges("WITHIN", ["from", "to"])
-    return (dict(zip(region_table["code"].tolist(), region_table["name"].tolist())),
-            dict(zip(within["from"].tolist(), within["to"].tolist())))
+    return dict(zip(region_table["code"].tolist(), region_table["name"].tolist())), store.region_links().parent
 
 
 def _ancestors(code: str | None, parent: dict[str, str]) -> list[str]:

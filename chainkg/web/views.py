@@ -513,8 +513,7 @@ def _places(wb: Workbench, enterprise_ids: list[str]) -> dict[str, str]:
 
 def _region_paths(store: GraphStore) -> dict[str, str]:
     regions = store.nodes("Region", ["code", "name", "level"])
-    within = store.edges("WITHIN", ["from", "to"])
-    parent = dict(zip(within["from"].astype(str), within["to"].astype(str)))
+    parent = store.region_links().parent  # read only
     name = dict(zip(regions["code"].astype(str), regions["name"].astype(str)))
     level = dict(zip(regions["code"].astype(str), regions["level"].astype(object)))
     out = {}
