@@ -39,6 +39,7 @@ not valid RDF is reported with its line number.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
@@ -206,17 +207,57 @@ def _subject_start(buffer: bytearray, start: int, cut: int, parser: str | None) 
     subject = bytes(buffer[line:end + 2])
     while line > start:
         before = line_before(line)
-        if not buffer.startswith(subject, before):
+        if buffer[before:before + len(subject)] != subject:
             return line
         line = before
     return cut
 
 
 def _chunks(path: Path, parser: str | None = None) -> Iterator[_Chunk]:
-    """The file in pieces of about :data:`BLOCK_BYTES`, each whole lines, with where they start. Each is
-    read into a buffer of its own (it lives on while a thread parses it), after the lines the piece before
-    left: an unfinished line, and (given the ``parser``) the lines of its last subject, so that most pieces
-    hold whole subjects (:func:`read_rdf_lines` then pivots each piece as it is, not copied onto the next)."""
+    """The file in pieces of about :data:`BLOCK_BYTES`, each whole lines, with where they start; a piece ends
+    (given the ``parser``) where the lines of its last subject begin, so that most pieces hold whole subjects
+    (:func:`read_rdf_lines` then pivots each piece as it is, not copied onto the next).
+
+    A regular file is mapped, a piece at a time (:func:`_mapped_chunks`): its bytes are the page cache's,
+    neither copied nor faulted into fresh memory (reading 11 GB into buffers cost 4.6 s of system time, mapping
+    it 0.5 s). Anything else (a pipe) is read (:func:`_read_chunks`)."""
+    import stat
+
+    if stat.S_ISREG(path.stat().st_mode):
+        return _mapped_chunks(path, parser)
+    return _read_chunks(path, parser)
+
+
+def _mapped_chunks(path: Path, parser: str | None) -> Iterator[_Chunk]:
+    """:func:`_chunks` of a regular file: each piece is a mapping of its own (unmapped when nothing uses its
+    bytes any more), asked of the kernel ahead of its parse (``MADV_WILLNEED``)."""
+    import mmap
+
+    with open(path, "rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        start = 3 if size >= 3 and stream.read(3) == b"\xef\xbb\xbf" else 0  # a byte order mark
+        want = BLOCK_BYTES
+        while start < size:
+            base = start - start % mmap.ALLOCATIONGRANULARITY
+            stop = min(start + want, size)
+            view = mmap.mmap(stream.fileno(), stop - base, offset=base, access=mmap.ACCESS_READ)
+            if stop < size:
+                cut = view.rfind(b"\n", start - base) + 1
+                if cut == 0:  # no line end in the whole piece: a longer one
+                    want *= 2
+                    continue
+                cut = _subject_start(view, start - base, cut, parser)
+            else:
+                cut = stop - base
+            if hasattr(mmap, "MADV_WILLNEED"):
+                view.madvise(mmap.MADV_WILLNEED)
+            yield _Chunk(path, memoryview(view)[start - base:cut], start)
+            start, want = base + cut, BLOCK_BYTES
+
+
+def _read_chunks(path: Path, parser: str | None) -> Iterator[_Chunk]:
+    """:func:`_chunks` of what cannot be mapped. Each piece is read into a buffer of its own (it lives on while
+    a thread parses it), after the lines the piece before left."""
     offset, rest = 0, b""
     with open(path, "rb") as stream:
         while True:

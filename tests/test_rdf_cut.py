@@ -3,6 +3,7 @@ same way; anything else it leaves to the regex. And the file is read in whole li
 
 from __future__ import annotations
 
+import mmap
 import random
 import threading
 
@@ -200,7 +201,9 @@ def test_iri_kinds_are_what_the_regexes_say():
     assert {EMPTY, ABSOLUTE, RELATIVE, ODD} == set(expected.tolist())
 
 
-def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch):
+@pytest.mark.parametrize("reader", ["_mapped_chunks", "_read_chunks"])
+def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch, reader):
+    """Mapped (a regular file) or read (a pipe), the same whole lines at the same offsets."""
     rng = random.Random(7)
     path = tmp_path / "lines.nt"
     for trial in range(200):
@@ -211,7 +214,7 @@ def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch
         path.write_bytes(raw)
         monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", rng.randint(1, 50))
         got, starts = [], []
-        for chunk in rdf_lines._chunks(path):
+        for chunk in getattr(rdf_lines, reader)(path, None):
             block = chunk.block()
             got += block.lines.to_pylist()
             starts += block.starts.tolist()
@@ -220,8 +223,9 @@ def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch
         assert [raw[s:s + len(line.encode())].decode() for s, line in zip(starts, got)] == got, trial
 
 
+@pytest.mark.parametrize("reader", ["_mapped_chunks", "_read_chunks"])
 @pytest.mark.parametrize("parser", ["nt", "turtle"])
-def test_blocks_end_between_subjects(tmp_path, monkeypatch, parser):
+def test_blocks_end_between_subjects(tmp_path, monkeypatch, parser, reader):
     """Given the format, a block ends where a subject's lines (Turtle: a statement) begin, unless one subject
     fills it; the lines, their offsets and numbers are the same as cut anywhere."""
     rng = random.Random(11)
@@ -242,7 +246,7 @@ def test_blocks_end_between_subjects(tmp_path, monkeypatch, parser):
         raw = "".join(lines).encode("utf-8")
         path.write_bytes(raw)
         monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", rng.randint(1, 300))
-        blocks = [chunk.block() for chunk in rdf_lines._chunks(path, parser)]
+        blocks = [chunk.block() for chunk in getattr(rdf_lines, reader)(path, parser)]
         got = [line for block in blocks for line in block.lines.to_pylist()]
         assert got == lines, trial
         assert [rdf_lines._line_number(path, s) for b in blocks for s in b.starts.tolist()] == \
@@ -260,6 +264,31 @@ def test_blocks_end_between_subjects(tmp_path, monkeypatch, parser):
             else:
                 statements = sum(not x.startswith(" ") for x in block.lines.to_pylist())
                 assert not first.startswith(" ") or statements <= 1, trial
+
+
+def test_a_regular_file_is_mapped_and_a_pipe_read(tmp_path, monkeypatch):
+    import os
+    import threading
+
+    monkeypatch.setattr(rdf_lines, "BLOCK_BYTES", 64)
+    raw = b"".join(f'<http://x/{i:03d}> <http://x/p> "{"v" * (i % 17)}" .\n'.encode() for i in range(40))
+    path, pipe = tmp_path / "g.nt", tmp_path / "pipe.nt"
+    path.write_bytes(raw)
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=pipe.write_bytes, args=(raw,))
+    writer.start()
+    from_pipe = list(rdf_lines._chunks(pipe, "nt"))
+    writer.join()
+    chunks = list(rdf_lines._chunks(path, "nt"))
+    assert all(isinstance(chunk.data.obj, mmap.mmap) for chunk in chunks)
+    assert not any(isinstance(chunk.data.obj, mmap.mmap) for chunk in from_pipe)
+
+    def lines(read):  # each line with its offset (the pieces may be cut in other places)
+        blocks = [chunk.block() for chunk in read]
+        return [pair for block in blocks for pair in zip(block.lines.to_pylist(), block.starts.tolist())]
+    assert lines(chunks) == lines(from_pipe) == [(line, raw.index(line.encode())) for line in
+                                                 raw.decode().splitlines(keepends=True)]
+    assert len(chunks) > 5 and len(from_pipe) > 5
 
 
 def test_reading_ahead_raises_the_readers_error_and_stops_when_left():
