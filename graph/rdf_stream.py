@@ -60,6 +60,7 @@ import numpy as np
 from chainkg.errors import ChainkgError, StoreError
 from graph.ontology import DEFAULT_BASE, PREFIXES, iri_segment, vocabulary
 from graph.store import EndpointIndex, GraphStore
+from graph.streaming_io import StreamingWriter
 
 __all__ = ["STREAM_FORMATS", "RdfCounts", "BaseIriError", "ExportWorkerError", "write_rdf", "export_workers",
            "escape_literal", "escape_line_ends", "check_base"]
@@ -798,13 +799,6 @@ def _write_all(fd: int, data) -> None:
         view = view[os.write(fd, view[:1 << 24]):]
 
 
-def _pwrite_all(fd: int, data, offset: int) -> None:
-    view = memoryview(data).cast("B")
-    while len(view):
-        done = os.pwrite(fd, view[:1 << 24], offset)
-        view, offset = view[done:], offset + done
-
-
 def _read_exactly(fd: int, n: int, into: bytearray | None = None) -> memoryview:
     buffer = bytearray(n) if into is None else into
     view, got = memoryview(buffer)[:n], 0
@@ -837,12 +831,14 @@ def export_workers() -> int:
 
 class _Output:
     """Where the lines go: a regular file is written at offsets (``os.pwrite``), so that a helper can
-    write its range itself while the others are being made; anything else (a pipe, standard output,
-    memory) through ``write``, in order."""
+    write its range itself while the others are being made, without filling the page cache
+    (:class:`graph.streaming_io.StreamingWriter`); anything else (a pipe, standard output, memory)
+    through ``write``, in order."""
 
     def __init__(self, out: BinaryIO):
         self.out = out
         self.fd: int | None = None
+        self.writer: StreamingWriter | None = None
         try:
             fd = out.fileno()
             # not a file opened to append (`>>`): Linux's pwrite ignores the offset there
@@ -850,15 +846,16 @@ class _Output:
                     not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
                 out.flush()
                 self.fd, self.offset = fd, out.tell()
+                self.writer = StreamingWriter(fd)
         except (AttributeError, OSError, ValueError, io.UnsupportedOperation):  # BytesIO, …: written in order
             self.fd = None
         self.written = 0
 
     def write(self, data) -> None:
-        if self.fd is None:
+        if self.writer is None:
             self.out.write(data)
         else:
-            _pwrite_all(self.fd, data, self.offset + self.written)
+            self.writer.pwrite(data, self.offset + self.written)
         self.written += len(data)
 
     def reserve(self, size: int) -> int:
@@ -868,7 +865,7 @@ class _Output:
         return offset
 
     def close(self) -> None:
-        if self.fd is not None:
+        if self.writer is not None:
             self.out.seek(self.offset + self.written)
 
 
@@ -907,7 +904,7 @@ class _Helpers:
         if pid == 0:  # the helper: make its ranges; never returns
             os.close(up_read)
             os.close(down_write)
-            _serve(run, ranges, up_write, down_read, self.output.fd)
+            _serve(run, ranges, up_write, down_read, self.output.writer)
         os.close(up_write)
         os.close(down_read)
         self.pipes[k] = (up_read, down_write)
@@ -980,7 +977,7 @@ class _Helpers:
         self.close()
 
 
-def _serve(run: Callable[[int], _Lines], ranges: range, up: int, down: int, out: int | None) -> None:
+def _serve(run: Callable[[int], _Lines], ranges: range, up: int, down: int, out: StreamingWriter | None) -> None:
     """A helper's life: make each range, say so, write it where told; an error as a _FAILED message."""
     code = 0
     try:
@@ -993,7 +990,7 @@ def _serve(run: Callable[[int], _Lines], ranges: range, up: int, down: int, out:
             if offset == _THROUGH_PIPE:
                 _write_all(up, lines.data)
             else:
-                _pwrite_all(out, lines.data, offset)
+                out.pwrite(lines.data, offset)
             del lines
         _write_all(up, _FRAME.pack(_DONE, 0, 0, 0))
     except (BrokenPipeError, EOFError):  # the parent stopped listening (it failed first): nothing to tell
@@ -1047,28 +1044,30 @@ def write_rdf(store: GraphStore, out: BinaryIO, fmt: str, *, base: str = DEFAULT
     if turtle is not None:
         out.write(turtle.header().encode("utf-8"))
     output = _Output(out)
-    for group in export.groups():
-        say(f"RDF: {group.prefix} ({group.size} subjects)")
-        plan = _plan(export, group, workers)
+    try:
+        for group in export.groups():
+            say(f"RDF: {group.prefix} ({group.size} subjects)")
+            plan = _plan(export, group, workers)
 
-        def run(i: int, group=group, plan=plan) -> _Lines:
-            return _range_lines(export, group, plan, i, turtle)
+            def run(i: int, group=group, plan=plan) -> _Lines:
+                return _range_lines(export, group, plan, i, turtle)
 
-        helpers = min(workers, len(plan))
-        if helpers > 1:
-            export.prepare(group)  # read and computed once, before the helpers are forked
-        with _Helpers(run, len(plan), helpers, output) as pool:
-            for i in range(len(plan)):
-                if pool.mine(i):
-                    lines = run(i)
-                    output.write(lines.data)
-                else:
-                    lines = pool.take(i)
-                triples += lines.triples
-                subjects += lines.subjects
-                del lines
-            pool.finish()
-    output.close()
+            helpers = min(workers, len(plan))
+            if helpers > 1:
+                export.prepare(group)  # read and computed once, before the helpers are forked
+            with _Helpers(run, len(plan), helpers, output) as pool:
+                for i in range(len(plan)):
+                    if pool.mine(i):
+                        lines = run(i)
+                        output.write(lines.data)
+                    else:
+                        lines = pool.take(i)
+                    triples += lines.triples
+                    subjects += lines.subjects
+                    del lines
+                pool.finish()
+    finally:
+        output.close()
     say(f"RDF: {triples} triples")
     header = len(turtle.header().encode("utf-8")) if turtle is not None else 0
     return RdfCounts(triples, subjects, header + output.written)

@@ -61,6 +61,11 @@ __all__ = ["NotStreamable", "LineRead", "streamable", "read_rdf_lines", "BLOCK_B
 #: bytes of the file parsed at a time (8 MiB: a block's columns stay in the allocator's reused memory; at
 #: 32 MiB every column was fresh pages, a quarter of the import's time spent in the kernel faulting them in)
 BLOCK_BYTES = 8 << 20
+#: bytes of the file behind the piece being given out when its pages are dropped from the page cache (well
+#: behind the pieces waiting to be parsed and pivoted; a page still mapped is not dropped anyway)
+READ_LAG = 128 << 20
+#: bytes of the file asked of the disk ahead of the piece given out (a file not in the page cache)
+READ_AHEAD = 64 << 20
 #: blocks parsed at the same time (threads; the tokenizer and Arrow's kernels release the GIL)
 PARSE_THREADS = 2
 #: problems kept (a file can be wrong in millions of places; the first ones tell what to fix)
@@ -220,7 +225,8 @@ def _chunks(path: Path, parser: str | None = None) -> Iterator[_Chunk]:
 
     A regular file is mapped, a piece at a time (:func:`_mapped_chunks`): its bytes are the page cache's,
     neither copied nor faulted into fresh memory (reading 11 GB into buffers cost 4.6 s of system time, mapping
-    it 0.5 s). Anything else (a pipe) is read (:func:`_read_chunks`)."""
+    it 0.5 s), and what was read is dropped from the cache :data:`READ_LAG` bytes behind. Anything else (a
+    pipe) is read (:func:`_read_chunks`)."""
     import stat
 
     if stat.S_ISREG(path.stat().st_mode):
@@ -230,9 +236,15 @@ def _chunks(path: Path, parser: str | None = None) -> Iterator[_Chunk]:
 
 def _mapped_chunks(path: Path, parser: str | None) -> Iterator[_Chunk]:
     """:func:`_chunks` of a regular file: each piece is a mapping of its own (unmapped when nothing uses its
-    bytes any more), asked of the kernel ahead of its parse (``MADV_WILLNEED``)."""
+    bytes any more), asked of the kernel ahead of its parse (``MADV_WILLNEED``); the pages of the pieces
+    :data:`READ_LAG` bytes behind the one given out are dropped from the page cache (a file read once: the
+    next pieces reuse those pages, see :mod:`graph.streaming_io`)."""
     import mmap
 
+    from graph.streaming_io import drop_cached, read_ahead
+
+    dropped = 0  # the file's bytes before this are dropped from the page cache
+    asked = 0  # the file's bytes before this are asked of the disk ahead (``POSIX_FADV_WILLNEED``)
     with open(path, "rb") as stream:
         size = os.fstat(stream.fileno()).st_size
         start = 3 if size >= 3 and stream.read(3) == b"\xef\xbb\xbf" else 0  # a byte order mark
@@ -251,8 +263,14 @@ def _mapped_chunks(path: Path, parser: str | None) -> Iterator[_Chunk]:
                 cut = stop - base
             if hasattr(mmap, "MADV_WILLNEED"):
                 view.madvise(mmap.MADV_WILLNEED)
+            if start + READ_AHEAD > asked:  # the next pieces read from the disk while this one is parsed
+                asked = max(asked, start) + READ_AHEAD // 2
+                read_ahead(stream.fileno(), asked - READ_AHEAD // 2, READ_AHEAD // 2)
             yield _Chunk(path, memoryview(view)[start - base:cut], start)
             start, want = base + cut, BLOCK_BYTES
+            if start - READ_LAG > dropped:
+                drop_cached(stream.fileno(), dropped, start - READ_LAG - dropped)
+                dropped = start - READ_LAG
 
 
 def _read_chunks(path: Path, parser: str | None) -> Iterator[_Chunk]:
@@ -643,6 +661,20 @@ class _Direct:
     literal: np.ndarray  # the object is a literal
 
 
+@dataclass(frozen=True)
+class _DirectRows:
+    """The direct triples of the whole file, with the rows of their nodes (-1: not a node; a literal object
+    is -1 too) and whether one of their nodes has no key (reported already)."""
+
+    subject: object
+    obj: object
+    rel: np.ndarray
+    literal: np.ndarray
+    s_rows: np.ndarray
+    o_rows: np.ndarray
+    without_key: np.ndarray
+
+
 @dataclass
 class _Problems:
     items: list = field(default_factory=list)
@@ -1024,15 +1056,41 @@ class _Collector:
             iris = keys = pa.array([], pa.large_string())
             labels = np.zeros(0, np.int8)
         label_names = list(schema.labels)
-        self._duplicate_keys(iris, keys, labels, label_names)
         keyless = pa.array(self.keyless, pa.large_string())
-        # sources: the Source nodes of the file
-        source_position = label_names.index("Source")
-        source_iris = iris.filter(pa.array(labels == source_position))
-        source_keys = keys.filter(pa.array(labels == source_position))
-        for label, table in tables.items():
-            self._resolve_sources(table, source_iris, source_keys)
         nodes = StringIndex(iris)  # hashed once: the ends of every relationship type are looked up in it
+        # the direct triples' nodes are looked up on a thread while the rest is checked (the lookups and
+        # Arrow's kernels release the GIL; neither side writes what the other reads; problems are told here,
+        # in the order they always were)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="chainkg-rdf-direct") as pool:
+            direct = pool.submit(self._direct_rows, nodes, keyless)
+            self._duplicate_keys(iris, keys, labels, label_names)
+            # sources: the Source nodes of the file
+            source_position = label_names.index("Source")
+            source_iris = iris.filter(pa.array(labels == source_position))
+            source_keys = keys.filter(pa.array(labels == source_position))
+            for label, table in tables.items():
+                self._resolve_sources(table, source_iris, source_keys)
+            edge_tables, reified = self._resolved_edges(nodes, keys, labels, label_names, keyless, iris,
+                                                        source_iris, source_keys)
+            self._check_direct(direct.result(), len(nodes), reified)
+        for k in self._room(np.arange(len(self.classless_uses))):
+            subject, predicate, _offset = self.classless_uses[k]
+            self.problem(subject, f"uses {short(predicate)} but has no chainkg class",
+                         "add an rdf:type (e.g. ckg:Enterprise)")
+        if not len(iris) and not self.problems.count:
+            self.problems.add(InputProblem(self.origin, None, None, "the file holds no chainkg nodes",
+                                           "export one with `chainkg export rdf --out FILE`; see docs/rdf.md"))
+        if self.problems.count:
+            raise self._error(self.problems)
+        return self._raws(tables, edge_tables)
+
+    def _resolved_edges(self, nodes: StringIndex, keys, labels, label_names, keyless, iris, source_iris,
+                        source_keys) -> tuple[dict, np.ndarray]:
+        """Each relationship type's table with its ends and sources resolved, and the code of every resource's
+        (start, type, end) (:meth:`_check_direct` looks the direct triples up among them)."""
+        schema = self.schema
         edge_tables = {}
         reified = []
         for rel, parts in self.edges.items():
@@ -1048,17 +1106,7 @@ class _Collector:
             edge_tables[rel] = table
             reified.append(starts * (len(schema.relationships) + 1) * (len(iris) + 1)
                            + list(schema.relationships).index(rel) * (len(iris) + 1) + end_rows)
-        self._check_direct(nodes, keyless, np.concatenate(reified) if reified else np.zeros(0, np.int64))
-        for k in self._room(np.arange(len(self.classless_uses))):
-            subject, predicate, _offset = self.classless_uses[k]
-            self.problem(subject, f"uses {short(predicate)} but has no chainkg class",
-                         "add an rdf:type (e.g. ckg:Enterprise)")
-        if not len(iris) and not self.problems.count:
-            self.problems.add(InputProblem(self.origin, None, None, "the file holds no chainkg nodes",
-                                           "export one with `chainkg export rdf --out FILE`; see docs/rdf.md"))
-        if self.problems.count:
-            raise self._error(self.problems)
-        return self._raws(tables, edge_tables)
+        return edge_tables, np.concatenate(reified) if reified else np.zeros(0, np.int64)
 
     def _iri_of(self, table: dict, row: int) -> str:
         """The IRI of a table's row: kept for nodes, read back from the file for relationship resources."""
@@ -1155,36 +1203,46 @@ class _Collector:
         out["__offsets"] = table["__offsets"][ok]
         return out, starts, ends
 
-    def _check_direct(self, nodes: StringIndex, keyless, reified: np.ndarray) -> None:
+    def _direct_rows(self, nodes: StringIndex, keyless) -> _DirectRows | None:
+        """The blocks' direct triples as one, with their nodes' rows (None: there are none)."""
         import pyarrow as pa
 
+        if not self.direct:
+            return None
+        subject = pa.chunked_array([d.subjects for d in self.direct]).unify_dictionaries().combine_chunks()
+        obj = pa.chunked_array([d.objects for d in self.direct]).unify_dictionaries().combine_chunks()
+        rel = np.concatenate([d.types for d in self.direct]).astype(np.int64)
+        literal = np.concatenate([d.literal for d in self.direct])
+        self.direct = []
+        s_rows, o_rows = nodes.rows(subject), nodes.rows(obj)
+        o_rows[literal] = -1
+        without_key = (_is_in(subject, keyless) | (_is_in(obj, keyless) & ~literal))
+        return _DirectRows(subject, obj, rel, literal, s_rows, o_rows, without_key)
+
+    def _check_direct(self, direct: _DirectRows | None, n_nodes: int, reified: np.ndarray) -> None:
+        """Each direct triple needs its relationship resource (the same start, type and end)."""
+        if direct is None:
+            return
         n_rel = len(self.schema.relationships) + 1
-        width = len(nodes) + 1
-        if self.direct:  # the blocks' triples as one
-            subject = pa.chunked_array([d.subjects for d in self.direct]).unify_dictionaries().combine_chunks()
-            obj = pa.chunked_array([d.objects for d in self.direct]).unify_dictionaries().combine_chunks()
-            rel = np.concatenate([d.types for d in self.direct]).astype(np.int64)
-            literal = np.concatenate([d.literal for d in self.direct])
-            self.direct = []
-            s_rows, o_rows = nodes.rows(subject), nodes.rows(obj)
-            o_rows[literal] = -1
-            codes = s_rows * n_rel * width + rel * width + o_rows
-            ok = (s_rows >= 0) & (o_rows >= 0) & is_member(codes, reified)
-            without_key = (_is_in(subject, keyless) | (_is_in(obj, keyless) & ~literal))
-            for i in self._room(np.flatnonzero(~ok & ~without_key)):
-                rel_name = list(self.schema.relationships)[int(rel[i])]
-                p = self.vocab.rel_properties[rel_name]
-                value = obj[i].as_py()
-                shown = repr(value) if literal[i] else f"<{value}>"
-                if s_rows[i] < 0 or o_rows[i] < 0:
-                    missing = shown if s_rows[i] >= 0 else f"<{subject[i].as_py()}>"
-                    self.problem(subject[i].as_py(), f"dangling reference: {short(p)} {shown}: {missing} is not a "
-                                                     "node of the file",
-                                 "add the node (with its rdf:type and key), or correct the IRI")
-                else:
-                    self.problem(subject[i].as_py(), f"{short(p)} <{value}> has no {short(self.vocab.rel_classes[rel_name])} "
-                                                     "resource with its source and as_of",
-                                 "add the relationship resource (docs/rdf.md, reification) or remove the triple")
+        width = n_nodes + 1
+        subject, obj, rel, literal, s_rows, o_rows = (direct.subject, direct.obj, direct.rel, direct.literal,
+                                                      direct.s_rows, direct.o_rows)
+        codes = s_rows * n_rel * width + rel * width + o_rows
+        ok = (s_rows >= 0) & (o_rows >= 0) & is_member(codes, reified)
+        for i in self._room(np.flatnonzero(~ok & ~direct.without_key)):
+            rel_name = list(self.schema.relationships)[int(rel[i])]
+            p = self.vocab.rel_properties[rel_name]
+            value = obj[i].as_py()
+            shown = repr(value) if literal[i] else f"<{value}>"
+            if s_rows[i] < 0 or o_rows[i] < 0:
+                missing = shown if s_rows[i] >= 0 else f"<{subject[i].as_py()}>"
+                self.problem(subject[i].as_py(), f"dangling reference: {short(p)} {shown}: {missing} is not a "
+                                                 "node of the file",
+                             "add the node (with its rdf:type and key), or correct the IRI")
+            else:
+                self.problem(subject[i].as_py(), f"{short(p)} <{value}> has no {short(self.vocab.rel_classes[rel_name])} "
+                                                 "resource with its source and as_of",
+                             "add the relationship resource (docs/rdf.md, reification) or remove the triple")
 
     def _raws(self, tables: dict, edge_tables: dict) -> LineRead:
         """Raw string tables in the order ``records_from_graph`` gives its records (by key; relationships by
