@@ -80,8 +80,10 @@ def test_a_forked_process_drops_only_its_own_pieces(tmp_path):
             os.write(write, repr(list(writer._written)).encode())
         finally:
             os._exit(0)
+    os.close(write)
     os.waitpid(pid, 0)
     child = os.read(read, 1000).decode()
+    os.close(read)
     writer.pwrite(b"c" * 10, 20)
     os.close(fd)
     assert child == "[(10, 10)]"
