@@ -837,18 +837,17 @@ class _Output:
 
     def __init__(self, out: BinaryIO):
         self.out = out
-        self.fd: int | None = None
-        self.writer: StreamingWriter | None = None
+        self.writer: StreamingWriter | None = None  # a regular file: written at offsets
         try:
             fd = out.fileno()
             # not a file opened to append (`>>`): Linux's pwrite ignores the offset there
             if out.seekable() and stat.S_ISREG(os.fstat(fd).st_mode) and \
                     not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
                 out.flush()
-                self.fd, self.offset = fd, out.tell()
+                self.offset = out.tell()
                 self.writer = StreamingWriter(fd)
         except (AttributeError, OSError, ValueError, io.UnsupportedOperation):  # BytesIO, …: written in order
-            self.fd = None
+            self.writer = None
         self.written = 0
 
     def write(self, data) -> None:
@@ -928,7 +927,7 @@ class _Helpers:
         """Range ``i`` (a helper's) into the output; its counts (``data`` left empty)."""
         up, down = self.pipes[i % self.workers]
         size, triples, subjects = self._message(up, _READY)
-        if self.output.fd is not None:
+        if self.output.writer is not None:
             _write_all(down, _OFFSET.pack(self.output.reserve(size)))
             return _Lines(memoryview(b""), triples, subjects, size)
         _write_all(down, _OFFSET.pack(_THROUGH_PIPE))

@@ -75,8 +75,7 @@ def read_ahead(fd: int, offset: int, length: int) -> None:
             pass
 
 
-def _pwrite_all(fd: int, data, offset: int) -> None:
-    view = memoryview(data).cast("B")
+def _pwrite_all(fd: int, view: memoryview, offset: int) -> None:
     while len(view):
         done = os.pwrite(fd, view[:1 << 24], offset)
         view, offset = view[done:], offset + done
@@ -96,8 +95,9 @@ class StreamingWriter:
 
     def pwrite(self, data, offset: int) -> None:
         """Write all of ``data`` at ``offset``."""
-        _pwrite_all(self.fd, data, offset)
-        length = len(memoryview(data).cast("B"))
+        view = memoryview(data).cast("B")
+        _pwrite_all(self.fd, view, offset)
+        length = len(view)
         if self._sync is None or not length:
             return
         if self._owner != os.getpid():  # a forked copy: the parent's pieces are the parent's
