@@ -201,9 +201,10 @@ def test_iri_kinds_are_what_the_regexes_say():
     assert {EMPTY, ABSOLUTE, RELATIVE, ODD} == set(expected.tolist())
 
 
-@pytest.mark.parametrize("reader", ["_mapped_chunks", "_read_chunks"])
+@pytest.mark.parametrize("reader", ["_direct_chunks", "_mapped_chunks", "_read_chunks"])
 def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch, reader):
-    """Mapped (a regular file) or read (a pipe), the same whole lines at the same offsets."""
+    """Read past the page cache or mapped (a regular file), or read (a pipe): the same whole lines at the same
+    offsets."""
     rng = random.Random(7)
     path = tmp_path / "lines.nt"
     for trial in range(200):
@@ -223,7 +224,7 @@ def test_the_file_is_read_in_whole_lines_at_any_block_size(tmp_path, monkeypatch
         assert [raw[s:s + len(line.encode())].decode() for s, line in zip(starts, got)] == got, trial
 
 
-@pytest.mark.parametrize("reader", ["_mapped_chunks", "_read_chunks"])
+@pytest.mark.parametrize("reader", ["_direct_chunks", "_mapped_chunks", "_read_chunks"])
 @pytest.mark.parametrize("parser", ["nt", "turtle"])
 def test_blocks_end_between_subjects(tmp_path, monkeypatch, parser, reader):
     """Given the format, a block ends where a subject's lines (Turtle: a statement) begin, unless one subject
@@ -266,7 +267,8 @@ def test_blocks_end_between_subjects(tmp_path, monkeypatch, parser, reader):
                 assert not first.startswith(" ") or statements <= 1, trial
 
 
-def test_a_regular_file_is_mapped_and_a_pipe_read(tmp_path, monkeypatch):
+def test_a_regular_file_is_read_directly_else_mapped_and_a_pipe_read(tmp_path, monkeypatch):
+    import errno
     import os
     import threading
 
@@ -279,16 +281,42 @@ def test_a_regular_file_is_mapped_and_a_pipe_read(tmp_path, monkeypatch):
     writer.start()
     from_pipe = list(rdf_lines._chunks(pipe, "nt"))
     writer.join()
-    chunks = list(rdf_lines._chunks(path, "nt"))
-    assert all(isinstance(chunk.data.obj, mmap.mmap) for chunk in chunks)
+    direct = list(rdf_lines._chunks(path, "nt"))
+    # each piece in a buffer of its own, its bytes from a multiple of DIRECT_ALIGN on
+    assert all(isinstance(chunk.data.obj, bytearray) for chunk in direct)
+    assert len({id(chunk.data.obj) for chunk in direct}) == len(direct)
     assert not any(isinstance(chunk.data.obj, mmap.mmap) for chunk in from_pipe)
+    with monkeypatch.context() as refused:  # a file system without direct reads: the file is mapped
+        refused.delattr(os, "O_DIRECT")
+        mapped = list(rdf_lines._chunks(path, "nt"))
+    assert all(isinstance(chunk.data.obj, mmap.mmap) for chunk in mapped)
+
+    def refuse(*_args):
+        raise OSError(errno.EINVAL, "Invalid argument")
+    with monkeypatch.context() as refused:  # opened with O_DIRECT, the first read refused: mapped
+        refused.setattr(rdf_lines, "_read_at", refuse)
+        mapped_after_all = list(rdf_lines._chunks(path, "nt"))
+    assert all(isinstance(chunk.data.obj, mmap.mmap) for chunk in mapped_after_all)
 
     def lines(read):  # each line with its offset (the pieces may be cut in other places)
         blocks = [chunk.block() for chunk in read]
         return [pair for block in blocks for pair in zip(block.lines.to_pylist(), block.starts.tolist())]
-    assert lines(chunks) == lines(from_pipe) == [(line, raw.index(line.encode())) for line in
-                                                 raw.decode().splitlines(keepends=True)]
-    assert len(chunks) > 5 and len(from_pipe) > 5
+    assert lines(direct) == lines(mapped) == lines(mapped_after_all) == lines(from_pipe) == \
+        [(line, raw.index(line.encode())) for line in raw.decode().splitlines(keepends=True)]
+    assert len(direct) > 5 and len(mapped) > 5 and len(from_pipe) > 5
+
+
+def test_a_direct_read_error_other_than_refusal_is_raised(tmp_path, monkeypatch):
+    import errno
+
+    path = tmp_path / "g.nt"
+    path.write_bytes(b'<http://x/a> <http://x/p> "1" .\n')
+
+    def broken(*_args):
+        raise OSError(errno.EIO, "Input/output error")
+    monkeypatch.setattr(rdf_lines, "_read_at", broken)
+    with pytest.raises(OSError, match="Input/output"):
+        list(rdf_lines._chunks(path, "nt"))
 
 
 def test_reading_ahead_raises_the_readers_error_and_stops_when_left():

@@ -99,7 +99,7 @@ def test_the_import_drops_what_it_has_read_behind_it(tmp_path, monkeypatch, drop
     path.write_bytes(raw)
     after = []  # with each drop, the end of the piece given out just before it
     end = None
-    for chunk in rdf_lines._chunks(path, "nt"):
+    for chunk in rdf_lines._mapped_chunks(path, "nt"):  # (a file read directly is not in the cache)
         after += [end] * (len(dropped) - len(after))
         end = chunk.offset + len(chunk.data)
     after += [end] * (len(dropped) - len(after))
