@@ -119,16 +119,27 @@ class WorkerPool:
     def map(self, func, items: list, shared: SharedWork | None = None):
         """``func(store, shared, item)`` for each item on the workers, in order; the pool starts on the first
         call (forked workers keep ``shared``, this process's shared work, as it is then)."""
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+        tasks = [(func, item) for item in items]
+        if self._pool is not None:
+            return self._pool.map(_run, tasks)
+        import gc
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-            method = start_method()
-            start = (_adopt, (self.store, shared_for(self.store, shared))) if method == "fork" else \
-                (_open, (str(reopenable(self.store)),))
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context(method),
-                                             initializer=start[0], initargs=start[1])
-        return self._pool.map(_run, [(func, item) for item in items])
+        method = start_method()
+        start = (_adopt, (self.store, shared_for(self.store, shared))) if method == "fork" else \
+            (_open, (str(reopenable(self.store)),))
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context(method),
+                                         initializer=start[0], initargs=start[1])
+        if method != "fork":
+            return self._pool.map(_run, tasks)
+        # forked on the first task: the objects they inherit are frozen in them, left out of their garbage
+        # collections (which would walk them, and copy their pages, every time); this process unfreezes its own
+        gc.freeze()
+        try:
+            return self._pool.map(_run, tasks)
+        finally:
+            gc.unfreeze()
 
     def close(self) -> None:
         if self._pool is not None:

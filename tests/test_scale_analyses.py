@@ -344,6 +344,28 @@ def test_catalogue_on_worker_processes_equals_one_process(bundled_store, monkeyp
         bundled_store, alone, png=False).items()}
 
 
+def _frozen_objects(store, shared, item) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_forked_workers_leave_what_they_inherit_out_of_their_collections(bundled_store, monkeypatch):
+    """A forked worker starts with the objects it inherited frozen (its garbage collections skip them); this
+    process freezes its own only while it forks."""
+    import gc
+
+    import queries.workers as workers
+    from queries.workers import WorkerPool, per_chain
+
+    monkeypatch.setattr(workers, "start_method", lambda: "fork")
+    before = gc.get_freeze_count()
+    with WorkerPool(bundled_store, 2) as pool:
+        inherited = per_chain(bundled_store, _frozen_objects, [1, 2, 3], workers=pool)
+        assert gc.get_freeze_count() == before
+    assert min(inherited) > before
+
+
 def test_workers_are_spawned_while_another_thread_runs():
     """A forked child keeps only the forking thread, and a lock another thread held stays held in it: the pool
     forks only when this process runs no other Python thread (queries.workers.start_method)."""
