@@ -2,13 +2,19 @@
 
 A catalogue asks a chain's sections and draws its map once per chain; the work
 is Python and pandas, so threads would wait on each other. :func:`per_chain`
-hands the chains to worker processes instead. Each worker opens the same build
+hands the chains to worker processes instead. Each worker reads the same build
 of the embedded store (its files are memory-mapped: the workers share the page
 cache, not copies) and keeps one :class:`queries.shared.SharedWork` for all the
 chains it gets, so the per-region figures are computed once per worker. Results
 come back in the order of the items, so the output is the same as one process
 would give. A store that cannot be reopened by another process (in memory,
 Neo4j) is served in this process.
+
+Where it can (Linux, no other Python thread in this process), the pool forks
+its workers: they start with this process's modules, store and shared work
+instead of importing Python's libraries and opening the store again (a second
+each), and end without tearing their interpreter down. Elsewhere they are
+spawned (:func:`start_method`).
 
 >>> from queries._fixture import fixture_store
 >>> per_chain(fixture_store(), _chain_name, ["ch-demo"], workers=2)
@@ -24,7 +30,7 @@ from typing import Any
 from graph.store import GraphStore
 from queries.shared import SharedWork, shared_for
 
-__all__ = ["per_chain", "reopenable", "WorkerPool"]
+__all__ = ["per_chain", "reopenable", "start_method", "WorkerPool"]
 
 _WORKER: dict[str, Any] = {}
 
@@ -48,12 +54,39 @@ def _spawnable() -> bool:
     return path is not None and Path(path).is_file()
 
 
+def start_method() -> str:
+    """How the pool starts its workers: ``"fork"`` on Linux when no other Python thread runs in this process,
+    else ``"spawn"``.
+
+    A forked child has only the thread that forked it. The pool is started from the main thread between two
+    calls into pandas and Arrow, which return only when their work is done, so no lock of theirs is held
+    then (Arrow's idle pool threads wait on a condition; the RDF export forks its helpers the same way); a
+    Python thread of ours could be holding one, so with another thread running the workers are spawned. Other
+    systems' libraries are not all safe to fork (macOS), so there too.
+    """
+    import multiprocessing
+    import sys
+    import threading
+
+    if sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods() \
+            and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 def _open(folder: str) -> None:
+    """A spawned worker's start: open the build and make its shared work."""
     from graph.embedded import EmbeddedStore
 
     store = EmbeddedStore(Path(folder))
     _WORKER["store"] = store
     _WORKER["shared"] = SharedWork(store)
+
+
+def _adopt(store: GraphStore, shared: SharedWork) -> None:
+    """A forked worker's start: the store and shared work it was forked with (its copies of the parent's)."""
+    _WORKER["store"] = store
+    _WORKER["shared"] = shared
 
 
 def _run(task: tuple) -> Any:
@@ -80,17 +113,33 @@ class WorkerPool:
         self._pool = None
 
     def usable(self, items: int) -> bool:
-        return self.workers > 1 and items > 1 and reopenable(self.store) is not None and _spawnable()
+        return self.workers > 1 and items > 1 and reopenable(self.store) is not None and \
+            (self._pool is not None or start_method() == "fork" or _spawnable())
 
-    def map(self, func, items: list):
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+    def map(self, func, items: list, shared: SharedWork | None = None):
+        """``func(store, shared, item)`` for each item on the workers, in order; the pool starts on the first
+        call (forked workers keep ``shared``, this process's shared work, as it is then)."""
+        tasks = [(func, item) for item in items]
+        if self._pool is not None:
+            return self._pool.map(_run, tasks)
+        import gc
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-            # spawn, not fork: the parent may run Arrow's threads, which a forked child would inherit half-way
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_open, initargs=(str(reopenable(self.store)),))
-        return self._pool.map(_run, [(func, item) for item in items])
+        method = start_method()
+        start = (_adopt, (self.store, shared_for(self.store, shared))) if method == "fork" else \
+            (_open, (str(reopenable(self.store)),))
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context(method),
+                                         initializer=start[0], initargs=start[1])
+        if method != "fork":
+            return self._pool.map(_run, tasks)
+        # forked on the first task: the objects they inherit are frozen in them, left out of their garbage
+        # collections (which would walk them, and copy their pages, every time); this process unfreezes its own
+        gc.freeze()
+        try:
+            return self._pool.map(_run, tasks)
+        finally:
+            gc.unfreeze()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -124,7 +173,7 @@ def per_chain(store: GraphStore, func: Callable[[GraphStore, SharedWork, Any], A
         return out
     try:
         out = []
-        for n, result in enumerate(pool.map(func, items), 1):
+        for n, result in enumerate(pool.map(func, items, shared), 1):
             if progress is not None:
                 progress(f"{n}/{len(items)}")
             out.append(result)

@@ -321,7 +321,8 @@ def test_tiny_graphs_answer_as_the_reference(folder, tmp_path):
 
 # -- the catalogue on worker processes -----------------------------------------------------------
 
-def test_catalogue_on_worker_processes_equals_one_process(bundled_store, monkeypatch):
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_catalogue_on_worker_processes_equals_one_process(bundled_store, monkeypatch, method):
     import queries.workers as workers
     from queries.catalog import region_catalog
     from queries.workers import WorkerPool
@@ -332,13 +333,57 @@ def test_catalogue_on_worker_processes_equals_one_process(bundled_store, monkeyp
     # under pytest-xdist the main module is the worker's bootstrap (no file): a spawned process then imports
     # no main module at all, which these module-level tasks do not need
     monkeypatch.setattr(workers, "_spawnable", lambda: True)
+    monkeypatch.setattr(workers, "start_method", lambda: method)  # pytest-xdist's own threads would say spawn
     with WorkerPool(bundled_store, 2) as pool:
         assert pool.usable(len(chains))  # processes are used
         together = region_catalog(bundled_store, chains=chains, workers=pool)
+        assert pool._pool._mp_context.get_start_method() == method
         images = chain_images(bundled_store, together, png=False, workers=pool)
     assert together.to_dict() == alone.to_dict()
     assert {k: v.svg for k, v in images.items()} == {k: v.svg for k, v in chain_images(
         bundled_store, alone, png=False).items()}
+
+
+def _frozen_objects(store, shared, item) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_forked_workers_leave_what_they_inherit_out_of_their_collections(bundled_store, monkeypatch):
+    """A forked worker starts with the objects it inherited frozen (its garbage collections skip them); this
+    process freezes its own only while it forks."""
+    import gc
+
+    import queries.workers as workers
+    from queries.workers import WorkerPool, per_chain
+
+    monkeypatch.setattr(workers, "start_method", lambda: "fork")
+    before = gc.get_freeze_count()
+    with WorkerPool(bundled_store, 2) as pool:
+        inherited = per_chain(bundled_store, _frozen_objects, [1, 2, 3], workers=pool)
+        assert gc.get_freeze_count() == before
+    assert min(inherited) > before
+
+
+def test_workers_are_spawned_while_another_thread_runs():
+    """A forked child keeps only the forking thread, and a lock another thread held stays held in it: the pool
+    forks only when this process runs no other Python thread (queries.workers.start_method)."""
+    import sys
+    import threading
+
+    from queries.workers import start_method
+
+    if sys.platform == "linux" and threading.active_count() == 1:
+        assert start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
 
 
 # -- parks and platforms -------------------------------------------------------------------------

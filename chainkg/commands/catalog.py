@@ -149,6 +149,10 @@ def catalog(app: AppContext, region, chain, cluster, all_chains, out_dir: Path, 
 
     wanted = parse_formats(formats)
     store = app.store()
+    if "docx" in wanted and not no_maps:
+        from viz.png import png_support
+
+        png_support()  # cairosvg imported and the CJK font found once, here: forked workers draw Word's pictures
     with WorkerPool(store, workers or worker_count()) as workers:  # the same catalogue, sooner on several cores
         result = region_catalog(store, region=region or DEFAULT_REGION, chains=[chain] if chain else None,
                                 cluster=cluster, top=top or DEFAULT_TOP, include_synthetic=include_synthetic,

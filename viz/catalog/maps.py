@@ -220,7 +220,7 @@ class PendingPictures:
         if self._pool.store is not store:
             raise ValueError("the WorkerPool belongs to another store")
         if self._pool.usable(len(jobs)):
-            self._results: Iterator[bytes] = iter(self._pool.map(draw_picture, jobs))  # submitted now
+            self._results: Iterator[bytes] = iter(self._pool.map(draw_picture, jobs, shared))  # submitted now
         else:
             shared = shared_for(store, shared)
             self._results = (draw_picture(store, shared, job) for job in jobs)  # drawn when asked for

@@ -93,16 +93,18 @@ def _table(document, columns: Sequence[str], rows: Iterable[Mapping[str, object]
     value its own paragraph, every run at ``size`` points.
 
     The XML is python-docx's (``add_row``, ``add_run``, ``font.size``), made faster: each row is a copy of
-    one empty row python-docx added, and each run's properties a copy of the first run's (a catalogue has
-    thousands of cells; tests/test_catalog.py compares the XML with python-docx's own).
+    one empty row python-docx added, each run's properties a copy of the first run's, a line without tabs or
+    breaks one ``w:t`` as python-docx writes it, and the table style's id looked up once per document (a
+    catalogue has thousands of cells; tests/test_catalog.py compares the XML with python-docx's own).
     """
     from copy import deepcopy
 
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt
 
     rows = list(rows)
     table = document.add_table(rows=1, cols=len(columns))
-    table.style = document.styles["Table Grid"]
+    table._tbl.tblStyle_val = _style_id(document, "Table Grid", WD_STYLE_TYPE.TABLE)  # what table.style = … writes
     header = table.rows[0]
     _repeat_header(header)
     for cell, name in zip(header.cells, columns):
@@ -123,7 +125,9 @@ def _table(document, columns: Sequence[str], rows: Iterable[Mapping[str, object]
                 if k:
                     paragraph = tc.add_p()
                 run = paragraph.add_r()
-                if line:
+                if line and _RUN_BREAKS.isdisjoint(line):
+                    run.add_t(line)  # what Run.text writes for plain text: one w:t, spaces preserved
+                elif line:
                     run.text = line  # python-docx's Run.text: tabs and breaks as their XML
                 if sized is None:
                     from docx.text.run import Run
@@ -135,17 +139,29 @@ def _table(document, columns: Sequence[str], rows: Iterable[Mapping[str, object]
     return table
 
 
+#: the characters python-docx's Run.text writes as elements of their own (w:tab, w:br)
+_RUN_BREAKS = frozenset("\t\r\n")
+
+
+def _style_id(document, name: str, kind) -> str | None:
+    """python-docx's id for the style ``name`` of type ``kind`` (None for the type's default), looked up once per
+    document: python-docx looks the name up in the style part on every call."""
+    ids = document.__dict__.setdefault("_chainkg_style_ids", {})
+    if (name, kind) not in ids:
+        ids[(name, kind)] = document.part.get_style_id(document.styles[name], kind)
+    return ids[(name, kind)]
+
+
 def _styled(document, text: str = "", style: str = "List Bullet"):
     """``document.add_paragraph(text, style=style)``, the same XML, with the style's id looked up once per
     document: python-docx looks the name up, and the default style, in every call (most of a catalogue's
     Word time went to it)."""
-    ids = document.__dict__.setdefault("_chainkg_style_ids", {})
-    if style not in ids:
-        found = document.styles[style]
-        ids[style] = None if found == document.styles.default(found.type) else found.style_id
+    from docx.enum.style import WD_STYLE_TYPE
+
+    style_id = _style_id(document, style, WD_STYLE_TYPE.PARAGRAPH)
     paragraph = document.add_paragraph(text)
-    if ids[style] is not None:
-        paragraph._p.style = ids[style]  # what python-docx's paragraph.style setter writes
+    if style_id is not None:
+        paragraph._p.style = style_id  # what python-docx's paragraph.style setter writes
     return paragraph
 
 
