@@ -263,7 +263,7 @@ def _direct_chunks(path: Path, parser: str | None) -> Iterator[_Chunk]:
     at the multiple of :data:`DIRECT_ALIGN` before the piece (the few bytes before it are read again). Where the
     file system refuses direct reads, the file is mapped (:func:`_mapped_chunks`)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECT"))
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECT)  # (AttributeError where the system has no direct reads)
     except (AttributeError, OSError):
         yield from _mapped_chunks(path, parser)
         return
