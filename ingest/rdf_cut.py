@@ -46,7 +46,9 @@ TTL_FIELDS = ("s", "sn", "a", "p", "pn", "o", "on", "lit", "dt", "dtn", "lang", 
 @dataclass(frozen=True)
 class CutLines:
     """The terms of each line (Arrow large strings, "" where a line has no such term) and which lines are
-    ``odd``: not in the canonical form (or not valid), their terms left "" for the caller's regex."""
+    ``odd``: not in the canonical form (or not valid), their terms left "" for the caller's regex.
+    N-Triples' subjects are dictionary-encoded: the subject of a run of lines is held once (the lines of a
+    subject come together: a tenth of the copying, and no comparing of strings to find where subjects change)."""
 
     fields: dict
     odd: np.ndarray
@@ -210,10 +212,11 @@ def same_bytes(data, a, b, n):
 
 
 @njit(nogil=True, cache=True)
-def line(data, start, stop, turtle, row, subject, size):
+def line(data, start, stop, turtle, row, subject, size, repeated):
     """Cut one line into ``row`` (begin, end per field); False when it is not in the canonical form.
     N-Triples: when the line begins with the ``size`` bytes at ``subject`` (the previous line's subject term
-    and its space, checked there), the subject is the same one, compared rather than checked byte by byte."""
+    and its space, checked there), the subject is the same one, compared rather than checked byte by byte
+    (``repeated[0]`` is set)."""
     for k in range(len(row)):
         row[k] = start
     stop_ = stop
@@ -253,6 +256,7 @@ def line(data, start, stop, turtle, row, subject, size):
         for k in range(2):
             if k == 0 and 0 < size <= term_end - start and same_bytes(data, start, subject, size):
                 token = start + size - 1
+                repeated[0] = True
             else:
                 token = iri_end(data, position, term_end)
             if token < 0 or byte(data, token) != _SPACE:
@@ -271,22 +275,28 @@ def line(data, start, stop, turtle, row, subject, size):
 
 
 @njit(nogil=True, cache=True)
-def cut(data, offsets, turtle, bounds, odd, sizes):
+def cut(data, offsets, turtle, bounds, odd, sizes, same):
     """Cut every line (:func:`line`) into ``bounds`` (field-major: the begins of field f, for every line, in row
     2f and their ends in row 2f + 1, so that :func:`gather` reads each field's bounds in sequence — line by
     line, a 12-field Turtle block's bounds were read from memory 12 times over); ``sizes``: the bytes of each
-    field over all lines."""
+    field over all lines. N-Triples: ``same`` marks a line whose subject is the line before's (compared); its
+    subject's bounds are left empty, so that each subject of a run of lines is copied once."""
     fields = bounds.shape[0] // 2
     row = np.empty(bounds.shape[0], dtype=np.int64)
     subject, size = 0, 0  # N-Triples: the last subject term checked (and its space), compared on the next line
+    repeated = np.zeros(1, dtype=np.bool_)
     for i in range(len(offsets) - 1):
-        if not line(data, offsets[i], offsets[i + 1], turtle, row, subject, size):
+        repeated[0] = False
+        if not line(data, offsets[i], offsets[i + 1], turtle, row, subject, size, repeated):
             odd[i] = True
             for k in range(len(row)):
                 row[k] = offsets[i]
             size = 0
         elif not turtle:
             subject, size = row[0] - 1, row[1] - row[0] + 3
+            if repeated[0]:
+                same[i] = True
+                row[1] = row[0]
         for k in range(len(row)):
             bounds[k, i] = row[k]
         for f in range(fields):
@@ -371,7 +381,8 @@ def cut_lines(lines, *, turtle: bool) -> CutLines:
     bounds = np.empty((2 * len(names), n), dtype=np.int32 if len(data) < 2 ** 31 else np.int64)
     odd = np.zeros(n, dtype=bool)
     sizes = np.zeros(len(names), dtype=np.int64)
-    cut(data, offsets, turtle, bounds, odd, sizes)
+    same = np.zeros(n, dtype=bool)
+    cut(data, offsets, turtle, bounds, odd, sizes, same)
     # one buffer, field after field
     position = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     field_offsets = np.empty((len(names), n + 1), dtype=np.int64)
@@ -380,6 +391,11 @@ def cut_lines(lines, *, turtle: bool) -> CutLines:
     shared = pa.py_buffer(out)
     fields = {name: pa.LargeStringArray.from_buffers(n, pa.py_buffer(field_offsets[f]), shared)
               for f, name in enumerate(names)}
+    if not turtle:  # the subject of a run of lines was copied once (the others left empty): each line points at it
+        heads = np.flatnonzero(~same)
+        subjects = pa.LargeStringArray.from_buffers(len(heads), pa.py_buffer(
+            np.append(field_offsets[0][heads], field_offsets[0][n])), shared)
+        fields["s"] = pa.DictionaryArray.from_arrays(pa.array(np.cumsum(~same, dtype=np.int32) - 1), subjects)
     return CutLines(fields, odd)
 
 

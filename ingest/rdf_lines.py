@@ -478,7 +478,7 @@ class _Lines:
             extracted = np.zeros(len(lines), dtype=bool)
             extracted[odd[valid]] = True
             for name in columns:
-                columns[name] = pc.replace_with_mask(columns[name], pa.array(extracted),
+                columns[name] = pc.replace_with_mask(_plain(columns[name]), pa.array(extracted),
                                                      found.field(name).cast(pa.large_string()))
             if not valid.all():
                 keep = np.ones(len(lines), dtype=bool)
@@ -510,12 +510,15 @@ class _Lines:
             return triples
         if statements.opens_with_subject == self.statement_open:  # a subject starts each statement, only there
             raise NotStreamable("a statement that is not one predicate and object per line")
+        opens = statements.opens_with_subject
         self.statement_open = statements.ends_open
-        # each line's statement: 0 the one carried in from the block before, then the block's own
-        heads = pa.concat_arrays([pa.array([self.subject], pa.large_string()), statements.subjects])
-        subject = heads.take(pa.array(np.cumsum(statements.starts)))
+        # each line's statement: the one carried in from the block before (when the block opens without a
+        # subject), then the block's own; held once each, as with N-Triples (see rdf_cut.CutLines)
+        heads = statements.subjects if opens else \
+            pa.concat_arrays([pa.array([self.subject], pa.large_string()), statements.subjects])
+        indices = np.cumsum(statements.starts, dtype=np.int32) - (1 if opens else 0)
         self.subject = heads[len(heads) - 1].as_py()
-        return triples.set_column(0, "s", subject)
+        return triples.set_column(0, "s", pa.DictionaryArray.from_arrays(pa.array(indices), heads))
 
     # Turtle (chainkg's layout only)
     def _turtle_header(self, block: _Block):
@@ -832,10 +835,9 @@ class _Collector:
         s = _array(triples, "s")
         # subjects must come together: in the byte order of their terms "<iri>" (sorted N-Triples, and
         # chainkg's Turtle, are in this order); compared where the subject changes
-        new = np.ones(n, dtype=bool)
-        if n > 1:
-            new[1:] = pc.not_equal(s.slice(1), s.slice(0, n - 1)).to_numpy(zero_copy_only=False)
-        sb = pc.binary_join_element_wise(s.take(pa.array(np.flatnonzero(new))), pa.scalar(">", pa.large_string()), pa.scalar("", pa.large_string())
+        new = _changes(s)
+        heads = _plain(s.take(pa.array(np.flatnonzero(new))))
+        sb = pc.binary_join_element_wise(heads, pa.scalar(">", pa.large_string()), pa.scalar("", pa.large_string())
                                          ).cast(pa.large_binary())
         g = len(sb)
         if g > 1 and pc.any(pc.less_equal(sb.slice(1), sb.slice(0, g - 1))).as_py():
@@ -846,22 +848,19 @@ class _Collector:
             self.first_subject = sb[0].as_py()
         self.last_subject = sb[g - 1].as_py()
         # the ontology's own terms travel along (looked at where the subject changes)
-        ontology = pc.starts_with(s.take(pa.array(np.flatnonzero(new))), NS).to_numpy(zero_copy_only=False)
-        change = new
+        ontology = pc.starts_with(heads, NS).to_numpy(zero_copy_only=False)
+        subjects = heads
         if ontology.any():
+            subjects = heads.filter(pa.array(~ontology))
             ontology = ontology[np.cumsum(new) - 1]
             triples = triples.filter(pa.array(~ontology))
             s = _array(triples, "s")
             n = triples.num_rows
             if not n:
                 return
-            change = np.ones(n, dtype=bool)
-            if n > 1:
-                change[1:] = pc.not_equal(s.slice(1), s.slice(0, n - 1)).to_numpy(zero_copy_only=False)
-        group = np.cumsum(change) - 1  # the subject of each triple, 0..g-1
-        heads = np.flatnonzero(change)
-        subjects = s.take(pa.array(heads))
-        offsets = triples.column("offset").to_numpy()[heads]
+            new = new[~ontology]
+        group = np.cumsum(new) - 1  # the subject of each triple, 0..g-1
+        offsets = triples.column("offset").to_numpy()[np.flatnonzero(new)]
         code, arg = self.terms.predicates(_array(triples, "p"))
         literal = triples.column("literal").to_numpy()
         obj = _array(triples, "o")
@@ -880,7 +879,7 @@ class _Collector:
         if len(direct):
             take = pa.array(direct)
             # dictionary-encoded: a block's direct triples share few subjects (and often few objects)
-            self.direct.append(_Direct(pc.dictionary_encode(s.take(take)), arg[direct].astype(np.int16),
+            self.direct.append(_Direct(pc.dictionary_encode(_plain(s.take(take))), arg[direct].astype(np.int16),
                                        pc.dictionary_encode(obj.take(take)), literal[direct]))
         # a chainkg property on a subject without a chainkg class
         uses = np.flatnonzero((code == _PROPERTY) & (klass[group] < 0))
@@ -1371,6 +1370,35 @@ def _rows_in(values, value_set) -> np.ndarray:
                                  .to_numpy(zero_copy_only=False), dtype=np.int64), -1)
     indices = pc.fill_null(values.indices, len(values.dictionary)).to_numpy(zero_copy_only=False)
     return found[indices]
+
+
+def _changes(s) -> np.ndarray:
+    """Whether each value differs from the one before it (the first does); a dictionary array's indices
+    are compared, and its values only where the indices change (a value may be in the dictionary twice).
+
+    >>> import pyarrow as pa
+    >>> _changes(pa.array(["a", "a", "b", "a"])).tolist()
+    [True, False, True, True]
+    >>> _changes(pa.DictionaryArray.from_arrays([0, 0, 1, 2, 3], ["a", "b", "b", "a"])).tolist()
+    [True, False, True, False, True]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(s)
+    new = np.ones(n, dtype=bool)
+    if n < 2:
+        return new
+    if not pa.types.is_dictionary(s.type):
+        new[1:] = pc.not_equal(s.slice(1), s.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+        return new
+    indices = s.indices.to_numpy(zero_copy_only=False)
+    new[1:] = indices[1:] != indices[:-1]
+    at = np.flatnonzero(new)
+    values = s.dictionary.take(pa.array(indices[at]))
+    if len(at) > 1:
+        new[at[1:]] = pc.not_equal(values.slice(1), values.slice(0, len(at) - 1)).to_numpy(zero_copy_only=False)
+    return new
 
 
 def _array(table, name: str):

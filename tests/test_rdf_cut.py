@@ -160,6 +160,9 @@ def test_a_repeated_subject_is_compared_not_checked_again_and_cut_the_same():
     assert not _check(texts, turtle=False).any()
     cut = cut_lines(pa.array(texts, pa.large_string()), turtle=False)
     assert cut.fields["s"].to_pylist() == [long[1:-1]] * 50 + [long[1:-1] + "x", long[1:-2]]
+    # held once per run of lines: the 50 lines point at one copy
+    assert cut.fields["s"].dictionary.to_pylist() == [long[1:-1], long[1:-1] + "x", long[1:-2]]
+    assert cut.fields["s"].indices.to_pylist() == [0] * 50 + [1, 2]
 
 
 def test_the_tokenizer_reads_lines_inside_a_larger_buffer():
