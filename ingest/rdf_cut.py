@@ -235,7 +235,7 @@ def line(data, start, stop, turtle, row, subject, size, repeated):
                 byte(data, start + 2) == _SPACE and byte(data, start + 3) == _SPACE:
             position = start + 4
         else:
-            token = iri_or_name(data, position, term_end, row, 0)  # s, sn
+            token = iri_or_name(data, position, term_end, row, np.int64(0))  # s, sn
             if token < 0 or byte(data, token) != _SPACE:
                 return False
             position = token + 1
@@ -245,7 +245,7 @@ def line(data, start, stop, turtle, row, subject, size, repeated):
             token = position + 1
             row[4], row[5] = position, token
         else:
-            token = iri_or_name(data, position, term_end, row, 6)  # p, pn
+            token = iri_or_name(data, position, term_end, row, np.int64(6))  # p, pn
         if token < 0 or byte(data, token) != _SPACE:
             return False
         position = token + 1
@@ -283,7 +283,7 @@ def cut(data, offsets, turtle, bounds, odd, sizes, same):
     subject's bounds are left empty, so that each subject of a run of lines is copied once."""
     fields = bounds.shape[0] // 2
     row = np.empty(bounds.shape[0], dtype=np.int64)
-    subject, size = 0, 0  # N-Triples: the last subject term checked (and its space), compared on the next line
+    subject, size = np.int64(0), np.int64(0)  # N-Triples: the last subject term checked (and its space), compared on the next line
     repeated = np.zeros(1, dtype=np.bool_)
     for i in range(len(offsets) - 1):
         repeated[0] = False
@@ -328,7 +328,7 @@ def newlines(raw, head, words, out):
     """Write just past each line end of ``raw`` to ``out`` (as far as it goes); the number of line ends.
     ``words``: ``raw[head:]``'s whole 8-byte words; a word is looked at byte by byte only when it holds a line
     end (a zero byte of the word xor "\\n" * 8: lines are tens of bytes, so most words are passed whole)."""
-    n = newlines_in(raw, 0, head, out, 0)
+    n = newlines_in(raw, np.int64(0), head, out, np.int64(0))  # int64, not literals: compiled once, not twice
     for w in range(len(words)):
         x = words[w] ^ _NLS
         if (x - _ONES) & ~x & _HIGHS:
