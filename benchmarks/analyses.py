@@ -14,6 +14,9 @@ measures, side by side in one run:
 - the RDF export (nt, ttl) and the import of each export (time, peak memory of the
   process and its helper processes together, size, and that the imported graph has
   the build's digest).
+- before those imports, what the first ``import rdf`` after an install costs once (numba
+  compiles the line tokenizer then and caches it): the bundled graph imported first and
+  again, in each format (``first_import``).
 
 Prints ONE JSON line (figures per size, budgets, ratios, growth from the smallest
 size to the largest) and exits 1 when a budget is missed. Not a test: timings
@@ -214,6 +217,26 @@ def _child_json(code: str, *args: str) -> dict:
     return json.loads(_process([sys.executable, "-c", code, *args])["stdout"].strip().splitlines()[-1])
 
 
+def _first_import(work: Path, out: Path) -> dict:
+    """What a fresh install's first ``import rdf`` costs once: numba compiles the line tokenizer and the string
+    index then, and caches the machine code in ``__pycache__`` for every later process. Measured on the bundled
+    graph (its own store, exported to each format, imported twice: first and again), before the 1M imports,
+    so that those are timed as every import after the first runs."""
+    scratch = Path(tempfile.mkdtemp(prefix="first-import-", dir=work))
+    try:
+        _command(scratch / "store", ["build"], out)
+        figures = {}
+        for fmt in ("nt", "ttl"):
+            path = scratch / f"bundled.{fmt}"
+            _command(scratch / "store", ["export", "rdf", "--format", fmt, "--out", str(path)], out)
+            first, again = (_command(scratch / f"import-{fmt}-{i}", ["import", "rdf", str(path)], out)["s"]
+                            for i in range(2))
+            figures[fmt] = {"first_s": first, "again_s": again}
+        return figures
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def _size(n: int, args, scale) -> dict:
     work = args.work
     data = args.data.resolve()
@@ -229,6 +252,8 @@ def _size(n: int, args, scale) -> dict:
     try:
         parses = [scale._child(scale._PARSE, *files)["parse_s"] for _ in range(args.repeat)]
         figures["parse_s"] = round(min(parses), 3)
+        if "import" not in args.skip and "import$" not in args.skip:
+            figures["first_import"] = _first_import(work, out)
         for name, words in COMMANDS.items():
             if any(name == skip[:-1] if skip.endswith("$") else name.startswith(skip) for skip in args.skip):
                 continue
