@@ -283,7 +283,8 @@ def cut(data, offsets, turtle, bounds, odd, sizes, same):
     subject's bounds are left empty, so that each subject of a run of lines is copied once."""
     fields = bounds.shape[0] // 2
     row = np.empty(bounds.shape[0], dtype=np.int64)
-    subject, size = np.int64(0), np.int64(0)  # N-Triples: the last subject term checked (and its space), compared on the next line
+    # N-Triples: the last subject term checked (and its space), compared on the next line
+    subject, size = np.int64(0), np.int64(0)
     repeated = np.zeros(1, dtype=np.bool_)
     for i in range(len(offsets) - 1):
         repeated[0] = False
